@@ -1,0 +1,231 @@
+/**
+ * Environment configuration (design §6), parsed once at start into a frozen object. Nothing else
+ * reads process.env. Every problem names the variable and what is wrong; secrets are never echoed.
+ */
+import { ConfigError } from '../errors.ts';
+import { deepFreeze } from '../deep-freeze.ts';
+import { ALL_STAGES } from '../domain/stage.ts';
+
+export type TelegramMode = 'polling' | 'webhook';
+export type TrackerMode = 'edit' | 'bump';
+export type Locale = 'en' | 'ru';
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+
+/** Validated configuration. Optional integrations are null when not configured. */
+export interface Config {
+  readonly telegram: {
+    /** Required by `start`; null lets `demo`, `migrate` and `doctor` run without one. */
+    readonly botToken: string | null;
+    readonly apiRoot: string;
+    readonly mode: TelegramMode;
+    readonly webhookSecret: string | null;
+  };
+  readonly publicUrl: string | null;
+  readonly http: { readonly host: string; readonly port: number };
+  readonly dbPath: string;
+  readonly workdir: string;
+  readonly projectsFile: string;
+  /** Inline projects JSON; wins over the file. */
+  readonly projectsJson: string | null;
+  readonly locale: Locale;
+  readonly trackerMode: TrackerMode;
+  readonly maxConcurrency: number;
+  readonly maxDeveloperRetries: number;
+  readonly agentTimeoutS: number;
+  readonly adminIds: readonly number[];
+  readonly gitea: { readonly url: string; readonly token: string; readonly webhookSecret: string | null } | null;
+  /** The webhook secret alone (the listener can verify without API access). */
+  readonly giteaWebhookSecret: string | null;
+  readonly plane: {
+    readonly apiUrl: string;
+    readonly webUrl: string | null;
+    readonly apiKey: string;
+    readonly workspace: string;
+  } | null;
+  readonly planeWebhookSecret: string | null;
+  readonly reconcile: {
+    readonly enabled: boolean;
+    readonly planeEnabled: boolean;
+    readonly skipBlockedEnabled: boolean;
+    readonly intervalS: number;
+    readonly graceS: number;
+    /** Per-stage grace overrides (ORCH_RECONCILE_GRACE_<STAGE>_S). */
+    readonly graceByStage: Readonly<Record<string, number>>;
+  };
+  readonly logLevel: LogLevel;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Parse and validate; throws ConfigError listing every problem at once. */
+export function loadConfig(env: Env): Config {
+  const problems: string[] = [];
+  const r = new Reader(env, problems);
+
+  const mode = r.oneOf('ORCH_TELEGRAM_MODE', ['polling', 'webhook'] as const, 'polling');
+  const webhookSecret = r.secret('ORCH_TELEGRAM_WEBHOOK_SECRET');
+  if (mode === 'webhook' && !webhookSecret) problems.push('ORCH_TELEGRAM_WEBHOOK_SECRET: required when ORCH_TELEGRAM_MODE=webhook');
+  const publicUrl = r.url('ORCH_PUBLIC_URL');
+  if (mode === 'webhook' && !publicUrl) problems.push('ORCH_PUBLIC_URL: required when ORCH_TELEGRAM_MODE=webhook (Telegram must reach the listener)');
+  const botToken = r.secret('TELEGRAM_BOT_TOKEN');
+  if (botToken !== null && !/^\d+:[\w-]{20,}$/.test(botToken)) problems.push('TELEGRAM_BOT_TOKEN: does not look like a bot token (<digits>:<secret>)');
+
+  const giteaUrl = r.url('GITEA_URL');
+  const giteaToken = r.secret('GITEA_TOKEN');
+  const giteaWebhookSecret = r.secret('GITEA_WEBHOOK_SECRET');
+  if (giteaUrl && !giteaToken) problems.push('GITEA_TOKEN: required when GITEA_URL is set');
+  if (giteaToken && !giteaUrl) problems.push('GITEA_URL: required when GITEA_TOKEN is set');
+  if (giteaUrl && /\/api\/v1\/?$/.test(giteaUrl)) problems.push('GITEA_URL: give the base URL without /api/v1');
+
+  const planeApiUrl = r.url('PLANE_API_URL');
+  const planeKey = r.secret('PLANE_API_KEY');
+  const planeWorkspace = r.string('PLANE_WORKSPACE');
+  const planeWebhookSecret = r.secret('PLANE_WEBHOOK_SECRET');
+  const planeWebUrl = r.url('PLANE_WEB_URL');
+  if (planeApiUrl && (!planeKey || !planeWorkspace)) problems.push(`${!planeKey ? 'PLANE_API_KEY' : 'PLANE_WORKSPACE'}: required when PLANE_API_URL is set`);
+  if (!planeApiUrl && (planeKey || planeWorkspace)) problems.push('PLANE_API_URL: required when PLANE_API_KEY or PLANE_WORKSPACE is set');
+  if (planeApiUrl && /\/api\/v1\/?$/.test(planeApiUrl)) problems.push('PLANE_API_URL: give the base URL without /api/v1');
+
+  const graceByStage: Record<string, number> = {};
+  for (const stage of ALL_STAGES) {
+    const name = `ORCH_RECONCILE_GRACE_${stage.toUpperCase().replace('-', '_')}_S`;
+    const value = r.int(name, null, 0, 86_400 * 7);
+    if (value !== null) graceByStage[stage] = value;
+  }
+
+  const config: Config = {
+    telegram: {
+      botToken,
+      apiRoot: r.url('TELEGRAM_API_ROOT') ?? 'https://api.telegram.org',
+      mode,
+      webhookSecret,
+    },
+    publicUrl,
+    http: { host: r.string('ORCH_HTTP_HOST') ?? '127.0.0.1', port: r.int('ORCH_HTTP_PORT', 8080, 0, 65_535) },
+    dbPath: r.string('ORCH_DB_PATH') ?? './data/conveyor.db',
+    workdir: r.string('ORCH_WORKDIR') ?? './data/work',
+    projectsFile: r.string('ORCH_PROJECTS_FILE') ?? './projects.json',
+    projectsJson: r.string('ORCH_PROJECTS_JSON'),
+    locale: r.oneOf('ORCH_LOCALE', ['en', 'ru'] as const, 'en'),
+    trackerMode: r.oneOf('ORCH_TRACKER_MODE', ['edit', 'bump'] as const, 'edit'),
+    maxConcurrency: r.int('ORCH_MAX_CONCURRENCY', 2, 1, 64),
+    maxDeveloperRetries: r.int('ORCH_MAX_DEVELOPER_RETRIES', 3, 0, 100),
+    agentTimeoutS: r.int('ORCH_AGENT_TIMEOUT_S', 1800, 1, 86_400),
+    adminIds: r.ids('ORCH_ADMIN_IDS'),
+    gitea: giteaUrl && giteaToken ? { url: stripSlash(giteaUrl), token: giteaToken, webhookSecret: giteaWebhookSecret } : null,
+    giteaWebhookSecret,
+    plane:
+      planeApiUrl && planeKey && planeWorkspace
+        ? { apiUrl: stripSlash(planeApiUrl), webUrl: planeWebUrl ? stripSlash(planeWebUrl) : null, apiKey: planeKey, workspace: planeWorkspace }
+        : null,
+    planeWebhookSecret,
+    reconcile: {
+      enabled: r.bool('ORCH_RECONCILE_ENABLED', true),
+      planeEnabled: r.bool('ORCH_RECONCILE_PLANE_ENABLED', true),
+      skipBlockedEnabled: r.bool('ORCH_RECONCILE_SKIP_BLOCKED_ENABLED', true),
+      intervalS: r.int('ORCH_RECONCILE_INTERVAL_S', 60, 1, 86_400),
+      graceS: r.int('ORCH_RECONCILE_GRACE_S', 300, 0, 86_400 * 7),
+      graceByStage,
+    },
+    logLevel: r.oneOf('ORCH_LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, 'info'),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(config);
+}
+
+/** The values that must never appear in logs, errors or chat. */
+export function secretsOf(config: Config): string[] {
+  return [
+    config.telegram.botToken,
+    config.telegram.webhookSecret,
+    config.gitea?.token,
+    config.giteaWebhookSecret,
+    config.plane?.apiKey,
+    config.planeWebhookSecret,
+  ].filter((s): s is string => typeof s === 'string' && s.length > 0);
+}
+
+class Reader {
+  constructor(
+    private readonly env: Env,
+    private readonly problems: string[],
+  ) {}
+
+  string(name: string): string | null {
+    const raw = this.env[name];
+    if (raw === undefined) return null;
+    const value = raw.trim();
+    return value === '' ? null : value;
+  }
+
+  secret(name: string): string | null {
+    const value = this.string(name);
+    if (value !== null && /\s/.test(value)) {
+      this.problems.push(`${name}: contains white space (value not shown)`);
+      return null;
+    }
+    return value;
+  }
+
+  url(name: string): string | null {
+    const value = this.string(name);
+    if (value === null) return null;
+    try {
+      const url = new URL(value);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http(s)');
+      return value;
+    } catch {
+      this.problems.push(`${name}: must be an http(s) URL, got "${value}"`);
+      return null;
+    }
+  }
+
+  int<D extends number | null>(name: string, fallback: D, min: number, max: number): number | D {
+    const value = this.string(name);
+    if (value === null) return fallback;
+    if (!/^-?\d+$/.test(value)) {
+      this.problems.push(`${name}: must be a whole number, got "${value}"`);
+      return fallback;
+    }
+    const n = Number(value);
+    if (n < min || n > max) {
+      this.problems.push(`${name}: must be between ${min} and ${max}, got ${n}`);
+      return fallback;
+    }
+    return n;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const value = this.string(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (['true', '1', 'yes', 'on'].includes(value)) return true;
+    if (['false', '0', 'no', 'off'].includes(value)) return false;
+    this.problems.push(`${name}: must be true or false, got "${value}"`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.string(name);
+    if (value === null) return fallback;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    this.problems.push(`${name}: must be one of ${allowed.join(', ')}, got "${value}"`);
+    return fallback;
+  }
+
+  ids(name: string): number[] {
+    const value = this.string(name);
+    if (value === null) return [];
+    const parts = value.split(',').map((p) => p.trim()).filter(Boolean);
+    const bad = parts.filter((p) => !/^\d+$/.test(p));
+    if (bad.length > 0) {
+      this.problems.push(`${name}: must be comma-separated Telegram user ids, got "${bad.join(', ')}"`);
+      return [];
+    }
+    return parts.map(Number);
+  }
+}
+
+function stripSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+

@@ -1,0 +1,35 @@
+/**
+ * The few failures with intent. Adapters translate vendor errors into these; each entry point
+ * catches them once. Expected outcomes (a red gate, a duplicate delivery) are values, not errors.
+ */
+
+/** Try again later; `retryAfterMs` when the other side said when. */
+export class RetryableError extends Error {
+  override readonly name = 'RetryableError';
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Trying again cannot help (bad input, missing resource, refused credentials). */
+export class PermanentError extends Error {
+  override readonly name = 'PermanentError';
+}
+
+/** The configuration is wrong; the message names the variable or field. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+/** A short description of any thrown value, for logs and error columns. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}`;
+  return String(error);
+}

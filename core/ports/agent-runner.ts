@@ -1,0 +1,42 @@
+import type { Role, WorkStage } from '../domain/stage.ts';
+
+/** Everything one agent run needs (design §4). */
+export interface AgentRunRequest {
+  /** Shell command template, run with `sh -c`. */
+  readonly command: string;
+  readonly cwd: string;
+  readonly role: Role;
+  readonly taskId: string;
+  readonly stage: WorkStage;
+  readonly attempt: number;
+  readonly branch: string;
+  readonly artifactsDir: string;
+  readonly taskFile: string;
+  readonly promptFile: string;
+  readonly timeoutMs: number;
+  /** Where stdout and stderr go. */
+  readonly logFile: string;
+  readonly signal?: AbortSignal;
+}
+
+/** How an agent run ended. Only `exited` with code 0 counts as finished. */
+export type AgentRunOutcome =
+  | { readonly type: 'exited'; readonly code: number; readonly logTail: string; readonly durationMs: number }
+  | { readonly type: 'timed-out'; readonly logTail: string; readonly durationMs: number }
+  | { readonly type: 'cancelled'; readonly logTail: string; readonly durationMs: number }
+  | { readonly type: 'spawn-failed'; readonly error: string };
+
+/** Runs agent command lines. */
+export interface AgentRunnerPort {
+  run(request: AgentRunRequest): Promise<AgentRunOutcome>;
+}
+
+/** Materialises prompts and task files outside the repository. */
+export interface RunFilesPort {
+  /** Absolute path of the role's prompt: the project's prompt dir if it has one, else the built-in default. */
+  promptFile(projectId: string, role: Role, promptDir: string | undefined): Promise<string>;
+  /** Write the task file for one run; returns its absolute path. */
+  writeTaskFile(taskId: string, role: Role, attempt: number, markdown: string): Promise<string>;
+  /** Absolute path of the log file for one run. */
+  logFile(taskId: string, role: Role, attempt: number): string;
+}

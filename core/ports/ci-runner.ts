@@ -1,0 +1,12 @@
+/** The result of a project's local `ciCommand`. */
+export interface LocalCiResult {
+  readonly passed: boolean;
+  /** The last lines of the output, for the developer's must-fix text. */
+  readonly excerpt: string;
+  readonly durationMs: number;
+}
+
+/** Runs a project's local CI command in a worktree. */
+export interface CiRunnerPort {
+  run(command: string, cwd: string, timeoutMs: number, logFile: string): Promise<LocalCiResult>;
+}

@@ -1,0 +1,50 @@
+import type { ProjectConfig } from '../config/projects.ts';
+
+/** A task's checked-out worktree. */
+export interface Worktree {
+  /** Absolute path of the worktree (the agent's cwd). */
+  readonly path: string;
+  /** `task/<ID>`. */
+  readonly branch: string;
+  /** Current HEAD of the branch in the worktree. */
+  readonly headSha: string;
+}
+
+/** The result of committing what an agent left and pushing the branch. */
+export interface PushResult {
+  /** False when there was nothing to commit (normal for review and testing). */
+  readonly committed: boolean;
+  readonly headSha: string;
+}
+
+/** The outcome of bringing a task branch onto the default branch. */
+export type MergeOutcome =
+  | { readonly type: 'merged'; readonly sha: string }
+  | { readonly type: 'conflict'; readonly reason: string }
+  /** The branch was rebased onto a newer default branch; re-test before merging. */
+  | { readonly type: 'rebased'; readonly headSha: string };
+
+/**
+ * Git workspaces (design §5): one bare mirror per project, one worktree per task.
+ * Every method is idempotent: calling it again after a crash converges on the same state.
+ * Failures throw {@link import('../errors.ts').RetryableError} (network, locks) or
+ * {@link import('../errors.ts').PermanentError} (bad URL, missing branch).
+ */
+export interface WorkspacePort {
+  /** Fetch the mirror and make sure the task's worktree exists on `task/<ID>` (created from the default branch). */
+  prepare(project: ProjectConfig, taskId: string): Promise<Worktree>;
+  /** Commit everything uncommitted as `message` (if anything) and push the branch with --force-with-lease. */
+  commitAndPush(project: ProjectConfig, taskId: string, message: string): Promise<PushResult>;
+  /** Write a file inside the worktree (relative path), creating directories. */
+  writeFile(project: ProjectConfig, taskId: string, relPath: string, content: string): Promise<void>;
+  /** Read a file inside the worktree; null when absent. Never follows a path outside the worktree. */
+  readFile(project: ProjectConfig, taskId: string, relPath: string): Promise<string | null>;
+  /**
+   * Bring the task branch onto the default branch: if the branch already contains the remote
+   * default branch, fast-forward-push it to the default branch (merged); otherwise rebase it onto
+   * the default branch and push the branch (rebased) or report the conflict.
+   */
+  mergeToDefault(project: ProjectConfig, taskId: string): Promise<MergeOutcome>;
+  /** Remove the task's worktree (the branch stays on the remote). */
+  remove(project: ProjectConfig, taskId: string): Promise<void>;
+}

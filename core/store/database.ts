@@ -1,0 +1,48 @@
+/**
+ * Opening the SQLite store: WAL, NORMAL sync (a process crash loses nothing), a busy timeout, and
+ * the committed drizzle-kit migrations applied at open. Read-then-write transactions must use
+ * `immediate` (see {@link Store.write}).
+ */
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
+import * as schema from './schema.ts';
+
+export type Db = BetterSQLite3Database<typeof schema>;
+
+/** The transaction handle drizzle passes into `transaction` callbacks. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** An open store. */
+export interface Store {
+  readonly db: Db;
+  readonly sqlite: Database.Database;
+  readonly path: string;
+  /** Run `fn` in one `BEGIN IMMEDIATE` transaction (the write lock is taken up front). */
+  write<T>(fn: (tx: Tx) => T): T;
+  close(): void;
+}
+
+export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+/** Open (creating if needed) and migrate the database at `path` (`:memory:` allowed). */
+export function openStore(path: string, options: { busyTimeoutMs?: number } = {}): Store {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  sqlite.pragma('foreign_keys = ON');
+  const db = drizzle(sqlite, { schema });
+  migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  return {
+    db,
+    sqlite,
+    path,
+    write: (fn) => db.transaction(fn, { behavior: 'immediate' }),
+    close: () => sqlite.close(),
+  };
+}
