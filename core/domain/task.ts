@@ -2,13 +2,13 @@ import type { Role, Stage } from './stage.ts';
 
 /**
  * Where a task is inside its stage.
- * - `queued`/`running`: an agent job for the stage exists.
+ * - `working`: the stage's agent job is queued or running (the job row says which).
  * - `awaiting-approval`: a person must decide (BRD).
- * - `awaiting-ci`: developer pushed; waiting for a CI verdict on the branch head.
+ * - `awaiting-ci`: the developer pushed; waiting for a CI verdict on the branch head.
  * - `merging`: the merge job runs after the last enabled stage.
- * - `idle`: terminal stages, or a task parked after escalation.
+ * - `idle`: terminal stages.
  */
-export type Phase = 'queued' | 'running' | 'awaiting-approval' | 'awaiting-ci' | 'merging' | 'idle';
+export type Phase = 'working' | 'awaiting-approval' | 'awaiting-ci' | 'merging' | 'idle';
 
 /** A task as the engine sees it. */
 export interface Task {

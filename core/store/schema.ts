@@ -157,6 +157,8 @@ export const approvals = sqliteTable(
     decidedByName: text('decided_by_name'),
     decidedAt: integer('decided_at'),
     reason: text('reason'),
+    /** The BRD's first lines, shown in the approval message before and after the decision. */
+    summary: text('summary').notNull().default(''),
     chatId: text('chat_id'),
     messageId: integer('message_id'),
     createdAt: integer('created_at').notNull(),

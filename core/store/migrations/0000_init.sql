@@ -8,6 +8,7 @@ CREATE TABLE `approvals` (
 	`decided_by_name` text,
 	`decided_at` integer,
 	`reason` text,
+	`summary` text DEFAULT '' NOT NULL,
 	`chat_id` text,
 	`message_id` integer,
 	`created_at` integer NOT NULL

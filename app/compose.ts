@@ -1,0 +1,135 @@
+/**
+ * The composition root: the one place that knows every concrete part and wires core's ports to
+ * adapters. Everything it builds is started and stopped through the returned App.
+ */
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { GitWorkspace } from '../adapters/git/git-workspace.ts';
+import { FileRunFiles } from '../adapters/agents/file-run-files.ts';
+import { ProcessAgentRunner } from '../adapters/agents/process-agent-runner.ts';
+import { LocalCiRunner } from '../adapters/ci/local-ci-runner.ts';
+import type { Config } from '../core/config/config.ts';
+import type { ProjectConfig } from '../core/config/projects.ts';
+import { Engine, randomId } from '../core/engine/engine.ts';
+import { agentJob } from '../core/jobs/agent-job.ts';
+import { ciJob } from '../core/jobs/ci-job.ts';
+import type { JobDeps } from '../core/jobs/job-deps.ts';
+import { mergeJob } from '../core/jobs/merge-job.ts';
+import { cleanupJob, forgeJob, trackerJob } from '../core/jobs/side-jobs.ts';
+import { OutboxDrain } from '../core/notify/outbox-drain.ts';
+import { systemClock, type Clock } from '../core/ports/clock.ts';
+import type { ForgePort } from '../core/ports/forge.ts';
+import type { Logger } from '../core/ports/logger.ts';
+import type { NotifierPort } from '../core/ports/notifier.ts';
+import type { TrackerPort } from '../core/ports/tracker.ts';
+import { JobQueue } from '../core/queue/job-queue.ts';
+import { HEAVY_KINDS, LIGHT_KINDS } from '../core/queue/job.ts';
+import { WorkerPool } from '../core/queue/worker-pool.ts';
+import { openStore, type Store } from '../core/store/database.ts';
+import { syncProjects } from '../core/store/project-repo.ts';
+
+export interface AppOptions {
+  readonly config: Config;
+  readonly projects: readonly ProjectConfig[];
+  readonly logger: Logger;
+  /** The environment agents inherit (minus Conveyor's own variables). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Builds the notifier once the store exists (console, or the Telegram bot). */
+  readonly notifier: (parts: { store: Store; queue: JobQueue; projects: ReadonlyMap<string, ProjectConfig> }) => NotifierPort;
+  readonly tracker?: TrackerPort | null;
+  readonly forge?: ForgePort | null;
+  readonly clock?: Clock;
+  /** Worker poll interval; the demo and tests use a short one. */
+  readonly pollMs?: number;
+  readonly leaseMs?: number;
+}
+
+export interface App {
+  readonly store: Store;
+  readonly engine: Engine;
+  readonly queue: JobQueue;
+  readonly projects: ReadonlyMap<string, ProjectConfig>;
+  readonly drain: OutboxDrain;
+  readonly pools: readonly WorkerPool[];
+  start(): void;
+  /** Stop claiming, let running jobs finish (or release them after `graceMs`), flush, close. */
+  stop(graceMs: number): Promise<void>;
+}
+
+export function createApp(options: AppOptions): App {
+  const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const store = openStore(config.dbPath);
+  syncProjects(store, options.projects, clock.now());
+  const projects = new Map(options.projects.map((p) => [p.id, p]));
+  const queue = new JobQueue(store);
+  const tracker = options.tracker ?? null;
+  const forge = options.forge ?? null;
+  const engine = new Engine(
+    store,
+    {
+      queue,
+      projects,
+      maxDeveloperRetries: config.maxDeveloperRetries,
+      trackerEnabled: tracker !== null,
+      forgeEnabled: forge !== null,
+      newId: randomId,
+      logger: logger.child({ part: 'engine' }),
+    },
+    clock,
+  );
+  const workdir = resolve(config.workdir);
+  const jobDeps: JobDeps = {
+    store,
+    projects,
+    workspace: new GitWorkspace({ workdir, logger: logger.child({ part: 'git' }) }),
+    agents: new ProcessAgentRunner({ baseEnv: options.env }),
+    runFiles: new FileRunFiles({ workdir }),
+    ci: new LocalCiRunner({ baseEnv: options.env }),
+    tracker,
+    forge,
+    agentTimeoutMs: config.agentTimeoutS * 1000,
+    clock,
+    logger: logger.child({ part: 'jobs' }),
+  };
+  const handlers = {
+    agent: agentJob(jobDeps),
+    ci: ciJob(jobDeps),
+    merge: mergeJob(jobDeps),
+    cleanup: cleanupJob(jobDeps),
+    tracker: trackerJob(jobDeps),
+    forge: forgeJob(jobDeps),
+  };
+  const owner = `${hostname()}:${process.pid}:${randomId()}`;
+  const poolDeps = { store, queue, engine, clock, logger: logger.child({ part: 'worker' }) };
+  const pollMs = options.pollMs ?? 1000;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const pools = [
+    new WorkerPool({ name: 'agents', kinds: HEAVY_KINDS, concurrency: config.maxConcurrency, handlers, owner, pollMs, leaseMs }, poolDeps),
+    new WorkerPool({ name: 'side', kinds: LIGHT_KINDS, concurrency: 2, handlers, owner, pollMs, leaseMs }, poolDeps),
+  ];
+  const notifier = options.notifier({ store, queue, projects });
+  const drain = new OutboxDrain({ store, notifier, clock, logger: logger.child({ part: 'outbox' }) }, Math.min(500, pollMs));
+  engine.onHandled(() => drain.wake());
+
+  return {
+    store,
+    engine,
+    queue,
+    projects,
+    drain,
+    pools,
+    start() {
+      for (const pool of pools) pool.start();
+      drain.start();
+      logger.info({ db: store.path, workdir: join(workdir), projects: [...projects.keys()] }, 'conveyor started');
+    },
+    async stop(graceMs) {
+      await Promise.all(pools.map((p) => p.stop(graceMs)));
+      await drain.drainOnce().catch(() => 0);
+      await drain.stop();
+      store.close();
+      logger.info({}, 'conveyor stopped');
+    },
+  };
+}

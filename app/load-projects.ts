@@ -1,0 +1,23 @@
+/** Read the projects (ORCH_PROJECTS_JSON wins over ORCH_PROJECTS_FILE). */
+import { readFileSync } from 'node:fs';
+import type { Config } from '../core/config/config.ts';
+import { parseProjects, type ProjectsParse } from '../core/config/projects.ts';
+
+export function loadProjects(config: Config): ProjectsParse {
+  if (config.projectsJson !== null) return parseProjects(config.projectsJson, 'ORCH_PROJECTS_JSON');
+  let text: string;
+  try {
+    text = readFileSync(config.projectsFile, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return {
+      type: 'invalid',
+      problems: [
+        code === 'ENOENT'
+          ? `ORCH_PROJECTS_FILE: ${config.projectsFile} does not exist (create it, see projects.example.json, or set ORCH_PROJECTS_JSON)`
+          : `ORCH_PROJECTS_FILE: cannot read ${config.projectsFile} (${code ?? String(error)})`,
+      ],
+    };
+  }
+  return parseProjects(text, config.projectsFile);
+}

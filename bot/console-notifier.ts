@@ -1,0 +1,80 @@
+/**
+ * A notifier that prints what the chat would show: each card state (unchanged renders skipped)
+ * and approval requests, decisions and escalations. Used by the offline demo and when no bot
+ * token is configured.
+ */
+import { createHash } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import type { Locale } from '../core/config/config.ts';
+import type { ProjectConfig } from '../core/config/projects.ts';
+import type { OutboxMessage } from '../core/notify/outbox-message.ts';
+import { buildCardView } from '../core/notify/card-view.ts';
+import type { Clock } from '../core/ports/clock.ts';
+import type { NotifierPort } from '../core/ports/notifier.ts';
+import type { JobQueue } from '../core/queue/job-queue.ts';
+import { getApproval } from '../core/store/approval-repo.ts';
+import type { Store } from '../core/store/database.ts';
+import { cards } from '../core/store/schema.ts';
+import { getTask } from '../core/store/task-repo.ts';
+import { labelsFor } from './render/labels.ts';
+import { renderApproval } from './render/render-approval.ts';
+import { renderCard } from './render/render-card.ts';
+
+export interface ConsoleNotifierDeps {
+  readonly store: Store;
+  readonly queue: JobQueue;
+  readonly projects: ReadonlyMap<string, ProjectConfig>;
+  readonly locale: Locale;
+  readonly maxRollbacks: number;
+  readonly clock: Clock;
+  readonly write: (text: string) => void;
+}
+
+export class ConsoleNotifier implements NotifierPort {
+  constructor(private readonly deps: ConsoleNotifierDeps) {}
+
+  async deliver(message: OutboxMessage): Promise<void> {
+    const { store, clock, locale, write } = this.deps;
+    const task = getTask(store.db, message.taskId);
+    if (!task) return;
+    const chat = this.deps.projects.get(task.projectId)?.chatId ?? '?';
+    switch (message.kind) {
+      case 'card': {
+        const view = buildCardView(store, this.deps.queue, this.deps.projects, task.id, this.deps.maxRollbacks, null);
+        if (!view) return;
+        // The age fields change every second; hash the render without them to skip no-op edits.
+        const text = renderCard(view, locale, clock.now(), 'text');
+        const hash = createHash('sha256').update(renderCard(view, locale, view.task.updatedAt, 'text')).digest('hex');
+        const card = store.db.select().from(cards).where(eq(cards.taskId, task.id)).get();
+        if (card?.lastRenderHash === hash) return;
+        store.db
+          .insert(cards)
+          .values({ taskId: task.id, chatId: chat, messageId: null, lastRenderHash: hash, updatedAt: clock.now() })
+          .onConflictDoUpdate({ target: cards.taskId, set: { lastRenderHash: hash, updatedAt: clock.now() } })
+          .run();
+        write(frame(`card ${task.id} · chat ${chat} · silent`, text));
+        return;
+      }
+      case 'approval-request':
+      case 'approval-decided': {
+        const approval = getApproval(store.db, message.approvalId);
+        if (!approval) return;
+        const text = renderApproval(task, approval, { brd: null, tracker: task.externalUrl }, locale, 'text');
+        const L = labelsFor(locale);
+        const buttons = approval.state === 'pending' ? `\n[${L.approve}] [${L.reject}]` : '';
+        write(frame(`${message.kind === 'approval-request' ? 'approval request' : 'approval decided'} ${task.id} · chat ${chat}${message.kind === 'approval-request' ? ' · notifies' : ''}`, text + buttons));
+        return;
+      }
+      case 'escalation':
+        write(frame(`escalation ${task.id} · chat ${chat} · notifies`, labelsFor(locale).escalationMessage(task.id, message.reason)));
+        return;
+      case 'notice':
+        write(frame(`notice ${task.id} · chat ${chat} · silent`, message.text));
+        return;
+    }
+  }
+}
+
+function frame(title: string, body: string): string {
+  return `┌─ ${title}\n${body.split('\n').map((l) => `│ ${l}`).join('\n')}\n└─\n`;
+}

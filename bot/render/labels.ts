@@ -1,0 +1,105 @@
+/** Card and message wording in each locale. Markers people and scripts look for are fixed here. */
+import type { Locale } from '../../core/config/config.ts';
+import type { ProgressStep } from '../../core/notify/card-view.ts';
+import type { Role } from '../../core/domain/stage.ts';
+
+export interface Labels {
+  readonly steps: Readonly<Record<ProgressStep, string>>;
+  readonly roles: Readonly<Record<Role, string>>;
+  readonly delivered: string;
+  readonly escalated: string;
+  readonly cancelled: string;
+  readonly attempt: string;
+  readonly rollbacks: string;
+  readonly inStage: (minutes: string) => string;
+  readonly waitingFor: string;
+  readonly agentRunning: (role: string, age: string) => string;
+  readonly agentQueued: (role: string, age: string) => string;
+  readonly retryIn: (age: string) => string;
+  readonly approvalBy: (who: string) => string;
+  readonly ciPending: (sha: string, local: boolean) => string;
+  readonly mergeLease: (holder: string) => string;
+  readonly merging: string;
+  readonly blocked: string;
+  readonly last: string;
+  readonly mustFix: string;
+  readonly ago: (age: string) => string;
+  readonly brdReady: string;
+  readonly approvedBy: (who: string, at: string) => string;
+  readonly rejectedBy: (who: string, at: string) => string;
+  readonly approve: string;
+  readonly reject: string;
+  readonly escalationMessage: (taskId: string, reason: string) => string;
+}
+
+const en: Labels = {
+  steps: { analysis: 'Analysis', approval: 'BRD approved', development: 'Development', review: 'Review', testing: 'Testing', 'deploy-staging': 'Staging', deploy: 'Deploy' },
+  roles: { analyst: 'analyst', developer: 'developer', reviewer: 'reviewer', tester: 'tester' },
+  delivered: '📦 Delivered',
+  escalated: '🆘 Escalated',
+  cancelled: '✖️ Cancelled',
+  attempt: 'attempt',
+  rollbacks: 'rollbacks',
+  inStage: (m) => `${m} in stage`,
+  waitingFor: 'waiting for',
+  agentRunning: (role, age) => `${role} agent, running ${age}`,
+  agentQueued: (role, age) => `${role} agent, queued ${age}`,
+  retryIn: (age) => `retry in ${age}`,
+  approvalBy: (who) => `BRD approval by ${who}`,
+  ciPending: (sha, local) => `CI on ${sha}${local ? ' (local)' : ''}`,
+  mergeLease: (holder) => `merge lease held by ${holder}`,
+  merging: 'merge into the default branch',
+  blocked: 'blocked in the tracker',
+  last: 'last',
+  mustFix: 'must fix',
+  ago: (age) => `${age} ago`,
+  brdReady: '📝 BRD ready for approval',
+  approvedBy: (who, at) => `✅ Approved by ${who} · ${at}`,
+  rejectedBy: (who, at) => `❌ Rejected by ${who} · ${at}`,
+  approve: '✅ Approve',
+  reject: '❌ Reject',
+  escalationMessage: (id, reason) => `🆘 ${id} needs a person: ${reason}\nAfter fixing the cause, /retry ${id}`,
+};
+
+const ru: Labels = {
+  steps: { analysis: 'Анализ', approval: 'Подтверждение BRD', development: 'Разработка', review: 'Ревью', testing: 'Тестирование', 'deploy-staging': 'Стейджинг', deploy: 'Деплой' },
+  roles: { analyst: 'аналитик', developer: 'разработчик', reviewer: 'ревьюер', tester: 'тестировщик' },
+  delivered: '📦 Внедрено',
+  escalated: '🆘 Эскалация',
+  cancelled: '✖️ Отменено',
+  attempt: 'попытка',
+  rollbacks: 'откаты',
+  inStage: (m) => `${m} на этапе`,
+  waitingFor: 'ждём',
+  agentRunning: (role, age) => `агент-${role}, работает ${age}`,
+  agentQueued: (role, age) => `агент-${role}, в очереди ${age}`,
+  retryIn: (age) => `повтор через ${age}`,
+  approvalBy: (who) => `подтверждения BRD от ${who}`,
+  ciPending: (sha, local) => `CI на ${sha}${local ? ' (локально)' : ''}`,
+  mergeLease: (holder) => `блокировка слияния у ${holder}`,
+  merging: 'слияния в основную ветку',
+  blocked: 'задача заблокирована в трекере',
+  last: 'последнее',
+  mustFix: 'исправить',
+  ago: (age) => `${age} назад`,
+  brdReady: '📝 BRD ждёт подтверждения',
+  approvedBy: (who, at) => `✅ Подтвердил ${who} · ${at}`,
+  rejectedBy: (who, at) => `❌ Отклонил ${who} · ${at}`,
+  approve: '✅ Подтвердить',
+  reject: '❌ Отклонить',
+  escalationMessage: (id, reason) => `🆘 ${id} требует внимания: ${reason}\nПосле исправления: /retry ${id}`,
+};
+
+export function labelsFor(locale: Locale): Labels {
+  return locale === 'ru' ? ru : en;
+}
+
+/** "3 min", "12 s", "2 h" (locale-neutral units keep the card short). */
+export function formatAge(ms: number, locale: Locale): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  const [sec, min, hour, day] = locale === 'ru' ? ['с', 'мин', 'ч', 'д'] : ['s', 'min', 'h', 'd'];
+  if (s < 60) return `${s} ${sec}`;
+  if (s < 3600) return `${Math.floor(s / 60)} ${min}`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} ${hour}`;
+  return `${Math.floor(s / 86_400)} ${day}`;
+}

@@ -1,0 +1,50 @@
+/** The approval message (design §7): BRD summary, links, then the decision once taken. */
+import type { Locale } from '../../core/config/config.ts';
+import type { ApprovalRow } from '../../core/store/approval-repo.ts';
+import type { Task } from '../../core/domain/task.ts';
+import { escapeHtml, plain } from './escape-html.ts';
+import { labelsFor } from './labels.ts';
+import type { CardFormat } from './render-card.ts';
+
+/** A link is shown only when its base is a real, non-loopback URL. */
+export function isPublicUrl(url: string | null | undefined): url is string {
+  if (!url) return false;
+  try {
+    const { hostname, protocol } = new URL(url);
+    if (protocol !== 'http:' && protocol !== 'https:') return false;
+    return !(hostname === 'localhost' || hostname.endsWith('.localhost') || /^127\./.test(hostname) || hostname === '[::1]' || hostname === '0.0.0.0');
+  } catch {
+    return false;
+  }
+}
+
+export interface ApprovalLinks {
+  readonly brd: string | null;
+  readonly tracker: string | null;
+}
+
+export function renderApproval(
+  task: Task,
+  approval: ApprovalRow,
+  links: ApprovalLinks,
+  locale: Locale,
+  format: CardFormat,
+  timeZone = 'UTC',
+): string {
+  const esc = format === 'html' ? escapeHtml : plain;
+  const L = labelsFor(locale);
+  const lines = [`${L.brdReady} — ${format === 'html' ? `<b>${esc(task.id)}</b>` : task.id} · ${esc(task.title)}`, ''];
+  const summary = approval.summary.trim();
+  if (summary) lines.push(format === 'html' ? `<blockquote>${esc(summary)}</blockquote>` : summary, '');
+  const linkParts: string[] = [];
+  if (isPublicUrl(links.brd)) linkParts.push(format === 'html' ? `<a href="${escapeHtml(links.brd)}">BRD</a>` : `BRD ${links.brd}`);
+  if (isPublicUrl(links.tracker)) linkParts.push(format === 'html' ? `<a href="${escapeHtml(links.tracker)}">Plane</a>` : `Plane ${links.tracker}`);
+  if (linkParts.length > 0) lines.push(`🔗 ${linkParts.join(' · ')}`);
+  if (approval.state !== 'pending' && approval.decidedAt) {
+    const at = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone }).format(approval.decidedAt);
+    const who = esc(approval.decidedByName ?? approval.decidedBy ?? '?');
+    lines.push(approval.state === 'approved' ? L.approvedBy(who, at) : L.rejectedBy(who, at));
+    if (approval.reason) lines.push(esc(approval.reason));
+  }
+  return lines.join('\n').trimEnd();
+}

@@ -1,0 +1,76 @@
+/**
+ * Render a card view as Telegram HTML (every interpolated value escaped) or as plain text (the
+ * console notifier), in en or ru. One renderer, two formats, so the console shows what the chat shows.
+ */
+import type { Locale } from '../../core/config/config.ts';
+import type { CardView, StepState } from '../../core/notify/card-view.ts';
+import { escapeHtml, plain } from './escape-html.ts';
+import { formatAge, labelsFor } from './labels.ts';
+
+export type CardFormat = 'html' | 'text';
+
+const STEP_ICON: Record<StepState, string> = { done: '✅', current: '▶️', pending: '⏳' };
+
+export function renderCard(view: CardView, locale: Locale, now: number, format: CardFormat): string {
+  const esc = format === 'html' ? escapeHtml : plain;
+  const bold = (s: string): string => (format === 'html' ? `<b>${s}</b>` : s);
+  const L = labelsFor(locale);
+  const { task, waiting } = view;
+  const lines: string[] = [];
+  lines.push(`🧩 ${bold(esc(task.id))} · ${esc(task.title)}`);
+
+  const current = view.steps.find((s) => s.state === 'current');
+  if (task.stage === 'done') lines.push(L.delivered);
+  else if (task.stage === 'cancelled') lines.push(L.cancelled);
+  else {
+    const parts = [`${task.escalated ? '🆘' : '▶️'} ${current ? L.steps[current.step] : esc(task.stage)}`];
+    if (view.attempt > 0) parts.push(`${L.attempt} ${view.attempt}`);
+    parts.push(`${L.rollbacks} ${task.rollbacks}/${view.maxRollbacks}`);
+    parts.push(L.inStage(formatAge(now - task.stageEnteredAt, locale)));
+    lines.push(parts.join(' · '));
+  }
+  lines.push(view.steps.map((s) => `${STEP_ICON[s.state]} ${L.steps[s.step]}`).join(' → '));
+
+  const why = waitingText(view, locale, now, esc);
+  if (why) lines.push(why);
+  if (task.stage === 'development' && task.rollbacks > 0 && task.mustFix && !task.escalated) {
+    const first = task.mustFix.split('\n').find((l) => l.trim() !== '') ?? '';
+    lines.push(`🔁 ${L.mustFix}: ${esc(first.length > 200 ? `${first.slice(0, 200)}…` : first)}`);
+  }
+  lines.push(`${L.last}: ${esc(task.lastEvent)} · ${L.ago(formatAge(now - task.lastEventAt, locale))}`);
+
+  const links: string[] = [];
+  const link = (label: string, url: string | null): string => (format === 'html' && url ? `<a href="${escapeHtml(url)}">${label}</a>` : label);
+  if (task.externalUrl) links.push(format === 'html' ? link('Plane', task.externalUrl) : `Plane ${task.externalUrl}`);
+  const forge = view.links.forgeBase ? `${view.links.forgeBase}` : null;
+  if (task.prNumber !== null) links.push(link(`PR #${task.prNumber}`, forge ? `${forge}/pulls/${task.prNumber}` : null));
+  else links.push(link(esc(task.branch), forge ? `${forge}/src/branch/${task.branch}` : null));
+  if (view.links.brd) links.push(link('BRD', forge ? `${forge}/src/branch/${task.branch}/${view.links.brd}` : null));
+  lines.push(`🔗 ${links.join(' · ')}`);
+  return lines.join('\n');
+}
+
+function waitingText(view: CardView, locale: Locale, now: number, esc: (s: string) => string): string | null {
+  const L = labelsFor(locale);
+  const w = view.waiting;
+  switch (w.type) {
+    case 'agent': {
+      const age = formatAge(now - w.since, locale);
+      const role = L.roles[w.role];
+      const base = w.state === 'running' ? L.agentRunning(role, age) : L.agentQueued(role, age);
+      return `⏳ ${L.waitingFor}: ${base}${w.retryAt && w.retryAt > now ? ` · ${L.retryIn(formatAge(w.retryAt - now, locale))}` : ''}`;
+    }
+    case 'approval':
+      return `⏳ ${L.waitingFor}: ${L.approvalBy(w.approvers.join(', '))}`;
+    case 'ci':
+      return `⏳ ${L.waitingFor}: ${L.ciPending(w.sha ? w.sha.slice(0, 7) : '?', w.local)}`;
+    case 'merge':
+      return `⏳ ${L.waitingFor}: ${w.leaseHolder ? L.mergeLease(esc(w.leaseHolder)) : L.merging}`;
+    case 'escalated':
+      return `${L.escalated}: ${esc(w.reason.slice(0, 300))}`;
+    case 'blocked':
+      return `⛔ ${L.blocked}`;
+    default:
+      return null;
+  }
+}

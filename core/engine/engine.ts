@@ -1,0 +1,90 @@
+/**
+ * The stage engine: every domain event is handled in one immediate transaction that writes the
+ * task row, the transition log, the jobs and the outbox rows together. Replaying an event whose
+ * key already produced a transition changes nothing. See core/ARCHITECTURE.md for the invariants.
+ */
+import { randomBytes } from 'node:crypto';
+import type { DomainEvent } from '../domain/events.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { Store, Tx } from '../store/database.ts';
+import { hasEventKey } from '../store/transition-log.ts';
+import { EngineContext, type EngineDeps } from './engine-context.ts';
+import { onAgentRunFinished } from './handlers/on-agent-finished.ts';
+import { onApprovalDecided } from './handlers/on-approval.ts';
+import { onCiStatusReported } from './handlers/on-ci-status.ts';
+import { onJobDead, onPullRequestOpened, onRetryRequested, onTaskCancelled } from './handlers/on-control.ts';
+import { onMerged, onMergeFailed } from './handlers/on-merge.ts';
+import { onBranchPushed, onDefaultBranchMoved } from './handlers/on-push.ts';
+import { onTaskRequested } from './handlers/on-task-requested.ts';
+import { onTrackerStateChanged } from './handlers/on-tracker-state.ts';
+import type { EngineOutcome } from './outcome.ts';
+
+export type { EngineDeps } from './engine-context.ts';
+
+/** A short unguessable id (approval ids travel in callback data). */
+export function randomId(): string {
+  return randomBytes(9).toString('base64url');
+}
+
+export class Engine {
+  private readonly listeners = new Set<(event: DomainEvent, outcome: EngineOutcome) => void>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly deps: EngineDeps,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Handle one event in its own transaction. */
+  handle(event: DomainEvent): EngineOutcome {
+    return this.store.write((tx) => this.handleInTx(tx, event));
+  }
+
+  /** Handle inside the caller's transaction (a worker completing its job atomically with the event). */
+  handleInTx(tx: Tx, event: DomainEvent): EngineOutcome {
+    if (hasEventKey(tx, event.key)) return { type: 'duplicate' };
+    const ctx = new EngineContext(tx, this.clock.now(), this.deps, event);
+    const outcome = dispatch(ctx, event);
+    this.deps.logger.debug({ event: event.type, key: event.key, outcome: outcome.type }, 'event handled');
+    // Listeners hear of it after the caller's transaction has had its chance to commit.
+    if (this.listeners.size > 0) queueMicrotask(() => this.listeners.forEach((l) => l(event, outcome)));
+    return outcome;
+  }
+
+  /** Be told of every handled event (wake the notifier, metrics). A hint: the transaction may have rolled back. */
+  onHandled(listener: (event: DomainEvent, outcome: EngineOutcome) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+function dispatch(ctx: EngineContext, event: DomainEvent): EngineOutcome {
+  switch (event.type) {
+    case 'TaskRequested':
+      return onTaskRequested(ctx, event);
+    case 'AgentRunFinished':
+      return onAgentRunFinished(ctx, event);
+    case 'CiStatusReported':
+      return onCiStatusReported(ctx, event);
+    case 'ApprovalDecided':
+      return onApprovalDecided(ctx, event);
+    case 'TrackerStateChanged':
+      return onTrackerStateChanged(ctx, event);
+    case 'BranchPushed':
+      return onBranchPushed(ctx, event);
+    case 'DefaultBranchMoved':
+      return onDefaultBranchMoved(ctx, event);
+    case 'PullRequestOpened':
+      return onPullRequestOpened(ctx, event);
+    case 'Merged':
+      return onMerged(ctx, event);
+    case 'MergeFailed':
+      return onMergeFailed(ctx, event);
+    case 'RetryRequested':
+      return onRetryRequested(ctx, event);
+    case 'TaskCancelled':
+      return onTaskCancelled(ctx, event);
+    case 'JobDead':
+      return onJobDead(ctx, event);
+  }
+}

@@ -1,0 +1,43 @@
+import type { DomainEvent } from '../../domain/events.ts';
+import type { Task } from '../../domain/task.ts';
+import { ciGate } from '../../gates/ci-gate.ts';
+import { combineCiStates } from '../../gates/ci-combine.ts';
+import { statusesFor } from '../../store/ci-status-repo.ts';
+import { getTask } from '../../store/task-repo.ts';
+import type { EngineContext } from '../engine-context.ts';
+import { noop, type EngineOutcome } from '../outcome.ts';
+import { advance, onRed } from '../task-moves.ts';
+
+type CiStatusReported = Extract<DomainEvent, { type: 'CiStatusReported' }>;
+
+/** A CI verdict for a commit: only the task's current head in awaiting-ci counts. */
+export function onCiStatusReported(ctx: EngineContext, event: CiStatusReported): EngineOutcome {
+  const task = getTask(ctx.tx, event.taskId);
+  if (!task) return noop(`unknown task ${event.taskId}`);
+  if (task.stage !== 'development' || task.phase !== 'awaiting-ci' || task.escalated) {
+    return noop(`${task.id} is not waiting for CI (${task.stage}/${task.phase})`);
+  }
+  if (task.headSha !== event.sha) return noop(`CI for ${event.sha.slice(0, 7)} is not ${task.id}'s head`);
+  return judge(ctx, task, event.state, event.detail, event.actor);
+}
+
+/** Judge the stored (forge) statuses of the task's head, if any arrived already. */
+export function evaluateCi(ctx: EngineContext, task: Task): EngineOutcome {
+  if (!task.headSha) return noop('no head');
+  const statuses = statusesFor(ctx.tx, ctx.project(task).repo, task.headSha);
+  if (statuses.length === 0) return noop('no CI status yet');
+  const failing = statuses.filter((s) => s.state === 'failure' || s.state === 'error');
+  const detail = failing.map((s) => `${s.context}: ${s.description}${s.targetUrl ? ` (${s.targetUrl})` : ''}`).join('\n');
+  return judge(ctx, task, combineCiStates(statuses), detail, 'forge');
+}
+
+function judge(ctx: EngineContext, task: Task, state: 'success' | 'failure' | 'pending', detail: string, actor: string): EngineOutcome {
+  const gate = ciGate(state, detail);
+  const sha = (task.headSha ?? '').slice(0, 7);
+  if (gate.type === 'wait') return noop(`CI pending on ${sha}`);
+  const next =
+    gate.type === 'green'
+      ? advance(ctx, task, 'CI green', actor, `CI green on ${sha}`)
+      : onRed(ctx, task, `CI failed on ${sha}`, gate.mustFix ?? detail, actor, `CI red on ${sha}`);
+  return { type: 'applied', taskId: next.id, transitions: ctx.transitions };
+}

@@ -1,0 +1,60 @@
+import type { DomainEvent } from '../../domain/events.ts';
+import { STAGE_SPECS, type WorkStage } from '../../domain/stage.ts';
+import { getTask } from '../../store/task-repo.ts';
+import type { EngineContext } from '../engine-context.ts';
+import { noop, type EngineOutcome } from '../outcome.ts';
+import { advance, escalate, startStage } from '../task-moves.ts';
+
+type RetryRequested = Extract<DomainEvent, { type: 'RetryRequested' }>;
+type TaskCancelled = Extract<DomainEvent, { type: 'TaskCancelled' }>;
+type JobDead = Extract<DomainEvent, { type: 'JobDead' }>;
+type PullRequestOpened = Extract<DomainEvent, { type: 'PullRequestOpened' }>;
+
+/** `/retry`: reset the rollback counter, clear the escalation, and run the stage again. */
+export function onRetryRequested(ctx: EngineContext, event: RetryRequested): EngineOutcome {
+  const task = getTask(ctx.tx, event.taskId);
+  if (!task) return { type: 'rejected', reason: `unknown task ${event.taskId}` };
+  if (task.stage === 'done' || task.stage === 'cancelled') return { type: 'rejected', reason: `${task.id} is ${task.stage}` };
+  if (!task.escalated && ctx.deps.queue.activeForTask(task.id).length > 0) return noop(`${task.id} is already being worked on`);
+  const reset = { rollbacks: 0, escalated: false, escalationReason: null, lastEvent: `retry by ${event.actor}` };
+  const reason = `retry requested by ${event.actor}`;
+  if (task.phase === 'merging') return applied(ctx, advance(ctx, { ...task, ...reset }, reason, event.actor, reset.lastEvent).id);
+  if (task.phase === 'awaiting-approval') {
+    return applied(ctx, ctx.move(task, reset, reason, event.actor).id);
+  }
+  const stage = task.stage as WorkStage;
+  if (!STAGE_SPECS[stage].role) return { type: 'rejected', reason: `${stage} has no agent to retry` };
+  return applied(ctx, startStage(ctx, { ...task, ...reset }, stage, reason, event.actor, reset).id);
+}
+
+export function onTaskCancelled(ctx: EngineContext, event: TaskCancelled): EngineOutcome {
+  const task = getTask(ctx.tx, event.taskId);
+  if (!task) return { type: 'rejected', reason: `unknown task ${event.taskId}` };
+  if (task.stage === 'done' || task.stage === 'cancelled') return noop(`${task.id} is ${task.stage}`);
+  ctx.deps.queue.cancelQueuedForTaskInTx(ctx.tx, task.id, ctx.now);
+  ctx.enqueue({ kind: 'cleanup', taskId: task.id, payload: {}, idempotencyKey: `${task.id}:cleanup` });
+  return applied(ctx, ctx.move(task, { stage: 'cancelled', phase: 'idle', lastEvent: `cancelled: ${event.reason}` }, event.reason, event.actor).id);
+}
+
+/** An infrastructure job ran out of attempts: a person must look. */
+export function onJobDead(ctx: EngineContext, event: JobDead): EngineOutcome {
+  const task = getTask(ctx.tx, event.taskId);
+  if (!task) return noop(`unknown task ${event.taskId}`);
+  if (task.escalated || task.stage === 'done' || task.stage === 'cancelled') return noop('nothing to escalate');
+  if (event.kind === 'tracker' || event.kind === 'forge' || event.kind === 'cleanup') {
+    // Side channels failing must not stop delivery; the card shows it.
+    return applied(ctx, ctx.move(task, { lastEvent: `${event.kind} job failed: ${event.error.slice(0, 120)}` }, `${event.kind} job dead`, 'worker').id);
+  }
+  return applied(ctx, escalate(ctx, task, `${event.kind} job failed: ${event.error}`, 'worker', `${event.kind} failed`).id);
+}
+
+export function onPullRequestOpened(ctx: EngineContext, event: PullRequestOpened): EngineOutcome {
+  const task = getTask(ctx.tx, event.taskId);
+  if (!task) return noop(`unknown task ${event.taskId}`);
+  if (task.prNumber === event.number) return noop('PR already recorded');
+  return applied(ctx, ctx.move(task, { prNumber: event.number, lastEvent: `PR #${event.number} opened` }, 'pull request opened', event.actor).id);
+}
+
+function applied(ctx: EngineContext, taskId: string): EngineOutcome {
+  return { type: 'applied', taskId, transitions: ctx.transitions };
+}

@@ -1,0 +1,65 @@
+import type { DomainEvent } from '../../domain/events.ts';
+import { artifactsDirOf, branchOf, type Task } from '../../domain/task.ts';
+import { findTaskByExternal, getTask, insertTask, nextTaskNumber } from '../../store/task-repo.ts';
+import type { EngineContext } from '../engine-context.ts';
+import type { EngineOutcome } from '../outcome.ts';
+
+type TaskRequested = Extract<DomainEvent, { type: 'TaskRequested' }>;
+
+/**
+ * Create a task at analysis and enqueue the analyst. Atomic and idempotent: the same tracker
+ * issue (project + external id) or the same explicit number never makes a second task.
+ */
+export function onTaskRequested(ctx: EngineContext, event: TaskRequested): EngineOutcome {
+  const project = ctx.deps.projects.get(event.projectId);
+  if (!project) return { type: 'rejected', reason: `unknown project ${event.projectId}` };
+  const title = event.title.trim();
+  if (!title) return { type: 'rejected', reason: 'a task needs a title' };
+  if (event.externalId) {
+    const existing = findTaskByExternal(ctx.tx, project.id, event.externalId);
+    if (existing) return { type: 'duplicate', taskId: existing.id };
+  }
+  const number = event.number ?? nextTaskNumber(ctx.tx, project.id);
+  const id = `${project.id}-${number}`;
+  const clash = getTask(ctx.tx, id);
+  if (clash) {
+    return clash.externalId === (event.externalId ?? null) ? { type: 'duplicate', taskId: id } : { type: 'rejected', reason: `task id ${id} is taken` };
+  }
+  const task: Task = {
+    id,
+    projectId: project.id,
+    title: title.slice(0, 300),
+    description: event.description ?? '',
+    source: event.source,
+    externalId: event.externalId ?? null,
+    externalUrl: event.externalUrl ?? null,
+    stage: 'analysis',
+    phase: 'working',
+    attempts: { analyst: 1 },
+    rollbacks: 0,
+    escalated: false,
+    escalationReason: null,
+    blocked: false,
+    mustFix: null,
+    notes: null,
+    branch: branchOf(id),
+    headSha: null,
+    behindDefault: false,
+    prNumber: null,
+    lastEvent: event.source === 'plane' ? 'created from the tracker' : 'created from the chat',
+    lastEventAt: ctx.now,
+    stageEnteredAt: ctx.now,
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+    version: 1,
+  };
+  insertTask(ctx.tx, task);
+  ctx.created(task, event.actor);
+  ctx.enqueue({
+    kind: 'agent',
+    taskId: id,
+    payload: { role: 'analyst', attempt: 1, stage: 'analysis', artifactsDir: artifactsDirOf(id) },
+    idempotencyKey: `${id}:agent:analyst:1`,
+  });
+  return { type: 'created', taskId: id };
+}

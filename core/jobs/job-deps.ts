@@ -1,0 +1,37 @@
+import type { ProjectConfig } from '../config/projects.ts';
+import type { Task } from '../domain/task.ts';
+import { PermanentError } from '../errors.ts';
+import type { AgentRunnerPort, RunFilesPort } from '../ports/agent-runner.ts';
+import type { CiRunnerPort } from '../ports/ci-runner.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { ForgePort } from '../ports/forge.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { TrackerPort } from '../ports/tracker.ts';
+import type { WorkspacePort } from '../ports/workspace.ts';
+import type { JobRow } from '../queue/job.ts';
+import type { Store } from '../store/database.ts';
+import { getTask } from '../store/task-repo.ts';
+
+/** What job handlers reach the world through. */
+export interface JobDeps {
+  readonly store: Store;
+  readonly projects: ReadonlyMap<string, ProjectConfig>;
+  readonly workspace: WorkspacePort;
+  readonly agents: AgentRunnerPort;
+  readonly runFiles: RunFilesPort;
+  readonly ci: CiRunnerPort;
+  readonly tracker: TrackerPort | null;
+  readonly forge: ForgePort | null;
+  readonly agentTimeoutMs: number;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/** The task and project a job belongs to; a job for a vanished task is a permanent failure. */
+export function jobSubject(deps: JobDeps, job: JobRow): { task: Task; project: ProjectConfig } {
+  const task = job.taskId ? getTask(deps.store.db, job.taskId) : null;
+  if (!task) throw new PermanentError(`job ${job.id}: task ${job.taskId ?? '(none)'} not found`);
+  const project = deps.projects.get(task.projectId);
+  if (!project) throw new PermanentError(`job ${job.id}: project ${task.projectId} is not configured`);
+  return { task, project };
+}

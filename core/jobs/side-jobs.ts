@@ -1,0 +1,43 @@
+/** Small side-effect jobs: worktree cleanup, tracker calls, forge pull requests. */
+import { PermanentError } from '../errors.ts';
+import type { JobHandler } from '../queue/worker-pool.ts';
+import { jobSubject, type JobDeps } from './job-deps.ts';
+
+export function cleanupJob(deps: JobDeps): JobHandler {
+  return {
+    async run(job) {
+      const { task, project } = jobSubject(deps, job);
+      await deps.workspace.remove(project, task.id);
+      return { type: 'done' };
+    },
+  };
+}
+
+export function trackerJob(deps: JobDeps): JobHandler {
+  return {
+    async run(job) {
+      const { task, project } = jobSubject(deps, job);
+      if (!deps.tracker || !task.externalId) return { type: 'done' };
+      if (job.payload.action === 'move') {
+        await deps.tracker.moveToGroup(project.id, task.externalId, job.payload.group === 'completed' ? 'completed' : 'started');
+      } else if (job.payload.action === 'comment') {
+        await deps.tracker.comment(project.id, task.externalId, String(job.payload.externalId), String(job.payload.html));
+      } else {
+        throw new PermanentError(`unknown tracker action ${String(job.payload.action)}`);
+      }
+      return { type: 'done' };
+    },
+  };
+}
+
+export function forgeJob(deps: JobDeps): JobHandler {
+  return {
+    async run(job) {
+      const { task, project } = jobSubject(deps, job);
+      if (!deps.forge) return { type: 'done' };
+      const body = `Conveyor task ${task.id}${task.externalUrl ? ` (${task.externalUrl})` : ''}`;
+      const number = await deps.forge.ensurePullRequest(project.repo, task.branch, project.defaultBranch, `${task.id}: ${task.title}`, body);
+      return { type: 'done', event: { type: 'PullRequestOpened', key: `job:${job.id}:pr`, taskId: task.id, number, actor: 'forge' } };
+    },
+  };
+}

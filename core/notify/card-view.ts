@@ -1,0 +1,118 @@
+/**
+ * What a task's card shows, as data (design §7). Built from the store at send time, so the card
+ * always shows the latest state; rendering (text or HTML, en or ru) happens in the bot layer.
+ */
+import type { ProjectConfig } from '../config/projects.ts';
+import { ALL_STAGES, STAGE_SPECS, type Role, type WorkStage } from '../domain/stage.ts';
+import { artifactsDirOf, type Task } from '../domain/task.ts';
+import type { JobQueue } from '../queue/job-queue.ts';
+import { pendingApproval } from '../store/approval-repo.ts';
+import type { Store } from '../store/database.ts';
+import { listLeases } from '../store/lease-repo.ts';
+import { getTask } from '../store/task-repo.ts';
+
+/** One step of the progress line. `approval` sits between analysis and development. */
+export type ProgressStep = WorkStage | 'approval';
+export type StepState = 'done' | 'current' | 'pending';
+
+/** Why the task is not moving right now. */
+export type Waiting =
+  | { type: 'agent'; role: Role; state: 'queued' | 'running'; since: number; retryAt: number | null }
+  | { type: 'approval'; approvers: readonly number[] }
+  | { type: 'ci'; sha: string | null; local: boolean }
+  | { type: 'merge'; leaseHolder: string | null }
+  | { type: 'escalated'; reason: string }
+  | { type: 'blocked' }
+  | { type: 'delivered' }
+  | { type: 'cancelled' }
+  | { type: 'nothing' };
+
+export interface CardView {
+  readonly task: Task;
+  readonly steps: readonly { step: ProgressStep; state: StepState }[];
+  readonly attempt: number;
+  readonly maxRollbacks: number;
+  readonly waiting: Waiting;
+  readonly links: { tracker: string | null; branch: string; pr: number | null; brd: string | null; forgeBase: string | null };
+}
+
+/** Build the card of `taskId`; null when the task or its project is unknown. */
+export function buildCardView(
+  store: Store,
+  queue: JobQueue,
+  projects: ReadonlyMap<string, ProjectConfig>,
+  taskId: string,
+  maxRollbacks: number,
+  forgeBase: string | null,
+): CardView | null {
+  const task = getTask(store.db, taskId);
+  const project = task ? projects.get(task.projectId) : undefined;
+  if (!task || !project) return null;
+  const role = task.stage in STAGE_SPECS ? STAGE_SPECS[task.stage as WorkStage].role : null;
+  return {
+    task,
+    steps: stepsOf(task, project),
+    attempt: role ? (task.attempts[role] ?? 0) : 0,
+    maxRollbacks,
+    waiting: waitingOf(store, queue, task, project),
+    links: {
+      tracker: task.externalUrl,
+      branch: task.branch,
+      pr: task.prNumber,
+      brd: task.attempts.analyst ? `${artifactsDirOf(task.id)}/01-brd.md` : null,
+      forgeBase,
+    },
+  };
+}
+
+function stepsOf(task: Task, project: ProjectConfig): { step: ProgressStep; state: StepState }[] {
+  const order: ProgressStep[] = [];
+  for (const stage of ALL_STAGES) {
+    if (!project.stages.includes(stage)) continue;
+    order.push(stage);
+    if (stage === 'analysis') order.push('approval');
+  }
+  const current: ProgressStep | null =
+    task.stage === 'done' || task.stage === 'cancelled'
+      ? null
+      : task.stage === 'analysis' && task.phase === 'awaiting-approval'
+        ? 'approval'
+        : task.stage;
+  const doneAll = task.stage === 'done';
+  const currentIndex = current ? order.indexOf(current) : -1;
+  return order.map((step, i) => ({
+    step,
+    state: doneAll ? 'done' : i < currentIndex ? 'done' : i === currentIndex ? 'current' : 'pending',
+  }));
+}
+
+function waitingOf(store: Store, queue: JobQueue, task: Task, project: ProjectConfig): Waiting {
+  if (task.stage === 'done') return { type: 'delivered' };
+  if (task.stage === 'cancelled') return { type: 'cancelled' };
+  if (task.escalated) return { type: 'escalated', reason: task.escalationReason ?? '' };
+  if (task.blocked) return { type: 'blocked' };
+  switch (task.phase) {
+    case 'awaiting-approval':
+      return pendingApproval(store.db, task.id, 'brd') ? { type: 'approval', approvers: project.approvers } : { type: 'nothing' };
+    case 'awaiting-ci':
+      return { type: 'ci', sha: task.headSha, local: project.ciCommand !== undefined };
+    case 'merging': {
+      const lease = listLeases(store.db).find((l) => l.name === `merge:${project.id}`);
+      return { type: 'merge', leaseHolder: lease && lease.holder !== task.id ? lease.holder : null };
+    }
+    case 'working': {
+      const job = queue.activeForTask(task.id).find((j) => j.kind === 'agent');
+      if (!job) return { type: 'nothing' };
+      const running = job.state === 'running';
+      return {
+        type: 'agent',
+        role: job.payload.role as Role,
+        state: running ? 'running' : 'queued',
+        since: running ? (job.startedAt ?? job.updatedAt) : job.createdAt,
+        retryAt: !running && job.attempts > 0 ? job.availableAt : null,
+      };
+    }
+    default:
+      return { type: 'nothing' };
+  }
+}

@@ -1,0 +1,23 @@
+import type { jobs } from '../store/schema.ts';
+
+/** Job kinds the workers know. `agent` and `ci` are heavy (bounded by ORCH_MAX_CONCURRENCY). */
+export type JobKind = 'agent' | 'ci' | 'merge' | 'cleanup' | 'tracker' | 'forge';
+
+export const HEAVY_KINDS: readonly JobKind[] = ['agent', 'ci'];
+export const LIGHT_KINDS: readonly JobKind[] = ['merge', 'cleanup', 'tracker', 'forge'];
+
+/** A job row as stored. */
+export type JobRow = typeof jobs.$inferSelect;
+
+/** Job states: queued → running → succeeded | queued (retry) | dead | cancelled. */
+export type JobState = 'queued' | 'running' | 'succeeded' | 'dead' | 'cancelled';
+
+/** A job to enqueue. The idempotency key makes a second enqueue of one effect a no-op. */
+export interface NewJob {
+  readonly kind: JobKind;
+  readonly taskId: string | null;
+  readonly payload: Record<string, unknown>;
+  readonly idempotencyKey: string;
+  readonly availableAt?: number;
+  readonly maxAttempts?: number;
+}

@@ -1,0 +1,168 @@
+/**
+ * Workers: claim jobs with a lease, renew it while the handler runs, and record the outcome in
+ * the same transaction as the engine event it produces. A handler that loses its lease is
+ * aborted (another worker owns the job now), so one job never has two live runs.
+ * On stop: no new claims; running jobs get a grace period, then are aborted and released.
+ */
+import type { Clock } from '../ports/clock.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { DomainEvent } from '../domain/events.ts';
+import type { Engine } from '../engine/engine.ts';
+import type { Store } from '../store/database.ts';
+import { describeError, PermanentError, RetryableError } from '../errors.ts';
+import type { JobQueue } from './job-queue.ts';
+import type { JobKind, JobRow } from './job.ts';
+
+/** What a handler reports: done (with the event its result means), or defer (a busy lease). */
+export type JobOutcome = { type: 'done'; event?: DomainEvent } | { type: 'defer'; delayMs: number; reason: string };
+
+/** Runs one kind of job. Throw RetryableError/PermanentError for infrastructure failures. */
+export interface JobHandler {
+  run(job: JobRow, signal: AbortSignal): Promise<JobOutcome>;
+}
+
+export interface WorkerPoolOptions {
+  readonly name: string;
+  readonly kinds: readonly JobKind[];
+  readonly concurrency: number;
+  readonly handlers: Partial<Record<JobKind, JobHandler>>;
+  readonly leaseMs?: number;
+  readonly pollMs?: number;
+  readonly owner: string;
+}
+
+export class WorkerPool {
+  private readonly running = new Map<number, { promise: Promise<void>; abort: AbortController }>();
+  private stopping = false;
+  private loop: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly options: WorkerPoolOptions,
+    private readonly deps: { store: Store; queue: JobQueue; engine: Engine; clock: Clock; logger: Logger },
+  ) {
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.pollMs = options.pollMs ?? 1_000;
+    this.unsubscribe = deps.queue.onEnqueue(() => this.wake());
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Jobs this pool is running now. */
+  get busy(): number {
+    return this.running.size;
+  }
+
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  /** Stop claiming; wait up to `graceMs` for running jobs, then abort and release them. */
+  async stop(graceMs: number): Promise<void> {
+    this.stopping = true;
+    this.unsubscribe();
+    this.wake();
+    await this.loop;
+    const all = Promise.all([...this.running.values()].map((r) => r.promise));
+    const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());
+    if ((await Promise.race([all.then(() => 'done' as const), timer])) === 'timeout') {
+      for (const r of this.running.values()) r.abort.abort(new Error('shutting down'));
+      await all;
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      while (!this.stopping && this.running.size < this.options.concurrency) {
+        const job = this.deps.queue.claim(this.options.kinds, this.options.owner, this.deps.clock.now(), this.leaseMs);
+        if (!job) break;
+        this.launch(job);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.pollMs);
+        this.wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakeUp = null;
+    }
+  }
+
+  private launch(job: JobRow): void {
+    const abort = new AbortController();
+    const promise = this.execute(job, abort).finally(() => {
+      this.running.delete(job.id);
+      this.wake();
+    });
+    this.running.set(job.id, { promise, abort });
+  }
+
+  private async execute(job: JobRow, abort: AbortController): Promise<void> {
+    const { queue, store, engine, clock } = this.deps;
+    const owner = this.options.owner;
+    const log = this.deps.logger.child({ job: job.id, kind: job.kind, task: job.taskId, attempt: job.attempts });
+    if (job.attempts > job.maxAttempts) {
+      // Reclaimed after its worker died on the last allowed attempt: do not run it again.
+      this.fail(job, 'lease expired on the last attempt (worker died)', { permanent: true }, log);
+      return;
+    }
+    const handler = this.options.handlers[job.kind as JobKind];
+    if (!handler) {
+      this.fail(job, `no handler for job kind ${job.kind}`, { permanent: true }, log);
+      return;
+    }
+    let leaseLost = false;
+    const beat = setInterval(() => {
+      if (!queue.heartbeat(job.id, owner, clock.now(), this.leaseMs)) {
+        leaseLost = true;
+        abort.abort(new Error('lease lost'));
+      }
+    }, Math.max(50, Math.floor(this.leaseMs / 3)));
+    try {
+      log.info({}, 'job started');
+      const outcome = await handler.run(job, abort.signal);
+      if (leaseLost) return;
+      if (outcome.type === 'defer') {
+        queue.release(job.id, owner, clock.now() + outcome.delayMs, clock.now(), outcome.reason);
+        log.info({ delayMs: outcome.delayMs, reason: outcome.reason }, 'job deferred');
+        return;
+      }
+      const stale = store.write((tx) => {
+        if (!queue.completeInTx(tx, job.id, owner, clock.now())) return true;
+        if (outcome.event) engine.handleInTx(tx, outcome.event);
+        return false;
+      });
+      log.info({ stale }, stale ? 'job finished after losing its lease; outcome dropped' : 'job succeeded');
+    } catch (error) {
+      if (leaseLost) {
+        log.warn({}, 'job lost its lease; another worker owns it');
+      } else if (this.stopping && abort.signal.aborted) {
+        queue.release(job.id, owner, clock.now(), clock.now(), 'released at shutdown');
+        log.info({}, 'job released at shutdown');
+      } else {
+        const retryAfterMs = error instanceof RetryableError ? error.retryAfterMs : undefined;
+        this.fail(job, describeError(error), { permanent: error instanceof PermanentError, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }, log);
+      }
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
+  private fail(job: JobRow, error: string, options: { permanent?: boolean; retryAfterMs?: number }, log: Logger): void {
+    const { queue, store, engine, clock } = this.deps;
+    const outcome = store.write((tx) => {
+      const result = queue.failInTx(tx, job.id, this.options.owner, error, clock.now(), options);
+      if (result.type === 'dead' && job.taskId) {
+        engine.handleInTx(tx, { type: 'JobDead', key: `job-dead:${job.id}`, taskId: job.taskId, jobId: job.id, kind: job.kind, error });
+      }
+      return result;
+    });
+    log.warn({ error, outcome: outcome.type }, 'job failed');
+  }
+}

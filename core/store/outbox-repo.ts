@@ -1,0 +1,64 @@
+/** The outbox: messages for people, written with the state change, delivered afterwards. */
+import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import type { OutboxKind, OutboxMessage } from '../notify/outbox-message.ts';
+import type { Db, Tx } from './database.ts';
+import { outbox } from './schema.ts';
+
+export type OutboxRow = typeof outbox.$inferSelect;
+
+export function addOutbox(tx: Tx, kind: OutboxKind, taskId: string, payload: Record<string, unknown>, now: number): void {
+  tx.insert(outbox).values({ kind, taskId, payload, state: 'pending', availableAt: now, createdAt: now }).run();
+}
+
+/** Pending rows that are due, oldest first. */
+export function pendingOutbox(db: Db, now: number, limit: number): OutboxRow[] {
+  return db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.state, 'pending'), lte(outbox.availableAt, now)))
+    .orderBy(asc(outbox.id))
+    .limit(limit)
+    .all();
+}
+
+/** Mark done; for cards, also every earlier pending card row of the task (the latest state was shown). */
+export function markOutboxDone(tx: Tx, row: OutboxRow, now: number): void {
+  if (row.kind === 'card' && row.taskId) {
+    tx.update(outbox)
+      .set({ state: 'done', doneAt: now })
+      .where(and(eq(outbox.kind, 'card'), eq(outbox.taskId, row.taskId), eq(outbox.state, 'pending'), lte(outbox.id, row.id)))
+      .run();
+    return;
+  }
+  tx.update(outbox).set({ state: 'done', doneAt: now }).where(eq(outbox.id, row.id)).run();
+}
+
+export function markOutboxRetry(tx: Tx, id: number, error: string, availableAt: number): void {
+  tx.update(outbox)
+    .set({ attempts: sql`${outbox.attempts} + 1`, error, availableAt })
+    .where(eq(outbox.id, id))
+    .run();
+}
+
+export function markOutboxDead(tx: Tx, id: number, error: string, now: number): void {
+  tx.update(outbox).set({ state: 'dead', error, doneAt: now }).where(eq(outbox.id, id)).run();
+}
+
+/** A row as the notifier's message. */
+export function toOutboxMessage(row: OutboxRow): OutboxMessage | null {
+  const taskId = row.taskId ?? '';
+  const p = row.payload;
+  switch (row.kind) {
+    case 'card':
+      return { kind: 'card', outboxId: row.id, taskId };
+    case 'approval-request':
+    case 'approval-decided':
+      return { kind: row.kind, outboxId: row.id, taskId, approvalId: String(p.approvalId) };
+    case 'escalation':
+      return { kind: 'escalation', outboxId: row.id, taskId, reason: String(p.reason ?? '') };
+    case 'notice':
+      return { kind: 'notice', outboxId: row.id, taskId, text: String(p.text ?? '') };
+    default:
+      return null;
+  }
+}

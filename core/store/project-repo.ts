@@ -1,0 +1,15 @@
+/** Mirror the projects file into the store (for audit and for tools reading the database). */
+import type { ProjectConfig } from '../config/projects.ts';
+import type { Store } from './database.ts';
+import { projects } from './schema.ts';
+
+export function syncProjects(store: Store, list: readonly ProjectConfig[], now: number): void {
+  store.write((tx) => {
+    for (const p of list) {
+      tx.insert(projects)
+        .values({ id: p.id, repo: p.repo, config: p, updatedAt: now })
+        .onConflictDoUpdate({ target: projects.id, set: { repo: p.repo, config: p, updatedAt: now } })
+        .run();
+    }
+  });
+}

@@ -1,0 +1,51 @@
+/** Reading and writing task rows. Every update bumps `version` and `updatedAt`. */
+import { and, eq, sql } from 'drizzle-orm';
+import type { Phase, Task } from '../domain/task.ts';
+import type { Stage } from '../domain/stage.ts';
+import type { Db, Tx } from './database.ts';
+import { tasks } from './schema.ts';
+
+type Reader = Db | Tx;
+export type TaskPatch = Partial<Omit<Task, 'id' | 'projectId' | 'createdAt' | 'version' | 'updatedAt'>>;
+
+function toTask(row: typeof tasks.$inferSelect): Task {
+  return { ...row, source: row.source as Task['source'], stage: row.stage as Stage, phase: row.phase as Phase };
+}
+
+export function getTask(db: Reader, id: string): Task | null {
+  const row = db.select().from(tasks).where(eq(tasks.id, id)).get();
+  return row ? toTask(row) : null;
+}
+
+export function findTaskByExternal(db: Reader, projectId: string, externalId: string): Task | null {
+  const row = db.select().from(tasks).where(and(eq(tasks.projectId, projectId), eq(tasks.externalId, externalId))).get();
+  return row ? toTask(row) : null;
+}
+
+/** The next free task number of a project (max + 1). */
+export function nextTaskNumber(db: Reader, projectId: string): number {
+  const row = db
+    .select({ n: sql<number | null>`MAX(CAST(SUBSTR(${tasks.id}, LENGTH(${tasks.projectId}) + 2) AS INTEGER))` })
+    .from(tasks)
+    .where(eq(tasks.projectId, projectId))
+    .get();
+  return (row?.n ?? 0) + 1;
+}
+
+export function insertTask(tx: Tx, task: Task): void {
+  tx.insert(tasks).values(task).run();
+}
+
+/** Apply `patch` and return the new task. */
+export function updateTask(tx: Tx, task: Task, patch: TaskPatch, now: number): Task {
+  const next: Task = { ...task, ...patch, updatedAt: now, version: task.version + 1 };
+  tx.update(tasks)
+    .set({ ...patch, updatedAt: now, version: next.version })
+    .where(eq(tasks.id, task.id))
+    .run();
+  return next;
+}
+
+export function listTasks(db: Reader): Task[] {
+  return db.select().from(tasks).all().map(toTask);
+}
