@@ -93,9 +93,13 @@ function checkProject(project: ProjectConfig, config: Config, env: Readonly<Reco
     if (program && !isRunnable(program, env.PATH ?? '')) problems.push(`${at}.ciCommand: "${program}" is not found or not executable`);
   }
   try {
-    execFileSync('git', ['ls-remote', '--heads', project.cloneUrl, project.defaultBranch], { encoding: 'utf8', timeout: 15_000, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: env.PATH ?? '/usr/bin:/bin', HOME: env.HOME ?? '/tmp', GIT_TERMINAL_PROMPT: '0' } })
-      .trim()
-      .length > 0 || problems.push(`${at}.defaultBranch: branch "${project.defaultBranch}" not found at cloneUrl`);
+    const heads = execFileSync('git', ['ls-remote', '--heads', project.cloneUrl, project.defaultBranch], {
+      encoding: 'utf8',
+      timeout: 15_000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: env.PATH ?? '/usr/bin:/bin', HOME: env.HOME ?? '/tmp', GIT_TERMINAL_PROMPT: '0' },
+    });
+    if (heads.trim() === '') problems.push(`${at}.defaultBranch: branch "${project.defaultBranch}" not found at cloneUrl`);
   } catch (error) {
     problems.push(`${at}.cloneUrl: cannot reach the repository (${redactUrl(describeError(error)).split('\n')[0] ?? ''})`);
   }

@@ -10,5 +10,5 @@ import { scrubSecrets } from './scrub-secrets.ts';
 export function createLogger(options: { level: LogLevel; secrets: readonly string[]; write?: (line: string) => void }): Logger {
   const write = options.write ?? ((line: string) => process.stderr.write(line));
   const destination = { write: (line: string) => write(scrubSecrets(line, options.secrets)) };
-  return pino({ level: options.level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, destination) as unknown as Logger;
+  return pino({ level: options.level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, destination);
 }

@@ -15,7 +15,7 @@ export function renderCard(view: CardView, locale: Locale, now: number, format: 
   const esc = format === 'html' ? escapeHtml : plain;
   const bold = (s: string): string => (format === 'html' ? `<b>${s}</b>` : s);
   const L = labelsFor(locale);
-  const { task, waiting } = view;
+  const { task } = view;
   const lines: string[] = [];
   lines.push(`🧩 ${bold(esc(task.id))} · ${esc(task.title)}`);
 

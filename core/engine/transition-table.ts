@@ -39,5 +39,5 @@ export function isAllowedMove(from: Stage | null, to: Stage): boolean {
   if (to === 'development') return true;
   if (to === 'analysis') return false;
   // Otherwise forward only, one or more stages (disabled stages are skipped).
-  return ALL_STAGES.indexOf(to) > ALL_STAGES.indexOf(from as WorkStage);
+  return ALL_STAGES.indexOf(to) > ALL_STAGES.indexOf(from);
 }

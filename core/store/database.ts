@@ -8,6 +8,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// eslint-disable-next-line no-restricted-imports -- the store owns its database file's directory
 import { mkdirSync } from 'node:fs';
 import * as schema from './schema.ts';
 

@@ -55,9 +55,9 @@ export function toOutboxMessage(row: OutboxRow): OutboxMessage | null {
     case 'approval-decided':
       return { kind: row.kind, outboxId: row.id, taskId, approvalId: String(p.approvalId) };
     case 'escalation':
-      return { kind: 'escalation', outboxId: row.id, taskId, reason: String(p.reason ?? '') };
+      return { kind: 'escalation', outboxId: row.id, taskId, reason: typeof p.reason === 'string' ? p.reason : '' };
     case 'notice':
-      return { kind: 'notice', outboxId: row.id, taskId, text: String(p.text ?? '') };
+      return { kind: 'notice', outboxId: row.id, taskId, text: typeof p.text === 'string' ? p.text : '' };
     default:
       return null;
   }

@@ -22,7 +22,7 @@ export function onRetryRequested(ctx: EngineContext, event: RetryRequested): Eng
   if (task.phase === 'awaiting-approval') {
     return applied(ctx, ctx.move(task, reset, reason, event.actor).id);
   }
-  const stage = task.stage as WorkStage;
+  const stage: WorkStage = task.stage;
   if (!STAGE_SPECS[stage].role) return { type: 'rejected', reason: `${stage} has no agent to retry` };
   return applied(ctx, startStage(ctx, { ...task, ...reset }, stage, reason, event.actor, reset).id);
 }

@@ -1,0 +1,43 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runDemo } from '../../app/demo/run-demo.ts';
+import { openStore } from '../../core/store/database.ts';
+import { transitionsOf } from '../../core/store/transition-log.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'conveyor-demo-test-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('offline demo', () => {
+  it('delivers the task through a review rollback that carries the must-fix text', async () => {
+    let output = '';
+    const result = await runDemo({ root, timeoutMs: 120_000, write: (t) => void (output += t), env: { PATH: process.env.PATH } });
+    expect(result.ok, output).toBe(true);
+
+    // The chat transcript shows the approval, the rollback with its must-fix text, and delivery.
+    expect(output).toContain('📝 BRD ready for approval — SHOP-1');
+    expect(output).toContain('✅ Approved by Alice');
+    expect(output).toContain('🔁 must fix: - P1: cart.js wishlistCount(null) throws a TypeError');
+    expect(output).toContain('📦 Delivered');
+
+    // The store tells the same story.
+    const store = openStore(result.dbPath);
+    const log = transitionsOf(store.db, result.taskId);
+    store.close();
+    const rollback = log.find((t) => t.fromStage === 'review' && t.toStage === 'development');
+    expect(rollback?.reason).toMatch(/REQUEST_CHANGES/);
+    expect(log.at(-1)).toMatchObject({ toStage: 'done' });
+
+    // The second developer run saw the reviewer's finding verbatim in its task file.
+    const runs = join(root, 'work', 'runs', result.taskId);
+    const second = readdirSync(runs).find((f) => f.startsWith('developer-2'));
+    expect(second).toBeDefined();
+    expect(readFileSync(join(runs, second!), 'utf8')).toContain('- P1: cart.js wishlistCount(null) throws a TypeError; return 0 for null or undefined items.');
+
+    // The fix reached the remote default branch.
+    const cart = execFileSync('git', ['show', 'main:cart.js'], { cwd: join(root, 'remote', 'shop.git'), encoding: 'utf8' });
+    expect(cart).toContain('if (items == null) return 0;');
+  });
+});

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { agentCommand, parseProjects } from '../../core/config/projects.ts';
+
+const base = { id: 'SHOP', repo: 'acme/shop', cloneUrl: '/tmp/shop.git', chatId: -1001, approvers: [111], agents: { default: 'claude -p x' } };
+
+function parse(project: Record<string, unknown>) {
+  return parseProjects(JSON.stringify({ projects: [project] }), 'projects.json');
+}
+
+describe('projects file', () => {
+  it('applies defaults and freezes the result', () => {
+    const result = parse(base);
+    expect(result.type).toBe('ok');
+    if (result.type !== 'ok') return;
+    const project = result.projects[0]!;
+    expect(project).toMatchObject({ defaultBranch: 'main', chatId: '-1001', stages: ['analysis', 'development', 'review', 'testing'] });
+    expect(Object.isFrozen(project)).toBe(true);
+    expect(agentCommand(project, 'reviewer')).toBe('claude -p x');
+  });
+
+  it.each([
+    [{ ...base, id: 'shop' }, 'projects.json: projects[0].id: must be 1–20 upper-case letters'],
+    [{ ...base, approvers: [] }, 'projects[0].approvers: must list at least one Telegram user id'],
+    [{ ...base, agents: { reviewer: 'x' } }, 'projects[0].agents: agents must give a command for every role'],
+    [{ ...base, stages: ['development'] }, 'projects[0].stages: must include analysis and development'],
+    [{ ...base, stages: ['analysis', 'development', 'deploy'] }, 'not supported by this release yet'],
+    [{ ...base, surprise: true }, 'projects[0]'],
+  ])('names the field: %#', (project, expected) => {
+    const result = parse(project);
+    expect(result.type).toBe('invalid');
+    if (result.type === 'invalid') expect(result.problems.join('\n')).toContain(expected);
+  });
+
+  it('rejects invalid JSON and duplicate ids', () => {
+    expect(parseProjects('{', 'p.json')).toMatchObject({ type: 'invalid' });
+    const dup = parseProjects(JSON.stringify({ projects: [base, base] }), 'p.json');
+    expect(dup.type === 'invalid' && dup.problems[0]).toContain('id SHOP is used twice');
+  });
+
+  it('keeps stage order canonical whatever order the file lists', () => {
+    const result = parse({ ...base, stages: ['testing', 'development', 'analysis'] });
+    expect(result.type === 'ok' && result.projects[0]!.stages).toEqual(['analysis', 'development', 'testing']);
+  });
+});
