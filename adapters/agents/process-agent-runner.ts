@@ -1,0 +1,60 @@
+/**
+ * AgentRunnerPort on local processes (design §4): the project's command line runs with `sh -c` in
+ * the task's worktree, in its own process group, with the agent contract's ORCH_* variables and
+ * without Conveyor's own settings and secrets.
+ */
+import type { AgentRunOutcome, AgentRunRequest, AgentRunnerPort } from '../../core/ports/agent-runner.ts';
+import { childEnv } from './child-env.ts';
+import { runInProcessGroup } from './spawn-group.ts';
+
+/** Options of {@link ProcessAgentRunner}. */
+export interface ProcessAgentRunnerOptions {
+  /** The host environment agents inherit (API keys for the agent CLI, PATH, HOME…), before filtering. */
+  readonly baseEnv: Readonly<Record<string, string | undefined>>;
+  /** Between SIGTERM and SIGKILL on timeout or cancel (ms). Default 5000. */
+  readonly killGraceMs?: number;
+}
+
+/** The last ~20 non-empty lines, at most 2000 characters: enough for the card and `/status`. */
+const AGENT_TAIL = { maxLines: 20, maxChars: 2000 } as const;
+
+/** The variables every agent run sees (design §4). */
+export function agentContractEnv(request: AgentRunRequest): Record<string, string> {
+  return {
+    ORCH_ROLE: request.role,
+    ORCH_TASK_ID: request.taskId,
+    ORCH_STAGE: request.stage,
+    ORCH_ATTEMPT: String(request.attempt),
+    ORCH_BRANCH: request.branch,
+    ORCH_ARTIFACTS_DIR: request.artifactsDir,
+    ORCH_TASK_FILE: request.taskFile,
+    ORCH_PROMPT_FILE: request.promptFile,
+  };
+}
+
+/** Runs agent command lines as local process groups. */
+export class ProcessAgentRunner implements AgentRunnerPort {
+  constructor(private readonly options: ProcessAgentRunnerOptions) {}
+
+  async run(request: AgentRunRequest): Promise<AgentRunOutcome> {
+    const end = await runInProcessGroup({
+      command: request.command,
+      cwd: request.cwd,
+      env: childEnv(this.options.baseEnv, agentContractEnv(request)),
+      timeoutMs: request.timeoutMs,
+      killGraceMs: this.options.killGraceMs ?? 5000,
+      logFile: request.logFile,
+      tail: AGENT_TAIL,
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
+    switch (end.type) {
+      case 'exited':
+        return { type: 'exited', code: end.code, logTail: end.tail, durationMs: end.durationMs };
+      case 'timed-out':
+      case 'cancelled':
+        return { type: end.type, logTail: end.tail, durationMs: end.durationMs };
+      case 'spawn-failed':
+        return { type: 'spawn-failed', error: end.error };
+    }
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * Running one shell command in its own process group, shared by the agent and CI runners. The
+ * command runs as `/bin/sh -c <command>` (detached, so it leads a new group); a timeout or an abort
+ * sends SIGTERM to the whole group and SIGKILL after a grace period, so grandchildren die too.
+ * When the command ends on its own, whatever it left running in its group is stopped the same way.
+ * stdout and stderr are appended to a log file and their last lines kept in memory.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { LogTail, type LogTailLimits } from './log-tail.ts';
+
+/** One command to run. */
+export interface GroupRun {
+  readonly command: string;
+  readonly cwd: string;
+  /** The complete child environment (nothing is inherited). */
+  readonly env: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+  /** Between SIGTERM and SIGKILL. */
+  readonly killGraceMs: number;
+  /** stdout and stderr are appended here; missing directories are created. */
+  readonly logFile: string;
+  readonly signal?: AbortSignal;
+  readonly tail: LogTailLimits;
+}
+
+/** How a group run ended. */
+export type GroupRunEnd =
+  | { readonly type: 'exited'; readonly code: number; readonly tail: string; readonly durationMs: number }
+  | { readonly type: 'timed-out'; readonly tail: string; readonly durationMs: number }
+  | { readonly type: 'cancelled'; readonly tail: string; readonly durationMs: number }
+  | { readonly type: 'spawn-failed'; readonly error: string };
+
+/** Run `run.command` to the end (or until timeout/abort); never rejects. */
+export async function runInProcessGroup(run: GroupRun): Promise<GroupRunEnd> {
+  if (run.signal?.aborted) return { type: 'cancelled', tail: '', durationMs: 0 };
+  const cwd = await stat(run.cwd).catch(() => null);
+  if (!cwd?.isDirectory()) return { type: 'spawn-failed', error: `working directory ${run.cwd} does not exist` };
+  let log: WriteStream;
+  try {
+    await mkdir(path.dirname(run.logFile), { recursive: true });
+    log = await openAppend(run.logFile);
+  } catch (error) {
+    return { type: 'spawn-failed', error: `cannot open log file ${run.logFile}: ${(error as Error).message}` };
+  }
+  const end = await supervise(run, log);
+  await new Promise<void>((resolve) => log.end(resolve));
+  return end;
+}
+
+function supervise(run: GroupRun, log: WriteStream): Promise<GroupRunEnd> {
+  const started = Date.now();
+  const tail = new LogTail(run.tail);
+  return new Promise((resolve) => {
+    // Aborted while the log was being opened: an abort listener added now would never fire.
+    if (run.signal?.aborted) {
+      resolve({ type: 'cancelled', tail: '', durationMs: Date.now() - started });
+      return;
+    }
+    let child: ChildProcess;
+    try {
+      child = spawn('/bin/sh', ['-c', run.command], { cwd: run.cwd, env: run.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (error) {
+      resolve({ type: 'spawn-failed', error: `cannot start /bin/sh: ${(error as Error).message}` });
+      return;
+    }
+    const group = new GroupKiller(child, run.killGraceMs);
+    let stoppedBy: 'timed-out' | 'cancelled' | undefined;
+    let exited = false;
+    let settled = false;
+    const stop = (reason: 'timed-out' | 'cancelled') => {
+      if (exited) return;
+      stoppedBy ??= reason;
+      group.terminate();
+    };
+    const timer = setTimeout(() => stop('timed-out'), run.timeoutMs);
+    const onAbort = () => stop('cancelled');
+    run.signal?.addEventListener('abort', onAbort, { once: true });
+    const finish = (end: GroupRunEnd) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      run.signal?.removeEventListener('abort', onAbort);
+      if (stoppedBy) log.write(`\n[conveyor] ${stoppedBy === 'timed-out' ? `timed out after ${run.timeoutMs} ms` : 'cancelled'}; process group stopped\n`);
+      resolve(end);
+    };
+
+    child.stdout?.on('data', (chunk: Buffer) => {
+      tail.push('stdout', chunk);
+      log.write(chunk);
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      tail.push('stderr', chunk);
+      log.write(chunk);
+    });
+    child.on('error', (error) => {
+      if (child.pid === undefined) finish({ type: 'spawn-failed', error: `cannot start /bin/sh: ${error.message}` });
+    });
+    child.on('exit', () => {
+      exited = true;
+      clearTimeout(timer);
+      // The leader is gone; stop what it left behind. A straggler that escaped the group could
+      // hold our pipes open forever, so stop reading after the grace period.
+      group.terminate();
+      setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+      }, run.killGraceMs + 1000).unref();
+    });
+    child.on('close', (code, signal) => {
+      const durationMs = Date.now() - started;
+      if (stoppedBy) finish({ type: stoppedBy, tail: tail.text(), durationMs });
+      else finish({ type: 'exited', code: code ?? 128 + signalNumber(signal), tail: tail.text(), durationMs });
+    });
+  });
+}
+
+/** SIGTERM to the whole group once, SIGKILL after the grace period. */
+class GroupKiller {
+  private terminated = false;
+
+  constructor(
+    private readonly child: ChildProcess,
+    private readonly graceMs: number,
+  ) {}
+
+  terminate(): void {
+    if (this.terminated || this.child.pid === undefined) return;
+    this.terminated = true;
+    const pgid = this.child.pid;
+    signalGroup(pgid, 'SIGTERM');
+    setTimeout(() => signalGroup(pgid, 'SIGKILL'), this.graceMs).unref();
+  }
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
+function signalNumber(signal: NodeJS.Signals | null): number {
+  return signal ? (os.constants.signals[signal] ?? 0) : 0;
+}
+
+function openAppend(file: string): Promise<WriteStream> {
+  return new Promise((resolve, reject) => {
+    const stream = createWriteStream(file, { flags: 'a' });
+    stream.once('open', () => {
+      // A later write failure (disk full) must not crash the process; the run itself goes on.
+      stream.on('error', () => undefined);
+      resolve(stream);
+    });
+    stream.once('error', reject);
+  });
+}

@@ -1,0 +1,61 @@
+/**
+ * CiRunnerPort on local processes: a project's `ciCommand` runs with `sh -c` in the worktree, in
+ * its own process group (killed whole on timeout), with the same filtered environment as agents.
+ * Exit 0 passes; anything else, a timeout included, fails with the end of the output as excerpt.
+ */
+import { childEnv } from '../agents/child-env.ts';
+import { runInProcessGroup } from '../agents/spawn-group.ts';
+import type { CiRunnerPort, LocalCiResult } from '../../core/ports/ci-runner.ts';
+
+/** Options of {@link LocalCiRunner}. */
+export interface LocalCiRunnerOptions {
+  /** The host environment CI commands inherit, before filtering out Conveyor's own variables. */
+  readonly baseEnv: Readonly<Record<string, string | undefined>>;
+  /** Between SIGTERM and SIGKILL on timeout (ms). Default 5000. */
+  readonly killGraceMs?: number;
+}
+
+/** The last 40 lines, at most 4000 characters: what the developer's must-fix text quotes. */
+const CI_EXCERPT = { maxLines: 40, maxChars: 4000 } as const;
+
+/** Runs a project's local CI command. */
+export class LocalCiRunner implements CiRunnerPort {
+  constructor(private readonly options: LocalCiRunnerOptions) {}
+
+  async run(command: string, cwd: string, timeoutMs: number, logFile: string): Promise<LocalCiResult> {
+    const started = Date.now();
+    const end = await runInProcessGroup({
+      command,
+      cwd,
+      // Test runners behave non-interactively (no watch mode) when CI is set.
+      env: childEnv({ CI: 'true', ...this.options.baseEnv }),
+      timeoutMs,
+      killGraceMs: this.options.killGraceMs ?? 5000,
+      logFile,
+      tail: CI_EXCERPT,
+    });
+    switch (end.type) {
+      case 'exited':
+        return { passed: end.code === 0, excerpt: end.tail || (end.code === 0 ? '' : `CI command exited with code ${end.code} and printed nothing`), durationMs: end.durationMs };
+      case 'timed-out':
+        return { passed: false, excerpt: withHeader(`CI command timed out after ${formatDuration(timeoutMs)} and was killed`, end.tail), durationMs: end.durationMs };
+      case 'cancelled':
+        return { passed: false, excerpt: withHeader('CI command was cancelled', end.tail), durationMs: end.durationMs };
+      case 'spawn-failed':
+        return { passed: false, excerpt: `CI command could not start: ${end.error}`, durationMs: Date.now() - started };
+    }
+  }
+}
+
+/** A header line above the output tail, the whole still within the excerpt's line and character limits. */
+function withHeader(header: string, tail: string): string {
+  let lines = tail ? tail.split('\n').slice(-(CI_EXCERPT.maxLines - 1)) : [];
+  const room = CI_EXCERPT.maxChars - header.length - 1;
+  while (lines.length > 1 && lines.join('\n').length > room) lines = lines.slice(1);
+  const body = lines.join('\n');
+  return body ? `${header}\n${body.slice(Math.max(0, body.length - room))}` : header;
+}
+
+function formatDuration(ms: number): string {
+  return ms < 10_000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
+}

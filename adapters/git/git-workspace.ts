@@ -1,0 +1,153 @@
+/**
+ * WorkspacePort on real git (design §5): one bare mirror per project under
+ * `<workdir>/mirrors/<id>.git`, one worktree per task under `<workdir>/worktrees/<id>/<taskId>` on
+ * `task/<taskId>`. Operations that touch a mirror's refs run one at a time per project (a
+ * per-project mutex); different projects run in parallel.
+ */
+import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ProjectConfig } from '../../core/config/projects.ts';
+import { PermanentError } from '../../core/errors.ts';
+import { silentLogger, type Logger } from '../../core/ports/logger.ts';
+import type { MergeOutcome, PushResult, WorkspacePort, Worktree } from '../../core/ports/workspace.ts';
+import { joinInside, resolvesInside } from './contained-path.ts';
+import { GitCommand } from './git-command.ts';
+import { describingFailure } from './git-failure.ts';
+import { KeyedMutex } from './keyed-mutex.ts';
+import { mergeToDefault } from './merge-to-default.ts';
+import { isBareRepository, syncMirror } from './mirror-sync.ts';
+import { pushTaskBranch } from './push-branch.ts';
+import { ensureWorktree, removeWorktree, requireWorktree, type TaskCheckout } from './task-worktree.ts';
+
+/** Options of {@link GitWorkspace}. */
+export interface GitWorkspaceOptions {
+  /** `ORCH_WORKDIR`: mirrors and worktrees live below it. */
+  readonly workdir: string;
+  readonly logger?: Logger;
+  /** Host environment git may see; only PATH, HOME, TMPDIR, SSH_AUTH_SOCK and proxies are taken. Default: process.env. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Kill a git command that stays silent this long (ms); a large clone prints nothing for minutes. Default 300000. */
+  readonly gitTimeoutMs?: number;
+}
+
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
+
+/** Git worktrees for tasks, backed by per-project bare mirrors. */
+export class GitWorkspace implements WorkspacePort {
+  private readonly git: GitCommand;
+  private readonly logger: Logger;
+  private readonly mutex = new KeyedMutex();
+  private rootPromise: Promise<string> | undefined;
+
+  constructor(private readonly options: GitWorkspaceOptions) {
+    this.git = new GitCommand({ env: options.env ?? process.env, blockTimeoutMs: options.gitTimeoutMs ?? 300_000 });
+    this.logger = (options.logger ?? silentLogger).child({ component: 'git-workspace' });
+  }
+
+  async prepare(project: ProjectConfig, taskId: string): Promise<Worktree> {
+    const task = await this.checkout(project, taskId);
+    return this.mutex.run(project.id, async () => {
+      await this.sync(project, task);
+      const headSha = await describingFailure(`preparing worktree ${taskId} of ${project.id}`, () => ensureWorktree(this.git, task, this.logger));
+      return { path: task.worktree, branch: task.branch, headSha };
+    });
+  }
+
+  async commitAndPush(project: ProjectConfig, taskId: string, message: string): Promise<PushResult> {
+    const task = await this.checkout(project, taskId);
+    const doing = `committing and pushing ${task.branch} of ${project.id}`;
+    return this.mutex.run(project.id, () =>
+      describingFailure(doing, async () => {
+        await requireWorktree(this.git, task, doing);
+        await this.git.run(task.worktree, ['add', '-A']);
+        const staged = await this.git.run(task.worktree, ['diff', '--cached', '--name-only']);
+        if (staged) await this.git.run(task.worktree, ['commit', '--no-verify', '--quiet', '-m', message]);
+        const headSha = await this.git.run(task.worktree, ['rev-parse', 'HEAD']);
+        await pushTaskBranch(this.git, task.worktree, task.branch, headSha);
+        this.logger.info({ project: project.id, taskId, committed: staged !== '', headSha }, 'task branch pushed');
+        return { committed: staged !== '', headSha };
+      }),
+    );
+  }
+
+  async writeFile(project: ProjectConfig, taskId: string, relPath: string, content: string): Promise<void> {
+    const task = await this.checkout(project, taskId);
+    const doing = `writing ${relPath} in worktree ${taskId} of ${project.id}`;
+    const target = joinInside(task.worktree, relPath, doing);
+    await resolvesInside(task.worktree, target, doing);
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, content, 'utf8');
+  }
+
+  async readFile(project: ProjectConfig, taskId: string, relPath: string): Promise<string | null> {
+    const task = await this.checkout(project, taskId);
+    const doing = `reading ${relPath} in worktree ${taskId} of ${project.id}`;
+    const target = joinInside(task.worktree, relPath, doing);
+    if (!(await resolvesInside(task.worktree, target, doing))) return null;
+    try {
+      return await readFile(target, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw new PermanentError(`${doing}: ${(error as Error).message}`);
+    }
+  }
+
+  async mergeToDefault(project: ProjectConfig, taskId: string): Promise<MergeOutcome> {
+    const task = await this.checkout(project, taskId);
+    const doing = `merging ${task.branch} into ${project.defaultBranch} in ${project.id}`;
+    return this.mutex.run(project.id, async () => {
+      await describingFailure(doing, () => requireWorktree(this.git, task, doing));
+      await this.sync(project, task);
+      const outcome = await describingFailure(doing, () => mergeToDefault(this.git, task, () => this.sync(project, task)));
+      this.logger.info({ project: project.id, taskId, outcome: outcome.type }, 'merge to default branch');
+      return outcome;
+    });
+  }
+
+  async remove(project: ProjectConfig, taskId: string): Promise<void> {
+    const task = await this.checkout(project, taskId);
+    await this.mutex.run(project.id, () =>
+      describingFailure(`removing worktree ${taskId} of ${project.id}`, async () => {
+        await removeWorktree(this.git, task, await isBareRepository(task.mirror));
+      }),
+    );
+  }
+
+  private sync(project: ProjectConfig, task: TaskCheckout): Promise<void> {
+    return syncMirror(this.git, { projectId: project.id, cloneUrl: cloneSource(project.cloneUrl), mirror: task.mirror }, this.logger);
+  }
+
+  private async checkout(project: ProjectConfig, taskId: string): Promise<TaskCheckout> {
+    if (!SAFE_ID.test(project.id)) throw new PermanentError(`invalid project id ${JSON.stringify(project.id)}`);
+    if (!SAFE_ID.test(taskId) || taskId.includes('..') || taskId.endsWith('.lock')) {
+      throw new PermanentError(`invalid task id ${JSON.stringify(taskId)} in ${project.id}`);
+    }
+    const root = await this.root();
+    return {
+      projectId: project.id,
+      taskId,
+      defaultBranch: project.defaultBranch,
+      mirror: path.join(root, 'mirrors', `${project.id}.git`),
+      worktree: path.join(root, 'worktrees', project.id, taskId),
+      branch: `task/${taskId}`,
+    };
+  }
+
+  /** The workdir, created and resolved through symlinks once, so paths compare equal to git's. */
+  private root(): Promise<string> {
+    this.rootPromise ??= (async () => {
+      await mkdir(this.options.workdir, { recursive: true });
+      return realpath(this.options.workdir);
+    })().catch((error: unknown) => {
+      this.rootPromise = undefined;
+      throw new PermanentError(`preparing workdir ${this.options.workdir}: ${(error as Error).message}`);
+    });
+    return this.rootPromise;
+  }
+}
+
+/** A local path is made absolute (git runs in other directories); URLs and scp-style remotes stay. */
+function cloneSource(cloneUrl: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(cloneUrl) || /^[^/]+:/.test(cloneUrl)) return cloneUrl;
+  return path.resolve(cloneUrl);
+}

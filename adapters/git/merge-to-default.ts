@@ -1,0 +1,53 @@
+/**
+ * Bringing a task branch onto the default branch (the caller fetched the mirror and holds its
+ * lock): fast-forward when the branch already contains the remote default branch, otherwise
+ * rebase and push the branch so it can be tested again, or report the conflict with the worktree
+ * left clean on its old head.
+ */
+import { PermanentError } from '../../core/errors.ts';
+import type { MergeOutcome } from '../../core/ports/workspace.ts';
+import type { GitCommand } from './git-command.ts';
+import { gitFailure } from './git-failure.ts';
+import { fastForwardDefault, pushTaskBranch } from './push-branch.ts';
+import { rebaseInProgress, type TaskCheckout } from './task-worktree.ts';
+
+/** Merge or rebase; `refetch` fetches the mirror again when the default branch moved under us. */
+export async function mergeToDefault(git: GitCommand, task: TaskCheckout, refetch: () => Promise<void>): Promise<MergeOutcome> {
+  const target = `refs/remotes/origin/${task.defaultBranch}`;
+  const head = await git.run(task.worktree, ['rev-parse', 'HEAD']);
+  const base = await requireRef(git, task, target);
+  if (base === head) return { type: 'merged', sha: head };
+  if (await git.isAncestor(task.worktree, base, head)) {
+    const push = await fastForwardDefault(git, task.worktree, task.defaultBranch, head);
+    if (push.type === 'pushed') return { type: 'merged', sha: head };
+    await refetch();
+    if ((await requireRef(git, task, target)) === head) return { type: 'merged', sha: head };
+  }
+  return rebaseOnto(git, task, target);
+}
+
+async function rebaseOnto(git: GitCommand, task: TaskCheckout, target: string): Promise<MergeOutcome> {
+  const doing = `rebasing ${task.branch} onto ${task.defaultBranch} in ${task.projectId}`;
+  const dirty = await git.run(task.worktree, ['status', '--porcelain', '--untracked-files=no']);
+  if (dirty) throw new PermanentError(`${doing}: the worktree has uncommitted changes; commit them first`);
+  try {
+    await git.run(task.worktree, ['rebase', '--no-verify', target]);
+  } catch (error) {
+    const conflicted = await git.run(task.worktree, ['diff', '--name-only', '--diff-filter=U']);
+    const stopped = await rebaseInProgress(git, task.worktree);
+    if (stopped) await git.run(task.worktree, ['rebase', '--abort']);
+    if (!stopped && !conflicted) throw gitFailure(doing, error);
+    const files = conflicted.split('\n').filter(Boolean);
+    const reason = files.length > 0 ? `conflicts in ${files.join(', ')}` : 'the rebase stopped';
+    return { type: 'conflict', reason: `${task.branch} does not rebase onto ${task.defaultBranch}: ${reason}` };
+  }
+  const headSha = await git.run(task.worktree, ['rev-parse', 'HEAD']);
+  await pushTaskBranch(git, task.worktree, task.branch, headSha);
+  return { type: 'rebased', headSha };
+}
+
+async function requireRef(git: GitCommand, task: TaskCheckout, ref: string): Promise<string> {
+  const sha = await git.resolveRef(task.worktree, ref);
+  if (!sha) throw new PermanentError(`merging ${task.branch} in ${task.projectId}: default branch ${task.defaultBranch} not found on the remote`);
+  return sha;
+}
