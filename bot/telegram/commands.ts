@@ -1,0 +1,102 @@
+/**
+ * Chat commands (design §7): /new, /queue, /status, /retry, /reconcile [dry], /help. The access
+ * middleware has already checked the chat and the person; each command checks its own role.
+ */
+import type { Composer } from 'grammy';
+import type { Config } from '../../core/config/config.ts';
+import type { Engine } from '../../core/engine/engine.ts';
+import { buildCardView } from '../../core/notify/card-view.ts';
+import { buildQueueView } from '../../core/notify/queue-view.ts';
+import type { Clock } from '../../core/ports/clock.ts';
+import type { ReconcilerPort } from '../../core/ports/reconciler.ts';
+import type { JobQueue } from '../../core/queue/job-queue.ts';
+import type { Store } from '../../core/store/database.ts';
+import { getTask } from '../../core/store/task-repo.ts';
+import { escapeHtml as esc } from '../render/escape-html.ts';
+import { renderCard } from '../render/render-card.ts';
+import { renderQueue } from '../render/render-queue.ts';
+import type { Access } from './access.ts';
+import { actorOf, type BotContext } from './bot-context.ts';
+import { commandTexts, helpText } from './command-texts.ts';
+
+export interface CommandDeps {
+  readonly config: Config;
+  readonly store: Store;
+  readonly queue: JobQueue;
+  readonly engine: Engine;
+  readonly access: Access;
+  readonly clock: Clock;
+  readonly reconciler: ReconcilerPort;
+  readonly forgeBase: (projectId: string) => string | null;
+}
+
+export const COMMANDS = [
+  { command: 'new', description: 'Create a task: /new <project> <title>' },
+  { command: 'queue', description: 'Agents, queue, stages, escalations, reconciler' },
+  { command: 'status', description: 'A task card: /status <ID>' },
+  { command: 'retry', description: 'Run an escalated task again: /retry <ID>' },
+  { command: 'reconcile', description: 'Admins: run a reconciler pass (/reconcile dry: report only)' },
+  { command: 'help', description: 'What the bot can do' },
+] as const;
+
+export function installCommands(bot: Composer<BotContext>, deps: CommandDeps): void {
+  const T = commandTexts(deps.config.locale);
+  const html = { parse_mode: 'HTML' as const, disable_notification: true, link_preview_options: { is_disabled: true } };
+
+  bot.command('new', async (ctx) => {
+    const [projectId = '', ...words] = ctx.match.trim().split(/\s+/);
+    const title = words.join(' ').trim();
+    const project = deps.access.project(projectId);
+    const here = deps.access.projectsInChat(String(ctx.chat.id));
+    if (!project || !title) return void (await ctx.reply(esc(T.newUsage(here.map((p) => p.id))), html));
+    if (!ctx.from || !deps.access.isApprover(project, ctx.from.id)) return void (await ctx.reply(esc(T.notApprover(project.id)), html));
+    const outcome = deps.engine.handle({
+      type: 'TaskRequested',
+      key: `telegram:${ctx.chat.id}:${ctx.msg.message_id}`,
+      projectId: project.id,
+      title,
+      source: 'chat',
+      actor: actorOf(ctx.from),
+    });
+    if (outcome.type === 'created' || outcome.type === 'duplicate') await ctx.reply(esc(T.created(outcome.taskId ?? '?')), html);
+    else await ctx.reply(esc(T.refused(outcome.type === 'rejected' ? outcome.reason : outcome.type)), html);
+  });
+
+  bot.command('queue', async (ctx) => {
+    await ctx.reply(renderQueue(buildQueueView(deps.store, deps.queue, deps.config.maxConcurrency), deps.config.locale, deps.clock.now()), html);
+  });
+
+  bot.command('status', async (ctx) => {
+    const id = ctx.match.trim().toUpperCase();
+    const task = id ? getTask(deps.store.db, id) : null;
+    if (!task || !deps.access.projectsInChat(String(ctx.chat.id)).some((p) => p.id === task.projectId)) return void (await ctx.reply(esc(T.unknownTask(id)), html));
+    const view = buildCardView(deps.store, deps.queue, new Map(deps.access.projectsInChat(String(ctx.chat.id)).map((p) => [p.id, p])), task.id, deps.config.maxDeveloperRetries, deps.forgeBase(task.projectId));
+    if (view) await ctx.reply(renderCard(view, deps.config.locale, deps.clock.now(), 'html'), html);
+  });
+
+  bot.command('retry', async (ctx) => {
+    const id = ctx.match.trim().toUpperCase();
+    const task = id ? getTask(deps.store.db, id) : null;
+    const project = task ? deps.access.project(task.projectId) : undefined;
+    if (!task || !project || project.chatId !== String(ctx.chat.id)) return void (await ctx.reply(esc(T.unknownTask(id)), html));
+    if (!ctx.from || !deps.access.isApprover(project, ctx.from.id)) return void (await ctx.reply(esc(T.notApprover(project.id)), html));
+    const outcome = deps.engine.handle({ type: 'RetryRequested', key: `telegram:${ctx.chat.id}:${ctx.msg.message_id}`, taskId: task.id, actor: actorOf(ctx.from) });
+    await ctx.reply(esc(outcome.type === 'applied' ? T.retrying(task.id) : T.refused(outcome.type === 'rejected' || outcome.type === 'noop' ? outcome.reason : outcome.type)), html);
+  });
+
+  bot.command('reconcile', async (ctx) => {
+    if (!ctx.from || !deps.access.isAdmin(ctx.from.id)) return void (await ctx.reply(esc(T.adminsOnly), html));
+    const dryRun = ctx.match.trim().toLowerCase() === 'dry';
+    const report = await deps.reconciler.runPass({ dryRun, actor: actorOf(ctx.from) });
+    await ctx.reply(esc(T.reconcileReport(report)), html);
+  });
+
+  bot.command(['help', 'start'], async (ctx) => {
+    await ctx.reply(esc(helpText(deps.config.locale)), html);
+  });
+
+  // Any other command gets the help text.
+  bot.on('message:entities:bot_command', async (ctx) => {
+    if (ctx.msg.entities[0]?.offset === 0) await ctx.reply(esc(helpText(deps.config.locale)), html);
+  });
+}

@@ -1,0 +1,101 @@
+/**
+ * Builds the grammY bot: outbound transformers (count calls and 429s, bounded auto-retry),
+ * access control (only configured chats and people; button presses are judged per approval),
+ * store-backed conversations, approval buttons and commands, and one error boundary.
+ */
+import { autoRetry } from '@grammyjs/auto-retry';
+import { conversations, createConversation } from '@grammyjs/conversations';
+import { Bot, type Context, type Transformer } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import type { Config } from '../../core/config/config.ts';
+import type { Engine } from '../../core/engine/engine.ts';
+import { describeError } from '../../core/errors.ts';
+import type { Clock } from '../../core/ports/clock.ts';
+import type { Logger } from '../../core/ports/logger.ts';
+import type { ReconcilerPort } from '../../core/ports/reconciler.ts';
+import type { JobQueue } from '../../core/queue/job-queue.ts';
+import type { Store } from '../../core/store/database.ts';
+import type { Access } from './access.ts';
+import { onApprovalPress, REJECT_CONVERSATION, rejectReasonConversation } from './approval-buttons.ts';
+import type { BotContext } from './bot-context.ts';
+import type { CallbackSigner } from './callback-data.ts';
+import { installCommands } from './commands.ts';
+import { kvConversationStorage } from './kv-conversation-storage.ts';
+
+export interface BotDeps {
+  readonly config: Config;
+  readonly store: Store;
+  readonly queue: JobQueue;
+  readonly engine: Engine;
+  readonly access: Access;
+  readonly signer: CallbackSigner;
+  readonly reconciler: ReconcilerPort;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly forgeBase: (projectId: string) => string | null;
+  /** Known bot identity (skips getMe; tests). */
+  readonly botInfo?: UserFromGetMe;
+  readonly onApiCall?: (method: string, status: 'ok' | 'rate-limited' | 'error') => void;
+}
+
+/** Bounded: a 429 storm must not hold a send forever (the outbox retries later). */
+export const AUTO_RETRY = { maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowInternalServerErrors: true } as const;
+
+export function createBot(deps: BotDeps): Bot<BotContext> {
+  const token = deps.config.telegram.botToken;
+  if (!token) throw new Error('createBot needs TELEGRAM_BOT_TOKEN');
+  const bot = new Bot<BotContext>(token, { client: { apiRoot: deps.config.telegram.apiRoot }, ...(deps.botInfo ? { botInfo: deps.botInfo } : {}) });
+  const counting = countingTransformer(deps.onApiCall);
+  bot.api.config.use(autoRetry(AUTO_RETRY));
+  bot.api.config.use(counting);
+
+  bot.use(async (ctx, next) => {
+    const chatId = ctx.chat ? String(ctx.chat.id) : '';
+    if (deps.access.projectsInChat(chatId).length === 0) return; // not a configured chat: stay silent
+    // Presses are judged per approval (a stranger gets an alert); everything else needs a known person.
+    if (ctx.callbackQuery || (ctx.from && deps.access.isKnownPerson(ctx.from.id))) await next();
+  });
+
+  bot.use(
+    conversations<BotContext, Context>({
+      storage: {
+        type: 'key',
+        getStorageKey: (ctx) => (ctx.chat && ctx.from ? `${ctx.chat.id}:${ctx.from.id}` : undefined),
+        adapter: kvConversationStorage(deps.store, () => deps.clock.now()),
+      },
+      plugins: [
+        async (ctx, next) => {
+          ctx.api.config.use(autoRetry(AUTO_RETRY));
+          ctx.api.config.use(counting);
+          await next();
+        },
+      ],
+    }),
+  );
+  const approvalDeps = { store: deps.store, engine: deps.engine, access: deps.access, signer: deps.signer, locale: deps.config.locale };
+  bot.use(createConversation(rejectReasonConversation(approvalDeps), REJECT_CONVERSATION));
+  bot.on('callback_query:data', (ctx) => onApprovalPress(ctx, approvalDeps));
+  installCommands(bot, {
+    config: deps.config,
+    store: deps.store,
+    queue: deps.queue,
+    engine: deps.engine,
+    access: deps.access,
+    clock: deps.clock,
+    reconciler: deps.reconciler,
+    forgeBase: deps.forgeBase,
+  });
+
+  bot.catch((error) => {
+    deps.logger.error({ update: error.ctx.update.update_id, error: describeError(error.error) }, 'bot handler failed');
+  });
+  return bot;
+}
+
+function countingTransformer(onCall: BotDeps['onApiCall']): Transformer {
+  return async (prev, method, payload, signal) => {
+    const result = await prev(method, payload, signal);
+    onCall?.(method, result.ok ? 'ok' : result.error_code === 429 ? 'rate-limited' : 'error');
+    return result;
+  };
+}

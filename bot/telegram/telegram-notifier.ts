@@ -1,0 +1,111 @@
+/**
+ * The NotifierPort on Telegram: cards through the CardPublisher, approval requests as notifying
+ * messages with signed Approve/Reject buttons, decisions edited into the approval message (buttons
+ * removed), escalations as one notifying message, notices silently.
+ */
+import type { Api } from 'grammy';
+import { InlineKeyboard } from 'grammy';
+import type { Locale } from '../../core/config/config.ts';
+import type { ProjectConfig } from '../../core/config/projects.ts';
+import { buildCardView } from '../../core/notify/card-view.ts';
+import type { OutboxMessage } from '../../core/notify/outbox-message.ts';
+import type { Clock } from '../../core/ports/clock.ts';
+import type { NotifierPort } from '../../core/ports/notifier.ts';
+import type { JobQueue } from '../../core/queue/job-queue.ts';
+import { getApproval, setApprovalMessage } from '../../core/store/approval-repo.ts';
+import type { Store } from '../../core/store/database.ts';
+import { getTask } from '../../core/store/task-repo.ts';
+import { escapeHtml } from '../render/escape-html.ts';
+import { labelsFor } from '../render/labels.ts';
+import { renderApproval } from '../render/render-approval.ts';
+import { renderCard } from '../render/render-card.ts';
+import type { CallbackSigner } from './callback-data.ts';
+import type { CardPublisher } from './card-publisher.ts';
+import type { SendPacer } from './send-pacer.ts';
+import { isMessageGone, isNotModified, translateTelegramError } from './telegram-errors.ts';
+
+export interface TelegramNotifierDeps {
+  readonly api: Api;
+  readonly store: Store;
+  readonly queue: JobQueue;
+  readonly projects: ReadonlyMap<string, ProjectConfig>;
+  readonly locale: Locale;
+  readonly maxRollbacks: number;
+  readonly clock: Clock;
+  readonly pacer: SendPacer;
+  readonly cards: CardPublisher;
+  readonly signer: CallbackSigner;
+  /** Browser base of the forge repository links (`<GITEA_URL>/<repo>`), or null. */
+  readonly forgeBase: (project: ProjectConfig) => string | null;
+  readonly onCall?: (method: string) => void;
+}
+
+export class TelegramNotifier implements NotifierPort {
+  constructor(private readonly deps: TelegramNotifierDeps) {}
+
+  async deliver(message: OutboxMessage): Promise<void> {
+    const { store } = this.deps;
+    const task = getTask(store.db, message.taskId);
+    const project = task ? this.deps.projects.get(task.projectId) : undefined;
+    if (!task || !project) return;
+    const chatId = project.chatId;
+    const L = labelsFor(this.deps.locale);
+    switch (message.kind) {
+      case 'card': {
+        const view = buildCardView(store, this.deps.queue, this.deps.projects, task.id, this.deps.maxRollbacks, this.deps.forgeBase(project));
+        if (view) await this.deps.cards.publish(task.id, chatId, renderCard(view, this.deps.locale, this.deps.clock.now(), 'html'));
+        return;
+      }
+      case 'approval-request': {
+        const approval = getApproval(store.db, message.approvalId);
+        if (!approval || approval.messageId !== null || approval.state !== 'pending') return; // sent already, or decided meanwhile
+        const forge = this.deps.forgeBase(project);
+        const html = renderApproval(task, approval, { brd: forge ? `${forge}/src/branch/${task.branch}/docs/work-items/${task.id}/01-brd.md` : null, tracker: task.externalUrl }, this.deps.locale, 'html');
+        const keyboard = new InlineKeyboard().text(L.approve, this.deps.signer.sign('approve', approval.id)).text(L.reject, this.deps.signer.sign('reject', approval.id));
+        const sent = await this.call(chatId, 'sendMessage', `asking approval for ${task.id}`, () =>
+          this.deps.api.sendMessage(chatId, html, { parse_mode: 'HTML', reply_markup: keyboard, link_preview_options: { is_disabled: true } }),
+        );
+        setApprovalMessage(store.db, approval.id, chatId, sent.message_id);
+        return;
+      }
+      case 'approval-decided': {
+        const approval = getApproval(store.db, message.approvalId);
+        if (!approval) return;
+        const forge = this.deps.forgeBase(project);
+        const html = renderApproval(task, approval, { brd: forge ? `${forge}/src/branch/${task.branch}/docs/work-items/${task.id}/01-brd.md` : null, tracker: task.externalUrl }, this.deps.locale, 'html');
+        if (approval.messageId === null) return;
+        const messageId = approval.messageId;
+        try {
+          await this.deps.pacer.acquire(chatId);
+          this.deps.onCall?.('editMessageText');
+          // No reply_markup: the buttons go away with the decision.
+          await this.deps.api.editMessageText(chatId, messageId, html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
+        } catch (error) {
+          if (isNotModified(error) || isMessageGone(error)) return;
+          throw translateTelegramError(`showing the decision on ${task.id}`, error);
+        }
+        return;
+      }
+      case 'escalation':
+        await this.call(chatId, 'sendMessage', `escalating ${task.id}`, () =>
+          this.deps.api.sendMessage(chatId, escapeHtml(L.escalationMessage(task.id, message.reason.slice(0, 1500))), { parse_mode: 'HTML' }),
+        );
+        return;
+      case 'notice':
+        await this.call(chatId, 'sendMessage', `notice for ${task.id}`, () =>
+          this.deps.api.sendMessage(chatId, escapeHtml(message.text), { parse_mode: 'HTML', disable_notification: true }),
+        );
+        return;
+    }
+  }
+
+  private async call<T>(chatId: string, method: string, what: string, fn: () => Promise<T>): Promise<T> {
+    await this.deps.pacer.acquire(chatId);
+    this.deps.onCall?.(method);
+    try {
+      return await fn();
+    } catch (error) {
+      throw translateTelegramError(what, error);
+    }
+  }
+}

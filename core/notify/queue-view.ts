@@ -1,0 +1,54 @@
+/** What `/queue` shows, as data: agents running and queued, tasks per stage, escalations, leases, the reconciler. */
+import { and, eq, notInArray, sql } from 'drizzle-orm';
+import { ALL_STAGES, type Role, type WorkStage } from '../domain/stage.ts';
+import type { JobQueue } from '../queue/job-queue.ts';
+import type { Store } from '../store/database.ts';
+import { listLeases } from '../store/lease-repo.ts';
+import { kv, tasks } from '../store/schema.ts';
+
+export interface ReconcilerStats {
+  readonly lastPassAt: number | null;
+  readonly lastPassMs: number | null;
+  readonly unblockedTotal: number;
+  readonly lastUnblocked: { readonly taskId: string; readonly reason: string; readonly at: number } | null;
+}
+
+export const RECONCILER_STATS_KEY = 'reconciler:stats';
+
+export interface QueueView {
+  readonly capacity: number;
+  readonly running: readonly { taskId: string; role: Role | string; since: number }[];
+  readonly queued: readonly { taskId: string; role: Role | string; since: number; retry: boolean }[];
+  readonly perStage: Readonly<Record<WorkStage, number>>;
+  readonly escalated: readonly { taskId: string; reason: string }[];
+  readonly leases: readonly { name: string; holder: string; since: number }[];
+  readonly reconciler: ReconcilerStats | null;
+}
+
+export function buildQueueView(store: Store, queue: JobQueue, capacity: number): QueueView {
+  const active = queue.active().filter((j) => j.kind === 'agent' || j.kind === 'ci');
+  const roleOf = (payload: Record<string, unknown>, kind: string): string => (kind === 'ci' ? 'ci' : typeof payload.role === 'string' ? payload.role : kind);
+  const counts = store.db
+    .select({ stage: tasks.stage, n: sql<number>`COUNT(*)` })
+    .from(tasks)
+    .where(and(notInArray(tasks.stage, ['done', 'cancelled']), eq(tasks.escalated, false)))
+    .groupBy(tasks.stage)
+    .all();
+  const perStage = Object.fromEntries(ALL_STAGES.map((s) => [s, counts.find((c) => c.stage === s)?.n ?? 0])) as Record<WorkStage, number>;
+  const escalated = store.db
+    .select({ taskId: tasks.id, reason: tasks.escalationReason })
+    .from(tasks)
+    .where(and(eq(tasks.escalated, true), notInArray(tasks.stage, ['done', 'cancelled'])))
+    .all()
+    .map((t) => ({ taskId: t.taskId, reason: t.reason ?? '' }));
+  const stats = store.db.select().from(kv).where(eq(kv.key, RECONCILER_STATS_KEY)).get();
+  return {
+    capacity,
+    running: active.filter((j) => j.state === 'running').map((j) => ({ taskId: j.taskId ?? '?', role: roleOf(j.payload, j.kind), since: j.startedAt ?? j.updatedAt })),
+    queued: active.filter((j) => j.state === 'queued').map((j) => ({ taskId: j.taskId ?? '?', role: roleOf(j.payload, j.kind), since: j.createdAt, retry: j.attempts > 0 })),
+    perStage,
+    escalated,
+    leases: listLeases(store.db).map((l) => ({ name: l.name, holder: l.holder, since: l.acquiredAt })),
+    reconciler: stats ? (JSON.parse(stats.value) as ReconcilerStats) : null,
+  };
+}
