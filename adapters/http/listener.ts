@@ -1,0 +1,67 @@
+/**
+ * The HTTP listener: Gitea and Plane webhooks into the inbox, health, metrics, and (webhook mode)
+ * the Telegram bot's update route. It decides nothing; the inbox processor acts on what it stores.
+ */
+import { Hono, type Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { Logger } from '../../core/ports/logger.ts';
+import type { Store } from '../../core/store/database.ts';
+import { describeError } from '../../core/errors.ts';
+import type { WebhookSource } from '../../core/inbound/webhook-events.ts';
+import { giteaRoute } from './gitea-route.ts';
+import { planeRoute } from './plane-route.ts';
+import { healthRoute, type HealthReport } from './health-route.ts';
+import { metricsRoute } from './metrics-route.ts';
+import type { IngestDeps } from './ingest.ts';
+import { limitBody } from './body-size-limit.ts';
+import type { Metrics } from './metrics.ts';
+
+/** Everything the listener needs; secrets null mean "not configured" (that route refuses all). */
+export interface ListenerDeps {
+  readonly store: Store;
+  readonly giteaSecret: string | null;
+  readonly planeSecret: string | null;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  /** Epoch milliseconds; defaults to `Date.now`. */
+  readonly now?: () => number;
+  /** Called after a new actionable delivery is committed (wakes the inbox processor). */
+  readonly onStored?: () => void;
+  /** Telegram webhook mode: the bot's update handler, mounted at `path` (POST). */
+  readonly telegram?: { readonly path: string; readonly handler: (c: Context) => Response | Promise<Response> };
+  readonly health: () => Promise<HealthReport>;
+}
+
+/** Build the listener app (serve it with `serveListener`, or call `app.request()` in tests). */
+export function createListener(deps: ListenerDeps): Hono {
+  const ingest: IngestDeps = {
+    store: deps.store,
+    metrics: deps.metrics,
+    logger: deps.logger,
+    now: deps.now ?? Date.now,
+    ...(deps.onStored ? { onStored: deps.onStored } : {}),
+  };
+  warnIfUnconfigured('gitea', deps.giteaSecret, deps.logger);
+  warnIfUnconfigured('plane', deps.planeSecret, deps.logger);
+
+  const app = new Hono();
+  app.route('/webhooks/gitea', giteaRoute(deps.giteaSecret, ingest));
+  app.route('/webhooks/plane', planeRoute(deps.planeSecret, ingest));
+  app.route('/healthz', healthRoute(deps.health, deps.logger));
+  app.route('/metrics', metricsRoute(deps.metrics));
+  if (deps.telegram) {
+    const { path, handler } = deps.telegram;
+    app.post(path, limitBody((c) => c.json({ error: 'payload too large' }, 413)), (c) => handler(c));
+  }
+  app.notFound((c) => c.json({ error: 'not found' }, 404));
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) return error.getResponse();
+    deps.logger.error({ path: c.req.path, error: describeError(error) }, 'listener request failed');
+    return c.json({ error: 'internal error' }, 500);
+  });
+  return app;
+}
+
+function warnIfUnconfigured(source: WebhookSource, secret: string | null, logger: Logger): void {
+  if (!secret) logger.warn({ source }, `${source} webhook secret is not configured: every ${source} delivery will be refused (401)`);
+}

@@ -1,0 +1,97 @@
+/**
+ * Conveyor's Prometheus metrics, in a registry of their own (never prom-client's global one, so
+ * two listeners in one process, or in one test run, never share counters).
+ */
+import { Counter, Gauge, Registry } from 'prom-client';
+
+/** Counters and gauges the listener, engine, bot and reconciler move. */
+export interface Metrics {
+  readonly registry: Registry;
+  /** Verified deliveries by `source` and `outcome` (accepted | duplicate | ignored). */
+  readonly webhookDeliveries: Counter<'source' | 'outcome'>;
+  /** Refused deliveries by `source` and `reason` (signature | malformed | too_large | no_delivery_id). */
+  readonly webhookRejected: Counter<'source' | 'reason'>;
+  /** Jobs by `state`, read at scrape time from {@link MetricsSources.jobsByState}. */
+  readonly jobs: Gauge<'state'>;
+  /** Inbox rows by `state`, read at scrape time from {@link MetricsSources.inboxByState}. */
+  readonly inbox: Gauge<'state'>;
+  /** Task transitions; `stage` (the stage entered) is optional. */
+  readonly transitions: Counter<'stage'>;
+  /** Telegram API calls by `method`. */
+  readonly telegramSends: Counter<'method'>;
+  readonly telegram429: Counter;
+  readonly reconcilerUnblocked: Counter;
+}
+
+/** Read-at-scrape sources the composition root provides (synchronous store queries). */
+export interface MetricsSources {
+  readonly jobsByState?: () => Readonly<Record<string, number>>;
+  readonly inboxByState?: () => Readonly<Record<string, number>>;
+}
+
+/** Create a fresh registry with every Conveyor metric in it. */
+export function createMetrics(sources: MetricsSources = {}): Metrics {
+  const registry = new Registry();
+  const registers = [registry];
+  return {
+    registry,
+    webhookDeliveries: new Counter({
+      name: 'conveyor_webhook_deliveries_total',
+      help: 'Verified webhook deliveries by source and outcome.',
+      labelNames: ['source', 'outcome'] as const,
+      registers,
+    }),
+    webhookRejected: new Counter({
+      name: 'conveyor_webhook_rejected_total',
+      help: 'Refused webhook deliveries by source and reason.',
+      labelNames: ['source', 'reason'] as const,
+      registers,
+    }),
+    jobs: stateGauge('conveyor_jobs', 'Jobs by state.', sources.jobsByState, registers),
+    inbox: stateGauge('conveyor_inbox', 'Inbox deliveries by state.', sources.inboxByState, registers),
+    transitions: new Counter({
+      name: 'conveyor_transitions_total',
+      help: 'Task stage transitions.',
+      labelNames: ['stage'] as const,
+      registers,
+    }),
+    telegramSends: new Counter({
+      name: 'conveyor_telegram_sends_total',
+      help: 'Telegram Bot API calls by method.',
+      labelNames: ['method'] as const,
+      registers,
+    }),
+    telegram429: new Counter({ name: 'conveyor_telegram_429_total', help: 'Telegram 429 (rate limited) answers.', registers }),
+    reconcilerUnblocked: new Counter({
+      name: 'conveyor_reconciler_unblocked_total',
+      help: 'Tasks the reconciler moved on after a lost event.',
+      registers,
+    }),
+  };
+}
+
+function stateGauge(
+  name: string,
+  help: string,
+  read: (() => Readonly<Record<string, number>>) | undefined,
+  registers: Registry[],
+): Gauge<'state'> {
+  return new Gauge({
+    name,
+    help,
+    labelNames: ['state'] as const,
+    registers,
+    collect() {
+      if (!read) return;
+      let counts: Readonly<Record<string, number>>;
+      try {
+        counts = read();
+      } catch {
+        // A failing source must not break the whole scrape; the gauge keeps its last values.
+        return;
+      }
+      this.reset();
+      for (const [state, value] of Object.entries(counts)) this.set({ state }, value);
+    },
+  });
+}

@@ -1,0 +1,97 @@
+/**
+ * Normalized facts: what a stored webhook delivery says, in Conveyor's words. The inbox processor
+ * turns them into domain events; mapping never throws, and anything unusable is `ignored`.
+ */
+
+/** Gitea commit status states (modules/commitstatus). */
+export type CommitStatusState = 'pending' | 'success' | 'error' | 'failure' | 'warning' | 'skipped';
+
+/** Plane state groups (`triage` is internal but may appear). */
+export type PlaneStateGroup = 'backlog' | 'unstarted' | 'started' | 'completed' | 'cancelled' | 'triage';
+
+/** A delivery Conveyor does not act on, and why. */
+export interface IgnoredFact {
+  readonly type: 'ignored';
+  readonly reason: string;
+}
+
+/** What a Gitea delivery says. `repo` is always `owner/name`. */
+export type GiteaFact =
+  | {
+      readonly type: 'status';
+      readonly repo: string;
+      readonly sha: string;
+      readonly context: string;
+      readonly state: CommitStatusState;
+      readonly description: string;
+      readonly targetUrl: string | null;
+      /** Gitea's status id: higher is newer for one context (latest wins). */
+      readonly statusId: number | null;
+    }
+  | {
+      readonly type: 'push';
+      readonly repo: string;
+      /** Branch name without `refs/heads/`. */
+      readonly branch: string;
+      readonly ref: string;
+      readonly after: string;
+      readonly before: string;
+      readonly defaultBranch: string | null;
+      /** The branch was deleted (`after` is all zeros). */
+      readonly deleted: boolean;
+    }
+  | {
+      readonly type: 'pr-merged';
+      readonly repo: string;
+      readonly number: number;
+      readonly headBranch: string;
+      readonly headSha: string | null;
+      /** Null when Gitea did not report one (e.g. marked as manually merged). */
+      readonly mergeSha: string | null;
+    }
+  | {
+      readonly type: 'pr-opened';
+      readonly repo: string;
+      readonly number: number;
+      readonly headBranch: string;
+      readonly headSha: string | null;
+    };
+
+/** What a Plane delivery says. */
+export type PlaneFact =
+  | {
+      readonly type: 'issue-created';
+      readonly workspaceId: string | null;
+      readonly planeProjectId: string;
+      readonly issueId: string;
+      readonly sequenceId: number | null;
+      readonly name: string;
+      readonly descriptionHtml: string;
+      /** Label names (v1 payloads expand labels; v2 payloads carry ids only). */
+      readonly labels: readonly string[];
+      readonly labelIds: readonly string[];
+      readonly stateId: string | null;
+      readonly stateGroup: PlaneStateGroup | null;
+    }
+  | {
+      readonly type: 'issue-state-changed';
+      readonly planeProjectId: string;
+      readonly issueId: string;
+      readonly sequenceId: number | null;
+      readonly name: string | null;
+      readonly newStateId: string;
+      readonly oldStateId: string | null;
+      /** Name and group of the new state when the payload describes it; null when it does not. */
+      readonly stateName: string | null;
+      readonly stateGroup: PlaneStateGroup | null;
+      /** Who changed it: lets the processor skip Conveyor's own changes. */
+      readonly actorId: string | null;
+    };
+
+/** Any normalized fact. */
+export type InboundFact = GiteaFact | PlaneFact | IgnoredFact;
+
+/** Build an ignored fact; reasons quote sender text, so they are kept short. */
+export function ignored(reason: string): IgnoredFact {
+  return { type: 'ignored', reason: reason.length > 200 ? `${reason.slice(0, 199)}…` : reason };
+}

@@ -1,0 +1,151 @@
+/**
+ * The webhook inbox: verified deliveries, unique per (source, delivery id), committed before the
+ * sender gets its 2xx. One processor drains it in arrival order; a failed row waits with an
+ * exponential backoff and is never dropped.
+ */
+import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
+import { inbox } from './schema.ts';
+import type { Store } from './database.ts';
+import type { WebhookSource } from '../inbound/webhook-events.ts';
+import { PermanentError } from '../errors.ts';
+
+/** A stored delivery. */
+export type InboxRow = typeof inbox.$inferSelect;
+
+/** A verified delivery to store. */
+export interface NewDelivery {
+  readonly source: WebhookSource;
+  readonly deliveryId: string;
+  readonly event: string;
+  /** The raw body text, exactly as signed. */
+  readonly payload: string;
+  readonly now: number;
+  /** Store it as already processed (events Conveyor does not act on are kept for the record). */
+  readonly processed?: boolean;
+}
+
+/** Whether the delivery was new; either way `id` is its row. */
+export type InsertOutcome = { readonly type: 'stored'; readonly id: number } | { readonly type: 'duplicate'; readonly id: number };
+
+/** Inbox rows by state, for metrics. */
+export interface InboxCounts {
+  /** Waiting, never tried. */
+  readonly pending: number;
+  /** Waiting after at least one failed attempt. */
+  readonly retrying: number;
+  readonly processed: number;
+}
+
+const FIRST_RETRY_MS = 1_000;
+const MAX_RETRY_MS = 10 * 60_000;
+const MAX_ERROR_LENGTH = 2_000;
+
+/** Store a delivery; a second one with the same (source, delivery id) is reported, not thrown. */
+export function insertDelivery(store: Store, delivery: NewDelivery): InsertOutcome {
+  const statements = statementsFor(store);
+  const key = { source: delivery.source, deliveryId: delivery.deliveryId };
+  const inserted = statements.insert.get({
+    ...key,
+    event: delivery.event,
+    payload: delivery.payload,
+    now: delivery.now,
+    processedAt: delivery.processed ? delivery.now : null,
+  });
+  if (inserted) return { type: 'stored', id: inserted.id };
+  const existing = statements.lookup.get(key);
+  // The conflicting row is committed (SQLite serialises writers), so it is always found.
+  if (!existing) throw new PermanentError(`storing delivery ${delivery.source}/${delivery.deliveryId}: conflict without a row`);
+  return { type: 'duplicate', id: existing.id };
+}
+
+// Ingest is the hot path: prepare its two statements once per store, not per delivery.
+const prepared = new WeakMap<Store, ReturnType<typeof prepareStatements>>();
+
+function statementsFor(store: Store): ReturnType<typeof prepareStatements> {
+  let statements = prepared.get(store);
+  if (!statements) {
+    statements = prepareStatements(store);
+    prepared.set(store, statements);
+  }
+  return statements;
+}
+
+function prepareStatements(store: Store) {
+  const source = sql.placeholder('source');
+  const deliveryId = sql.placeholder('deliveryId');
+  const now = sql.placeholder('now');
+  return {
+    insert: store.db
+      .insert(inbox)
+      .values({
+        source,
+        deliveryId,
+        event: sql.placeholder('event'),
+        payload: sql.placeholder('payload'),
+        receivedAt: now,
+        availableAt: now,
+        processedAt: sql.placeholder('processedAt'),
+      })
+      .onConflictDoNothing({ target: [inbox.source, inbox.deliveryId] })
+      .returning({ id: inbox.id })
+      .prepare(),
+    lookup: store.db
+      .select({ id: inbox.id })
+      .from(inbox)
+      .where(and(eq(inbox.source, source), eq(inbox.deliveryId, deliveryId)))
+      .prepare(),
+  };
+}
+
+/**
+ * Deliveries due for processing (not processed, available by `now`), oldest first. Nothing is
+ * leased: the single inbox processor owns every row it reads until it marks it.
+ */
+export function claimPending(store: Store, now: number, limit: number): InboxRow[] {
+  return store.db
+    .select()
+    .from(inbox)
+    .where(and(isNull(inbox.processedAt), lte(inbox.availableAt, now)))
+    .orderBy(asc(inbox.id))
+    .limit(limit)
+    .all();
+}
+
+/** The delivery took effect (or was deliberately ignored). */
+export function markProcessed(store: Store, id: number, now: number): void {
+  store.db.update(inbox).set({ processedAt: now, error: null }).where(eq(inbox.id, id)).run();
+}
+
+/** Processing failed: count the attempt, keep the error, and try again after a backoff. */
+export function markFailed(store: Store, id: number, error: string, now: number): { attempts: number; availableAt: number } | null {
+  return store.write((tx) => {
+    const row = tx.select({ attempts: inbox.attempts }).from(inbox).where(eq(inbox.id, id)).get();
+    if (!row) return null;
+    const attempts = row.attempts + 1;
+    const availableAt = now + inboxRetryDelayMs(attempts);
+    tx.update(inbox)
+      .set({ attempts, availableAt, error: error.slice(0, MAX_ERROR_LENGTH) })
+      .where(eq(inbox.id, id))
+      .run();
+    return { attempts, availableAt };
+  });
+}
+
+/** Delay before the next try after `attempts` failures: 1 s doubling, capped at 10 min. */
+export function inboxRetryDelayMs(attempts: number): number {
+  const exponent = Math.max(0, Math.min(attempts - 1, 30));
+  return Math.min(FIRST_RETRY_MS * 2 ** exponent, MAX_RETRY_MS);
+}
+
+/** How many rows are pending, retrying and processed. */
+export function countByState(store: Store): InboxCounts {
+  const row = store.db
+    .select({
+      pending: sql<number>`coalesce(sum(case when ${inbox.processedAt} is null and ${inbox.attempts} = 0 then 1 else 0 end), 0)`,
+      retrying: sql<number>`coalesce(sum(case when ${inbox.processedAt} is null and ${inbox.attempts} > 0 then 1 else 0 end), 0)`,
+      processed: sql<number>`coalesce(sum(case when ${inbox.processedAt} is not null then 1 else 0 end), 0)`,
+    })
+    .from(inbox)
+    .get();
+  return { pending: row?.pending ?? 0, retrying: row?.retrying ?? 0, processed: row?.processed ?? 0 };
+}
