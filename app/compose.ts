@@ -17,6 +17,9 @@ import type { JobDeps } from '../core/jobs/job-deps.ts';
 import { mergeJob } from '../core/jobs/merge-job.ts';
 import { cleanupJob, forgeJob, trackerJob } from '../core/jobs/side-jobs.ts';
 import { OutboxDrain } from '../core/notify/outbox-drain.ts';
+import { gateProbe } from '../core/reconciler/gate-probe.ts';
+import { ReconcileLoop } from '../core/reconciler/reconcile-loop.ts';
+import { Reconciler } from '../core/reconciler/reconciler.ts';
 import { systemClock, type Clock } from '../core/ports/clock.ts';
 import type { ForgePort } from '../core/ports/forge.ts';
 import type { Logger } from '../core/ports/logger.ts';
@@ -34,14 +37,23 @@ export interface AppOptions {
   readonly logger: Logger;
   /** The environment agents inherit (minus Conveyor's own variables). */
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Builds the notifier once the store exists (console, or the Telegram bot). */
-  readonly notifier: (parts: { store: Store; queue: JobQueue; projects: ReadonlyMap<string, ProjectConfig> }) => NotifierPort;
+  /** Builds the notifier once the core exists (console, or the Telegram bot). */
+  readonly notifier: (parts: CoreParts) => NotifierPort;
   readonly tracker?: TrackerPort | null;
   readonly forge?: ForgePort | null;
   readonly clock?: Clock;
   /** Worker poll interval; the demo and tests use a short one. */
   readonly pollMs?: number;
   readonly leaseMs?: number;
+}
+
+/** What the notifier (and the bot behind it) is built from. */
+export interface CoreParts {
+  readonly store: Store;
+  readonly queue: JobQueue;
+  readonly engine: Engine;
+  readonly projects: ReadonlyMap<string, ProjectConfig>;
+  readonly reconciler: Reconciler;
 }
 
 export interface App {
@@ -51,6 +63,7 @@ export interface App {
   readonly projects: ReadonlyMap<string, ProjectConfig>;
   readonly drain: OutboxDrain;
   readonly pools: readonly WorkerPool[];
+  readonly reconciler: Reconciler;
   start(): void;
   /** Stop claiming, let running jobs finish (or release them after `graceMs`), flush, close. */
   stop(graceMs: number): Promise<void>;
@@ -108,7 +121,21 @@ export function createApp(options: AppOptions): App {
     new WorkerPool({ name: 'agents', kinds: HEAVY_KINDS, concurrency: config.maxConcurrency, handlers, owner, pollMs, leaseMs }, poolDeps),
     new WorkerPool({ name: 'side', kinds: LIGHT_KINDS, concurrency: 2, handlers, owner, pollMs, leaseMs }, poolDeps),
   ];
-  const notifier = options.notifier({ store, queue, projects });
+  const reconciler = new Reconciler({
+    store,
+    engine,
+    clock,
+    logger: logger.child({ part: 'reconciler' }),
+    probes: [gateProbe(store, projects)],
+    query: {
+      graceMs: Object.fromEntries(Object.entries(config.reconcile.graceByStage).map(([stage, s]) => [stage, s * 1000])),
+      defaultGraceMs: config.reconcile.graceS * 1000,
+      skipBlocked: config.reconcile.skipBlockedEnabled,
+      pageSize: 200,
+    },
+  });
+  const loop = config.reconcile.enabled ? new ReconcileLoop(reconciler, config.reconcile.intervalS * 1000, logger.child({ part: 'reconciler' })) : null;
+  const notifier = options.notifier({ store, queue, engine, projects, reconciler });
   const drain = new OutboxDrain({ store, notifier, clock, logger: logger.child({ part: 'outbox' }) }, Math.min(500, pollMs));
   engine.onHandled(() => drain.wake());
 
@@ -119,12 +146,15 @@ export function createApp(options: AppOptions): App {
     projects,
     drain,
     pools,
+    reconciler,
     start() {
       for (const pool of pools) pool.start();
       drain.start();
+      loop?.start();
       logger.info({ db: store.path, workdir: join(workdir), projects: [...projects.keys()] }, 'conveyor started');
     },
     async stop(graceMs) {
+      await loop?.stop();
       await Promise.all(pools.map((p) => p.stop(graceMs)));
       await drain.drainOnce().catch(() => 0);
       await drain.stop();

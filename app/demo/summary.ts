@@ -1,9 +1,11 @@
 /** The demo's closing summary: time per stage, runs per role, rollbacks, from the transition log. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Store } from '../../core/store/database.ts';
 import { getTask } from '../../core/store/task-repo.ts';
 import { transitionsOf } from '../../core/store/transition-log.ts';
 
-export function printSummary(store: Store, taskId: string, write: (text: string) => void): void {
+export function printSummary(store: Store, taskId: string, workdir: string, write: (text: string) => void): void {
   const task = getTask(store.db, taskId);
   const log = transitionsOf(store.db, taskId);
   if (!task || log.length === 0) return;
@@ -21,4 +23,17 @@ export function printSummary(store: Store, taskId: string, write: (text: string)
   for (const [stage, ms] of spent) write(`    ${stage.padEnd(12)} ${(ms / 1000).toFixed(1)} s\n`);
   write('  transitions:\n');
   for (const row of log) write(`    ${new Date(row.at).toISOString().slice(11, 23)}  ${(row.fromStage ?? '·').padEnd(11)} → ${row.toStage.padEnd(11)} ${row.toPhase.padEnd(17)} ${row.actor.padEnd(16)} ${row.reason.split('\n')[0]?.slice(0, 90) ?? ''}\n`);
+  const mustFix = mustFixOfRun(workdir, taskId, (task.attempts.developer ?? 0));
+  if (mustFix) write(`  rollback: the developer's last run (attempt ${task.attempts.developer ?? 0}) got this in its task file:\n${mustFix.split('\n').map((l) => `    ${l}`).join('\n')}\n`);
+}
+
+/** The must-fix section of a developer run's task file, if it had one. */
+function mustFixOfRun(workdir: string, taskId: string, attempt: number): string | null {
+  try {
+    const file = readFileSync(join(workdir, 'runs', taskId, `developer-${attempt}.task.md`), 'utf8');
+    const at = file.indexOf('## Must fix');
+    return at >= 0 ? file.slice(at).trim() : null;
+  } catch {
+    return null;
+  }
 }

@@ -5,6 +5,7 @@
  */
 import { autoRetry } from '@grammyjs/auto-retry';
 import { conversations, createConversation } from '@grammyjs/conversations';
+import { sequentialize } from '@grammyjs/runner';
 import { Bot, type Context, type Transformer } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from '../../core/config/config.ts';
@@ -49,6 +50,8 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   bot.api.config.use(autoRetry(AUTO_RETRY));
   bot.api.config.use(counting);
 
+  // Updates of one chat in order (the runner is concurrent); different chats proceed in parallel.
+  bot.use(sequentialize((ctx) => (ctx.chat ? String(ctx.chat.id) : undefined)));
   bot.use(async (ctx, next) => {
     const chatId = ctx.chat ? String(ctx.chat.id) : '';
     if (deps.access.projectsInChat(chatId).length === 0) return; // not a configured chat: stay silent

@@ -3,7 +3,7 @@
  * graceful stop), or webhook mode (the listener mounts `webhookHandler`; Telegram is told the
  * URL and secret token at start).
  */
-import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
+import { run, type RunnerHandle } from '@grammyjs/runner';
 import { webhookCallback, type Bot } from 'grammy';
 import type { Config } from '../../core/config/config.ts';
 import type { BotContext } from './bot-context.ts';
@@ -19,8 +19,6 @@ export interface BotRuntime {
 }
 
 export function botRuntime(bot: Bot<BotContext>, config: Config): BotRuntime {
-  // Order per chat; different chats proceed in parallel. Installed first, before the handlers run.
-  bot.use(sequentialize((ctx) => (ctx.chat ? String(ctx.chat.id) : undefined)));
   let runner: RunnerHandle | null = null;
   const webhook = config.telegram.mode === 'webhook';
   const secretToken = config.telegram.webhookSecret ?? undefined;

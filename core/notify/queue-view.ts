@@ -1,6 +1,6 @@
 /** What `/queue` shows, as data: agents running and queued, tasks per stage, escalations, leases, the reconciler. */
 import { and, eq, notInArray, sql } from 'drizzle-orm';
-import { ALL_STAGES, type Role, type WorkStage } from '../domain/stage.ts';
+import { ALL_STAGES, type WorkStage } from '../domain/stage.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
 import type { Store } from '../store/database.ts';
 import { listLeases } from '../store/lease-repo.ts';
@@ -17,8 +17,8 @@ export const RECONCILER_STATS_KEY = 'reconciler:stats';
 
 export interface QueueView {
   readonly capacity: number;
-  readonly running: readonly { taskId: string; role: Role | string; since: number }[];
-  readonly queued: readonly { taskId: string; role: Role | string; since: number; retry: boolean }[];
+  readonly running: readonly { taskId: string; role: string; since: number }[];
+  readonly queued: readonly { taskId: string; role: string; since: number; retry: boolean }[];
   readonly perStage: Readonly<Record<WorkStage, number>>;
   readonly escalated: readonly { taskId: string; reason: string }[];
   readonly leases: readonly { name: string; holder: string; since: number }[];

@@ -16,11 +16,15 @@ describe('offline demo', () => {
     const result = await runDemo({ root, timeoutMs: 120_000, write: (t) => void (output += t), env: { PATH: process.env.PATH } });
     expect(result.ok, output).toBe(true);
 
-    // The chat transcript shows the approval, the rollback with its must-fix text, and delivery.
-    expect(output).toContain('📝 BRD ready for approval — SHOP-1');
-    expect(output).toContain('✅ Approved by Alice');
-    expect(output).toContain('🔁 must fix: - P1: cart.js wishlistCount(null) throws a TypeError');
-    expect(output).toContain('📦 Delivered');
+    // The chat as its members saw it: /new, one card edited in place, the approval decided by a press.
+    expect(output).toContain('Alice presses ✅ Approve');
+    expect(result.transcript).toContain('📝 BRD ready for approval — SHOP-1');
+    expect(result.transcript).toContain('✅ Approved by Alice');
+    expect(result.transcript).toContain('📦 Delivered');
+    expect(result.transcript.match(/🧩 SHOP-1 · Add wishlist count/g)).toHaveLength(1); // one card, edited in place
+    expect(result.transcript).not.toMatch(/\[✅ Approve\]/); // the decided approval lost its buttons
+    // The rollback and the must-fix text the second developer run received.
+    expect(output).toContain('- P1: cart.js wishlistCount(null) throws a TypeError');
 
     // The store tells the same story.
     const store = openStore(result.dbPath);
