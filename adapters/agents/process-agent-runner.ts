@@ -1,7 +1,9 @@
 /**
  * AgentRunnerPort on local processes (design §4): the project's command line runs with `sh -c` in
  * the task's worktree, in its own process group, with the agent contract's ORCH_* variables and
- * without Conveyor's own settings and secrets.
+ * without Conveyor's own settings and secrets. A run first stops any orphan an earlier run of the
+ * same attempt left behind (same log file; see orphan-reaper.ts), so a reclaimed job never has
+ * two live runs.
  */
 import type { AgentRunOutcome, AgentRunRequest, AgentRunnerPort } from '../../core/ports/agent-runner.ts';
 import { childEnv } from './child-env.ts';
@@ -54,6 +56,8 @@ export class ProcessAgentRunner implements AgentRunnerPort {
       case 'cancelled':
         return { type: end.type, logTail: end.tail, durationMs: end.durationMs };
       case 'spawn-failed':
+      case 'refused':
+        // Both mean no run happened (or it was stopped at once): retried like any start failure.
         return { type: 'spawn-failed', error: end.error };
     }
   }

@@ -4,6 +4,9 @@
  * sends SIGTERM to the whole group and SIGKILL after a grace period, so grandchildren die too.
  * When the command ends on its own, whatever it left running in its group is stopped the same way.
  * stdout and stderr are appended to a log file and their last lines kept in memory.
+ *
+ * While the group lives, a run record next to the log file names it (run-pid-file.ts); a run
+ * that finds the record of an earlier one still alive stops that orphan first (orphan-reaper.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
@@ -11,17 +14,23 @@ import { mkdir, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { LogTail, type LogTailLimits } from './log-tail.ts';
+import { reapOrphanedRun, waitForGroupGone } from './orphan-reaper.ts';
+import { signalGroup } from './process-table.ts';
+import { forgetRun, newRunId, pidFileOf, recordRun, RUN_ID_VARIABLE } from './run-pid-file.ts';
 
 /** One command to run. */
 export interface GroupRun {
   readonly command: string;
   readonly cwd: string;
-  /** The complete child environment (nothing is inherited). */
+  /** The complete child environment (nothing is inherited); the run's id is added as CONVEYOR_RUN_ID. */
   readonly env: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
   /** Between SIGTERM and SIGKILL. */
   readonly killGraceMs: number;
-  /** stdout and stderr are appended here; missing directories are created. */
+  /**
+   * stdout and stderr are appended here; missing directories are created. Its `.pid` sibling
+   * records the live group, so a later run with the same log file can stop an orphan.
+   */
   readonly logFile: string;
   readonly signal?: AbortSignal;
   readonly tail: LogTailLimits;
@@ -32,7 +41,12 @@ export type GroupRunEnd =
   | { readonly type: 'exited'; readonly code: number; readonly tail: string; readonly durationMs: number }
   | { readonly type: 'timed-out'; readonly tail: string; readonly durationMs: number }
   | { readonly type: 'cancelled'; readonly tail: string; readonly durationMs: number }
-  | { readonly type: 'spawn-failed'; readonly error: string };
+  | { readonly type: 'spawn-failed'; readonly error: string }
+  /**
+   * Not run, or stopped at once, because it could not be supervised: an earlier run with the same
+   * log file survived SIGKILL, or the run record could not be written. An infrastructure failure.
+   */
+  | { readonly type: 'refused'; readonly error: string };
 
 /** Run `run.command` to the end (or until timeout/abort); never rejects. */
 export async function runInProcessGroup(run: GroupRun): Promise<GroupRunEnd> {
@@ -46,33 +60,67 @@ export async function runInProcessGroup(run: GroupRun): Promise<GroupRunEnd> {
   } catch (error) {
     return { type: 'spawn-failed', error: `cannot open log file ${run.logFile}: ${(error as Error).message}` };
   }
-  const end = await supervise(run, log);
+  const pidFile = pidFileOf(run.logFile);
+  const reaped = await reapOrphanedRun(pidFile, run.killGraceMs);
+  let end: GroupRunEnd;
+  if (reaped.type === 'stuck') {
+    end = { type: 'refused', error: `an earlier run logging to ${run.logFile} (process group ${reaped.pgid}) is still alive after SIGKILL` };
+  } else {
+    if (reaped.type === 'reaped') {
+      const how = reaped.killed ? ' (it ignored SIGTERM)' : '';
+      log.write(`[conveyor] stopped process group ${reaped.pgid}, left running by an earlier run of this attempt${how}\n`);
+    }
+    const supervised = await supervise(run, log, pidFile);
+    end = supervised.end;
+    // Keep the record until the group is gone (stragglers get SIGKILL after the grace period):
+    // if Conveyor dies before that, the next run still finds them.
+    const pgid = supervised.pgid;
+    if (pgid !== null && (await waitForGroupGone(pgid, run.killGraceMs + 1000))) await forgetRun(pidFile, pgid);
+  }
+  if (end.type === 'refused') log.write(`[conveyor] not run: ${end.error}\n`);
   await new Promise<void>((resolve) => log.end(resolve));
   return end;
 }
 
-function supervise(run: GroupRun, log: WriteStream): Promise<GroupRunEnd> {
+/** How supervision ended, and the group it recorded (null when none was). */
+interface Supervised {
+  readonly end: GroupRunEnd;
+  readonly pgid: number | null;
+}
+
+function supervise(run: GroupRun, log: WriteStream, pidFile: string): Promise<Supervised> {
   const started = Date.now();
   const tail = new LogTail(run.tail);
+  const runId = newRunId();
   return new Promise((resolve) => {
     // Aborted while the log was being opened: an abort listener added now would never fire.
     if (run.signal?.aborted) {
-      resolve({ type: 'cancelled', tail: '', durationMs: Date.now() - started });
+      resolve({ end: { type: 'cancelled', tail: '', durationMs: Date.now() - started }, pgid: null });
       return;
     }
     let child: ChildProcess;
     try {
-      child = spawn('/bin/sh', ['-c', run.command], { cwd: run.cwd, env: run.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn('/bin/sh', ['-c', run.command], {
+        cwd: run.cwd,
+        env: { ...run.env, [RUN_ID_VARIABLE]: runId },
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
     } catch (error) {
-      resolve({ type: 'spawn-failed', error: `cannot start /bin/sh: ${(error as Error).message}` });
+      resolve({ end: { type: 'spawn-failed', error: `cannot start /bin/sh: ${(error as Error).message}` }, pgid: null });
       return;
     }
     const group = new GroupKiller(child, run.killGraceMs);
+    // Recorded before any await: a crash must not leave an orphan nobody knows about.
+    const record = child.pid === undefined ? null : recordRun(pidFile, child.pid, runId);
+    const recorded = record?.type === 'recorded' ? record.record.pgid : null;
+    const unsupervised = record?.type === 'failed' ? record.error : null;
+    if (unsupervised) group.terminate();
     let stoppedBy: 'timed-out' | 'cancelled' | undefined;
     let exited = false;
     let settled = false;
     const stop = (reason: 'timed-out' | 'cancelled') => {
-      if (exited) return;
+      if (exited || unsupervised) return;
       stoppedBy ??= reason;
       group.terminate();
     };
@@ -85,7 +133,7 @@ function supervise(run: GroupRun, log: WriteStream): Promise<GroupRunEnd> {
       clearTimeout(timer);
       run.signal?.removeEventListener('abort', onAbort);
       if (stoppedBy) log.write(`\n[conveyor] ${stoppedBy === 'timed-out' ? `timed out after ${run.timeoutMs} ms` : 'cancelled'}; process group stopped\n`);
-      resolve(end);
+      resolve({ end: unsupervised ? { type: 'refused', error: unsupervised } : end, pgid: recorded });
     };
 
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -133,14 +181,6 @@ class GroupKiller {
     const pgid = this.child.pid;
     signalGroup(pgid, 'SIGTERM');
     setTimeout(() => signalGroup(pgid, 'SIGKILL'), this.graceMs).unref();
-  }
-}
-
-function signalGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // ESRCH: the group is already gone.
   }
 }
 

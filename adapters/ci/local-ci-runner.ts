@@ -2,9 +2,13 @@
  * CiRunnerPort on local processes: a project's `ciCommand` runs with `sh -c` in the worktree, in
  * its own process group (killed whole on timeout), with the same filtered environment as agents.
  * Exit 0 passes; anything else, a timeout included, fails with the end of the output as excerpt.
+ * Like an agent run, a CI run first stops an orphan of an earlier run with the same log file (a
+ * CI job reclaimed after a crash); when that orphan cannot be stopped (or the run cannot be
+ * recorded) the run rejects with a RetryableError instead of reporting a red build: nothing was tested.
  */
 import { childEnv } from '../agents/child-env.ts';
 import { runInProcessGroup } from '../agents/spawn-group.ts';
+import { RetryableError } from '../../core/errors.ts';
 import type { CiRunnerPort, LocalCiResult } from '../../core/ports/ci-runner.ts';
 
 /** Options of {@link LocalCiRunner}. */
@@ -22,6 +26,10 @@ const CI_EXCERPT = { maxLines: 40, maxChars: 4000 } as const;
 export class LocalCiRunner implements CiRunnerPort {
   constructor(private readonly options: LocalCiRunnerOptions) {}
 
+  /**
+   * Run `command` in `cwd`. Rejects (RetryableError) only when the run cannot be supervised: an
+   * earlier run's orphan survived SIGKILL, or the run record could not be written.
+   */
   async run(command: string, cwd: string, timeoutMs: number, logFile: string): Promise<LocalCiResult> {
     const started = Date.now();
     const end = await runInProcessGroup({
@@ -43,6 +51,8 @@ export class LocalCiRunner implements CiRunnerPort {
         return { passed: false, excerpt: withHeader('CI command was cancelled', end.tail), durationMs: end.durationMs };
       case 'spawn-failed':
         return { passed: false, excerpt: `CI command could not start: ${end.error}`, durationMs: Date.now() - started };
+      case 'refused':
+        throw new RetryableError(`running CI in ${cwd}: ${end.error}`);
     }
   }
 }

@@ -1,0 +1,237 @@
+/**
+ * Fault: Conveyor is SIGKILLed while an agent runs, and restarted on the same database and
+ * workdir. The agent lives on as an orphan (its own process group); the job is claimed again once
+ * its lease expires, the orphan is stopped before the second run starts, and the task goes on
+ * exactly once. Real processes, a real SQLite file and a real git remote.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { liveGroupMembers, readProcessStat } from '../../adapters/agents/process-table.ts';
+import { parseRunRecord, pidFileOf } from '../../adapters/agents/run-pid-file.ts';
+import { createGitRemote, type GitRemote } from '../support/git-fixtures.ts';
+
+const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
+const ENTRY = path.join(REPO_ROOT, 'tests/support/conveyor-process.ts');
+const LEASE_MS = 4000;
+const TASK = 'FAULT-1';
+
+/**
+ * The analyst: records its start (pid, ORCH_ATTEMPT, time in ms) and whether every earlier run
+ * is dead by then (kill -0, zombies counting as dead); the first run ever hangs, later runs
+ * write the BRD. It prints nothing, so losing its stdout (the killed parent) does not end it.
+ */
+const analyst = (marker: string) => `#!/bin/sh
+marker="${marker}"
+earlier=$(sed -n 's/^start \\([0-9]*\\) .*/\\1/p' "$marker" 2>/dev/null)
+all_dead=yes
+for p in $earlier; do
+  if kill -0 "$p" 2>/dev/null && ! sed 's/.*) //' "/proc/$p/stat" | grep -q '^Z'; then all_dead=no; fi
+done
+echo "start $$ $ORCH_ATTEMPT $(date +%s%3N)" >> "$marker"
+echo "earlier-dead $all_dead" >> "$marker"
+if [ -z "$earlier" ]; then
+  sleep 30
+  exit 0
+fi
+mkdir -p "$ORCH_ARTIFACTS_DIR"
+printf '# BRD\\n\\nSurvive a crash.\\n' > "$ORCH_ARTIFACTS_DIR/01-brd.md"
+`;
+
+interface Conveyor {
+  readonly child: ChildProcess;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  output(): string;
+}
+
+let remote: GitRemote;
+let root: string;
+let marker: string;
+const children: ChildProcess[] = [];
+
+function startConveyor(): Promise<Conveyor> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      PATH: process.env.PATH,
+      HOME: root,
+      FAULT_DB_PATH: path.join(root, 'conveyor.db'),
+      FAULT_WORKDIR: path.join(root, 'work'),
+      FAULT_REMOTE: remote.remote,
+      FAULT_AGENTS_DIR: path.join(root, 'agents'),
+      FAULT_LEASE_MS: String(LEASE_MS),
+      FAULT_GRACE_MS: '10000',
+    },
+  });
+  children.push(child);
+  let text = '';
+  child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const conveyor = { child, exited, output: () => text };
+  return waitFor(
+    () => /^ready /m.test(text),
+    15_000,
+    () => `conveyor did not start:\n${text}`,
+  ).then(() => conveyor);
+}
+
+async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: () => string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Read the database the way an operator would: a separate, read-only connection. */
+function query<T>(sql: string, ...params: unknown[]): T[] {
+  const db = new Database(path.join(root, 'conveyor.db'), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+async function markerLines(): Promise<string[]> {
+  return (await readFile(marker, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+}
+
+async function running(pid: number): Promise<boolean> {
+  const stat = await readProcessStat(pid);
+  return stat !== null && stat.state !== 'Z';
+}
+
+interface JobRow {
+  id: number;
+  kind: string;
+  state: string;
+  attempts: number;
+  idempotency_key: string;
+  lease_expires_at: number | null;
+  started_at: number | null;
+}
+
+/** Stop any agent group of this test still running (an assertion failed before it was stopped). */
+async function killLeftoverAgents(): Promise<void> {
+  const own = (await readProcessStat(process.pid))?.pgrp;
+  for (const line of await markerLines()) {
+    const stat = await readProcessStat(Number(/^start (\d+)/.exec(line)?.[1] ?? 0));
+    const cmdline = stat ? await readFile(`/proc/${stat.pid}/cmdline`, 'utf8').catch(() => '') : '';
+    if (stat && stat.state !== 'Z' && stat.pgrp !== own && cmdline.includes(root))
+      process.kill(-stat.pgrp, 'SIGKILL');
+  }
+}
+
+beforeAll(async () => {
+  remote = await createGitRemote('shop');
+  root = await mkdtemp(path.join(os.tmpdir(), 'conveyor-fault-kill-'));
+  marker = path.join(root, 'analyst.marker');
+  await mkdir(path.join(root, 'agents'));
+  await writeFile(path.join(root, 'agents', 'analyst.sh'), analyst(marker));
+});
+
+afterAll(async () => {
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  // Never leave an orphan behind, even when an assertion failed before the reaping.
+  await killLeftoverAgents();
+  await rm(root, { recursive: true, force: true });
+  await remote.cleanup();
+});
+
+describe('SIGKILL during an agent run', () => {
+  it('claims the job again once after its lease, stops the orphan first, and never has two live runs', async () => {
+    const first = await startConveyor();
+    await waitFor(
+      async () => (await markerLines()).length >= 2,
+      20_000,
+      () => `the analyst never started:\n${first.output()}`,
+    );
+    const firstPid = Number(/^start (\d+) 1 /.exec((await markerLines())[0] ?? '')?.[1]);
+    expect(firstPid).toBeGreaterThan(0);
+
+    const killedAt = Date.now();
+    first.child.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+    // Only the node process died: the agent's group (shell and sleep) lives on as an orphan,
+    // named by the run record next to its log.
+    expect(await running(firstPid)).toBe(true);
+    const logFile = path.join(root, 'work', 'logs', TASK, 'analyst-1.log');
+    const record = parseRunRecord(await readFile(pidFileOf(logFile), 'utf8'));
+    const orphanGroup = record?.pgid ?? -1;
+    expect((await readProcessStat(firstPid))?.pgrp).toBe(orphanGroup);
+    expect((await liveGroupMembers(orphanGroup)).length).toBeGreaterThanOrEqual(2);
+    const beforeRestart = query<JobRow>('SELECT * FROM jobs ORDER BY id');
+    const analystBefore = beforeRestart.find((j) => j.idempotency_key === `${TASK}:agent:analyst:1`);
+    expect(analystBefore).toMatchObject({ state: 'running', attempts: 1 });
+    const leaseExpiresAt = analystBefore?.lease_expires_at ?? 0;
+
+    const second = await startConveyor();
+    await waitFor(
+      () =>
+        query<{ phase: string }>('SELECT phase FROM tasks WHERE id = ?', TASK)[0]?.phase ===
+        'awaiting-approval',
+      25_000,
+      () => `the task never reached awaiting-approval:\n${second.output()}`,
+    );
+
+    // The agent ran exactly twice, and the second run began only after the first was dead.
+    const lines = await markerLines();
+    const starts = lines.filter((l) => l.startsWith('start '));
+    expect(starts).toHaveLength(2);
+    expect(starts[1]).toMatch(/^start \d+ 1 \d+$/);
+    expect(lines[3]).toBe('earlier-dead yes');
+    expect(await running(firstPid)).toBe(false);
+    expect(await liveGroupMembers(orphanGroup)).toEqual([]);
+    // The reclaim waited for the lease: not a moment before it expired. The last heartbeat came
+    // at most a third of the lease before the kill (500 ms more for a busy machine).
+    const secondStartedAt = Number(starts[1]?.split(' ')[3]);
+    expect(secondStartedAt).toBeGreaterThanOrEqual(leaseExpiresAt);
+    expect(secondStartedAt).toBeGreaterThanOrEqual(killedAt + LEASE_MS - LEASE_MS / 3 - 500);
+    expect(await readFile(logFile, 'utf8')).toContain(`[conveyor] stopped process group ${orphanGroup},`);
+    expect(await stat(pidFileOf(logFile)).catch(() => null)).toBeNull();
+
+    // One analyst job for attempt 1, claimed twice, done once; one move to awaiting-approval.
+    const jobs = query<JobRow>('SELECT * FROM jobs ORDER BY id');
+    const analystJobs = jobs.filter(
+      (j) => j.kind === 'agent' && j.idempotency_key === `${TASK}:agent:analyst:1`,
+    );
+    expect(analystJobs).toHaveLength(1);
+    expect(analystJobs[0]).toMatchObject({ state: 'succeeded', attempts: 2 });
+    expect(analystJobs[0]?.started_at ?? 0).toBeGreaterThanOrEqual(leaseExpiresAt);
+    const toApproval = query<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM transitions WHERE task_id = ? AND to_phase = 'awaiting-approval'`,
+      TASK,
+    );
+    expect(toApproval[0]?.n).toBe(1);
+    expect(query<{ n: number }>('SELECT COUNT(*) AS n FROM tasks')[0]?.n).toBe(1);
+    // No job lost: every row that existed at the kill is still there and has finished.
+    for (const before of beforeRestart) {
+      expect(
+        jobs.find((j) => j.id === before.id),
+        `job ${before.id} (${before.idempotency_key})`,
+      ).toMatchObject({ state: 'succeeded' });
+    }
+
+    // A graceful stop: SIGTERM, exit 0 within a few seconds.
+    second.child.kill('SIGTERM');
+    const stopped = await Promise.race([
+      second.exited,
+      new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 5000)),
+    ]);
+    expect(stopped, second.output()).toEqual({ code: 0, signal: null });
+    expect(second.output()).toMatch(/^stopped$/m);
+  });
+});
