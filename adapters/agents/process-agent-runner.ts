@@ -7,6 +7,8 @@
  */
 import type { AgentRunOutcome, AgentRunRequest, AgentRunnerPort } from '../../core/ports/agent-runner.ts';
 import { childEnv } from './child-env.ts';
+import { reapOrphanedRun } from './orphan-reaper.ts';
+import { pidFileOf } from './run-pid-file.ts';
 import { runInProcessGroup } from './spawn-group.ts';
 
 /** Options of {@link ProcessAgentRunner}. */
@@ -37,6 +39,11 @@ export function agentContractEnv(request: AgentRunRequest): Record<string, strin
 /** Runs agent command lines as local process groups. */
 export class ProcessAgentRunner implements AgentRunnerPort {
   constructor(private readonly options: ProcessAgentRunnerOptions) {}
+
+  async stopOrphan(logFile: string): Promise<boolean> {
+    const outcome = await reapOrphanedRun(pidFileOf(logFile), this.options.killGraceMs ?? 5000);
+    return outcome.type !== 'stuck';
+  }
 
   async run(request: AgentRunRequest): Promise<AgentRunOutcome> {
     const end = await runInProcessGroup({

@@ -23,6 +23,9 @@ export function agentJob(deps: JobDeps): JobHandler {
       if (task.stage !== stage || (task.attempts[role] ?? 0) !== attempt || task.escalated) {
         return { type: 'done' }; // superseded while queued: nothing to run
       }
+      const logFile = deps.runFiles.logFile(task.id, role, attempt);
+      // A crash may have left this attempt's previous run alive: stop it before touching the worktree.
+      if (!(await deps.agents.stopOrphan(logFile))) throw new RetryableError(`an earlier ${role} run for ${task.id} could not be stopped`);
       const worktree = await deps.workspace.prepare(project, task.id);
       const taskFile = await deps.runFiles.writeTaskFile(task.id, role, attempt, renderTaskFile(task, role, attempt));
       const promptFile = await deps.runFiles.promptFile(project.id, role, project.promptDir);
@@ -38,7 +41,7 @@ export function agentJob(deps: JobDeps): JobHandler {
         taskFile,
         promptFile,
         timeoutMs: deps.agentTimeoutMs,
-        logFile: deps.runFiles.logFile(task.id, role, attempt),
+        logFile,
         signal,
       });
       if (outcome.type === 'spawn-failed') throw new RetryableError(`starting ${role} for ${task.id}: ${outcome.error}`);

@@ -29,6 +29,12 @@ export type AgentRunOutcome =
 /** Runs agent command lines. */
 export interface AgentRunnerPort {
   run(request: AgentRunRequest): Promise<AgentRunOutcome>;
+  /**
+   * Stop whatever an earlier run writing to `logFile` left running (a crash orphan), before the
+   * worktree is touched again. `run` does it too; calling it first keeps the orphan's hands off
+   * the worktree while it is being prepared. False when an orphan could not be stopped.
+   */
+  stopOrphan(logFile: string): Promise<boolean>;
 }
 
 /** Materialises prompts and task files outside the repository. */
