@@ -58,6 +58,11 @@ export async function identifyGroup(record: RunRecord): Promise<GroupIdentity> {
  * Stop the run recorded in `pidFile` if it is still alive: SIGTERM to its group, SIGKILL after
  * `killGraceMs`, then wait until no member runs. The record is removed once it names nothing alive.
  */
+/** The line a run's log gets when an orphan of its attempt was stopped. */
+export function reapNote(reaped: Extract<ReapOutcome, { type: 'reaped' }>): string {
+  return `[conveyor] stopped process group ${reaped.pgid}, left running by an earlier run of this attempt${reaped.killed ? ' (it ignored SIGTERM)' : ''}\n`;
+}
+
 export async function reapOrphanedRun(pidFile: string, killGraceMs: number): Promise<ReapOutcome> {
   const record = await readRunRecord(pidFile);
   if (!record) return { type: 'none' };

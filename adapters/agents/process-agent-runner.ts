@@ -5,9 +5,11 @@
  * same attempt left behind (same log file; see orphan-reaper.ts), so a reclaimed job never has
  * two live runs.
  */
+import { appendFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { AgentRunOutcome, AgentRunRequest, AgentRunnerPort } from '../../core/ports/agent-runner.ts';
 import { childEnv } from './child-env.ts';
-import { reapOrphanedRun } from './orphan-reaper.ts';
+import { reapNote, reapOrphanedRun } from './orphan-reaper.ts';
 import { pidFileOf } from './run-pid-file.ts';
 import { runInProcessGroup } from './spawn-group.ts';
 
@@ -42,6 +44,10 @@ export class ProcessAgentRunner implements AgentRunnerPort {
 
   async stopOrphan(logFile: string): Promise<boolean> {
     const outcome = await reapOrphanedRun(pidFileOf(logFile), this.options.killGraceMs ?? 5000);
+    if (outcome.type === 'reaped') {
+      await mkdir(dirname(logFile), { recursive: true });
+      await appendFile(logFile, reapNote(outcome));
+    }
     return outcome.type !== 'stuck';
   }
 

@@ -14,7 +14,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { LogTail, type LogTailLimits } from './log-tail.ts';
-import { reapOrphanedRun, waitForGroupGone } from './orphan-reaper.ts';
+import { reapNote, reapOrphanedRun, waitForGroupGone } from './orphan-reaper.ts';
 import { signalGroup } from './process-table.ts';
 import { forgetRun, newRunId, pidFileOf, recordRun, RUN_ID_VARIABLE } from './run-pid-file.ts';
 
@@ -66,10 +66,7 @@ export async function runInProcessGroup(run: GroupRun): Promise<GroupRunEnd> {
   if (reaped.type === 'stuck') {
     end = { type: 'refused', error: `an earlier run logging to ${run.logFile} (process group ${reaped.pgid}) is still alive after SIGKILL` };
   } else {
-    if (reaped.type === 'reaped') {
-      const how = reaped.killed ? ' (it ignored SIGTERM)' : '';
-      log.write(`[conveyor] stopped process group ${reaped.pgid}, left running by an earlier run of this attempt${how}\n`);
-    }
+    if (reaped.type === 'reaped') log.write(reapNote(reaped));
     const supervised = await supervise(run, log, pidFile);
     end = supervised.end;
     // Keep the record until the group is gone (stragglers get SIGKILL after the grace period):
