@@ -4,17 +4,22 @@
  * (the attempt given back, queued again) and a restart runs it to completion. Real processes,
  * a real SQLite file and a real git remote.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readProcessStat } from '../../adapters/agents/process-table.ts';
 import { createGitRemote, remoteFile, type GitRemote } from '../support/git-fixtures.ts';
+import {
+  isRunning,
+  killLeftoverAgents as killLeftoverAgentsOf,
+  markerLines as markerLinesOf,
+  queryDb,
+  startConveyorProcess,
+  waitFor,
+  type ConveyorProcess,
+} from '../support/conveyor-harness.ts';
 
-const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
-const ENTRY = path.join(REPO_ROOT, 'tests/support/conveyor-process.ts');
 const TASK = 'FAULT-1';
 const BRD = `docs/work-items/${TASK}/01-brd.md`;
 
@@ -39,60 +44,16 @@ mkdir -p "$ORCH_ARTIFACTS_DIR"
 printf '# BRD\\n\\nStop gracefully.\\n' > "$ORCH_ARTIFACTS_DIR/01-brd.md"
 `;
 
-interface Conveyor {
-  readonly child: ChildProcess;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  output(): string;
-}
-
 let remote: GitRemote;
 let root: string;
 const children: ChildProcess[] = [];
 
-async function startConveyor(graceMs: number): Promise<Conveyor> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      PATH: process.env.PATH,
-      HOME: root,
-      FAULT_DB_PATH: path.join(root, 'conveyor.db'),
-      FAULT_WORKDIR: path.join(root, 'work'),
-      FAULT_REMOTE: remote.remote,
-      FAULT_AGENTS_DIR: path.join(root, 'agents'),
-      FAULT_LEASE_MS: '2000',
-      FAULT_GRACE_MS: String(graceMs),
-    },
-  });
-  children.push(child);
-  let text = '';
-  child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  await waitFor(
-    () => /^ready /m.test(text),
-    15_000,
-    () => `conveyor did not start:\n${text}`,
-  );
-  return { child, exited, output: () => text };
-}
-
-async function waitFor(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: () => string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+function startConveyor(graceMs: number): Promise<ConveyorProcess> {
+  return startConveyorProcess({ root, remote: remote.remote, leaseMs: 2000, graceMs }, children);
 }
 
 /** SIGTERM, then the exit status, or 'hung' after `withinMs`. */
-async function terminate(conveyor: Conveyor, withinMs: number) {
+async function terminate(conveyor: ConveyorProcess, withinMs: number) {
   conveyor.child.kill('SIGTERM');
   return Promise.race([
     conveyor.exited,
@@ -100,22 +61,12 @@ async function terminate(conveyor: Conveyor, withinMs: number) {
   ]);
 }
 
-function query<T>(sql: string, ...params: unknown[]): T[] {
-  const db = new Database(path.join(root, 'conveyor.db'), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
+const query = <T>(sql: string, ...params: unknown[]): T[] =>
+  queryDb<T>(path.join(root, 'conveyor.db'), sql, ...params);
 
-const markerLines = async () =>
-  (await readFile(path.join(root, 'analyst.marker'), 'utf8').catch(() => '')).split('\n').filter(Boolean);
+const markerLines = () => markerLinesOf(path.join(root, 'analyst.marker'));
 const firstAgentPid = async () => Number(/^start (\d+)/.exec((await markerLines())[0] ?? '')?.[1] ?? 0);
-const running = async (pid: number) => {
-  const s = await readProcessStat(pid);
-  return s !== null && s.state !== 'Z';
-};
+const running = isRunning;
 const analystJob = () =>
   query<{ state: string; attempts: number; last_error: string | null; lease_owner: string | null }>(
     'SELECT state, attempts, last_error, lease_owner FROM jobs WHERE idempotency_key = ?',
@@ -129,16 +80,7 @@ const approvalMoves = () =>
     TASK,
   )[0]?.n;
 
-/** Stop any agent group of this test still running (an assertion failed before it was stopped). */
-async function killLeftoverAgents(): Promise<void> {
-  const own = (await readProcessStat(process.pid))?.pgrp;
-  for (const line of await markerLines()) {
-    const stat = await readProcessStat(Number(/^start (\d+)/.exec(line)?.[1] ?? 0));
-    const cmdline = stat ? await readFile(`/proc/${stat.pid}/cmdline`, 'utf8').catch(() => '') : '';
-    if (stat && stat.state !== 'Z' && stat.pgrp !== own && cmdline.includes(root))
-      process.kill(-stat.pgrp, 'SIGKILL');
-  }
-}
+const killLeftoverAgents = () => killLeftoverAgentsOf(path.join(root, 'analyst.marker'), root);
 
 beforeEach(async () => {
   remote = await createGitRemote('shop');

@@ -1,21 +1,27 @@
 /**
- * Fault: Conveyor is SIGKILLed while an agent runs, and restarted on the same database and
+ * Fault: ConveyorProcess is SIGKILLed while an agent runs, and restarted on the same database and
  * workdir. The agent lives on as an orphan (its own process group); the job is claimed again once
  * its lease expires, the orphan is stopped before the second run starts, and the task goes on
  * exactly once. Real processes, a real SQLite file and a real git remote.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveGroupMembers, readProcessStat } from '../../adapters/agents/process-table.ts';
 import { parseRunRecord, pidFileOf } from '../../adapters/agents/run-pid-file.ts';
 import { createGitRemote, type GitRemote } from '../support/git-fixtures.ts';
+import {
+  isRunning,
+  killLeftoverAgents as killLeftoverAgentsOf,
+  markerLines,
+  queryDb,
+  startConveyorProcess,
+  waitFor,
+  type ConveyorProcess,
+} from '../support/conveyor-harness.ts';
 
-const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
-const ENTRY = path.join(REPO_ROOT, 'tests/support/conveyor-process.ts');
 const LEASE_MS = 4000;
 const TASK = 'FAULT-1';
 
@@ -41,77 +47,18 @@ mkdir -p "$ORCH_ARTIFACTS_DIR"
 printf '# BRD\\n\\nSurvive a crash.\\n' > "$ORCH_ARTIFACTS_DIR/01-brd.md"
 `;
 
-interface Conveyor {
-  readonly child: ChildProcess;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  output(): string;
-}
-
 let remote: GitRemote;
 let root: string;
 let marker: string;
 const children: ChildProcess[] = [];
 
-function startConveyor(): Promise<Conveyor> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      PATH: process.env.PATH,
-      HOME: root,
-      FAULT_DB_PATH: path.join(root, 'conveyor.db'),
-      FAULT_WORKDIR: path.join(root, 'work'),
-      FAULT_REMOTE: remote.remote,
-      FAULT_AGENTS_DIR: path.join(root, 'agents'),
-      FAULT_LEASE_MS: String(LEASE_MS),
-      FAULT_GRACE_MS: '10000',
-    },
-  });
-  children.push(child);
-  let text = '';
-  child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const conveyor = { child, exited, output: () => text };
-  return waitFor(
-    () => /^ready /m.test(text),
-    15_000,
-    () => `conveyor did not start:\n${text}`,
-  ).then(() => conveyor);
+function startConveyor(): Promise<ConveyorProcess> {
+  return startConveyorProcess({ root, remote: remote.remote, leaseMs: LEASE_MS, graceMs: 10_000 }, children);
 }
 
-async function waitFor(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: () => string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** Read the database the way an operator would: a separate, read-only connection. */
-function query<T>(sql: string, ...params: unknown[]): T[] {
-  const db = new Database(path.join(root, 'conveyor.db'), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
-
-async function markerLines(): Promise<string[]> {
-  return (await readFile(marker, 'utf8').catch(() => '')).split('\n').filter(Boolean);
-}
-
-async function running(pid: number): Promise<boolean> {
-  const stat = await readProcessStat(pid);
-  return stat !== null && stat.state !== 'Z';
-}
+const query = <T>(sql: string, ...params: unknown[]): T[] =>
+  queryDb<T>(path.join(root, 'conveyor.db'), sql, ...params);
+const running = isRunning;
 
 interface JobRow {
   id: number;
@@ -123,16 +70,7 @@ interface JobRow {
   started_at: number | null;
 }
 
-/** Stop any agent group of this test still running (an assertion failed before it was stopped). */
-async function killLeftoverAgents(): Promise<void> {
-  const own = (await readProcessStat(process.pid))?.pgrp;
-  for (const line of await markerLines()) {
-    const stat = await readProcessStat(Number(/^start (\d+)/.exec(line)?.[1] ?? 0));
-    const cmdline = stat ? await readFile(`/proc/${stat.pid}/cmdline`, 'utf8').catch(() => '') : '';
-    if (stat && stat.state !== 'Z' && stat.pgrp !== own && cmdline.includes(root))
-      process.kill(-stat.pgrp, 'SIGKILL');
-  }
-}
+const killLeftoverAgents = () => killLeftoverAgentsOf(marker, root);
 
 beforeAll(async () => {
   remote = await createGitRemote('shop');
@@ -155,11 +93,11 @@ describe('SIGKILL during an agent run', () => {
   it('claims the job again once after its lease, stops the orphan first, and never has two live runs', async () => {
     const first = await startConveyor();
     await waitFor(
-      async () => (await markerLines()).length >= 2,
+      async () => (await markerLines(marker)).length >= 2,
       20_000,
       () => `the analyst never started:\n${first.output()}`,
     );
-    const firstPid = Number(/^start (\d+) 1 /.exec((await markerLines())[0] ?? '')?.[1]);
+    const firstPid = Number(/^start (\d+) 1 /.exec((await markerLines(marker))[0] ?? '')?.[1]);
     expect(firstPid).toBeGreaterThan(0);
 
     const killedAt = Date.now();
@@ -188,7 +126,7 @@ describe('SIGKILL during an agent run', () => {
     );
 
     // The agent ran exactly twice, and the second run began only after the first was dead.
-    const lines = await markerLines();
+    const lines = await markerLines(marker);
     const starts = lines.filter((l) => l.startsWith('start '));
     expect(starts).toHaveLength(2);
     expect(starts[1]).toMatch(/^start \d+ 1 \d+$/);
