@@ -82,6 +82,8 @@ export class WorkerPool {
         const job = this.deps.queue.claim(this.options.kinds, this.options.owner, this.deps.clock.now(), this.leaseMs);
         if (!job) break;
         this.launch(job);
+        // Let timers, heartbeats and I/O run between claims: a backlog of instant jobs must not starve them.
+        await new Promise((resolve) => setImmediate(resolve));
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.pollMs);

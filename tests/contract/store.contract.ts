@@ -1,0 +1,546 @@
+/**
+ * The store contract: what the engine, the queue and the workers rely on from the SQLite store
+ * and its repositories. Every way of opening a store runs this one suite, so none can drift.
+ * Tests that need a second connection (another process on the same file) are skipped, with the
+ * reason, where the fixture cannot share its database.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JobQueue } from '../../core/queue/job-queue.ts';
+import type { NewJob } from '../../core/queue/job.ts';
+import {
+  decideApproval,
+  getApproval,
+  insertApproval,
+  pendingApproval,
+} from '../../core/store/approval-repo.ts';
+import { MIGRATIONS_DIR, type Store } from '../../core/store/database.ts';
+import { acquireLease, listLeases, releaseLease } from '../../core/store/lease-repo.ts';
+import { addOutbox, markOutboxDone, pendingOutbox } from '../../core/store/outbox-repo.ts';
+import {
+  appendTransition,
+  hasEventKey,
+  transitionsOf,
+  type NewTransition,
+} from '../../core/store/transition-log.ts';
+
+/** What one contract test needs. */
+export interface StoreFixture {
+  readonly store: Store;
+  /** Close the store and open the same database again (a restart); returns the new store. */
+  reopen(): Store;
+  /** Another connection to the same database; absent where it cannot be shared (`:memory:`). */
+  connect?(): Store;
+  cleanup(): void;
+}
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const T0 = 1_800_000_000_000;
+const LEASE = 1_000;
+const policy = { baseMs: 1_000, capMs: 5_000 };
+
+function job(key: string, extra: Partial<NewJob> = {}): NewJob {
+  return { kind: 'ci', taskId: 'SHOP-1', payload: { key }, idempotencyKey: key, ...extra };
+}
+
+function transition(taskId: string, eventKey: string | null): NewTransition {
+  return {
+    taskId,
+    fromStage: 'analysis',
+    fromPhase: 'working',
+    toStage: 'analysis',
+    toPhase: 'awaiting-approval',
+    reason: 'test',
+    actor: 'test',
+    eventKey,
+    at: T0,
+  };
+}
+
+/** Run the shared store suite against the stores `open` builds. */
+export function describeStoreContract(name: string, open: () => StoreFixture): void {
+  describe(`store contract: ${name}`, () => {
+    let f: StoreFixture;
+    let store: Store;
+    let queue: JobQueue;
+    beforeEach(() => {
+      f = open();
+      store = f.store;
+      queue = new JobQueue(store, policy, 3);
+    });
+    afterEach(() => f.cleanup());
+
+    const jobRow = (id: number) => queue.getInTx(null, id)!;
+
+    describe('opening', () => {
+      it('applies every committed migration once, and reopening applies none again', () => {
+        const journal = JSON.parse(readFileSync(join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as {
+          entries: unknown[];
+        };
+        const applied = () =>
+          (store.sqlite.prepare('SELECT COUNT(*) AS n FROM __drizzle_migrations').get() as { n: number }).n;
+        const tables = () =>
+          (
+            store.sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as {
+              name: string;
+            }[]
+          ).map((t) => t.name);
+        expect(applied()).toBe(journal.entries.length);
+        expect(tables()).toEqual(
+          expect.arrayContaining([
+            'projects',
+            'tasks',
+            'transitions',
+            'jobs',
+            'inbox',
+            'outbox',
+            'cards',
+            'approvals',
+            'leases',
+            'ci_statuses',
+            'kv',
+          ]),
+        );
+        store = f.reopen();
+        store = f.reopen();
+        expect(applied()).toBe(journal.entries.length);
+      });
+
+      it('runs in WAL mode with a busy timeout, NORMAL sync and foreign keys, on every connection', () => {
+        const check = (s: Store) => {
+          expect(s.sqlite.pragma('busy_timeout', { simple: true })).toBeGreaterThanOrEqual(1000);
+          expect(s.sqlite.pragma('synchronous', { simple: true })).toBe(1);
+          expect(s.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+        };
+        check(store);
+        if (store.path !== ':memory:')
+          expect(store.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
+        check(f.reopen());
+      });
+
+      it('keeps committed rows across a close and reopen', () => {
+        const id = queue.enqueue(job('durable'), T0)!;
+        queue.claim(['ci'], 'w1', T0, LEASE);
+        store.write((tx) => {
+          appendTransition(tx, transition('SHOP-1', 'ev-1'));
+          insertApproval(tx, {
+            id: 'a1',
+            taskId: 'SHOP-1',
+            gate: 'brd',
+            round: 1,
+            state: 'pending',
+            summary: 'BRD',
+            createdAt: T0,
+          });
+          acquireLease(tx, 'merge:SHOP', 'SHOP-1', 60_000, T0);
+        });
+        store = f.reopen();
+        const again = new JobQueue(store, policy, 3).getInTx(null, id);
+        expect(again).toMatchObject({
+          state: 'running',
+          leaseOwner: 'w1',
+          attempts: 1,
+          payload: { key: 'durable' },
+        });
+        expect(hasEventKey(store.db, 'ev-1')).toBe(true);
+        expect(getApproval(store.db, 'a1')?.state).toBe('pending');
+        expect(listLeases(store.db)).toMatchObject([{ name: 'merge:SHOP', holder: 'SHOP-1' }]);
+      });
+    });
+
+    describe('jobs', () => {
+      it('enqueues once per idempotency key', () => {
+        const first = queue.enqueue(job('k1'), T0);
+        const second = queue.enqueue(job('k1', { payload: { other: true } }), T0 + 5);
+        expect(first).toBeTypeOf('number');
+        expect(second).toBeNull();
+        expect(queue.countByState()).toEqual({ queued: 1 });
+        expect(jobRow(first!).payload).toEqual({ key: 'k1' });
+      });
+
+      it('claims due jobs by available_at then id, and respects delays', () => {
+        const now = queue.enqueue(job('now'), T0)!;
+        const early1 = queue.enqueue(job('early-1', { availableAt: T0 - 100 }), T0)!;
+        const early2 = queue.enqueue(job('early-2', { availableAt: T0 - 100 }), T0)!;
+        const later = queue.enqueue(job('later', { availableAt: T0 + 1_000 }), T0)!;
+        const order = [1, 2, 3, 4].map(() => queue.claim(['ci'], 'w1', T0, LEASE)?.id ?? null);
+        expect(order).toEqual([early1, early2, now, null]);
+        expect(queue.claim(['ci'], 'w1', T0 + 999, LEASE)).toBeNull();
+        expect(queue.claim(['ci'], 'w1', T0 + 1_000, LEASE)?.id).toBe(later);
+      });
+
+      it('claims only the kinds asked for', () => {
+        const agent = queue.enqueue(job('agent', { kind: 'agent' }), T0)!;
+        expect(queue.claim(['ci', 'merge'], 'w1', T0, LEASE)).toBeNull();
+        expect(queue.claim(['agent'], 'w1', T0, LEASE)?.id).toBe(agent);
+      });
+
+      it('marks a claimed job running with the lease owner and expiry, and counts the attempt', () => {
+        const id = queue.enqueue(job('k'), T0)!;
+        const claimed = queue.claim(['ci'], 'w1', T0 + 10, LEASE)!;
+        expect(claimed).toMatchObject({
+          id,
+          state: 'running',
+          leaseOwner: 'w1',
+          leaseExpiresAt: T0 + 10 + LEASE,
+          attempts: 1,
+          startedAt: T0 + 10,
+        });
+        expect(jobRow(id)).toEqual(claimed);
+      });
+
+      it('reclaims an expired lease for another owner; the old owner is then stale everywhere', () => {
+        const id = queue.enqueue(job('k'), T0)!;
+        queue.claim(['ci'], 'old', T0, LEASE);
+        expect(queue.claim(['ci'], 'new', T0 + LEASE, LEASE)).toBeNull();
+        const reclaimed = queue.claim(['ci'], 'new', T0 + LEASE + 1, LEASE)!;
+        expect(reclaimed).toMatchObject({ id, leaseOwner: 'new', attempts: 2 });
+        expect(queue.heartbeat(id, 'old', T0 + LEASE + 2, LEASE)).toBe(false);
+        expect(store.write((tx) => queue.completeInTx(tx, id, 'old', T0 + LEASE + 3))).toBe(false);
+        expect(store.write((tx) => queue.failInTx(tx, id, 'old', 'boom', T0 + LEASE + 4))).toEqual({
+          type: 'stale',
+        });
+        expect(queue.release(id, 'old', T0, T0 + LEASE + 5)).toBe(false);
+        expect(jobRow(id)).toMatchObject({
+          state: 'running',
+          leaseOwner: 'new',
+          attempts: 2,
+          lastError: null,
+        });
+        expect(store.write((tx) => queue.completeInTx(tx, id, 'new', T0 + LEASE + 6))).toBe(true);
+        expect(jobRow(id)).toMatchObject({
+          state: 'succeeded',
+          leaseOwner: null,
+          finishedAt: T0 + LEASE + 6,
+        });
+      });
+
+      it('extends the lease on heartbeat', () => {
+        const id = queue.enqueue(job('k'), T0)!;
+        queue.claim(['ci'], 'w1', T0, LEASE);
+        expect(queue.heartbeat(id, 'w1', T0 + 900, LEASE)).toBe(true);
+        expect(jobRow(id).leaseExpiresAt).toBe(T0 + 900 + LEASE);
+        expect(queue.claim(['ci'], 'w2', T0 + 1_500, LEASE)).toBeNull();
+        expect(queue.claim(['ci'], 'w2', T0 + 1_901, LEASE)?.leaseOwner).toBe('w2');
+      });
+
+      it('retries a failure after the backoff delay, then goes dead after maxAttempts', () => {
+        const id = queue.enqueue(job('k'), T0)!;
+        let now = T0;
+        const outcomes = [];
+        for (let attempt = 1; attempt <= 3; attempt++) {
+          const claimed = queue.claim(['ci'], 'w1', now, LEASE);
+          expect(claimed?.attempts).toBe(attempt);
+          const outcome = store.write((tx) => queue.failInTx(tx, id, 'w1', `boom ${attempt}`, now));
+          outcomes.push(outcome);
+          if (outcome.type !== 'retry') break;
+          const delay = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
+          expect(outcome.availableAt).toBe(now + delay);
+          expect(queue.claim(['ci'], 'w1', outcome.availableAt - 1, LEASE)).toBeNull();
+          now = outcome.availableAt;
+        }
+        expect(outcomes.map((o) => o.type)).toEqual(['retry', 'retry', 'dead']);
+        expect(jobRow(id)).toMatchObject({
+          state: 'dead',
+          attempts: 3,
+          lastError: 'boom 3',
+          leaseOwner: null,
+          finishedAt: now,
+        });
+        expect(queue.claim(['ci'], 'w1', now + 60_000, LEASE)).toBeNull();
+      });
+
+      it('honours retryAfterMs when it is longer than the backoff, and dies at once when permanent', () => {
+        const slow = queue.enqueue(job('slow'), T0)!;
+        queue.claim(['ci'], 'w1', T0, LEASE);
+        expect(
+          store.write((tx) => queue.failInTx(tx, slow, 'w1', 'rate limited', T0, { retryAfterMs: 30_000 })),
+        ).toEqual({ type: 'retry', availableAt: T0 + 30_000 });
+        const broken = queue.enqueue(job('broken'), T0)!;
+        expect(queue.claim(['ci'], 'w1', T0, LEASE)?.id).toBe(broken);
+        expect(
+          store.write((tx) => queue.failInTx(tx, broken, 'w1', 'bad input', T0, { permanent: true })),
+        ).toEqual({ type: 'dead' });
+        expect(jobRow(broken)).toMatchObject({ state: 'dead', attempts: 1 });
+      });
+
+      it('release gives the attempt back and requeues at the given time', () => {
+        const id = queue.enqueue(job('k'), T0)!;
+        queue.claim(['ci'], 'w1', T0, LEASE);
+        expect(queue.release(id, 'w1', T0 + 500, T0 + 1, 'lease busy')).toBe(true);
+        expect(jobRow(id)).toMatchObject({
+          state: 'queued',
+          attempts: 0,
+          availableAt: T0 + 500,
+          leaseOwner: null,
+          leaseExpiresAt: null,
+          lastError: 'lease busy',
+        });
+        expect(queue.release(id, 'w1', T0, T0 + 2)).toBe(false);
+        expect(queue.claim(['ci'], 'w1', T0 + 499, LEASE)).toBeNull();
+        expect(queue.claim(['ci'], 'w1', T0 + 500, LEASE)).toMatchObject({ id, attempts: 1 });
+      });
+
+      it('cancels a task’s queued jobs but leaves its running ones and other tasks alone', () => {
+        const running = queue.enqueue(job('running'), T0)!;
+        queue.claim(['ci'], 'w1', T0, LEASE);
+        const queued = queue.enqueue(job('queued', { kind: 'agent' }), T0)!;
+        const other = queue.enqueue(job('other', { taskId: 'SHOP-2' }), T0)!;
+        expect(store.write((tx) => queue.cancelQueuedForTaskInTx(tx, 'SHOP-1', T0 + 1))).toBe(1);
+        expect(jobRow(queued)).toMatchObject({ state: 'cancelled', finishedAt: T0 + 1 });
+        expect(jobRow(running)).toMatchObject({ state: 'running', leaseOwner: 'w1' });
+        expect(jobRow(other).state).toBe('queued');
+        expect(store.write((tx) => queue.completeInTx(tx, running, 'w1', T0 + 2))).toBe(true);
+      });
+
+      it('never hands one job to two connections claiming in turn', async (ctx) => {
+        if (!f.connect) return ctx.skip('needs a second connection to the same database');
+        const other = f.connect();
+        const queues = [queue, new JobQueue(other, policy, 3)] as const;
+        const stores = [store, other] as const;
+        const total = 500;
+        store.write((tx) => {
+          for (let i = 0; i < total; i++) queue.enqueueInTx(tx, job(`j${i}`), T0);
+        });
+        const claimed: number[][] = [[], []];
+        const worker = async (side: 0 | 1) => {
+          for (;;) {
+            const next = queues[side].claim(['ci'], `conn-${side}`, T0, LEASE);
+            if (!next) return;
+            claimed[side]!.push(next.id);
+            // Yield between claim and completion so the other connection claims in between.
+            await new Promise((resolve) => setImmediate(resolve));
+            expect(
+              stores[side].write((tx) => queues[side].completeInTx(tx, next.id, `conn-${side}`, T0)),
+            ).toBe(true);
+          }
+        };
+        await Promise.all([worker(0), worker(1)]);
+        const all = [...claimed[0]!, ...claimed[1]!];
+        expect(claimed[0]!.length).toBeGreaterThan(0);
+        expect(claimed[1]!.length).toBeGreaterThan(0);
+        expect(new Set(all).size).toBe(all.length);
+        expect(all.length).toBe(total);
+        expect(queue.countByState()).toEqual({ succeeded: total });
+      });
+
+      it('never hands one job to two processes claiming at the same time, and never reports SQLITE_BUSY', async (ctx) => {
+        if (!f.connect || store.path === ':memory:')
+          return ctx.skip('needs a database file another process can open');
+        const total = 1_000;
+        store.write((tx) => {
+          for (let i = 0; i < total; i++) queue.enqueueInTx(tx, job(`p${i}`), Date.now());
+        });
+        const child = await startClaimer(store.path);
+        try {
+          const mine: number[] = [];
+          const errors: string[] = [];
+          child.go();
+          for (;;) {
+            try {
+              const next = queue.claim(['ci'], 'parent', Date.now(), 60_000);
+              if (!next) break;
+              mine.push(next.id);
+              store.write((tx) => queue.completeInTx(tx, next.id, 'parent', Date.now()));
+            } catch (error) {
+              errors.push(String(error));
+              break;
+            }
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+          const theirs = await child.result;
+          expect(errors).toEqual([]);
+          expect(theirs.errors).toEqual([]);
+          expect(mine.length).toBeGreaterThan(0);
+          expect(theirs.claimed.length).toBeGreaterThan(0);
+          const all = [...mine, ...theirs.claimed];
+          expect(new Set(all).size).toBe(all.length);
+          expect(all.length).toBe(total);
+          expect(queue.countByState()).toEqual({ succeeded: total });
+        } finally {
+          child.cleanup();
+        }
+      });
+    });
+
+    describe('transition log', () => {
+      it('accepts an event key once; null keys repeat freely', () => {
+        store.write((tx) => appendTransition(tx, transition('SHOP-1', 'ev-1')));
+        expect(() =>
+          store.write((tx) => {
+            appendTransition(tx, transition('SHOP-1', null));
+            appendTransition(tx, transition('SHOP-1', 'ev-1'));
+          }),
+        ).toThrow(/UNIQUE/);
+        store.write((tx) => {
+          appendTransition(tx, transition('SHOP-1', null));
+          appendTransition(tx, transition('SHOP-1', null));
+        });
+        // The failed transaction left nothing behind.
+        expect(transitionsOf(store.db, 'SHOP-1').map((t) => t.eventKey)).toEqual(['ev-1', null, null]);
+        expect(hasEventKey(store.db, 'ev-1')).toBe(true);
+        expect(hasEventKey(store.db, 'ev-2')).toBe(false);
+      });
+    });
+
+    describe('outbox', () => {
+      it('settles older pending cards of the same task when the newest is delivered, and nothing else', () => {
+        store.write((tx) => {
+          addOutbox(tx, 'card', 'SHOP-1', {}, T0);
+          addOutbox(tx, 'card', 'SHOP-2', {}, T0);
+          addOutbox(tx, 'escalation', 'SHOP-1', { reason: 'x' }, T0);
+          addOutbox(tx, 'card', 'SHOP-1', {}, T0);
+        });
+        const pending = pendingOutbox(store.db, T0, 10);
+        expect(pending.map((r) => `${r.kind}:${r.taskId}`)).toEqual([
+          'card:SHOP-1',
+          'card:SHOP-2',
+          'escalation:SHOP-1',
+          'card:SHOP-1',
+        ]);
+        // A newer card queued after the one being delivered must still be delivered.
+        store.write((tx) => addOutbox(tx, 'card', 'SHOP-1', {}, T0 + 1));
+        const newer = pendingOutbox(store.db, T0 + 1, 10).at(-1)!;
+        store.write((tx) => markOutboxDone(tx, pending[3]!, T0 + 2));
+        expect(pendingOutbox(store.db, T0 + 5, 10).map((r) => r.id)).toEqual([
+          pending[1]!.id,
+          pending[2]!.id,
+          newer.id,
+        ]);
+      });
+    });
+
+    describe('approvals', () => {
+      it('records one decision; a second decision and a duplicate request change nothing', () => {
+        const request = {
+          id: 'a1',
+          taskId: 'SHOP-1',
+          gate: 'brd',
+          round: 1,
+          state: 'pending',
+          summary: 'BRD',
+          createdAt: T0,
+        };
+        store.write((tx) => {
+          insertApproval(tx, request);
+          insertApproval(tx, { ...request, id: 'a2' });
+        });
+        expect(getApproval(store.db, 'a2')).toBeNull();
+        expect(pendingApproval(store.db, 'SHOP-1', 'brd')?.id).toBe('a1');
+        expect(
+          store.write((tx) => decideApproval(tx, 'a1', 'approved', 'telegram:1', 'Alice', null, T0 + 1)),
+        ).toBe(true);
+        expect(
+          store.write((tx) => decideApproval(tx, 'a1', 'rejected', 'telegram:2', 'Bob', 'no', T0 + 2)),
+        ).toBe(false);
+        expect(getApproval(store.db, 'a1')).toMatchObject({
+          state: 'approved',
+          decidedBy: 'telegram:1',
+          decidedByName: 'Alice',
+          decidedAt: T0 + 1,
+          reason: null,
+        });
+        expect(pendingApproval(store.db, 'SHOP-1', 'brd')).toBeNull();
+      });
+    });
+
+    describe('leases', () => {
+      it('has one holder at a time, is reclaimed after expiry, and is released only by its holder', () => {
+        const take = (holder: string, now: number) =>
+          store.write((tx) => acquireLease(tx, 'merge:SHOP', holder, 1_000, now));
+        expect(take('SHOP-1', T0)).toEqual({ type: 'acquired' });
+        expect(take('SHOP-2', T0 + 500)).toEqual({ type: 'busy', holder: 'SHOP-1', expiresAt: T0 + 1_000 });
+        expect(take('SHOP-1', T0 + 600)).toEqual({ type: 'acquired' });
+        expect(listLeases(store.db)).toEqual([
+          { name: 'merge:SHOP', holder: 'SHOP-1', expiresAt: T0 + 1_600, acquiredAt: T0 },
+        ]);
+        expect(take('SHOP-2', T0 + 1_599).type).toBe('busy');
+        expect(take('SHOP-2', T0 + 1_601)).toEqual({ type: 'acquired' });
+        store.write((tx) => releaseLease(tx, 'merge:SHOP', 'SHOP-1'));
+        expect(listLeases(store.db)).toMatchObject([{ holder: 'SHOP-2', acquiredAt: T0 + 1_601 }]);
+        store.write((tx) => releaseLease(tx, 'merge:SHOP', 'SHOP-2'));
+        expect(listLeases(store.db)).toEqual([]);
+        expect(take('SHOP-3', T0 + 1_700)).toEqual({ type: 'acquired' });
+      });
+    });
+  });
+}
+
+interface ClaimerResult {
+  claimed: number[];
+  errors: string[];
+}
+
+/**
+ * A second OS process that opens the same file and claims `ci` jobs until none is left. It waits
+ * for `go()` so both sides start together.
+ */
+async function startClaimer(
+  dbPath: string,
+): Promise<{ go(): void; result: Promise<ClaimerResult>; cleanup(): void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'conveyor-claimer-'));
+  const script = join(dir, 'claimer.mts');
+  const url = (file: string) => pathToFileURL(join(ROOT, file)).href;
+  writeFileSync(
+    script,
+    `import { openStore } from ${JSON.stringify(url('core/store/database.ts'))};
+import { JobQueue } from ${JSON.stringify(url('core/queue/job-queue.ts'))};
+const store = openStore(process.argv[2]);
+const queue = new JobQueue(store);
+const claimed = [];
+const errors = [];
+process.stdin.once('data', async () => {
+  for (;;) {
+    try {
+      const job = queue.claim(['ci'], 'child', Date.now(), 60000);
+      if (!job) break;
+      claimed.push(job.id);
+      store.write((tx) => queue.completeInTx(tx, job.id, 'child', Date.now()));
+    } catch (error) {
+      errors.push(String(error));
+      break;
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  store.close();
+  process.stdout.write('RESULT ' + JSON.stringify({ claimed, errors }) + '\\n', () => process.exit(0));
+});
+process.stdout.write('READY\\n');
+`,
+  );
+  const child = spawn(process.execPath, ['--import', 'tsx', script, dbPath], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('READY')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`claimer exited (${code}) before it was ready: ${err}`)));
+  });
+  const result = new Promise<ClaimerResult>((resolve, reject) => {
+    child.once('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+      if (code === 0 && line) resolve(JSON.parse(line.slice('RESULT '.length)) as ClaimerResult);
+      else reject(new Error(`claimer exited with ${code}: ${err}`));
+    });
+  });
+  result.catch(() => undefined);
+  await ready;
+  return {
+    go: () => child.stdin.write('go\n'),
+    result,
+    cleanup: () => {
+      if (child.exitCode === null) child.kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
