@@ -82,10 +82,22 @@ export class JobQueue {
    * lease. Each claim counts as an attempt.
    */
   claim(kinds: readonly JobKind[], owner: string, now: number, leaseMs: number): JobRow | null {
-    const raw = this.store.write(() => this.claimStatement(kinds).get(owner, now + leaseMs, now, now, ...kinds, now, now, ...kinds)) as
-      | RawJob
-      | undefined;
+    // One UPDATE … RETURNING is atomic on its own and takes the write lock up front (with the
+    // busy handler), so it needs no surrounding BEGIN IMMEDIATE: one commit instead of two.
+    return this.claimRaw(kinds, owner, now, leaseMs);
+  }
+
+  private claimRaw(kinds: readonly JobKind[], owner: string, now: number, leaseMs: number): JobRow | null {
+    const raw = this.claimStatement(kinds).get(owner, now + leaseMs, now, now, ...kinds, now, now, ...kinds) as RawJob | undefined;
     return raw ? { ...raw, payload: JSON.parse(raw.payload) as Record<string, unknown> } : null;
+  }
+
+  /**
+   * Claim inside the caller's transaction: a worker that just completed a job claims its slot's
+   * next one in the same commit (one commit per job instead of two while busy).
+   */
+  claimInTx(_tx: Tx, kinds: readonly JobKind[], owner: string, now: number, leaseMs: number): JobRow | null {
+    return this.claimRaw(kinds, owner, now, leaseMs);
   }
 
   /** Renew a lease. False when the lease was lost (reclaimed by another worker, or the job was cancelled). */

@@ -98,26 +98,37 @@ export class WorkerPool {
 
   private launch(job: JobRow): void {
     const abort = new AbortController();
-    const promise = this.execute(job, abort).finally(() => {
-      this.running.delete(job.id);
-      this.wake();
-    });
+    const promise = this.execute(job, abort)
+      .catch((error: unknown) => {
+        this.deps.logger.error({ job: job.id, error: describeError(error) }, 'recording a job outcome failed; the lease will expire and the job run again');
+        return null;
+      })
+      .then(async (next) => {
+        // Yield before handing the slot on (it stays counted as busy meanwhile): a backlog of
+        // instant jobs must not starve timers, heartbeats or I/O.
+        if (next) await new Promise((resolve) => setImmediate(resolve));
+        this.running.delete(job.id);
+        if (next && this.stopping) this.deps.queue.release(next.id, this.options.owner, this.deps.clock.now(), this.deps.clock.now(), 'released at shutdown');
+        else if (next) this.launch(next);
+        this.wake();
+      });
     this.running.set(job.id, { promise, abort });
   }
 
-  private async execute(job: JobRow, abort: AbortController): Promise<void> {
+  /** Run one job; resolves with the next job already claimed for this slot, if any. */
+  private async execute(job: JobRow, abort: AbortController): Promise<JobRow | null> {
     const { queue, store, engine, clock } = this.deps;
     const owner = this.options.owner;
     const log = this.deps.logger.child({ job: job.id, kind: job.kind, task: job.taskId, attempt: job.attempts });
     if (job.attempts > job.maxAttempts) {
       // Reclaimed after its worker died on the last allowed attempt: do not run it again.
       this.fail(job, 'lease expired on the last attempt (worker died)', { permanent: true }, log);
-      return;
+      return null;
     }
     const handler = this.options.handlers[job.kind as JobKind];
     if (!handler) {
       this.fail(job, `no handler for job kind ${job.kind}`, { permanent: true }, log);
-      return;
+      return null;
     }
     let leaseLost = false;
     const beat = setInterval(() => {
@@ -129,18 +140,21 @@ export class WorkerPool {
     try {
       log.info({}, 'job started');
       const outcome = await handler.run(job, abort.signal);
-      if (leaseLost) return;
+      if (leaseLost) return null;
       if (outcome.type === 'defer') {
         queue.release(job.id, owner, clock.now() + outcome.delayMs, clock.now(), outcome.reason);
         log.info({ delayMs: outcome.delayMs, reason: outcome.reason }, 'job deferred');
-        return;
+        return null;
       }
-      const stale = store.write((tx) => {
-        if (!queue.completeInTx(tx, job.id, owner, clock.now())) return true;
+      // Outcome, engine event and the claim of this slot's next job commit together.
+      const result = store.write((tx) => {
+        if (!queue.completeInTx(tx, job.id, owner, clock.now())) return { stale: true, next: null };
         if (outcome.event) engine.handleInTx(tx, outcome.event);
-        return false;
+        const next = this.stopping ? null : queue.claimInTx(tx, this.options.kinds, owner, clock.now(), this.leaseMs);
+        return { stale: false, next };
       });
-      log.info({ stale }, stale ? 'job finished after losing its lease; outcome dropped' : 'job succeeded');
+      log.info({ stale: result.stale }, result.stale ? 'job finished after losing its lease; outcome dropped' : 'job succeeded');
+      return result.next;
     } catch (error) {
       if (leaseLost) {
         log.warn({}, 'job lost its lease; another worker owns it');
@@ -151,6 +165,7 @@ export class WorkerPool {
         const retryAfterMs = error instanceof RetryableError ? error.retryAfterMs : undefined;
         this.fail(job, describeError(error), { permanent: error instanceof PermanentError, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }, log);
       }
+      return null;
     } finally {
       clearInterval(beat);
     }

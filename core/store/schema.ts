@@ -91,8 +91,10 @@ export const jobs = sqliteTable(
   },
   (t) => [
     uniqueIndex('jobs_idempotency').on(t.idempotencyKey),
-    index('jobs_claim').on(t.state, t.availableAt),
-    index('jobs_task').on(t.taskId, t.state),
+    // Partial indexes: only live jobs are indexed, so finished ones cost no index maintenance.
+    index('jobs_due').on(t.kind, t.availableAt).where(sql`${t.state} = 'queued'`),
+    index('jobs_leases').on(t.leaseExpiresAt).where(sql`${t.state} = 'running'`),
+    index('jobs_active_task').on(t.taskId).where(sql`${t.state} IN ('queued', 'running')`),
   ],
 );
 

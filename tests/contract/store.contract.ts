@@ -340,6 +340,12 @@ export function describeStoreContract(name: string, open: () => StoreFixture): v
           const mine: number[] = [];
           const errors: string[] = [];
           child.go();
+          // Start once the child has claimed its first job, so both really contend (on a loaded
+          // machine either side could otherwise drain all jobs before the other starts).
+          const claimedByChild = () =>
+            (store.sqlite.prepare(`SELECT COUNT(*) AS n FROM jobs WHERE attempts > 0`).get() as { n: number }).n;
+          for (const deadline = Date.now() + 20_000; claimedByChild() === 0 && Date.now() < deadline; )
+            await new Promise((resolve) => setTimeout(resolve, 5));
           for (;;) {
             try {
               const next = queue.claim(['ci'], 'parent', Date.now(), 60_000);

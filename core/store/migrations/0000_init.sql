@@ -70,8 +70,9 @@ CREATE TABLE `jobs` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `jobs_idempotency` ON `jobs` (`idempotency_key`);--> statement-breakpoint
-CREATE INDEX `jobs_claim` ON `jobs` (`state`,`available_at`);--> statement-breakpoint
-CREATE INDEX `jobs_task` ON `jobs` (`task_id`,`state`);--> statement-breakpoint
+CREATE INDEX `jobs_due` ON `jobs` (`kind`,`available_at`) WHERE "jobs"."state" = 'queued';--> statement-breakpoint
+CREATE INDEX `jobs_leases` ON `jobs` (`lease_expires_at`) WHERE "jobs"."state" = 'running';--> statement-breakpoint
+CREATE INDEX `jobs_active_task` ON `jobs` (`task_id`) WHERE "jobs"."state" IN ('queued', 'running');--> statement-breakpoint
 CREATE TABLE `kv` (
 	`key` text PRIMARY KEY NOT NULL,
 	`value` text NOT NULL,
