@@ -4,6 +4,8 @@
  */
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { HealthReport } from '../adapters/http/health-route.ts';
+import { createMetrics, type Metrics } from '../adapters/http/metrics.ts';
 import { GitWorkspace } from '../adapters/git/git-workspace.ts';
 import { FileRunFiles } from '../adapters/agents/file-run-files.ts';
 import { ProcessAgentRunner } from '../adapters/agents/process-agent-runner.ts';
@@ -11,13 +13,18 @@ import { LocalCiRunner } from '../adapters/ci/local-ci-runner.ts';
 import type { Config } from '../core/config/config.ts';
 import type { ProjectConfig } from '../core/config/projects.ts';
 import { Engine, randomId } from '../core/engine/engine.ts';
+import { InboxProcessor, type InboxProcessorDeps } from '../core/inbound/inbox-processor.ts';
+import type { InboundLookups } from '../core/inbound/inbound-lookups.ts';
+import type { PlaneLinks } from '../core/inbound/plane-effects.ts';
 import { agentJob } from '../core/jobs/agent-job.ts';
 import { ciJob } from '../core/jobs/ci-job.ts';
 import type { JobDeps } from '../core/jobs/job-deps.ts';
 import { mergeJob } from '../core/jobs/merge-job.ts';
 import { cleanupJob, forgeJob, trackerJob } from '../core/jobs/side-jobs.ts';
 import { OutboxDrain } from '../core/notify/outbox-drain.ts';
-import { gateProbe } from '../core/reconciler/gate-probe.ts';
+import { reconcilerProbes } from '../core/reconciler/probes.ts';
+import type { ForgeReader } from '../core/ports/forge-reader.ts';
+import type { TrackerReader } from '../core/ports/tracker-reader.ts';
 import { ReconcileLoop } from '../core/reconciler/reconcile-loop.ts';
 import { Reconciler } from '../core/reconciler/reconciler.ts';
 import { systemClock, type Clock } from '../core/ports/clock.ts';
@@ -29,7 +36,9 @@ import { JobQueue } from '../core/queue/job-queue.ts';
 import { HEAVY_KINDS, LIGHT_KINDS } from '../core/queue/job.ts';
 import { WorkerPool } from '../core/queue/worker-pool.ts';
 import { openStore, type Store } from '../core/store/database.ts';
+import { countByState as countInbox } from '../core/store/inbox-repo.ts';
 import { syncProjects } from '../core/store/project-repo.ts';
+import { countTransitions, databaseReachable } from './observability.ts';
 
 export interface AppOptions {
   readonly config: Config;
@@ -41,6 +50,15 @@ export interface AppOptions {
   readonly notifier: (parts: CoreParts) => NotifierPort;
   readonly tracker?: TrackerPort | null;
   readonly forge?: ForgePort | null;
+  /** What the inbox processor may ask Plane and Gitea (built by app/integrations.ts). */
+  readonly inbound?: {
+    readonly lookups?: InboundLookups;
+    readonly planeLinks?: PlaneLinks;
+    /** Told what each processed webhook delivery came to (the demo prints it). */
+    readonly onProcessed?: InboxProcessorDeps['onProcessed'];
+  };
+  /** What the reconciler may read from Plane and Gitea (built by app/integrations.ts). */
+  readonly readers?: { readonly tracker: TrackerReader | null; readonly forge: ForgeReader | null };
   readonly clock?: Clock;
   /** Worker poll interval; the demo and tests use a short one. */
   readonly pollMs?: number;
@@ -54,6 +72,8 @@ export interface CoreParts {
   readonly engine: Engine;
   readonly projects: ReadonlyMap<string, ProjectConfig>;
   readonly reconciler: Reconciler;
+  /** Counters the bot moves (Telegram sends and 429s). */
+  readonly metrics: Metrics;
 }
 
 export interface App {
@@ -64,6 +84,12 @@ export interface App {
   readonly drain: OutboxDrain;
   readonly pools: readonly WorkerPool[];
   readonly reconciler: Reconciler;
+  /** Drains verified webhook deliveries into the engine; the listener wakes it. */
+  readonly inbox: InboxProcessor;
+  /** Prometheus metrics: jobs and inbox by state (read at scrape), transitions, reconciler unblocks. */
+  readonly metrics: Metrics;
+  /** Database reachable, workers and inbox processor running. */
+  health(): HealthReport;
   start(): void;
   /** Stop claiming, let running jobs finish (or release them after `graceMs`), flush, close. */
   stop(graceMs: number): Promise<void>;
@@ -76,6 +102,7 @@ export function createApp(options: AppOptions): App {
   syncProjects(store, options.projects, clock.now());
   const projects = new Map(options.projects.map((p) => [p.id, p]));
   const queue = new JobQueue(store);
+  const metrics = createMetrics({ jobsByState: () => queue.countByState(), inboxByState: () => ({ ...countInbox(store) }) });
   const tracker = options.tracker ?? null;
   const forge = options.forge ?? null;
   const engine = new Engine(
@@ -126,7 +153,14 @@ export function createApp(options: AppOptions): App {
     engine,
     clock,
     logger: logger.child({ part: 'reconciler' }),
-    probes: [gateProbe(store, projects)],
+    probes: reconcilerProbes({
+      store,
+      projects,
+      trackerReader: options.readers?.tracker ?? null,
+      forgeReader: options.readers?.forge ?? null,
+      reconcile: config.reconcile,
+    }),
+    onUnblock: () => metrics.reconcilerUnblocked.inc(),
     query: {
       graceMs: Object.fromEntries(Object.entries(config.reconcile.graceByStage).map(([stage, s]) => [stage, s * 1000])),
       defaultGraceMs: config.reconcile.graceS * 1000,
@@ -135,9 +169,24 @@ export function createApp(options: AppOptions): App {
     },
   });
   const loop = config.reconcile.enabled ? new ReconcileLoop(reconciler, config.reconcile.intervalS * 1000, logger.child({ part: 'reconciler' })) : null;
-  const notifier = options.notifier({ store, queue, engine, projects, reconciler });
+  const notifier = options.notifier({ store, queue, engine, projects, reconciler, metrics });
   const drain = new OutboxDrain({ store, notifier, clock, logger: logger.child({ part: 'outbox' }) }, Math.min(500, pollMs));
   engine.onHandled(() => drain.wake());
+  countTransitions(engine, store, metrics);
+  const inboxProcessor = new InboxProcessor(
+    {
+      store,
+      engine,
+      projects,
+      clock,
+      logger: logger.child({ part: 'inbox' }),
+      ...(options.inbound?.lookups ? { lookups: options.inbound.lookups } : {}),
+      ...(options.inbound?.planeLinks ? { planeLinks: options.inbound.planeLinks } : {}),
+      ...(options.inbound?.onProcessed ? { onProcessed: options.inbound.onProcessed } : {}),
+    },
+    Math.min(1000, pollMs),
+  );
+  let running = false;
 
   return {
     store,
@@ -147,14 +196,24 @@ export function createApp(options: AppOptions): App {
     drain,
     pools,
     reconciler,
+    inbox: inboxProcessor,
+    metrics,
+    health() {
+      const checks: Record<string, boolean | string> = { database: databaseReachable(store), workers: running, inbox: inboxProcessor.alive(clock.now()) };
+      return { ok: Object.values(checks).every((v) => v === true), checks };
+    },
     start() {
+      running = true;
       for (const pool of pools) pool.start();
       drain.start();
+      inboxProcessor.start();
       loop?.start();
       logger.info({ db: store.path, workdir: join(workdir), projects: [...projects.keys()] }, 'conveyor started');
     },
     async stop(graceMs) {
+      running = false;
       await loop?.stop();
+      await inboxProcessor.stop();
       await Promise.all(pools.map((p) => p.stop(graceMs)));
       await drain.drainOnce().catch(() => 0);
       await drain.stop();
@@ -163,3 +222,4 @@ export function createApp(options: AppOptions): App {
     },
   };
 }
+

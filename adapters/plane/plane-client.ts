@@ -37,6 +37,12 @@ export interface PlaneClientOptions {
   readonly now?: () => number;
 }
 
+/** The user an API key belongs to (Plane's UserLiteSerializer). */
+export interface PlaneUser {
+  readonly id: string;
+  readonly displayName: string;
+}
+
 /** What posting a comment came to; a duplicate external id is success. */
 export type CommentOutcome =
   { type: 'created'; id: string | null } | { type: 'duplicate'; id: string | null };
@@ -51,17 +57,34 @@ const STATES_PER_PAGE = 100;
 /** Plane REST client. */
 export class PlaneClient implements TrackerPort {
   private readonly http: HttpClient;
+  /** `/api/v1` itself: the few routes outside the workspace (`users/me/`). */
+  private readonly root: HttpClient;
   private readonly stateCache = new Map<string, Promise<PlaneState[]>>();
 
   constructor(private readonly options: PlaneClientOptions) {
-    this.http = new HttpClient({
-      baseUrl: `${options.baseUrl.replace(/\/+$/, '')}/api/v1/workspaces/${encodeURIComponent(options.workspace)}`,
+    const api = `${options.baseUrl.replace(/\/+$/, '')}/api/v1`;
+    const connection = {
       headers: { 'X-API-Key': options.apiKey },
       timeoutMs: options.timeoutMs,
       fetch: options.fetch,
       secrets: [options.apiKey],
       now: options.now,
+    };
+    this.http = new HttpClient({
+      ...connection,
+      baseUrl: `${api}/workspaces/${encodeURIComponent(options.workspace)}`,
     });
+    this.root = new HttpClient({ ...connection, baseUrl: api });
+  }
+
+  /** The key's own user (`GET /api/v1/users/me/`): the actor of every change Conveyor makes through the API. */
+  async me(): Promise<PlaneUser> {
+    const operation = "reading the API key's user";
+    const response = await this.root.expect(operation, { method: 'GET', path: '/users/me/' }, [200]);
+    const body = response.body as { id?: unknown; display_name?: unknown } | null;
+    if (typeof body?.id !== 'string' || body.id === '')
+      throw this.root.unexpected(operation, 'a user without id');
+    return { id: body.id, displayName: typeof body.display_name === 'string' ? body.display_name : '' };
   }
 
   /** The project's states (triage excluded by the API), ordered by sequence; cached per project. */

@@ -1,31 +1,41 @@
 /**
  * The offline demo: the real orchestrator (store, engine, queue, workers, git worktrees, agent
- * processes, local CI) and the real Telegram bot, talking to the local Bot API sandbox through
- * TELEGRAM_API_ROOT exactly as it would talk to Telegram. Alice types `/new` in the group and
- * presses ✅ Approve on the BRD; scripted agents do the work; the reviewer requests changes once,
- * so a rollback carrying its must-fix text happens. No token, no servers, no network.
+ * processes, webhook listener, inbox processor) and the real Telegram bot, talking to local
+ * stand-ins of Telegram, Gitea and Plane through the same variables as for the real services.
+ * Priya creates a work item in Plane; its signed webhook reaches the listener and becomes task
+ * SHOP-1. Alice presses ✅ Approve on the BRD in the chat, and Plane gets the decision as a comment.
+ * Scripted agents do the work; Gitea runs CI on every push and reports it by `status` webhook; the
+ * reviewer requests changes once, so a rollback carrying its must-fix text happens. The PR Conveyor
+ * opened on Gitea is merged through Gitea's API into the real repository. No token, no network.
  * Exits non-zero unless the task reaches done.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serveListener } from '../../adapters/http/serve.ts';
 import { createLogger } from '../../adapters/log/pino-logger.ts';
-import { startTelegramSandbox, type TelegramSandbox } from '../../adapters/sandbox/telegram/telegram-sandbox.ts';
+import type { TelegramSandbox } from '../../adapters/sandbox/telegram/telegram-sandbox.ts';
 import { loadConfig } from '../../core/config/config.ts';
 import { parseProjects, type ProjectConfig } from '../../core/config/projects.ts';
 import { systemClock } from '../../core/ports/clock.ts';
+import type { Store } from '../../core/store/database.ts';
+import { countByState as countInbox } from '../../core/store/inbox-repo.ts';
 import { getTask } from '../../core/store/task-repo.ts';
-import { createApp } from '../compose.ts';
+import { createApp, type App } from '../compose.ts';
+import { buildIntegrations, buildListener, countTelegramCalls } from '../integrations.ts';
 import { buildTelegram, type TelegramSide } from '../telegram.ts';
+import { branchHead } from './bare-repo.ts';
+import { CHAT, PLANE_PROJECT, REPO, startDemoWorld } from './demo-world.ts';
 import { seedDemoRepository } from './seed-repo.ts';
 import { printSummary } from './summary.ts';
 import { renderTranscript } from './transcript.ts';
+import { describePlaneDelivery, WebhookLog } from './webhook-log.ts';
+import { describeWorld } from './world-summary.ts';
 
 const AGENTS = fileURLToPath(new URL('./agents/', import.meta.url));
 const ALICE = { id: 111, first_name: 'Alice', username: 'alice' };
-const CHAT = { id: -1001234567890, type: 'supergroup' as const, title: 'Shop delivery' };
-const TOKEN = '123456789:DEMO-sandbox-token-not-a-secret';
+const TITLE = 'Add wishlist count to the cart';
 
 export interface DemoResult {
   readonly ok: boolean;
@@ -46,12 +56,12 @@ export interface DemoOptions {
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const write = options.write ?? ((text: string) => process.stdout.write(text));
   const root = options.root ?? mkdtempSync(join(tmpdir(), 'conveyor-demo-'));
+  const agentEnv = options.env ?? { PATH: process.env.PATH, HOME: process.env.HOME, LANG: process.env.LANG };
   const remote = seedDemoRepository(root);
-  const sandbox = await startTelegramSandbox({ token: TOKEN, botUsername: 'conveyor_demo_bot', botName: 'Conveyor' });
-  await sandbox.registerChat(CHAT);
+  const log = new WebhookLog();
+  const world = await startDemoWorld(remote, log, agentEnv);
   const config = loadConfig({
-    TELEGRAM_BOT_TOKEN: TOKEN,
-    TELEGRAM_API_ROOT: sandbox.apiRoot,
+    ...world.env,
     ORCH_DB_PATH: join(root, 'conveyor.db'),
     ORCH_WORKDIR: join(root, 'work'),
     ORCH_AGENT_TIMEOUT_S: '60',
@@ -61,15 +71,20 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     ORCH_LOG_LEVEL: 'warn',
   });
   const project = demoProject(remote);
-  const logger = createLogger({ level: config.logLevel, secrets: [TOKEN] });
+  const logger = createLogger({ level: config.logLevel, secrets: world.secrets });
+  const integrations = buildIntegrations(config, [project]);
   let telegram: TelegramSide | null = null;
   const app = createApp({
     config,
     projects: [project],
     logger,
-    env: options.env ?? { PATH: process.env.PATH, HOME: process.env.HOME, LANG: process.env.LANG },
+    env: agentEnv,
+    tracker: integrations.plane,
+    forge: integrations.gitea,
+    readers: integrations.readers,
+    inbound: { ...integrations.inbound, onProcessed: (row, result) => log.onProcessed(row, result) },
     notifier: (parts) => {
-      telegram = buildTelegram(parts, { config, logger, clock: systemClock });
+      telegram = buildTelegram(parts, { config, logger, clock: systemClock, onApiCall: countTelegramCalls(parts.metrics) });
       return telegram.notifier;
     },
     pollMs: 100,
@@ -77,40 +92,73 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   });
   const side = telegram as TelegramSide | null;
   if (!side) throw new Error('the Telegram side was not built');
-  write(`Conveyor offline demo\n  repository:   ${remote}\n  database:     ${config.dbPath}\n  Telegram API: ${sandbox.apiRoot} (local Bot API sandbox, Telegram's rate limits)\n\n`);
+  const listener = await serveListener(buildListener({ app, config, logger }), { host: '127.0.0.1', port: 0 });
+  const listenerUrl = `http://127.0.0.1:${listener.port}`;
+  world.connect(listenerUrl);
+  write(
+    `Conveyor offline demo\n  repository:   ${remote} (hosted by the Gitea stand-in at ${world.env.GITEA_URL})\n  database:     ${config.dbPath}\n` +
+      `  Telegram API: ${world.telegram.apiRoot} (local Bot API sandbox, Telegram's rate limits)\n  Plane API:    ${world.env.PLANE_API_URL} (stand-in, workspace ${world.env.PLANE_WORKSPACE})\n` +
+      `  listener:     ${listenerUrl} (/webhooks/gitea and /webhooks/plane, HMAC-signed)\n\n`,
+  );
 
-  const seen: { taskId: string | null; finalStage: string | null; summary: string } = { taskId: null, finalStage: null, summary: '' };
+  const seen = { taskId: null as string | null, finalStage: null as string | null, summary: '', world: '', webhooks: '', metrics: '' };
   try {
     await side.runtime.start();
     app.start();
-    const text = '/new SHOP Add wishlist count to the cart';
-    await sandbox.postMessage({ chatId: CHAT.id, chatType: CHAT.type, chatTitle: CHAT.title, from: ALICE, text });
-    write(`Alice: ${text}\n`);
-    const id = await waitFor(() => latestTaskId(app.store), 30_000);
+    const item = world.plane.state.createWorkItem(PLANE_PROJECT, { name: TITLE, descriptionHtml: '<p>Shoppers want to see how many cart items they <strong>wished</strong> for.</p>' });
+    write(`Priya (Plane web UI): creates work item SHOP-${item.sequenceId} "${TITLE}" → Plane sends a signed issue webhook to the listener\n`);
+    const id = await waitFor(() => latestTaskId(app.store), 30_000, 'the Plane webhook did not create the task in time');
     seen.taskId = id;
+    write(`Conveyor: task ${id} created from the webhook; card posted in "${CHAT.title}"\n`);
     const deadline = Date.now() + (options.timeoutMs ?? 180_000);
     const pressed = new Set<number>();
     while (Date.now() < deadline) {
       const task = getTask(app.store.db, id);
       if (!task || task.stage === 'done' || task.stage === 'cancelled' || task.escalated) break;
-      await pressApprove(sandbox, pressed, write);
+      await pressApprove(world.telegram, pressed, write);
       await new Promise((r) => setTimeout(r, 100));
     }
-    // Let the final card state reach the chat (the pacer keeps Telegram's limits).
-    await app.drain.drainOnce();
-    await app.drain.drainOnce();
+    await settle(app, id, world);
     seen.finalStage = getTask(app.store.db, id)?.stage ?? null;
     printSummary(app.store, id, join(root, 'work'), (t) => void (seen.summary += t));
+    for (const d of world.plane.deliveries) log.record({ source: 'plane', deliveryId: d.deliveryId, what: describePlaneDelivery(d.body), status: d.status, answer: d.responseBody });
+    seen.webhooks = log.render();
+    seen.world = describeWorld(world.plane, world.gitea.standin, REPO, await branchHead(remote, 'main'));
+    seen.metrics = await metricsExcerpt(listenerUrl);
   } finally {
     await side.runtime.stop();
+    await listener.close();
     await app.stop(5_000);
   }
-  const ok = seen.finalStage === 'done';
-  const transcript = renderTranscript((await sandbox.chat(CHAT.id))?.messages ?? [], 'Conveyor');
-  await sandbox.close();
+  const transcript = renderTranscript((await world.telegram.chat(CHAT.id))?.messages ?? [], 'Conveyor');
+  await world.close();
+  const problems = world.gitea.problems;
+  const ok = seen.finalStage === 'done' && problems.length === 0;
   write(`\nThe chat "${CHAT.title}" as its members see it:\n${transcript}${seen.summary}`);
+  write(`\nWebhooks through the listener (${log.count}; signed, verified, stored, then processed):\n${seen.webhooks}`);
+  write(`\nWhat Plane and Gitea saw:\n${seen.world}\nFrom ${listenerUrl}/metrics:\n${seen.metrics}`);
+  for (const problem of problems) write(`⚠️  ${problem}\n`);
   write(`\n${ok ? '✅ task reached done' : `❌ task did not reach done (${seen.finalStage ?? 'no task'})`}\nInspect the database: sqlite3 ${config.dbPath} 'select * from transitions'\n`);
   return { ok, taskId: seen.taskId, dbPath: config.dbPath, root, transcript };
+}
+
+/** After done: let the tracker and forge jobs, Gitea's webhooks, the inbox and the outbox finish. */
+async function settle(app: App, id: string, world: Awaited<ReturnType<typeof startDemoWorld>>): Promise<void> {
+  await waitFor(() => (app.queue.activeForTask(id).some((j) => j.kind !== 'agent' && j.kind !== 'ci') ? null : true), 15_000, 'side jobs did not finish').catch(() => undefined);
+  await world.gitea.settle();
+  await world.plane.webhooksIdle();
+  // A pass already in flight may have read the inbox before the last deliveries arrived.
+  for (let i = 0; i < 20 && countInbox(app.store).pending + countInbox(app.store).retrying > 0; i += 1) await app.inbox.processOnce();
+  // Let the final card state reach the chat (the pacer keeps Telegram's limits).
+  await app.drain.drainOnce();
+  await app.drain.drainOnce();
+}
+
+/** A few lines of the Prometheus text the listener serves. */
+async function metricsExcerpt(listenerUrl: string): Promise<string> {
+  const text = await (await fetch(`${listenerUrl}/metrics`)).text();
+  const wanted = /^conveyor_(webhook_deliveries_total|transitions_total|telegram_sends_total\{method="(sendMessage|editMessageText)"\}|inbox\{)/;
+  return `${text.split('\n').filter((line) => wanted.test(line)).map((line) => `  ${line}`).join('\n')}\n`;
 }
 
 /** Alice presses ✅ on every approval message that still has buttons. */
@@ -124,19 +172,19 @@ async function pressApprove(sandbox: TelegramSandbox, pressed: Set<number>, writ
   }
 }
 
-function latestTaskId(store: ReturnType<typeof createApp>['store']): string | null {
+function latestTaskId(store: Store): string | null {
   const row = store.sqlite.prepare('SELECT id FROM tasks ORDER BY created_at DESC LIMIT 1').get() as { id: string } | undefined;
   return row?.id ?? null;
 }
 
-async function waitFor<T>(probe: () => T | null, timeoutMs: number): Promise<T> {
+async function waitFor<T>(probe: () => T | null, timeoutMs: number, failure: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const value = probe();
     if (value !== null) return value;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error('demo: the bot did not create the task in time');
+  throw new Error(`demo: ${failure}`);
 }
 
 function demoProject(remote: string): ProjectConfig {
@@ -146,12 +194,13 @@ function demoProject(remote: string): ProjectConfig {
       projects: [
         {
           id: 'SHOP',
-          repo: 'demo/shop',
+          repo: REPO,
           cloneUrl: remote,
           defaultBranch: 'main',
           chatId: CHAT.id,
           approvers: [ALICE.id],
-          ciCommand: 'node test.js',
+          // CI comes from Gitea (its Actions report `status` webhooks), so no local ciCommand.
+          plane: { projectId: PLANE_PROJECT },
           agents: { analyst: sh('analyst'), developer: sh('developer'), reviewer: sh('reviewer'), tester: sh('tester') },
           stages: ['analysis', 'development', 'review', 'testing'],
         },

@@ -2,24 +2,85 @@
  * Gate side: a task waiting for CI whose stored statuses for its head are already green (the event
  * that should have moved it was lost or could not be matched). Read-only: red or pending does
  * nothing, so a red gate stays silent over any number of passes.
+ *
+ * With `unknownShaFallback` (used when no forge can be asked where the branch is), a task whose head
+ * has no stored status also looks at statuses stored since it entered development for commits no
+ * task's head is known at: one that resolves to this task as the single task in development for
+ * the repo (status-owner.ts) and is green is adopted as its head; an ambiguous one is not resolved.
  */
+import { and, desc, eq, gte, max, ne, sql } from 'drizzle-orm';
 import type { ProjectConfig } from '../config/projects.ts';
+import type { Task } from '../domain/task.ts';
 import { combineCiStates } from '../gates/ci-combine.ts';
 import type { Store } from '../store/database.ts';
 import { statusesFor } from '../store/ci-status-repo.ts';
-import type { Probe } from './reconciler.ts';
+import { ciStatuses } from '../store/schema.ts';
+import { NOTHING, skip, type ProbeResult, type TaskProbe } from './probe.ts';
+import { resolveStatusOwner } from './status-owner.ts';
 
-export function gateProbe(store: Store, projects: ReadonlyMap<string, ProjectConfig>): Probe {
+/** How the gate probe treats statuses it cannot match to a head. */
+export interface GateProbeOptions {
+  /** Resolve stored statuses for unknown commits by the single-task-in-development rule. */
+  readonly unknownShaFallback?: boolean;
+}
+
+/** The gate-side probe: stored CI statuses, read-only. */
+export function gateProbe(store: Store, projects: ReadonlyMap<string, ProjectConfig>, options: GateProbeOptions = {}): TaskProbe {
   return (task) => {
-    if (task.stage !== 'development' || task.phase !== 'awaiting-ci' || !task.headSha) return { type: 'nothing' };
+    if (task.stage !== 'development' || task.phase !== 'awaiting-ci') return NOTHING;
     const project = projects.get(task.projectId);
-    if (!project) return { type: 'skip', reason: 'unknown project' };
-    const statuses = statusesFor(store.db, project.repo, task.headSha);
-    if (statuses.length === 0 || combineCiStates(statuses) !== 'success') return { type: 'nothing' };
+    if (!project) return skip('unknown project');
+    if (task.headSha) {
+      const statuses = statusesFor(store.db, project.repo, task.headSha);
+      if (statuses.length > 0) {
+        if (combineCiStates(statuses) !== 'success') return NOTHING;
+        return {
+          type: 'unblock',
+          reason: `CI green on ${task.headSha.slice(0, 7)} (status not applied)`,
+          events: [{ type: 'CiStatusReported', key: `reconciler:ci:${task.id}:${task.headSha}`, taskId: task.id, sha: task.headSha, state: 'success', detail: '', actor: 'reconciler' }],
+        };
+      }
+    }
+    return options.unknownShaFallback ? unclaimedStatus(store, projects, project, task) : NOTHING;
+  };
+}
+
+/** The newest stored statuses for commits nobody's head, as seen from `task`. */
+function unclaimedStatus(store: Store, projects: ReadonlyMap<string, ProjectConfig>, project: ProjectConfig, task: Task): ProbeResult {
+  const shas = recentShas(store).all({ repo: project.repo, since: task.stageEnteredAt, head: task.headSha ?? '' });
+  for (const { sha } of shas) {
+    const owner = resolveStatusOwner(store.db, projects, project.repo, sha);
+    if (owner.type === 'head') continue;
+    if (owner.type === 'unresolved') return skip(`CI status for unknown commit ${sha.slice(0, 7)} not resolved (${owner.reason})`);
+    if (owner.task.id !== task.id) continue;
+    // Only the newest unclaimed commit counts, and only when green: red or pending stays silent.
+    if (combineCiStates(statusesFor(store.db, project.repo, sha)) !== 'success') return NOTHING;
     return {
       type: 'unblock',
-      reason: `CI green on ${task.headSha.slice(0, 7)} (status not applied)`,
-      event: { type: 'CiStatusReported', key: `reconciler:ci:${task.id}:${task.headSha}`, taskId: task.id, sha: task.headSha, state: 'success', detail: '', actor: 'reconciler' },
+      reason: `CI green on ${sha.slice(0, 7)}, a commit no branch head was known at (the only task in development)`,
+      events: [{ type: 'BranchPushed', key: `reconciler:adopt:${task.id}:${sha}`, taskId: task.id, sha, actor: 'reconciler' }],
     };
-  };
+  }
+  return NOTHING;
+}
+
+/** Commits of a repo with statuses stored since a time, newest first, other than the task's head. */
+function prepareRecentShas(store: Store) {
+  return store.db
+    .select({ sha: ciStatuses.sha })
+    .from(ciStatuses)
+    .where(and(eq(ciStatuses.repo, sql.placeholder('repo')), gte(ciStatuses.updatedAt, sql.placeholder('since')), ne(ciStatuses.sha, sql.placeholder('head'))))
+    .groupBy(ciStatuses.sha)
+    .orderBy(desc(max(ciStatuses.updatedAt)))
+    .limit(5)
+    .prepare();
+}
+
+// Prepared once per store: every task waiting for CI asks, every pass.
+const RECENT_SHAS = new WeakMap<Store, ReturnType<typeof prepareRecentShas>>();
+
+function recentShas(store: Store): ReturnType<typeof prepareRecentShas> {
+  let prepared = RECENT_SHAS.get(store);
+  if (!prepared) RECENT_SHAS.set(store, (prepared = prepareRecentShas(store)));
+  return prepared;
 }

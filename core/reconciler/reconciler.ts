@@ -1,12 +1,12 @@
 /**
  * The reconciler (design §9): replays transitions whose events were lost, through the same engine
  * and handlers as the events themselves. This file holds the pass and its bookkeeping; each side
- * (gate, tracker, CI) is a probe that looks at one task and says what the lost event would have
- * been. A red or waiting gate does nothing and says nothing. Every unblock is logged, counted,
- * written to the stats shown by /queue and posted once to the chat, in the transition's transaction.
+ * (tracker, gate, CI) is a probe that looks at one task and says what the lost event would have
+ * been (see probe.ts). A red or waiting gate does nothing and says nothing. Every unblock is logged,
+ * counted, written to the stats shown by /queue and posted once to the chat, in the transition's
+ * transaction.
  */
 import { eq } from 'drizzle-orm';
-import type { DomainEvent } from '../domain/events.ts';
 import type { Task } from '../domain/task.ts';
 import type { Engine } from '../engine/engine.ts';
 import { describeError } from '../errors.ts';
@@ -17,27 +17,36 @@ import type { ReconcilerPort, ReconcileReport } from '../ports/reconciler.ts';
 import type { Store } from '../store/database.ts';
 import { addOutbox } from '../store/outbox-repo.ts';
 import { kv } from '../store/schema.ts';
-import { candidatePage, type CandidateQuery } from './reconcile-candidates.ts';
+import { NOTHING, sessionOf, type Probe, type ProbeResult, type ProbeSession } from './probe.ts';
+import { candidatePage, type CandidateCursor, type CandidateQuery } from './reconcile-candidates.ts';
 
-/** What a probe found for one task. */
-export type ProbeResult =
-  | { readonly type: 'unblock'; readonly event: DomainEvent; readonly reason: string }
-  | { readonly type: 'skip'; readonly reason: string }
-  | { readonly type: 'nothing' };
+export type { Discovery, PassProbe, Probe, ProbeResult, ProbeSession, TaskProbe } from './probe.ts';
 
-/** Looks at one candidate task; may call the tracker or forge (errors mean skip). */
-export type Probe = (task: Task) => Promise<ProbeResult> | ProbeResult;
-
+/** What a reconciler is built from. */
 export interface ReconcilerOptions {
   readonly store: Store;
   readonly engine: Engine;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Asked in order for every candidate; the first answer other than `nothing` wins. */
   readonly probes: readonly Probe[];
   readonly query: Omit<CandidateQuery, 'now'>;
+  /** Called once per applied unblock, after its transaction committed (the metrics counter). */
   readonly onUnblock?: (taskId: string) => void;
 }
 
+type Unblock = Extract<ProbeResult, { type: 'unblock' }>;
+
+const YIELD_EVERY = 50;
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+interface Tally {
+  examined: number;
+  readonly unblocked: { taskId: string; reason: string }[];
+  readonly skipped: { taskId: string; reason: string }[];
+}
+
+/** Runs passes: candidates page by page through the probes, then the probes' discoveries. */
 export class Reconciler implements ReconcilerPort {
   private running: Promise<ReconcileReport> | null = null;
 
@@ -55,61 +64,74 @@ export class Reconciler implements ReconcilerPort {
   private async pass(dryRun: boolean): Promise<ReconcileReport> {
     const { store, clock, logger } = this.options;
     const startedAt = clock.now();
-    const unblocked: { taskId: string; reason: string }[] = [];
-    const skipped: { taskId: string; reason: string }[] = [];
-    let examined = 0;
-    let cursor: { updatedAt: number; id: string } | null = null;
-    for (;;) {
+    const sessions = this.options.probes.map((probe) => sessionOf(probe, { dryRun, now: startedAt }));
+    const tally: Tally = { examined: 0, unblocked: [], skipped: [] };
+    let cursor: CandidateCursor | null = null;
+    do {
       const page = candidatePage(store, { ...this.options.query, now: startedAt }, cursor);
-      if (page.length === 0) break;
-      for (const task of page) {
-        examined += 1;
-        try {
-          const found = await this.probe(task);
-          if (found.type === 'skip') skipped.push({ taskId: task.id, reason: found.reason });
-          if (found.type !== 'unblock') continue;
-          if (dryRun || this.apply(task, found)) unblocked.push({ taskId: task.id, reason: found.reason });
-        } catch (error) {
-          logger.warn({ task: task.id, error: describeError(error) }, 'reconciler: task failed; pass goes on');
-          skipped.push({ taskId: task.id, reason: `error: ${describeError(error).slice(0, 120)}` });
-        }
+      for (const [index, task] of page.tasks.entries()) {
+        tally.examined += 1;
+        await this.settle(task.id, () => firstFinding(sessions, task), dryRun, tally);
+        // Probes that answer from the store never yield on their own; a page's worth must not block.
+        if (index % YIELD_EVERY === YIELD_EVERY - 1) await yieldToLoop();
       }
-      const last = page[page.length - 1];
-      if (!last) break;
-      cursor = { updatedAt: last.updatedAt, id: last.id };
+      cursor = page.next;
       // Yield to the event loop between pages so a long pass never starves the bot or the listener.
-      await new Promise((resolve) => setImmediate(resolve));
+      await yieldToLoop();
+    } while (cursor);
+    for (const session of sessions) {
+      if (!session.discover) continue;
+      try {
+        for (const found of await session.discover()) await this.settle(found.taskId, () => found.result, dryRun, tally);
+      } catch (error) {
+        logger.warn({ error: describeError(error) }, 'reconciler: discovery failed; pass goes on');
+        tally.skipped.push({ taskId: '-', reason: `discovery error: ${describeError(error).slice(0, 120)}` });
+      }
     }
     const durationMs = clock.now() - startedAt;
     if (!dryRun) this.recordPass(startedAt, durationMs);
-    return { dryRun, startedAt, durationMs, examined, unblocked, skipped };
+    return { dryRun, startedAt, durationMs, examined: tally.examined, unblocked: tally.unblocked, skipped: tally.skipped };
   }
 
-  private async probe(task: Task): Promise<ProbeResult> {
-    for (const probe of this.options.probes) {
-      const result = await probe(task);
-      if (result.type !== 'nothing') return result;
+  /** Ask, then replay (or, dry, report); an error here is logged and the pass goes on. */
+  private async settle(taskId: string, find: () => Promise<ProbeResult> | ProbeResult, dryRun: boolean, tally: Tally): Promise<void> {
+    try {
+      const found = await find();
+      if (found.type === 'skip') tally.skipped.push({ taskId, reason: found.reason });
+      if (found.type !== 'unblock') return;
+      if (dryRun) return void tally.unblocked.push({ taskId, reason: found.reason });
+      const applied = this.apply(taskId, found);
+      if (applied.type === 'applied') tally.unblocked.push({ taskId: applied.taskId, reason: found.reason });
+      else if (applied.refusal) tally.skipped.push({ taskId, reason: `engine refused: ${applied.refusal}` });
+    } catch (error) {
+      this.options.logger.warn({ task: taskId, error: describeError(error) }, 'reconciler: task failed; pass goes on');
+      tally.skipped.push({ taskId, reason: `error: ${describeError(error).slice(0, 120)}` });
     }
-    return { type: 'nothing' };
   }
 
   /** Replay through the engine; the notice and the stats commit with the transition. */
-  private apply(task: Task, found: Extract<ProbeResult, { type: 'unblock' }>): boolean {
+  private apply(taskId: string, found: Unblock): { type: 'applied'; taskId: string } | { type: 'none'; refusal: string | null } {
     const { store, engine, clock, logger } = this.options;
-    const applied = store.write((tx) => {
-      const outcome = engine.handleInTx(tx, found.event);
-      if (outcome.type !== 'applied') return false;
+    const result = store.write((tx) => {
+      let applied: string | null = null;
+      let refusal: string | null = null;
+      for (const event of found.events) {
+        const outcome = engine.handleInTx(tx, event);
+        if (outcome.type === 'applied' || outcome.type === 'created') applied ??= outcome.taskId || taskId;
+        if (outcome.type === 'rejected') refusal = outcome.reason;
+      }
+      if (!applied) return { type: 'none' as const, refusal };
       const now = clock.now();
-      addOutbox(tx, 'notice', task.id, { text: `🔁 ${task.id}: ${found.reason} — replayed by the reconciler` }, now);
+      addOutbox(tx, 'notice', applied, { text: `🔁 ${applied}: ${found.reason} — replayed by the reconciler` }, now);
       const stats = readStats(store);
-      writeStats(store, { ...stats, unblockedTotal: stats.unblockedTotal + 1, lastUnblocked: { taskId: task.id, reason: found.reason, at: now } }, now);
-      return true;
+      writeStats(store, { ...stats, unblockedTotal: stats.unblockedTotal + 1, lastUnblocked: { taskId: applied, reason: found.reason, at: now } }, now);
+      return { type: 'applied' as const, taskId: applied };
     });
-    if (applied) {
-      logger.info({ task: task.id, reason: found.reason, event: found.event.type }, 'reconciler unblocked a task');
-      this.options.onUnblock?.(task.id);
+    if (result.type === 'applied') {
+      logger.info({ task: result.taskId, reason: found.reason, events: found.events.map((e) => e.type) }, 'reconciler unblocked a task');
+      this.options.onUnblock?.(result.taskId);
     }
-    return applied;
+    return result;
   }
 
   private recordPass(startedAt: number, durationMs: number): void {
@@ -118,6 +140,15 @@ export class Reconciler implements ReconcilerPort {
   }
 }
 
+async function firstFinding(sessions: readonly ProbeSession[], task: Task): Promise<ProbeResult> {
+  for (const session of sessions) {
+    const result = await session.check(task);
+    if (result.type !== 'nothing') return result;
+  }
+  return NOTHING;
+}
+
+/** The figures `/queue` shows (persisted, so they survive a restart). */
 export function readStats(store: Store): ReconcilerStats {
   const row = store.db.select().from(kv).where(eq(kv.key, RECONCILER_STATS_KEY)).get();
   return row ? (JSON.parse(row.value) as ReconcilerStats) : { lastPassAt: null, lastPassMs: null, unblockedTotal: 0, lastUnblocked: null };

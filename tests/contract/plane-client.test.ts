@@ -229,6 +229,27 @@ describe('PlaneClient against the Plane stand-in', () => {
     });
   });
 
+  describe('me', () => {
+    it("names the key's own user, the actor of every change the client makes", async () => {
+      const me = await client.me();
+      expect(me).toEqual({ id: plane.state.users.api.id, displayName: plane.state.users.api.display_name });
+      expect(plane.requests.at(-1)?.path).toBe('/api/v1/users/me/');
+
+      const item = plane.state.createWorkItem(PROJECT_ID, { name: 'Moved by the API' });
+      const sent: string[] = [];
+      plane.state.onActivity = (activity) => void sent.push(activity.actor.id);
+      await client.moveToGroup('SHOP', item.id, 'started');
+      expect(sent).toEqual([me.id]);
+    });
+
+    it('maps a wrong key to a PermanentError without the key', async () => {
+      const error = await rejection(clientFor(plane, { apiKey: `${API_KEY}x` }).me());
+      expect(error).toBeInstanceOf(PermanentError);
+      expect(error.message).toBe("reading the API key's user: 403 Given API token is not valid");
+      expect(error.message).not.toContain(API_KEY);
+    });
+  });
+
   describe('failures', () => {
     it('maps a wrong key (DRF 403) to a PermanentError without the key', async () => {
       const wrong = `${API_KEY}x`;

@@ -27,15 +27,17 @@ describe('offline demo', () => {
     expect(output).toContain('- P1: cart.js wishlistCount(null) throws a TypeError');
 
     // The store tells the same story.
+    const taskId = result.taskId;
+    if (!taskId) throw new Error('the demo made no task');
     const store = openStore(result.dbPath);
-    const log = transitionsOf(store.db, result.taskId);
+    const log = transitionsOf(store.db, taskId);
     store.close();
     const rollback = log.find((t) => t.fromStage === 'review' && t.toStage === 'development');
     expect(rollback?.reason).toMatch(/REQUEST_CHANGES/);
     expect(log.at(-1)).toMatchObject({ toStage: 'done' });
 
     // The second developer run saw the reviewer's finding verbatim in its task file.
-    const runs = join(root, 'work', 'runs', result.taskId);
+    const runs = join(root, 'work', 'runs', taskId);
     const second = readdirSync(runs).find((f) => f.startsWith('developer-2'));
     expect(second).toBeDefined();
     expect(readFileSync(join(runs, second!), 'utf8')).toContain('- P1: cart.js wishlistCount(null) throws a TypeError; return 0 for null or undefined items.');

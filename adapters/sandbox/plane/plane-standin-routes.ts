@@ -1,8 +1,8 @@
 /**
  * The Plane stand-in's API v1 routes: states (triage hidden), work items (list newest first, read,
- * PATCH state, read by `IDENT-SEQ` key), and comments with external-id uniqueness (409 naming the
- * existing comment). Paths keep Plane's trailing slashes and UUID converters; `issues/` is the
- * deprecated alias of `work-items/`.
+ * PATCH state, read by `IDENT-SEQ` key), comments with external-id uniqueness (409 naming the
+ * existing comment), and `users/me/` (the key's own user, UserLiteSerializer). Paths keep Plane's
+ * trailing slashes and UUID converters; `issues/` is the deprecated alias of `work-items/`.
  */
 import type { Hono } from 'hono';
 import type { PlaneResponder } from './plane-standin-http.ts';
@@ -16,6 +16,8 @@ const ITEM = `${ITEMS}/:id{${UUID}}`;
 /** Adds the state, work item and comment routes to `app`. */
 export function planeRoutes(app: Hono, r: PlaneResponder): void {
   const { state } = r;
+
+  app.get('/api/v1/users/me/', (c) => r.json(c, 200, { ...state.users.api }));
 
   app.get(`${PROJECT}/states/`, (c) => {
     const project = r.project(c);

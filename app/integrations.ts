@@ -1,0 +1,153 @@
+/**
+ * The optional outside services, built from configuration: the Gitea and Plane clients (null when
+ * not configured), what the inbox processor may ask them, and the HTTP listener that receives their
+ * webhooks (plus health, metrics and, in webhook mode, Telegram's updates).
+ */
+import type { Hono } from 'hono';
+import { GiteaClient } from '../adapters/gitea/gitea-client.ts';
+import { createListener } from '../adapters/http/listener.ts';
+import type { Metrics } from '../adapters/http/metrics.ts';
+import { PlaneClient } from '../adapters/plane/plane-client.ts';
+import { TELEGRAM_WEBHOOK_PATH, type BotRuntime } from '../bot/telegram/run-bot.ts';
+import { GiteaForgeReader } from '../adapters/reconciler/gitea-forge-reader.ts';
+import { PlaneTrackerReader } from '../adapters/reconciler/plane-tracker-reader.ts';
+import type { ForgeReader } from '../core/ports/forge-reader.ts';
+import type { TrackerReader } from '../core/ports/tracker-reader.ts';
+import type { Config } from '../core/config/config.ts';
+import type { ProjectConfig } from '../core/config/projects.ts';
+import type { InboundLookups } from '../core/inbound/inbound-lookups.ts';
+import type { PlaneLinks } from '../core/inbound/plane-effects.ts';
+import type { Logger } from '../core/ports/logger.ts';
+import type { App } from './compose.ts';
+
+/** The configured clients and what the inbox processor may ask them. */
+export interface Integrations {
+  readonly gitea: GiteaClient | null;
+  readonly plane: PlaneClient | null;
+  readonly inbound: { readonly lookups: InboundLookups; readonly planeLinks: PlaneLinks };
+  /** What the reconciler reads from Plane and Gitea. */
+  readonly readers: { readonly tracker: TrackerReader | null; readonly forge: ForgeReader | null };
+}
+
+/** How long Conveyor waits before asking Plane again who it is, after that failed. */
+const SELF_RETRY_MS = 5 * 60_000;
+
+/** Build the Gitea and Plane clients that the configuration asks for. */
+export function buildIntegrations(
+  config: Config,
+  projects: readonly ProjectConfig[],
+  options: { timeoutMs?: number; now?: () => number } = {},
+): Integrations {
+  const gitea = config.gitea
+    ? new GiteaClient({
+        baseUrl: config.gitea.url,
+        token: config.gitea.token,
+        ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      })
+    : null;
+  const projectIds = Object.fromEntries(
+    projects.flatMap((p) => (p.plane ? [[p.id, p.plane.projectId] as const] : [])),
+  );
+  const plane = config.plane
+    ? new PlaneClient({
+        baseUrl: config.plane.apiUrl,
+        apiKey: config.plane.apiKey,
+        workspace: config.plane.workspace,
+        projectIds,
+        ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      })
+    : null;
+  const lookups: InboundLookups = {
+    ...(plane
+      ? {
+          trackerSelfId: rememberSelf(plane, options.now ?? Date.now),
+          trackerState: async (planeProjectId: string, stateId: string) => {
+            const state = await plane.stateById(planeProjectId, stateId);
+            return state ? { name: state.name, group: state.group } : null;
+          },
+        }
+      : {}),
+    ...(gitea ? { branchHead: (repo: string, branch: string) => gitea.branchHead(repo, branch) } : {}),
+  };
+  return {
+    gitea,
+    plane,
+    readers: {
+      tracker:
+        plane && config.plane
+          ? new PlaneTrackerReader({
+              client: plane,
+              baseUrl: config.plane.apiUrl,
+              apiKey: config.plane.apiKey,
+              workspace: config.plane.workspace,
+              projectIds,
+              webUrl: config.plane.webUrl,
+              ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+            })
+          : null,
+      forge: gitea ? new GiteaForgeReader(gitea) : null,
+    },
+    inbound: {
+      lookups,
+      planeLinks: { webUrl: config.plane?.webUrl ?? null, workspace: config.plane?.workspace ?? null },
+    },
+  };
+}
+
+/** The API key's user id, asked once; a failure is retried after a while, "unknown" meanwhile. */
+function rememberSelf(plane: PlaneClient, now: () => number): () => Promise<string | null> {
+  let known: string | null = null;
+  let retryAt = 0;
+  let asking: Promise<string> | null = null;
+  return async () => {
+    if (known !== null) return known;
+    if (now() < retryAt) return null;
+    asking ??= plane
+      .me()
+      .then((user) => (known = user.id))
+      .catch((error: unknown) => {
+        retryAt = now() + SELF_RETRY_MS;
+        throw error;
+      })
+      .finally(() => {
+        asking = null;
+      });
+    return asking;
+  };
+}
+
+/** What the listener is built from. */
+export interface ListenerParts {
+  readonly app: App;
+  readonly config: Config;
+  readonly logger: Logger;
+  /** Webhook mode: the bot runtime whose update handler is mounted at its path. */
+  readonly telegram?: BotRuntime | null;
+}
+
+/** The HTTP listener: webhooks into the inbox (waking the processor), health, metrics, Telegram updates. */
+export function buildListener(parts: ListenerParts): Hono {
+  const { app, config } = parts;
+  const handler = config.telegram.mode === 'webhook' ? (parts.telegram?.webhookHandler ?? null) : null;
+  return createListener({
+    store: app.store,
+    giteaSecret: config.giteaWebhookSecret,
+    planeSecret: config.planeWebhookSecret,
+    metrics: app.metrics,
+    logger: parts.logger.child({ part: 'http' }),
+    onStored: () => app.inbox.wake(),
+    health: async () => app.health(),
+    ...(handler ? { telegram: { path: TELEGRAM_WEBHOOK_PATH, handler } } : {}),
+  });
+}
+
+/** The bot's `onApiCall`: counts Telegram sends by method and 429 answers (polling itself is not a send). */
+export function countTelegramCalls(
+  metrics: Metrics,
+): (method: string, status: 'ok' | 'rate-limited' | 'error') => void {
+  return (method, status) => {
+    if (method === 'getUpdates') return;
+    metrics.telegramSends.inc({ method });
+    if (status === 'rate-limited') metrics.telegram429.inc();
+  };
+}

@@ -1,0 +1,182 @@
+/**
+ * Gitea facts → engine events (issue 4, design §9):
+ * - status: stored (latest per context wins), then the COMBINED state of the commit goes to the
+ *   task whose head it is. An unknown sha falls back to the one task of the repository waiting
+ *   for CI (its head is recorded first); none or several → unresolved. When Gitea can be asked,
+ *   the fallback is confirmed against the branch head, so a late status of an older commit
+ *   cannot rewind a task.
+ * - push: `task/<ID>` → BranchPushed; the default branch → DefaultBranchMoved; deletes ignored.
+ * - pull_request: opened → PullRequestOpened; closed and merged → Merged.
+ */
+import type { ProjectConfig } from '../config/projects.ts';
+import { combineCiStates } from '../gates/ci-combine.ts';
+import { recordStatus, statusesFor } from '../store/ci-status-repo.ts';
+import type { Db } from '../store/database.ts';
+import {
+  emit,
+  handled,
+  short,
+  type DeliveryResult,
+  type EffectContext,
+  type EmittedEvent,
+} from './delivery-effects.ts';
+import type { GiteaFact } from './inbound-fact.ts';
+import { ask, type InboundLookups } from './inbound-lookups.ts';
+import { projectsOfRepo, taskOfBranch, tasksAtHead, tasksAwaitingCi } from './task-finder.ts';
+
+type StatusFact = Extract<GiteaFact, { type: 'status' }>;
+type PushFact = Extract<GiteaFact, { type: 'push' }>;
+
+/** The forge's word on the fallback candidate, asked before the transaction. */
+export type HeadCheck =
+  | { readonly type: 'none' }
+  | { readonly type: 'checked'; readonly taskId: string; readonly head: string | null };
+
+/** For a status whose sha no task has as head: ask Gitea where the one candidate's branch is. */
+export async function checkFallbackHead(
+  db: Db,
+  projects: ReadonlyMap<string, ProjectConfig>,
+  fact: StatusFact,
+  lookups: InboundLookups,
+  onError: (e: unknown) => void,
+): Promise<HeadCheck> {
+  const ids = projectsOfRepo(projects, fact.repo).map((p) => p.id);
+  if (tasksAtHead(db, ids, fact.sha).length > 0) return { type: 'none' };
+  const candidates = tasksAwaitingCi(db, ids);
+  const only = candidates.length === 1 ? candidates[0] : undefined;
+  if (!only) return { type: 'none' };
+  return {
+    type: 'checked',
+    taskId: only.id,
+    head: await ask(lookups.branchHead, [fact.repo, only.branch], onError),
+  };
+}
+
+/** Apply a Gitea fact inside the delivery's transaction. */
+export function applyGiteaFact(ctx: EffectContext, fact: GiteaFact, check: HeadCheck): DeliveryResult {
+  switch (fact.type) {
+    case 'status':
+      return applyStatus(ctx, fact, check);
+    case 'push':
+      return applyPush(ctx, fact);
+    case 'pr-opened':
+    case 'pr-merged': {
+      const task = taskOfBranch(ctx.tx, ctx.projects, fact.repo, fact.headBranch);
+      if (!task)
+        return {
+          type: 'unresolved',
+          reason: `PR #${fact.number} of ${fact.repo}: ${fact.headBranch} is not a known task branch`,
+        };
+      if (fact.type === 'pr-opened')
+        return handled([
+          emit(ctx, {
+            type: 'PullRequestOpened',
+            key: ctx.key,
+            taskId: task.id,
+            number: fact.number,
+            actor: ctx.actor,
+          }),
+        ]);
+      const sha = fact.headSha ?? task.headSha ?? fact.mergeSha ?? '';
+      return handled([emit(ctx, { type: 'Merged', key: ctx.key, taskId: task.id, sha, actor: ctx.actor })]);
+    }
+  }
+}
+
+function applyStatus(ctx: EffectContext, fact: StatusFact, check: HeadCheck): DeliveryResult {
+  const projects = projectsOfRepo(ctx.projects, fact.repo);
+  const first = projects[0];
+  if (!first) return { type: 'ignored', reason: `${fact.repo} is not a configured repository` };
+  // Stored under the configured spelling, which is what the engine reads back.
+  const repo = first.repo;
+  recordStatus(ctx.tx, {
+    repo,
+    sha: fact.sha,
+    context: fact.context,
+    state: fact.state,
+    description: fact.description,
+    targetUrl: fact.targetUrl,
+    statusId: fact.statusId,
+    updatedAt: ctx.now,
+  });
+  const ids = projects.map((p) => p.id);
+  const emitted: EmittedEvent[] = [];
+  let targets = tasksAtHead(ctx.tx, ids, fact.sha);
+  if (targets.length === 0) {
+    const candidates = tasksAwaitingCi(ctx.tx, ids);
+    const only = candidates.length === 1 ? candidates[0] : undefined;
+    if (!only)
+      return {
+        type: 'unresolved',
+        reason: `no task has ${short(fact.sha)} as head and ${candidates.length} tasks of ${fact.repo} await CI`,
+      };
+    if (
+      check.type === 'checked' &&
+      check.taskId === only.id &&
+      check.head !== null &&
+      check.head !== fact.sha
+    ) {
+      return {
+        type: 'unresolved',
+        reason: `${short(fact.sha)} is not the head of ${only.branch} (Gitea says ${short(check.head)})`,
+      };
+    }
+    emitted.push(
+      emit(ctx, {
+        type: 'BranchPushed',
+        key: `${ctx.key}:head`,
+        taskId: only.id,
+        sha: fact.sha,
+        actor: ctx.actor,
+      }),
+    );
+    targets = [only];
+  }
+  for (const task of targets) {
+    const project = ctx.projects.get(task.projectId);
+    const stored = statusesFor(ctx.tx, project?.repo ?? repo, fact.sha);
+    const failing = stored.filter((s) => s.state === 'failure' || s.state === 'error');
+    const detail = failing
+      .map((s) => `${s.context}: ${s.description}${s.targetUrl ? ` (${s.targetUrl})` : ''}`)
+      .join('\n');
+    const key = targets.length === 1 ? ctx.key : `${ctx.key}:${task.id}`;
+    emitted.push(
+      emit(ctx, {
+        type: 'CiStatusReported',
+        key,
+        taskId: task.id,
+        sha: fact.sha,
+        state: combineCiStates(stored),
+        detail,
+        actor: ctx.actor,
+      }),
+    );
+  }
+  return handled(emitted);
+}
+
+function applyPush(ctx: EffectContext, fact: PushFact): DeliveryResult {
+  if (fact.deleted) return { type: 'ignored', reason: `branch ${fact.branch} deleted` };
+  const task = taskOfBranch(ctx.tx, ctx.projects, fact.repo, fact.branch);
+  if (task)
+    return handled([
+      emit(ctx, { type: 'BranchPushed', key: ctx.key, taskId: task.id, sha: fact.after, actor: ctx.actor }),
+    ]);
+  const moved = projectsOfRepo(ctx.projects, fact.repo).filter((p) => p.defaultBranch === fact.branch);
+  if (moved.length === 0)
+    return {
+      type: fact.branch.startsWith('task/') ? 'unresolved' : 'ignored',
+      reason: `push to ${fact.branch} of ${fact.repo} is not about a known task`,
+    };
+  return handled(
+    moved.map((p) =>
+      emit(ctx, {
+        type: 'DefaultBranchMoved',
+        key: `${ctx.key}:${p.id}`,
+        projectId: p.id,
+        sha: fact.after,
+        actor: ctx.actor,
+      }),
+    ),
+  );
+}

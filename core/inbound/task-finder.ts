@@ -1,0 +1,82 @@
+/**
+ * Finding the projects and tasks a delivery is about: by repository, branch head, `task/<ID>`
+ * branch, or Plane project and issue. Gitea treats repository names case-insensitively, so do we.
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import type { ProjectConfig } from '../config/projects.ts';
+import { TASK_ID_PATTERN, type Task } from '../domain/task.ts';
+import type { Db, Tx } from '../store/database.ts';
+import { tasks } from '../store/schema.ts';
+import { getTask } from '../store/task-repo.ts';
+
+type Reader = Db | Tx;
+type Projects = ReadonlyMap<string, ProjectConfig>;
+
+const TASK_BRANCH_PREFIX = 'task/';
+
+/** Projects whose repository is `repo` (`owner/name`). */
+export function projectsOfRepo(projects: Projects, repo: string): ProjectConfig[] {
+  const wanted = repo.toLowerCase();
+  return [...projects.values()].filter((p) => p.repo.toLowerCase() === wanted);
+}
+
+/** The project whose Plane project is `planeProjectId`, if one is configured. */
+export function projectOfPlane(projects: Projects, planeProjectId: string): ProjectConfig | null {
+  return [...projects.values()].find((p) => p.plane?.projectId === planeProjectId) ?? null;
+}
+
+/** Open tasks of these projects whose recorded head is `sha`. */
+export function tasksAtHead(db: Reader, projectIds: readonly string[], sha: string): Task[] {
+  if (projectIds.length === 0) return [];
+  const rows = db
+    .select({ id: tasks.id, stage: tasks.stage })
+    .from(tasks)
+    .where(and(inArray(tasks.projectId, [...projectIds]), eq(tasks.headSha, sha)))
+    .all();
+  return loadOpen(
+    db,
+    rows.map((r) => r.id),
+  );
+}
+
+/** Tasks of these projects in development waiting for a CI verdict (the unknown-sha fallback's candidates). */
+export function tasksAwaitingCi(db: Reader, projectIds: readonly string[]): Task[] {
+  if (projectIds.length === 0) return [];
+  const rows = db
+    .select({ id: tasks.id })
+    .from(tasks)
+    .where(
+      and(
+        inArray(tasks.projectId, [...projectIds]),
+        eq(tasks.stage, 'development'),
+        eq(tasks.phase, 'awaiting-ci'),
+        eq(tasks.escalated, false),
+      ),
+    )
+    .all();
+  return loadOpen(
+    db,
+    rows.map((r) => r.id),
+  );
+}
+
+/** The task id a `task/<ID>` branch names, or null for any other branch. */
+export function taskIdOfBranch(branch: string): string | null {
+  if (!branch.startsWith(TASK_BRANCH_PREFIX)) return null;
+  const id = branch.slice(TASK_BRANCH_PREFIX.length);
+  return TASK_ID_PATTERN.test(id) ? id : null;
+}
+
+/** The task a `task/<ID>` branch of `repo` belongs to: the task must exist in a project of that repository. */
+export function taskOfBranch(db: Reader, projects: Projects, repo: string, branch: string): Task | null {
+  const id = taskIdOfBranch(branch);
+  const task = id ? getTask(db, id) : null;
+  if (!task) return null;
+  return projectsOfRepo(projects, repo).some((p) => p.id === task.projectId) ? task : null;
+}
+
+function loadOpen(db: Reader, ids: readonly string[]): Task[] {
+  return ids
+    .map((id) => getTask(db, id))
+    .filter((t): t is Task => t !== null && t.stage !== 'done' && t.stage !== 'cancelled');
+}

@@ -1,0 +1,54 @@
+/**
+ * Tracker issues that should be tasks but are not (their creation webhook was lost): in a tracked
+ * project, carrying the project's label when one is set, neither finished nor blocked, older than
+ * the grace (a creation still in flight is the webhook's to make). The event is the webhook path's
+ * TaskRequested (same number, text and link), so creation stays atomic and idempotent per project
+ * and issue in the engine.
+ */
+import type { ProjectConfig } from '../config/projects.ts';
+import { htmlToText } from '../inbound/html-text.ts';
+import { isBlockingState } from '../inbound/tracker-state-meaning.ts';
+import type { Store } from '../store/database.ts';
+import { findTaskByExternal } from '../store/task-repo.ts';
+import type { Discovery } from './probe.ts';
+import type { ProjectView } from './tracker-walk.ts';
+
+const FINISHED = new Set(['completed', 'cancelled']);
+
+/** Issues of this pass's snapshot that should be tasks, as creations to replay. */
+export function discoverIssues(store: Store, projects: ReadonlyMap<string, ProjectConfig>, views: ReadonlyMap<string, ProjectView>, createdBefore: number): Discovery[] {
+  const found: Discovery[] = [];
+  for (const [projectId, view] of views) {
+    const project = projects.get(projectId);
+    if (view.type !== 'read' || !project?.plane) continue;
+    const label = project.plane.label?.toLowerCase();
+    for (const issue of view.issues.values()) {
+      if (label && !issue.labels.some((name) => name.toLowerCase() === label)) continue;
+      if (!issue.state || FINISHED.has(issue.state.group) || isBlockingState(issue.state.name) || issue.createdAt > createdBefore) continue;
+      if (findTaskByExternal(store.db, projectId, issue.id)) continue;
+      const taskId = `${projectId}-${issue.sequenceId}`;
+      found.push({
+        taskId,
+        result: {
+          type: 'unblock',
+          reason: `tracker issue ${taskId} had no task (creation event lost)`,
+          events: [
+            {
+              type: 'TaskRequested',
+              key: `reconciler:create:${projectId}:${issue.id}`,
+              projectId,
+              title: issue.title,
+              description: htmlToText(issue.descriptionHtml),
+              source: 'plane',
+              externalId: issue.id,
+              ...(issue.url ? { externalUrl: issue.url } : {}),
+              number: issue.sequenceId,
+              actor: 'reconciler',
+            },
+          ],
+        },
+      });
+    }
+  }
+  return found;
+}
