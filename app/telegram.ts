@@ -1,15 +1,22 @@
-/** Wires the Telegram side: the bot (handlers, runtime) and the notifier that drains the outbox into it. */
+/**
+ * Wires the Telegram side: the bot (handlers, runtime), the notifier that drains the outbox into
+ * it, one pacer shared by both, and the card refresher that runs with the bot.
+ */
 import type { Bot } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
+import { FileRunFiles } from '../adapters/agents/file-run-files.ts';
 import { Access } from '../bot/telegram/access.ts';
+import { lastLogLine, type AgentLogReader } from '../bot/telegram/agent-log-line.ts';
 import type { BotContext } from '../bot/telegram/bot-context.ts';
 import { CallbackSigner } from '../bot/telegram/callback-data.ts';
 import { CardPublisher } from '../bot/telegram/card-publisher.ts';
+import { CardRefresher } from '../bot/telegram/card-refresher.ts';
 import { createBot } from '../bot/telegram/create-bot.ts';
 import { botRuntime, type BotRuntime } from '../bot/telegram/run-bot.ts';
 import { SendPacer, TELEGRAM_LIMITS, type SendLimits } from '../bot/telegram/send-pacer.ts';
 import { TelegramNotifier } from '../bot/telegram/telegram-notifier.ts';
 import type { Config } from '../core/config/config.ts';
+import type { Role } from '../core/domain/stage.ts';
 import type { ProjectConfig } from '../core/config/projects.ts';
 import type { Clock } from '../core/ports/clock.ts';
 import type { Logger } from '../core/ports/logger.ts';
@@ -19,16 +26,21 @@ import type { CoreParts } from './compose.ts';
 export interface TelegramSide {
   readonly bot: Bot<BotContext>;
   readonly notifier: NotifierPort;
+  /** Starts and stops the bot (polling or webhook) and the card refresher together. */
   readonly runtime: BotRuntime;
+  readonly refresher: CardRefresher;
 }
 
 export interface TelegramOptions {
   readonly config: Config;
   readonly logger: Logger;
   readonly clock: Clock;
+  /** Telegram's limits by default; tests and benchmarks scale them (with the sandbox's). */
   readonly limits?: SendLimits;
   readonly botInfo?: UserFromGetMe;
   readonly onApiCall?: (method: string, status: 'ok' | 'rate-limited' | 'error') => void;
+  /** Between card refreshes of running agents; default one minute. */
+  readonly cardRefreshMs?: number;
 }
 
 export function buildTelegram(parts: CoreParts, options: TelegramOptions): TelegramSide {
@@ -37,7 +49,11 @@ export function buildTelegram(parts: CoreParts, options: TelegramOptions): Teleg
   if (!token) throw new Error('TELEGRAM_BOT_TOKEN is required for the Telegram side');
   const access = new Access(parts.projects, config.adminIds);
   const signer = new CallbackSigner(token);
-  const forgeRepoBase = (project: ProjectConfig | undefined) => (config.gitea && project ? `${config.gitea.url}/${project.repo}` : null);
+  const pacer = new SendPacer(options.limits ?? TELEGRAM_LIMITS);
+  const agentLogLine = agentLogReader(config.workdir);
+  const forgeRepoBase = (project: ProjectConfig | undefined) =>
+    config.gitea && project ? `${config.gitea.url}/${project.repo}` : null;
+  const logger = options.logger.child({ part: 'bot' });
   const bot = createBot({
     config,
     store: parts.store,
@@ -47,13 +63,20 @@ export function buildTelegram(parts: CoreParts, options: TelegramOptions): Teleg
     signer,
     reconciler: parts.reconciler,
     clock,
-    logger: options.logger.child({ part: 'bot' }),
+    logger,
     forgeBase: (projectId) => forgeRepoBase(parts.projects.get(projectId)),
+    pacer,
+    agentLogLine,
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
     ...(options.onApiCall ? { onApiCall: options.onApiCall } : {}),
   });
-  const pacer = new SendPacer(options.limits ?? TELEGRAM_LIMITS);
-  const cards = new CardPublisher({ api: bot.api, store: parts.store, pacer, mode: config.trackerMode, now: () => clock.now() });
+  const cards = new CardPublisher({
+    api: bot.api,
+    store: parts.store,
+    pacer,
+    mode: config.trackerMode,
+    now: () => clock.now(),
+  });
   const notifier = new TelegramNotifier({
     api: bot.api,
     store: parts.store,
@@ -62,10 +85,41 @@ export function buildTelegram(parts: CoreParts, options: TelegramOptions): Teleg
     locale: config.locale,
     maxRollbacks: config.maxDeveloperRetries,
     clock,
-    pacer,
     cards,
     signer,
     forgeBase: forgeRepoBase,
+    agentLogLine,
   });
-  return { bot, notifier, runtime: botRuntime(bot, config) };
+  const refresher = new CardRefresher({
+    store: parts.store,
+    queue: parts.queue,
+    clock,
+    logger,
+    ...(options.cardRefreshMs !== undefined ? { intervalMs: options.cardRefreshMs } : {}),
+  });
+  const base = botRuntime(bot, config);
+  const runtime: BotRuntime = {
+    webhookHandler: base.webhookHandler,
+    async start() {
+      await base.start();
+      refresher.start();
+    },
+    async stop() {
+      refresher.stop();
+      await base.stop();
+    },
+  };
+  return { bot, notifier, runtime, refresher };
+}
+
+/** Reads a run's log where the agent runner writes it (`<workdir>/logs/<task>/<role>-<attempt>.log`). */
+function agentLogReader(workdir: string): AgentLogReader {
+  const files = new FileRunFiles({ workdir });
+  return (taskId, role, attempt) => {
+    try {
+      return lastLogLine(files.logFile(taskId, role as Role, attempt));
+    } catch {
+      return null; // an id the run files refuse has no log
+    }
+  };
 }

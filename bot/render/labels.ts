@@ -103,3 +103,12 @@ export function formatAge(ms: number, locale: Locale): string {
   if (s < 86_400) return `${Math.floor(s / 3600)} ${hour}`;
   return `${Math.floor(s / 86_400)} ${day}`;
 }
+
+/**
+ * Ages on a card: whole minutes ("<1 min", "3 min", "2 h"). A card is refreshed at most once a
+ * minute, so a seconds count would be stale as soon as it is sent, and would make every render
+ * differ from the last (docs/adr/0011).
+ */
+export function formatCardAge(ms: number, locale: Locale): string {
+  return ms < 60_000 ? (locale === 'ru' ? '<1 мин' : '<1 min') : formatAge(ms, locale);
+}

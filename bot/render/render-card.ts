@@ -5,16 +5,22 @@
 import type { Locale } from '../../core/config/config.ts';
 import type { CardView, StepState } from '../../core/notify/card-view.ts';
 import { escapeHtml, plain } from './escape-html.ts';
-import { formatAge, labelsFor } from './labels.ts';
+import { formatCardAge, labelsFor } from './labels.ts';
 
 export type CardFormat = 'html' | 'text';
 
+/** What the card shows beyond the store's view: the running agent's last log line (read by the bot). */
+export interface CardExtras {
+  readonly logLine?: string | null;
+}
+
 const STEP_ICON: Record<StepState, string> = { done: '✅', current: '▶️', pending: '⏳' };
 
-export function renderCard(view: CardView, locale: Locale, now: number, format: CardFormat): string {
+export function renderCard(view: CardView, locale: Locale, now: number, format: CardFormat, extras: CardExtras = {}): string {
   const esc = format === 'html' ? escapeHtml : plain;
   const bold = (s: string): string => (format === 'html' ? `<b>${s}</b>` : s);
   const L = labelsFor(locale);
+  const age = (ms: number): string => esc(formatCardAge(ms, locale)); // "<1 min" needs escaping too
   const { task } = view;
   const lines: string[] = [];
   lines.push(`🧩 ${bold(esc(task.id))} · ${esc(task.title)}`);
@@ -26,18 +32,18 @@ export function renderCard(view: CardView, locale: Locale, now: number, format: 
     const parts = [`${task.escalated ? '🆘' : '▶️'} ${current ? L.steps[current.step] : esc(task.stage)}`];
     if (view.attempt > 0) parts.push(`${L.attempt} ${view.attempt}`);
     parts.push(`${L.rollbacks} ${task.rollbacks}/${view.maxRollbacks}`);
-    parts.push(L.inStage(formatAge(now - task.stageEnteredAt, locale)));
+    parts.push(L.inStage(age(now - task.stageEnteredAt)));
     lines.push(parts.join(' · '));
   }
   lines.push(view.steps.map((s) => `${STEP_ICON[s.state]} ${L.steps[s.step]}`).join(' → '));
 
-  const why = waitingText(view, locale, now, esc);
+  const why = waitingText(view, locale, now, esc, age, extras.logLine ?? null);
   if (why) lines.push(why);
   if (task.stage === 'development' && task.rollbacks > 0 && task.mustFix && !task.escalated) {
     const first = task.mustFix.split('\n').find((l) => l.trim() !== '') ?? '';
     lines.push(`🔁 ${L.mustFix}: ${esc(first.length > 200 ? `${first.slice(0, 200)}…` : first)}`);
   }
-  lines.push(`${L.last}: ${esc(task.lastEvent)} · ${L.ago(formatAge(now - task.lastEventAt, locale))}`);
+  lines.push(`${L.last}: ${esc(task.lastEvent)} · ${L.ago(age(now - task.lastEventAt))}`);
 
   const links: string[] = [];
   const link = (label: string, url: string | null): string => (format === 'html' && url ? `<a href="${escapeHtml(url)}">${label}</a>` : label);
@@ -50,15 +56,15 @@ export function renderCard(view: CardView, locale: Locale, now: number, format: 
   return lines.join('\n');
 }
 
-function waitingText(view: CardView, locale: Locale, now: number, esc: (s: string) => string): string | null {
+function waitingText(view: CardView, locale: Locale, now: number, esc: (s: string) => string, age: (ms: number) => string, logLine: string | null): string | null {
   const L = labelsFor(locale);
   const w = view.waiting;
   switch (w.type) {
     case 'agent': {
-      const age = formatAge(now - w.since, locale);
       const role = L.roles[w.role];
-      const base = w.state === 'running' ? L.agentRunning(role, age) : L.agentQueued(role, age);
-      return `⏳ ${L.waitingFor}: ${base}${w.retryAt && w.retryAt > now ? ` · ${L.retryIn(formatAge(w.retryAt - now, locale))}` : ''}`;
+      const base = w.state === 'running' ? L.agentRunning(role, age(now - w.since)) : L.agentQueued(role, age(now - w.since));
+      const said = w.state === 'running' && logLine ? ` — "${esc(logLine)}"` : '';
+      return `⏳ ${L.waitingFor}: ${base}${said}${w.retryAt && w.retryAt > now ? ` · ${L.retryIn(age(w.retryAt - now))}` : ''}`;
     }
     case 'approval':
       return `⏳ ${L.waitingFor}: ${L.approvalBy(w.approvers.join(', '))}`;

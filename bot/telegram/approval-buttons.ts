@@ -57,6 +57,8 @@ export async function onApprovalPress(ctx: BotContext, deps: ApprovalDeps): Prom
     return;
   }
   await ctx.answerCallbackQuery({ text: T.askReasonShort });
+  // A second Reject press while we already wait for this person's reason asks nothing new.
+  if (ctx.conversation.active(REJECT_CONVERSATION) > 0) return;
   await ctx.conversation.enter(REJECT_CONVERSATION, approval.id);
 }
 
@@ -71,8 +73,9 @@ export function rejectReasonConversation(deps: ApprovalDeps) {
       return approval ? getTask(deps.store.db, approval.taskId) : null;
     });
     if (!task) return;
-    await ctx.reply(T.askReason(from.first_name, task.id), { reply_markup: { force_reply: true, selective: true } });
-    const answer = await conversation.waitUntil((c) => c.from?.id === from.id && typeof c.message?.text === 'string' && !c.message.text.startsWith('/') , {
+    // Silent: only approval requests and escalations notify; the presser is looking at the chat.
+    await ctx.reply(T.askReason(from.first_name, task.id), { disable_notification: true, reply_markup: { force_reply: true, selective: true } });
+    const answer = await conversation.waitUntil((c) => c.from?.id === from.id && typeof c.message?.text === 'string' && !c.message.text.startsWith('/'), {
       next: true,
       maxMilliseconds: REASON_WAIT_MS,
     });

@@ -2,7 +2,8 @@
  * Puts a task's card in its chat (design §7). edit mode: edit in place; "message is not modified"
  * is success; "message to edit not found" sends again and re-points. bump mode: send silently at
  * the bottom, re-point only after the send succeeded, then delete the old card (a failed delete
- * never blocks). Unchanged renders are skipped; every send waits for the pacer.
+ * never blocks). Unchanged renders are skipped before and after waiting for the pacer, and the card
+ * is rendered once more when the slot is granted, so a card that waited sends its latest state.
  */
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
@@ -15,21 +16,56 @@ import { isMessageGone, isNotModified, translateTelegramError } from './telegram
 
 export type PublishOutcome = 'unchanged' | 'edited' | 'sent' | 'resent' | 'bumped';
 
+/** Renders the card's current state as HTML; null when there is nothing to show (task gone). */
+export type CardRender = () => string | null;
+
+type CardRow = typeof cards.$inferSelect;
+
 export class CardPublisher {
   constructor(
-    private readonly deps: { api: Api; store: Store; pacer: SendPacer; mode: TrackerMode; now: () => number; onCall?: (method: string) => void },
+    private readonly deps: {
+      api: Api;
+      store: Store;
+      pacer: SendPacer;
+      mode: TrackerMode;
+      now: () => number;
+      onCall?: (method: string) => void;
+    },
   ) {}
 
-  async publish(taskId: string, chatId: string, html: string): Promise<PublishOutcome> {
-    const { store } = this.deps;
-    const hash = createHash('sha256').update(html).digest('hex');
-    const card = store.db.select().from(cards).where(eq(cards.taskId, taskId)).get();
-    if (card?.lastRenderHash === hash && card.messageId !== null && card.chatId === chatId) return 'unchanged';
-    const previous = card && card.chatId === chatId ? card.messageId : null;
+  async publish(taskId: string, chatId: string, render: CardRender): Promise<PublishOutcome> {
+    if (this.pending(taskId, chatId, render()) === null) return 'unchanged';
+    await this.deps.pacer.acquire(chatId);
+    // The state may have moved on while we waited: show the newest.
+    const html = render();
+    const card = this.pending(taskId, chatId, html);
+    if (card === null || html === null) return 'unchanged';
+    return this.deps.pacer.withSlot(chatId, () => this.put(taskId, chatId, html, card.previous));
+  }
 
+  /** The card row when `html` differs from what the chat shows; null when nothing needs sending. */
+  private pending(taskId: string, chatId: string, html: string | null): { previous: number | null } | null {
+    if (html === null) return null;
+    const card = this.row(taskId);
+    if (card?.lastRenderHash === hashOf(html) && card.messageId !== null && card.chatId === chatId)
+      return null;
+    return { previous: card && card.chatId === chatId ? card.messageId : null };
+  }
+
+  private async put(
+    taskId: string,
+    chatId: string,
+    html: string,
+    previous: number | null,
+  ): Promise<PublishOutcome> {
+    const hash = hashOf(html);
     if (previous !== null && this.deps.mode === 'edit') {
       try {
-        await this.call(chatId, 'editMessageText', () => this.deps.api.editMessageText(chatId, previous, html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } }));
+        this.deps.onCall?.('editMessageText');
+        await this.deps.api.editMessageText(chatId, previous, html, {
+          parse_mode: 'HTML',
+          link_preview_options: { is_disabled: true },
+        });
         this.save(taskId, chatId, previous, hash);
         return 'edited';
       } catch (error) {
@@ -48,25 +84,27 @@ export class CardPublisher {
     this.save(taskId, chatId, id, hash);
     if (previous === null) return 'sent';
     // The new card is posted and pointed to already: a failed delete leaves clutter, never blocks.
-    await this.call(chatId, 'deleteMessage', () => this.deps.api.deleteMessage(chatId, previous)).catch(() => undefined);
+    this.deps.onCall?.('deleteMessage');
+    await this.deps.api.deleteMessage(chatId, previous).catch(() => undefined);
     return 'bumped';
   }
 
   private async send(taskId: string, chatId: string, html: string): Promise<number> {
     try {
-      const sent = await this.call(chatId, 'sendMessage', () =>
-        this.deps.api.sendMessage(chatId, html, { parse_mode: 'HTML', disable_notification: true, link_preview_options: { is_disabled: true } }),
-      );
+      this.deps.onCall?.('sendMessage');
+      const sent = await this.deps.api.sendMessage(chatId, html, {
+        parse_mode: 'HTML',
+        disable_notification: true,
+        link_preview_options: { is_disabled: true },
+      });
       return sent.message_id;
     } catch (error) {
       throw translateTelegramError(`posting card ${taskId}`, error);
     }
   }
 
-  private async call<T>(chatId: string, method: string, fn: () => Promise<T>): Promise<T> {
-    await this.deps.pacer.acquire(chatId);
-    this.deps.onCall?.(method);
-    return fn();
+  private row(taskId: string): CardRow | undefined {
+    return this.deps.store.db.select().from(cards).where(eq(cards.taskId, taskId)).get();
   }
 
   private save(taskId: string, chatId: string, messageId: number, hash: string): void {
@@ -74,7 +112,14 @@ export class CardPublisher {
     this.deps.store.db
       .insert(cards)
       .values({ taskId, chatId, messageId, lastRenderHash: hash, updatedAt: now })
-      .onConflictDoUpdate({ target: cards.taskId, set: { chatId, messageId, lastRenderHash: hash, updatedAt: now } })
+      .onConflictDoUpdate({
+        target: cards.taskId,
+        set: { chatId, messageId, lastRenderHash: hash, updatedAt: now },
+      })
       .run();
   }
+}
+
+function hashOf(html: string): string {
+  return createHash('sha256').update(html).digest('hex');
 }

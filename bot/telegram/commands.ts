@@ -16,6 +16,7 @@ import { escapeHtml as esc } from '../render/escape-html.ts';
 import { renderCard } from '../render/render-card.ts';
 import { renderQueue } from '../render/render-queue.ts';
 import type { Access } from './access.ts';
+import { runningAgentLine, type AgentLogReader } from './agent-log-line.ts';
 import { actorOf, type BotContext } from './bot-context.ts';
 import { commandTexts, helpText } from './command-texts.ts';
 
@@ -28,6 +29,7 @@ export interface CommandDeps {
   readonly clock: Clock;
   readonly reconciler: ReconcilerPort;
   readonly forgeBase: (projectId: string) => string | null;
+  readonly agentLogLine?: AgentLogReader;
 }
 
 export const COMMANDS = [
@@ -71,7 +73,7 @@ export function installCommands(bot: Composer<BotContext>, deps: CommandDeps): v
     const task = id ? getTask(deps.store.db, id) : null;
     if (!task || !deps.access.projectsInChat(String(ctx.chat.id)).some((p) => p.id === task.projectId)) return void (await ctx.reply(esc(T.unknownTask(id)), html));
     const view = buildCardView(deps.store, deps.queue, new Map(deps.access.projectsInChat(String(ctx.chat.id)).map((p) => [p.id, p])), task.id, deps.config.maxDeveloperRetries, deps.forgeBase(task.projectId));
-    if (view) await ctx.reply(renderCard(view, deps.config.locale, deps.clock.now(), 'html'), html);
+    if (view) await ctx.reply(renderCard(view, deps.config.locale, deps.clock.now(), 'html', { logLine: runningAgentLine(view.waiting, task.id, deps.agentLogLine) }), html);
   });
 
   bot.command('retry', async (ctx) => {

@@ -1,5 +1,6 @@
 /**
- * Builds the grammY bot: outbound transformers (count calls and 429s, bounded auto-retry),
+ * Builds the grammY bot: outbound transformers (pacing inside Telegram's limits, bounded
+ * auto-retry, counting calls and 429s),
  * access control (only configured chats and people; button presses are judged per approval),
  * store-backed conversations, approval buttons and commands, and one error boundary.
  */
@@ -17,11 +18,14 @@ import type { ReconcilerPort } from '../../core/ports/reconciler.ts';
 import type { JobQueue } from '../../core/queue/job-queue.ts';
 import type { Store } from '../../core/store/database.ts';
 import type { Access } from './access.ts';
+import type { AgentLogReader } from './agent-log-line.ts';
 import { onApprovalPress, REJECT_CONVERSATION, rejectReasonConversation } from './approval-buttons.ts';
 import type { BotContext } from './bot-context.ts';
 import type { CallbackSigner } from './callback-data.ts';
 import { installCommands } from './commands.ts';
 import { kvConversationStorage } from './kv-conversation-storage.ts';
+import { pacingTransformer } from './pacing-transformer.ts';
+import type { SendPacer } from './send-pacer.ts';
 
 export interface BotDeps {
   readonly config: Config;
@@ -34,6 +38,10 @@ export interface BotDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly forgeBase: (projectId: string) => string | null;
+  /** Every send and edit waits for it (shared with the notifier). */
+  readonly pacer: SendPacer;
+  /** The running agent's last log line, for `/status`. */
+  readonly agentLogLine?: AgentLogReader;
   /** Known bot identity (skips getMe; tests). */
   readonly botInfo?: UserFromGetMe;
   readonly onApiCall?: (method: string, status: 'ok' | 'rate-limited' | 'error') => void;
@@ -47,8 +55,9 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   if (!token) throw new Error('createBot needs TELEGRAM_BOT_TOKEN');
   const bot = new Bot<BotContext>(token, { client: { apiRoot: deps.config.telegram.apiRoot }, ...(deps.botInfo ? { botInfo: deps.botInfo } : {}) });
   const counting = countingTransformer(deps.onApiCall);
-  bot.api.config.use(autoRetry(AUTO_RETRY));
-  bot.api.config.use(counting);
+  const pacing = pacingTransformer(deps.pacer);
+  // Innermost first: each retry waits for a pacer slot again; the count sees the final answer.
+  bot.api.config.use(pacing, autoRetry(AUTO_RETRY), counting);
 
   // Updates of one chat in order (the runner is concurrent); different chats proceed in parallel.
   bot.use(sequentialize((ctx) => (ctx.chat ? String(ctx.chat.id) : undefined)));
@@ -68,8 +77,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
       },
       plugins: [
         async (ctx, next) => {
-          ctx.api.config.use(autoRetry(AUTO_RETRY));
-          ctx.api.config.use(counting);
+          ctx.api.config.use(pacing, autoRetry(AUTO_RETRY), counting);
           await next();
         },
       ],
@@ -87,6 +95,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
     clock: deps.clock,
     reconciler: deps.reconciler,
     forgeBase: deps.forgeBase,
+    ...(deps.agentLogLine ? { agentLogLine: deps.agentLogLine } : {}),
   });
 
   bot.catch((error) => {

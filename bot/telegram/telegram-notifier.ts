@@ -1,7 +1,9 @@
 /**
  * The NotifierPort on Telegram: cards through the CardPublisher, approval requests as notifying
  * messages with signed Approve/Reject buttons, decisions edited into the approval message (buttons
- * removed), escalations as one notifying message, notices silently.
+ * removed), escalations as one notifying message, notices silently. Every send waits for the pacer
+ * (the API's pacing transformer); a card is rendered again when its slot comes, so it shows the
+ * latest state, with the running agent's last log line.
  */
 import type { Api } from 'grammy';
 import { InlineKeyboard } from 'grammy';
@@ -19,9 +21,9 @@ import { escapeHtml } from '../render/escape-html.ts';
 import { labelsFor } from '../render/labels.ts';
 import { renderApproval } from '../render/render-approval.ts';
 import { renderCard } from '../render/render-card.ts';
+import { runningAgentLine, type AgentLogReader } from './agent-log-line.ts';
 import type { CallbackSigner } from './callback-data.ts';
 import type { CardPublisher } from './card-publisher.ts';
-import type { SendPacer } from './send-pacer.ts';
 import { isMessageGone, isNotModified, translateTelegramError } from './telegram-errors.ts';
 
 export interface TelegramNotifierDeps {
@@ -32,12 +34,13 @@ export interface TelegramNotifierDeps {
   readonly locale: Locale;
   readonly maxRollbacks: number;
   readonly clock: Clock;
-  readonly pacer: SendPacer;
   readonly cards: CardPublisher;
   readonly signer: CallbackSigner;
   /** Browser base of the forge repository links (`<GITEA_URL>/<repo>`), or null. */
   readonly forgeBase: (project: ProjectConfig) => string | null;
   readonly onCall?: (method: string) => void;
+  /** The running agent's last log line (cheap: reads the log's tail). */
+  readonly agentLogLine?: AgentLogReader;
 }
 
 export class TelegramNotifier implements NotifierPort {
@@ -51,18 +54,16 @@ export class TelegramNotifier implements NotifierPort {
     const chatId = project.chatId;
     const L = labelsFor(this.deps.locale);
     switch (message.kind) {
-      case 'card': {
-        const view = buildCardView(store, this.deps.queue, this.deps.projects, task.id, this.deps.maxRollbacks, this.deps.forgeBase(project));
-        if (view) await this.deps.cards.publish(task.id, chatId, renderCard(view, this.deps.locale, this.deps.clock.now(), 'html'));
+      case 'card':
+        await this.deps.cards.publish(task.id, chatId, () => this.renderCard(task.id, project));
         return;
-      }
       case 'approval-request': {
         const approval = getApproval(store.db, message.approvalId);
         if (!approval || approval.messageId !== null || approval.state !== 'pending') return; // sent already, or decided meanwhile
         const forge = this.deps.forgeBase(project);
         const html = renderApproval(task, approval, { brd: forge ? `${forge}/src/branch/${task.branch}/docs/work-items/${task.id}/01-brd.md` : null, tracker: task.externalUrl }, this.deps.locale, 'html');
         const keyboard = new InlineKeyboard().text(L.approve, this.deps.signer.sign('approve', approval.id)).text(L.reject, this.deps.signer.sign('reject', approval.id));
-        const sent = await this.call(chatId, 'sendMessage', `asking approval for ${task.id}`, () =>
+        const sent = await this.call('sendMessage', `asking approval for ${task.id}`, () =>
           this.deps.api.sendMessage(chatId, html, { parse_mode: 'HTML', reply_markup: keyboard, link_preview_options: { is_disabled: true } }),
         );
         setApprovalMessage(store.db, approval.id, chatId, sent.message_id);
@@ -76,7 +77,6 @@ export class TelegramNotifier implements NotifierPort {
         if (approval.messageId === null) return;
         const messageId = approval.messageId;
         try {
-          await this.deps.pacer.acquire(chatId);
           this.deps.onCall?.('editMessageText');
           // No reply_markup: the buttons go away with the decision.
           await this.deps.api.editMessageText(chatId, messageId, html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
@@ -87,20 +87,27 @@ export class TelegramNotifier implements NotifierPort {
         return;
       }
       case 'escalation':
-        await this.call(chatId, 'sendMessage', `escalating ${task.id}`, () =>
+        await this.call('sendMessage', `escalating ${task.id}`, () =>
           this.deps.api.sendMessage(chatId, escapeHtml(L.escalationMessage(task.id, message.reason.slice(0, 1500))), { parse_mode: 'HTML' }),
         );
         return;
       case 'notice':
-        await this.call(chatId, 'sendMessage', `notice for ${task.id}`, () =>
+        await this.call('sendMessage', `notice for ${task.id}`, () =>
           this.deps.api.sendMessage(chatId, escapeHtml(message.text), { parse_mode: 'HTML', disable_notification: true }),
         );
         return;
     }
   }
 
-  private async call<T>(chatId: string, method: string, what: string, fn: () => Promise<T>): Promise<T> {
-    await this.deps.pacer.acquire(chatId);
+  /** The card of `taskId` as it is now, or null when it cannot be built. */
+  private renderCard(taskId: string, project: ProjectConfig): string | null {
+    const view = buildCardView(this.deps.store, this.deps.queue, this.deps.projects, taskId, this.deps.maxRollbacks, this.deps.forgeBase(project));
+    if (!view) return null;
+    const logLine = runningAgentLine(view.waiting, taskId, this.deps.agentLogLine);
+    return renderCard(view, this.deps.locale, this.deps.clock.now(), 'html', { logLine });
+  }
+
+  private async call<T>(method: string, what: string, fn: () => Promise<T>): Promise<T> {
     this.deps.onCall?.(method);
     try {
       return await fn();

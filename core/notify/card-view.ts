@@ -17,7 +17,7 @@ export type StepState = 'done' | 'current' | 'pending';
 
 /** Why the task is not moving right now. */
 export type Waiting =
-  | { type: 'agent'; role: Role; state: 'queued' | 'running'; since: number; retryAt: number | null }
+  | { type: 'agent'; role: Role; attempt: number; state: 'queued' | 'running'; since: number; retryAt: number | null }
   | { type: 'approval'; approvers: readonly number[] }
   | { type: 'ci'; sha: string | null; local: boolean }
   | { type: 'merge'; leaseHolder: string | null }
@@ -107,6 +107,7 @@ function waitingOf(store: Store, queue: JobQueue, task: Task, project: ProjectCo
       return {
         type: 'agent',
         role: job.payload.role as Role,
+        attempt: Number(job.payload.attempt) || 0,
         state: running ? 'running' : 'queued',
         since: running ? (job.startedAt ?? job.updatedAt) : job.createdAt,
         retryAt: !running && job.attempts > 0 ? job.availableAt : null,

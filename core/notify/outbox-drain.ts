@@ -2,40 +2,65 @@
  * Drains the outbox through the notifier. A row is marked done only after the notifier resolved
  * (the message was accepted), so a crash re-delivers instead of losing. Card rows are coalesced:
  * only the newest pending row of a task is delivered and it settles the older ones.
+ *
+ * Each task is a lane: its rows go out in order, one at a time, and a lane stops at its first
+ * failure. Different tasks' lanes run concurrently (bounded), so one chat waiting for Telegram's
+ * rate limit does not hold up every other task. A task whose earlier row waits for a retry holds
+ * its later rows back, except card rows (a card always shows the current state).
  */
+import { and, eq, gt, min } from 'drizzle-orm';
 import { describeError, PermanentError, RetryableError } from '../errors.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { NotifierPort } from '../ports/notifier.ts';
 import type { Store } from '../store/database.ts';
 import { backoffDelay } from '../queue/backoff.ts';
-import { markOutboxDead, markOutboxDone, markOutboxRetry, pendingOutbox, toOutboxMessage, type OutboxRow } from '../store/outbox-repo.ts';
+import {
+  markOutboxDead,
+  markOutboxDone,
+  markOutboxRetry,
+  pendingOutbox,
+  toOutboxMessage,
+  type OutboxRow,
+} from '../store/outbox-repo.ts';
+import { outbox } from '../store/schema.ts';
 
 const MAX_ATTEMPTS = 12;
+const BATCH = 500;
+/** Lanes delivered at once; the notifier's pacer is what really bounds the sending rate. */
+export const DEFAULT_LANES = 8;
+
+type Delivery = 'delivered' | 'failed' | 'dropped';
 
 export class OutboxDrain {
   private timer: NodeJS.Timeout | null = null;
   private draining: Promise<number> | null = null;
   private again = false;
-  private stopped = true;
+  /** Polling (between start and stop). */
+  private running = false;
+  /** stop() was called: a pass in progress ends after its current rows. */
+  private halted = false;
 
   constructor(
     private readonly deps: { store: Store; notifier: NotifierPort; clock: Clock; logger: Logger },
     private readonly pollMs = 500,
+    private readonly lanes = DEFAULT_LANES,
   ) {}
 
   start(): void {
-    this.stopped = false;
+    this.running = true;
+    this.halted = false;
     this.schedule(0);
   }
 
   /** Drain soon (an event just wrote to the outbox). */
   wake(): void {
-    if (!this.stopped) this.schedule(0);
+    if (this.running) this.schedule(0);
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.running = false;
+    this.halted = true;
     if (this.timer) clearTimeout(this.timer);
     await this.draining;
   }
@@ -56,9 +81,11 @@ export class OutboxDrain {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       void this.drainOnce()
-        .catch((error: unknown) => this.deps.logger.error({ error: describeError(error) }, 'outbox pass failed'))
+        .catch((error: unknown) =>
+          this.deps.logger.error({ error: describeError(error) }, 'outbox pass failed'),
+        )
         .finally(() => {
-          if (this.stopped) return;
+          if (!this.running) return;
           const next = this.again ? 0 : this.pollMs;
           this.again = false;
           this.schedule(next);
@@ -68,42 +95,79 @@ export class OutboxDrain {
   }
 
   private async pass(): Promise<number> {
-    const { store, clock } = this.deps;
-    const rows = pendingOutbox(store.db, clock.now(), 500);
-    const latestCard = new Map<string, number>();
-    for (const row of rows) if (row.kind === 'card' && row.taskId) latestCard.set(row.taskId, row.id);
+    const queue = [...this.lanesDue().values()];
     let delivered = 0;
-    for (const row of rows) {
-      if (this.stopped) break;
-      if (row.kind === 'card' && row.taskId && latestCard.get(row.taskId) !== row.id) continue;
-      if (await this.deliver(row)) delivered += 1;
-    }
+    const worker = async (): Promise<void> => {
+      for (let lane = queue.shift(); lane; lane = queue.shift()) {
+        for (const row of lane) {
+          if (this.halted) return;
+          const outcome = await this.deliver(row);
+          if (outcome === 'delivered') delivered += 1;
+          if (outcome === 'failed') break; // the rest of this task waits for the retry
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.lanes, queue.length) }, worker));
     return delivered;
   }
 
-  private async deliver(row: OutboxRow): Promise<boolean> {
+  /** Due rows grouped by task in id order, cards coalesced, rows behind a waiting retry held back. */
+  private lanesDue(): Map<string, OutboxRow[]> {
+    const { store, clock } = this.deps;
+    const now = clock.now();
+    const rows = pendingOutbox(store.db, now, BATCH);
+    const latestCard = new Map<string, number>();
+    for (const row of rows) if (row.kind === 'card' && row.taskId) latestCard.set(row.taskId, row.id);
+    const retrying = new Map(
+      store.db
+        .select({ taskId: outbox.taskId, first: min(outbox.id) })
+        .from(outbox)
+        .where(and(eq(outbox.state, 'pending'), gt(outbox.availableAt, now)))
+        .groupBy(outbox.taskId)
+        .all()
+        .map((r) => [r.taskId ?? '', r.first ?? Infinity]),
+    );
+    const lanes = new Map<string, OutboxRow[]>();
+    const held = new Set<string>();
+    for (const row of rows) {
+      const key = row.taskId ?? `row:${row.id}`;
+      if (row.kind === 'card' && row.taskId && latestCard.get(row.taskId) !== row.id) continue;
+      if (row.kind !== 'card' && row.taskId && row.id > (retrying.get(row.taskId) ?? Infinity)) held.add(key);
+      if (held.has(key) && row.kind !== 'card') continue;
+      lanes.set(key, [...(lanes.get(key) ?? []), row]);
+    }
+    return lanes;
+  }
+
+  private async deliver(row: OutboxRow): Promise<Delivery> {
     const { store, notifier, clock, logger } = this.deps;
     const message = toOutboxMessage(row);
     if (!message) {
       store.write((tx) => markOutboxDead(tx, row.id, `unknown outbox kind ${row.kind}`, clock.now()));
-      return false;
+      return 'dropped';
     }
     try {
       await notifier.deliver(message);
       store.write((tx) => markOutboxDone(tx, row, clock.now()));
-      return true;
+      return 'delivered';
     } catch (error) {
       const text = describeError(error);
       const now = clock.now();
       if (error instanceof PermanentError || row.attempts + 1 >= MAX_ATTEMPTS) {
         store.write((tx) => markOutboxDead(tx, row.id, text, now));
         logger.error({ outbox: row.id, kind: row.kind, error: text }, 'outbox message given up');
-      } else {
-        const delay = error instanceof RetryableError && error.retryAfterMs !== undefined ? error.retryAfterMs : backoffDelay({ baseMs: 1000, capMs: 60_000 }, row.attempts + 1);
-        store.write((tx) => markOutboxRetry(tx, row.id, text, now + delay));
-        logger.warn({ outbox: row.id, kind: row.kind, error: text, delay }, 'outbox delivery failed; will retry');
+        return 'dropped';
       }
-      return false;
+      const delay =
+        error instanceof RetryableError && error.retryAfterMs !== undefined
+          ? error.retryAfterMs
+          : backoffDelay({ baseMs: 1000, capMs: 60_000 }, row.attempts + 1);
+      store.write((tx) => markOutboxRetry(tx, row.id, text, now + delay));
+      logger.warn(
+        { outbox: row.id, kind: row.kind, error: text, delay },
+        'outbox delivery failed; will retry',
+      );
+      return 'failed';
     }
   }
 }

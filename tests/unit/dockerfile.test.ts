@@ -43,7 +43,7 @@ describe('Dockerfile', () => {
     const bad = contextSources('COPY data ./data\nCOPY --from=deps /app/node_modules ./node_modules\n');
     expect(bad).toEqual(['data']);
     expect(isIgnored('data')).toBe(true);
-    expect(isIgnored('node_modules')).toBe(true);
+    expect(isIgnored('.env')).toBe(true);
   });
 
   it('runs as a non-root user with a /data volume and a healthcheck', () => {

@@ -1,0 +1,78 @@
+/**
+ * While an agent runs, nothing happens in the store, yet its card's elapsed time and last log line
+ * move on. Once a minute (design §7: at most once a minute) this writes a `card` outbox row for each
+ * task with a running agent job; the drain and the card publisher do the rest, and skip the edit
+ * when the render did not change. A task that already has a card row waiting gets no second one.
+ */
+import { and, eq } from 'drizzle-orm';
+import { describeError } from '../../core/errors.ts';
+import type { Clock } from '../../core/ports/clock.ts';
+import type { Logger } from '../../core/ports/logger.ts';
+import type { JobQueue } from '../../core/queue/job-queue.ts';
+import type { Store } from '../../core/store/database.ts';
+import { addOutbox } from '../../core/store/outbox-repo.ts';
+import { outbox } from '../../core/store/schema.ts';
+
+export const CARD_REFRESH_MS = 60_000;
+
+export interface CardRefresherDeps {
+  readonly store: Store;
+  readonly queue: JobQueue;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Between refreshes; default one minute. */
+  readonly intervalMs?: number;
+  /** Told after a tick queued rows (wakes the outbox drain). */
+  readonly onQueued?: () => void;
+}
+
+export class CardRefresher {
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly deps: CardRefresherDeps) {}
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      try {
+        if (this.tick() > 0) this.deps.onQueued?.();
+      } catch (error) {
+        this.deps.logger.warn({ error: describeError(error) }, 'card refresh failed');
+      }
+    }, this.deps.intervalMs ?? CARD_REFRESH_MS);
+    this.timer.unref?.();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Queue a card row for every task whose agent is running; returns how many were queued. */
+  tick(): number {
+    const { store, queue, clock } = this.deps;
+    const running = new Set(
+      queue
+        .active()
+        .flatMap((job) =>
+          job.kind === 'agent' && job.state === 'running' && job.taskId ? [job.taskId] : [],
+        ),
+    );
+    if (running.size === 0) return 0;
+    const now = clock.now();
+    return store.write((tx) => {
+      let queued = 0;
+      for (const taskId of running) {
+        const waiting = tx
+          .select({ id: outbox.id })
+          .from(outbox)
+          .where(and(eq(outbox.kind, 'card'), eq(outbox.taskId, taskId), eq(outbox.state, 'pending')))
+          .get();
+        if (waiting) continue;
+        addOutbox(tx, 'card', taskId, { reason: 'refresh' }, now);
+        queued += 1;
+      }
+      return queued;
+    });
+  }
+}

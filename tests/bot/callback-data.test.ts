@@ -1,0 +1,27 @@
+/** Approval button data: at most 64 bytes, unforgeable, parsed without throwing. */
+import { describe, expect, it } from 'vitest';
+import { CallbackSigner } from '../../bot/telegram/callback-data.ts';
+
+const signer = new CallbackSigner('123456789:TEST-sandbox-token-not-a-secret');
+
+describe('callback data', () => {
+  it('round-trips an approval id and fits in 64 bytes', () => {
+    const data = signer.sign('reject', 'AbCdEfGhIjKlMnOp');
+    expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
+    expect(signer.parse(data)).toEqual({
+      type: 'approval',
+      action: 'reject',
+      approvalId: 'AbCdEfGhIjKlMnOp',
+    });
+  });
+
+  it('refuses a flipped action, a changed id, a MAC from another key, and junk', () => {
+    const data = signer.sign('reject', 'appr1');
+    const [, id, mac] = data.split(':');
+    expect(signer.parse(`a:${id}:${mac}`).type).toBe('invalid');
+    expect(signer.parse(`r:appr2:${mac}`).type).toBe('invalid');
+    expect(new CallbackSigner('987654321:another-token-entirely-xx').parse(data).type).toBe('invalid');
+    for (const junk of [undefined, '', 'r:appr1', 'x'.repeat(65), 'r:appr1:!!!!!!!!!!!!!!!!'])
+      expect(signer.parse(junk).type).toBe('invalid');
+  });
+});

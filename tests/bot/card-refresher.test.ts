@@ -1,0 +1,111 @@
+/**
+ * The card refresher on a real store and queue: a card row per task whose agent is running, none
+ * for a queued agent, no second row while one waits, nothing after stop; once a minute by default.
+ * And the minute-granular card ages that make a refresh without news an unchanged render.
+ */
+import { and, eq } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CARD_REFRESH_MS, CardRefresher } from '../../bot/telegram/card-refresher.ts';
+import { renderCard } from '../../bot/render/render-card.ts';
+import { buildCardView } from '../../core/notify/card-view.ts';
+import { silentLogger } from '../../core/ports/logger.ts';
+import { outbox } from '../../core/store/schema.ts';
+import { engineHarness, type EngineHarness } from '../support/engine-harness.ts';
+
+let h: EngineHarness;
+afterEach(() => h.cleanup());
+
+function create(n: number): string {
+  const outcome = h.handle({
+    type: 'TaskRequested',
+    key: `new:${n}`,
+    projectId: 'SHOP',
+    title: `Task ${n}`,
+    source: 'chat',
+    actor: 'telegram:111',
+  });
+  if (outcome.type !== 'created') throw new Error(JSON.stringify(outcome));
+  return outcome.taskId;
+}
+
+const refreshRows = (taskId: string, state = 'pending') =>
+  h.store.db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.kind, 'card'), eq(outbox.taskId, taskId), eq(outbox.state, state)))
+    .all()
+    .filter((r) => r.payload.reason === 'refresh');
+
+function settleCards(): void {
+  h.store.sqlite.prepare(`UPDATE outbox SET state = 'done' WHERE kind = 'card'`).run();
+}
+
+describe('card refresher', () => {
+  it('queues one card row per task with a running agent, and only one while it waits', () => {
+    h = engineHarness();
+    const running = create(1);
+    const queued = create(2);
+    settleCards();
+    const job = h.queue.claim(['agent'], 'worker-1', h.clock.now(), 60_000);
+    expect(job?.taskId).toBe(running);
+    const refresher = new CardRefresher({
+      store: h.store,
+      queue: h.queue,
+      clock: h.clock,
+      logger: silentLogger,
+    });
+
+    expect(refresher.tick()).toBe(1);
+    expect(refreshRows(running)).toHaveLength(1);
+    expect(refreshRows(queued)).toHaveLength(0); // its agent has not started: nothing moves on its card
+    expect(refresher.tick()).toBe(0); // the first row has not been delivered yet
+    expect(refreshRows(running)).toHaveLength(1);
+
+    settleCards();
+    expect(refresher.tick()).toBe(1);
+    h.store.write((tx) => h.queue.completeInTx(tx, job!.id, 'worker-1', h.clock.now()));
+    settleCards();
+    expect(refresher.tick()).toBe(0); // the agent finished: nothing to refresh
+  });
+
+  it('runs once a minute by default, on its interval while started, and not after stop', async () => {
+    expect(CARD_REFRESH_MS).toBe(60_000);
+    h = engineHarness();
+    const running = create(1);
+    settleCards();
+    h.queue.claim(['agent'], 'worker-1', h.clock.now(), 60_000);
+    let woken = 0;
+    const refresher = new CardRefresher({
+      store: h.store,
+      queue: h.queue,
+      clock: h.clock,
+      logger: silentLogger,
+      intervalMs: 20,
+      onQueued: () => void (woken += 1),
+    });
+    refresher.start();
+    await new Promise((r) => setTimeout(r, 120));
+    expect(refreshRows(running)).toHaveLength(1);
+    expect(woken).toBe(1);
+    refresher.stop();
+    settleCards();
+    await new Promise((r) => setTimeout(r, 80));
+    expect(refreshRows(running)).toHaveLength(0);
+  });
+
+  it('renders a running card the same within a minute, so a refresh without news sends nothing', () => {
+    h = engineHarness();
+    const id = create(1);
+    h.queue.claim(['agent'], 'worker-1', h.clock.now(), 60_000);
+    const view = buildCardView(h.store, h.queue, new Map([[h.project.id, h.project]]), id, 3, null)!;
+    expect(view.waiting).toMatchObject({ type: 'agent', role: 'analyst', attempt: 1, state: 'running' });
+    const at = (ms: number, logLine: string | null = 'step 1') =>
+      renderCard(view, 'en', h.clock.now() + ms, 'html', { logLine });
+    expect(at(0)).toContain('⏳ waiting for: analyst agent, running &lt;1 min — "step 1"');
+    expect(at(59_000)).toBe(at(0));
+    expect(at(60_000)).not.toBe(at(0));
+    expect(at(60_000)).toContain('running 1 min');
+    expect(at(119_000)).toBe(at(60_000));
+    expect(at(60_000, 'step 2')).not.toBe(at(60_000)); // news in the log is worth an edit
+  });
+});
