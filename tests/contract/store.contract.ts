@@ -356,7 +356,7 @@ export function describeStoreContract(name: string, open: () => StoreFixture): v
               errors.push(String(error));
               break;
             }
-            await new Promise((resolve) => setImmediate(resolve));
+            await new Promise((resolve) => setTimeout(resolve, 1));
           }
           const theirs = await child.result;
           expect(errors).toEqual([]);
@@ -510,7 +510,8 @@ process.stdin.once('data', async () => {
       errors.push(String(error));
       break;
     }
-    await new Promise((resolve) => setImmediate(resolve));
+    // Paced (about 1 ms a job) so neither process can drain the queue before the other starts.
+    await new Promise((resolve) => setTimeout(resolve, 1));
   }
   store.close();
   process.stdout.write('RESULT ' + JSON.stringify({ claimed, errors }) + '\\n', () => process.exit(0));
