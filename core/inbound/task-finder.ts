@@ -5,11 +5,11 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { ProjectConfig } from '../config/projects.ts';
 import { TASK_ID_PATTERN, type Task } from '../domain/task.ts';
-import type { Db, Tx } from '../store/database.ts';
+import type { Db } from '../store/database.ts';
 import { tasks } from '../store/schema.ts';
 import { getTask } from '../store/task-repo.ts';
 
-type Reader = Db | Tx;
+type Reader = Db;
 type Projects = ReadonlyMap<string, ProjectConfig>;
 
 const TASK_BRANCH_PREFIX = 'task/';

@@ -11,7 +11,7 @@ import { and, eq, inArray, notInArray } from 'drizzle-orm';
 import type { ProjectConfig } from '../config/projects.ts';
 import type { Task } from '../domain/task.ts';
 import { projectsOfRepo } from '../inbound/task-finder.ts';
-import type { Db, Tx } from '../store/database.ts';
+import type { Db } from '../store/database.ts';
 import { tasks } from '../store/schema.ts';
 import { taskFromRow } from './task-row.ts';
 
@@ -22,7 +22,7 @@ export type StatusOwner =
   | { readonly type: 'unresolved'; readonly reason: string };
 
 /** Resolve the owner of a status for `sha` in `repo` (`owner/name`). */
-export function resolveStatusOwner(db: Db | Tx, projects: ReadonlyMap<string, ProjectConfig>, repo: string, sha: string): StatusOwner {
+export function resolveStatusOwner(db: Db, projects: ReadonlyMap<string, ProjectConfig>, repo: string, sha: string): StatusOwner {
   const projectIds = projectsOfRepo(projects, repo).map((p) => p.id);
   if (projectIds.length === 0) return { type: 'unresolved', reason: `no project for ${repo}` };
   const heads = db

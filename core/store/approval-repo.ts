@@ -9,12 +9,12 @@ export function insertApproval(tx: Tx, row: Omit<ApprovalRow, 'decidedBy' | 'dec
   tx.insert(approvals).values(row).onConflictDoNothing().run();
 }
 
-export function getApproval(db: Db | Tx, id: string): ApprovalRow | null {
+export function getApproval(db: Db, id: string): ApprovalRow | null {
   return db.select().from(approvals).where(eq(approvals.id, id)).get() ?? null;
 }
 
 /** The newest pending approval of a task for a gate. */
-export function pendingApproval(db: Db | Tx, taskId: string, gate: string): ApprovalRow | null {
+export function pendingApproval(db: Db, taskId: string, gate: string): ApprovalRow | null {
   return (
     db
       .select()
@@ -36,6 +36,6 @@ export function decideApproval(tx: Tx, id: string, state: 'approved' | 'rejected
 }
 
 /** Remember where the approval message was posted. */
-export function setApprovalMessage(db: Db | Tx, id: string, chatId: string, messageId: number): void {
+export function setApprovalMessage(db: Db, id: string, chatId: string, messageId: number): void {
   db.update(approvals).set({ chatId, messageId }).where(eq(approvals.id, id)).run();
 }

@@ -17,6 +17,6 @@ export function recordStatus(tx: Tx, row: CiStatusRow): void {
     .run();
 }
 
-export function statusesFor(db: Db | Tx, repo: string, sha: string): CiStatusRow[] {
+export function statusesFor(db: Db, repo: string, sha: string): CiStatusRow[] {
   return db.select().from(ciStatuses).where(and(eq(ciStatuses.repo, repo), eq(ciStatuses.sha, sha))).all();
 }

@@ -5,7 +5,7 @@ import type { Stage } from '../domain/stage.ts';
 import type { Db, Tx } from './database.ts';
 import { tasks } from './schema.ts';
 
-type Reader = Db | Tx;
+type Reader = Db;
 export type TaskPatch = Partial<Omit<Task, 'id' | 'projectId' | 'createdAt' | 'version' | 'updatedAt'>>;
 
 function toTask(row: typeof tasks.$inferSelect): Task {

@@ -10,14 +10,14 @@ export function appendTransition(tx: Tx, row: NewTransition): void {
   tx.insert(transitions).values(row).run();
 }
 
-export function hasEventKey(db: Db | Tx, key: string): boolean {
+export function hasEventKey(db: Db, key: string): boolean {
   return db.select({ id: transitions.id }).from(transitions).where(eq(transitions.eventKey, key)).get() !== undefined;
 }
 
-export function transitionsOf(db: Db | Tx, taskId: string): TransitionRow[] {
+export function transitionsOf(db: Db, taskId: string): TransitionRow[] {
   return db.select().from(transitions).where(eq(transitions.taskId, taskId)).orderBy(transitions.id).all();
 }
 
-export function lastTransition(db: Db | Tx, taskId: string): TransitionRow | null {
+export function lastTransition(db: Db, taskId: string): TransitionRow | null {
   return db.select().from(transitions).where(eq(transitions.taskId, taskId)).orderBy(desc(transitions.id)).limit(1).get() ?? null;
 }
