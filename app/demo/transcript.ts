@@ -10,7 +10,7 @@ export function renderTranscript(messages: readonly SandboxMessage[], botName: s
     for (const line of m.plain.split('\n')) out.push(`│ ${line}`);
     const buttons = m.buttons.flat();
     if (buttons.length > 0) out.push(`│ ${buttons.map((b) => `[${b.text}]`).join(' ')}`);
-    if (m.edits.length > 0) {
+    if (m.edits.length > 0 && m.plain.startsWith('🧩')) {
       out.push('│ earlier versions (oldest first):');
       for (const revision of m.edits) {
         const [, status = '', , ...rest] = revision.plain.split('\n');

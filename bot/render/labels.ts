@@ -6,6 +6,8 @@ import type { Role } from '../../core/domain/stage.ts';
 export interface Labels {
   readonly steps: Readonly<Record<ProgressStep, string>>;
   readonly roles: Readonly<Record<Role, string>>;
+  /** The status line while a BRD waits for a decision (the progress line says what happens on approval). */
+  readonly approvalPending: string;
   readonly delivered: string;
   readonly escalated: string;
   readonly cancelled: string;
@@ -35,6 +37,7 @@ export interface Labels {
 const en: Labels = {
   steps: { analysis: 'Analysis', approval: 'BRD approved', development: 'Development', review: 'Review', testing: 'Testing', 'deploy-staging': 'Staging', deploy: 'Deploy' },
   roles: { analyst: 'analyst', developer: 'developer', reviewer: 'reviewer', tester: 'tester' },
+  approvalPending: 'BRD approval',
   delivered: '📦 Delivered',
   escalated: '🆘 Escalated',
   cancelled: '✖️ Cancelled',
@@ -64,6 +67,7 @@ const en: Labels = {
 const ru: Labels = {
   steps: { analysis: 'Анализ', approval: 'Подтверждение BRD', development: 'Разработка', review: 'Ревью', testing: 'Тестирование', 'deploy-staging': 'Стейджинг', deploy: 'Деплой' },
   roles: { analyst: 'аналитик', developer: 'разработчик', reviewer: 'ревьюер', tester: 'тестировщик' },
+  approvalPending: 'Подтверждение BRD',
   delivered: '📦 Внедрено',
   escalated: '🆘 Эскалация',
   cancelled: '✖️ Отменено',

@@ -29,7 +29,7 @@ export function renderCard(view: CardView, locale: Locale, now: number, format: 
   if (task.stage === 'done') lines.push(L.delivered);
   else if (task.stage === 'cancelled') lines.push(L.cancelled);
   else {
-    const parts = [`${task.escalated ? '🆘' : '▶️'} ${current ? L.steps[current.step] : esc(task.stage)}`];
+    const parts = [`${task.escalated ? '🆘' : '▶️'} ${current ? (current.step === 'approval' ? L.approvalPending : L.steps[current.step]) : esc(task.stage)}`];
     if (view.attempt > 0) parts.push(`${L.attempt} ${view.attempt}`);
     parts.push(`${L.rollbacks} ${task.rollbacks}/${view.maxRollbacks}`);
     parts.push(L.inStage(age(now - task.stageEnteredAt)));
