@@ -1,7 +1,5 @@
-/** Escape a value for Telegram HTML: `&`, `<`, `>` and `"` (attributes). */
-export function escapeHtml(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
+/** The two value formatters of a rendering: HTML-escaped (Telegram) or plain (the console). */
+export { escapeHtml } from '../../core/escape-html.ts';
 
 /** Identity, for the plain-text rendering of the same card. */
 export function plain(value: string): string {

@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../../domain/events.ts';
+import { escapeHtml } from '../../escape-html.ts';
 import type { Task } from '../../domain/task.ts';
 import { decideApproval, getApproval, pendingApproval, type ApprovalRow } from '../../store/approval-repo.ts';
 import { getTask } from '../../store/task-repo.ts';
@@ -63,8 +64,4 @@ function isApprover(ctx: EngineContext, task: Task, actor: string): boolean {
 function actorName(event: ApprovalDecided): string {
   const named = /^telegram:\d+:(.+)$/.exec(event.actor);
   return named?.[1] ?? event.actor;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
