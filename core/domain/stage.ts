@@ -36,10 +36,6 @@ export const STAGE_SPECS: Readonly<Record<WorkStage, StageSpec>> = {
 /** Stages this release can run end to end; the Docker stages are not implemented yet (ADR 0003). */
 export const SUPPORTED_STAGES: readonly WorkStage[] = ['analysis', 'development', 'review', 'testing'];
 
-export function isWorkStage(value: string): value is WorkStage {
-  return (ALL_STAGES as readonly string[]).includes(value);
-}
-
 /** The enabled stage after `stage` in a project's list, or null when `stage` is the last one. */
 export function nextStage(enabled: readonly WorkStage[], stage: WorkStage): WorkStage | null {
   const ordered = ALL_STAGES.filter((s) => enabled.includes(s));

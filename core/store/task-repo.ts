@@ -45,7 +45,3 @@ export function updateTask(tx: Tx, task: Task, patch: TaskPatch, now: number): T
     .run();
   return next;
 }
-
-export function listTasks(db: Reader): Task[] {
-  return db.select().from(tasks).all().map(toTask);
-}

@@ -10,6 +10,7 @@ import { getTask } from '../../store/task-repo.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { noop, type EngineOutcome } from '../outcome.ts';
 import { advance, onRed } from '../task-moves.ts';
+import { STAGE_RULES } from '../transition-table.ts';
 import { evaluateCi } from './on-ci-status.ts';
 
 type AgentRunFinished = Extract<DomainEvent, { type: 'AgentRunFinished' }>;
@@ -28,8 +29,8 @@ export function onAgentRunFinished(ctx: EngineContext, event: AgentRunFinished):
   const artifactPath = artifactName ? `${artifactsDirOf(task.id)}/${artifactName}` : '';
   const content = artifactName ? (event.facts.artifacts[artifactName] ?? null) : null;
 
-  switch (stage) {
-    case 'analysis': {
+  switch (STAGE_RULES[stage]?.afterRun) {
+    case 'gate-then-approval': {
       const gate = brdGate(content);
       if (gate.type !== 'green') return red(ctx, { ...task, ...pushed }, gate, `analyst: ${reasonOf(gate)}`);
       const round = attempt;
@@ -39,7 +40,7 @@ export function onAgentRunFinished(ctx: EngineContext, event: AgentRunFinished):
       const next = ctx.move(task, { ...pushed, phase: 'awaiting-approval', lastEvent: 'BRD ready for approval' }, 'BRD written; approval requested', `agent:${role}`);
       return applied(ctx, next);
     }
-    case 'development': {
+    case 'await-ci': {
       const next = ctx.move(task, { ...pushed, phase: 'awaiting-ci', lastEvent: `developer pushed ${short(event.facts.headSha)}` }, 'developer finished; waiting for CI', `agent:${role}`);
       const project = ctx.project(task);
       if (project.ciCommand && next.headSha) {
@@ -58,8 +59,7 @@ export function onAgentRunFinished(ctx: EngineContext, event: AgentRunFinished):
       }
       return applied(ctx, getTask(ctx.tx, task.id) ?? next);
     }
-    case 'review':
-    case 'testing': {
+    case 'gate': {
       const gate = stage === 'review' ? reviewGate(content, artifactPath) : testsGate(content, artifactPath);
       const withHead = { ...task, ...pushed };
       if (gate.type === 'green') {
@@ -68,7 +68,7 @@ export function onAgentRunFinished(ctx: EngineContext, event: AgentRunFinished):
       }
       return red(ctx, withHead, gate, stage === 'review' ? `review: ${reasonOf(gate)}` : `testing: ${reasonOf(gate)}`);
     }
-    default:
+    case undefined:
       return noop(`no agent gate for ${stage}`);
   }
 }
