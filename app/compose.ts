@@ -74,6 +74,8 @@ export interface CoreParts {
   readonly reconciler: Reconciler;
   /** Counters the bot moves (Telegram sends and 429s). */
   readonly metrics: Metrics;
+  /** The tracker, when configured (`/new` creates the issue there first). */
+  readonly tracker: TrackerPort | null;
 }
 
 export interface App {
@@ -169,7 +171,7 @@ export function createApp(options: AppOptions): App {
     },
   });
   const loop = config.reconcile.enabled ? new ReconcileLoop(reconciler, config.reconcile.intervalS * 1000, logger.child({ part: 'reconciler' })) : null;
-  const notifier = options.notifier({ store, queue, engine, projects, reconciler, metrics });
+  const notifier = options.notifier({ store, queue, engine, projects, reconciler, metrics, tracker });
   const drain = new OutboxDrain({ store, notifier, clock, logger: logger.child({ part: 'outbox' }) }, Math.min(500, pollMs));
   engine.onHandled(() => drain.wake());
   countTransitions(engine, store, metrics);

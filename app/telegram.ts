@@ -21,6 +21,7 @@ import type { ProjectConfig } from '../core/config/projects.ts';
 import type { Clock } from '../core/ports/clock.ts';
 import type { Logger } from '../core/ports/logger.ts';
 import type { NotifierPort } from '../core/ports/notifier.ts';
+import { planeIssueUrl } from '../core/inbound/plane-effects.ts';
 import type { CoreParts } from './compose.ts';
 
 export interface TelegramSide {
@@ -65,6 +66,12 @@ export function buildTelegram(parts: CoreParts, options: TelegramOptions): Teleg
     clock,
     logger,
     forgeBase: (projectId) => forgeRepoBase(parts.projects.get(projectId)),
+    tracker: parts.tracker,
+    trackerIssueUrl: (projectId, issueId) => {
+      const planeProject = parts.projects.get(projectId)?.plane?.projectId;
+      const links = { webUrl: config.plane?.webUrl ?? null, workspace: config.plane?.workspace ?? null };
+      return planeProject ? planeIssueUrl(links, planeProject, issueId) : null;
+    },
     pacer,
     agentLogLine,
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),

@@ -144,6 +144,16 @@ export class PlaneClient implements TrackerPort {
     }
   }
 
+  /** TrackerPort: creates a work item titled `title` in the project's Plane project. */
+  async createIssue(projectId: string, title: string): Promise<{ issueId: string; sequenceId: number }> {
+    const operation = `creating a work item in ${projectId}`;
+    const planeProjectId = this.planeProject(projectId);
+    const response = await this.http.expect(operation, { method: 'POST', path: `${projectPath(planeProjectId)}/work-items/`, body: { name: title } }, [200, 201]);
+    const item = readWorkItem(response.body);
+    if (!item) throw this.http.unexpected(operation, 'a work item without id, project or sequence id');
+    return { issueId: item.id, sequenceId: item.sequenceId };
+  }
+
   /** TrackerPort: posts an HTML comment tagged with `externalId`; a repeat is a no-op. */
   async comment(projectId: string, issueId: string, externalId: string, html: string): Promise<void> {
     await this.postComment(projectId, issueId, externalId, html);

@@ -9,9 +9,12 @@ import { buildCardView } from '../../core/notify/card-view.ts';
 import { buildQueueView } from '../../core/notify/queue-view.ts';
 import type { Clock } from '../../core/ports/clock.ts';
 import type { ReconcilerPort } from '../../core/ports/reconciler.ts';
+import type { TrackerPort } from '../../core/ports/tracker.ts';
+import { describeError } from '../../core/errors.ts';
 import type { JobQueue } from '../../core/queue/job-queue.ts';
 import type { Store } from '../../core/store/database.ts';
 import { getTask } from '../../core/store/task-repo.ts';
+import { hasEventKey } from '../../core/store/transition-log.ts';
 import { escapeHtml as esc } from '../render/escape-html.ts';
 import { renderCard } from '../render/render-card.ts';
 import { renderQueue } from '../render/render-queue.ts';
@@ -29,6 +32,8 @@ export interface CommandDeps {
   readonly clock: Clock;
   readonly reconciler: ReconcilerPort;
   readonly forgeBase: (projectId: string) => string | null;
+  readonly tracker: TrackerPort | null;
+  readonly trackerIssueUrl: (projectId: string, issueId: string) => string | null;
   readonly agentLogLine?: AgentLogReader;
 }
 
@@ -52,12 +57,27 @@ export function installCommands(bot: Composer<BotContext>, deps: CommandDeps): v
     const here = deps.access.projectsInChat(String(ctx.chat.id));
     if (!project || !title) return void (await ctx.reply(esc(T.newUsage(here.map((p) => p.id))), html));
     if (!ctx.from || !deps.access.isApprover(project, ctx.from.id)) return void (await ctx.reply(esc(T.notApprover(project.id)), html));
+    const key = `telegram:${ctx.chat.id}:${ctx.msg.message_id}`;
+    // A redelivered update must not create a second tracker issue.
+    if (hasEventKey(deps.store.db, key)) return;
+    let issue: { issueId: string; sequenceId: number } | null = null;
+    if (project.plane && deps.tracker) {
+      // The tracker numbers the task (SHOP-<sequence id>), so chat and tracker ids never collide.
+      try {
+        issue = await deps.tracker.createIssue(project.id, title);
+      } catch (error) {
+        return void (await ctx.reply(esc(T.trackerFailed(describeError(error))), html));
+      }
+    }
+    const url = issue ? deps.trackerIssueUrl(project.id, issue.issueId) : null;
     const outcome = deps.engine.handle({
       type: 'TaskRequested',
-      key: `telegram:${ctx.chat.id}:${ctx.msg.message_id}`,
+      key,
       projectId: project.id,
       title,
-      source: 'chat',
+      source: issue ? 'plane' : 'chat',
+      ...(issue ? { externalId: issue.issueId, number: issue.sequenceId } : {}),
+      ...(url ? { externalUrl: url } : {}),
       actor: actorOf(ctx.from),
     });
     if (outcome.type === 'created' || outcome.type === 'duplicate') await ctx.reply(esc(T.created(outcome.taskId ?? '?')), html);

@@ -15,6 +15,7 @@ import { describeError } from '../../core/errors.ts';
 import type { Clock } from '../../core/ports/clock.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import type { ReconcilerPort } from '../../core/ports/reconciler.ts';
+import type { TrackerPort } from '../../core/ports/tracker.ts';
 import type { JobQueue } from '../../core/queue/job-queue.ts';
 import type { Store } from '../../core/store/database.ts';
 import type { Access } from './access.ts';
@@ -38,6 +39,10 @@ export interface BotDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly forgeBase: (projectId: string) => string | null;
+  /** The tracker, when configured: `/new` in a project with a tracker creates the issue first. */
+  readonly tracker?: TrackerPort | null;
+  /** The tracker issue's browser link, when known. */
+  readonly trackerIssueUrl?: (projectId: string, issueId: string) => string | null;
   /** Every send and edit waits for it (shared with the notifier). */
   readonly pacer: SendPacer;
   /** The running agent's last log line, for `/status`. */
@@ -95,6 +100,8 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
     clock: deps.clock,
     reconciler: deps.reconciler,
     forgeBase: deps.forgeBase,
+    tracker: deps.tracker ?? null,
+    trackerIssueUrl: deps.trackerIssueUrl ?? (() => null),
     ...(deps.agentLogLine ? { agentLogLine: deps.agentLogLine } : {}),
   });
 

@@ -25,6 +25,11 @@ export interface PlaneLinks {
   readonly workspace: string | null;
 }
 
+/** A work item's browser link, when PLANE_WEB_URL is set. */
+export function planeIssueUrl(links: PlaneLinks, planeProjectId: string, issueId: string): string | null {
+  return links.webUrl && links.workspace ? `${links.webUrl}/${links.workspace}/projects/${planeProjectId}/issues/${issueId}` : null;
+}
+
 /** A state change made sense of before the transaction (Plane may be asked for state names). */
 export type StateCheck =
   | { readonly type: 'none' }
@@ -80,10 +85,7 @@ function requestTask(
   if (label && !fact.labels.some((name) => name.toLowerCase() === label.toLowerCase())) {
     return { type: 'ignored', reason: `work item ${fact.issueId} does not carry the label "${label}"` };
   }
-  const externalUrl =
-    links.webUrl && links.workspace
-      ? `${links.webUrl}/${links.workspace}/projects/${fact.planeProjectId}/issues/${fact.issueId}`
-      : undefined;
+  const externalUrl = planeIssueUrl(links, fact.planeProjectId, fact.issueId) ?? undefined;
   return handled([
     emit(ctx, {
       type: 'TaskRequested',

@@ -109,6 +109,14 @@ describe('PlaneClient against the Plane stand-in', () => {
   });
 
   describe('work items', () => {
+    it('creates a work item and returns its id and sequence id; an unmapped project is refused', async () => {
+      plane.state.createWorkItem(PROJECT_ID, { name: 'made in Plane' });
+      const created = await client.createIssue('SHOP', 'Made from the chat');
+      expect(created.sequenceId).toBe(2);
+      expect(await client.workItemByKey('SHOP-2')).toMatchObject({ id: created.issueId, name: 'Made from the chat' });
+      await expect(client.createIssue('NOPE', 'x')).rejects.toBeInstanceOf(PermanentError);
+    });
+
     it('reads a work item by key and by id; missing ones are null', async () => {
       plane.state.createWorkItem(PROJECT_ID, { name: 'first' });
       const item = plane.state.createWorkItem(PROJECT_ID, {

@@ -30,6 +30,7 @@ import { TELEGRAM_WEBHOOK_PATH } from '../../bot/telegram/run-bot.ts';
 import { scaleLimits, TELEGRAM_LIMITS, type SendLimits } from '../../bot/telegram/send-pacer.ts';
 import { loadConfig, type Config } from '../../core/config/config.ts';
 import { parseProjects, type ProjectConfig } from '../../core/config/projects.ts';
+import type { TrackerPort } from '../../core/ports/tracker.ts';
 import type { Role } from '../../core/domain/stage.ts';
 import type { Task } from '../../core/domain/task.ts';
 import { buildCardView } from '../../core/notify/card-view.ts';
@@ -67,6 +68,9 @@ export interface HarnessOptions {
   readonly sandboxLimits?: RateLimits;
   readonly webhook?: boolean;
   readonly cardRefreshMs?: number;
+  /** A tracker for the project (with `planeProjectId`, the project gets a `plane` section). */
+  readonly tracker?: TrackerPort;
+  readonly planeProjectId?: string;
 }
 
 export interface BotHarness {
@@ -164,6 +168,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
       },
       pollMs: 100,
       leaseMs: 10_000,
+      ...(options.tracker ? { tracker: options.tracker } : {}),
     });
     const built = side as TelegramSide | null;
     if (!built) throw new Error('the Telegram side was not built');
@@ -288,6 +293,7 @@ function writeProject(root: string, remote: string, options: HarnessOptions): Pr
           chatId: CHAT_ID,
           approvers: [ALICE.id, BOB.id],
           ciCommand: options.ciCommand ?? 'true',
+          ...(options.planeProjectId ? { plane: { projectId: options.planeProjectId } } : {}),
           agents,
           stages: ['analysis', 'development'],
         },

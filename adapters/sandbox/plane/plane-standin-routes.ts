@@ -39,6 +39,20 @@ export function planeRoutes(app: Hono, r: PlaneResponder): void {
     );
   });
 
+  app.post(`${ITEMS}/`, async (c) => {
+    const project = r.project(c);
+    if (!project) return r.denied(c);
+    const body = await r.body(c);
+    if (!body) return r.detail(c, 400, 'JSON parse error');
+    if (typeof body.name !== 'string' || body.name.trim() === '') return r.json(c, 400, { name: ['This field is required.'] });
+    const item = state.createWorkItem(project.id, {
+      name: body.name,
+      ...(typeof body.description_html === 'string' ? { descriptionHtml: body.description_html } : {}),
+      actor: state.users.api,
+    });
+    return r.json(c, 201, workItemJson(item, state));
+  });
+
   app.get(`${ITEM}/`, (c) => {
     if (!r.project(c)) return r.denied(c);
     const item = r.item(c);
