@@ -21,6 +21,7 @@ const en = {
   trackerFailed: (why: string) => `No task created: the tracker issue could not be created (${why}). Try again later.`,
   unknownTask: (id: string) => `No task ${id || '(give an id, e.g. /status SHOP-42)'} in this chat.`,
   retrying: (id: string) => `🔁 ${id}: counter reset, running the stage again.`,
+  cancelled: (id: string) => `✖️ ${id} cancelled: no more agent runs; its worktree is removed, the branch stays.`,
   adminsOnly: 'Only admins (ORCH_ADMIN_IDS) can run the reconciler.',
   reconcileReport: (r: ReconcileReport) => report(r, false),
 };
@@ -33,6 +34,7 @@ const ru: typeof en = {
   trackerFailed: (why) => `Задача не создана: не удалось создать задачу в трекере (${why}). Попробуйте позже.`,
   unknownTask: (id) => `Задачи ${id || '(укажите id, например /status SHOP-42)'} в этом чате нет.`,
   retrying: (id) => `🔁 ${id}: счётчик сброшен, этап запущен заново.`,
+  cancelled: (id) => `✖️ ${id} отменена: агенты больше не запускаются; рабочая копия удалена, ветка осталась.`,
   adminsOnly: 'Сверку запускают только администраторы (ORCH_ADMIN_IDS).',
   reconcileReport: (r) => report(r, true),
 };
@@ -49,6 +51,7 @@ export function helpText(locale: Locale): string {
         '/queue — агенты, очередь, этапы, эскалации, сверка',
         '/status <ID> — карточка задачи',
         '/retry <ID> — перезапустить эскалированную задачу',
+        '/cancel <ID> [причина] — отменить задачу',
         '/reconcile — сверка сейчас (админы); /reconcile dry — только отчёт',
         '/help — эта справка',
       ].join('\n')
@@ -58,6 +61,7 @@ export function helpText(locale: Locale): string {
         '/queue — agents, queue, stages, escalations, reconciler',
         '/status <ID> — a task card',
         '/retry <ID> — run an escalated task again',
+        '/cancel <ID> [reason] — stop a task for good',
         '/reconcile — a reconciler pass now (admins); /reconcile dry — report only',
         '/help — this text',
       ].join('\n');

@@ -2,7 +2,10 @@
  * Chat commands (design §7): /new, /queue, /status, /retry, /reconcile [dry], /help. The access
  * middleware has already checked the chat and the person; each command checks its own role.
  */
-import type { Composer } from 'grammy';
+import type { CommandContext, Composer } from 'grammy';
+import type { User } from 'grammy/types';
+import type { Task } from '../../core/domain/task.ts';
+import type { EngineOutcome } from '../../core/engine/outcome.ts';
 import type { Config } from '../../core/config/config.ts';
 import type { Engine } from '../../core/engine/engine.ts';
 import { buildCardView } from '../../core/notify/card-view.ts';
@@ -42,6 +45,7 @@ export const COMMANDS = [
   { command: 'queue', description: 'Agents, queue, stages, escalations, reconciler' },
   { command: 'status', description: 'A task card: /status <ID>' },
   { command: 'retry', description: 'Run an escalated task again: /retry <ID>' },
+  { command: 'cancel', description: 'Stop a task for good: /cancel <ID> [reason]' },
   { command: 'reconcile', description: 'Admins: run a reconciler pass (/reconcile dry: report only)' },
   { command: 'help', description: 'What the bot can do' },
 ] as const;
@@ -96,14 +100,36 @@ export function installCommands(bot: Composer<BotContext>, deps: CommandDeps): v
     if (view) await ctx.reply(renderCard(view, deps.config.locale, deps.clock.now(), 'html', { logLine: runningAgentLine(view.waiting, task.id, deps.agentLogLine) }), html);
   });
 
-  bot.command('retry', async (ctx) => {
-    const id = ctx.match.trim().toUpperCase();
+  /** The task named in the command if it is this chat's and the sender approves its project; otherwise replies why not. */
+  const approverTask = async (ctx: CommandContext<BotContext>, id: string): Promise<{ task: Task; from: User } | null> => {
     const task = id ? getTask(deps.store.db, id) : null;
     const project = task ? deps.access.project(task.projectId) : undefined;
-    if (!task || !project || project.chatId !== String(ctx.chat.id)) return void (await ctx.reply(esc(T.unknownTask(id)), html));
-    if (!ctx.from || !deps.access.isApprover(project, ctx.from.id)) return void (await ctx.reply(esc(T.notApprover(project.id)), html));
-    const outcome = deps.engine.handle({ type: 'RetryRequested', key: `telegram:${ctx.chat.id}:${ctx.msg.message_id}`, taskId: task.id, actor: actorOf(ctx.from) });
-    await ctx.reply(esc(outcome.type === 'applied' ? T.retrying(task.id) : T.refused(outcome.type === 'rejected' || outcome.type === 'noop' ? outcome.reason : outcome.type)), html);
+    if (!task || !project || project.chatId !== String(ctx.chat.id)) {
+      await ctx.reply(esc(T.unknownTask(id)), html);
+      return null;
+    }
+    if (!ctx.from || !deps.access.isApprover(project, ctx.from.id)) {
+      await ctx.reply(esc(T.notApprover(project.id)), html);
+      return null;
+    }
+    return { task, from: ctx.from };
+  };
+  const refusal = (outcome: EngineOutcome) => T.refused(outcome.type === 'rejected' || outcome.type === 'noop' ? outcome.reason : outcome.type);
+
+  bot.command('retry', async (ctx) => {
+    const target = await approverTask(ctx, ctx.match.trim().toUpperCase());
+    if (!target) return;
+    const outcome = deps.engine.handle({ type: 'RetryRequested', key: `telegram:${ctx.chat.id}:${ctx.msg.message_id}`, taskId: target.task.id, actor: actorOf(target.from) });
+    await ctx.reply(esc(outcome.type === 'applied' ? T.retrying(target.task.id) : refusal(outcome)), html);
+  });
+
+  bot.command('cancel', async (ctx) => {
+    const [id = '', ...words] = ctx.match.trim().split(/\s+/);
+    const target = await approverTask(ctx, id.toUpperCase());
+    if (!target) return;
+    const reason = words.join(' ').trim() || `cancelled by ${target.from.first_name}`;
+    const outcome = deps.engine.handle({ type: 'TaskCancelled', key: `telegram:${ctx.chat.id}:${ctx.msg.message_id}`, taskId: target.task.id, reason, actor: actorOf(target.from) });
+    await ctx.reply(esc(outcome.type === 'applied' ? T.cancelled(target.task.id) : refusal(outcome)), html);
   });
 
   bot.command('reconcile', async (ctx) => {

@@ -69,6 +69,7 @@ describe('commands', () => {
       'queue',
       'status',
       'retry',
+      'cancel',
       'reconcile',
       'help',
     ]);
@@ -166,5 +167,27 @@ describe('commands', () => {
       escalation.messageId,
     ]);
     expect((await h.sandbox.requests()).filter((r) => r.status === 400)).toEqual([]); // no call the Bot API refused
+  });
+});
+
+describe('/cancel', () => {
+  it('stops a task for good, for approvers only, and closes its pending approval', async () => {
+    const created = await ask(ALICE, '/new SHOP Throwaway idea', (m) => m.plain.includes('created'));
+    const id = /🧩 (SHOP-\d+) created/.exec(created.plain)?.[1];
+    expect(id).toBeDefined();
+    const approval = await approvalMessage(h, id!);
+    const cancelled = await ask(BOB, `/cancel ${id!} not needed after all`, (m) => m.plain.startsWith('✖️'));
+    expect(cancelled.plain).toBe(`✖️ ${id!} cancelled: no more agent runs; its worktree is removed, the branch stays.`);
+    expect(h.task(id!)).toMatchObject({ stage: 'cancelled', phase: 'idle' });
+    // The approval message loses its buttons and says who closed it and why.
+    const closed = await h.waitFor(
+      async () => (await h.messages()).find((m) => m.messageId === approval.messageId && m.buttons.length === 0),
+      'the approval message without buttons',
+    );
+    expect(closed.plain).toContain('❌ Rejected by Bob');
+    expect(closed.plain).toContain('not needed after all');
+    // Cancelled is final: a retry is refused.
+    const retry = await ask(BOB, `/retry ${id!}`, (m) => m.plain.startsWith('Not done'));
+    expect(retry.plain).toBe(`Not done: ${id!} is cancelled`);
   });
 });

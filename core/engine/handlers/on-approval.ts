@@ -1,5 +1,6 @@
 import type { DomainEvent } from '../../domain/events.ts';
 import { escapeHtml } from '../../escape-html.ts';
+import { actorName } from '../actor-name.ts';
 import type { Task } from '../../domain/task.ts';
 import { decideApproval, getApproval, pendingApproval, type ApprovalRow } from '../../store/approval-repo.ts';
 import { getTask } from '../../store/task-repo.ts';
@@ -19,7 +20,7 @@ export function onApprovalDecided(ctx: EngineContext, event: ApprovalDecided): E
   const task = getTask(ctx.tx, approval.taskId);
   if (!task) return { type: 'rejected', reason: 'unknown task' };
   if (!isApprover(ctx, task, event.actor)) return { type: 'rejected', reason: `${event.actor} may not decide for ${task.projectId}` };
-  return decide(ctx, task, approval, event.decision, event.actor, actorName(event), event.reason ?? null);
+  return decide(ctx, task, approval, event.decision, event.actor, actorName(event.actor), event.reason ?? null);
 }
 
 /** Apply a decision (from the chat, or from the tracker's Approved/Rejected state). */
@@ -59,9 +60,4 @@ function isApprover(ctx: EngineContext, task: Task, actor: string): boolean {
   const match = /^telegram:(\d+)/.exec(actor);
   if (!match) return actor === 'tracker' || actor.startsWith('system');
   return ctx.project(task).approvers.includes(Number(match[1]));
-}
-
-function actorName(event: ApprovalDecided): string {
-  const named = /^telegram:\d+:(.+)$/.exec(event.actor);
-  return named?.[1] ?? event.actor;
 }

@@ -1,5 +1,7 @@
 import type { DomainEvent } from '../../domain/events.ts';
 import { STAGE_SPECS, type WorkStage } from '../../domain/stage.ts';
+import { decideApproval, pendingApproval } from '../../store/approval-repo.ts';
+import { actorName } from '../actor-name.ts';
 import { getTask } from '../../store/task-repo.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { noop, type EngineOutcome } from '../outcome.ts';
@@ -32,6 +34,11 @@ export function onTaskCancelled(ctx: EngineContext, event: TaskCancelled): Engin
   if (!task) return { type: 'rejected', reason: `unknown task ${event.taskId}` };
   if (task.stage === 'done' || task.stage === 'cancelled') return noop(`${task.id} is ${task.stage}`);
   ctx.deps.queue.cancelQueuedForTaskInTx(ctx.tx, task.id, ctx.now);
+  // A BRD still waiting for a decision is closed with the cancellation (its buttons go away).
+  const approval = pendingApproval(ctx.tx, task.id, 'brd');
+  if (approval && decideApproval(ctx.tx, approval.id, 'rejected', event.actor, actorName(event.actor), event.reason, ctx.now)) {
+    ctx.outbox('approval-decided', task.id, { approvalId: approval.id });
+  }
   ctx.enqueue({ kind: 'cleanup', taskId: task.id, payload: {}, idempotencyKey: `${task.id}:cleanup` });
   return applied(ctx, ctx.move(task, { stage: 'cancelled', phase: 'idle', lastEvent: `cancelled: ${event.reason}` }, event.reason, event.actor).id);
 }
