@@ -5,9 +5,8 @@
  */
 import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GiteaClient } from '../../adapters/gitea/gitea-client.ts';
 import { goJson } from '../../adapters/sandbox/gitea/go-json.ts';
@@ -306,25 +305,17 @@ describe('Gitea webhooks: fixtures and the stand-in sender', () => {
     'gitea-pull_request-opened',
     'gitea-pull_request-merged',
   ];
-  let receiver: Server;
-  let received: { headers: IncomingHttpHeaders; body: Buffer }[];
+  let receiver: WebhookReceiver;
+  let received: WebhookReceiver['received'];
   let target: string;
 
   beforeAll(async () => {
-    received = [];
-    receiver = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        received.push({ headers: req.headers, body: Buffer.concat(chunks) });
-        res.writeHead(200).end('ok');
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    target = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/gitea`;
+    receiver = await startWebhookReceiver();
+    received = receiver.received;
+    target = `${receiver.url}/webhooks/gitea`;
   });
   afterAll(async () => {
-    await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    await receiver.close();
   });
 
   it.each(names)(

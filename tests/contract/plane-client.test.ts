@@ -5,9 +5,8 @@
  */
 import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PlaneClient } from '../../adapters/plane/plane-client.ts';
 import { startPlaneStandin, type PlaneStandin } from '../../adapters/sandbox/plane/plane-standin.ts';
@@ -331,8 +330,8 @@ describe('Plane stand-in throttle', () => {
 
 describe('Plane stand-in fidelity to the fixtures', () => {
   let plane: PlaneStandin;
-  let receiver: Server;
-  let received: { headers: IncomingHttpHeaders; body: Buffer }[];
+  let receiver: WebhookReceiver;
+  let received: WebhookReceiver['received'];
   let target: string;
   const get = async (pathAndQuery: string) => {
     const response = await fetch(
@@ -343,20 +342,12 @@ describe('Plane stand-in fidelity to the fixtures', () => {
   };
 
   beforeAll(async () => {
-    received = [];
-    receiver = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        received.push({ headers: req.headers, body: Buffer.concat(chunks) });
-        res.writeHead(200).end('ok');
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    target = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/plane`;
+    receiver = await startWebhookReceiver();
+    received = receiver.received;
+    target = `${receiver.url}/webhooks/plane`;
   });
   afterAll(async () => {
-    await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    await receiver.close();
   });
   beforeEach(async () => {
     plane = await start();
