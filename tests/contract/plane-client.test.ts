@@ -112,7 +112,10 @@ describe('PlaneClient against the Plane stand-in', () => {
       plane.state.createWorkItem(PROJECT_ID, { name: 'made in Plane' });
       const created = await client.createIssue('SHOP', 'Made from the chat');
       expect(created.sequenceId).toBe(2);
-      expect(await client.workItemByKey('SHOP-2')).toMatchObject({ id: created.issueId, name: 'Made from the chat' });
+      expect(await client.workItemByKey('SHOP-2')).toMatchObject({
+        id: created.issueId,
+        name: 'Made from the chat',
+      });
       await expect(client.createIssue('NOPE', 'x')).rejects.toBeInstanceOf(PermanentError);
     });
 

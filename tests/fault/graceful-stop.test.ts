@@ -15,6 +15,7 @@ import {
   killLeftoverAgents as killLeftoverAgentsOf,
   markerLines as markerLinesOf,
   queryDb,
+  recordRunPrelude,
   startConveyorProcess,
   waitFor,
   type ConveyorProcess,
@@ -29,15 +30,7 @@ const BRD = `docs/work-items/${TASK}/01-brd.md`;
  * writes the BRD.
  */
 const analyst = (dir: string) => `#!/bin/sh
-marker="${dir}/analyst.marker"
-earlier=$(sed -n 's/^start \\([0-9]*\\) .*/\\1/p' "$marker" 2>/dev/null)
-all_dead=yes
-for p in $earlier; do
-  if kill -0 "$p" 2>/dev/null && ! sed 's/.*) //' "/proc/$p/stat" | grep -q '^Z'; then all_dead=no; fi
-done
-echo "start $$ $ORCH_ATTEMPT" >> "$marker"
-echo "earlier-dead $all_dead" >> "$marker"
-if [ -z "$earlier" ]; then
+${recordRunPrelude(`${dir}/analyst.marker`)}if [ -z "$earlier" ]; then
   while [ ! -e "${dir}/go" ]; do sleep 0.1; done
 fi
 mkdir -p "$ORCH_ARTIFACTS_DIR"

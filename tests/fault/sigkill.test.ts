@@ -17,6 +17,7 @@ import {
   killLeftoverAgents as killLeftoverAgentsOf,
   markerLines,
   queryDb,
+  recordRunPrelude,
   startConveyorProcess,
   waitFor,
   type ConveyorProcess,
@@ -31,15 +32,7 @@ const TASK = 'FAULT-1';
  * write the BRD. It prints nothing, so losing its stdout (the killed parent) does not end it.
  */
 const analyst = (marker: string) => `#!/bin/sh
-marker="${marker}"
-earlier=$(sed -n 's/^start \\([0-9]*\\) .*/\\1/p' "$marker" 2>/dev/null)
-all_dead=yes
-for p in $earlier; do
-  if kill -0 "$p" 2>/dev/null && ! sed 's/.*) //' "/proc/$p/stat" | grep -q '^Z'; then all_dead=no; fi
-done
-echo "start $$ $ORCH_ATTEMPT $(date +%s%3N)" >> "$marker"
-echo "earlier-dead $all_dead" >> "$marker"
-if [ -z "$earlier" ]; then
+${recordRunPrelude(marker)}if [ -z "$earlier" ]; then
   sleep 30
   exit 0
 fi

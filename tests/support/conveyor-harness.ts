@@ -100,3 +100,20 @@ export async function killLeftoverAgents(marker: string, root: string): Promise<
       process.kill(-stat.pgrp, 'SIGKILL');
   }
 }
+
+/**
+ * The first lines of a fault test's agent script: append `start <pid> <attempt> <ms>` to `marker`
+ * and `earlier-dead yes|no` (whether every earlier recorded run is gone, zombies counting as gone);
+ * `$earlier` holds the earlier pids afterwards.
+ */
+export function recordRunPrelude(marker: string): string {
+  return `marker="${marker}"
+earlier=$(sed -n 's/^start \\([0-9]*\\) .*/\\1/p' "$marker" 2>/dev/null)
+all_dead=yes
+for p in $earlier; do
+  if kill -0 "$p" 2>/dev/null && ! sed 's/.*) //' "/proc/$p/stat" | grep -q '^Z'; then all_dead=no; fi
+done
+echo "start $$ $ORCH_ATTEMPT $(date +%s%3N)" >> "$marker"
+echo "earlier-dead $all_dead" >> "$marker"
+`;
+}
