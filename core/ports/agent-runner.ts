@@ -46,3 +46,14 @@ export interface RunFilesPort {
   /** Absolute path of the log file for one run. */
   logFile(taskId: string, role: Role, attempt: number): string;
 }
+
+/**
+ * How a project's agents are isolated (design §4, projects file `agentRunner`).
+ * - process: `sh -c` on the host; with `user` ("uid:gid") the command runs as that user (needs root
+ *   or CAP_SETUID), without it the agent runs as Conveyor itself and can read Conveyor's secrets.
+ * - container: inside a container from `image` (dockerode), only the worktree and the task and prompt
+ *   files mounted, no Docker socket, no Conveyor data; `user` defaults to 1000:1000, `network` to none.
+ */
+export type AgentRunnerConfig =
+  | { readonly type: 'process'; readonly user?: string }
+  | { readonly type: 'container'; readonly image: string; readonly network: string; readonly memoryMb?: number; readonly user: string };
