@@ -30,7 +30,7 @@ export async function runToCompletion(docker: Docker, spec: ContainerSpec, optio
     await removeContainer(docker, spec.name);
     const container = await engineCall(doing, () => docker.createContainer(createOptions(spec)));
     try {
-      const stream = await engineCall(doing, () => container.attach({ stream: true, stdout: true, stderr: true, logs: true }));
+      const stream = await engineCall(doing, () => container.attach({ stream: true, stdout: true, stderr: true }));
       const sink = output.writable((chunk) => log.write(chunk));
       docker.modem.demuxStream(stream, sink, sink);
       const streamEnded = new Promise<void>((resolve) => {

@@ -1,0 +1,154 @@
+/**
+ * The container agent runner on the real engine (issue 8 §1): an agent that goes looking for
+ * Conveyor's secrets — its environment through every /proc/<pid>/environ, the database file,
+ * another task's worktree, the Docker socket — finds none of them, while its artefact lands in its
+ * own worktree owned by Conveyor again (so git, run by Conveyor, commits it).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { agentContainerName, ContainerAgentRunner } from '../../adapters/agents/container-agent-runner.ts';
+import { DockerodeDocker } from '../../adapters/docker/dockerode-docker.ts';
+import type { AgentRunRequest } from '../../core/ports/agent-runner.ts';
+import { buildBusyboxImage, removeLabelled, runLabel } from '../support/busybox-image.ts';
+import { describeDocker } from '../support/describe-docker.ts';
+import { git } from '../support/git-fixtures.ts';
+
+const LABEL = 'io.conveyor.test';
+const CANARY_NAME = 'CONVEYOR_TEST_CANARY_TOKEN';
+
+describeDocker('container agent runner (real engine)', (dockerHost) => {
+  const run = runLabel('agent');
+  const image = `conveyor-test/agent:${run}`;
+  const docker = new DockerodeDocker({ dockerHost });
+  let root: string;
+  let worktree: string;
+  let otherWorktree: string;
+  let dbFile: string;
+  let taskFile: string;
+  let promptFile: string;
+  let runner: ContainerAgentRunner;
+
+  const request = (command: string, overrides: Partial<AgentRunRequest> = {}): AgentRunRequest => ({
+    command,
+    cwd: worktree,
+    role: 'developer',
+    taskId: 'SHOP-1',
+    stage: 'development',
+    attempt: 1,
+    branch: 'task/SHOP-1',
+    artifactsDir: 'docs/work-items/SHOP-1',
+    taskFile,
+    promptFile,
+    timeoutMs: 60_000,
+    logFile: path.join(root, 'data', 'logs', 'SHOP-1', `developer-${randomBytes(3).toString('hex')}.log`),
+    ...overrides,
+  });
+
+  beforeAll(async () => {
+    process.env[CANARY_NAME] = `canary-${randomBytes(8).toString('hex')}`;
+    await buildBusyboxImage(docker, image, { [LABEL]: run });
+    root = await mkdtemp(path.join(os.tmpdir(), 'conveyor-agent-'));
+    dbFile = path.join(root, 'data', 'conveyor.db');
+    worktree = path.join(root, 'data', 'worktrees', 'SHOP', 'SHOP-1');
+    otherWorktree = path.join(root, 'data', 'worktrees', 'SHOP', 'SHOP-2');
+    taskFile = path.join(root, 'data', 'runs', 'SHOP-1', 'developer-1.task.md');
+    promptFile = path.join(root, 'prompts', 'developer.md');
+    for (const dir of [worktree, otherWorktree, path.dirname(taskFile), path.dirname(promptFile)]) await mkdir(dir, { recursive: true });
+    await writeFile(dbFile, `SQLite canary ${process.env[CANARY_NAME]}`);
+    await writeFile(path.join(otherWorktree, 'secret.txt'), 'other task');
+    await writeFile(taskFile, '# SHOP-1 task\n');
+    await writeFile(promptFile, 'You are the developer.\n');
+    await git(worktree, ['init', '-q', '-b', 'task/SHOP-1']);
+    await writeFile(path.join(worktree, 'README.md'), 'shop\n');
+    await git(worktree, ['add', '-A']);
+    await git(worktree, ['commit', '-q', '-m', 'start']);
+    runner = new ContainerAgentRunner({ docker, config: { type: 'container', image, network: 'none', memoryMb: 128, user: '1000:1000' } });
+  });
+
+  afterAll(async () => {
+    delete process.env[CANARY_NAME];
+    await removeLabelled(docker, LABEL, run);
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('finds no secret, no database, no other worktree and no Docker socket; its artefact is committed by Conveyor', async () => {
+    const probe = [
+      'set -u',
+      `leak=none; for f in /proc/*/environ; do if grep -q ${CANARY_NAME} "$f" 2>/dev/null; then leak="$f"; fi; done`,
+      'mkdir -p "$ORCH_ARTIFACTS_DIR"',
+      'out="$ORCH_ARTIFACTS_DIR/probe.txt"',
+      'echo "environ: $leak" > "$out"',
+      `if cat ${dbFile} >/dev/null 2>&1; then echo "db: readable" >> "$out"; else echo "db: unreadable" >> "$out"; fi`,
+      `if ls ${otherWorktree} >/dev/null 2>&1; then echo "other: visible" >> "$out"; else echo "other: invisible" >> "$out"; fi`,
+      `if [ -e /var/run/docker.sock ] || [ -e ${dockerHost.replace('unix://', '')} ]; then echo "docker: present" >> "$out"; else echo "docker: absent" >> "$out"; fi`,
+      'echo "user: $(id -u):$(id -g)" >> "$out"',
+      'echo "cwd: $(pwd)" >> "$out"',
+      'echo "task: $(cat "$ORCH_TASK_FILE" | head -1) prompt: $(cat "$ORCH_PROMPT_FILE")" >> "$out"',
+      'env | grep ^ORCH_ | sort >> "$out"',
+      'echo "agent done"',
+    ].join('\n');
+    const req = request(probe);
+    const outcome = await runner.run(req);
+    expect(outcome).toMatchObject({ type: 'exited', code: 0 });
+    if (outcome.type === 'exited') expect(outcome.logTail).toContain('agent done');
+    expect(await readFile(req.logFile, 'utf8')).toContain('agent done');
+
+    const artefact = path.join(worktree, 'docs/work-items/SHOP-1/probe.txt');
+    const report = await readFile(artefact, 'utf8');
+    expect(report).toContain('environ: none');
+    expect(report).toContain('db: unreadable');
+    expect(report).toContain('other: invisible');
+    expect(report).toContain('docker: absent');
+    expect(report).toContain('user: 1000:1000');
+    expect(report).toContain(`cwd: ${worktree}`);
+    expect(report).toContain('task: # SHOP-1 task prompt: You are the developer.');
+    expect(report).toContain('ORCH_TASK_ID=SHOP-1');
+    expect(report).toContain('ORCH_ROLE=developer');
+    expect(report).toContain(`ORCH_TASK_FILE=${taskFile}`);
+    expect(report).not.toContain(process.env[CANARY_NAME]!);
+
+    const owner = await stat(artefact);
+    expect(owner.uid).toBe(process.getuid!());
+    await git(worktree, ['add', '-A']);
+    await git(worktree, ['commit', '-q', '-m', 'SHOP-1 developer: attempt 1']);
+    expect(await git(worktree, ['show', '--name-only', '--format=', 'HEAD'])).toBe('docs/work-items/SHOP-1/probe.txt');
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('kills a run at its timeout and reports timed-out', async () => {
+    const req = request('echo started; sleep 300', { timeoutMs: 2000 });
+    const outcome = await runner.run(req);
+    expect(outcome.type).toBe('timed-out');
+    if (outcome.type === 'timed-out') {
+      expect(outcome.logTail).toContain('started');
+      expect(outcome.durationMs).toBeLessThan(30_000);
+    }
+    expect(await docker.containerState(agentContainerName(req.logFile))).toBeNull();
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('reports cancelled when the job is aborted', async () => {
+    const controller = new AbortController();
+    const req = request('sleep 300', { signal: controller.signal });
+    setTimeout(() => controller.abort(), 1500);
+    const outcome = await runner.run(req);
+    expect(outcome.type).toBe('cancelled');
+    expect(await docker.containerState(agentContainerName(req.logFile))).toBeNull();
+  });
+
+  it('stops the container an earlier crashed run of the same log file left', async () => {
+    const req = request('true');
+    const name = agentContainerName(req.logFile);
+    await docker.replaceContainer({ name, image, env: {}, command: ['sleep', '300'], networkMode: 'none', labels: { [LABEL]: run }, init: true });
+    expect(await runner.stopOrphan(req.logFile)).toBe(true);
+    expect(await docker.containerState(name)).toBeNull();
+    expect(await readFile(req.logFile, 'utf8')).toContain(`removed container ${name}`);
+    expect(await runner.stopOrphan(req.logFile)).toBe(true);
+  });
+
+  it('refuses to run an agent as root', async () => {
+    const rootRunner = new ContainerAgentRunner({ docker, config: { type: 'container', image, network: 'none', user: '0:0' } });
+    expect(await rootRunner.run(request('true'))).toMatchObject({ type: 'spawn-failed', error: expect.stringMatching(/non-root/) });
+  });
+});
