@@ -87,6 +87,18 @@ export function describeDockerContract(name: string, make: () => DockerPort): vo
       }
     });
 
+    it('stops a build at its timeout and reports it failed', async () => {
+      const dir = await busyboxContext('RUN echo slow-step && sleep 60');
+      try {
+        const started = Date.now();
+        const outcome = await docker.buildImage({ contextDir: dir, dockerfile: 'Dockerfile', tag: `conveyor-test/app:${run}-slow`, labels, buildArgs: {}, timeoutMs: 2000 });
+        expect(outcome).toMatchObject({ type: 'failed', reason: expect.stringMatching(/timed out/) });
+        expect(Date.now() - started).toBeLessThan(30_000);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
     it('honours .dockerignore, exceptions included', async () => {
       const tag = `conveyor-test/app:${run}-ignore`;
       const dir = await busyboxContext('COPY app /app', {
