@@ -14,6 +14,7 @@ import type { AgentRunnerConfig, AgentRunOutcome, AgentRunRequest, AgentRunnerPo
 import type { DockerPort } from '../../core/ports/docker.ts';
 import { LogTail } from './log-tail.ts';
 import { agentContractEnv } from './process-agent-runner.ts';
+import { newRunId, RUN_ID_VARIABLE } from './run-pid-file.ts';
 import { grantWorktree, reclaimWorktree, type RunPaths } from './worktree-access.ts';
 
 /** Label on every agent container; its value is the run key (a hash of the log file's path). */
@@ -84,12 +85,13 @@ export class ContainerAgentRunner implements AgentRunnerPort {
       return { type: 'spawn-failed', error: `giving the worktree to ${config.user} (Conveyor needs root, or to run as that user): ${describeError(error)}` };
     }
     const started = Date.now();
+    const runId = newRunId();
     try {
       const result = await docker.runToCompletion(
         {
           name: agentContainerName(request.logFile),
           image: config.image,
-          env: agentContractEnv(request),
+          env: { ...agentContractEnv(request), [RUN_ID_VARIABLE]: runId },
           command: ['sh', '-c', request.command],
           workingDir: request.cwd,
           networkMode: config.network,
@@ -100,7 +102,7 @@ export class ContainerAgentRunner implements AgentRunnerPort {
             { source: request.taskFile, target: request.taskFile, readOnly: true },
             { source: request.promptFile, target: request.promptFile, readOnly: true },
           ],
-          labels: { [AGENT_RUN_LABEL]: agentRunKey(request.logFile), 'io.conveyor.task': request.taskId, 'io.conveyor.role': request.role },
+          labels: { [AGENT_RUN_LABEL]: agentRunKey(request.logFile), 'io.conveyor.task': request.taskId, 'io.conveyor.role': request.role, 'io.conveyor.run-id': runId },
           init: true,
         },
         { timeoutMs: request.timeoutMs, logFile: request.logFile, ...(request.signal ? { signal: request.signal } : {}) },

@@ -87,7 +87,7 @@ describeDocker('container agent runner (real engine)', (dockerHost) => {
       'echo "user: $(id -u):$(id -g)" >> "$out"',
       'echo "cwd: $(pwd)" >> "$out"',
       'echo "task: $(cat "$ORCH_TASK_FILE" | head -1) prompt: $(cat "$ORCH_PROMPT_FILE")" >> "$out"',
-      'env | grep ^ORCH_ | sort >> "$out"',
+      'env | grep -E "^(ORCH_|CONVEYOR_)" | sort >> "$out"',
       'echo "agent done"',
     ].join('\n');
     const req = request(probe);
@@ -108,6 +108,7 @@ describeDocker('container agent runner (real engine)', (dockerHost) => {
     expect(report).toContain('ORCH_TASK_ID=SHOP-1');
     expect(report).toContain('ORCH_ROLE=developer');
     expect(report).toContain(`ORCH_TASK_FILE=${taskFile}`);
+    expect(report).toMatch(/^CONVEYOR_RUN_ID=\S+$/m);
     expect(report).not.toContain(process.env[CANARY_NAME]!);
 
     const owner = await stat(artefact);
