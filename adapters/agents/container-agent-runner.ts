@@ -104,6 +104,7 @@ export class ContainerAgentRunner implements AgentRunnerPort {
           ],
           labels: { [AGENT_RUN_LABEL]: agentRunKey(request.logFile), 'io.conveyor.task': request.taskId, 'io.conveyor.role': request.role, 'io.conveyor.run-id': runId },
           init: true,
+          hardened: true,
         },
         { timeoutMs: request.timeoutMs, logFile: request.logFile, ...(request.signal ? { signal: request.signal } : {}) },
       );

@@ -6,6 +6,9 @@ import { engineCall, engineFailure, engineStatus } from './engine-errors.ts';
 /** Seconds a container gets between SIGTERM and SIGKILL on stop (with an init this is enough). */
 const STOP_GRACE_S = 5;
 
+/** Processes a hardened container may run (a fork bomb stops here). */
+const HARDENED_PIDS_LIMIT = 1024;
+
 /** The Engine API create body of `spec`. */
 export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOptions {
   return {
@@ -21,6 +24,7 @@ export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOption
       NetworkMode: spec.networkMode,
       ...(spec.memoryMb ? { Memory: spec.memoryMb * 1024 * 1024 } : {}),
       Binds: (spec.mounts ?? []).map((m) => `${m.source}:${m.target}:${m.readOnly ? 'ro' : 'rw'}`),
+      ...(spec.hardened ? { CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges'], PidsLimit: HARDENED_PIDS_LIMIT } : {}),
     },
   };
 }

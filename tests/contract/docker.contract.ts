@@ -165,6 +165,17 @@ export function describeDockerContract(name: string, make: () => DockerPort): vo
       expect(await docker.containerState(`${run}-app`)).toBeNull();
     });
 
+    it('hardens a container on request: no capabilities, no new privileges, a process limit', async () => {
+      await docker.replaceContainer(spec('hard', { hardened: true }));
+      await docker.replaceContainer(spec('soft'));
+      const script = 'grep -E "^(CapEff|NoNewPrivs):" /proc/self/status | tr -s "\t " " "; cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max';
+      const hard = await docker.exec(`${run}-hard`, script, 30_000);
+      expect(hard.output.trim().split('\n')).toEqual(['CapEff: 0000000000000000', 'NoNewPrivs: 1', '1024']);
+      const soft = await docker.exec(`${run}-soft`, script, 30_000);
+      expect(soft.output).not.toContain('CapEff: 0000000000000000');
+      expect(soft.output).toContain('NoNewPrivs: 0');
+    });
+
     it('runs exec scripts: exit codes, stdout and stderr together (engine order; sleeps make it deterministic), env, timeout', async () => {
       await docker.replaceContainer(spec('exec'));
       const ok = await docker.exec(`${run}-exec`, 'echo out1; sleep 0.2; echo err1 >&2; sleep 0.2; echo "$WHO" >&2; exit 3', 30_000, { WHO: 'conveyor' });

@@ -85,6 +85,7 @@ describeDocker('container agent runner (real engine)', (dockerHost) => {
       `if ls ${otherWorktree} >/dev/null 2>&1; then echo "other: visible" >> "$out"; else echo "other: invisible" >> "$out"; fi`,
       `if [ -e /var/run/docker.sock ] || [ -e ${dockerHost.replace('unix://', '')} ]; then echo "docker: present" >> "$out"; else echo "docker: absent" >> "$out"; fi`,
       'echo "user: $(id -u):$(id -g)" >> "$out"',
+      'echo "nnp: $(grep NoNewPrivs /proc/self/status | tr -dc 0-9)" >> "$out"',
       'echo "cwd: $(pwd)" >> "$out"',
       'echo "task: $(cat "$ORCH_TASK_FILE" | head -1) prompt: $(cat "$ORCH_PROMPT_FILE")" >> "$out"',
       'env | grep -E "^(ORCH_|CONVEYOR_)" | sort >> "$out"',
@@ -103,6 +104,7 @@ describeDocker('container agent runner (real engine)', (dockerHost) => {
     expect(report).toContain('other: invisible');
     expect(report).toContain('docker: absent');
     expect(report).toContain('user: 1000:1000');
+    expect(report).toContain('nnp: 1');
     expect(report).toContain(`cwd: ${worktree}`);
     expect(report).toContain('task: # SHOP-1 task prompt: You are the developer.');
     expect(report).toContain('ORCH_TASK_ID=SHOP-1');
