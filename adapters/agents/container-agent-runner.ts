@@ -7,8 +7,9 @@
  * removes what the crashed one left (stopOrphan).
  */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { appendFile, mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describeError } from '../../core/errors.ts';
 import type { AgentRunnerConfig, AgentRunOutcome, AgentRunRequest, AgentRunnerPort } from '../../core/ports/agent-runner.ts';
 import type { DockerPort } from '../../core/ports/docker.ts';
@@ -99,6 +100,9 @@ export class ContainerAgentRunner implements AgentRunnerPort {
           user: `${user.uid}:${user.gid}`,
           mounts: [
             { source: request.cwd, target: request.cwd, readOnly: false },
+            // Conveyor runs git here after the run: a rewritten `.git` (another gitdir, a config with
+            // hooks or an fsmonitor command) would hand the agent Conveyor's rights. Read-only.
+            ...(existsSync(join(request.cwd, '.git')) ? [{ source: join(request.cwd, '.git'), target: join(request.cwd, '.git'), readOnly: true }] : []),
             { source: request.taskFile, target: request.taskFile, readOnly: true },
             { source: request.promptFile, target: request.promptFile, readOnly: true },
           ],

@@ -36,8 +36,9 @@ export async function execScript(
   const output = new OutputBuffer();
   let pid: string | null = null;
   let pending = Buffer.alloc(0);
-  const stdout = output.writable();
-  const firstLine = new OutputBuffer().writable((chunk) => {
+  const stderr = output.writable();
+  // stdout's first line is the wrapper's pid, not the command's output.
+  const stdout = new OutputBuffer().writable((chunk) => {
     if (pid !== null) return output.push(chunk);
     pending = Buffer.concat([pending, chunk]);
     const newline = pending.indexOf(10);
@@ -46,7 +47,7 @@ export async function execScript(
     if (newline + 1 < pending.length) output.push(pending.subarray(newline + 1));
   });
   const stream = await engineCall(doing, () => exec.start({ hijack: true, stdin: false }));
-  docker.modem.demuxStream(stream, firstLine, stdout);
+  docker.modem.demuxStream(stream, stdout, stderr);
   const ended = new Promise<void>((resolve) => {
     stream.on('end', resolve);
     stream.on('close', resolve);

@@ -84,6 +84,7 @@ describeDocker('container agent runner (real engine)', (dockerHost) => {
       `if cat ${dbFile} >/dev/null 2>&1; then echo "db: readable" >> "$out"; else echo "db: unreadable" >> "$out"; fi`,
       `if ls ${otherWorktree} >/dev/null 2>&1; then echo "other: visible" >> "$out"; else echo "other: invisible" >> "$out"; fi`,
       `if [ -e /var/run/docker.sock ] || [ -e ${dockerHost.replace('unix://', '')} ]; then echo "docker: present" >> "$out"; else echo "docker: absent" >> "$out"; fi`,
+      'if { echo "[core]" >> .git/config; } 2>/dev/null || mv .git .git-moved 2>/dev/null || rm -rf .git 2>/dev/null; then echo "git: tampered" >> "$out"; else echo "git: protected" >> "$out"; fi',
       'echo "user: $(id -u):$(id -g)" >> "$out"',
       'echo "nnp: $(grep NoNewPrivs /proc/self/status | tr -dc 0-9)" >> "$out"',
       'echo "cwd: $(pwd)" >> "$out"',
@@ -103,6 +104,7 @@ describeDocker('container agent runner (real engine)', (dockerHost) => {
     expect(report).toContain('db: unreadable');
     expect(report).toContain('other: invisible');
     expect(report).toContain('docker: absent');
+    expect(report).toContain('git: protected');
     expect(report).toContain('user: 1000:1000');
     expect(report).toContain('nnp: 1');
     expect(report).toContain(`cwd: ${worktree}`);
