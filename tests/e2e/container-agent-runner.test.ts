@@ -11,10 +11,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { agentContainerName, ContainerAgentRunner } from '../../adapters/agents/container-agent-runner.ts';
 import { DockerodeDocker } from '../../adapters/docker/dockerode-docker.ts';
+import { GitWorkspace } from '../../adapters/git/git-workspace.ts';
+import type { ProjectConfig } from '../../core/config/projects.ts';
 import type { AgentRunRequest } from '../../core/ports/agent-runner.ts';
 import { buildBusyboxImage, removeLabelled, runLabel } from '../support/busybox-image.ts';
 import { describeDocker } from '../support/describe-docker.ts';
-import { git } from '../support/git-fixtures.ts';
+import { createGitRemote, isolatedGitEnv, remoteFile, type GitRemote } from '../support/git-fixtures.ts';
 
 const LABEL = 'io.conveyor.test';
 const CANARY_NAME = 'CONVEYOR_TEST_CANARY_TOKEN';
@@ -24,6 +26,11 @@ describeDocker('container agent runner (real engine)', (dockerHost) => {
   const image = `conveyor-test/agent:${run}`;
   const docker = new DockerodeDocker({ dockerHost });
   let root: string;
+  let remote: GitRemote;
+  let gitHome: string;
+  let workspace: GitWorkspace;
+  let project: ProjectConfig;
+  let mirror: string;
   let worktree: string;
   let otherWorktree: string;
   let dbFile: string;
@@ -51,20 +58,25 @@ describeDocker('container agent runner (real engine)', (dockerHost) => {
     process.env[CANARY_NAME] = `canary-${randomBytes(8).toString('hex')}`;
     await buildBusyboxImage(docker, image, { [LABEL]: run });
     root = await mkdtemp(path.join(os.tmpdir(), 'conveyor-agent-'));
+    remote = await createGitRemote();
+    const env = await isolatedGitEnv();
+    gitHome = env.HOME!;
+    const workdir = path.join(root, 'data', 'work');
+    await mkdir(workdir, { recursive: true });
+    workspace = new GitWorkspace({ workdir, env });
+    project = { id: 'SHOP', repo: 'acme/shop', cloneUrl: remote.remote, defaultBranch: 'main', chatId: '-100123', approvers: [111], agents: { default: 'true' }, stages: ['analysis', 'development', 'review', 'testing'] };
+    // Real worktrees as Conveyor makes them: `.git` is a file pointing into the project's mirror.
+    worktree = (await workspace.prepare(project, 'SHOP-1')).path;
+    otherWorktree = (await workspace.prepare(project, 'SHOP-2')).path;
+    mirror = path.join(path.dirname(path.dirname(path.dirname(worktree))), 'mirrors', 'SHOP.git');
     dbFile = path.join(root, 'data', 'conveyor.db');
-    worktree = path.join(root, 'data', 'worktrees', 'SHOP', 'SHOP-1');
-    otherWorktree = path.join(root, 'data', 'worktrees', 'SHOP', 'SHOP-2');
     taskFile = path.join(root, 'data', 'runs', 'SHOP-1', 'developer-1.task.md');
     promptFile = path.join(root, 'prompts', 'developer.md');
-    for (const dir of [worktree, otherWorktree, path.dirname(taskFile), path.dirname(promptFile)]) await mkdir(dir, { recursive: true });
+    for (const dir of [path.dirname(taskFile), path.dirname(promptFile)]) await mkdir(dir, { recursive: true });
     await writeFile(dbFile, `SQLite canary ${process.env[CANARY_NAME]}`);
     await writeFile(path.join(otherWorktree, 'secret.txt'), 'other task');
     await writeFile(taskFile, '# SHOP-1 task\n');
     await writeFile(promptFile, 'You are the developer.\n');
-    await git(worktree, ['init', '-q', '-b', 'task/SHOP-1']);
-    await writeFile(path.join(worktree, 'README.md'), 'shop\n');
-    await git(worktree, ['add', '-A']);
-    await git(worktree, ['commit', '-q', '-m', 'start']);
     runner = new ContainerAgentRunner({ docker, config: { type: 'container', image, network: 'none', memoryMb: 128, user: '1000:1000' } });
   });
 
@@ -72,6 +84,8 @@ describeDocker('container agent runner (real engine)', (dockerHost) => {
     delete process.env[CANARY_NAME];
     await removeLabelled(docker, LABEL, run);
     await rm(root, { recursive: true, force: true });
+    await remote.cleanup();
+    await rm(gitHome, { recursive: true, force: true });
   });
 
   it.skipIf(process.getuid?.() !== 0)('finds no secret, no database, no other worktree and no Docker socket; its artefact is committed by Conveyor', async () => {
@@ -84,7 +98,8 @@ describeDocker('container agent runner (real engine)', (dockerHost) => {
       `if cat ${dbFile} >/dev/null 2>&1; then echo "db: readable" >> "$out"; else echo "db: unreadable" >> "$out"; fi`,
       `if ls ${otherWorktree} >/dev/null 2>&1; then echo "other: visible" >> "$out"; else echo "other: invisible" >> "$out"; fi`,
       `if [ -e /var/run/docker.sock ] || [ -e ${dockerHost.replace('unix://', '')} ]; then echo "docker: present" >> "$out"; else echo "docker: absent" >> "$out"; fi`,
-      'if { echo "[core]" >> .git/config; } 2>/dev/null || mv .git .git-moved 2>/dev/null || rm -rf .git 2>/dev/null; then echo "git: tampered" >> "$out"; else echo "git: protected" >> "$out"; fi',
+      'if { echo "gitdir: /elsewhere" > .git; } 2>/dev/null || { echo "[core]" >> .git/config; } 2>/dev/null || mv .git .git-moved 2>/dev/null || rm -rf .git 2>/dev/null; then echo "git: tampered" >> "$out"; else echo "git: protected" >> "$out"; fi',
+      `if ls ${mirror} >/dev/null 2>&1; then echo "mirror: visible" >> "$out"; else echo "mirror: invisible" >> "$out"; fi`,
       'echo "user: $(id -u):$(id -g)" >> "$out"',
       'echo "nnp: $(grep NoNewPrivs /proc/self/status | tr -dc 0-9)" >> "$out"',
       'echo "cwd: $(pwd)" >> "$out"',
@@ -105,6 +120,7 @@ describeDocker('container agent runner (real engine)', (dockerHost) => {
     expect(report).toContain('other: invisible');
     expect(report).toContain('docker: absent');
     expect(report).toContain('git: protected');
+    expect(report).toContain('mirror: invisible');
     expect(report).toContain('user: 1000:1000');
     expect(report).toContain('nnp: 1');
     expect(report).toContain(`cwd: ${worktree}`);
@@ -117,9 +133,9 @@ describeDocker('container agent runner (real engine)', (dockerHost) => {
 
     const owner = await stat(artefact);
     expect(owner.uid).toBe(process.getuid!());
-    await git(worktree, ['add', '-A']);
-    await git(worktree, ['commit', '-q', '-m', 'SHOP-1 developer: attempt 1']);
-    expect(await git(worktree, ['show', '--name-only', '--format=', 'HEAD'])).toBe('docs/work-items/SHOP-1/probe.txt');
+    // Conveyor's own commit-and-push (git refuses a worktree owned by another user).
+    await workspace.commitAndPush(project, 'SHOP-1', 'SHOP-1 developer: attempt 1');
+    expect(await remoteFile(remote.remote, 'task/SHOP-1', 'docs/work-items/SHOP-1/probe.txt')).toContain('environ: none');
   });
 
   it.skipIf(process.getuid?.() !== 0)('kills a run at its timeout and reports timed-out', async () => {
