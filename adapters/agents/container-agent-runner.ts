@@ -80,14 +80,14 @@ export class ContainerAgentRunner implements AgentRunnerPort {
     const user = parseAgentUser(config.user);
     if (!user) return { type: 'spawn-failed', error: `agentRunner.user must be a non-root "uid:gid" (got ${JSON.stringify(config.user)})` };
     const paths = { worktree: request.cwd, taskFile: request.taskFile, promptFile: request.promptFile };
-    try {
-      await (this.options.grant ?? grantWorktree)(paths, user.uid, user.gid);
-    } catch (error) {
-      return { type: 'spawn-failed', error: `giving the worktree to ${config.user} (Conveyor needs root, or to run as that user): ${describeError(error)}` };
-    }
     const started = Date.now();
     const runId = newRunId();
     try {
+      try {
+        await (this.options.grant ?? grantWorktree)(paths, user.uid, user.gid);
+      } catch (error) {
+        return { type: 'spawn-failed', error: `giving the worktree to ${config.user} (Conveyor needs root, or to run as that user): ${describeError(error)}` };
+      }
       const result = await docker.runToCompletion(
         {
           name: agentContainerName(request.logFile),
