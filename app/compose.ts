@@ -8,7 +8,7 @@ import type { HealthReport } from '../adapters/http/health-route.ts';
 import { createMetrics, type Metrics } from '../adapters/http/metrics.ts';
 import { GitWorkspace } from '../adapters/git/git-workspace.ts';
 import { FileRunFiles } from '../adapters/agents/file-run-files.ts';
-import { ProcessAgentRunner } from '../adapters/agents/process-agent-runner.ts';
+import { ProjectAgentRunners } from '../adapters/agents/agent-runner-selector.ts';
 import { LocalCiRunner } from '../adapters/ci/local-ci-runner.ts';
 import type { Config } from '../core/config/config.ts';
 import type { ProjectConfig } from '../core/config/projects.ts';
@@ -39,6 +39,7 @@ import { openStore, type Store } from '../core/store/database.ts';
 import { countByState as countInbox } from '../core/store/inbox-repo.ts';
 import { syncProjects } from '../core/store/project-repo.ts';
 import { countTransitions, databaseReachable } from './observability.ts';
+import { protectDatabase } from './private-files.ts';
 
 export interface AppOptions {
   readonly config: Config;
@@ -101,6 +102,7 @@ export function createApp(options: AppOptions): App {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
   const store = openStore(config.dbPath);
+  protectDatabase(config.dbPath);
   syncProjects(store, options.projects, clock.now());
   const projects = new Map(options.projects.map((p) => [p.id, p]));
   const queue = new JobQueue(store);
@@ -125,7 +127,7 @@ export function createApp(options: AppOptions): App {
     store,
     projects,
     workspace: new GitWorkspace({ workdir, logger: logger.child({ part: 'git' }) }),
-    agents: new ProcessAgentRunner({ baseEnv: options.env }),
+    agents: new ProjectAgentRunners(options.projects, { baseEnv: options.env }),
     runFiles: new FileRunFiles({ workdir }),
     ci: new LocalCiRunner({ baseEnv: options.env }),
     tracker,

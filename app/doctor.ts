@@ -12,6 +12,7 @@ import { ConfigError, describeError } from '../core/errors.ts';
 import { openStore } from '../core/store/database.ts';
 import { loadProjects } from './load-projects.ts';
 import { loadConfigFromEnv } from './secret-files.ts';
+import { canSwitchUser, isolationProblems, isolationWarnings } from './agent-isolation.ts';
 
 export interface DoctorCheck {
   readonly name: string;
@@ -40,6 +41,11 @@ export function runDoctor(env: Readonly<Record<string, string | undefined>>, opt
   checks.push(checkGit());
   if (parsed.type === 'ok') {
     for (const project of parsed.projects) checks.push(checkProject(project, config, env));
+    checks.push({
+      name: 'agent isolation',
+      problems: isolationProblems(parsed.projects, canSwitchUser()),
+      notes: isolationWarnings(parsed.projects).map((warning) => `warning: ${warning}`),
+    });
   }
   return checks;
 }

@@ -14,6 +14,8 @@ import { createApp } from './compose.ts';
 import { buildIntegrations, buildListener, countTelegramCalls } from './integrations.ts';
 import { loadProjects } from './load-projects.ts';
 import { loadConfigFromEnv } from './secret-files.ts';
+import { canSwitchUser, isolationProblems, isolationWarnings } from './agent-isolation.ts';
+import { protectOwnFile } from './private-files.ts';
 import { buildTelegram, type TelegramSide } from './telegram.ts';
 
 const SHUTDOWN_GRACE_MS = 30_000;
@@ -23,7 +25,11 @@ export async function runStart(env: Readonly<Record<string, string | undefined>>
   if (config.telegram.botToken === null) throw new ConfigError(['TELEGRAM_BOT_TOKEN: required by `conveyor start` (the offline demo needs none: npm run demo)']);
   const projects = loadProjects(config);
   if (projects.type === 'invalid') throw new ConfigError(projects.problems);
+  const isolation = isolationProblems(projects.projects, canSwitchUser());
+  if (isolation.length > 0) throw new ConfigError(isolation);
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+  for (const warning of isolationWarnings(projects.projects)) logger.warn({}, warning);
+  protectOwnFile('.env');
   const integrations = buildIntegrations(config, projects.projects);
   let telegram: TelegramSide | null = null;
   const app = createApp({

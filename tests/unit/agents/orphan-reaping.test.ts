@@ -60,6 +60,7 @@ describe('orphan reaping before a run', () => {
     return {
       command,
       cwd,
+      projectId: 'SHOP',
       role: 'analyst',
       taskId: 'SHOP-7',
       stage: 'analysis',
