@@ -102,7 +102,7 @@ export function createApp(options: AppOptions): App {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
   const store = openStore(config.dbPath);
-  protectDatabase(config.dbPath);
+  protectDatabase(config.dbPath, config.workdir);
   syncProjects(store, options.projects, clock.now());
   const projects = new Map(options.projects.map((p) => [p.id, p]));
   const queue = new JobQueue(store);
