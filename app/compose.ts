@@ -8,7 +8,7 @@ import type { HealthReport } from '../adapters/http/health-route.ts';
 import { createMetrics, type Metrics } from '../adapters/http/metrics.ts';
 import { GitWorkspace } from '../adapters/git/git-workspace.ts';
 import { FileRunFiles } from '../adapters/agents/file-run-files.ts';
-import { ProjectAgentRunners } from '../adapters/agents/agent-runner-selector.ts';
+import { ProjectAgentRunners, runnerUser } from '../adapters/agents/agent-runner-selector.ts';
 import { LocalCiRunner } from '../adapters/ci/local-ci-runner.ts';
 import type { Config } from '../core/config/config.ts';
 import type { ProjectConfig } from '../core/config/projects.ts';
@@ -129,7 +129,7 @@ export function createApp(options: AppOptions): App {
     workspace: new GitWorkspace({ workdir, logger: logger.child({ part: 'git' }) }),
     agents: new ProjectAgentRunners(options.projects, { baseEnv: options.env }),
     runFiles: new FileRunFiles({ workdir }),
-    ci: new LocalCiRunner({ baseEnv: options.env }),
+    ci: new LocalCiRunner({ baseEnv: options.env, userOf: (id) => runnerUser(projects.get(id)) }),
     tracker,
     forge,
     agentTimeoutMs: config.agentTimeoutS * 1000,

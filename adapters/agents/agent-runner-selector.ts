@@ -24,6 +24,11 @@ export function selectAgentRunner(project: ProjectConfig, parts: AgentRunnerPart
   }
 }
 
+/** The uid:gid a project's process runner switches to, if any (its CI runs as that user too). */
+export function runnerUser(project: ProjectConfig | undefined): { readonly uid: number; readonly gid: number } | undefined {
+  return project?.agentRunner.type === 'process' && project.agentRunner.user ? parseUser(project.agentRunner.user) : undefined;
+}
+
 /** Runs each request with its project's runner. */
 export class ProjectAgentRunners implements AgentRunnerPort {
   private readonly runners: ReadonlyMap<string, AgentRunnerPort>;

@@ -21,11 +21,9 @@ export interface RunPaths {
 
 /** Make the run's worktree and task file the user's, and check it can reach them and the prompt. */
 export async function grantWorktree(paths: { worktree: string; taskFile: string; promptFile: string }, uid: number, gid: number): Promise<void> {
-  await requireReachable(paths.worktree, uid, gid, 'the worktree');
   await requireReachable(paths.taskFile, uid, gid, 'the task file');
   await requireReachable(paths.promptFile, uid, gid, 'the prompt file');
-  await changeOwner(paths.worktree, uid, gid);
-  await chmod(paths.worktree, 0o700);
+  await handWorktreeTo(paths.worktree, uid, gid);
   await ownFile(paths.taskFile, uid, gid);
   const prompt = await stat(paths.promptFile);
   if (!permits(prompt, uid, gid, 4)) {
@@ -35,11 +33,21 @@ export async function grantWorktree(paths: { worktree: string; taskFile: string;
 
 /** Give the worktree and task file back to Conveyor's own user (after the run). */
 export async function revokeWorktree(paths: RunPaths): Promise<void> {
-  const uid = process.getuid?.() ?? 0;
-  const gid = process.getgid?.() ?? 0;
-  await changeOwner(paths.worktree, uid, gid);
-  await chmod(paths.worktree, 0o700);
-  await ownFile(paths.taskFile, uid, gid);
+  await takeWorktreeBack(paths.worktree);
+  await ownFile(paths.taskFile, process.getuid?.() ?? 0, process.getgid?.() ?? 0);
+}
+
+/** The worktree alone (a CI run has no task or prompt file): the user's, 0700. */
+export async function handWorktreeTo(worktree: string, uid: number, gid: number): Promise<void> {
+  await requireReachable(worktree, uid, gid, 'the worktree');
+  await changeOwner(worktree, uid, gid);
+  await chmod(worktree, 0o700);
+}
+
+/** The worktree back to Conveyor's own user, 0700. */
+export async function takeWorktreeBack(worktree: string): Promise<void> {
+  await changeOwner(worktree, process.getuid?.() ?? 0, process.getgid?.() ?? 0);
+  await chmod(worktree, 0o700);
 }
 
 /** Every directory above `target` must let the user through, and `target` must exist. */
