@@ -8,8 +8,8 @@ import path from 'node:path';
 
 /**
  * chmod 0600 the database and its `-wal`/`-shm` siblings that exist, and make its directory
- * unlistable to others when it is Conveyor's: 0711 when the workdir lies below it (agents pass
- * through to their worktrees), else 0700.
+ * unlistable to others when it is Conveyor's (owned by it, below the directory it was started in):
+ * 0711 when the workdir lies below it (agents pass through to their worktrees), else 0700.
  */
 export function protectDatabase(dbPath: string, workdir: string): void {
   if (dbPath === ':memory:') return;
@@ -18,7 +18,8 @@ export function protectDatabase(dbPath: string, workdir: string): void {
   }
   const dir = path.dirname(path.resolve(dbPath));
   const info = statSync(dir);
-  if (dir === path.parse(dir).root || info.uid !== process.geteuid?.()) return;
+  // Only a directory of Conveyor's own: not the filesystem root, not the one it was started in or above it.
+  if (dir === path.parse(dir).root || info.uid !== process.geteuid?.() || !path.relative(dir, process.cwd()).startsWith('..')) return;
   const inside = !path.relative(dir, path.resolve(workdir)).startsWith('..');
   chmodSync(dir, inside ? 0o711 : 0o700);
 }
