@@ -4,7 +4,7 @@
  * `task/<taskId>`. Operations that touch a mirror's refs run one at a time per project (a
  * per-project mutex); different projects run in parallel.
  */
-import { chmod, mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ProjectConfig } from '../../core/config/projects.ts';
 import { PermanentError } from '../../core/errors.ts';
@@ -152,12 +152,25 @@ export class GitWorkspace implements WorkspacePort {
         await mkdir(path.join(root, name), { recursive: true });
         await chmod(path.join(root, name), mode);
       }
+      await closeOldWorktrees(path.join(root, 'worktrees'));
       return root;
     })().catch((error: unknown) => {
       this.rootPromise = undefined;
       throw new PermanentError(`preparing workdir ${this.options.workdir}: ${(error as Error).message}`);
     });
     return this.rootPromise;
+  }
+}
+
+/** Worktrees made before their modes were tightened (an upgrade): only a run's agent may enter one. */
+async function closeOldWorktrees(worktrees: string): Promise<void> {
+  for (const project of await readdir(worktrees, { withFileTypes: true })) {
+    if (!project.isDirectory()) continue;
+    const projectDir = path.join(worktrees, project.name);
+    await chmod(projectDir, 0o711);
+    for (const task of await readdir(projectDir, { withFileTypes: true })) {
+      if (task.isDirectory()) await chmod(path.join(projectDir, task.name), 0o700);
+    }
   }
 }
 
