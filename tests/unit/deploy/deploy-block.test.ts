@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseProjects } from '../../core/config/projects.ts';
+import { parseProjects } from '../../../core/config/projects.ts';
 
 const base = {
   id: 'SHOP',
