@@ -53,8 +53,8 @@ export interface HealthProbeRequest {
   readonly signal?: AbortSignal;
 }
 
-/** Where a detached (self-deploy) hook run leaves its traces; all under the work dir. */
-export interface SelfDeployRun {
+/** Names one hook run (its log and, when detached, its result files under the work dir). */
+export interface DeployRunRef {
   readonly taskId: string;
   /** The deploy attempt this run belongs to. */
   readonly attempt: number;
@@ -80,7 +80,7 @@ export type SelfDeployState =
   | { readonly type: 'vanished'; readonly startedAt: number; readonly logTail: string };
 
 /** A detached run found on disk, not yet acknowledged. */
-export interface PendingSelfDeploy extends SelfDeployRun {
+export interface PendingSelfDeploy extends DeployRunRef {
   readonly state: SelfDeployState;
 }
 
@@ -97,15 +97,17 @@ export interface DeployHookPort {
    */
   startDetached(
     request: Omit<DeployHookRequest, 'signal' | 'logFile'>,
-    run: SelfDeployRun,
+    run: DeployRunRef,
   ): Promise<
     | { readonly type: 'started'; readonly pid: number }
     | { readonly type: 'spawn-failed'; readonly error: string }
   >;
   /** The state of one detached run; null when no such run was started. */
-  readSelfDeploy(run: SelfDeployRun): Promise<SelfDeployState | null>;
+  readSelfDeploy(run: DeployRunRef): Promise<SelfDeployState | null>;
   /** Every detached run not yet acknowledged (called at start to finish interrupted deploys). */
   listPendingSelfDeploys(): Promise<readonly PendingSelfDeploy[]>;
+  /** Where a run of the hook (or its health probes) logs, under the work dir; one file per run. */
+  logFile(run: DeployRunRef, kind: 'hook' | 'health'): string;
   /** Mark a detached run as handled, so a later start does not act on it again. */
-  acknowledgeSelfDeploy(run: SelfDeployRun): Promise<void>;
+  acknowledgeSelfDeploy(run: DeployRunRef): Promise<void>;
 }
