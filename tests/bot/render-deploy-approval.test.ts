@@ -74,11 +74,10 @@ describe('production approval message', () => {
     expect(text).toContain('📦 Image: a<b>&c · id x&y · as <t>');
     expect(text).toContain('🔖 Revision: &r');
     expect(text).toContain('❌ Rejected by <Eve> & co · 14:05\nnot <now> & never');
-    // Only the id is bold and the image/revision are code: the title's <b> stayed text.
+    // Only the id is bold (besides code and links): the title's <b> stayed text.
     const parsed = parseTelegramHtml(rendered.text);
-    expect(parsed.type === 'ok' && parsed.entities.map((e) => e.type).filter((t) => t !== 'code')).toEqual([
-      'bold',
-    ]);
+    const kinds = parsed.type === 'ok' ? parsed.entities.map((e) => e.type) : [];
+    expect(kinds.filter((t) => t !== 'code' && t !== 'text_link')).toEqual(['bold']);
     expect(rendered.buttons).toEqual([]);
   });
 
