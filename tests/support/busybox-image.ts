@@ -1,77 +1,56 @@
 /**
- * Test-only Docker helpers on dockerode directly (until the DockerPort adapter is on main): build a
- * FROM-scratch image holding busybox-static, and a DockerPort subset (inspect, tag) with the
- * port's contract: null for an absent image, the id unchanged by a tag.
+ * Images for tests without a registry: `FROM scratch` plus the host's static `/bin/busybox`
+ * (Debian's busybox-static), so containers have `sh`, `wget`, `sleep`… Every image carries the
+ * run's label so a test removes what it built.
  */
-import Docker from 'dockerode';
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { DockerPort, ImageInfo } from '../../core/ports/docker.ts';
+import type { DockerPort } from '../../core/ports/docker.ts';
 
-export const DOCKER_HOST = process.env.DOCKER_HOST ?? 'unix:///work/docker-dev/docker.sock';
+/** The Dockerfile lines that give a scratch image a busybox userland (`/bin/sh`, `/tmp`). */
+export const BUSYBOX_BASE = [
+  'FROM scratch',
+  'COPY busybox /bin/busybox',
+  'RUN ["/bin/busybox", "--install", "-s", "/bin"]',
+  'RUN ["/bin/busybox", "mkdir", "-p", "/tmp", "/etc"]',
+  'RUN ["/bin/busybox", "chmod", "1777", "/tmp"]',
+].join('\n');
 
-export function dockerClient(): Docker {
-  return new Docker({ socketPath: DOCKER_HOST.replace(/^unix:\/\//, '') });
+/** A temporary build context holding busybox, a Dockerfile and `files`; the caller removes it. */
+export async function busyboxContext(extraDockerfile = '', files: Readonly<Record<string, string>> = {}): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'conveyor-ctx-'));
+  await copyFile('/bin/busybox', path.join(dir, 'busybox'));
+  await writeFile(path.join(dir, 'Dockerfile'), `${BUSYBOX_BASE}\n${extraDockerfile}\n`);
+  for (const [name, content] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+    await writeFile(path.join(dir, name), content);
+  }
+  return dir;
 }
 
-/** Build `tag` from scratch + /bin/busybox (+ `extra` Dockerfile lines); returns the image id. */
-export async function buildBusyboxImage(
-  docker: Docker,
-  tag: string,
-  labels: Record<string, string>,
-  extra = '',
-): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'conveyor-busybox-'));
+/** Build a busybox image tagged `tag` with `labels`; returns its id (throws when the build fails). */
+export async function buildBusyboxImage(docker: DockerPort, tag: string, labels: Readonly<Record<string, string>>, extraDockerfile = ''): Promise<string> {
+  const dir = await busyboxContext(extraDockerfile);
   try {
-    await copyFile('/bin/busybox', path.join(dir, 'busybox'));
-    await writeFile(
-      path.join(dir, 'Dockerfile'),
-      `FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\n${extra}\n`,
-    );
-    const stream = await docker.buildImage({ context: dir, src: ['Dockerfile', 'busybox'] }, { t: tag, labels, forcerm: true });
-    const output = await new Promise<{ error?: string }[]>((resolve, reject) =>
-      docker.modem.followProgress(stream, (err, res) =>
-        err ? reject(err) : resolve(res as { error?: string }[]),
-      ),
-    );
-    const failed = output.find((entry) => entry.error);
-    if (failed) throw new Error(`building ${tag}: ${failed.error}`);
-    return (await docker.getImage(tag).inspect()).Id;
+    const outcome = await docker.buildImage({ contextDir: dir, dockerfile: 'Dockerfile', tag, labels, buildArgs: {}, timeoutMs: 120_000 });
+    if (outcome.type !== 'built') throw new Error(`building test image ${tag} failed: ${outcome.reason}\n${outcome.logTail}`);
+    return outcome.imageId;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-/** inspectImage and tagImage with the DockerPort contract. */
-export function imagePort(docker: Docker): Pick<DockerPort, 'inspectImage' | 'tagImage'> {
-  return {
-    async inspectImage(ref: string): Promise<ImageInfo | null> {
-      try {
-        const info = await docker.getImage(ref).inspect();
-        return {
-          id: info.Id,
-          tags: info.RepoTags ?? [],
-          labels: info.Config.Labels ?? {},
-          createdAt: Date.parse(info.Created),
-        };
-      } catch (error) {
-        if ((error as { statusCode?: number }).statusCode === 404) return null;
-        throw error;
-      }
-    },
-    async tagImage(ref: string, repo: string, tag: string): Promise<void> {
-      await docker.getImage(ref).tag({ repo, tag });
-    },
-  };
+/** A label value unique to this test process, for names and clean-up. */
+export function runLabel(prefix: string): string {
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}`;
 }
 
-/** Remove every image carrying `label` (forced). */
-export async function removeImagesLabelled(docker: Docker, label: string): Promise<void> {
-  const images = await docker.listImages({ filters: { label: [label] } });
-  for (const image of images)
-    await docker
-      .getImage(image.Id)
-      .remove({ force: true })
-      .catch(() => undefined);
+/** Remove every container and image labelled `label=value` (containers first). */
+export async function removeLabelled(docker: DockerPort, label: string, value: string): Promise<void> {
+  for (const container of await docker.listContainers([`${label}=${value}`])) await docker.removeContainer(container.name);
+  for (const image of await docker.listImages([`${label}=${value}`])) {
+    for (const tag of image.tags) await docker.removeImage(tag);
+    await docker.removeImage(image.id);
+  }
 }

@@ -7,8 +7,8 @@ import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DOCKER_HOST } from '../support/busybox-image.ts';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { describeDocker } from '../support/describe-docker.ts';
 
 const exec = promisify(execFile);
 
@@ -19,7 +19,7 @@ function serviceBlock(config: string, name: string): string {
   return match[1];
 }
 
-describe('docker-compose.yml', () => {
+describeDocker('docker-compose.yml', (dockerHost) => {
   let dir = '';
 
   beforeEach(async () => {
@@ -35,7 +35,7 @@ describe('docker-compose.yml', () => {
   async function config(extraEnv: Record<string, string> = {}, args: string[] = []): Promise<string> {
     const { stdout } = await exec('/usr/bin/docker-compose', [...args, 'config'], {
       cwd: dir,
-      env: { PATH: process.env.PATH, DOCKER_HOST, ...extraEnv },
+      env: { PATH: process.env.PATH, DOCKER_HOST: dockerHost, ...extraEnv },
     });
     return stdout;
   }

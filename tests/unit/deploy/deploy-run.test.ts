@@ -2,11 +2,11 @@
  * One production deploy with real parts: hooks and health commands as real processes
  * (ProcessDeployHook) and promotion on the real engine (FROM-scratch busybox images).
  */
-import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { DockerodeDocker } from '../../../adapters/docker/dockerode-docker.ts';
 import { ProcessDeployHook } from '../../../adapters/deploy/process-deploy-hook.ts';
 import {
   finishSelfDeploy,
@@ -17,23 +17,18 @@ import {
 import type { DeployConfig } from '../../../core/deploy/deploy-types.ts';
 import { REVISION_LABEL } from '../../../core/deploy/promote.ts';
 import { systemClock } from '../../../core/ports/clock.ts';
-import {
-  buildBusyboxImage,
-  dockerClient,
-  DOCKER_HOST,
-  imagePort,
-  removeImagesLabelled,
-} from '../../support/busybox-image.ts';
+import { buildBusyboxImage, removeLabelled, runLabel } from '../../support/busybox-image.ts';
+import { describeDocker } from '../../support/describe-docker.ts';
 
-const run = randomBytes(4).toString('hex');
-const testLabel = `io.conveyor.test-run=deploy-run-${run}`;
-const docker = dockerClient();
+const LABEL = 'io.conveyor.test-run';
 const sha = 'c'.repeat(40);
 const prevSha = 'd'.repeat(40);
-const deployImage = `registry.acme.test/shop-${run}`;
-const stagingImage = `conveyor/shop-${run}:${sha}`;
 
-describe('runDeploy (real processes, real engine)', () => {
+describeDocker('runDeploy (real processes, real engine)', (dockerHost) => {
+  const docker = new DockerodeDocker({ dockerHost });
+  const run = runLabel('deploy-run');
+  const deployImage = `registry.acme.test/${run}`;
+  const stagingImage = `conveyor/${run}:${sha}`;
   let root = '';
   let worktree = '';
   let stagingId = '';
@@ -43,7 +38,7 @@ describe('runDeploy (real processes, real engine)', () => {
 
   beforeAll(async () => {
     root = await realpath(await mkdtemp(path.join(os.tmpdir(), 'conveyor-deploy-run-')));
-    const labels = { 'io.conveyor.test-run': `deploy-run-${run}` };
+    const labels = { [LABEL]: run };
     stagingId = await buildBusyboxImage(docker, stagingImage, { ...labels, [REVISION_LABEL]: sha });
     previousId = await buildBusyboxImage(
       docker,
@@ -51,11 +46,11 @@ describe('runDeploy (real processes, real engine)', () => {
       { ...labels, [REVISION_LABEL]: prevSha },
       'ENV PREVIOUS=1',
     );
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
-    await removeImagesLabelled(docker, testLabel);
+    await removeLabelled(docker, LABEL, run);
     await rm(root, { recursive: true, force: true });
-  });
+  }, 60_000);
   beforeEach(async () => {
     attempt += 1;
     worktree = path.join(root, `worktree-${attempt}`);
@@ -67,7 +62,7 @@ describe('runDeploy (real processes, real engine)', () => {
     });
     deps = {
       hooks,
-      docker: imagePort(docker),
+      docker,
       clock: systemClock,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     };
@@ -101,7 +96,7 @@ describe('runDeploy (real processes, real engine)', () => {
       validatedImageId: stagingId,
       stagingImage,
       previousImage,
-      dockerHost: DOCKER_HOST,
+      dockerHost,
       healthIntervalMs: 100,
       ...more,
     };
@@ -129,8 +124,8 @@ describe('runDeploy (real processes, real engine)', () => {
       imageId: stagingId,
     });
     expect(await calls()).toEqual([`${stagingImage}|${deployImage}:${sha}|${deployImage}:${prevSha}|${sha}`]);
-    expect((await docker.getImage(`${deployImage}:${sha}`).inspect()).Id).toBe(stagingId);
-    expect((await docker.getImage(`${deployImage}:current`).inspect()).Id).toBe(stagingId);
+    expect((await docker.inspectImage(`${deployImage}:${sha}`))?.id).toBe(stagingId);
+    expect((await docker.inspectImage(`${deployImage}:current`))?.id).toBe(stagingId);
     expect(result.type === 'delivered' && result.report).toMatch(
       /^---\ndeploy_status: SUCCESS\nimage: .*\nimage_id: sha256:[0-9a-f]{64}\nrevision: c{40}\n/,
     );

@@ -4,30 +4,29 @@
  * with Debian's docker-compose 1.29 (`network_mode: none`; health probed with `exec`).
  */
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DockerodeDocker } from '../../../adapters/docker/dockerode-docker.ts';
+import { engineClient } from '../../../adapters/docker/engine-client.ts';
 import { ProcessDeployHook } from '../../../adapters/deploy/process-deploy-hook.ts';
 import type { DeployHookEnv } from '../../../core/ports/deploy-hook.ts';
-import {
-  buildBusyboxImage,
-  dockerClient,
-  DOCKER_HOST,
-  removeImagesLabelled,
-} from '../../support/busybox-image.ts';
+import { buildBusyboxImage, removeLabelled, runLabel } from '../../support/busybox-image.ts';
+import { describeDocker } from '../../support/describe-docker.ts';
 
-const run = randomBytes(4).toString('hex');
-const project = `hookex${run}`;
-const labels = { 'io.conveyor.test-run': `hook-example-${run}` };
-const docker = dockerClient();
+const LABEL = 'io.conveyor.test-run';
 const hookScript = path.resolve('deploy/hook.example.sh');
-const hook = `COMPOSE=/usr/bin/docker-compose DOCKER=/usr/bin/docker COMPOSE_PROJECT_NAME=${project} HEALTH_TRIES=3 sh ${hookScript}`;
-const appRepo = `registry.acme.test/app-${run}`;
 
-const COMPOSE_FILE = `version: "2.4"
+describeDocker('deploy/hook.example.sh (real engine, docker-compose)', (dockerHost) => {
+  const docker = new DockerodeDocker({ dockerHost });
+  const run = runLabel('hook-example');
+  const project = run.replace(/[^a-z0-9]/g, '');
+  const labels = { [LABEL]: run };
+  const hook = `COMPOSE=/usr/bin/docker-compose DOCKER=/usr/bin/docker COMPOSE_PROJECT_NAME=${project} HEALTH_TRIES=3 sh ${hookScript}`;
+  const appRepo = `registry.acme.test/${run}`;
+  const COMPOSE_FILE = `version: "2.4"
 services:
   app:
     image: \${APP_IMAGE}
@@ -35,10 +34,8 @@ services:
     init: true
     command: ["httpd", "-f", "-p", "127.0.0.1:8080", "-h", "/www"]
     labels:
-      io.conveyor.test-run: "hook-example-${run}"
+      ${LABEL}: "${run}"
 `;
-
-describe('deploy/hook.example.sh (real engine, docker-compose)', () => {
   let dir = '';
   let worktree = '';
   let good = '';
@@ -57,13 +54,13 @@ describe('deploy/hook.example.sh (real engine, docker-compose)', () => {
     await writeFile(path.join(worktree, 'docker-compose.prod.yml'), COMPOSE_FILE);
     good = await buildBusyboxImage(
       docker,
-      `conveyor/app-${run}:good`,
+      `conveyor/${run}:good`,
       labels,
       'RUN mkdir /www && echo ok > /www/healthz',
     );
     broken = await buildBusyboxImage(
       docker,
-      `conveyor/app-${run}:broken`,
+      `conveyor/${run}:broken`,
       labels,
       'RUN mkdir /www && echo no-health > /www/index.html',
     );
@@ -75,15 +72,15 @@ describe('deploy/hook.example.sh (real engine, docker-compose)', () => {
       ['-p', project, '-f', path.join(worktree, 'docker-compose.prod.yml'), 'down', '--remove-orphans'],
       {
         cwd: worktree,
-        env: { PATH: process.env.PATH, DOCKER_HOST, APP_IMAGE: 'none' },
+        env: { PATH: process.env.PATH, DOCKER_HOST: dockerHost, APP_IMAGE: 'none' },
       },
     ).catch(() => undefined);
-    await removeImagesLabelled(docker, `io.conveyor.test-run=hook-example-${run}`);
+    await removeLabelled(docker, LABEL, run);
     await rm(dir, { recursive: true, force: true });
   }, 120_000);
 
   async function runningImage(): Promise<string | null> {
-    const containers = await docker.listContainers({
+    const containers = await engineClient(dockerHost).listContainers({
       all: true,
       filters: { label: [`com.docker.compose.project=${project}`] },
     });
@@ -99,7 +96,7 @@ describe('deploy/hook.example.sh (real engine, docker-compose)', () => {
       previousImage,
       taskId: 'APP-1',
       projectId: 'APP',
-      dockerHost: DOCKER_HOST,
+      dockerHost,
     };
   }
 
@@ -107,35 +104,35 @@ describe('deploy/hook.example.sh (real engine, docker-compose)', () => {
     const end = await port().run({
       hook,
       cwd: worktree,
-      env: env(`conveyor/app-${run}:good`, 'sha1', null),
+      env: env(`conveyor/${run}:good`, 'sha1', null),
       timeoutMs: 120_000,
       logFile: path.join(dir, 'logs', 'deploy-1.log'),
     });
     expect(end).toMatchObject({ type: 'exited', code: 0 });
     expect(end.type === 'exited' && end.logTail).toContain(`deployed ${appRepo}:sha1`);
     expect(await runningImage()).toBe(good);
-    expect((await docker.getImage(`${appRepo}:sha1`).inspect()).Id).toBe(good);
+    expect((await docker.inspectImage(`${appRepo}:sha1`))?.id).toBe(good);
   }, 120_000);
 
   it('restores the previous image when the new one does not answer: exit 2', async () => {
     const end = await port().run({
       hook,
       cwd: worktree,
-      env: env(`conveyor/app-${run}:broken`, 'sha2', `${appRepo}:sha1`),
+      env: env(`conveyor/${run}:broken`, 'sha2', `${appRepo}:sha1`),
       timeoutMs: 120_000,
       logFile: path.join(dir, 'logs', 'deploy-2.log'),
     });
     expect(end).toMatchObject({ type: 'exited', code: 2 });
     expect(end.type === 'exited' && end.logTail).toContain('previous version restored');
     expect(await runningImage()).toBe(good);
-    expect((await docker.getImage(`${appRepo}:sha2`).inspect()).Id).toBe(broken);
+    expect((await docker.inspectImage(`${appRepo}:sha2`))?.id).toBe(broken);
   }, 120_000);
 
   it('changes nothing when the image is missing: exit 1', async () => {
     const end = await port().run({
       hook,
       cwd: worktree,
-      env: env(`conveyor/app-${run}:missing`, 'sha3', `${appRepo}:sha1`),
+      env: env(`conveyor/${run}:missing`, 'sha3', `${appRepo}:sha1`),
       timeoutMs: 60_000,
       logFile: path.join(dir, 'logs', 'deploy-3.log'),
     });

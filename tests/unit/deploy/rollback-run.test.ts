@@ -1,27 +1,23 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, realpath, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { DockerodeDocker } from '../../../adapters/docker/dockerode-docker.ts';
 import { ProcessDeployHook } from '../../../adapters/deploy/process-deploy-hook.ts';
 import type { DeployRunDeps } from '../../../core/deploy/deploy-run.ts';
 import type { DeployConfig } from '../../../core/deploy/deploy-types.ts';
 import { runRollback, type RollbackInput } from '../../../core/deploy/rollback-run.ts';
 import { systemClock } from '../../../core/ports/clock.ts';
-import {
-  buildBusyboxImage,
-  dockerClient,
-  DOCKER_HOST,
-  imagePort,
-  removeImagesLabelled,
-} from '../../support/busybox-image.ts';
+import { buildBusyboxImage, removeLabelled, runLabel } from '../../support/busybox-image.ts';
+import { describeDocker } from '../../support/describe-docker.ts';
 
-const run = randomBytes(4).toString('hex');
-const docker = dockerClient();
-const deployImage = `registry.acme.test/rb-${run}`;
+const LABEL = 'io.conveyor.test-run';
 const [oldSha, newSha] = ['1'.repeat(40), '2'.repeat(40)];
 
-describe('one-tap roll-back (real processes, real engine)', () => {
+describeDocker('one-tap roll-back (real processes, real engine)', (dockerHost) => {
+  const docker = new DockerodeDocker({ dockerHost });
+  const run = runLabel('rollback');
+  const deployImage = `registry.acme.test/${run}`;
   let root = '';
   let cwd = '';
   let oldId = '';
@@ -31,22 +27,22 @@ describe('one-tap roll-back (real processes, real engine)', () => {
 
   beforeAll(async () => {
     root = await realpath(await mkdtemp(path.join(os.tmpdir(), 'conveyor-rollback-')));
-    const labels = { 'io.conveyor.test-run': `rollback-${run}` };
+    const labels = { [LABEL]: run };
     oldId = await buildBusyboxImage(docker, `${deployImage}:${oldSha}`, labels, 'ENV V=1');
     newId = await buildBusyboxImage(docker, `${deployImage}:${newSha}`, labels, 'ENV V=2');
-    await docker.getImage(newId).tag({ repo: deployImage, tag: 'current' });
-  }, 60_000);
+    await docker.tagImage(newId, deployImage, 'current');
+  }, 120_000);
   afterAll(async () => {
-    await removeImagesLabelled(docker, `io.conveyor.test-run=rollback-${run}`);
+    await removeLabelled(docker, LABEL, run);
     await rm(root, { recursive: true, force: true });
-  });
+  }, 60_000);
   beforeEach(async () => {
     n += 1;
     cwd = path.join(root, `checkout-${n}`);
     await mkdir(cwd, { recursive: true });
     deps = {
       hooks: new ProcessDeployHook({ workDir: path.join(root, 'work'), baseEnv: { PATH: process.env.PATH } }),
-      docker: imagePort(docker),
+      docker,
       clock: systemClock,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     };
@@ -70,7 +66,7 @@ describe('one-tap roll-back (real processes, real engine)', () => {
       cwd,
       current: { ref: `${deployImage}:${newSha}`, imageId: newId },
       target: { ref: `${deployImage}:${oldSha}`, imageId: oldId, sha: oldSha },
-      dockerHost: DOCKER_HOST,
+      dockerHost,
       healthIntervalMs: 100,
     };
   }
@@ -83,8 +79,8 @@ describe('one-tap roll-back (real processes, real engine)', () => {
     expect((await readFile(path.join(cwd, 'calls.log'), 'utf8')).trim()).toBe(
       `${deployImage}:${oldSha}|${deployImage}:${oldSha}|${deployImage}:${newSha}|${oldSha}`,
     );
-    expect((await docker.getImage(`${deployImage}:current`).inspect()).Id).toBe(oldId);
-    await docker.getImage(newId).tag({ repo: deployImage, tag: 'current' });
+    expect((await docker.inspectImage(`${deployImage}:current`))?.id).toBe(oldId);
+    await docker.tagImage(newId, deployImage, 'current');
   });
 
   it.each<[string, string, string, string]>([
@@ -95,6 +91,6 @@ describe('one-tap roll-back (real processes, real engine)', () => {
   ])('%s with health `%s` → %s', async (hook, health, type, reason) => {
     const result = await runRollback(deps, input(hook, health));
     expect(result).toMatchObject({ type, reason: expect.stringContaining(reason) });
-    expect((await docker.getImage(`${deployImage}:current`).inspect()).Id).toBe(newId);
+    expect((await docker.inspectImage(`${deployImage}:current`))?.id).toBe(newId);
   });
 });
