@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
-# Conveyor: multi-stage build, runs as the non-root `node` user, state on the /data volume.
+# Conveyor: multi-stage build on the current Node LTS, runs as the non-root `node` user (uid/gid set
+# by the CONVEYOR_UID / CONVEYOR_GID build args, default 1000:1000), state on the /data volume.
 
-FROM node:20-bookworm-slim AS deps
+FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 # better-sqlite3 compiles when no prebuilt binary can be fetched.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
@@ -9,10 +10,16 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 make g+
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev
 
-FROM node:20-bookworm-slim AS runtime
-# git for workspaces; agents' own CLIs are added by images built FROM this one.
-RUN apt-get update && apt-get install -y --no-install-recommends git ca-certificates tini \
+FROM node:24-bookworm-slim AS runtime
+# git for workspaces, openssh-client for SSH deploy keys; agents' own CLIs (and a docker CLI for
+# deploy hooks that need one) are added by images built FROM this one (docs/deploy.md).
+RUN apt-get update && apt-get install -y --no-install-recommends git openssh-client ca-certificates tini \
   && rm -rf /var/lib/apt/lists/*
+# The `node` user takes the uid/gid the host's files and volumes expect.
+ARG CONVEYOR_UID=1000
+ARG CONVEYOR_GID=1000
+RUN groupmod -o -g "$CONVEYOR_GID" node && usermod -o -u "$CONVEYOR_UID" -g "$CONVEYOR_GID" node \
+  && chown -R node:node /home/node
 WORKDIR /app
 ENV NODE_ENV=production \
     ORCH_DB_PATH=/data/conveyor.db \

@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { deepFreeze } from '../deep-freeze.ts';
 import { ALL_STAGES, SUPPORTED_STAGES, type Role, type WorkStage } from '../domain/stage.ts';
 import type { AgentRunnerConfig } from '../ports/agent-runner.ts';
+import type { DeployConfig } from '../deploy/deploy-types.ts';
+import { deployBlockSchema, deployConfigOf } from './deploy-block.ts';
 
 const agentsSchema = z
   .object({
@@ -51,6 +53,7 @@ const projectSchema = z
     promptDir: z.string().min(1).optional(),
     agents: agentsSchema,
     agentRunner: agentRunnerSchema.default({ type: 'process' }),
+    deploy: deployBlockSchema.optional(),
     stages: z
       .array(z.enum(ALL_STAGES))
       .default([...SUPPORTED_STAGES])
@@ -65,6 +68,10 @@ const projectSchema = z
   .refine((p) => ['analyst', 'developer', 'reviewer', 'tester'].every((r) => p.agents.default ?? (p.agents as Record<string, string | undefined>)[r]), {
     message: 'agents must give a command for every role, or a "default"',
     path: ['agents'],
+  })
+  .refine((p) => !p.stages.includes('deploy') || p.deploy !== undefined, {
+    message: 'is required when stages lists deploy (image, hook, health)',
+    path: ['deploy'],
   });
 
 const fileSchema = z.object({ projects: z.array(projectSchema).min(1, 'must list at least one project') }).strict();
@@ -86,6 +93,8 @@ export interface ProjectConfig {
   /** How the agents are isolated (design §4); `{ type: 'process' }` (as Conveyor itself) when absent. */
   readonly agentRunner: AgentRunnerConfig;
   readonly stages: readonly WorkStage[];
+  /** Production deploy (design §10); required when `stages` lists `deploy`. */
+  readonly deploy?: DeployConfig;
 }
 
 export type ProjectsParse = { type: 'ok'; projects: readonly ProjectConfig[] } | { type: 'invalid'; problems: string[] };
@@ -108,8 +117,13 @@ export function parseProjects(text: string, origin: string): ProjectsParse {
   const ids = parsed.data.projects.map((p) => p.id);
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dup) return { type: 'invalid', problems: [`${origin}: projects: id ${dup} is used twice`] };
-  const projects = parsed.data.projects.map((p) =>
-    deepFreeze({ ...p, agentRunner: runnerOf(p.agentRunner), stages: ALL_STAGES.filter((s) => p.stages.includes(s)) }),
+  const projects = parsed.data.projects.map(({ deploy, ...p }) =>
+    deepFreeze({
+      ...p,
+      agentRunner: runnerOf(p.agentRunner),
+      stages: ALL_STAGES.filter((s) => p.stages.includes(s)),
+      ...(deploy ? { deploy: deployConfigOf(deploy, p.approvers) } : {}),
+    }),
   );
   return { type: 'ok', projects: Object.freeze(projects) };
 }

@@ -198,3 +198,22 @@ export const kv = sqliteTable('kv', {
   value: text('value').notNull(),
   updatedAt: integer('updated_at').notNull().default(sql`0`),
 });
+
+/** Each project's production image history: one row per deploy outcome (design §10 "Production"). */
+export const deployImages = sqliteTable(
+  'deploy_images',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    projectId: text('project_id').notNull(),
+    /** `sha256:…`, the same id staging validated. */
+    imageId: text('image_id').notNull(),
+    /** `<deploy.image>:<sha>` */
+    ref: text('ref').notNull(),
+    sha: text('sha').notNull(),
+    taskId: text('task_id').notNull(),
+    deployedAt: integer('deployed_at').notNull(),
+    /** `deployed`, `failed`, `restored` (health failed, previous image back) or `rolled-back` (the button). */
+    outcome: text('outcome').notNull(),
+  },
+  (t) => [index('deploy_images_project').on(t.projectId, t.id)],
+);

@@ -52,4 +52,17 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^HEALTHCHECK /m);
     expect((dockerfile.match(/^FROM /gm) ?? []).length).toBeGreaterThanOrEqual(2);
   });
+
+  // The image itself cannot be built here (no registry for node:24-bookworm-slim): static checks.
+  it('is built on the current Node LTS, with ssh for deploy keys and a configurable uid/gid', () => {
+    const froms = dockerfile.match(/^FROM \S+/gm) ?? [];
+    expect(froms.every((line) => line === 'FROM node:24-bookworm-slim')).toBe(true);
+    expect(dockerfile).toMatch(/install -y --no-install-recommends [^\n]*\bopenssh-client\b/);
+    expect(dockerfile).toMatch(/^ARG CONVEYOR_UID=1000$/m);
+    expect(dockerfile).toMatch(/^ARG CONVEYOR_GID=1000$/m);
+    expect(dockerfile).toMatch(/usermod -o -u "\$CONVEYOR_UID" -g "\$CONVEYOR_GID" node/);
+    const users = dockerfile.match(/^USER \S+$/gm) ?? [];
+    expect(users.at(-1)).toBe('USER node');
+    expect(dockerfile.indexOf('usermod')).toBeLessThan(dockerfile.lastIndexOf('USER node'));
+  });
 });
