@@ -19,7 +19,9 @@ import type { Store } from '../../core/store/database.ts';
 import { getTask } from '../../core/store/task-repo.ts';
 import { hasEventKey } from '../../core/store/transition-log.ts';
 import { escapeHtml as esc } from '../render/escape-html.ts';
+import { localizeEvent } from '../render/event-text.ts';
 import { renderCard } from '../render/render-card.ts';
+import type { NameOf } from '../render/person-name.ts';
 import { renderQueue } from '../render/render-queue.ts';
 import type { Access } from './access.ts';
 import { runningAgentLine, type AgentLogReader } from './agent-log-line.ts';
@@ -38,6 +40,8 @@ export interface CommandDeps {
   readonly tracker: TrackerPort | null;
   readonly trackerIssueUrl: (projectId: string, issueId: string) => string | null;
   readonly agentLogLine?: AgentLogReader;
+  /** People's names learnt from the chat (ids are shown without it). */
+  readonly names?: NameOf;
 }
 
 export const COMMANDS = [
@@ -89,7 +93,8 @@ export function installCommands(bot: Composer<BotContext>, deps: CommandDeps): v
   });
 
   bot.command('queue', async (ctx) => {
-    await ctx.reply(renderQueue(buildQueueView(deps.store, deps.queue, deps.config.maxConcurrency), deps.config.locale, deps.clock.now()), html);
+    const approversOf = (projectId: string) => deps.access.project(projectId)?.approvers ?? [];
+    await ctx.reply(renderQueue(buildQueueView(deps.store, deps.queue, deps.config.maxConcurrency, approversOf), deps.config.locale, deps.clock.now(), deps.names), html);
   });
 
   bot.command('status', async (ctx) => {
@@ -97,7 +102,7 @@ export function installCommands(bot: Composer<BotContext>, deps: CommandDeps): v
     const task = id ? getTask(deps.store.db, id) : null;
     if (!task || !deps.access.projectsInChat(String(ctx.chat.id)).some((p) => p.id === task.projectId)) return void (await ctx.reply(esc(T.unknownTask(id)), html));
     const view = buildCardView(deps.store, deps.queue, new Map(deps.access.projectsInChat(String(ctx.chat.id)).map((p) => [p.id, p])), task.id, deps.config.maxDeveloperRetries, deps.forgeBase(task.projectId));
-    if (view) await ctx.reply(renderCard(view, deps.config.locale, deps.clock.now(), 'html', { logLine: runningAgentLine(view.waiting, task.id, deps.agentLogLine) }), html);
+    if (view) await ctx.reply(renderCard(view, deps.config.locale, deps.clock.now(), 'html', { logLine: runningAgentLine(view.waiting, task.id, deps.agentLogLine), ...(deps.names ? { names: deps.names } : {}) }), html);
   });
 
   /** The task named in the command if it is this chat's and the sender approves its project; otherwise replies why not. */
@@ -114,7 +119,7 @@ export function installCommands(bot: Composer<BotContext>, deps: CommandDeps): v
     }
     return { task, from: ctx.from };
   };
-  const refusal = (outcome: EngineOutcome) => T.refused(outcome.type === 'rejected' || outcome.type === 'noop' ? outcome.reason : outcome.type);
+  const refusal = (outcome: EngineOutcome) => T.refused(localizeEvent(outcome.type === 'rejected' || outcome.type === 'noop' ? outcome.reason : outcome.type, deps.config.locale));
 
   bot.command('retry', async (ctx) => {
     const target = await approverTask(ctx, ctx.match.trim().toUpperCase());

@@ -250,7 +250,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
         w.type === 'agent' && w.state === 'running'
           ? lastLogLine(join(config.workdir, 'logs', taskId, `${w.role}-${w.attempt}.log`))
           : null;
-      return renderCard(view, config.locale, Date.now(), 'html', { logLine });
+      return renderCard(view, config.locale, Date.now(), 'html', { logLine, names: need().side.people.nameOf });
     },
     task: (id) => getTask(need().app.store.db, id),
     async waitFor(probe, what, timeoutMs = 15_000) {
