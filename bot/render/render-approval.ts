@@ -3,6 +3,7 @@ import type { Locale } from '../../core/config/config.ts';
 import type { ApprovalRow } from '../../core/store/approval-repo.ts';
 import type { Task } from '../../core/domain/task.ts';
 import { escapeHtml, plain } from './escape-html.ts';
+import { localizeEvent } from './event-text.ts';
 import { labelsFor } from './labels.ts';
 import type { CardFormat } from './render-card.ts';
 
@@ -44,7 +45,7 @@ export function renderApproval(
     const at = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone }).format(approval.decidedAt);
     const who = esc(approval.decidedByName ?? approval.decidedBy ?? '?');
     lines.push(approval.state === 'approved' ? L.approvedBy(who, at) : L.rejectedBy(who, at));
-    if (approval.reason) lines.push(esc(approval.reason));
+    if (approval.reason) lines.push(esc(localizeEvent(approval.reason, locale)));
   }
   return lines.join('\n').trimEnd();
 }

@@ -92,7 +92,10 @@ export const RU_EVENT_RULES: readonly EventRule[] = [
   [/^issue not found in the tracker$/, () => 'задача не найдена в трекере'],
   [/^tracker state unknown$/, () => 'состояние в трекере неизвестно'],
   [/^"(.*)" in the tracker$/, (m) => `«${m[1]}» в трекере`],
+  [/^rejected in the tracker$/, () => 'отклонено в трекере'],
+  [/^rejected without a reason$/, () => 'отклонено без причины'],
   // Engine refusals a command may answer with.
+  [/^(.+) may not decide for (\S+)$/, (m) => `${m[1]} не может решать за ${m[2]}`],
   [/^unknown task (\S*)$/, (m) => `неизвестная задача ${m[1]}`],
   [/^(\S+) is done$/, (m) => `${m[1]} уже завершена`],
   [/^(\S+) is cancelled$/, (m) => `${m[1]} уже отменена`],
