@@ -18,7 +18,7 @@ async function status(): Promise<{ plain: string; text: string }> {
   return h.waitFor(async () => (await h.messages()).find((m) => m.from.is_bot && m.messageId > posted.messageId && m.plain.startsWith('🧩 SHOP-1')), 'the /status answer');
 }
 
-const people = () => (h.app.store.sqlite.prepare("SELECT key, value FROM kv WHERE key LIKE 'person:%' ORDER BY key").all() as { key: string; value: string }[]).map((r) => [r.key, JSON.parse(r.value).name]);
+const people = () => (h.app.store.sqlite.prepare("SELECT key, value FROM kv WHERE key LIKE 'person:%' ORDER BY key").all() as { key: string; value: string }[]).map((r) => [r.key, (JSON.parse(r.value) as { name: string }).name]);
 
 describe('people by name', () => {
   it('names approvers as seen in the chat, with the id as fallback, escaped, across a restart and a rename', async () => {
