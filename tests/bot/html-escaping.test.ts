@@ -34,7 +34,7 @@ describe('HTML-hostile text', () => {
 
     const approval = await approvalMessage(harness, 'SHOP-1');
     expect(approval.plain.split('\n')[0]).toBe(`📝 BRD ready for approval — SHOP-1 · ${TITLE}`);
-    expect(approval.plain).toContain('# BRD for <cart> & "wishlist"\nKeep <i>totals</i> & taxes');
+    expect(approval.plain).toContain('BRD for <cart> & "wishlist"\n\nKeep <i>totals</i> & taxes'); // the heading is a bold line
     expect(approval.entities.filter((e) => e.type === 'italic')).toEqual([]); // the BRD's <i> is text, not markup
 
     const posted = await harness.say(ALICE, '/status SHOP-1');
