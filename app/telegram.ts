@@ -42,7 +42,7 @@ export interface TelegramOptions {
   /** Telegram's limits by default; tests and benchmarks scale them (with the sandbox's). */
   readonly limits?: SendLimits;
   readonly botInfo?: UserFromGetMe;
-  readonly onApiCall?: (method: string, status: 'ok' | 'rate-limited' | 'error') => void;
+  readonly onApiCall?: (method: string, status: 'ok' | 'rate-limited' | 'error', ms: number) => void;
   /** Between card refreshes of running agents; default one minute. */
   readonly cardRefreshMs?: number;
 }

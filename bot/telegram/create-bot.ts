@@ -50,7 +50,8 @@ export interface BotDeps {
   readonly agentLogLine?: AgentLogReader;
   /** Known bot identity (skips getMe; tests). */
   readonly botInfo?: UserFromGetMe;
-  readonly onApiCall?: (method: string, status: 'ok' | 'rate-limited' | 'error') => void;
+  /** Each Bot API call's final answer and its duration (pacing waits and retries included). */
+  readonly onApiCall?: (method: string, status: 'ok' | 'rate-limited' | 'error', ms: number) => void;
   /** Names learnt from updates, so cards and `/queue` name people (ids when absent). */
   readonly people?: PeopleDirectory;
 }
@@ -120,8 +121,9 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
 
 function countingTransformer(onCall: BotDeps['onApiCall']): Transformer {
   return async (prev, method, payload, signal) => {
+    const started = performance.now();
     const result = await prev(method, payload, signal);
-    onCall?.(method, result.ok ? 'ok' : result.error_code === 429 ? 'rate-limited' : 'error');
+    onCall?.(method, result.ok ? 'ok' : result.error_code === 429 ? 'rate-limited' : 'error', performance.now() - started);
     return result;
   };
 }

@@ -23,6 +23,7 @@ import {
   type TelegramSandbox,
 } from '../../adapters/sandbox/telegram/telegram-sandbox.ts';
 import { createApp, type App } from '../../app/compose.ts';
+import { countTelegramCalls } from '../../app/integrations.ts';
 import { buildTelegram, type TelegramSide } from '../../app/telegram.ts';
 import { lastLogLine } from '../../bot/telegram/agent-log-line.ts';
 import { renderCard } from '../../bot/render/render-card.ts';
@@ -162,6 +163,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
           logger,
           clock: systemClock,
           limits: pacerLimits,
+          onApiCall: countTelegramCalls(parts.metrics),
           ...(options.cardRefreshMs ? { cardRefreshMs: options.cardRefreshMs } : {}),
         });
         return side.notifier;
