@@ -26,11 +26,25 @@ export interface AlertSources {
   readonly escalatedTasks?: () => number;
 }
 
-export function createHistograms(registry: Registry, sources: AlertSources, processMetrics: boolean): MetricHistograms {
+export function createHistograms(
+  registry: Registry,
+  sources: AlertSources,
+  processMetrics: boolean,
+): MetricHistograms {
   const registers = [registry];
   if (processMetrics) collectDefaultMetrics({ register: registry });
-  scrapeGauge(registry, 'conveyor_outbox_oldest_pending_seconds', 'Age of the oldest undelivered chat message (0 when none).', () => (sources.oldestOutboxAgeMs?.() ?? 0) / 1000);
-  scrapeGauge(registry, 'conveyor_tasks_escalated', 'Tasks escalated to a person and not finished.', () => sources.escalatedTasks?.() ?? 0);
+  scrapeGauge(
+    registry,
+    'conveyor_outbox_oldest_pending_seconds',
+    'Age of the oldest undelivered chat message (0 when none).',
+    () => (sources.oldestOutboxAgeMs?.() ?? 0) / 1000,
+  );
+  scrapeGauge(
+    registry,
+    'conveyor_tasks_escalated',
+    'Tasks escalated to a person and not finished.',
+    () => sources.escalatedTasks?.() ?? 0,
+  );
   return {
     stageDuration: new Histogram({
       name: 'conveyor_stage_duration_seconds',

@@ -13,7 +13,8 @@ export type EventRule = readonly [RegExp, (m: RegExpExecArray, sub: (text: strin
 /** Actors are stored as `telegram:<id>:<name>`; people read the name. */
 const ACTOR_PREFIX = /\btelegram:\d+:/g;
 
-const EN_RULES: readonly EventRule[] = [];
+/** English needs no translation, only the tidying of a doubled default cancel reason. */
+const EN_RULES: readonly EventRule[] = [[/^cancelled: cancelled by (.+)$/, (m) => `cancelled by ${m[1]}`]];
 
 /** `text` (an event line, reason or notice written in English) in `locale`. */
 export function localizeEvent(text: string, locale: Locale): string {

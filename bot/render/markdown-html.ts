@@ -40,7 +40,9 @@ function blocksOf(markdown: string): Block[] {
     const fence = FENCE.exec(raw);
     if (fence) {
       const code: string[] = [];
-      const close = new RegExp(`^\\s{0,3}${fence[1]?.[0] === '`' ? '`' : '~'}{${fence[1]?.length ?? 3},}\\s*$`);
+      const close = new RegExp(
+        `^\\s{0,3}${fence[1]?.[0] === '`' ? '`' : '~'}{${fence[1]?.length ?? 3},}\\s*$`,
+      );
       while (++i < lines.length && !close.test(lines[i] ?? '')) code.push(lines[i] ?? '');
       blocks.push(preBlock(code, fence[2] ?? ''));
       continue;
@@ -56,7 +58,8 @@ function blocksOf(markdown: string): Block[] {
     }
     if (/^\s*>/.test(raw)) {
       const quoted: string[] = [];
-      for (; i < lines.length && /^\s*>/.test(lines[i] ?? ''); i++) quoted.push(inlineHtml((lines[i] ?? '').replace(/^\s*>\s?/, '')));
+      for (; i < lines.length && /^\s*>/.test(lines[i] ?? ''); i++)
+        quoted.push(inlineHtml((lines[i] ?? '').replace(/^\s*>\s?/, '')));
       i--;
       line(`<blockquote>${quoted.join('\n')}</blockquote>`);
       continue;
@@ -64,7 +67,9 @@ function blocksOf(markdown: string): Block[] {
     line(lineHtml(raw));
   }
   // Blank runs fold to one empty line; none at the ends.
-  return blocks.filter((b, k) => b.html !== '' || (k > 0 && blocks[k - 1]?.html !== '')).filter((b, k, all) => b.html !== '' || (k > 0 && k < all.length - 1));
+  return blocks
+    .filter((b, k) => b.html !== '' || (k > 0 && blocks[k - 1]?.html !== ''))
+    .filter((b, k, all) => b.html !== '' || (k > 0 && k < all.length - 1));
 }
 
 function lineHtml(raw: string): string {
@@ -75,7 +80,14 @@ function lineHtml(raw: string): string {
   const item = /^(\s*)([-*+]|\d{1,9}[.)])\s+(?:\[([ xX])\]\s+)?(.*)$/.exec(raw);
   if (item) {
     const indent = '  '.repeat(Math.min(4, Math.floor((item[1] ?? '').replace(/\t/g, '    ').length / 2)));
-    const mark = item[3] !== undefined ? (item[3] === ' ' ? '☐' : '☑') : /\d/.test(item[2] ?? '') ? escapeHtml(item[2] ?? '') : '•';
+    const mark =
+      item[3] !== undefined
+        ? item[3] === ' '
+          ? '☐'
+          : '☑'
+        : /\d/.test(item[2] ?? '')
+          ? escapeHtml(item[2] ?? '')
+          : '•';
     return `${indent}${mark} ${inlineHtml(item[4] ?? '')}`;
   }
   return inlineHtml(raw.trim());
@@ -88,7 +100,9 @@ function preBlock(code: readonly string[], language = ''): Block {
 
 function preHtml(code: readonly string[], language: string): string {
   const body = escapeHtml(code.join('\n'));
-  return language ? `<pre><code class="language-${escapeHtml(language)}">${body}</code></pre>` : `<pre>${body}</pre>`;
+  return language
+    ? `<pre><code class="language-${escapeHtml(language)}">${body}</code></pre>`
+    : `<pre>${body}</pre>`;
 }
 
 /** Whole blocks while they fit; then as many lines of a code block as fit, or a cut of plain text. */
@@ -116,7 +130,13 @@ function fit(blocks: readonly Block[], maxVisible: number): string {
         used += sep + visibleLength(out.at(-1) ?? '');
       }
     } else if (room > 20 && !block.code) {
-      const plain = block.html.replace(/<[^>]*>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+      const plain = block.html
+        .replace(/<[^>]*>/g, '')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&amp;/g, '&');
       out.push(escapeHtml(cutAtWord(plain, room)));
       used += sep + visibleLength(out.at(-1) ?? '');
     }

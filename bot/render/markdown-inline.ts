@@ -61,7 +61,9 @@ function emphasis(source: string): string {
   if (source === '') return '';
   let html = escapeHtml(source);
   for (const [pattern, tag, prefixed] of EMPHASIS) {
-    html = html.replace(pattern, (_all: string, a: string, b: string) => (prefixed ? `${a}<${tag}>${b}</${tag}>` : `<${tag}>${a}</${tag}>`));
+    html = html.replace(pattern, (_all: string, a: string, b: string) =>
+      prefixed ? `${a}<${tag}>${b}</${tag}>` : `<${tag}>${a}</${tag}>`,
+    );
   }
   return wellNested(html) ? html : escapeHtml(source);
 }

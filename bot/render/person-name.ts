@@ -6,7 +6,12 @@ import { orList } from './plural.ts';
 export type NameOf = (userId: number) => string | null;
 
 /** "Alice or Bob" (each name through `esc`); an unknown person is shown by id. */
-export function approverNames(ids: readonly number[], locale: Locale, esc: (s: string) => string, names?: NameOf): string {
+export function approverNames(
+  ids: readonly number[],
+  locale: Locale,
+  esc: (s: string) => string,
+  names?: NameOf,
+): string {
   return orList(
     locale,
     ids.map((id) => esc(names?.(id) ?? String(id))),

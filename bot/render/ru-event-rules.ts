@@ -59,9 +59,18 @@ export const RU_EVENT_RULES: readonly EventRule[] = [
   [/^BRD (\S+) is empty$/, (m) => `BRD ${m[1]} пуст`],
   [/^BRD (\S+) is unreadable: ([\s\S]+)$/, (m, sub) => `BRD ${m[1]} не читается: ${sub(m[2] ?? '')}`],
   [/^(review|test report) (\S+) is missing$/, (m) => `${doc(m[1])} ${m[2]} не найден`],
-  [/^(review|test report) (\S+) is unreadable: ([\s\S]+)$/, (m, sub) => `${doc(m[1])} ${m[2]} не читается: ${sub(m[3] ?? '')}`],
-  [/^review (\S+) has no verdict: ([\s\S]+)$/, (m, sub) => `в ревью ${m[1]} нет вердикта: ${sub(m[2] ?? '')}`],
-  [/^test report (\S+) has no result: ([\s\S]+)$/, (m, sub) => `в отчёте о тестах ${m[1]} нет результата: ${sub(m[2] ?? '')}`],
+  [
+    /^(review|test report) (\S+) is unreadable: ([\s\S]+)$/,
+    (m, sub) => `${doc(m[1])} ${m[2]} не читается: ${sub(m[3] ?? '')}`,
+  ],
+  [
+    /^review (\S+) has no verdict: ([\s\S]+)$/,
+    (m, sub) => `в ревью ${m[1]} нет вердикта: ${sub(m[2] ?? '')}`,
+  ],
+  [
+    /^test report (\S+) has no result: ([\s\S]+)$/,
+    (m, sub) => `в отчёте о тестах ${m[1]} нет результата: ${sub(m[2] ?? '')}`,
+  ],
   [/^(review|test report) (\S+) says (\S+) \((\S+)\)$/, (m) => `${doc(m[1])} ${m[2]}: ${m[3]} (${m[4]})`],
   [
     /^review (\S+) is (\S+) but has (\d+) P0\/P1 finding\(s\)$/,
@@ -70,25 +79,47 @@ export const RU_EVENT_RULES: readonly EventRule[] = [
   [/^no frontmatter$/, () => 'нет frontmatter'],
   [/^frontmatter is not closed$/, () => 'frontmatter не закрыт'],
   [/^frontmatter key "(.+)" appears twice$/, (m) => `ключ frontmatter «${m[1]}» повторяется`],
-  [/^frontmatter has no result, verdict or status field$/, () => 'во frontmatter нет поля result, verdict или status'],
+  [
+    /^frontmatter has no result, verdict or status field$/,
+    () => 'во frontmatter нет поля result, verdict или status',
+  ],
   [/^no recognised verdict in (.+)$/, (m) => `не распознан вердикт в ${m[1]}`],
   // Reconciler reasons and its notice.
-  [/^🔁 (\S+): ([\s\S]+) — replayed by the reconciler$/, (m, sub) => `🔁 ${m[1]}: ${sub(m[2] ?? '')} — восстановлено сверкой`],
+  [
+    /^🔁 (\S+): ([\s\S]+) — replayed by the reconciler$/,
+    (m, sub) => `🔁 ${m[1]}: ${sub(m[2] ?? '')} — восстановлено сверкой`,
+  ],
   [/^CI green on (\S+) \(status lost\)$/, (m) => `CI пройден на ${m[1]} (статус потерян)`],
   [/^CI green on (\S+) \(status not applied\)$/, (m) => `CI пройден на ${m[1]} (статус не применён)`],
-  [/^branch at (\S+) with CI green \(push and status lost\)$/, (m) => `ветка на ${m[1]}, CI пройден (push и статус потеряны)`],
+  [
+    /^branch at (\S+) with CI green \(push and status lost\)$/,
+    (m) => `ветка на ${m[1]}, CI пройден (push и статус потеряны)`,
+  ],
   [
     /^CI green on (\S+), a commit no branch head was known at \(the only task in development\)$/,
-    (m) => `CI пройден на ${m[1]}, коммит не был известен как голова ветки (единственная задача в разработке)`,
+    (m) =>
+      `CI пройден на ${m[1]}, коммит не был известен как голова ветки (единственная задача в разработке)`,
   ],
-  [/^tracker issue (\S+) had no task \(creation event lost\)$/, (m) => `у задачи трекера ${m[1]} не было задачи (событие создания потеряно)`],
+  [
+    /^tracker issue (\S+) had no task \(creation event lost\)$/,
+    (m) => `у задачи трекера ${m[1]} не было задачи (событие создания потеряно)`,
+  ],
   [/^no longer blocked in the tracker \("(.*)"\)$/, (m) => `больше не заблокирована в трекере («${m[1]}»)`],
-  [/^BRD (approved|rejected) in the tracker \("(.*)"\)$/, (m) => `BRD ${MEANING[m[1] ?? ''] ?? m[1]} в трекере («${m[2]}»)`],
+  [
+    /^BRD (approved|rejected) in the tracker \("(.*)"\)$/,
+    (m) => `BRD ${MEANING[m[1] ?? ''] ?? m[1]} в трекере («${m[2]}»)`,
+  ],
   [/^tracker error: ([\s\S]*)$/, (m) => `ошибка трекера: ${m[1]}`],
   [/^engine refused: ([\s\S]*)$/, (m, sub) => `движок отказал: ${sub(m[1] ?? '')}`],
   [/^(?:discovery )?error: ([\s\S]*)$/, (m) => `ошибка: ${m[1]}`],
-  [/^tracker not read this pass \(call budget\); next pass$/, () => 'трекер не прочитан за этот проход (лимит запросов); в следующий раз'],
-  [/^issue not read this pass \(call budget\); next pass$/, () => 'задача трекера не прочитана за этот проход (лимит запросов); в следующий раз'],
+  [
+    /^tracker not read this pass \(call budget\); next pass$/,
+    () => 'трекер не прочитан за этот проход (лимит запросов); в следующий раз',
+  ],
+  [
+    /^issue not read this pass \(call budget\); next pass$/,
+    () => 'задача трекера не прочитана за этот проход (лимит запросов); в следующий раз',
+  ],
   [/^issue not found in the tracker$/, () => 'задача не найдена в трекере'],
   [/^tracker state unknown$/, () => 'состояние в трекере неизвестно'],
   [/^"(.*)" in the tracker$/, (m) => `«${m[1]}» в трекере`],

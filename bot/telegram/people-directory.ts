@@ -31,7 +31,11 @@ export class PeopleDirectory {
     /** Only these people are remembered (the ones cards name); others pass by unrecorded. */
     private readonly isKnown: (userId: number) => boolean,
   ) {
-    for (const row of store.db.select().from(kv).where(like(kv.key, `${PREFIX}%`)).all()) {
+    for (const row of store.db
+      .select()
+      .from(kv)
+      .where(like(kv.key, `${PREFIX}%`))
+      .all()) {
       const id = Number(row.key.slice(PREFIX.length));
       const name = (JSON.parse(row.value) as { name?: unknown }).name;
       if (Number.isSafeInteger(id) && typeof name === 'string') this.names.set(id, name);
@@ -47,7 +51,11 @@ export class PeopleDirectory {
     const key = `${PREFIX}${user.id}`;
     const value = JSON.stringify({ name });
     const at = this.now();
-    this.store.db.insert(kv).values({ key, value, updatedAt: at }).onConflictDoUpdate({ target: kv.key, set: { value, updatedAt: at } }).run();
+    this.store.db
+      .insert(kv)
+      .values({ key, value, updatedAt: at })
+      .onConflictDoUpdate({ target: kv.key, set: { value, updatedAt: at } })
+      .run();
   }
 
   /** The name last seen for `userId`, or null. */
@@ -55,7 +63,11 @@ export class PeopleDirectory {
 
   private storedName(userId: number): string | null {
     // Another process (or a test) may have learnt the name since start-up.
-    const row = this.store.db.select().from(kv).where(eq(kv.key, `${PREFIX}${userId}`)).get();
+    const row = this.store.db
+      .select()
+      .from(kv)
+      .where(eq(kv.key, `${PREFIX}${userId}`))
+      .get();
     const name = row ? (JSON.parse(row.value) as { name?: unknown }).name : undefined;
     if (typeof name !== 'string') return null;
     this.names.set(userId, name);
@@ -66,7 +78,10 @@ export class PeopleDirectory {
 /** "Alice Smith", else "@alice"; control characters and runs of spaces folded. */
 export function displayName(user: PersonSeen): string {
   const full = [user.first_name, user.last_name].filter(Boolean).join(' ');
-  const cleaned = full.replace(/[\p{Cc}\p{Cf}]/gu, '').replace(/\s+/g, ' ').trim();
+  const cleaned = full
+    .replace(/[\p{Cc}\p{Cf}]/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   const name = cleaned || (user.username ? `@${user.username}` : '');
   return name.length > MAX_NAME ? `${name.slice(0, MAX_NAME - 1)}…` : name;
 }

@@ -10,10 +10,12 @@ import { markdownToTelegramHtml } from '../../bot/render/markdown-html.ts';
 
 function parsed(html: string) {
   const result = parseTelegramHtml(html);
-  if (result.type !== 'ok') throw new Error(`Telegram would refuse ${JSON.stringify(html)}: ${result.reason}`);
+  if (result.type !== 'ok')
+    throw new Error(`Telegram would refuse ${JSON.stringify(html)}: ${result.reason}`);
   return result;
 }
-const kinds = (html: string) => parsed(html).entities.map((e) => `${e.type}:${parsed(html).plain.substr(e.offset, e.length)}`);
+const kinds = (html: string) =>
+  parsed(html).entities.map((e) => `${e.type}:${parsed(html).plain.substr(e.offset, e.length)}`);
 
 describe('BRD Markdown to Telegram HTML', () => {
   it('renders headings, lists, code, quotes, tables, rules and emphasis; drops frontmatter', () => {
@@ -77,10 +79,16 @@ describe('BRD Markdown to Telegram HTML', () => {
   });
 
   it('links only http(s) targets; others show their text', () => {
-    const html = markdownToTelegramHtml('See [the spec](https://docs.example.com/a?b=1&c="2") and <http://x.example/y>, not [this](javascript:alert) or [that](file:///etc/passwd).', 4000);
+    const html = markdownToTelegramHtml(
+      'See [the spec](https://docs.example.com/a?b=1&c="2") and <http://x.example/y>, not [this](javascript:alert) or [that](file:///etc/passwd).',
+      4000,
+    );
     const { plain, entities } = parsed(html);
     expect(plain).toBe('See the spec and http://x.example/y, not this or that.');
-    expect(entities.map((e) => (e.type === 'text_link' ? e.url : e.type))).toEqual(['https://docs.example.com/a?b=1&c=%222%22', 'http://x.example/y']);
+    expect(entities.map((e) => (e.type === 'text_link' ? e.url : e.type))).toEqual([
+      'https://docs.example.com/a?b=1&c=%222%22',
+      'http://x.example/y',
+    ]);
   });
 
   it('leaves crossing emphasis as written rather than emit tags Telegram refuses', () => {
@@ -90,20 +98,59 @@ describe('BRD Markdown to Telegram HTML', () => {
   });
 
   it('cuts a long BRD at a block or line boundary, ends it with …, and never leaves a tag open', () => {
-    const md = ['# Title', ...Array.from({ length: 200 }, (_, i) => `- item **${i}** with \`code ${i}\` & more words`), '```', ...Array.from({ length: 50 }, (_, i) => `line ${i}`), '```'].join('\n');
+    const md = [
+      '# Title',
+      ...Array.from({ length: 200 }, (_, i) => `- item **${i}** with \`code ${i}\` & more words`),
+      '```',
+      ...Array.from({ length: 50 }, (_, i) => `line ${i}`),
+      '```',
+    ].join('\n');
     const html = markdownToTelegramHtml(md, 1000);
     const { plain } = parsed(html);
     expect(plain.length).toBeLessThanOrEqual(1000);
     expect(plain.length).toBeGreaterThan(900);
     expect(plain.endsWith('\n…')).toBe(true);
-    const code = markdownToTelegramHtml(`intro\n\`\`\`\n${Array.from({ length: 100 }, (_, i) => `line ${i}`).join('\n')}\n\`\`\``, 300);
+    const code = markdownToTelegramHtml(
+      `intro\n\`\`\`\n${Array.from({ length: 100 }, (_, i) => `line ${i}`).join('\n')}\n\`\`\``,
+      300,
+    );
     expect(parsed(code).plain.length).toBeLessThanOrEqual(300);
     expect(parsed(code).entities.map((e) => e.type)).toEqual(['pre']);
     expect(parsed(code).plain).toMatch(/line \d+\n…$/);
   });
 
   it('always yields HTML Telegram accepts, within the limit, for any input', () => {
-    const piece = fc.constantFrom('#', '# ', '*', '**', '_', '__', '~~', '`', '```', '\n', '\n\n', '> ', '- ', '1. ', '[', ']', '(', ')', 'https://a.example/', '<', '>', '&', '"', '|', ' ', 'x', 'слово', '🚀', '- [ ] ');
+    const piece = fc.constantFrom(
+      '#',
+      '# ',
+      '*',
+      '**',
+      '_',
+      '__',
+      '~~',
+      '`',
+      '```',
+      '\n',
+      '\n\n',
+      '> ',
+      '- ',
+      '1. ',
+      '[',
+      ']',
+      '(',
+      ')',
+      'https://a.example/',
+      '<',
+      '>',
+      '&',
+      '"',
+      '|',
+      ' ',
+      'x',
+      'слово',
+      '🚀',
+      '- [ ] ',
+    );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 80 }), fc.integer({ min: 10, max: 300 }), (parts, max) => {
         const html = markdownToTelegramHtml(parts.join(''), max);

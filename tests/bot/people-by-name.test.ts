@@ -4,7 +4,15 @@
  * restart, follow a rename, and only the people the bot serves are remembered.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALICE, BOB, MALLORY, approvalMessage, pressButton, startBotHarness, type BotHarness } from '../support/bot-harness.ts';
+import {
+  ALICE,
+  BOB,
+  MALLORY,
+  approvalMessage,
+  pressButton,
+  startBotHarness,
+  type BotHarness,
+} from '../support/bot-harness.ts';
 
 let h: BotHarness;
 beforeAll(async () => {
@@ -15,10 +23,22 @@ afterAll(async () => h.close());
 
 async function status(): Promise<{ plain: string; text: string }> {
   const posted = await h.say(ALICE, '/status SHOP-1');
-  return h.waitFor(async () => (await h.messages()).find((m) => m.from.is_bot && m.messageId > posted.messageId && m.plain.startsWith('🧩 SHOP-1')), 'the /status answer');
+  return h.waitFor(
+    async () =>
+      (await h.messages()).find(
+        (m) => m.from.is_bot && m.messageId > posted.messageId && m.plain.startsWith('🧩 SHOP-1'),
+      ),
+    'the /status answer',
+  );
 }
 
-const people = () => (h.app.store.sqlite.prepare("SELECT key, value FROM kv WHERE key LIKE 'person:%' ORDER BY key").all() as { key: string; value: string }[]).map((r) => [r.key, (JSON.parse(r.value) as { name: string }).name]);
+const people = () =>
+  (
+    h.app.store.sqlite.prepare("SELECT key, value FROM kv WHERE key LIKE 'person:%' ORDER BY key").all() as {
+      key: string;
+      value: string;
+    }[]
+  ).map((r) => [r.key, (JSON.parse(r.value) as { name: string }).name]);
 
 describe('people by name', () => {
   it('names approvers as seen in the chat, with the id as fallback, escaped, across a restart and a rename', async () => {

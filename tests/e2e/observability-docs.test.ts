@@ -41,11 +41,20 @@ function metricNames(expr: string): string[] {
 
 /** The expressions of the docs: the dashboard's targets and the alert rules' `expr:` lines. */
 function documentedExpressions(): string[] {
-  const dashboard = JSON.parse(readFileSync(join(ROOT, 'docs/observability/conveyor-dashboard.json'), 'utf8')) as { panels: { targets: { expr: string }[] }[] };
+  const dashboard = JSON.parse(
+    readFileSync(join(ROOT, 'docs/observability/conveyor-dashboard.json'), 'utf8'),
+  ) as { panels: { targets: { expr: string }[] }[] };
   const alerts = readFileSync(join(ROOT, 'docs/observability/conveyor-alerts.yml'), 'utf8');
   const rules = [...alerts.matchAll(/^\s+expr: (.+)$/gm)].map((m) => m[1] ?? '');
   expect(rules.length).toBeGreaterThanOrEqual(5);
-  for (const alert of ['ConveyorTaskEscalated', 'ConveyorDeadJobs', 'ConveyorOutboxLagging', 'ConveyorReconcilerUnblocking', 'ConveyorWebhook401Rate']) expect(alerts).toContain(`alert: ${alert}`);
+  for (const alert of [
+    'ConveyorTaskEscalated',
+    'ConveyorDeadJobs',
+    'ConveyorOutboxLagging',
+    'ConveyorReconcilerUnblocking',
+    'ConveyorWebhook401Rate',
+  ])
+    expect(alerts).toContain(`alert: ${alert}`);
   return [...dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)), ...rules];
 }
 
@@ -54,7 +63,8 @@ function exposedNames(text: string): Set<string> {
   const names = new Set<string>();
   for (const [, name, type] of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
     names.add(name ?? '');
-    if (type === 'histogram' || type === 'summary') for (const suffix of ['_bucket', '_sum', '_count']) names.add(`${name}${suffix}`);
+    if (type === 'histogram' || type === 'summary')
+      for (const suffix of ['_bucket', '_sum', '_count']) names.add(`${name}${suffix}`);
   }
   return names;
 }
@@ -66,7 +76,18 @@ describe('observability', () => {
     try {
       await sandbox.registerChat({ id: CHAT, type: 'supergroup', title: 'Shop' });
       const [port, metricsPort] = [await freePort(), await freePort()];
-      const projects = { projects: [{ id: 'SHOP', repo: 'acme/shop', cloneUrl: remote.remote, chatId: CHAT, approvers: [111], agents: { default: 'true' } }] };
+      const projects = {
+        projects: [
+          {
+            id: 'SHOP',
+            repo: 'acme/shop',
+            cloneUrl: remote.remote,
+            chatId: CHAT,
+            approvers: [111],
+            agents: { default: 'true' },
+          },
+        ],
+      };
       const child = spawn(process.execPath, ['bin/conveyor.js', 'start'], {
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -90,12 +111,24 @@ describe('observability', () => {
       child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
       child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      const status = (url: string) => fetch(url).then((r) => r.status, () => 0);
-      await waitFor(async () => (await status(`http://127.0.0.1:${port}/healthz`)) === 200, 30_000, () => `never healthy:\n${output}`);
+      const status = (url: string) =>
+        fetch(url).then(
+          (r) => r.status,
+          () => 0,
+        );
+      await waitFor(
+        async () => (await status(`http://127.0.0.1:${port}/healthz`)) === 200,
+        30_000,
+        () => `never healthy:\n${output}`,
+      );
 
       // A refused (401) webhook shows on the separate listener; the webhook listener has no /metrics.
       const push = fixture('gitea-push');
-      const forged = await fetch(`http://127.0.0.1:${port}/webhooks/gitea`, { method: 'POST', body: push.body, headers: giteaHeaders(push.body, 'delivery-m-1', 'push', 'wrong-secret') });
+      const forged = await fetch(`http://127.0.0.1:${port}/webhooks/gitea`, {
+        method: 'POST',
+        body: push.body,
+        headers: giteaHeaders(push.body, 'delivery-m-1', 'push', 'wrong-secret'),
+      });
       expect(forged.status).toBe(401);
       expect(await status(`http://127.0.0.1:${port}/metrics`)).toBe(404);
       expect(await status(`http://127.0.0.1:${metricsPort}/healthz`)).toBe(404);
@@ -112,7 +145,10 @@ describe('observability', () => {
       expect(used.filter((name) => !exposed.has(name))).toEqual([]);
 
       child.kill('SIGTERM');
-      const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 15_000))]);
+      const code = await Promise.race([
+        exited,
+        new Promise<'hung'>((r) => setTimeout(() => r('hung'), 15_000)),
+      ]);
       expect(code, output).toBe(0);
     } finally {
       await sandbox.close();

@@ -7,7 +7,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixture } from './webhook-harness.ts';
 import { startWebhookApp, type WebhookApp } from '../inbound/inbound-harness.ts';
-import { ALICE, approvalMessage, pressButton, startBotHarness, type BotHarness } from '../support/bot-harness.ts';
+import {
+  ALICE,
+  approvalMessage,
+  pressButton,
+  startBotHarness,
+  type BotHarness,
+} from '../support/bot-harness.ts';
 
 let bot: BotHarness | null = null;
 let hooks: WebhookApp | null = null;
@@ -35,12 +41,20 @@ describe('histograms', () => {
     expect(sample(text, 'conveyor_stage_duration_seconds_count{stage="analysis"}')).toBe(1);
     expect(sample(text, 'conveyor_stage_duration_seconds_count{stage="development"}')).toBe(1);
     expect(sample(text, 'conveyor_stage_duration_seconds_bucket{le="+Inf",stage="analysis"}')).toBe(1);
-    expect(sample(text, 'conveyor_agent_run_duration_seconds_count{role="analyst",outcome="succeeded"}')).toBe(1);
-    expect(sample(text, 'conveyor_agent_run_duration_seconds_count{role="developer",outcome="succeeded"}')).toBe(1);
+    expect(
+      sample(text, 'conveyor_agent_run_duration_seconds_count{role="analyst",outcome="succeeded"}'),
+    ).toBe(1);
+    expect(
+      sample(text, 'conveyor_agent_run_duration_seconds_count{role="developer",outcome="succeeded"}'),
+    ).toBe(1);
     expect(sample(text, 'conveyor_outbox_lag_seconds_count{kind="approval-request"}')).toBe(1);
     expect(sample(text, 'conveyor_outbox_lag_seconds_count{kind="card"}')).toBeGreaterThan(0);
-    expect(sample(text, 'conveyor_telegram_request_duration_seconds_count{method="sendMessage"}')).toBeGreaterThan(0);
-    expect(sample(text, 'conveyor_telegram_request_duration_seconds_sum{method="sendMessage"}')).toBeGreaterThan(0);
+    expect(
+      sample(text, 'conveyor_telegram_request_duration_seconds_count{method="sendMessage"}'),
+    ).toBeGreaterThan(0);
+    expect(
+      sample(text, 'conveyor_telegram_request_duration_seconds_sum{method="sendMessage"}'),
+    ).toBeGreaterThan(0);
     expect(text).not.toContain('method="getUpdates"');
     expect(sample(text, 'conveyor_outbox_oldest_pending_seconds')).toBe(0);
     expect(sample(text, 'conveyor_tasks_escalated')).toBe(0);
@@ -53,7 +67,11 @@ describe('histograms', () => {
     expect((await w.post('/webhooks/plane', body, headers)).status).toBe(200);
     await w.drained();
     w.app.store.sqlite.prepare(`UPDATE tasks SET escalated = 1`).run();
-    w.app.store.sqlite.prepare(`INSERT INTO outbox (kind, task_id, payload, state, available_at, created_at, attempts) VALUES ('notice', 'X-1', '{}', 'pending', 0, ?, 0)`).run(Date.now() - 120_000);
+    w.app.store.sqlite
+      .prepare(
+        `INSERT INTO outbox (kind, task_id, payload, state, available_at, created_at, attempts) VALUES ('notice', 'X-1', '{}', 'pending', 0, ?, 0)`,
+      )
+      .run(Date.now() - 120_000);
     const text = await (await fetch(`${w.url}/metrics`)).text();
     expect(sample(text, 'conveyor_webhook_processing_lag_seconds_count{source="plane"}')).toBe(1);
     expect(sample(text, 'conveyor_tasks_escalated')).toBe(1);
