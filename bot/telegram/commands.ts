@@ -6,7 +6,7 @@ import type { CommandContext, Composer } from 'grammy';
 import type { User } from 'grammy/types';
 import type { Task } from '../../core/domain/task.ts';
 import type { EngineOutcome } from '../../core/engine/outcome.ts';
-import type { Config } from '../../core/config/config.ts';
+import type { Config, Locale } from '../../core/config/config.ts';
 import type { Engine } from '../../core/engine/engine.ts';
 import { buildCardView } from '../../core/notify/card-view.ts';
 import { buildQueueView } from '../../core/notify/queue-view.ts';
@@ -53,6 +53,21 @@ export const COMMANDS = [
   { command: 'reconcile', description: 'Admins: run a reconciler pass (/reconcile dry: report only)' },
   { command: 'help', description: 'What the bot can do' },
 ] as const;
+
+const RU_DESCRIPTIONS: Readonly<Record<(typeof COMMANDS)[number]['command'], string>> = {
+  new: 'Новая задача: /new <проект> <название>',
+  queue: 'Агенты, очередь, этапы, эскалации, сверка',
+  status: 'Карточка задачи: /status <ID>',
+  retry: 'Перезапустить эскалированную задачу: /retry <ID>',
+  cancel: 'Отменить задачу: /cancel <ID> [причина]',
+  reconcile: 'Админы: проход сверки (/reconcile dry — только отчёт)',
+  help: 'Что умеет бот',
+};
+
+/** The command menu in the configured language. */
+export function commandMenu(locale: Locale): { command: string; description: string }[] {
+  return COMMANDS.map((c) => ({ command: c.command, description: locale === 'ru' ? RU_DESCRIPTIONS[c.command] : c.description }));
+}
 
 export function installCommands(bot: Composer<BotContext>, deps: CommandDeps): void {
   const T = commandTexts(deps.config.locale);
