@@ -39,7 +39,7 @@ import { WorkerPool } from '../core/queue/worker-pool.ts';
 import { openStore, type Store } from '../core/store/database.ts';
 import { countByState as countInbox } from '../core/store/inbox-repo.ts';
 import { syncProjects } from '../core/store/project-repo.ts';
-import { countTransitions, databaseReachable } from './observability.ts';
+import { alertSources, countTransitions, databaseReachable, observeStageDurations } from './observability.ts';
 import { protectDatabase } from './private-files.ts';
 
 export interface AppOptions {
@@ -107,7 +107,7 @@ export function createApp(options: AppOptions): App {
   syncProjects(store, options.projects, clock.now());
   const projects = new Map(options.projects.map((p) => [p.id, p]));
   const queue = new JobQueue(store);
-  const metrics = createMetrics({ jobsByState: () => queue.countByState(), inboxByState: () => ({ ...countInbox(store) }) });
+  const metrics = createMetrics({ jobsByState: () => queue.countByState(), inboxByState: () => ({ ...countInbox(store) }), ...alertSources(store, () => clock.now()) });
   const tracker = options.tracker ?? null;
   const forge = options.forge ?? null;
   const engine = new Engine(
@@ -146,7 +146,16 @@ export function createApp(options: AppOptions): App {
     forge: forgeJob(jobDeps),
   };
   const owner = `${hostname()}:${process.pid}:${randomId()}`;
-  const poolDeps = { store, queue, engine, clock, logger: logger.child({ part: 'worker' }) };
+  const poolDeps = {
+    store,
+    queue,
+    engine,
+    clock,
+    logger: logger.child({ part: 'worker' }),
+    onRun: (job: { kind: string; payload: Record<string, unknown> }, outcome: 'succeeded' | 'failed', ms: number) => {
+      if (job.kind === 'agent') metrics.agentRunDuration.observe({ role: String(job.payload.role), outcome }, ms / 1000);
+    },
+  };
   const pollMs = options.pollMs ?? 1000;
   const leaseMs = options.leaseMs ?? 60_000;
   const pools = [
@@ -175,9 +184,13 @@ export function createApp(options: AppOptions): App {
   });
   const loop = config.reconcile.enabled ? new ReconcileLoop(reconciler, config.reconcile.intervalS * 1000, logger.child({ part: 'reconciler' })) : null;
   const notifier = options.notifier({ store, queue, engine, projects, reconciler, metrics, tracker });
-  const drain = new OutboxDrain({ store, notifier, clock, logger: logger.child({ part: 'outbox' }) }, Math.min(500, pollMs));
+  const drain = new OutboxDrain(
+    { store, notifier, clock, logger: logger.child({ part: 'outbox' }), onDelivered: (kind, lagMs) => metrics.outboxLag.observe({ kind }, lagMs / 1000) },
+    Math.min(500, pollMs),
+  );
   engine.onHandled(() => drain.wake());
   countTransitions(engine, store, metrics);
+  observeStageDurations(engine, store, metrics);
   const inboxProcessor = new InboxProcessor(
     {
       store,
@@ -187,7 +200,10 @@ export function createApp(options: AppOptions): App {
       logger: logger.child({ part: 'inbox' }),
       ...(options.inbound?.lookups ? { lookups: options.inbound.lookups } : {}),
       ...(options.inbound?.planeLinks ? { planeLinks: options.inbound.planeLinks } : {}),
-      ...(options.inbound?.onProcessed ? { onProcessed: options.inbound.onProcessed } : {}),
+      onProcessed: (row, result) => {
+        metrics.webhookLag.observe({ source: row.source }, Math.max(0, clock.now() - row.receivedAt) / 1000);
+        options.inbound?.onProcessed?.(row, result);
+      },
     },
     Math.min(1000, pollMs),
   );

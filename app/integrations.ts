@@ -137,6 +137,7 @@ export function buildListener(parts: ListenerParts): Hono {
     logger: parts.logger.child({ part: 'http' }),
     onStored: () => app.inbox.wake(),
     health: async () => app.health(),
+    serveMetrics: config.metrics === null,
     ...(handler ? { telegram: { path: TELEGRAM_WEBHOOK_PATH, handler } } : {}),
   });
 }
@@ -144,10 +145,11 @@ export function buildListener(parts: ListenerParts): Hono {
 /** The bot's `onApiCall`: counts Telegram sends by method and 429 answers (polling itself is not a send). */
 export function countTelegramCalls(
   metrics: Metrics,
-): (method: string, status: 'ok' | 'rate-limited' | 'error') => void {
-  return (method, status) => {
+): (method: string, status: 'ok' | 'rate-limited' | 'error', ms?: number) => void {
+  return (method, status, ms) => {
     if (method === 'getUpdates') return;
     metrics.telegramSends.inc({ method });
+    if (ms !== undefined) metrics.telegramLatency.observe({ method }, ms / 1000);
     if (status === 'rate-limited') metrics.telegram429.inc();
   };
 }

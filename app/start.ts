@@ -5,6 +5,7 @@
  * restart), then claiming: running jobs finish or release their leases, the outbox is flushed and
  * the database closed.
  */
+import { metricsApp } from '../adapters/http/metrics-route.ts';
 import { serveListener } from '../adapters/http/serve.ts';
 import { createLogger } from '../adapters/log/pino-logger.ts';
 import { secretsOf } from '../core/config/config.ts';
@@ -51,6 +52,14 @@ export async function runStart(env: Readonly<Record<string, string | undefined>>
   // Listening first: in webhook mode Telegram must reach the route it is told about at bot start.
   const listener = await serveListener(buildListener({ app, config, logger, telegram: side.runtime }), config.http);
   logger.info({ host: config.http.host, port: listener.port, gitea: integrations.gitea !== null, plane: integrations.plane !== null }, 'listener started');
+  // A separate /metrics listener (ORCH_METRICS_*); failing to bind it closes the webhook listener too.
+  const metricsListener = config.metrics
+    ? await serveListener(metricsApp(app.metrics), config.metrics).catch(async (error: unknown) => {
+        await listener.close();
+        throw error;
+      })
+    : null;
+  if (config.metrics && metricsListener) logger.info({ host: config.metrics.host, port: metricsListener.port }, 'metrics listener started');
   await side.runtime.start();
   app.start();
   await new Promise<void>((resolve) => {
@@ -63,6 +72,7 @@ export async function runStart(env: Readonly<Record<string, string | undefined>>
   });
   await side.runtime.stop();
   await listener.close();
+  await metricsListener?.close();
   await app.stop(SHUTDOWN_GRACE_MS);
   return 0;
 }

@@ -12,6 +12,7 @@ import { CallbackSigner } from '../bot/telegram/callback-data.ts';
 import { CardPublisher } from '../bot/telegram/card-publisher.ts';
 import { CardRefresher } from '../bot/telegram/card-refresher.ts';
 import { createBot } from '../bot/telegram/create-bot.ts';
+import { PeopleDirectory } from '../bot/telegram/people-directory.ts';
 import { botRuntime, type BotRuntime } from '../bot/telegram/run-bot.ts';
 import { SendPacer, TELEGRAM_LIMITS, type SendLimits } from '../bot/telegram/send-pacer.ts';
 import { TelegramNotifier } from '../bot/telegram/telegram-notifier.ts';
@@ -30,6 +31,8 @@ export interface TelegramSide {
   /** Starts and stops the bot (polling or webhook) and the card refresher together. */
   readonly runtime: BotRuntime;
   readonly refresher: CardRefresher;
+  /** Names of approvers and admins as learnt from the chat. */
+  readonly people: PeopleDirectory;
 }
 
 export interface TelegramOptions {
@@ -39,7 +42,7 @@ export interface TelegramOptions {
   /** Telegram's limits by default; tests and benchmarks scale them (with the sandbox's). */
   readonly limits?: SendLimits;
   readonly botInfo?: UserFromGetMe;
-  readonly onApiCall?: (method: string, status: 'ok' | 'rate-limited' | 'error') => void;
+  readonly onApiCall?: (method: string, status: 'ok' | 'rate-limited' | 'error', ms: number) => void;
   /** Between card refreshes of running agents; default one minute. */
   readonly cardRefreshMs?: number;
 }
@@ -55,6 +58,7 @@ export function buildTelegram(parts: CoreParts, options: TelegramOptions): Teleg
   const forgeRepoBase = (project: ProjectConfig | undefined) =>
     config.gitea && project ? `${config.gitea.url}/${project.repo}` : null;
   const logger = options.logger.child({ part: 'bot' });
+  const people = new PeopleDirectory(parts.store, () => clock.now(), (id) => access.isKnownPerson(id));
   const bot = createBot({
     config,
     store: parts.store,
@@ -74,6 +78,7 @@ export function buildTelegram(parts: CoreParts, options: TelegramOptions): Teleg
     },
     pacer,
     agentLogLine,
+    people,
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
     ...(options.onApiCall ? { onApiCall: options.onApiCall } : {}),
   });
@@ -96,6 +101,7 @@ export function buildTelegram(parts: CoreParts, options: TelegramOptions): Teleg
     signer,
     forgeBase: forgeRepoBase,
     agentLogLine,
+    names: people.nameOf,
   });
   const refresher = new CardRefresher({
     store: parts.store,
@@ -116,7 +122,7 @@ export function buildTelegram(parts: CoreParts, options: TelegramOptions): Teleg
       await base.stop();
     },
   };
-  return { bot, notifier, runtime, refresher };
+  return { bot, notifier, runtime, refresher, people };
 }
 
 /** Reads a run's log where the agent runner writes it (`<workdir>/logs/<task>/<role>-<attempt>.log`). */

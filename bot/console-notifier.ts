@@ -16,6 +16,7 @@ import { getApproval } from '../core/store/approval-repo.ts';
 import type { Store } from '../core/store/database.ts';
 import { cards } from '../core/store/schema.ts';
 import { getTask } from '../core/store/task-repo.ts';
+import { localizeEvent } from './render/event-text.ts';
 import { labelsFor } from './render/labels.ts';
 import { renderApproval } from './render/render-approval.ts';
 import { renderCard } from './render/render-card.ts';
@@ -66,10 +67,10 @@ export class ConsoleNotifier implements NotifierPort {
         return;
       }
       case 'escalation':
-        write(frame(`escalation ${task.id} · chat ${chat} · notifies`, labelsFor(locale).escalationMessage(task.id, message.reason)));
+        write(frame(`escalation ${task.id} · chat ${chat} · notifies`, labelsFor(locale).escalationMessage(task.id, localizeEvent(message.reason, locale))));
         return;
       case 'notice':
-        write(frame(`notice ${task.id} · chat ${chat} · silent`, message.text));
+        write(frame(`notice ${task.id} · chat ${chat} · silent`, localizeEvent(message.text, locale)));
         return;
     }
   }

@@ -30,6 +30,8 @@ export interface ListenerDeps {
   /** Telegram webhook mode: the bot's update handler, mounted at `path` (POST). */
   readonly telegram?: { readonly path: string; readonly handler: (c: Context) => Response | Promise<Response> };
   readonly health: () => Promise<HealthReport>;
+  /** Serve `/metrics` here (default); false when it has a listener of its own (ORCH_METRICS_*). */
+  readonly serveMetrics?: boolean;
 }
 
 /** Build the listener app (serve it with `serveListener`, or call `app.request()` in tests). */
@@ -48,7 +50,7 @@ export function createListener(deps: ListenerDeps): Hono {
   app.route('/webhooks/gitea', giteaRoute(deps.giteaSecret, ingest));
   app.route('/webhooks/plane', planeRoute(deps.planeSecret, ingest));
   app.route('/healthz', healthRoute(deps.health, deps.logger));
-  app.route('/metrics', metricsRoute(deps.metrics));
+  if (deps.serveMetrics !== false) app.route('/metrics', metricsRoute(deps.metrics));
   if (deps.telegram) {
     const { path, handler } = deps.telegram;
     app.post(path, limitBody((c) => c.json({ error: 'payload too large' }, 413)), (c) => handler(c));

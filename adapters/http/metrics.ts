@@ -3,9 +3,10 @@
  * two listeners in one process, or in one test run, never share counters).
  */
 import { Counter, Gauge, Registry } from 'prom-client';
+import { createHistograms, type AlertSources, type MetricHistograms } from './metric-histograms.ts';
 
-/** Counters and gauges the listener, engine, bot and reconciler move. */
-export interface Metrics {
+/** Counters, gauges and histograms the listener, engine, workers, bot and reconciler move. */
+export interface Metrics extends MetricHistograms {
   readonly registry: Registry;
   /** Verified deliveries by `source` and `outcome` (accepted | duplicate | ignored). */
   readonly webhookDeliveries: Counter<'source' | 'outcome'>;
@@ -24,9 +25,11 @@ export interface Metrics {
 }
 
 /** Read-at-scrape sources the composition root provides (synchronous store queries). */
-export interface MetricsSources {
+export interface MetricsSources extends AlertSources {
   readonly jobsByState?: () => Readonly<Record<string, number>>;
   readonly inboxByState?: () => Readonly<Record<string, number>>;
+  /** Node's process metrics (CPU, memory, event loop, GC); on unless false. */
+  readonly processMetrics?: boolean;
 }
 
 /** Create a fresh registry with every Conveyor metric in it. */
@@ -35,6 +38,7 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
   const registers = [registry];
   return {
     registry,
+    ...createHistograms(registry, sources, sources.processMetrics ?? true),
     webhookDeliveries: new Counter({
       name: 'conveyor_webhook_deliveries_total',
       help: 'Verified webhook deliveries by source and outcome.',

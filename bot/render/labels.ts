@@ -9,14 +9,17 @@ export interface Labels {
   /** The status line while a BRD waits for a decision (the progress line says what happens on approval). */
   readonly approvalPending: string;
   readonly delivered: string;
+  /** What "delivered" meant for this task: merged only, or merged and deployed (a merge-only project claims no deployment). */
+  readonly deliveredVia: (deployed: boolean) => string;
   readonly escalated: string;
   readonly cancelled: string;
   readonly attempt: string;
   readonly rollbacks: string;
   readonly inStage: (minutes: string) => string;
-  readonly waitingFor: string;
-  readonly agentRunning: (role: string, age: string) => string;
-  readonly agentQueued: (role: string, age: string) => string;
+  /** "waiting for: X" / "ждём X" (the Russian object carries its own case). */
+  readonly waitingFor: (what: string) => string;
+  readonly agentRunning: (role: Role, age: string) => string;
+  readonly agentQueued: (role: Role, age: string) => string;
   readonly retryIn: (age: string) => string;
   readonly approvalBy: (who: string) => string;
   readonly ciPending: (sha: string, local: boolean) => string;
@@ -39,14 +42,15 @@ const en: Labels = {
   roles: { analyst: 'analyst', developer: 'developer', reviewer: 'reviewer', tester: 'tester' },
   approvalPending: 'BRD approval',
   delivered: '📦 Delivered',
+  deliveredVia: (deployed) => (deployed ? 'merged and deployed' : 'merged into the default branch'),
   escalated: '🆘 Escalated',
   cancelled: '✖️ Cancelled',
   attempt: 'attempt',
   rollbacks: 'rollbacks',
   inStage: (m) => `${m} in stage`,
-  waitingFor: 'waiting for',
-  agentRunning: (role, age) => `${role} agent, running ${age}`,
-  agentQueued: (role, age) => `${role} agent, queued ${age}`,
+  waitingFor: (what) => `waiting for: ${what}`,
+  agentRunning: (role, age) => `${en.roles[role]} agent, running ${age}`,
+  agentQueued: (role, age) => `${en.roles[role]} agent, queued ${age}`,
   retryIn: (age) => `retry in ${age}`,
   approvalBy: (who) => `BRD approval by ${who}`,
   ciPending: (sha, local) => `CI on ${sha}${local ? ' (local)' : ''}`,
@@ -64,31 +68,35 @@ const en: Labels = {
   escalationMessage: (id, reason) => `🆘 ${id} needs a person: ${reason}\nAfter fixing the cause, /retry ${id}`,
 };
 
+/** "ждём агента-ревьюера": the role as the object of "ждём". */
+const RU_ROLE_ACCUSATIVE: Readonly<Record<Role, string>> = { analyst: 'аналитика', developer: 'разработчика', reviewer: 'ревьюера', tester: 'тестировщика' };
+
 const ru: Labels = {
   steps: { analysis: 'Анализ', approval: 'Подтверждение BRD', development: 'Разработка', review: 'Ревью', testing: 'Тестирование', 'deploy-staging': 'Стейджинг', deploy: 'Деплой' },
   roles: { analyst: 'аналитик', developer: 'разработчик', reviewer: 'ревьюер', tester: 'тестировщик' },
   approvalPending: 'Подтверждение BRD',
-  delivered: '📦 Внедрено',
+  delivered: '📦 Готово',
+  deliveredVia: (deployed) => (deployed ? 'слито и развёрнуто' : 'слито в основную ветку'),
   escalated: '🆘 Эскалация',
   cancelled: '✖️ Отменено',
   attempt: 'попытка',
   rollbacks: 'откаты',
   inStage: (m) => `${m} на этапе`,
-  waitingFor: 'ждём',
-  agentRunning: (role, age) => `агент-${role}, работает ${age}`,
-  agentQueued: (role, age) => `агент-${role}, в очереди ${age}`,
+  waitingFor: (what) => `ждём ${what}`,
+  agentRunning: (role, age) => `агента-${RU_ROLE_ACCUSATIVE[role]} (работает ${age})`,
+  agentQueued: (role, age) => `агента-${RU_ROLE_ACCUSATIVE[role]} (в очереди ${age})`,
   retryIn: (age) => `повтор через ${age}`,
   approvalBy: (who) => `подтверждения BRD от ${who}`,
-  ciPending: (sha, local) => `CI на ${sha}${local ? ' (локально)' : ''}`,
-  mergeLease: (holder) => `блокировка слияния у ${holder}`,
+  ciPending: (sha, local) => `результата CI на ${sha}${local ? ' (локально)' : ''}`,
+  mergeLease: (holder) => `снятия блокировки слияния (держит ${holder})`,
   merging: 'слияния в основную ветку',
   blocked: 'задача заблокирована в трекере',
   last: 'последнее',
   mustFix: 'исправить',
   ago: (age) => `${age} назад`,
   brdReady: '📝 BRD ждёт подтверждения',
-  approvedBy: (who, at) => `✅ Подтвердил ${who} · ${at}`,
-  rejectedBy: (who, at) => `❌ Отклонил ${who} · ${at}`,
+  approvedBy: (who, at) => `✅ Подтверждено: ${who} · ${at}`,
+  rejectedBy: (who, at) => `❌ Отклонено: ${who} · ${at}`,
   approve: '✅ Подтвердить',
   reject: '❌ Отклонить',
   escalationMessage: (id, reason) => `🆘 ${id} требует внимания: ${reason}\nПосле исправления: /retry ${id}`,

@@ -3,7 +3,9 @@ import type { Locale } from '../../core/config/config.ts';
 import type { ApprovalRow } from '../../core/store/approval-repo.ts';
 import type { Task } from '../../core/domain/task.ts';
 import { escapeHtml, plain } from './escape-html.ts';
+import { localizeEvent } from './event-text.ts';
 import { labelsFor } from './labels.ts';
+import { markdownToTelegramHtml, visibleLength } from './markdown-html.ts';
 import type { CardFormat } from './render-card.ts';
 
 /** A link is shown only when its base is a real, non-loopback URL. */
@@ -35,7 +37,7 @@ export function renderApproval(
   const L = labelsFor(locale);
   const lines = [`${L.brdReady} — ${format === 'html' ? `<b>${esc(task.id)}</b>` : task.id} · ${esc(task.title)}`, ''];
   const summary = approval.summary.trim();
-  if (summary) lines.push(format === 'html' ? `<blockquote>${esc(summary)}</blockquote>` : summary, '');
+  if (summary) lines.push(format === 'html' ? '<brd>' : summary, '');
   const linkParts: string[] = [];
   if (isPublicUrl(links.brd)) linkParts.push(format === 'html' ? `<a href="${escapeHtml(links.brd)}">BRD</a>` : `BRD ${links.brd}`);
   if (isPublicUrl(links.tracker)) linkParts.push(format === 'html' ? `<a href="${escapeHtml(links.tracker)}">Plane</a>` : `Plane ${links.tracker}`);
@@ -44,7 +46,12 @@ export function renderApproval(
     const at = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone }).format(approval.decidedAt);
     const who = esc(approval.decidedByName ?? approval.decidedBy ?? '?');
     lines.push(approval.state === 'approved' ? L.approvedBy(who, at) : L.rejectedBy(who, at));
-    if (approval.reason) lines.push(esc(approval.reason));
+    if (approval.reason) lines.push(esc(localizeEvent(approval.reason, locale)));
   }
-  return lines.join('\n').trimEnd();
+  const text = lines.join('\n').trimEnd();
+  // A placeholder no escaped value can contain ("<" is always escaped). The BRD excerpt gets what the rest of the message leaves of Telegram's limit.
+  return format === 'html' && summary ? text.replace('<brd>', () => markdownToTelegramHtml(summary, MESSAGE_LIMIT - visibleLength(text.replace('<brd>', '')))) : text;
 }
+
+/** Telegram's limit on a message's visible text (after entity parsing), with room for safety. */
+const MESSAGE_LIMIT = 4000;

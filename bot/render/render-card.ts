@@ -5,13 +5,17 @@
 import type { Locale } from '../../core/config/config.ts';
 import type { CardView, StepState } from '../../core/notify/card-view.ts';
 import { escapeHtml, plain } from './escape-html.ts';
+import { localizeEvent } from './event-text.ts';
 import { formatCardAge, labelsFor } from './labels.ts';
+import { approverNames, type NameOf } from './person-name.ts';
 
 export type CardFormat = 'html' | 'text';
 
 /** What the card shows beyond the store's view: the running agent's last log line (read by the bot). */
 export interface CardExtras {
   readonly logLine?: string | null;
+  /** A person's display name as learnt from the chat (null: unknown, the id is shown). */
+  readonly names?: NameOf;
 }
 
 const STEP_ICON: Record<StepState, string> = { done: '✅', current: '▶️', pending: '⏳' };
@@ -26,7 +30,7 @@ export function renderCard(view: CardView, locale: Locale, now: number, format: 
   lines.push(`🧩 ${bold(esc(task.id))} · ${esc(task.title)}`);
 
   const current = view.steps.find((s) => s.state === 'current');
-  if (task.stage === 'done') lines.push(L.delivered);
+  if (task.stage === 'done') lines.push(`${L.delivered} · ${L.deliveredVia(view.steps.some((s) => s.step === 'deploy'))}`);
   else if (task.stage === 'cancelled') lines.push(L.cancelled);
   else {
     const parts = [`${task.escalated ? '🆘' : '▶️'} ${current ? (current.step === 'approval' ? L.approvalPending : L.steps[current.step]) : esc(task.stage)}`];
@@ -37,13 +41,13 @@ export function renderCard(view: CardView, locale: Locale, now: number, format: 
   }
   lines.push(view.steps.map((s) => `${STEP_ICON[s.state]} ${L.steps[s.step]}`).join(' → '));
 
-  const why = waitingText(view, locale, now, esc, age, extras.logLine ?? null);
+  const why = waitingText(view, locale, now, esc, age, extras);
   if (why) lines.push(why);
   if (task.stage === 'development' && task.rollbacks > 0 && task.mustFix && !task.escalated) {
     const first = task.mustFix.split('\n').find((l) => l.trim() !== '') ?? '';
     lines.push(`🔁 ${L.mustFix}: ${esc(first.length > 200 ? `${first.slice(0, 200)}…` : first)}`);
   }
-  lines.push(`${L.last}: ${esc(task.lastEvent)} · ${L.ago(age(now - task.lastEventAt))}`);
+  lines.push(`${L.last}: ${esc(localizeEvent(task.lastEvent, locale))} · ${L.ago(age(now - task.lastEventAt))}`);
 
   const links: string[] = [];
   const link = (label: string, url: string | null): string => (format === 'html' && url ? `<a href="${escapeHtml(url)}">${label}</a>` : label);
@@ -56,24 +60,24 @@ export function renderCard(view: CardView, locale: Locale, now: number, format: 
   return lines.join('\n');
 }
 
-function waitingText(view: CardView, locale: Locale, now: number, esc: (s: string) => string, age: (ms: number) => string, logLine: string | null): string | null {
+function waitingText(view: CardView, locale: Locale, now: number, esc: (s: string) => string, age: (ms: number) => string, extras: CardExtras): string | null {
   const L = labelsFor(locale);
+  const logLine = extras.logLine ?? null;
   const w = view.waiting;
   switch (w.type) {
     case 'agent': {
-      const role = L.roles[w.role];
-      const base = w.state === 'running' ? L.agentRunning(role, age(now - w.since)) : L.agentQueued(role, age(now - w.since));
+      const base = w.state === 'running' ? L.agentRunning(w.role, age(now - w.since)) : L.agentQueued(w.role, age(now - w.since));
       const said = w.state === 'running' && logLine ? ` — "${esc(logLine)}"` : '';
-      return `⏳ ${L.waitingFor}: ${base}${said}${w.retryAt && w.retryAt > now ? ` · ${L.retryIn(age(w.retryAt - now))}` : ''}`;
+      return `⏳ ${L.waitingFor(base)}${said}${w.retryAt && w.retryAt > now ? ` · ${L.retryIn(age(w.retryAt - now))}` : ''}`;
     }
     case 'approval':
-      return `⏳ ${L.waitingFor}: ${L.approvalBy(w.approvers.join(', '))}`;
+      return `⏳ ${L.waitingFor(L.approvalBy(approverNames(w.approvers, locale, esc, extras.names)))}`;
     case 'ci':
-      return `⏳ ${L.waitingFor}: ${L.ciPending(w.sha ? w.sha.slice(0, 7) : '?', w.local)}`;
+      return `⏳ ${L.waitingFor(L.ciPending(w.sha ? w.sha.slice(0, 7) : '?', w.local))}`;
     case 'merge':
-      return `⏳ ${L.waitingFor}: ${w.leaseHolder ? L.mergeLease(esc(w.leaseHolder)) : L.merging}`;
+      return `⏳ ${L.waitingFor(w.leaseHolder ? L.mergeLease(esc(w.leaseHolder)) : L.merging)}`;
     case 'escalated':
-      return `${L.escalated}: ${esc(w.reason.slice(0, 300))}`;
+      return `${L.escalated}: ${esc(localizeEvent(w.reason, locale).slice(0, 300))}`;
     case 'blocked':
       return `⛔ ${L.blocked}`;
     default:

@@ -1,15 +1,17 @@
 /** Replies to commands, per locale. */
 import type { Locale } from '../../core/config/config.ts';
 import type { ReconcileReport } from '../../core/ports/reconciler.ts';
+import { localizeEvent } from '../render/event-text.ts';
 
 function report(r: ReconcileReport, ru: boolean): string {
+  const reason = (text: string): string => localizeEvent(text, ru ? 'ru' : 'en');
   const head = r.dryRun
     ? ru ? `🔎 Сверка (пробный проход, ничего не изменено): проверено ${r.examined}, ${r.durationMs} мс` : `🔎 Reconcile dry run (nothing changed): examined ${r.examined} in ${r.durationMs} ms`
     : ru ? `🔁 Сверка: проверено ${r.examined}, ${r.durationMs} мс` : `🔁 Reconcile pass: examined ${r.examined} in ${r.durationMs} ms`;
   const verb = r.dryRun ? (ru ? 'продвинул бы' : 'would unblock') : ru ? 'продвинуто' : 'unblocked';
   const lines = [head];
-  lines.push(r.unblocked.length === 0 ? (ru ? 'Продвигать нечего.' : 'Nothing to unblock.') : `${verb}: ${r.unblocked.map((u) => `${u.taskId} (${u.reason})`).join(', ')}`);
-  if (r.skipped.length > 0) lines.push(`${ru ? 'пропущено' : 'skipped'}: ${r.skipped.slice(0, 20).map((s) => `${s.taskId} (${s.reason})`).join(', ')}${r.skipped.length > 20 ? ' …' : ''}`);
+  lines.push(r.unblocked.length === 0 ? (ru ? 'Продвигать нечего.' : 'Nothing to unblock.') : `${verb}: ${r.unblocked.map((u) => `${u.taskId} (${reason(u.reason)})`).join(', ')}`);
+  if (r.skipped.length > 0) lines.push(`${ru ? 'пропущено' : 'skipped'}: ${r.skipped.slice(0, 20).map((s) => `${s.taskId} (${reason(s.reason)})`).join(', ')}${r.skipped.length > 20 ? ' …' : ''}`);
   return lines.join('\n');
 }
 

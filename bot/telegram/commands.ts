@@ -6,7 +6,7 @@ import type { CommandContext, Composer } from 'grammy';
 import type { User } from 'grammy/types';
 import type { Task } from '../../core/domain/task.ts';
 import type { EngineOutcome } from '../../core/engine/outcome.ts';
-import type { Config } from '../../core/config/config.ts';
+import type { Config, Locale } from '../../core/config/config.ts';
 import type { Engine } from '../../core/engine/engine.ts';
 import { buildCardView } from '../../core/notify/card-view.ts';
 import { buildQueueView } from '../../core/notify/queue-view.ts';
@@ -19,7 +19,9 @@ import type { Store } from '../../core/store/database.ts';
 import { getTask } from '../../core/store/task-repo.ts';
 import { hasEventKey } from '../../core/store/transition-log.ts';
 import { escapeHtml as esc } from '../render/escape-html.ts';
+import { localizeEvent } from '../render/event-text.ts';
 import { renderCard } from '../render/render-card.ts';
+import type { NameOf } from '../render/person-name.ts';
 import { renderQueue } from '../render/render-queue.ts';
 import type { Access } from './access.ts';
 import { runningAgentLine, type AgentLogReader } from './agent-log-line.ts';
@@ -38,6 +40,8 @@ export interface CommandDeps {
   readonly tracker: TrackerPort | null;
   readonly trackerIssueUrl: (projectId: string, issueId: string) => string | null;
   readonly agentLogLine?: AgentLogReader;
+  /** People's names learnt from the chat (ids are shown without it). */
+  readonly names?: NameOf;
 }
 
 export const COMMANDS = [
@@ -49,6 +53,21 @@ export const COMMANDS = [
   { command: 'reconcile', description: 'Admins: run a reconciler pass (/reconcile dry: report only)' },
   { command: 'help', description: 'What the bot can do' },
 ] as const;
+
+const RU_DESCRIPTIONS: Readonly<Record<(typeof COMMANDS)[number]['command'], string>> = {
+  new: 'Новая задача: /new <проект> <название>',
+  queue: 'Агенты, очередь, этапы, эскалации, сверка',
+  status: 'Карточка задачи: /status <ID>',
+  retry: 'Перезапустить эскалированную задачу: /retry <ID>',
+  cancel: 'Отменить задачу: /cancel <ID> [причина]',
+  reconcile: 'Админы: проход сверки (/reconcile dry — только отчёт)',
+  help: 'Что умеет бот',
+};
+
+/** The command menu in the configured language. */
+export function commandMenu(locale: Locale): { command: string; description: string }[] {
+  return COMMANDS.map((c) => ({ command: c.command, description: locale === 'ru' ? RU_DESCRIPTIONS[c.command] : c.description }));
+}
 
 export function installCommands(bot: Composer<BotContext>, deps: CommandDeps): void {
   const T = commandTexts(deps.config.locale);
@@ -89,7 +108,8 @@ export function installCommands(bot: Composer<BotContext>, deps: CommandDeps): v
   });
 
   bot.command('queue', async (ctx) => {
-    await ctx.reply(renderQueue(buildQueueView(deps.store, deps.queue, deps.config.maxConcurrency), deps.config.locale, deps.clock.now()), html);
+    const approversOf = (projectId: string) => deps.access.project(projectId)?.approvers ?? [];
+    await ctx.reply(renderQueue(buildQueueView(deps.store, deps.queue, deps.config.maxConcurrency, approversOf), deps.config.locale, deps.clock.now(), deps.names), html);
   });
 
   bot.command('status', async (ctx) => {
@@ -97,7 +117,7 @@ export function installCommands(bot: Composer<BotContext>, deps: CommandDeps): v
     const task = id ? getTask(deps.store.db, id) : null;
     if (!task || !deps.access.projectsInChat(String(ctx.chat.id)).some((p) => p.id === task.projectId)) return void (await ctx.reply(esc(T.unknownTask(id)), html));
     const view = buildCardView(deps.store, deps.queue, new Map(deps.access.projectsInChat(String(ctx.chat.id)).map((p) => [p.id, p])), task.id, deps.config.maxDeveloperRetries, deps.forgeBase(task.projectId));
-    if (view) await ctx.reply(renderCard(view, deps.config.locale, deps.clock.now(), 'html', { logLine: runningAgentLine(view.waiting, task.id, deps.agentLogLine) }), html);
+    if (view) await ctx.reply(renderCard(view, deps.config.locale, deps.clock.now(), 'html', { logLine: runningAgentLine(view.waiting, task.id, deps.agentLogLine), ...(deps.names ? { names: deps.names } : {}) }), html);
   });
 
   /** The task named in the command if it is this chat's and the sender approves its project; otherwise replies why not. */
@@ -114,7 +134,7 @@ export function installCommands(bot: Composer<BotContext>, deps: CommandDeps): v
     }
     return { task, from: ctx.from };
   };
-  const refusal = (outcome: EngineOutcome) => T.refused(outcome.type === 'rejected' || outcome.type === 'noop' ? outcome.reason : outcome.type);
+  const refusal = (outcome: EngineOutcome) => T.refused(localizeEvent(outcome.type === 'rejected' || outcome.type === 'noop' ? outcome.reason : outcome.type, deps.config.locale));
 
   bot.command('retry', async (ctx) => {
     const target = await approverTask(ctx, ctx.match.trim().toUpperCase());

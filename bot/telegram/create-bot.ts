@@ -23,6 +23,7 @@ import type { AgentLogReader } from './agent-log-line.ts';
 import { onApprovalPress, REJECT_CONVERSATION, rejectReasonConversation } from './approval-buttons.ts';
 import type { BotContext } from './bot-context.ts';
 import type { CallbackSigner } from './callback-data.ts';
+import type { PeopleDirectory } from './people-directory.ts';
 import { installCommands } from './commands.ts';
 import { kvConversationStorage } from './kv-conversation-storage.ts';
 import { pacingTransformer } from './pacing-transformer.ts';
@@ -49,7 +50,10 @@ export interface BotDeps {
   readonly agentLogLine?: AgentLogReader;
   /** Known bot identity (skips getMe; tests). */
   readonly botInfo?: UserFromGetMe;
-  readonly onApiCall?: (method: string, status: 'ok' | 'rate-limited' | 'error') => void;
+  /** Each Bot API call's final answer and its duration (pacing waits and retries included). */
+  readonly onApiCall?: (method: string, status: 'ok' | 'rate-limited' | 'error', ms: number) => void;
+  /** Names learnt from updates, so cards and `/queue` name people (ids when absent). */
+  readonly people?: PeopleDirectory;
 }
 
 /** Bounded: a 429 storm must not hold a send forever (the outbox retries later). */
@@ -69,6 +73,9 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   bot.use(async (ctx, next) => {
     const chatId = ctx.chat ? String(ctx.chat.id) : '';
     if (deps.access.projectsInChat(chatId).length === 0) return; // not a configured chat: stay silent
+    deps.people?.remember(ctx.from);
+    deps.people?.remember(ctx.chatMember?.new_chat_member.user);
+    for (const user of ctx.message?.new_chat_members ?? []) deps.people?.remember(user);
     // Presses are judged per approval (a stranger gets an alert); everything else needs a known person.
     if (ctx.callbackQuery || (ctx.from && deps.access.isKnownPerson(ctx.from.id))) await next();
   });
@@ -103,6 +110,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
     tracker: deps.tracker ?? null,
     trackerIssueUrl: deps.trackerIssueUrl ?? (() => null),
     ...(deps.agentLogLine ? { agentLogLine: deps.agentLogLine } : {}),
+    ...(deps.people ? { names: deps.people.nameOf } : {}),
   });
 
   bot.catch((error) => {
@@ -113,8 +121,9 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
 
 function countingTransformer(onCall: BotDeps['onApiCall']): Transformer {
   return async (prev, method, payload, signal) => {
+    const started = performance.now();
     const result = await prev(method, payload, signal);
-    onCall?.(method, result.ok ? 'ok' : result.error_code === 429 ? 'rate-limited' : 'error');
+    onCall?.(method, result.ok ? 'ok' : result.error_code === 429 ? 'rate-limited' : 'error', performance.now() - started);
     return result;
   };
 }

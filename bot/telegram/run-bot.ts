@@ -7,7 +7,7 @@ import { run, type RunnerHandle } from '@grammyjs/runner';
 import { webhookCallback, type Bot } from 'grammy';
 import type { Config } from '../../core/config/config.ts';
 import type { BotContext } from './bot-context.ts';
-import { COMMANDS } from './commands.ts';
+import { commandMenu } from './commands.ts';
 
 export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram';
 
@@ -26,7 +26,7 @@ export function botRuntime(bot: Bot<BotContext>, config: Config): BotRuntime {
     webhookHandler: webhook ? (webhookCallback(bot, 'hono', { secretToken }) as (c: unknown) => Promise<Response>) : null,
     async start() {
       await bot.init();
-      await bot.api.setMyCommands([...COMMANDS]);
+      await bot.api.setMyCommands(commandMenu(config.locale));
       if (webhook) {
         await bot.api.setWebhook(`${config.publicUrl ?? ''}${TELEGRAM_WEBHOOK_PATH}`, { ...(secretToken ? { secret_token: secretToken } : {}), allowed_updates: ['message', 'callback_query'] });
         return;

@@ -21,6 +21,8 @@ import { escapeHtml } from '../render/escape-html.ts';
 import { labelsFor } from '../render/labels.ts';
 import { renderApproval } from '../render/render-approval.ts';
 import { renderCard } from '../render/render-card.ts';
+import { localizeEvent } from '../render/event-text.ts';
+import type { NameOf } from '../render/person-name.ts';
 import { runningAgentLine, type AgentLogReader } from './agent-log-line.ts';
 import type { CallbackSigner } from './callback-data.ts';
 import type { CardPublisher } from './card-publisher.ts';
@@ -41,6 +43,8 @@ export interface TelegramNotifierDeps {
   readonly onCall?: (method: string) => void;
   /** The running agent's last log line (cheap: reads the log's tail). */
   readonly agentLogLine?: AgentLogReader;
+  /** People's names learnt from the chat (ids are shown without it). */
+  readonly names?: NameOf;
 }
 
 export class TelegramNotifier implements NotifierPort {
@@ -88,12 +92,12 @@ export class TelegramNotifier implements NotifierPort {
       }
       case 'escalation':
         await this.call('sendMessage', `escalating ${task.id}`, () =>
-          this.deps.api.sendMessage(chatId, escapeHtml(L.escalationMessage(task.id, message.reason.slice(0, 1500))), { parse_mode: 'HTML' }),
+          this.deps.api.sendMessage(chatId, escapeHtml(L.escalationMessage(task.id, localizeEvent(message.reason, this.deps.locale).slice(0, 1500))), { parse_mode: 'HTML' }),
         );
         return;
       case 'notice':
         await this.call('sendMessage', `notice for ${task.id}`, () =>
-          this.deps.api.sendMessage(chatId, escapeHtml(message.text), { parse_mode: 'HTML', disable_notification: true }),
+          this.deps.api.sendMessage(chatId, escapeHtml(localizeEvent(message.text, this.deps.locale)), { parse_mode: 'HTML', disable_notification: true }),
         );
         return;
     }
@@ -104,7 +108,7 @@ export class TelegramNotifier implements NotifierPort {
     const view = buildCardView(this.deps.store, this.deps.queue, this.deps.projects, taskId, this.deps.maxRollbacks, this.deps.forgeBase(project));
     if (!view) return null;
     const logLine = runningAgentLine(view.waiting, taskId, this.deps.agentLogLine);
-    return renderCard(view, this.deps.locale, this.deps.clock.now(), 'html', { logLine });
+    return renderCard(view, this.deps.locale, this.deps.clock.now(), 'html', { logLine, ...(this.deps.names ? { names: this.deps.names } : {}) });
   }
 
   private async call<T>(method: string, what: string, fn: () => Promise<T>): Promise<T> {

@@ -22,6 +22,11 @@ export interface Config {
   };
   readonly publicUrl: string | null;
   readonly http: { readonly host: string; readonly port: number };
+  /**
+   * A listener of its own for `/metrics` (ORCH_METRICS_HOST, ORCH_METRICS_PORT), so scrapes need
+   * not share the webhooks' exposure; null: `/metrics` is served on the webhook listener.
+   */
+  readonly metrics: { readonly host: string; readonly port: number } | null;
   readonly dbPath: string;
   readonly workdir: string;
   readonly projectsFile: string;
@@ -105,6 +110,14 @@ export function loadConfig(env: Env, secretFiles: SecretFileReads = {}): Config 
   if (!planeApiUrl && (planeKey || planeWorkspace)) problems.push('PLANE_API_URL: required when PLANE_API_KEY or PLANE_WORKSPACE is set');
   if (planeApiUrl && /\/api\/v1\/?$/.test(planeApiUrl)) problems.push('PLANE_API_URL: give the base URL without /api/v1');
 
+  const http = { host: r.string('ORCH_HTTP_HOST') ?? '127.0.0.1', port: r.int('ORCH_HTTP_PORT', 8080, 0, 65_535) };
+  const metricsHost = r.string('ORCH_METRICS_HOST');
+  const metricsPort = r.int('ORCH_METRICS_PORT', null, 0, 65_535);
+  if (metricsHost !== null && metricsPort === null) problems.push('ORCH_METRICS_PORT: required when ORCH_METRICS_HOST is set (e.g. ORCH_METRICS_PORT=9464)');
+  if (metricsPort !== null && metricsPort !== 0 && metricsPort === http.port && (metricsHost ?? '127.0.0.1') === http.host) {
+    problems.push(`ORCH_METRICS_PORT: ${metricsPort} is the webhook listener's port (ORCH_HTTP_PORT); leave both ORCH_METRICS_* unset to serve /metrics there`);
+  }
+
   const graceByStage: Record<string, number> = {};
   for (const stage of ALL_STAGES) {
     const name = `ORCH_RECONCILE_GRACE_${stage.toUpperCase().replace('-', '_')}_S`;
@@ -120,7 +133,8 @@ export function loadConfig(env: Env, secretFiles: SecretFileReads = {}): Config 
       webhookSecret,
     },
     publicUrl,
-    http: { host: r.string('ORCH_HTTP_HOST') ?? '127.0.0.1', port: r.int('ORCH_HTTP_PORT', 8080, 0, 65_535) },
+    http,
+    metrics: metricsPort === null ? null : { host: metricsHost ?? '127.0.0.1', port: metricsPort },
     dbPath: r.string('ORCH_DB_PATH') ?? './data/conveyor.db',
     workdir: r.string('ORCH_WORKDIR') ?? './data/work',
     projectsFile: r.string('ORCH_PROJECTS_FILE') ?? './projects.json',

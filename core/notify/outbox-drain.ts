@@ -42,7 +42,14 @@ export class OutboxDrain {
   private halted = false;
 
   constructor(
-    private readonly deps: { store: Store; notifier: NotifierPort; clock: Clock; logger: Logger },
+    private readonly deps: {
+      store: Store;
+      notifier: NotifierPort;
+      clock: Clock;
+      logger: Logger;
+      /** Told each delivery's lag: from the row's commit to the message being accepted. */
+      onDelivered?: (kind: string, lagMs: number) => void;
+    },
     private readonly pollMs = 500,
     private readonly lanes = DEFAULT_LANES,
   ) {}
@@ -148,7 +155,9 @@ export class OutboxDrain {
     }
     try {
       await notifier.deliver(message);
-      store.write((tx) => markOutboxDone(tx, row, clock.now()));
+      const doneAt = clock.now();
+      store.write((tx) => markOutboxDone(tx, row, doneAt));
+      this.deps.onDelivered?.(row.kind, doneAt - row.createdAt);
       return 'delivered';
     } catch (error) {
       const text = describeError(error);

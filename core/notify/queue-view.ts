@@ -21,11 +21,14 @@ export interface QueueView {
   readonly queued: readonly { taskId: string; role: string; since: number; retry: boolean }[];
   readonly perStage: Readonly<Record<WorkStage, number>>;
   readonly escalated: readonly { taskId: string; reason: string }[];
+  /** BRDs waiting for a decision, with who may decide (Telegram user ids). */
+  readonly awaitingApproval: readonly { taskId: string; approvers: readonly number[] }[];
   readonly leases: readonly { name: string; holder: string; since: number }[];
   readonly reconciler: ReconcilerStats | null;
 }
 
-export function buildQueueView(store: Store, queue: JobQueue, capacity: number): QueueView {
+/** `approversOf` names who decides a project's BRDs (empty when unknown). */
+export function buildQueueView(store: Store, queue: JobQueue, capacity: number, approversOf: (projectId: string) => readonly number[] = () => []): QueueView {
   const active = queue.active().filter((j) => j.kind === 'agent' || j.kind === 'ci');
   const roleOf = (payload: Record<string, unknown>, kind: string): string => (kind === 'ci' ? 'ci' : typeof payload.role === 'string' ? payload.role : kind);
   const counts = store.db
@@ -41,6 +44,13 @@ export function buildQueueView(store: Store, queue: JobQueue, capacity: number):
     .where(and(eq(tasks.escalated, true), notInArray(tasks.stage, ['done', 'cancelled'])))
     .all()
     .map((t) => ({ taskId: t.taskId, reason: t.reason ?? '' }));
+  const awaitingApproval = store.db
+    .select({ taskId: tasks.id, projectId: tasks.projectId })
+    .from(tasks)
+    .where(and(eq(tasks.stage, 'analysis'), eq(tasks.phase, 'awaiting-approval'), eq(tasks.escalated, false)))
+    .orderBy(tasks.createdAt)
+    .all()
+    .map((t) => ({ taskId: t.taskId, approvers: approversOf(t.projectId) }));
   const stats = store.db.select().from(kv).where(eq(kv.key, RECONCILER_STATS_KEY)).get();
   return {
     capacity,
@@ -48,6 +58,7 @@ export function buildQueueView(store: Store, queue: JobQueue, capacity: number):
     queued: active.filter((j) => j.state === 'queued').map((j) => ({ taskId: j.taskId ?? '?', role: roleOf(j.payload, j.kind), since: j.createdAt, retry: j.attempts > 0 })),
     perStage,
     escalated,
+    awaitingApproval,
     leases: listLeases(store.db).map((l) => ({ name: l.name, holder: l.holder, since: l.acquiredAt })),
     reconciler: stats ? (JSON.parse(stats.value) as ReconcilerStats) : null,
   };

@@ -42,7 +42,15 @@ export class WorkerPool {
 
   constructor(
     private readonly options: WorkerPoolOptions,
-    private readonly deps: { store: Store; queue: JobQueue; engine: Engine; clock: Clock; logger: Logger },
+    private readonly deps: {
+      store: Store;
+      queue: JobQueue;
+      engine: Engine;
+      clock: Clock;
+      logger: Logger;
+      /** Told how long each run took that ended in an outcome (not a lost lease or a shutdown). */
+      onRun?: (job: JobRow, outcome: 'succeeded' | 'failed', ms: number) => void;
+    },
   ) {
     this.leaseMs = options.leaseMs ?? 60_000;
     this.pollMs = options.pollMs ?? 1_000;
@@ -139,8 +147,13 @@ export class WorkerPool {
     }, Math.max(50, Math.floor(this.leaseMs / 3)));
     try {
       log.info({}, 'job started');
-      const outcome = await handler.run(job, abort.signal);
+      const startedAt = clock.now();
+      const outcome = await handler.run(job, abort.signal).catch((error: unknown) => {
+        if (!leaseLost && !abort.signal.aborted) this.deps.onRun?.(job, 'failed', clock.now() - startedAt);
+        throw error;
+      });
       if (leaseLost) return null;
+      if (outcome.type !== 'defer') this.deps.onRun?.(job, 'succeeded', clock.now() - startedAt);
       if (outcome.type === 'defer') {
         queue.release(job.id, owner, clock.now() + outcome.delayMs, clock.now(), outcome.reason);
         log.info({ delayMs: outcome.delayMs, reason: outcome.reason }, 'job deferred');

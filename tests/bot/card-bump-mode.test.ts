@@ -40,7 +40,7 @@ describe('card in bump mode', () => {
     expect(posted.length).toBeGreaterThanOrEqual(3);
     const last = posted.at(-1)!;
     expect(last.deleted).toBe(false);
-    expect(last.plain.split('\n')[1]).toBe('📦 Delivered');
+    expect(last.plain.split('\n')[1]).toBe('📦 Delivered · merged into the default branch');
     for (const message of posted) {
       expect(message.silent).toBe(true);
       expect(message.edits).toHaveLength(0); // bump mode never edits

@@ -56,12 +56,12 @@ describe('card in edit mode', () => {
     expect(card!.deleted).toBe(false);
     expect(card!.silent).toBe(true);
     expect(card!.text).toBe(harness.expectedCard('SHOP-1'));
-    expect(card!.plain.split('\n')[1]).toBe('📦 Delivered');
+    expect(card!.plain.split('\n')[1]).toBe('📦 Delivered · merged into the default branch');
     expect(cardRow(harness, 'SHOP-1')?.messageId).toBe(card!.messageId);
     // It went through the stages: waiting for the analyst, the approval, development, delivered.
     const shown = [...card!.edits.map((e) => e.plain), card!.plain];
     expect(shown.length).toBeGreaterThanOrEqual(4);
-    expect(shown.some((p) => p.includes('waiting for: BRD approval by 111, 222'))).toBe(true);
+    expect(shown.some((p) => p.includes('waiting for: BRD approval by Alice or 222'))).toBe(true);
     expect(shown.some((p) => p.includes('▶️ Development'))).toBe(true);
     // The analyst's last log line, escaped in HTML and shown verbatim.
     expect(

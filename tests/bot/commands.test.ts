@@ -108,14 +108,16 @@ describe('commands', () => {
     await approvalMessage(h, 'SHOP-1');
     const status = await ask(ALICE, '/status shop-1', (m) => m.plain.startsWith('🧩 SHOP-1'));
     expect(status.text).toBe(h.expectedCard('SHOP-1'));
-    expect(status.plain).toContain('waiting for: BRD approval by 111, 222');
+    // Alice has spoken in the chat, Bob not yet: he is shown by id.
+    expect(status.plain).toContain('waiting for: BRD approval by Alice or 222');
     expect((await ask(BOB, '/status NOPE-9')).plain).toBe('No task NOPE-9 in this chat.');
   });
 
-  it('/queue shows agents, stages and the reconciler', async () => {
+  it('/queue shows agents, approvals waiting (by name), stages and the reconciler', async () => {
     const queue = await ask(BOB, '/queue');
     expect(queue.plain.split('\n')).toEqual([
       '🚦 Queue — 0/2 agents busy',
+      '📝 SHOP-1 · waiting for: BRD approval by Alice or Bob',
       'Stages: analysis 1 · development 0 · review 0 · testing 0 · staging 0 · deploy 0',
       '🔁 Reconciler: no pass yet',
     ]);

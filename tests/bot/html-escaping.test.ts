@@ -1,7 +1,7 @@
 /**
  * HTML-hostile titles and BRDs end to end: `<b>`, `&`, entities, emoji, RTL text and quotes reach
  * the chat escaped, so Telegram never answers "can't parse entities" and the visible text is the
- * title exactly. Also in Russian, where the finished card says `📦 Внедрено`.
+ * title exactly. Also in Russian, where the finished card says `📦 Готово`.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -34,7 +34,7 @@ describe('HTML-hostile text', () => {
 
     const approval = await approvalMessage(harness, 'SHOP-1');
     expect(approval.plain.split('\n')[0]).toBe(`📝 BRD ready for approval — SHOP-1 · ${TITLE}`);
-    expect(approval.plain).toContain('# BRD for <cart> & "wishlist"\nKeep <i>totals</i> & taxes');
+    expect(approval.plain).toContain('BRD for <cart> & "wishlist"\n\nKeep <i>totals</i> & taxes'); // the heading is a bold line
     expect(approval.entities.filter((e) => e.type === 'italic')).toEqual([]); // the BRD's <i> is text, not markup
 
     const posted = await harness.say(ALICE, '/status SHOP-1');
@@ -79,7 +79,7 @@ describe('HTML-hostile text', () => {
     await pressButton(harness, ALICE, approval.messageId, 'Подтвердить');
     await harness.waitFor(() => harness.task('SHOP-1')?.stage === 'done', 'SHOP-1 to be done');
     const card = await harness.waitFor(
-      async () => (await harness.cardMessages('SHOP-1')).find((m) => m.plain.includes('📦 Внедрено')),
+      async () => (await harness.cardMessages('SHOP-1')).find((m) => m.plain.includes('📦 Готово')),
       'the delivered card',
     );
     expect(card.plain.split('\n')[0]).toBe('🧩 SHOP-1 · Кнопка <избранное> & «корзина»');

@@ -54,8 +54,8 @@ describe('a 429 storm', () => {
     expect(limited.every((r) => (r.retryAfter ?? 0) >= 1)).toBe(true);
     expect(findRateViolations(log, TIGHT)).toEqual([]);
     for (const id of ids) expect(await harness.cardMessages(id)).toHaveLength(1); // edit mode held, even through the storm
-    expect((await harness.liveCard('SHOP-1'))?.plain.split('\n')[1]).toBe('📦 Delivered');
-    expect((await harness.liveCard('SHOP-5'))?.plain).toContain('waiting for: BRD approval by 111, 222');
+    expect((await harness.liveCard('SHOP-1'))?.plain.split('\n')[1]).toBe('📦 Delivered · merged into the default branch');
+    expect((await harness.liveCard('SHOP-5'))?.plain).toContain('waiting for: BRD approval by Alice or 222');
     // One approval request per task, each notifying once.
     expect((await harness.messages()).filter((m) => m.from.is_bot && !m.silent)).toHaveLength(ids.length);
   });

@@ -23,6 +23,7 @@ import {
   type TelegramSandbox,
 } from '../../adapters/sandbox/telegram/telegram-sandbox.ts';
 import { createApp, type App } from '../../app/compose.ts';
+import { countTelegramCalls } from '../../app/integrations.ts';
 import { buildTelegram, type TelegramSide } from '../../app/telegram.ts';
 import { lastLogLine } from '../../bot/telegram/agent-log-line.ts';
 import { renderCard } from '../../bot/render/render-card.ts';
@@ -162,6 +163,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
           logger,
           clock: systemClock,
           limits: pacerLimits,
+          onApiCall: countTelegramCalls(parts.metrics),
           ...(options.cardRefreshMs ? { cardRefreshMs: options.cardRefreshMs } : {}),
         });
         return side.notifier;
@@ -250,7 +252,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
         w.type === 'agent' && w.state === 'running'
           ? lastLogLine(join(config.workdir, 'logs', taskId, `${w.role}-${w.attempt}.log`))
           : null;
-      return renderCard(view, config.locale, Date.now(), 'html', { logLine });
+      return renderCard(view, config.locale, Date.now(), 'html', { logLine, names: need().side.people.nameOf });
     },
     task: (id) => getTask(need().app.store.db, id),
     async waitFor(probe, what, timeoutMs = 15_000) {

@@ -91,10 +91,16 @@ function short(sha: string | null): string {
   return sha ? sha.slice(0, 7) : '(no commit)';
 }
 
-/** The BRD's first lines for the approval message (frontmatter dropped). */
+/**
+ * The BRD's opening for the approval message (frontmatter dropped, blank lines kept for its
+ * Markdown): whole lines up to SUMMARY_MAX characters; the bot renders and fits it to Telegram's limit.
+ */
 function summarize(brd: string): string {
-  const body = brd.replace(/^\uFEFF?---\r?\n[\s\S]*?\r?\n(---|\.\.\.)\r?\n/, '');
-  const lines = body.split(/\r?\n/).filter((l) => l.trim() !== '').slice(0, 8);
-  const text = lines.join('\n');
-  return text.length > 700 ? `${text.slice(0, 700)}…` : text;
+  const body = brd.replace(/^\uFEFF?---\r?\n[\s\S]*?\r?\n(---|\.\.\.)\r?\n/, '').replace(/\r\n/g, '\n').trim();
+  if (body.length <= SUMMARY_MAX) return body;
+  const cut = body.slice(0, SUMMARY_MAX);
+  const lineEnd = cut.lastIndexOf('\n');
+  return `${lineEnd > SUMMARY_MAX / 2 ? cut.slice(0, lineEnd) : cut}\n…`;
 }
+
+const SUMMARY_MAX = 3500;
