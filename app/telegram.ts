@@ -13,6 +13,8 @@ import { CardPublisher } from '../bot/telegram/card-publisher.ts';
 import { CardRefresher } from '../bot/telegram/card-refresher.ts';
 import { createBot } from '../bot/telegram/create-bot.ts';
 import { botRuntime, type BotRuntime } from '../bot/telegram/run-bot.ts';
+import { TelegramConnection, type TelegramHealth } from '../bot/telegram/telegram-connection.ts';
+import type { HealthReport } from '../adapters/http/health-route.ts';
 import { SendPacer, TELEGRAM_LIMITS, type SendLimits } from '../bot/telegram/send-pacer.ts';
 import { TelegramNotifier } from '../bot/telegram/telegram-notifier.ts';
 import type { Config } from '../core/config/config.ts';
@@ -30,6 +32,8 @@ export interface TelegramSide {
   /** Starts and stops the bot (polling or webhook) and the card refresher together. */
   readonly runtime: BotRuntime;
   readonly refresher: CardRefresher;
+  /** The state of the connection to Telegram (/healthz, and the outbox wakes when it comes back). */
+  readonly connection: TelegramConnection;
 }
 
 export interface TelegramOptions {
@@ -42,6 +46,8 @@ export interface TelegramOptions {
   readonly onApiCall?: (method: string, status: 'ok' | 'rate-limited' | 'error') => void;
   /** Between card refreshes of running agents; default one minute. */
   readonly cardRefreshMs?: number;
+  /** Reconnect delays (ms); default 1 s doubling to 30 s. */
+  readonly retry?: { readonly baseMs: number; readonly capMs: number };
 }
 
 export function buildTelegram(parts: CoreParts, options: TelegramOptions): TelegramSide {
@@ -55,6 +61,7 @@ export function buildTelegram(parts: CoreParts, options: TelegramOptions): Teleg
   const forgeRepoBase = (project: ProjectConfig | undefined) =>
     config.gitea && project ? `${config.gitea.url}/${project.repo}` : null;
   const logger = options.logger.child({ part: 'bot' });
+  const connection = new TelegramConnection(options.logger.child({ part: 'telegram' }), () => clock.now());
   const bot = createBot({
     config,
     store: parts.store,
@@ -74,6 +81,7 @@ export function buildTelegram(parts: CoreParts, options: TelegramOptions): Teleg
     },
     pacer,
     agentLogLine,
+    connection,
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
     ...(options.onApiCall ? { onApiCall: options.onApiCall } : {}),
   });
@@ -104,19 +112,35 @@ export function buildTelegram(parts: CoreParts, options: TelegramOptions): Teleg
     logger,
     ...(options.cardRefreshMs !== undefined ? { intervalMs: options.cardRefreshMs } : {}),
   });
-  const base = botRuntime(bot, config);
+  const base = botRuntime(bot, config, { connection, logger, ...(options.retry ? { retry: options.retry } : {}) });
   const runtime: BotRuntime = {
     webhookHandler: base.webhookHandler,
-    async start() {
-      await base.start();
+    start() {
       refresher.start();
+      return base.start();
     },
     async stop() {
       refresher.stop();
       await base.stop();
     },
   };
-  return { bot, notifier, runtime, refresher };
+  return { bot, notifier, runtime, refresher, connection };
+}
+
+/**
+ * The app's health with Telegram's: `checks.telegram` is the state (up, down, conflict,
+ * unauthorized) and `telegram` says why and since when. Not up → unhealthy (503): chat is
+ * unavailable, although the pipeline keeps running.
+ */
+export function withTelegramHealth(report: HealthReport, telegram: TelegramHealth): HealthReport {
+  return {
+    ok: report.ok && telegram.state === 'up',
+    checks: { ...report.checks, telegram: telegram.state },
+    details: {
+      ...report.details,
+      telegram: { state: telegram.state, reason: telegram.reason, since: new Date(telegram.since).toISOString() },
+    },
+  };
 }
 
 /** Reads a run's log where the agent runner writes it (`<workdir>/logs/<task>/<role>-<attempt>.log`). */
