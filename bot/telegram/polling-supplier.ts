@@ -10,7 +10,7 @@ import type { UpdateSupplier } from '@grammyjs/runner';
 import type { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { BotContext } from './bot-context.ts';
-import type { RetryBackoff} from './retry-backoff.ts';
+import type { RetryBackoff } from './retry-backoff.ts';
 import { sleep } from './retry-backoff.ts';
 import { classifyTelegramFault } from './telegram-fault.ts';
 
