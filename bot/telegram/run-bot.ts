@@ -85,7 +85,12 @@ export function botRuntime(bot: Bot<BotContext>, config: Config, options: BotRun
         if (fault.type === 'unauthorized') return { type: 'refused', reason: fault.reason };
         const delay = backoff.next();
         options.logger.debug({ reason: fault.reason, retryInMs: delay }, 'connecting to Telegram failed; retrying');
-        if (!(await sleep(delay, signal))) return { type: 'stopped' };
+        // Any answer from Telegram meanwhile (an outbox send got through) ends the wait early.
+        const answered = new AbortController();
+        const off = options.connection.onUp(() => answered.abort());
+        await sleep(delay, AbortSignal.any([signal, answered.signal]));
+        off();
+        if (signal.aborted) return { type: 'stopped' };
       }
     }
   };

@@ -20,6 +20,8 @@ export interface TelegramHealth {
 export class TelegramConnection {
   private current: TelegramHealth;
   private everUp = false;
+  /** The current fault episode was logged (the initial "not connected yet" was not). */
+  private logged = false;
   private readonly upListeners = new Set<() => void>();
 
   constructor(
@@ -39,6 +41,7 @@ export class TelegramConnection {
     if (was.state === 'up' || (was.state === 'conflict' && method !== 'getUpdates')) return;
     this.current = { state: 'up', reason: null, since: this.now() };
     this.everUp = true;
+    this.logged = false;
     const outage = was.reason === 'not connected yet' ? {} : { after: was.state, downMs: this.now() - was.since };
     this.logger.info({ via: method, ...outage }, 'Telegram connected');
     for (const listener of this.upListeners) listener();
@@ -50,10 +53,11 @@ export class TelegramConnection {
     this.current = { state: fault.type, reason: fault.reason, since: changed ? this.now() : this.current.since };
     // A token refused before it ever worked ends `conveyor start` with its own one-line error.
     if (fault.type === 'unauthorized' && !this.everUp) return;
-    if (!changed) {
+    if (!changed && this.logged) {
       this.logger.debug({ telegram: fault.type, reason: fault.reason }, 'Telegram still unavailable');
       return;
     }
+    this.logged = true;
     const fields = { telegram: fault.type, reason: fault.reason };
     if (fault.type === 'unauthorized') this.logger.error(fields, 'Telegram refused the bot token (401): check TELEGRAM_BOT_TOKEN; the pipeline keeps running without chat');
     else if (fault.type === 'conflict') this.logger.warn(fields, 'Telegram reports a conflict (409): another consumer takes this bot\'s updates; backing off and retrying');
