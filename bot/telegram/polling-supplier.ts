@@ -11,7 +11,8 @@ import type { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { BotContext } from './bot-context.ts';
 import type { RetryBackoff } from './retry-backoff.ts';
-import { sleep } from './retry-backoff.ts';
+import { sleep, whenUp } from './retry-backoff.ts';
+import type { TelegramConnection } from './telegram-connection.ts';
 import { classifyTelegramFault } from './telegram-fault.ts';
 
 /** Long-poll timeout (seconds); telegram-bot-api allows up to 50. */
@@ -20,6 +21,8 @@ const POLL_TIMEOUT_S = 30;
 export interface PollingOptions {
   readonly allowedUpdates: readonly ('message' | 'callback_query')[];
   readonly backoff: RetryBackoff;
+  /** A send getting through while polling waits to retry ends the wait early. */
+  readonly connection: TelegramConnection;
 }
 
 export function pollingSupplier(bot: Bot<BotContext>, options: PollingOptions): UpdateSupplier<Update> {
@@ -40,7 +43,10 @@ export function pollingSupplier(bot: Bot<BotContext>, options: PollingOptions): 
           if (signal.aborted) throw error; // stopping: the runner's source closes
           const fault = classifyTelegramFault(error);
           const delay = Math.max(options.backoff.next(), fault.type === 'down' ? (fault.retryAfterMs ?? 0) : 0);
-          if (!(await sleep(delay, signal))) throw error;
+          const up = whenUp(options.connection);
+          await sleep(delay, signal, up.signal);
+          up.off();
+          if (signal.aborted) throw error;
         }
       }
     },

@@ -1,4 +1,5 @@
 /** Bounded exponential backoff for reconnecting to Telegram, and an abortable sleep. */
+import type { TelegramConnection } from './telegram-connection.ts';
 
 /** Delays of one retry episode: base, 2·base, 4·base… capped; `reset` after a success. */
 export class RetryBackoff {
@@ -28,17 +29,24 @@ export interface AbortSignalLike {
   removeEventListener(type: 'abort', listener: () => void): void;
 }
 
-/** Resolves after `ms`, or early (false) when `signal` aborts; true when the time passed. */
-export function sleep(ms: number, signal: AbortSignalLike): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
+/** Resolves after `ms` (true), or early (false) as soon as one of `signals` aborts. */
+export function sleep(ms: number, ...signals: AbortSignalLike[]): Promise<boolean> {
+  if (signals.some((signal) => signal.aborted)) return Promise.resolve(false);
   return new Promise((resolve) => {
     const done = (passed: boolean): void => {
       clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
+      for (const signal of signals) signal.removeEventListener('abort', onAbort);
       resolve(passed);
     };
     const onAbort = (): void => done(false);
     const timer = setTimeout(() => done(true), ms);
-    signal.addEventListener('abort', onAbort);
+    for (const signal of signals) signal.addEventListener('abort', onAbort);
   });
+}
+
+/** Aborts when the connection to Telegram comes back (call `off` when done waiting). */
+export function whenUp(connection: TelegramConnection): { readonly signal: AbortSignal; off(): void } {
+  const controller = new AbortController();
+  const off = connection.onUp(() => controller.abort());
+  return { signal: controller.signal, off: () => void off() };
 }

@@ -15,7 +15,7 @@ import type { Logger } from '../../core/ports/logger.ts';
 import type { BotContext } from './bot-context.ts';
 import { COMMANDS } from './commands.ts';
 import { pollingSupplier } from './polling-supplier.ts';
-import { RetryBackoff, sleep } from './retry-backoff.ts';
+import { RetryBackoff, sleep, whenUp } from './retry-backoff.ts';
 import type { TelegramConnection } from './telegram-connection.ts';
 import { classifyTelegramFault } from './telegram-fault.ts';
 
@@ -86,17 +86,16 @@ export function botRuntime(bot: Bot<BotContext>, config: Config, options: BotRun
         const delay = backoff.next();
         options.logger.debug({ reason: fault.reason, retryInMs: delay }, 'connecting to Telegram failed; retrying');
         // Any answer from Telegram meanwhile (an outbox send got through) ends the wait early.
-        const answered = new AbortController();
-        const off = options.connection.onUp(() => answered.abort());
-        await sleep(delay, AbortSignal.any([signal, answered.signal]));
-        off();
+        const up = whenUp(options.connection);
+        await sleep(delay, signal, up.signal);
+        up.off();
         if (signal.aborted) return { type: 'stopped' };
       }
     }
   };
 
   const startPolling = (): void => {
-    const supplier = pollingSupplier(bot, { allowedUpdates: ALLOWED_UPDATES, backoff: newBackoff() });
+    const supplier = pollingSupplier(bot, { allowedUpdates: ALLOWED_UPDATES, backoff: newBackoff(), connection: options.connection });
     const sink = createConcurrentSink<Parameters<typeof bot.handleUpdate>[0]>({ consume: (update) => bot.handleUpdate(update) }, async (error) => {
       try {
         await bot.errorHandler(error as Parameters<typeof bot.errorHandler>[0]);

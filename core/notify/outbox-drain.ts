@@ -36,7 +36,7 @@ const BATCH = 500;
 /** Lanes delivered at once; the notifier's pacer is what really bounds the sending rate. */
 export const DEFAULT_LANES = 8;
 /** Longest pause between probes while the service is unreachable. */
-export const OUTAGE_CAP_MS = 10_000;
+export const OUTAGE_CAP_MS = 5_000;
 const OUTAGE_BASE_MS = 1000;
 
 type Delivery = 'delivered' | 'failed' | 'dropped' | 'unavailable';

@@ -15,6 +15,7 @@ afterEach(async () => {
   h = null;
 });
 
+/** About 25 s of faults: long enough that a retry backoff without a cap falls far behind. */
 const STORM: SandboxFault[] = [
   { type: 'server-error' },
   { type: 'outage' },
@@ -22,8 +23,10 @@ const STORM: SandboxFault[] = [
   { type: 'server-error', status: 503 },
   { type: 'outage' },
   { type: 'server-error' },
+  { type: 'outage' },
+  { type: 'server-error', status: 504 },
 ];
-const STEP_MS = 1500;
+const STEP_MS = 3000;
 
 describe('a Telegram 5xx and outage storm', () => {
   it('delivers every card’s final state soon after, without a hot loop or a call beyond the limits', async () => {
@@ -63,6 +66,6 @@ describe('a Telegram 5xx and outage storm', () => {
     expect(failed.length).toBeGreaterThan(0); // the storm reached the bot
     expect(failed.length).toBeLessThan(4 * stormSeconds); // no hot loop: a few probes a second at most
     expect(findRateViolations(log, harness.pacerLimits)).toEqual([]);
-    expect(settled).toBeLessThan(15_000);
+    expect(settled).toBeLessThan(10_000); // within seconds, not at a long backoff step
   }, 90_000);
 });
