@@ -30,23 +30,14 @@ import {
   type OutboxRow,
 } from '../store/outbox-repo.ts';
 import { outbox } from '../store/schema.ts';
+import { OUTAGE_CAP_MS, OutagePause } from './outage-pause.ts';
 
 const MAX_ATTEMPTS = 12;
 const BATCH = 500;
 /** Lanes delivered at once; the notifier's pacer is what really bounds the sending rate. */
 export const DEFAULT_LANES = 8;
-/** Longest pause between probes while the service is unreachable. */
-export const OUTAGE_CAP_MS = 5_000;
-const OUTAGE_BASE_MS = 1000;
 
 type Delivery = 'delivered' | 'failed' | 'dropped' | 'unavailable';
-
-/** An outage in progress: since when, how many probes failed, when the next probe may go. */
-interface Outage {
-  readonly since: number;
-  readonly failures: number;
-  readonly probeAt: number;
-}
 
 export class OutboxDrain {
   private timer: NodeJS.Timeout | null = null;
@@ -56,14 +47,16 @@ export class OutboxDrain {
   private running = false;
   /** stop() was called: a pass in progress ends after its current rows. */
   private halted = false;
-  private outage: Outage | null = null;
+  private readonly outage: OutagePause;
 
   constructor(
     private readonly deps: { store: Store; notifier: NotifierPort; clock: Clock; logger: Logger },
     private readonly pollMs = 500,
     private readonly lanes = DEFAULT_LANES,
-    private readonly outageCapMs = OUTAGE_CAP_MS,
-  ) {}
+    outageCapMs = OUTAGE_CAP_MS,
+  ) {
+    this.outage = new OutagePause(outageCapMs);
+  }
 
   start(): void {
     this.running = true;
@@ -78,13 +71,13 @@ export class OutboxDrain {
 
   /** The service answers again (e.g. the bot reconnected): probe now instead of at the next step. */
   resume(): void {
-    if (this.outage) this.outage = { ...this.outage, probeAt: 0 };
+    this.outage.resume();
     this.wake();
   }
 
   /** Since when deliveries are paused because the service is unreachable; null when not. */
   pausedSince(): number | null {
-    return this.outage?.since ?? null;
+    return this.outage.since();
   }
 
   async stop(): Promise<void> {
@@ -124,13 +117,13 @@ export class OutboxDrain {
   }
 
   private async pass(): Promise<number> {
-    if (this.outage && this.deps.clock.now() < this.outage.probeAt) return 0;
+    if (this.outage.waiting(this.deps.clock.now())) return 0;
     const queue = [...this.lanesDue().values()];
     let delivered = 0;
     const worker = async (): Promise<void> => {
       for (let lane = queue.shift(); lane; lane = queue.shift()) {
         for (const row of lane) {
-          if (this.halted || this.pausedNow()) return;
+          if (this.halted || this.outage.waiting(this.deps.clock.now())) return;
           const outcome = await this.deliver(row);
           if (outcome === 'delivered') delivered += 1;
           if (outcome !== 'delivered' && outcome !== 'dropped') break; // the rest of this task waits
@@ -138,31 +131,23 @@ export class OutboxDrain {
       }
     };
     // While probing an outage, one message at a time: no burst of doomed requests.
-    const width = this.outage ? 1 : Math.min(this.lanes, queue.length);
+    const width = this.outage.active() ? 1 : Math.min(this.lanes, queue.length);
     await Promise.all(Array.from({ length: width }, worker));
     return delivered;
   }
 
-  private pausedNow(): boolean {
-    return this.outage !== null && this.deps.clock.now() < this.outage.probeAt;
-  }
-
   private unavailable(row: OutboxRow, text: string): Delivery {
     const { store, clock, logger } = this.deps;
-    const now = clock.now();
     store.write((tx) => noteOutboxError(tx, row.id, text));
-    const failures = (this.outage?.failures ?? 0) + 1;
-    const pause = Math.min(this.outageCapMs, OUTAGE_BASE_MS * 2 ** Math.min(failures - 1, 20));
-    if (!this.outage) logger.warn({ outbox: row.id, kind: row.kind, error: text }, 'notifier unreachable: outbox paused, messages kept pending');
-    else logger.debug({ outbox: row.id, error: text, pause }, 'notifier still unreachable');
-    this.outage = { since: this.outage?.since ?? now, failures, probeAt: now + pause };
+    const { began, pauseMs } = this.outage.failed(clock.now());
+    if (began) logger.warn({ outbox: row.id, kind: row.kind, error: text }, 'notifier unreachable: outbox paused, messages kept pending');
+    else logger.debug({ outbox: row.id, error: text, pauseMs }, 'notifier still unreachable');
     return 'unavailable';
   }
 
   private recovered(): void {
-    if (!this.outage) return;
-    this.deps.logger.info({ pausedMs: this.deps.clock.now() - this.outage.since }, 'notifier reachable again: outbox resumed');
-    this.outage = null;
+    const lasted = this.outage.ended(this.deps.clock.now());
+    if (lasted !== null) this.deps.logger.info({ pausedMs: lasted }, 'notifier reachable again: outbox resumed');
   }
 
   /** Due rows grouped by task in id order, cards coalesced, rows behind a waiting retry held back. */

@@ -6,7 +6,8 @@
  * when `resume` is called (the bot reconnected).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { OUTAGE_CAP_MS, OutboxDrain } from '../../core/notify/outbox-drain.ts';
+import { OutboxDrain } from '../../core/notify/outbox-drain.ts';
+import { OUTAGE_CAP_MS } from '../../core/notify/outage-pause.ts';
 import type { OutboxMessage } from '../../core/notify/outbox-message.ts';
 import { UnavailableError } from '../../core/errors.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
