@@ -6,7 +6,8 @@
  *   revoked while running (401): still up, /healthz `unauthorized`, one log line;
  * - a wrong token at start: one line, exit 77, no stack trace, no token;
  * - Telegram down at start: the pipeline runs (webhook → task → agent) while /healthz says
- *   `down`; the pending card and approval arrive within seconds of Telegram's return.
+ *   `down`; the pending card and approval arrive within seconds of Telegram's return; in webhook
+ *   mode the webhook is set once Telegram answers and updates flow through the listener.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,7 +67,7 @@ async function setup(name: string): Promise<{ sandbox: TelegramSandbox; remote: 
   return { sandbox, remote, env, home };
 }
 
-async function start(env: Record<string, string>): Promise<StartedConveyor> {
+async function start(env: Parameters<typeof spawnConveyorStart>[0]): Promise<StartedConveyor> {
   const conveyor = await spawnConveyorStart(env);
   running.push(conveyor);
   return conveyor;
@@ -174,4 +175,21 @@ describe('Telegram faults never stop conveyor start', () => {
     expect(conveyor.output()).not.toContain(TOKEN);
     expect(await conveyor.stop()).toBe(0);
   }, 180_000);
+
+  it('webhook mode, Telegram down at start: the webhook is set once Telegram answers, and updates flow', async () => {
+    const { sandbox, env } = await setup('webhook-down');
+    await sandbox.setFault({ type: 'server-error', html: true });
+    const conveyor = await start((url) => ({ ...env, ORCH_TELEGRAM_MODE: 'webhook', ORCH_TELEGRAM_WEBHOOK_SECRET: 'hook-secret_7', ORCH_PUBLIC_URL: url }));
+    await waitFor(async () => (await conveyor.health()).body?.checks.workers === true, 30_000, () => `never started:\n${conveyor.output()}`);
+    await waitFor(async () => (await conveyor.health()).body?.telegram?.reason === 'network error (invalid-json)', 15_000, () => `no reason:\n${conveyor.output()}`);
+    expect((await sandbox.webhook()).url).toBe('');
+
+    await sandbox.setFault(null);
+    await waitFor(async () => (await sandbox.webhook()).url === `${conveyor.url}/webhooks/telegram`, 40_000, () => `webhook never set:\n${conveyor.output()}`);
+    await waitFor(async () => (await conveyor.health()).status === 200, 10_000, () => `never healthy:\n${conveyor.output()}`);
+    await sandbox.postMessage({ chatId: CHAT, chatType: 'supergroup', from: ALICE, text: '/help' });
+    const replies = async () => ((await sandbox.chat(CHAT))?.messages ?? []).filter((m) => m.from.is_bot);
+    await waitFor(async () => (await replies()).length > 0, 20_000, () => `no reply through the webhook:\n${conveyor.output()}`);
+    expect(await conveyor.stop()).toBe(0);
+  }, 120_000);
 });

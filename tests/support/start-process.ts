@@ -36,9 +36,16 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** Spawns `conveyor start` with `env` (PATH is added; nothing else is inherited). */
-export async function spawnConveyorStart(env: Readonly<Record<string, string>>): Promise<StartedConveyor> {
+/**
+ * Spawns `conveyor start` with `env` (PATH is added; nothing else is inherited). `env` may be a
+ * function of the listener's URL (webhook mode needs it in ORCH_PUBLIC_URL).
+ */
+export async function spawnConveyorStart(
+  vars: Readonly<Record<string, string>> | ((url: string) => Readonly<Record<string, string>>),
+): Promise<StartedConveyor> {
   const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const env = typeof vars === 'function' ? vars(url) : vars;
   const child = spawn(process.execPath, ['bin/conveyor.js', 'start'], {
     cwd: join(import.meta.dirname, '../..'),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -48,7 +55,6 @@ export async function spawnConveyorStart(env: Readonly<Record<string, string>>):
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = `http://127.0.0.1:${port}`;
   return {
     child,
     url,
