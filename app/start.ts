@@ -13,7 +13,7 @@
 import { serveListener } from '../adapters/http/serve.ts';
 import { createLogger } from '../adapters/log/pino-logger.ts';
 import { loadConfig, secretsOf } from '../core/config/config.ts';
-import { ConfigError } from '../core/errors.ts';
+import { ConfigError, describeError } from '../core/errors.ts';
 import { systemClock } from '../core/ports/clock.ts';
 import { createApp } from './compose.ts';
 import { buildIntegrations, buildListener, countTelegramCalls } from './integrations.ts';
@@ -63,9 +63,12 @@ export async function runStart(env: Readonly<Record<string, string | undefined>>
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
-    void connecting.then((outcome) => {
-      if (outcome.type === 'refused') resolve(outcome);
-    });
+    connecting.then(
+      (outcome) => {
+        if (outcome.type === 'refused') resolve(outcome);
+      },
+      (error: unknown) => logger.error({ error: describeError(error) }, 'connecting to Telegram failed unexpectedly'),
+    );
   });
   await side.runtime.stop();
   await listener.close();

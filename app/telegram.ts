@@ -46,8 +46,6 @@ export interface TelegramOptions {
   readonly onApiCall?: (method: string, status: 'ok' | 'rate-limited' | 'error') => void;
   /** Between card refreshes of running agents; default one minute. */
   readonly cardRefreshMs?: number;
-  /** Reconnect delays (ms); default 1 s doubling to 30 s. */
-  readonly retry?: { readonly baseMs: number; readonly capMs: number };
 }
 
 export function buildTelegram(parts: CoreParts, options: TelegramOptions): TelegramSide {
@@ -112,7 +110,7 @@ export function buildTelegram(parts: CoreParts, options: TelegramOptions): Teleg
     logger,
     ...(options.cardRefreshMs !== undefined ? { intervalMs: options.cardRefreshMs } : {}),
   });
-  const base = botRuntime(bot, config, { connection, logger, ...(options.retry ? { retry: options.retry } : {}) });
+  const base = botRuntime(bot, config, { connection, logger });
   const runtime: BotRuntime = {
     webhookHandler: base.webhookHandler,
     start() {
