@@ -19,6 +19,8 @@ import type { InboundLookups } from '../core/inbound/inbound-lookups.ts';
 import type { PlaneLinks } from '../core/inbound/plane-effects.ts';
 import type { Logger } from '../core/ports/logger.ts';
 import type { App } from './compose.ts';
+import { withTelegramHealth } from './telegram.ts';
+import type { TelegramHealth } from '../bot/telegram/telegram-connection.ts';
 
 /** The configured clients and what the inbox processor may ask them. */
 export interface Integrations {
@@ -123,6 +125,8 @@ export interface ListenerParts {
   readonly logger: Logger;
   /** Webhook mode: the bot runtime whose update handler is mounted at its path. */
   readonly telegram?: BotRuntime | null;
+  /** The connection to Telegram, reported by /healthz (`checks.telegram`). */
+  readonly telegramHealth?: () => TelegramHealth;
 }
 
 /** The HTTP listener: webhooks into the inbox (waking the processor), health, metrics, Telegram updates. */
@@ -136,7 +140,7 @@ export function buildListener(parts: ListenerParts): Hono {
     metrics: app.metrics,
     logger: parts.logger.child({ part: 'http' }),
     onStored: () => app.inbox.wake(),
-    health: async () => app.health(),
+    health: async () => (parts.telegramHealth ? withTelegramHealth(app.health(), parts.telegramHealth()) : app.health()),
     serveMetrics: config.metrics === null,
     ...(handler ? { telegram: { path: TELEGRAM_WEBHOOK_PATH, handler } } : {}),
   });

@@ -4,12 +4,17 @@
  * the bot and the listener (in-flight requests finish; committed deliveries are processed after a
  * restart), then claiming: running jobs finish or release their leases, the outbox is flushed and
  * the database closed.
+ *
+ * Nothing waits for Telegram: the listener, workers, inbox processor and reconciler start first and
+ * the bot connects in the background (see bot/telegram/run-bot.ts). A token that Telegram refuses
+ * before the bot ever connected is a configuration error: one line on stderr, exit
+ * {@link EXIT_TELEGRAM_TOKEN_REFUSED}. A token refused later only makes /healthz unhealthy.
  */
 import { metricsApp } from '../adapters/http/metrics-route.ts';
 import { serveListener } from '../adapters/http/serve.ts';
 import { createLogger } from '../adapters/log/pino-logger.ts';
 import { secretsOf } from '../core/config/config.ts';
-import { ConfigError } from '../core/errors.ts';
+import { ConfigError, describeError } from '../core/errors.ts';
 import { systemClock } from '../core/ports/clock.ts';
 import { createApp } from './compose.ts';
 import { buildIntegrations, buildListener, countTelegramCalls } from './integrations.ts';
@@ -20,6 +25,10 @@ import { protectOwnFile } from './private-files.ts';
 import { buildTelegram, type TelegramSide } from './telegram.ts';
 
 const SHUTDOWN_GRACE_MS = 30_000;
+/** Jobs claimed in the moments before a refused token was noticed release their leases quickly. */
+const REFUSED_GRACE_MS = 2_000;
+/** Exit code when Telegram refuses TELEGRAM_BOT_TOKEN at start (sysexits EX_NOPERM). */
+export const EXIT_TELEGRAM_TOKEN_REFUSED = 77;
 
 export async function runStart(env: Readonly<Record<string, string | undefined>>): Promise<number> {
   const config = loadConfigFromEnv(env);
@@ -50,7 +59,7 @@ export async function runStart(env: Readonly<Record<string, string | undefined>>
   const side = telegram as TelegramSide | null;
   if (!side) throw new Error('the Telegram side was not built');
   // Listening first: in webhook mode Telegram must reach the route it is told about at bot start.
-  const listener = await serveListener(buildListener({ app, config, logger, telegram: side.runtime }), config.http);
+  const listener = await serveListener(buildListener({ app, config, logger, telegram: side.runtime, telegramHealth: () => side.connection.health() }), config.http);
   logger.info({ host: config.http.host, port: listener.port, gitea: integrations.gitea !== null, plane: integrations.plane !== null }, 'listener started');
   // A separate /metrics listener (ORCH_METRICS_*); failing to bind it closes the webhook listener too.
   const metricsListener = config.metrics
@@ -60,19 +69,30 @@ export async function runStart(env: Readonly<Record<string, string | undefined>>
       })
     : null;
   if (config.metrics && metricsListener) logger.info({ host: config.metrics.host, port: metricsListener.port }, 'metrics listener started');
-  await side.runtime.start();
   app.start();
-  await new Promise<void>((resolve) => {
+  side.connection.onUp(() => app.drain.resume());
+  const connecting = side.runtime.start();
+  const ended = await new Promise<{ type: 'signal' } | { type: 'refused'; reason: string }>((resolve) => {
     const stop = (signal: string) => {
       logger.info({ signal }, 'stopping');
-      resolve();
+      resolve({ type: 'signal' });
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
+    connecting.then(
+      (outcome) => {
+        if (outcome.type === 'refused') resolve(outcome);
+      },
+      (error: unknown) => logger.error({ error: describeError(error) }, 'connecting to Telegram failed unexpectedly'),
+    );
   });
   await side.runtime.stop();
   await listener.close();
   await metricsListener?.close();
-  await app.stop(SHUTDOWN_GRACE_MS);
+  await app.stop(ended.type === 'refused' ? REFUSED_GRACE_MS : SHUTDOWN_GRACE_MS);
+  if (ended.type === 'refused') {
+    process.stderr.write(`conveyor: Telegram refused TELEGRAM_BOT_TOKEN (${ended.reason}); check the token\n`);
+    return EXIT_TELEGRAM_TOKEN_REFUSED;
+  }
   return 0;
 }

@@ -14,6 +14,8 @@ import { CardRefresher } from '../bot/telegram/card-refresher.ts';
 import { createBot } from '../bot/telegram/create-bot.ts';
 import { PeopleDirectory } from '../bot/telegram/people-directory.ts';
 import { botRuntime, type BotRuntime } from '../bot/telegram/run-bot.ts';
+import { TelegramConnection, type TelegramHealth } from '../bot/telegram/telegram-connection.ts';
+import type { HealthReport } from '../adapters/http/health-route.ts';
 import { SendPacer, TELEGRAM_LIMITS, type SendLimits } from '../bot/telegram/send-pacer.ts';
 import { TelegramNotifier } from '../bot/telegram/telegram-notifier.ts';
 import type { Config } from '../core/config/config.ts';
@@ -33,6 +35,8 @@ export interface TelegramSide {
   readonly refresher: CardRefresher;
   /** Names of approvers and admins as learnt from the chat. */
   readonly people: PeopleDirectory;
+  /** The state of the connection to Telegram (/healthz, and the outbox wakes when it comes back). */
+  readonly connection: TelegramConnection;
 }
 
 export interface TelegramOptions {
@@ -59,6 +63,7 @@ export function buildTelegram(parts: CoreParts, options: TelegramOptions): Teleg
     config.gitea && project ? `${config.gitea.url}/${project.repo}` : null;
   const logger = options.logger.child({ part: 'bot' });
   const people = new PeopleDirectory(parts.store, () => clock.now(), (id) => access.isKnownPerson(id));
+  const connection = new TelegramConnection(options.logger.child({ part: 'telegram' }), () => clock.now());
   const bot = createBot({
     config,
     store: parts.store,
@@ -79,6 +84,7 @@ export function buildTelegram(parts: CoreParts, options: TelegramOptions): Teleg
     pacer,
     agentLogLine,
     people,
+    connection,
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
     ...(options.onApiCall ? { onApiCall: options.onApiCall } : {}),
   });
@@ -110,19 +116,35 @@ export function buildTelegram(parts: CoreParts, options: TelegramOptions): Teleg
     logger,
     ...(options.cardRefreshMs !== undefined ? { intervalMs: options.cardRefreshMs } : {}),
   });
-  const base = botRuntime(bot, config);
+  const base = botRuntime(bot, config, { connection, logger });
   const runtime: BotRuntime = {
     webhookHandler: base.webhookHandler,
-    async start() {
-      await base.start();
+    start() {
       refresher.start();
+      return base.start();
     },
     async stop() {
       refresher.stop();
       await base.stop();
     },
   };
-  return { bot, notifier, runtime, refresher, people };
+  return { bot, notifier, runtime, refresher, people, connection };
+}
+
+/**
+ * The app's health with Telegram's: `checks.telegram` is the state (up, down, conflict,
+ * unauthorized) and `telegram` says why and since when. Not up → unhealthy (503): chat is
+ * unavailable, although the pipeline keeps running.
+ */
+export function withTelegramHealth(report: HealthReport, telegram: TelegramHealth): HealthReport {
+  return {
+    ok: report.ok && telegram.state === 'up',
+    checks: { ...report.checks, telegram: telegram.state },
+    details: {
+      ...report.details,
+      telegram: { state: telegram.state, reason: telegram.reason, since: new Date(telegram.since).toISOString() },
+    },
+  };
 }
 
 /** Reads a run's log where the agent runner writes it (`<workdir>/logs/<task>/<role>-<attempt>.log`). */

@@ -5,7 +5,7 @@
 
 /** Try again later; `retryAfterMs` when the other side said when. */
 export class RetryableError extends Error {
-  override readonly name = 'RetryableError';
+  override readonly name: string = 'RetryableError';
   constructor(
     message: string,
     readonly retryAfterMs?: number,
@@ -13,6 +13,14 @@ export class RetryableError extends Error {
   ) {
     super(message, options);
   }
+}
+
+/**
+ * The service cannot be reached at all right now (network failure, 5xx, refused credentials): not
+ * this message's fault. Retried without counting against it, on a short capped delay.
+ */
+export class UnavailableError extends RetryableError {
+  override readonly name: string = 'UnavailableError';
 }
 
 /** Trying again cannot help (bad input, missing resource, refused credentials). */

@@ -7,6 +7,8 @@ import { describeError } from '../../core/errors.ts';
 export interface HealthReport {
   readonly ok: boolean;
   readonly checks: Record<string, boolean | string>;
+  /** More about some checks (e.g. `telegram: { state, reason, since }`), shown next to them; no secrets. */
+  readonly details?: Record<string, unknown>;
 }
 
 /** The health route. A check that throws counts as unhealthy. */
@@ -14,7 +16,7 @@ export function healthRoute(health: () => Promise<HealthReport>, logger: Logger)
   return new Hono().get('/', async (c) => {
     try {
       const report = await health();
-      return c.json({ ok: report.ok, checks: report.checks }, report.ok ? 200 : 503);
+      return c.json({ ...report.details, ok: report.ok, checks: report.checks }, report.ok ? 200 : 503);
     } catch (error) {
       logger.error({ error: describeError(error) }, 'health check failed');
       return c.json({ ok: false, checks: { health: 'check failed' } }, 503);

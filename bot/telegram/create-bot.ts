@@ -24,10 +24,12 @@ import { onApprovalPress, REJECT_CONVERSATION, rejectReasonConversation } from '
 import type { BotContext } from './bot-context.ts';
 import type { CallbackSigner } from './callback-data.ts';
 import type { PeopleDirectory } from './people-directory.ts';
+import { connectionTransformer } from './connection-transformer.ts';
 import { installCommands } from './commands.ts';
 import { kvConversationStorage } from './kv-conversation-storage.ts';
 import { pacingTransformer } from './pacing-transformer.ts';
 import type { SendPacer } from './send-pacer.ts';
+import type { TelegramConnection } from './telegram-connection.ts';
 
 export interface BotDeps {
   readonly config: Config;
@@ -54,10 +56,16 @@ export interface BotDeps {
   readonly onApiCall?: (method: string, status: 'ok' | 'rate-limited' | 'error', ms: number) => void;
   /** Names learnt from updates, so cards and `/queue` name people (ids when absent). */
   readonly people?: PeopleDirectory;
+  /** Kept true from every call's answer (up, down, conflict, refused token). */
+  readonly connection?: TelegramConnection;
 }
 
-/** Bounded: a 429 storm must not hold a send forever (the outbox retries later). */
-export const AUTO_RETRY = { maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowInternalServerErrors: true } as const;
+/**
+ * Bounded: a 429 storm must not hold a send forever (the outbox retries later). Network errors and
+ * 5xx are rethrown at once: auto-retry would back them off without limit (up to an hour per step),
+ * stalling sends and getMe; the outbox and the connection loop retry them on a short, capped delay.
+ */
+export const AUTO_RETRY = { maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowInternalServerErrors: true, rethrowHttpErrors: true } as const;
 
 export function createBot(deps: BotDeps): Bot<BotContext> {
   const token = deps.config.telegram.botToken;
@@ -65,8 +73,9 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   const bot = new Bot<BotContext>(token, { client: { apiRoot: deps.config.telegram.apiRoot }, ...(deps.botInfo ? { botInfo: deps.botInfo } : {}) });
   const counting = countingTransformer(deps.onApiCall);
   const pacing = pacingTransformer(deps.pacer);
-  // Innermost first: each retry waits for a pacer slot again; the count sees the final answer.
-  bot.api.config.use(pacing, autoRetry(AUTO_RETRY), counting);
+  const observing: Transformer = deps.connection ? connectionTransformer(deps.connection) : (prev, method, payload, signal) => prev(method, payload, signal);
+  // Innermost first: each retry waits for a pacer slot again; the count and the connection see the final answer.
+  bot.api.config.use(pacing, autoRetry(AUTO_RETRY), counting, observing);
 
   // Updates of one chat in order (the runner is concurrent); different chats proceed in parallel.
   bot.use(sequentialize((ctx) => (ctx.chat ? String(ctx.chat.id) : undefined)));
@@ -89,7 +98,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
       },
       plugins: [
         async (ctx, next) => {
-          ctx.api.config.use(pacing, autoRetry(AUTO_RETRY), counting);
+          ctx.api.config.use(pacing, autoRetry(AUTO_RETRY), counting, observing);
           await next();
         },
       ],

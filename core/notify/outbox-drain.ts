@@ -7,9 +7,14 @@
  * failure. Different tasks' lanes run concurrently (bounded), so one chat waiting for Telegram's
  * rate limit does not hold up every other task. A task whose earlier row waits for a retry holds
  * its later rows back, except card rows (a card always shows the current state).
+ *
+ * When the notifier's service is unreachable (UnavailableError: network, 5xx, refused token) the
+ * drain pauses as a whole instead of failing each row: the row keeps its error and stays pending
+ * (the try is not counted, so an outage never kills a message), and one probe goes out after 1 s,
+ * 2 s, 4 s… at most `outageCapMs`; `resume` (the bot reconnected) probes at once.
  */
 import { and, eq, gt, min } from 'drizzle-orm';
-import { describeError, PermanentError, RetryableError } from '../errors.ts';
+import { describeError, PermanentError, RetryableError, UnavailableError } from '../errors.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { NotifierPort } from '../ports/notifier.ts';
@@ -19,18 +24,20 @@ import {
   markOutboxDead,
   markOutboxDone,
   markOutboxRetry,
+  noteOutboxError,
   pendingOutbox,
   toOutboxMessage,
   type OutboxRow,
 } from '../store/outbox-repo.ts';
 import { outbox } from '../store/schema.ts';
+import { OUTAGE_CAP_MS, OutagePause } from './outage-pause.ts';
 
 const MAX_ATTEMPTS = 12;
 const BATCH = 500;
 /** Lanes delivered at once; the notifier's pacer is what really bounds the sending rate. */
 export const DEFAULT_LANES = 8;
 
-type Delivery = 'delivered' | 'failed' | 'dropped';
+type Delivery = 'delivered' | 'failed' | 'dropped' | 'unavailable';
 
 export class OutboxDrain {
   private timer: NodeJS.Timeout | null = null;
@@ -40,6 +47,7 @@ export class OutboxDrain {
   private running = false;
   /** stop() was called: a pass in progress ends after its current rows. */
   private halted = false;
+  private readonly outage: OutagePause;
 
   constructor(
     private readonly deps: {
@@ -52,7 +60,10 @@ export class OutboxDrain {
     },
     private readonly pollMs = 500,
     private readonly lanes = DEFAULT_LANES,
-  ) {}
+    outageCapMs = OUTAGE_CAP_MS,
+  ) {
+    this.outage = new OutagePause(outageCapMs);
+  }
 
   start(): void {
     this.running = true;
@@ -63,6 +74,17 @@ export class OutboxDrain {
   /** Drain soon (an event just wrote to the outbox). */
   wake(): void {
     if (this.running) this.schedule(0);
+  }
+
+  /** The service answers again (e.g. the bot reconnected): probe now instead of at the next step. */
+  resume(): void {
+    this.outage.resume();
+    this.wake();
+  }
+
+  /** Since when deliveries are paused because the service is unreachable; null when not. */
+  pausedSince(): number | null {
+    return this.outage.since();
   }
 
   async stop(): Promise<void> {
@@ -102,20 +124,37 @@ export class OutboxDrain {
   }
 
   private async pass(): Promise<number> {
+    if (this.outage.waiting(this.deps.clock.now())) return 0;
     const queue = [...this.lanesDue().values()];
     let delivered = 0;
     const worker = async (): Promise<void> => {
       for (let lane = queue.shift(); lane; lane = queue.shift()) {
         for (const row of lane) {
-          if (this.halted) return;
+          if (this.halted || this.outage.waiting(this.deps.clock.now())) return;
           const outcome = await this.deliver(row);
           if (outcome === 'delivered') delivered += 1;
-          if (outcome === 'failed') break; // the rest of this task waits for the retry
+          if (outcome !== 'delivered' && outcome !== 'dropped') break; // the rest of this task waits
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.lanes, queue.length) }, worker));
+    // While probing an outage, one message at a time: no burst of doomed requests.
+    const width = this.outage.active() ? 1 : Math.min(this.lanes, queue.length);
+    await Promise.all(Array.from({ length: width }, worker));
     return delivered;
+  }
+
+  private unavailable(row: OutboxRow, text: string): Delivery {
+    const { store, clock, logger } = this.deps;
+    store.write((tx) => noteOutboxError(tx, row.id, text));
+    const { began, pauseMs } = this.outage.failed(clock.now());
+    if (began) logger.warn({ outbox: row.id, kind: row.kind, error: text }, 'notifier unreachable: outbox paused, messages kept pending');
+    else logger.debug({ outbox: row.id, error: text, pauseMs }, 'notifier still unreachable');
+    return 'unavailable';
+  }
+
+  private recovered(): void {
+    const lasted = this.outage.ended(this.deps.clock.now());
+    if (lasted !== null) this.deps.logger.info({ pausedMs: lasted }, 'notifier reachable again: outbox resumed');
   }
 
   /** Due rows grouped by task in id order, cards coalesced, rows behind a waiting retry held back. */
@@ -158,9 +197,12 @@ export class OutboxDrain {
       const doneAt = clock.now();
       store.write((tx) => markOutboxDone(tx, row, doneAt));
       this.deps.onDelivered?.(row.kind, doneAt - row.createdAt);
+      this.recovered();
       return 'delivered';
     } catch (error) {
       const text = describeError(error);
+      if (error instanceof UnavailableError) return this.unavailable(row, text);
+      this.recovered(); // the service answered, if only to refuse this message
       const now = clock.now();
       if (error instanceof PermanentError || row.attempts + 1 >= MAX_ATTEMPTS) {
         store.write((tx) => markOutboxDead(tx, row.id, text, now));

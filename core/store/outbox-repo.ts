@@ -40,6 +40,11 @@ export function markOutboxRetry(tx: Tx, id: number, error: string, availableAt: 
     .run();
 }
 
+/** Records why the last try failed without counting it (the service was unreachable). */
+export function noteOutboxError(tx: Tx, id: number, error: string): void {
+  tx.update(outbox).set({ error }).where(eq(outbox.id, id)).run();
+}
+
 export function markOutboxDead(tx: Tx, id: number, error: string, now: number): void {
   tx.update(outbox).set({ state: 'dead', error, doneAt: now }).where(eq(outbox.id, id)).run();
 }

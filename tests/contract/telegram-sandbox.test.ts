@@ -8,9 +8,12 @@ import { TelegramSandboxClient } from '../../adapters/sandbox/telegram/sandbox-c
 import { startTelegramSandbox } from '../../adapters/sandbox/telegram/telegram-sandbox.ts';
 import type { TelegramSandbox } from '../../adapters/sandbox/telegram/telegram-sandbox.ts';
 import { callApi, describeTelegramSandboxContract, TOKEN } from './telegram-sandbox.contract.ts';
+import { describeTelegramSandboxFaults } from './telegram-sandbox-faults.contract.ts';
 
 describeTelegramSandboxContract('in-process', (sandbox) => sandbox);
 describeTelegramSandboxContract('HTTP client', (sandbox) => new TelegramSandboxClient(sandbox.controlUrl));
+describeTelegramSandboxFaults('in-process', (sandbox) => sandbox);
+describeTelegramSandboxFaults('HTTP client', (sandbox) => new TelegramSandboxClient(sandbox.controlUrl));
 
 describe('Telegram sandbox: Bot API validation', () => {
   let sandbox: TelegramSandbox;

@@ -174,6 +174,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
     });
     const built = side as TelegramSide | null;
     if (!built) throw new Error('the Telegram side was not built');
+    built.connection.onUp(() => app.drain.resume()); // as `conveyor start` wires it
     if (options.webhook && built.runtime.webhookHandler) {
       const handler = built.runtime.webhookHandler;
       current = createListener({

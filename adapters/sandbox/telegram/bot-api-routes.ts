@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MethodHandler, MethodOutcome } from './bot-api-outcome.ts';
 import { readParams } from './bot-api-params.ts';
 import { answerCallbackQuery, deleteMyCommands, getMe, getMyCommands, setMyCommands } from './bot-methods.ts';
+import { faultAnswer, type FaultAnswer } from './fault-injection.ts';
 import { writeJson } from './http-json.ts';
 import { deleteMessage, editMessageReplyMarkup, editMessageText, sendMessage } from './message-methods.ts';
 import type { SandboxState } from './sandbox-state.ts';
@@ -47,6 +48,8 @@ export async function handleBotApi(
   const known = BY_LOWER_NAME.get(rawMethod.toLowerCase());
   const method = known?.name ?? rawMethod;
   const answer = (outcome: MethodOutcome): void => respond(state, response, method, now, outcome);
+  const injected = faultAnswer(state.fault, method);
+  if (injected) return answerFault(state, request, response, method, now, injected);
   if (!sameToken(token, state.token)) {
     return answer({ type: 'error', status: 401, description: 'Unauthorized' });
   }
@@ -59,7 +62,23 @@ export async function handleBotApi(
   response.on('close', () => {
     if (!response.writableFinished) abandoned.abort();
   });
-  answer(await known.handler({ params: read.params, state, now, signal: abandoned.signal }));
+  const outcome = await known.handler({ params: read.params, state, now, signal: abandoned.signal });
+  // A fault set while a long poll waited answers that poll (as a new consumer or an outage would).
+  const late = method === 'getUpdates' ? faultAnswer(state.fault, method) : null;
+  if (late) return answerFault(state, request, response, method, now, late);
+  answer(outcome);
+}
+
+function answerFault(state: SandboxState, request: IncomingMessage, response: ServerResponse, method: string, at: number, fault: FaultAnswer): void {
+  if (fault.type === 'reset') {
+    state.log.record({ method, at, status: 0, description: 'connection closed without an answer (outage)' });
+    request.socket.destroy();
+    return;
+  }
+  if (fault.type === 'json') return respond(state, response, method, at, { type: 'error', status: fault.status, description: fault.description });
+  state.log.record({ method, at, status: fault.status, description: `HTML error page (${fault.status})` });
+  response.writeHead(fault.status, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(fault.body) });
+  response.end(fault.body);
 }
 
 function respond(

@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PermanentError, describeError } from '../../../core/errors.ts';
 import {
   clockSchema,
+  faultSchema,
   limitsSchema,
   parseWith,
   postMessageSchema,
@@ -44,6 +45,11 @@ function routes(control: SandboxControl): Record<string, Route> {
     'POST /control/limits': withBody(limitsSchema, (input) => control.setLimits(input)),
     'GET /control/webhook': async () => found(await control.webhook()),
     'GET /control/commands': async () => found(await control.commands()),
+    'GET /control/fault': async () => found({ fault: await control.fault() }),
+    'POST /control/fault': withBody(faultSchema, async (input) => {
+      await control.setFault(input.fault);
+      return { fault: input.fault };
+    }),
   };
 }
 

@@ -47,6 +47,22 @@ export const limitsSchema = z.object({
   globalPerSecond: z.number().int().positive().optional(),
 });
 
+/** POST /control/fault: `{ fault }`, null clears it. */
+export const faultSchema = z.object({
+  fault: z
+    .discriminatedUnion('type', [
+      z.object({ type: z.literal('conflict') }),
+      z.object({ type: z.literal('unauthorized') }),
+      z.object({
+        type: z.literal('server-error'),
+        status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)]).optional(),
+        html: z.boolean().optional(),
+      }),
+      z.object({ type: z.literal('outage'), mode: z.enum(['reset', 'refused']).optional() }),
+    ])
+    .nullable(),
+});
+
 /** Parses `value` with `schema`: the data, or a one-line reason naming the bad fields. */
 export function parseWith<T>(
   schema: z.ZodType<T>,

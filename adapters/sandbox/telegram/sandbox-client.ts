@@ -14,6 +14,7 @@ import type {
   RegisterChatInput,
   RequestLogEntry,
   SandboxChat,
+  SandboxFault,
   TelegramSandboxControl,
   WebhookState,
 } from './sandbox-types.ts';
@@ -86,6 +87,14 @@ export class TelegramSandboxClient implements TelegramSandboxControl {
 
   commands(): Promise<BotCommandSet[]> {
     return this.call('GET', '/commands');
+  }
+
+  async setFault(fault: SandboxFault | null): Promise<void> {
+    await this.call('POST', '/fault', { fault });
+  }
+
+  async fault(): Promise<SandboxFault | null> {
+    return (await this.call<{ fault: SandboxFault | null }>('GET', '/fault')).fault;
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T>;

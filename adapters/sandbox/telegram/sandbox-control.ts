@@ -16,6 +16,7 @@ import type {
   RegisterChatInput,
   RequestLogEntry,
   SandboxChat,
+  SandboxFault,
   TelegramSandboxControl,
   WebhookState,
 } from './sandbox-types.ts';
@@ -133,6 +134,17 @@ export class SandboxControl implements TelegramSandboxControl {
 
   async commands(): Promise<BotCommandSet[]> {
     return structuredClone([...this.state.commands.values()]);
+  }
+
+  async setFault(fault: SandboxFault | null): Promise<void> {
+    if (fault?.type === 'outage' && fault.mode === 'refused') {
+      throw new PermanentError('an outage that refuses connections needs the in-process sandbox (the control API would be refused too)');
+    }
+    this.state.setFault(fault);
+  }
+
+  async fault(): Promise<SandboxFault | null> {
+    return this.state.fault;
   }
 }
 

@@ -7,7 +7,7 @@ import { ChatStore } from './chat-store.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { RequestLog } from './request-log.ts';
 import { SandboxClock } from './sandbox-clock.ts';
-import type { BotCommandSet, RateLimits } from './sandbox-types.ts';
+import type { BotCommandSet, RateLimits, SandboxFault } from './sandbox-types.ts';
 import type { BotIdentity } from './telegram-objects.ts';
 import { UpdateQueue } from './update-queue.ts';
 import { WebhookPusher } from './webhook-pusher.ts';
@@ -36,6 +36,8 @@ export class SandboxState {
   readonly log = new RequestLog();
   /** Command lists by scope and language, keyed `${JSON scope}|${language}`. */
   readonly commands = new Map<string, BotCommandSet>();
+  /** The fault being played (see SandboxFault); null answers normally. */
+  fault: SandboxFault | null = null;
 
   constructor(settings: SandboxSettings) {
     this.token = settings.token;
@@ -44,6 +46,12 @@ export class SandboxState {
     this.webhook = new WebhookPusher(this.updates, settings.webhook);
     this.callbacks = new CallbackQueries(settings.callbackQueryTtlMs);
     this.limiter = new RateLimiter(settings.limits);
+  }
+
+  /** Plays `fault` from now on; a waiting long poll is ended so that it gets the fault's answer. */
+  setFault(fault: SandboxFault | null): void {
+    this.fault = fault;
+    if (fault) this.updates.abortPoll('Conflict: interrupted by an injected fault');
   }
 
   close(): void {

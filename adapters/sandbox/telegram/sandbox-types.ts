@@ -105,7 +105,7 @@ export interface RequestLogEntry {
   readonly messageId?: number;
   /** Sandbox-clock milliseconds when the request was decided. */
   readonly at: number;
-  /** The HTTP status of the answer: 200 means the call was applied. */
+  /** The HTTP status of the answer: 200 means the call was applied; 0 means the connection was closed unanswered (an outage). */
   readonly status: number;
   readonly description?: string;
   readonly retryAfter?: number;
@@ -163,6 +163,23 @@ export interface BotCommandSet {
 }
 
 /**
+ * A fault the sandbox plays until cleared, answered exactly as the real Bot API (or the network in
+ * front of it) answers. Setting one ends a waiting long poll with the fault's answer.
+ */
+export type SandboxFault =
+  /** getUpdates answers 409 "Conflict: terminated by other getUpdates request; …" (another instance polls). */
+  | { readonly type: 'conflict' }
+  /** Every method answers 401 Unauthorized (the token was revoked). */
+  | { readonly type: 'unauthorized' }
+  /** Every method answers a 5xx (default 502): Telegram's JSON error, or with `html` nginx's error page. */
+  | { readonly type: 'server-error'; readonly status?: 500 | 502 | 503 | 504; readonly html?: boolean }
+  /**
+   * The Bot API is unreachable: `reset` (default) closes each connection without an answer;
+   * `refused` stops listening, so connections are refused (the control API too: in-process control only).
+   */
+  | { readonly type: 'outage'; readonly mode?: 'reset' | 'refused' };
+
+/**
  * What a test or the demo can do to the sandbox. The in-process sandbox and
  * `TelegramSandboxClient` (over HTTP) both implement it. Misuse (pressing a button
  * that does not exist) rejects with a PermanentError.
@@ -184,4 +201,8 @@ export interface TelegramSandboxControl {
   setLimits(limits: Partial<RateLimits>): Promise<RateLimits>;
   webhook(): Promise<WebhookState>;
   commands(): Promise<BotCommandSet[]>;
+  /** Plays `fault` from now on (null: the Bot API answers normally again). */
+  setFault(fault: SandboxFault | null): Promise<void>;
+  /** The fault being played, if any. */
+  fault(): Promise<SandboxFault | null>;
 }

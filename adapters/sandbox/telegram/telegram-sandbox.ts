@@ -13,7 +13,7 @@ import { writeJson } from './http-json.ts';
 import { SandboxControl } from './sandbox-control.ts';
 import { SandboxState } from './sandbox-state.ts';
 import { TELEGRAM_DEFAULT_LIMITS } from './sandbox-types.ts';
-import type { RateLimits, TelegramSandboxControl } from './sandbox-types.ts';
+import type { RateLimits, SandboxFault, TelegramSandboxControl } from './sandbox-types.ts';
 
 /** How to start a sandbox; only `token` is required. */
 export interface TelegramSandboxOptions {
@@ -47,10 +47,13 @@ export interface TelegramSandbox extends TelegramSandboxControl {
 }
 
 class RunningSandbox extends SandboxControl implements TelegramSandbox {
+  private refusing = false;
+
   constructor(
     state: SandboxState,
     private readonly server: ReturnType<typeof createServer>,
     readonly apiRoot: string,
+    private readonly address: { readonly host: string; readonly port: number },
   ) {
     super(state);
   }
@@ -59,12 +62,38 @@ class RunningSandbox extends SandboxControl implements TelegramSandbox {
     return `${this.apiRoot}/control`;
   }
 
+  /** In process, an outage may refuse connections: the sandbox stops listening until cleared. */
+  override async setFault(fault: SandboxFault | null): Promise<void> {
+    const refuse = fault?.type === 'outage' && fault.mode === 'refused';
+    this.state.setFault(fault);
+    if (refuse && !this.refusing) {
+      this.refusing = true;
+      const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+      this.server.closeAllConnections();
+      await closed;
+    } else if (!refuse && this.refusing) {
+      this.refusing = false;
+      await listen(this.server, this.address.port, this.address.host);
+    }
+  }
+
   async close(): Promise<void> {
     this.state.close();
+    if (this.refusing) return;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
     await closed;
   }
+}
+
+function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }
 
 /** Starts a sandbox on loopback (port 0 by default: a free port). */
@@ -93,16 +122,10 @@ export async function startTelegramSandbox(options: TelegramSandboxOptions): Pro
     });
   });
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listen(server, options.port ?? 0, host);
   const { port } = server.address() as AddressInfo;
   const hostInUrl = host.includes(':') ? `[${host}]` : host;
-  return new RunningSandbox(state, server, `http://${hostInUrl}:${port}`);
+  return new RunningSandbox(state, server, `http://${hostInUrl}:${port}`, { host, port });
 }
 
 async function dispatch(
