@@ -39,6 +39,10 @@ import { openStore, type Store } from '../core/store/database.ts';
 import { countByState as countInbox } from '../core/store/inbox-repo.ts';
 import { syncProjects } from '../core/store/project-repo.ts';
 import { countTransitions, databaseReachable } from './observability.ts';
+import { procProcessProbe } from '../adapters/process/proc-process-probe.ts';
+import { AlreadyRunningError } from '../core/errors.ts';
+import { InstanceHeartbeat, lockedMessage, registerInstance } from '../core/instances/instance-registry.ts';
+import type { ProcessProbe } from '../core/ports/process-probe.ts';
 
 export interface AppOptions {
   readonly config: Config;
@@ -63,6 +67,8 @@ export interface AppOptions {
   /** Worker poll interval; the demo and tests use a short one. */
   readonly pollMs?: number;
   readonly leaseMs?: number;
+  /** Tells a live instance from a dead one (the instance lock, fast reclaim); /proc by default. */
+  readonly processProbe?: ProcessProbe;
 }
 
 /** What the notifier (and the bot behind it) is built from. */
@@ -101,6 +107,15 @@ export function createApp(options: AppOptions): App {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
   const store = openStore(config.dbPath);
+  const instanceId = `${hostname()}:${process.pid}:${randomId()}`;
+  const registered = registerInstance(store, options.processProbe ?? procProcessProbe, clock, instanceId);
+  if (registered.type === 'locked') {
+    store.close();
+    throw new AlreadyRunningError(lockedMessage(registered.holder, config.dbPath));
+  }
+  for (const { instance, jobs } of registered.reclaimed)
+    logger.warn({ instance: instance.id, pid: instance.pid, jobs }, `instance ${instance.id} is gone; its running jobs are claimed again now`);
+  const heartbeat = new InstanceHeartbeat({ store, clock, logger }, instanceId);
   syncProjects(store, options.projects, clock.now());
   const projects = new Map(options.projects.map((p) => [p.id, p]));
   const queue = new JobQueue(store);
@@ -142,7 +157,7 @@ export function createApp(options: AppOptions): App {
     tracker: trackerJob(jobDeps),
     forge: forgeJob(jobDeps),
   };
-  const owner = `${hostname()}:${process.pid}:${randomId()}`;
+  const owner = instanceId;
   const poolDeps = { store, queue, engine, clock, logger: logger.child({ part: 'worker' }) };
   const pollMs = options.pollMs ?? 1000;
   const leaseMs = options.leaseMs ?? 60_000;
@@ -206,11 +221,12 @@ export function createApp(options: AppOptions): App {
     },
     start() {
       running = true;
+      heartbeat.start();
       for (const pool of pools) pool.start();
       drain.start();
       inboxProcessor.start();
       loop?.start();
-      logger.info({ db: store.path, workdir: join(workdir), projects: [...projects.keys()] }, 'conveyor started');
+      logger.info({ instance: instanceId, db: store.path, workdir: join(workdir), projects: [...projects.keys()] }, 'conveyor started');
     },
     async stop(graceMs) {
       running = false;
@@ -219,6 +235,7 @@ export function createApp(options: AppOptions): App {
       await Promise.all(pools.map((p) => p.stop(graceMs)));
       await drain.drainOnce().catch(() => 0);
       await drain.stop();
+      heartbeat.stop();
       store.close();
       logger.info({}, 'conveyor stopped');
     },

@@ -1,0 +1,35 @@
+/** Instance rows: one per Conveyor process that opened the database (ADR 0021). */
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Db, Tx } from './database.ts';
+import { instances, jobs } from './schema.ts';
+
+export type InstanceRow = typeof instances.$inferSelect;
+
+/** Rows not known to have stopped. */
+export function openInstances(db: Db): InstanceRow[] {
+  return db.select().from(instances).where(isNull(instances.stoppedAt)).all();
+}
+
+export function insertInstance(tx: Tx, row: Omit<InstanceRow, 'stoppedAt'>): void {
+  tx.insert(instances).values(row).run();
+}
+
+export function heartbeatInstance(db: Db, id: string, now: number): void {
+  db.update(instances).set({ heartbeatAt: now }).where(eq(instances.id, id)).run();
+}
+
+export function markInstanceStopped(db: Db, id: string, now: number): void {
+  db.update(instances).set({ stoppedAt: now }).where(eq(instances.id, id)).run();
+}
+
+/**
+ * Let the running jobs of a dead instance be claimed now instead of when their lease expires: the
+ * claim counts the attempt, and the agent runner stops the dead run's orphaned group first.
+ */
+export function expireLeasesOf(tx: Tx, owner: string): number {
+  return tx
+    .update(jobs)
+    .set({ leaseExpiresAt: 0 })
+    .where(and(eq(jobs.state, 'running'), eq(jobs.leaseOwner, owner)))
+    .run().changes;
+}
