@@ -43,6 +43,7 @@ import { procProcessProbe } from '../adapters/process/proc-process-probe.ts';
 import { AlreadyRunningError } from '../core/errors.ts';
 import { InstanceHeartbeat, lockedMessage, registerInstance } from '../core/instances/instance-registry.ts';
 import type { ProcessProbe } from '../core/ports/process-probe.ts';
+import { armCrashPoint } from '../core/fault/crash-point.ts';
 
 export interface AppOptions {
   readonly config: Config;
@@ -116,6 +117,13 @@ export function createApp(options: AppOptions): App {
   for (const { instance, jobs } of registered.reclaimed)
     logger.warn({ instance: instance.id, pid: instance.pid, jobs }, `instance ${instance.id} is gone; its running jobs are claimed again now`);
   const heartbeat = new InstanceHeartbeat({ store, clock, logger }, instanceId);
+  const crashAfter = config.testCrashAfter;
+  // Test only (ORCH_TEST_CRASH_AFTER): die right after that effect, before its commit.
+  armCrashPoint(crashAfter === null ? null : (effect) => {
+    if (effect !== crashAfter) return;
+    logger.warn({ effect }, 'ORCH_TEST_CRASH_AFTER: killing this process now');
+    process.kill(process.pid, 'SIGKILL');
+  });
   syncProjects(store, options.projects, clock.now());
   const projects = new Map(options.projects.map((p) => [p.id, p]));
   const queue = new JobQueue(store);
