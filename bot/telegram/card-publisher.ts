@@ -83,6 +83,7 @@ export class CardPublisher {
     }
 
     const id = await this.send(taskId, chatId, html);
+    if (previous === null) crashPoint('card-post');
     this.save(taskId, chatId, id, hash);
     if (previous === null) return 'sent';
     // The new card is posted and pointed to already: a failed delete leaves clutter, never blocks.

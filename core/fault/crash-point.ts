@@ -7,7 +7,8 @@
  */
 
 /** The effects a crash can follow. */
-export const CRASH_EFFECTS = ['push', 'pr', 'tracker-comment', 'approval-message', 'card'] as const;
+/** `card` follows an edit of a posted card, `card-post` the first post of a task's card. */
+export const CRASH_EFFECTS = ['push', 'pr', 'tracker-comment', 'approval-message', 'card', 'card-post'] as const;
 export type CrashEffect = (typeof CRASH_EFFECTS)[number];
 
 let hook: ((effect: CrashEffect) => void) | null = null;

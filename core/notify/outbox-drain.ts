@@ -19,20 +19,14 @@ import {
   markOutboxDead,
   markOutboxDone,
   markOutboxRetry,
-  markOutboxSending,
   pendingOutbox,
   toOutboxMessage,
   type OutboxRow,
 } from '../store/outbox-repo.ts';
 import { outbox } from '../store/schema.ts';
+import { recordSendAttempt } from './send-attempt.ts';
 
 const MAX_ATTEMPTS = 12;
-/**
- * Kinds that post a new message. Telegram has no idempotency key, so a crash after it accepted
- * one and before the row is marked done sends it again: the attempt is recorded before the send,
- * and a row found with an unconfirmed attempt logs that a duplicate may exist (ADR 0022).
- */
-const POSTING: Record<string, string> = { 'approval-request': 'approval', escalation: 'escalation', notice: 'notice' };
 const BATCH = 500;
 /** Lanes delivered at once; the notifier's pacer is what really bounds the sending rate. */
 export const DEFAULT_LANES = 8;
@@ -153,15 +147,7 @@ export class OutboxDrain {
       store.write((tx) => markOutboxDead(tx, row.id, `unknown outbox kind ${row.kind}`, clock.now()));
       return 'dropped';
     }
-    const posting = POSTING[row.kind];
-    if (posting) {
-      if (row.sendStartedAt !== null)
-        logger.warn(
-          { outbox: row.id, kind: row.kind, task: row.taskId, since: row.sendStartedAt },
-          `a duplicate ${posting} message may exist for ${row.taskId ?? '?'}: an earlier send was not confirmed (the process died?)`,
-        );
-      store.write((tx) => markOutboxSending(tx, row.id, clock.now()));
-    }
+    recordSendAttempt({ store, clock, logger }, row);
     try {
       await notifier.deliver(message);
       store.write((tx) => markOutboxDone(tx, row, clock.now()));
@@ -187,3 +173,4 @@ export class OutboxDrain {
     }
   }
 }
+

@@ -95,6 +95,25 @@ describe('crash between a side effect and its commit', () => {
     expect(after[0]?.plain).toContain('approval');
   });
 
+  it('card, first post: the unrecorded card cannot be found again, so one stale silent copy stays, and the log says so', async () => {
+    w = await startCrashWorld();
+    const world = w;
+    await crashAfter(world, 'card-post');
+    const atCrash = await cardMessages(world);
+    expect(atCrash).toHaveLength(1);
+
+    const second = await world.start(null);
+    await waitForValue(async () => (await approvalCopies(world)).length, (n) => n === 1, `the approval after the restart\n${second.output()}`);
+    await waitFor(() => second.output().includes(`a duplicate card message may exist for ${TASK}`), 10_000, () => second.output());
+    const after = await cardMessages(world);
+    const live = world.query<{ message_id: number }>('SELECT message_id FROM cards WHERE task_id = ?', TASK)[0]?.message_id;
+    console.log(`[figure] crash after a card's first post: card messages ${after.length}, stale copies ${after.length - 1} (silent, no buttons), logged`);
+    expect(after).toHaveLength(2);
+    expect(live).toBe(after[1]?.messageId);
+    expect(after[0]?.silent).toBe(true);
+    expect(after[0]?.buttons).toEqual([]);
+  });
+
   it('approval message: a duplicate is harmless — the stray copy decides once and both lose their buttons', async () => {
     w = await startCrashWorld();
     const world = w;
