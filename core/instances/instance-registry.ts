@@ -74,6 +74,11 @@ export class InstanceHeartbeat {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    markInstanceStopped(this.deps.store.db, this.id, this.deps.clock.now());
+    try {
+      markInstanceStopped(this.deps.store.db, this.id, this.deps.clock.now());
+    } catch (error) {
+      // The next start sees the process gone and marks the row itself.
+      this.deps.logger.warn({ error: String(error) }, 'could not mark this instance stopped');
+    }
   }
 }
