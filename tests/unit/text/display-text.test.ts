@@ -5,6 +5,7 @@ import { escapeHtml } from '../../../core/escape-html.ts';
 import { plain } from '../../../bot/render/escape-html.ts';
 import { stringField } from '../../../core/inbound/payload-fields.ts';
 import { createTempStore } from '../../support/temp-store.ts';
+import { engineHarness } from '../../support/engine-harness.ts';
 
 describe('displayText', () => {
   it('strips C0 (but newline), DEL and C1 controls; a tab becomes a space; CRLF becomes LF', () => {
@@ -45,6 +46,20 @@ describe('displayText', () => {
       expect(roundTrip(title)).toBe(title);
     } finally {
       temp.cleanup();
+    }
+  });
+
+  it('a task title cut at 300 characters inside an emoji is stored with U+FFFD, not half a pair', () => {
+    const h = engineHarness();
+    try {
+      const title = `${'a'.repeat(299)}😀 and more`;
+      expect(h.handle({ type: 'TaskRequested', key: 'k1', projectId: h.project.id, title, source: 'chat', actor: 'telegram:1' })).toMatchObject({ type: 'created' });
+      const stored = h.task(`${h.project.id}-1`).title;
+      expect(stored).toBe(`${'a'.repeat(299)}\uFFFD`);
+      // What a fresh read of the row gives, not three U+FFFD from the half pair's bytes.
+      expect((h.store.sqlite.prepare('SELECT title FROM tasks').get() as { title: string }).title).toBe(stored);
+    } finally {
+      h.cleanup();
     }
   });
 
