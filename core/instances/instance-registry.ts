@@ -16,6 +16,7 @@ import {
   insertInstance,
   markInstanceStopped,
   openInstances,
+  pruneStoppedInstances,
   type InstanceRow,
 } from '../store/instance-repo.ts';
 
@@ -25,6 +26,8 @@ export type RegisterOutcome =
   | { readonly type: 'locked'; readonly holder: InstanceRow };
 
 const HEARTBEAT_MS = 10_000;
+/** Stopped instances are kept this long (for an operator's look), then forgotten. */
+const KEEP_STOPPED_MS = 30 * 24 * 3600_000;
 
 /** Take an instance row for this process in one immediate transaction (two starts serialise). */
 export function registerInstance(store: Store, probe: ProcessProbe, clock: Clock, id: string): RegisterOutcome {
@@ -41,6 +44,7 @@ export function registerInstance(store: Store, probe: ProcessProbe, clock: Clock
       markInstanceStopped(tx, entry.instance.id, now);
       entry.jobs = expireLeasesOf(tx, entry.instance.id);
     }
+    pruneStoppedInstances(tx, now - KEEP_STOPPED_MS);
     insertInstance(tx, { id, host: self.host, pid: self.pid, processStart: self.processStart, bootId: self.bootId, startedAt: now, heartbeatAt: now });
     return { type: 'registered', id, reclaimed };
   });

@@ -1,5 +1,5 @@
 /** Instance rows: one per Conveyor process that opened the database (ADR 0021). */
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, lt } from 'drizzle-orm';
 import type { Db, Tx } from './database.ts';
 import { instances, jobs } from './schema.ts';
 
@@ -12,6 +12,11 @@ export function openInstances(db: Db): InstanceRow[] {
 
 export function insertInstance(tx: Tx, row: Omit<InstanceRow, 'stoppedAt'>): void {
   tx.insert(instances).values(row).run();
+}
+
+/** Forget instances that stopped before `before` (one row per start would otherwise pile up). */
+export function pruneStoppedInstances(tx: Tx, before: number): void {
+  tx.delete(instances).where(lt(instances.stoppedAt, before)).run();
 }
 
 export function heartbeatInstance(db: Db, id: string, now: number): void {

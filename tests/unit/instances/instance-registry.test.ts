@@ -47,11 +47,16 @@ describe('instance registry', () => {
     expect(openInstances(temp.store.db).map((r) => r.id)).toEqual(['first']);
   });
 
-  it('lets a new instance start once the first stopped gracefully', () => {
+  it('lets a new instance start once the first stopped gracefully, and forgets instances stopped a month ago', () => {
     temp = createTempStore();
+    const monthAgo = { now: () => Date.now() - 31 * 24 * 3600_000 };
+    registerInstance(temp.store, procProcessProbe, monthAgo, 'old');
+    new InstanceHeartbeat({ store: temp.store, clock: monthAgo, logger: silentLogger }, 'old').stop();
     registerInstance(temp.store, procProcessProbe, clock, 'first');
     new InstanceHeartbeat({ store: temp.store, clock, logger: silentLogger }, 'first').stop();
     expect(registerInstance(temp.store, procProcessProbe, clock, 'second').type).toBe('registered');
+    const ids = (temp.store.sqlite.prepare('SELECT id FROM instances ORDER BY started_at').all() as { id: string }[]).map((r) => r.id);
+    expect(ids).toEqual(['first', 'second']);
   });
 
   it('reclaims at once the leases of a dead instance and of one whose pid was reused', async () => {
