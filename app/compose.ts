@@ -2,7 +2,6 @@
  * The composition root: the one place that knows every concrete part and wires core's ports to
  * adapters. Everything it builds is started and stopped through the returned App.
  */
-import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { HealthReport } from '../adapters/http/health-route.ts';
 import { createMetrics, type Metrics } from '../adapters/http/metrics.ts';
@@ -39,11 +38,8 @@ import { openStore, type Store } from '../core/store/database.ts';
 import { countByState as countInbox } from '../core/store/inbox-repo.ts';
 import { syncProjects } from '../core/store/project-repo.ts';
 import { countTransitions, databaseReachable } from './observability.ts';
-import { procProcessProbe } from '../adapters/process/proc-process-probe.ts';
-import { AlreadyRunningError } from '../core/errors.ts';
-import { InstanceHeartbeat, lockedMessage, registerInstance } from '../core/instances/instance-registry.ts';
 import type { ProcessProbe } from '../core/ports/process-probe.ts';
-import { armCrashPoint } from '../core/fault/crash-point.ts';
+import { takeInstance } from './instance.ts';
 
 export interface AppOptions {
   readonly config: Config;
@@ -108,22 +104,8 @@ export function createApp(options: AppOptions): App {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
   const store = openStore(config.dbPath);
-  const instanceId = `${hostname()}:${process.pid}:${randomId()}`;
-  const registered = registerInstance(store, options.processProbe ?? procProcessProbe, clock, instanceId);
-  if (registered.type === 'locked') {
-    store.close();
-    throw new AlreadyRunningError(lockedMessage(registered.holder, config.dbPath));
-  }
-  for (const { instance, jobs } of registered.reclaimed)
-    logger.warn({ instance: instance.id, pid: instance.pid, jobs }, `instance ${instance.id} is gone; its running jobs are claimed again now`);
-  const heartbeat = new InstanceHeartbeat({ store, clock, logger }, instanceId);
-  const crashAfter = config.testCrashAfter;
-  // Test only (ORCH_TEST_CRASH_AFTER): die right after that effect, before its commit.
-  armCrashPoint(crashAfter === null ? null : (effect) => {
-    if (effect !== crashAfter) return;
-    logger.warn({ effect }, 'ORCH_TEST_CRASH_AFTER: killing this process now');
-    process.kill(process.pid, 'SIGKILL');
-  });
+  // Before anything else writes: a second live instance of this database is refused here.
+  const { id: instanceId, heartbeat } = takeInstance(store, { config, logger, clock, ...(options.processProbe ? { probe: options.processProbe } : {}) });
   syncProjects(store, options.projects, clock.now());
   const projects = new Map(options.projects.map((p) => [p.id, p]));
   const queue = new JobQueue(store);
