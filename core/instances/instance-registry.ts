@@ -17,6 +17,7 @@ import {
   markInstanceStopped,
   openInstances,
   pruneStoppedInstances,
+  releaseMergeLeasesOf,
   type InstanceRow,
 } from '../store/instance-repo.ts';
 
@@ -42,6 +43,7 @@ export function registerInstance(store: Store, probe: ProcessProbe, clock: Clock
     }
     for (const entry of reclaimed) {
       markInstanceStopped(tx, entry.instance.id, now);
+      releaseMergeLeasesOf(tx, entry.instance.id);
       entry.jobs = expireLeasesOf(tx, entry.instance.id);
     }
     pruneStoppedInstances(tx, now - KEEP_STOPPED_MS);

@@ -1,7 +1,7 @@
 /** Instance rows: one per Conveyor process that opened the database (ADR 0021). */
-import { and, eq, isNull, lt } from 'drizzle-orm';
+import { and, eq, inArray, isNull, like, lt } from 'drizzle-orm';
 import type { Db, Tx } from './database.ts';
-import { instances, jobs } from './schema.ts';
+import { instances, jobs, leases } from './schema.ts';
 
 export type InstanceRow = typeof instances.$inferSelect;
 
@@ -25,6 +25,22 @@ export function heartbeatInstance(db: Db, id: string, now: number): void {
 
 export function markInstanceStopped(db: Db, id: string, now: number): void {
   db.update(instances).set({ stoppedAt: now }).where(eq(instances.id, id)).run();
+}
+
+/**
+ * Free the named leases (the per-project merge lease) held by the tasks whose merge job a dead
+ * instance was running: the lease would otherwise block every other merge of the project until
+ * it expires, even when the reclaimed job does not run again (its attempts used up).
+ */
+export function releaseMergeLeasesOf(tx: Tx, owner: string): number {
+  const holders = tx
+    .select({ taskId: jobs.taskId })
+    .from(jobs)
+    .where(and(eq(jobs.state, 'running'), eq(jobs.kind, 'merge'), eq(jobs.leaseOwner, owner)))
+    .all()
+    .flatMap((j) => (j.taskId ? [j.taskId] : []));
+  if (holders.length === 0) return 0;
+  return tx.delete(leases).where(and(like(leases.name, 'merge:%'), inArray(leases.holder, holders))).run().changes;
 }
 
 /**

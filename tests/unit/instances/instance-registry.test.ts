@@ -1,8 +1,8 @@
 /**
  * The instance lock and the fast reclaim, on a real SQLite file and real processes: a live
  * instance of this host refuses a second one; a dead one (its process gone, or its pid reused by
- * another process) is marked stopped and its running jobs' leases expire at once; an instance of
- * another host is left to its leases.
+ * another process) is marked stopped, its running jobs' leases expire at once and the merge lease
+ * of the task it was merging is freed; an instance of another host is left to its leases.
  */
 import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
@@ -13,6 +13,7 @@ import { InstanceHeartbeat, registerInstance } from '../../../core/instances/ins
 import { silentLogger } from '../../../core/ports/logger.ts';
 import { JobQueue } from '../../../core/queue/job-queue.ts';
 import { insertInstance, openInstances } from '../../../core/store/instance-repo.ts';
+import { acquireLease, listLeases } from '../../../core/store/lease-repo.ts';
 import { createTempStore, type TempStore } from '../../support/temp-store.ts';
 
 const clock = { now: () => Date.now() };
@@ -72,13 +73,22 @@ describe('instance registry', () => {
       insertInstance(tx, { id: 'elsewhere', host: `${self.host}-other`, pid: 1, processStart: '1', bootId: 'x', startedAt: 1, heartbeatAt: 1 });
     });
     const deadJob = runningJob(queue, 'dead');
+    // The dead instance was merging SHOP-7: the project's merge lease is held by that task.
+    const mergeJob = queue.enqueue({ kind: 'merge', taskId: 'SHOP-7', payload: {}, idempotencyKey: 'merge-7' }, clock.now()) ?? 0;
+    expect(queue.claim(['merge'], 'dead', clock.now(), 600_000)?.id).toBe(mergeJob);
+    store.write((tx) => {
+      acquireLease(tx, 'merge:SHOP', 'SHOP-7', 1_800_000, clock.now());
+      acquireLease(tx, 'merge:OTHER', 'OTHER-1', 1_800_000, clock.now());
+    });
     const reusedJob = runningJob(queue, 'reused');
     const elsewhereJob = runningJob(queue, 'elsewhere');
 
     const outcome = registerInstance(store, procProcessProbe, clock, 'new');
     expect(outcome.type).toBe('registered');
     if (outcome.type !== 'registered') return;
-    expect(outcome.reclaimed.map((r) => [r.instance.id, r.jobs]).sort()).toEqual([['dead', 1], ['reused', 1]]);
+    expect(outcome.reclaimed.map((r) => [r.instance.id, r.jobs]).sort()).toEqual([['dead', 2], ['reused', 1]]);
+    expect(listLeases(store.db).map((l) => l.name)).toEqual(['merge:OTHER']);
+    expect(queue.claim(['merge'], 'new', clock.now(), 60_000)?.id).toBe(mergeJob);
     expect(openInstances(store.db).map((r) => r.id).sort()).toEqual(['elsewhere', 'new']);
     // The dead instances' jobs are claimable now (attempt counted); the other host's waits for its lease.
     const now = clock.now();
