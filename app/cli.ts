@@ -1,5 +1,5 @@
 /** The `conveyor` command line: start, demo, migrate, doctor. */
-import { ConfigError } from '../core/errors.ts';
+import { AlreadyRunningError, ConfigError } from '../core/errors.ts';
 import { openStore } from '../core/store/database.ts';
 import { runDemo } from './demo/run-demo.ts';
 import { printDoctor, runDoctor } from './doctor.ts';
@@ -16,6 +16,9 @@ usage: conveyor <command>
   doctor    check configuration, projects, database, git and agent commands
   help      this text
 `;
+
+/** Exit code of a start refused by the instance lock (EX_TEMPFAIL: try again once the other stopped). */
+export const ALREADY_RUNNING_EXIT = 75;
 
 export async function main(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
   const command = argv[0] ?? 'help';
@@ -50,6 +53,10 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
     if (error instanceof ConfigError) {
       process.stderr.write(`conveyor: ${error.message}\n`);
       return 78; // EX_CONFIG
+    }
+    if (error instanceof AlreadyRunningError) {
+      process.stderr.write(`conveyor: ${error.message}\n`);
+      return ALREADY_RUNNING_EXIT;
     }
     throw error;
   }

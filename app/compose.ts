@@ -2,7 +2,6 @@
  * The composition root: the one place that knows every concrete part and wires core's ports to
  * adapters. Everything it builds is started and stopped through the returned App.
  */
-import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { HealthReport } from '../adapters/http/health-route.ts';
 import { createMetrics, type Metrics } from '../adapters/http/metrics.ts';
@@ -41,6 +40,8 @@ import { countByState as countInbox } from '../core/store/inbox-repo.ts';
 import { syncProjects } from '../core/store/project-repo.ts';
 import { alertSources, countTransitions, databaseReachable, observeStageDurations } from './observability.ts';
 import { protectDatabase } from './private-files.ts';
+import type { ProcessProbe } from '../core/ports/process-probe.ts';
+import { takeInstance } from './instance.ts';
 
 export interface AppOptions {
   readonly config: Config;
@@ -65,6 +66,8 @@ export interface AppOptions {
   /** Worker poll interval; the demo and tests use a short one. */
   readonly pollMs?: number;
   readonly leaseMs?: number;
+  /** Tells a live instance from a dead one (the instance lock, fast reclaim); /proc by default. */
+  readonly processProbe?: ProcessProbe;
 }
 
 /** What the notifier (and the bot behind it) is built from. */
@@ -104,6 +107,8 @@ export function createApp(options: AppOptions): App {
   const clock = options.clock ?? systemClock;
   const store = openStore(config.dbPath);
   protectDatabase(config.dbPath, config.workdir);
+  // Before anything else writes: a second live instance of this database is refused here.
+  const { id: instanceId, heartbeat } = takeInstance(store, { config, logger, clock, ...(options.processProbe ? { probe: options.processProbe } : {}) });
   syncProjects(store, options.projects, clock.now());
   const projects = new Map(options.projects.map((p) => [p.id, p]));
   const queue = new JobQueue(store);
@@ -145,7 +150,7 @@ export function createApp(options: AppOptions): App {
     tracker: trackerJob(jobDeps),
     forge: forgeJob(jobDeps),
   };
-  const owner = `${hostname()}:${process.pid}:${randomId()}`;
+  const owner = instanceId;
   const poolDeps = {
     store,
     queue,
@@ -225,11 +230,12 @@ export function createApp(options: AppOptions): App {
     },
     start() {
       running = true;
+      heartbeat.start();
       for (const pool of pools) pool.start();
       drain.start();
       inboxProcessor.start();
       loop?.start();
-      logger.info({ db: store.path, workdir: join(workdir), projects: [...projects.keys()] }, 'conveyor started');
+      logger.info({ instance: instanceId, db: store.path, workdir: join(workdir), projects: [...projects.keys()] }, 'conveyor started');
     },
     async stop(graceMs) {
       running = false;
@@ -238,6 +244,7 @@ export function createApp(options: AppOptions): App {
       await Promise.all(pools.map((p) => p.stop(graceMs)));
       await drain.drainOnce().catch(() => 0);
       await drain.stop();
+      heartbeat.stop();
       store.close();
       logger.info({}, 'conveyor stopped');
     },

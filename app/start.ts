@@ -38,7 +38,6 @@ export async function runStart(env: Readonly<Record<string, string | undefined>>
   const isolation = isolationProblems(projects.projects, canSwitchUser());
   if (isolation.length > 0) throw new ConfigError(isolation);
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
-  for (const warning of isolationWarnings(projects.projects)) logger.warn({}, warning);
   protectOwnFile('.env');
   const integrations = buildIntegrations(config, projects.projects);
   let telegram: TelegramSide | null = null;
@@ -56,6 +55,8 @@ export async function runStart(env: Readonly<Record<string, string | undefined>>
       return telegram.notifier;
     },
   });
+  // After the instance lock (createApp): a refused second start says one line only.
+  for (const warning of isolationWarnings(projects.projects)) logger.warn({}, warning);
   const side = telegram as TelegramSide | null;
   if (!side) throw new Error('the Telegram side was not built');
   // Listening first: in webhook mode Telegram must reach the route it is told about at bot start.

@@ -41,3 +41,8 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}`;
   return String(error);
 }
+
+/** Another live Conveyor process already runs on this database (the instance lock, ADR 0021). */
+export class AlreadyRunningError extends Error {
+  override readonly name = 'AlreadyRunningError';
+}

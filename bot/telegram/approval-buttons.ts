@@ -2,12 +2,17 @@
  * Approve / Reject presses. The data is verified (MAC) before anything else; only the project's
  * approvers decide, anyone else gets an alert and nothing changes; a decision is taken once and a
  * second press answers who decided and when. Reject asks for the reason in a conversation whose
- * state lives in the store, so it survives a restart.
+ * state lives in the store, so it survives a restart. A press on a copy other than the recorded
+ * message (a duplicate sent again after a crash, ADR 0022) also puts the decision on that copy and
+ * removes its buttons; the recorded message is edited by the outbox.
  */
 import type { Conversation } from '@grammyjs/conversations';
 import type { Context } from 'grammy';
 import type { Locale } from '../../core/config/config.ts';
+import { displayText } from '../../core/display-text.ts';
 import type { Engine } from '../../core/engine/engine.ts';
+import type { Logger } from '../../core/ports/logger.ts';
+import { describeError } from '../../core/errors.ts';
 import { getApproval } from '../../core/store/approval-repo.ts';
 import type { Store } from '../../core/store/database.ts';
 import { getTask } from '../../core/store/task-repo.ts';
@@ -15,6 +20,7 @@ import type { Access } from './access.ts';
 import { actorOf, type BotContext } from './bot-context.ts';
 import type { CallbackSigner } from './callback-data.ts';
 import { buttonTexts } from './button-texts.ts';
+import { approvalHtml, showOnCopy } from './approval-copy.ts';
 
 export const REJECT_CONVERSATION = 'reject-reason';
 const REASON_WAIT_MS = 30 * 60_000;
@@ -25,6 +31,9 @@ export interface ApprovalDeps {
   readonly access: Access;
   readonly signer: CallbackSigner;
   readonly locale: Locale;
+  /** The forge repository's browser base of a project (the BRD link), or null. */
+  readonly forgeBase: (projectId: string) => string | null;
+  readonly logger: Logger;
 }
 
 /** Handle a button press (`callback_query:data`). */
@@ -47,24 +56,50 @@ export async function onApprovalPress(ctx: BotContext, deps: ApprovalDeps): Prom
     await ctx.answerCallbackQuery({ text: T.notApprover(project.id), show_alert: true });
     return;
   }
+  const pressed = ctx.callbackQuery?.message?.message_id ?? null;
   if (approval.state !== 'pending') {
-    await ctx.answerCallbackQuery({ text: T.alreadyDecided(approval.state, approval.decidedByName ?? '?', approval.decidedAt ?? 0), show_alert: true });
+    await ctx.answerCallbackQuery({ text: T.alreadyDecided(approval.state, displayText(approval.decidedByName ?? '?'), approval.decidedAt ?? 0), show_alert: true });
+    await decideCopy(ctx, deps, approval.id, pressed);
     return;
   }
   if (parsed.action === 'approve') {
     const outcome = deps.engine.handle({ type: 'ApprovalDecided', key: `approval:${approval.id}`, taskId: task.id, approvalId: approval.id, decision: 'approve', actor: actorOf(from) });
     await answerOutcome(ctx, deps, approval.id, outcome.type === 'applied' ? T.approved(task.id) : null);
+    await decideCopy(ctx, deps, approval.id, pressed);
     return;
   }
   await ctx.answerCallbackQuery({ text: T.askReasonShort });
   // A second Reject press while we already wait for this person's reason asks nothing new.
   if (ctx.conversation.active(REJECT_CONVERSATION) > 0) return;
-  await ctx.conversation.enter(REJECT_CONVERSATION, approval.id);
+  await ctx.conversation.enter(REJECT_CONVERSATION, approval.id, pressed);
+}
+
+/**
+ * Put a taken decision on the pressed message when it is not the recorded one (a stray copy);
+ * a failure is logged, never shown: the decision itself is recorded already.
+ */
+async function decideCopy(ctx: Context, deps: ApprovalDeps, approvalId: string, pressed: number | null): Promise<void> {
+  const html = strayCopyHtml(deps, approvalId, pressed);
+  if (html === null || pressed === null || !ctx.chat) return;
+  try {
+    await showOnCopy(ctx.api, ctx.chat.id, pressed, html, `showing the decision on a copy of approval ${approvalId}`);
+    deps.logger.info({ approval: approvalId, message: pressed }, 'decision shown on a duplicate approval message');
+  } catch (error) {
+    deps.logger.warn({ approval: approvalId, message: pressed, error: describeError(error) }, 'could not show the decision on a duplicate approval message');
+  }
+}
+
+/** The decided approval's HTML when `pressed` is a copy other than the recorded message; else null. */
+function strayCopyHtml(deps: ApprovalDeps, approvalId: string, pressed: number | null): string | null {
+  const approval = getApproval(deps.store.db, approvalId);
+  const task = approval ? getTask(deps.store.db, approval.taskId) : null;
+  if (!approval || !task || approval.state === 'pending' || pressed === null || pressed === approval.messageId) return null;
+  return approvalHtml(task, approval, deps.forgeBase(task.projectId), deps.locale);
 }
 
 /** The reject conversation: ask the presser for a reason, then record the rejection with it. */
 export function rejectReasonConversation(deps: ApprovalDeps) {
-  return async function rejectReason(conversation: Conversation<BotContext, Context>, ctx: Context, approvalId: string): Promise<void> {
+  return async function rejectReason(conversation: Conversation<BotContext, Context>, ctx: Context, approvalId: string, pressed: number | null = null): Promise<void> {
     const T = buttonTexts(deps.locale);
     const from = ctx.from;
     if (!from) return;
@@ -74,7 +109,7 @@ export function rejectReasonConversation(deps: ApprovalDeps) {
     });
     if (!task) return;
     // Silent: only approval requests and escalations notify; the presser is looking at the chat.
-    await ctx.reply(T.askReason(from.first_name, task.id), { disable_notification: true, reply_markup: { force_reply: true, selective: true } });
+    await ctx.reply(T.askReason(displayText(from.first_name), task.id), { disable_notification: true, reply_markup: { force_reply: true, selective: true } });
     const answer = await conversation.waitUntil((c) => c.from?.id === from.id && typeof c.message?.text === 'string' && !c.message.text.startsWith('/'), {
       next: true,
       maxMilliseconds: REASON_WAIT_MS,
@@ -84,9 +119,16 @@ export function rejectReasonConversation(deps: ApprovalDeps) {
       deps.engine.handle({ type: 'ApprovalDecided', key: `approval:${approvalId}`, taskId: task.id, approvalId, decision: 'reject', reason, actor: actorOf(from) }),
     );
     if (outcome.type === 'applied') await answer.reply(T.rejected(task.id), { disable_notification: true });
-    else if (outcome.type === 'already-decided' || outcome.type === 'duplicate') {
+    const strayHtml = await conversation.external(() => strayCopyHtml(deps, approvalId, pressed));
+    if (strayHtml !== null && pressed !== null && ctx.chat) {
+      await showOnCopy(ctx.api, ctx.chat.id, pressed, strayHtml, `showing the rejection on a copy of approval ${approvalId}`).catch((error: unknown) =>
+        deps.logger.warn({ approval: approvalId, message: pressed, error: describeError(error) }, 'could not show the decision on a duplicate approval message'),
+      );
+    }
+    if (outcome.type === 'applied') return;
+    if (outcome.type === 'already-decided' || outcome.type === 'duplicate') {
       const approval = await conversation.external(() => getApproval(deps.store.db, approvalId));
-      await answer.reply(T.alreadyDecided(approval?.state ?? 'decided', approval?.decidedByName ?? '?', approval?.decidedAt ?? 0), { disable_notification: true });
+      await answer.reply(T.alreadyDecided(approval?.state ?? 'decided', displayText(approval?.decidedByName ?? '?'), approval?.decidedAt ?? 0), { disable_notification: true });
     }
   };
 }
@@ -99,5 +141,5 @@ async function answerOutcome(ctx: BotContext, deps: ApprovalDeps, approvalId: st
   }
   // Someone decided between our read and our write.
   const approval = getApproval(deps.store.db, approvalId);
-  await ctx.answerCallbackQuery({ text: T.alreadyDecided(approval?.state ?? 'decided', approval?.decidedByName ?? '?', approval?.decidedAt ?? 0), show_alert: true });
+  await ctx.answerCallbackQuery({ text: T.alreadyDecided(approval?.state ?? 'decided', displayText(approval?.decidedByName ?? '?'), approval?.decidedAt ?? 0), show_alert: true });
 }

@@ -11,6 +11,7 @@ import type { Api } from 'grammy';
 import type { TrackerMode } from '../../core/config/config.ts';
 import type { Store } from '../../core/store/database.ts';
 import { cards } from '../../core/store/schema.ts';
+import { crashPoint } from '../../core/fault/crash-point.ts';
 import type { SendPacer } from './send-pacer.ts';
 import { isMessageGone, isNotModified, translateTelegramError } from './telegram-errors.ts';
 
@@ -66,6 +67,7 @@ export class CardPublisher {
           parse_mode: 'HTML',
           link_preview_options: { is_disabled: true },
         });
+        crashPoint('card');
         this.save(taskId, chatId, previous, hash);
         return 'edited';
       } catch (error) {
@@ -81,6 +83,7 @@ export class CardPublisher {
     }
 
     const id = await this.send(taskId, chatId, html);
+    if (previous === null) crashPoint('card-post');
     this.save(taskId, chatId, id, hash);
     if (previous === null) return 'sent';
     // The new card is posted and pointed to already: a failed delete leaves clutter, never blocks.

@@ -20,6 +20,7 @@ import { getTask } from '../../core/store/task-repo.ts';
 import { hasEventKey } from '../../core/store/transition-log.ts';
 import { escapeHtml as esc } from '../render/escape-html.ts';
 import { localizeEvent } from '../render/event-text.ts';
+import { wellFormed } from '../../core/display-text.ts';
 import { renderCard } from '../render/render-card.ts';
 import type { NameOf } from '../render/person-name.ts';
 import { renderQueue } from '../render/render-queue.ts';
@@ -75,7 +76,8 @@ export function installCommands(bot: Composer<BotContext>, deps: CommandDeps): v
 
   bot.command('new', async (ctx) => {
     const [projectId = '', ...words] = ctx.match.trim().split(/\s+/);
-    const title = words.join(' ').trim();
+    // Stored and sent to the tracker as the database will hold it (a lone surrogate is U+FFFD).
+    const title = wellFormed(words.join(' ').trim());
     const project = deps.access.project(projectId);
     const here = deps.access.projectsInChat(String(ctx.chat.id));
     if (!project || !title) return void (await ctx.reply(esc(T.newUsage(here.map((p) => p.id))), html));
@@ -147,7 +149,7 @@ export function installCommands(bot: Composer<BotContext>, deps: CommandDeps): v
     const [id = '', ...words] = ctx.match.trim().split(/\s+/);
     const target = await approverTask(ctx, id.toUpperCase());
     if (!target) return;
-    const reason = words.join(' ').trim() || `cancelled by ${target.from.first_name}`;
+    const reason = wellFormed(words.join(' ').trim()) || `cancelled by ${target.from.first_name}`;
     const outcome = deps.engine.handle({ type: 'TaskCancelled', key: `telegram:${ctx.chat.id}:${ctx.msg.message_id}`, taskId: target.task.id, reason, actor: actorOf(target.from) });
     await ctx.reply(esc(outcome.type === 'applied' ? T.cancelled(target.task.id) : refusal(outcome)), html);
   });

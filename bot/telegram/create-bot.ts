@@ -104,7 +104,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
       ],
     }),
   );
-  const approvalDeps = { store: deps.store, engine: deps.engine, access: deps.access, signer: deps.signer, locale: deps.config.locale };
+  const approvalDeps = { store: deps.store, engine: deps.engine, access: deps.access, signer: deps.signer, locale: deps.config.locale, forgeBase: deps.forgeBase, logger: deps.logger };
   bot.use(createConversation(rejectReasonConversation(approvalDeps), REJECT_CONVERSATION));
   bot.on('callback_query:data', (ctx) => onApprovalPress(ctx, approvalDeps));
   installCommands(bot, {

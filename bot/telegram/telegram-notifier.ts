@@ -14,19 +14,20 @@ import type { OutboxMessage } from '../../core/notify/outbox-message.ts';
 import type { Clock } from '../../core/ports/clock.ts';
 import type { NotifierPort } from '../../core/ports/notifier.ts';
 import type { JobQueue } from '../../core/queue/job-queue.ts';
+import { crashPoint } from '../../core/fault/crash-point.ts';
 import { getApproval, setApprovalMessage } from '../../core/store/approval-repo.ts';
 import type { Store } from '../../core/store/database.ts';
 import { getTask } from '../../core/store/task-repo.ts';
 import { escapeHtml } from '../render/escape-html.ts';
 import { labelsFor } from '../render/labels.ts';
-import { renderApproval } from '../render/render-approval.ts';
 import { renderCard } from '../render/render-card.ts';
 import { localizeEvent } from '../render/event-text.ts';
 import type { NameOf } from '../render/person-name.ts';
 import { runningAgentLine, type AgentLogReader } from './agent-log-line.ts';
 import type { CallbackSigner } from './callback-data.ts';
 import type { CardPublisher } from './card-publisher.ts';
-import { isMessageGone, isNotModified, translateTelegramError } from './telegram-errors.ts';
+import { approvalHtml, showOnCopy } from './approval-copy.ts';
+import { translateTelegramError } from './telegram-errors.ts';
 
 export interface TelegramNotifierDeps {
   readonly api: Api;
@@ -64,30 +65,21 @@ export class TelegramNotifier implements NotifierPort {
       case 'approval-request': {
         const approval = getApproval(store.db, message.approvalId);
         if (!approval || approval.messageId !== null || approval.state !== 'pending') return; // sent already, or decided meanwhile
-        const forge = this.deps.forgeBase(project);
-        const html = renderApproval(task, approval, { brd: forge ? `${forge}/src/branch/${task.branch}/docs/work-items/${task.id}/01-brd.md` : null, tracker: task.externalUrl }, this.deps.locale, 'html');
+        const html = approvalHtml(task, approval, this.deps.forgeBase(project), this.deps.locale);
         const keyboard = new InlineKeyboard().text(L.approve, this.deps.signer.sign('approve', approval.id)).text(L.reject, this.deps.signer.sign('reject', approval.id));
         const sent = await this.call('sendMessage', `asking approval for ${task.id}`, () =>
           this.deps.api.sendMessage(chatId, html, { parse_mode: 'HTML', reply_markup: keyboard, link_preview_options: { is_disabled: true } }),
         );
+        crashPoint('approval-message');
         setApprovalMessage(store.db, approval.id, chatId, sent.message_id);
         return;
       }
       case 'approval-decided': {
         const approval = getApproval(store.db, message.approvalId);
         if (!approval) return;
-        const forge = this.deps.forgeBase(project);
-        const html = renderApproval(task, approval, { brd: forge ? `${forge}/src/branch/${task.branch}/docs/work-items/${task.id}/01-brd.md` : null, tracker: task.externalUrl }, this.deps.locale, 'html');
         if (approval.messageId === null) return;
-        const messageId = approval.messageId;
-        try {
-          this.deps.onCall?.('editMessageText');
-          // No reply_markup: the buttons go away with the decision.
-          await this.deps.api.editMessageText(chatId, messageId, html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
-        } catch (error) {
-          if (isNotModified(error) || isMessageGone(error)) return;
-          throw translateTelegramError(`showing the decision on ${task.id}`, error);
-        }
+        this.deps.onCall?.('editMessageText');
+        await showOnCopy(this.deps.api, chatId, approval.messageId, approvalHtml(task, approval, this.deps.forgeBase(project), this.deps.locale), `showing the decision on ${task.id}`);
         return;
       }
       case 'escalation':

@@ -5,6 +5,7 @@
 import { ConfigError } from '../errors.ts';
 import { deepFreeze } from '../deep-freeze.ts';
 import { ALL_STAGES } from '../domain/stage.ts';
+import { CRASH_EFFECTS, type CrashEffect } from '../fault/crash-point.ts';
 
 export type TelegramMode = 'polling' | 'webhook';
 export type TrackerMode = 'edit' | 'bump';
@@ -58,6 +59,12 @@ export interface Config {
     readonly graceByStage: Readonly<Record<string, number>>;
   };
   readonly logLevel: LogLevel;
+  /**
+   * TEST ONLY (ORCH_TEST_CRASH_AFTER): SIGKILL this process right after the named side effect,
+   * before its commit (core/fault/crash-point.ts). The fault suite sets it; never set it in a
+   * deployment. Null (unset) makes every crash point a no-op.
+   */
+  readonly testCrashAfter: CrashEffect | null;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -161,6 +168,7 @@ export function loadConfig(env: Env, secretFiles: SecretFileReads = {}): Config 
       graceByStage,
     },
     logLevel: r.oneOf('ORCH_LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, 'info'),
+    testCrashAfter: r.string('ORCH_TEST_CRASH_AFTER') === null ? null : r.oneOf('ORCH_TEST_CRASH_AFTER', CRASH_EFFECTS, 'push'),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);

@@ -2,6 +2,7 @@
  * Reading fields out of untrusted JSON without throwing: each reader returns null when the value
  * is absent or of the wrong type, so mappers can turn any shape into a value.
  */
+import { wellFormed } from '../display-text.ts';
 
 /** A JSON object as parsed (never an array or null). */
 export type JsonObject = { readonly [key: string]: unknown };
@@ -16,10 +17,13 @@ export function objectField(source: JsonObject | null, key: string): JsonObject 
   return source ? asObject(source[key]) : null;
 }
 
-/** The string at `key`, or null (non-strings are not coerced). */
+/**
+ * The string at `key`, or null (non-strings are not coerced). A lone surrogate (a `\ud800` escape
+ * in the JSON) becomes U+FFFD here, as the database would store it: one value everywhere.
+ */
 export function stringField(source: JsonObject | null, key: string): string | null {
   const value = source?.[key];
-  return typeof value === 'string' ? value : null;
+  return typeof value === 'string' ? wellFormed(value) : null;
 }
 
 /** The non-empty string at `key`, or null. */

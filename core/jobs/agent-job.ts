@@ -11,6 +11,7 @@ import { artifactsDirOf } from '../domain/task.ts';
 import { RetryableError } from '../errors.ts';
 import { renderTaskFile } from '../engine/task-file.ts';
 import type { JobHandler } from '../queue/worker-pool.ts';
+import { crashPoint } from '../fault/crash-point.ts';
 import { jobSubject, type JobDeps } from './job-deps.ts';
 
 export function agentJob(deps: JobDeps): JobHandler {
@@ -50,6 +51,7 @@ export function agentJob(deps: JobDeps): JobHandler {
       if (outcome.type === 'timed-out') throw new RetryableError(`${role} for ${task.id} timed out after ${Math.round(outcome.durationMs / 1000)} s`);
       if (outcome.code !== 0) throw new RetryableError(`${role} for ${task.id} exited ${outcome.code}: ${lastLine(outcome.logTail)}`);
       const pushed = await deps.workspace.commitAndPush(project, task.id, `${task.id} ${role}: attempt ${attempt}`);
+      crashPoint('push');
       const artifactName = STAGE_SPECS[stage].artifact;
       const artifacts: Record<string, string | null> = {};
       if (artifactName) artifacts[artifactName] = await deps.workspace.readFile(project, task.id, `${artifactsDirOf(task.id)}/${artifactName}`);

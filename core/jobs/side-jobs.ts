@@ -1,6 +1,7 @@
 /** Small side-effect jobs: worktree cleanup, tracker calls, forge pull requests. */
 import { PermanentError } from '../errors.ts';
 import type { JobHandler } from '../queue/worker-pool.ts';
+import { crashPoint } from '../fault/crash-point.ts';
 import { jobSubject, type JobDeps } from './job-deps.ts';
 
 export function cleanupJob(deps: JobDeps): JobHandler {
@@ -22,6 +23,7 @@ export function trackerJob(deps: JobDeps): JobHandler {
         await deps.tracker.moveToGroup(project.id, task.externalId, job.payload.group === 'completed' ? 'completed' : 'started');
       } else if (job.payload.action === 'comment') {
         await deps.tracker.comment(project.id, task.externalId, String(job.payload.externalId), String(job.payload.html));
+        crashPoint('tracker-comment');
       } else {
         throw new PermanentError(`unknown tracker action ${String(job.payload.action)}`);
       }
@@ -37,6 +39,7 @@ export function forgeJob(deps: JobDeps): JobHandler {
       if (!deps.forge) return { type: 'done' };
       const body = `Conveyor task ${task.id}${task.externalUrl ? ` (${task.externalUrl})` : ''}`;
       const number = await deps.forge.ensurePullRequest(project.repo, task.branch, project.defaultBranch, `${task.id}: ${task.title}`, body);
+      crashPoint('pr');
       return { type: 'done', event: { type: 'PullRequestOpened', key: `job:${job.id}:pr`, taskId: task.id, number, actor: 'forge' } };
     },
   };

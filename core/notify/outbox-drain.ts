@@ -31,6 +31,7 @@ import {
 } from '../store/outbox-repo.ts';
 import { outbox } from '../store/schema.ts';
 import { OUTAGE_CAP_MS, OutagePause } from './outage-pause.ts';
+import { recordSendAttempt } from './send-attempt.ts';
 
 const MAX_ATTEMPTS = 12;
 const BATCH = 500;
@@ -192,6 +193,7 @@ export class OutboxDrain {
       store.write((tx) => markOutboxDead(tx, row.id, `unknown outbox kind ${row.kind}`, clock.now()));
       return 'dropped';
     }
+    recordSendAttempt({ store, clock, logger }, row);
     try {
       await notifier.deliver(message);
       const doneAt = clock.now();
@@ -222,3 +224,4 @@ export class OutboxDrain {
     }
   }
 }
+

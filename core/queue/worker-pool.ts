@@ -87,7 +87,7 @@ export class WorkerPool {
   private async run(): Promise<void> {
     while (!this.stopping) {
       while (!this.stopping && this.running.size < this.options.concurrency) {
-        const job = this.deps.queue.claim(this.options.kinds, this.options.owner, this.deps.clock.now(), this.leaseMs);
+        const job = this.claimNext();
         if (!job) break;
         this.launch(job);
         // Let timers, heartbeats and I/O run between claims: a backlog of instant jobs must not starve them.
@@ -101,6 +101,16 @@ export class WorkerPool {
         };
       });
       this.wakeUp = null;
+    }
+  }
+
+  /** The next job, or null; a failing claim (database busy or gone) is logged and tried again at the next poll. */
+  private claimNext(): JobRow | null {
+    try {
+      return this.deps.queue.claim(this.options.kinds, this.options.owner, this.deps.clock.now(), this.leaseMs);
+    } catch (error) {
+      this.deps.logger.error({ pool: this.options.name, error: describeError(error) }, 'claiming a job failed; trying again at the next poll');
+      return null;
     }
   }
 

@@ -33,9 +33,15 @@ export function markOutboxDone(tx: Tx, row: OutboxRow, now: number): void {
   tx.update(outbox).set({ state: 'done', doneAt: now }).where(eq(outbox.id, row.id)).run();
 }
 
+/** Record that a send of row `id` starts now (committed before the send: ADR 0022). */
+export function markOutboxSending(tx: Tx, id: number, now: number): void {
+  tx.update(outbox).set({ sendStartedAt: now }).where(eq(outbox.id, id)).run();
+}
+
+/** A failed send was answered (no message went out as far as we know): the attempt is settled. */
 export function markOutboxRetry(tx: Tx, id: number, error: string, availableAt: number): void {
   tx.update(outbox)
-    .set({ attempts: sql`${outbox.attempts} + 1`, error, availableAt })
+    .set({ attempts: sql`${outbox.attempts} + 1`, error, availableAt, sendStartedAt: null })
     .where(eq(outbox.id, id))
     .run();
 }

@@ -133,6 +133,8 @@ export const outbox = sqliteTable(
     error: text('error'),
     createdAt: integer('created_at').notNull(),
     doneAt: integer('done_at'),
+    /** Set just before a notifying send; still set at the next attempt means a crash may have duplicated it. */
+    sendStartedAt: integer('send_started_at'),
   },
   (t) => [index('outbox_pending').on(t.state, t.availableAt)],
 );
@@ -217,3 +219,20 @@ export const deployImages = sqliteTable(
   },
   (t) => [index('deploy_images_project').on(t.projectId, t.id)],
 );
+
+/**
+ * One row per Conveyor process that opened this database (ADR 0021). Its id is the lease owner of
+ * the jobs it runs; pid + process start time + boot id tell a live process from a reused pid.
+ */
+export const instances = sqliteTable('instances', {
+  id: text('id').primaryKey(),
+  host: text('host').notNull(),
+  pid: integer('pid').notNull(),
+  /** /proc/<pid>/stat field 22 (clock ticks after boot); null where there is no /proc. */
+  processStart: text('process_start'),
+  bootId: text('boot_id'),
+  startedAt: integer('started_at').notNull(),
+  heartbeatAt: integer('heartbeat_at').notNull(),
+  /** When it stopped (gracefully) or was found dead; null while it may be running. */
+  stoppedAt: integer('stopped_at'),
+});

@@ -1,7 +1,8 @@
 /**
  * Fault: ConveyorProcess is SIGKILLed while an agent runs, and restarted on the same database and
- * workdir. The agent lives on as an orphan (its own process group); the job is claimed again once
- * its lease expires, the orphan is stopped before the second run starts, and the task goes on
+ * workdir. The agent lives on as an orphan (its own process group). The restart finds the dead
+ * instance (same host, its process gone) and claims its job at once, long before the one-minute
+ * lease would expire; the orphan is stopped before the second run starts, and the task goes on
  * exactly once. Real processes, a real SQLite file and a real git remote.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -23,7 +24,10 @@ import {
   type ConveyorProcess,
 } from '../support/conveyor-harness.ts';
 
-const LEASE_MS = 4000;
+/** Production's lease: the reclaim must not wait for it. */
+const LEASE_MS = 60_000;
+/** The target (issue 8 §5): the job runs again within this long of the restart. */
+const RECOVERY_TARGET_MS = 5000;
 const TASK = 'FAULT-1';
 
 /**
@@ -83,7 +87,7 @@ afterAll(async () => {
 });
 
 describe('SIGKILL during an agent run', () => {
-  it('claims the job again once after its lease, stops the orphan first, and never has two live runs', async () => {
+  it('claims the job again within 5 s of the restart, stops the orphan first, and never has two live runs', async () => {
     const first = await startConveyor();
     await waitFor(
       async () => (await markerLines(marker)).length >= 2,
@@ -109,6 +113,7 @@ describe('SIGKILL during an agent run', () => {
     expect(analystBefore).toMatchObject({ state: 'running', attempts: 1 });
     const leaseExpiresAt = analystBefore?.lease_expires_at ?? 0;
 
+    const restartedAt = Date.now();
     const second = await startConveyor();
     await waitFor(
       () =>
@@ -126,11 +131,16 @@ describe('SIGKILL during an agent run', () => {
     expect(lines[3]).toBe('earlier-dead yes');
     expect(await running(firstPid)).toBe(false);
     expect(await liveGroupMembers(orphanGroup)).toEqual([]);
-    // The reclaim waited for the lease: not a moment before it expired. The last heartbeat came
-    // at most a third of the lease before the kill (500 ms more for a busy machine).
+    // The reclaim did not wait for the lease: the job ran again within 5 s of the restart (the
+    // process spawn, module loading and the orphan's stop included).
     const secondStartedAt = Number(starts[1]?.split(' ')[3]);
-    expect(secondStartedAt).toBeGreaterThanOrEqual(leaseExpiresAt);
-    expect(secondStartedAt).toBeGreaterThanOrEqual(killedAt + LEASE_MS - LEASE_MS / 3 - 500);
+    const recoveryMs = secondStartedAt - restartedAt;
+    const upAt = query<{ started_at: number }>('SELECT started_at FROM instances WHERE pid = ?', second.child.pid)[0]?.started_at ?? 0;
+    console.log(`[figure] sigkill recovery: job running again ${recoveryMs} ms after the restart (${secondStartedAt - upAt} ms after the new instance opened the database, ${secondStartedAt - killedAt} ms after the kill; lease ${LEASE_MS} ms, target ${RECOVERY_TARGET_MS} ms)`);
+    expect(upAt).toBeGreaterThan(0);
+    expect(recoveryMs).toBeLessThan(RECOVERY_TARGET_MS);
+    expect(secondStartedAt).toBeLessThan(leaseExpiresAt);
+    expect(second.output()).toMatch(/is gone; its running jobs are claimed again now/);
     expect(await readFile(logFile, 'utf8')).toContain(`[conveyor] stopped process group ${orphanGroup},`);
     expect(await stat(pidFileOf(logFile)).catch(() => null)).toBeNull();
 
@@ -141,7 +151,7 @@ describe('SIGKILL during an agent run', () => {
     );
     expect(analystJobs).toHaveLength(1);
     expect(analystJobs[0]).toMatchObject({ state: 'succeeded', attempts: 2 });
-    expect(analystJobs[0]?.started_at ?? 0).toBeGreaterThanOrEqual(leaseExpiresAt);
+    expect(analystJobs[0]?.started_at ?? 0).toBeGreaterThanOrEqual(restartedAt);
     const toApproval = query<{ n: number }>(
       `SELECT COUNT(*) AS n FROM transitions WHERE task_id = ? AND to_phase = 'awaiting-approval'`,
       TASK,

@@ -122,6 +122,22 @@ describe('WorkerPool', () => {
   const enqueue = (key: string, kind: JobKind = 'ci', taskId: string | null = null) =>
     queue.enqueue({ kind, taskId, payload: {}, idempotencyKey: key }, Date.now())!;
 
+  it('keeps polling when a claim fails (database busy or gone for a moment)', async () => {
+    const id = enqueue('claim-fails');
+    const real = queue.claim.bind(queue);
+    let failures = 0;
+    queue.claim = (...args: Parameters<JobQueue['claim']>) => {
+      if (failures < 3) {
+        failures += 1;
+        throw new Error('SQLITE_BUSY: database is locked');
+      }
+      return real(...args);
+    };
+    pool(['ci'], { ci: handler(async () => ({ type: 'done' })) }).start();
+    await waitFor(() => jobOf(id).state === 'succeeded', 'the job to run after the failed claims');
+    expect(failures).toBe(3);
+  });
+
   it('retries a failing job with growing backoff, stops at maxAttempts, and escalates its task', async () => {
     const id = requestTask();
     const calls: number[] = [];

@@ -51,6 +51,14 @@ describe('configuration', () => {
     expect(problems(env).join('\n')).toContain(expected);
   });
 
+  it('reads the test-only crash point: unset is inert, an unknown effect is refused by name', () => {
+    expect(loadConfig({}).testCrashAfter).toBeNull();
+    expect(loadConfig({ ORCH_TEST_CRASH_AFTER: 'approval-message' }).testCrashAfter).toBe('approval-message');
+    expect(problems({ ORCH_TEST_CRASH_AFTER: 'everything' })).toEqual([
+      'ORCH_TEST_CRASH_AFTER: must be one of push, pr, tracker-comment, approval-message, card, card-post, got "everything"',
+    ]);
+  });
+
   it('reports every problem at once', () => {
     expect(problems({ ORCH_LOCALE: 'de', ORCH_HTTP_PORT: '99999' })).toHaveLength(2);
   });

@@ -1,3 +1,4 @@
+import { wellFormed } from '../../display-text.ts';
 import type { DomainEvent } from '../../domain/events.ts';
 import { artifactsDirOf, branchOf, type Task } from '../../domain/task.ts';
 import { findTaskByExternal, getTask, insertTask, nextTaskNumber } from '../../store/task-repo.ts';
@@ -28,8 +29,9 @@ export function onTaskRequested(ctx: EngineContext, event: TaskRequested): Engin
   const task: Task = {
     id,
     projectId: project.id,
-    title: title.slice(0, 300),
-    description: event.description ?? '',
+    // Stored as the database reads it back: lone surrogates (also one the cut at 300 would leave) as U+FFFD.
+    title: wellFormed(title.slice(0, 300)),
+    description: wellFormed(event.description ?? ''),
     source: event.source,
     externalId: event.externalId ?? null,
     externalUrl: event.externalUrl ?? null,

@@ -1,0 +1,29 @@
+/**
+ * One approval message as Telegram shows it, and putting a decision on any copy of it. A crash
+ * after Telegram accepted the request and before Conveyor recorded its message id sends it again
+ * after the restart (Telegram has no idempotency key), so two copies may exist: the recorded one
+ * is edited by the outbox, a pressed stray copy by the press itself (ADR 0022).
+ */
+import type { Api } from 'grammy';
+import type { Locale } from '../../core/config/config.ts';
+import type { Task } from '../../core/domain/task.ts';
+import type { ApprovalRow } from '../../core/store/approval-repo.ts';
+import { renderApproval } from '../render/render-approval.ts';
+import { isMessageGone, isNotModified, translateTelegramError } from './telegram-errors.ts';
+
+/** The approval message's HTML (its decision shown once taken); `forge` is the repository's browser base. */
+export function approvalHtml(task: Task, approval: ApprovalRow, forge: string | null, locale: Locale): string {
+  const brd = forge ? `${forge}/src/branch/${task.branch}/docs/work-items/${task.id}/01-brd.md` : null;
+  return renderApproval(task, approval, { brd, tracker: task.externalUrl }, locale, 'html');
+}
+
+/** Show `html` on message `messageId` without buttons; a copy already showing it, or gone, is fine. */
+export async function showOnCopy(api: Api, chatId: string | number, messageId: number, html: string, what: string): Promise<void> {
+  try {
+    // No reply_markup: the buttons go away.
+    await api.editMessageText(chatId, messageId, html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
+  } catch (error) {
+    if (isNotModified(error) || isMessageGone(error)) return;
+    throw translateTelegramError(what, error);
+  }
+}

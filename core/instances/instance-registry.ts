@@ -1,0 +1,90 @@
+/**
+ * This process's instance row (ADR 0021): taken at start, refused while another live instance of
+ * the same database runs on this host (the instance lock), heartbeated while running, marked
+ * stopped at a graceful stop. Instances of this host found dead at start (their process gone or
+ * its pid reused) are marked stopped and their running jobs' leases expired at once, so a restart
+ * after a crash claims them again in seconds instead of after the lease. Instances of other hosts
+ * cannot be checked from here: their leases expire as before.
+ */
+import type { Clock } from '../ports/clock.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { ProcessProbe } from '../ports/process-probe.ts';
+import type { Store } from '../store/database.ts';
+import {
+  expireLeasesOf,
+  heartbeatInstance,
+  insertInstance,
+  markInstanceStopped,
+  openInstances,
+  pruneStoppedInstances,
+  releaseMergeLeasesOf,
+  type InstanceRow,
+} from '../store/instance-repo.ts';
+
+/** What registering found. */
+export type RegisterOutcome =
+  | { readonly type: 'registered'; readonly id: string; readonly reclaimed: readonly { instance: InstanceRow; jobs: number }[] }
+  | { readonly type: 'locked'; readonly holder: InstanceRow };
+
+const HEARTBEAT_MS = 10_000;
+/** Stopped instances are kept this long (for an operator's look), then forgotten. */
+const KEEP_STOPPED_MS = 30 * 24 * 3600_000;
+
+/** Take an instance row for this process in one immediate transaction (two starts serialise). */
+export function registerInstance(store: Store, probe: ProcessProbe, clock: Clock, id: string): RegisterOutcome {
+  const self = probe.self();
+  return store.write((tx): RegisterOutcome => {
+    const now = clock.now();
+    const reclaimed: { instance: InstanceRow; jobs: number }[] = [];
+    for (const row of openInstances(tx)) {
+      const liveness = probe.liveness(row);
+      if (liveness === 'alive') return { type: 'locked', holder: row };
+      if (liveness === 'gone') reclaimed.push({ instance: row, jobs: 0 });
+    }
+    for (const entry of reclaimed) {
+      markInstanceStopped(tx, entry.instance.id, now);
+      releaseMergeLeasesOf(tx, entry.instance.id);
+      entry.jobs = expireLeasesOf(tx, entry.instance.id);
+    }
+    pruneStoppedInstances(tx, now - KEEP_STOPPED_MS);
+    insertInstance(tx, { id, host: self.host, pid: self.pid, processStart: self.processStart, bootId: self.bootId, startedAt: now, heartbeatAt: now });
+    return { type: 'registered', id, reclaimed };
+  });
+}
+
+/** The one line a refused start prints. */
+export function lockedMessage(holder: InstanceRow, dbPath: string): string {
+  return `another Conveyor is running on ${dbPath} (instance ${holder.id}, pid ${holder.pid} on ${holder.host}, started ${new Date(holder.startedAt).toISOString()}); stop it first`;
+}
+
+/** Keeps this instance's row fresh while it runs and marks it stopped at a graceful stop. */
+export class InstanceHeartbeat {
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly deps: { store: Store; clock: Clock; logger: Logger },
+    readonly id: string,
+  ) {}
+
+  start(): void {
+    this.timer ??= setInterval(() => {
+      try {
+        heartbeatInstance(this.deps.store.db, this.id, this.deps.clock.now());
+      } catch (error) {
+        this.deps.logger.warn({ error: String(error) }, 'instance heartbeat failed');
+      }
+    }, HEARTBEAT_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    try {
+      markInstanceStopped(this.deps.store.db, this.id, this.deps.clock.now());
+    } catch (error) {
+      // The next start sees the process gone and marks the row itself.
+      this.deps.logger.warn({ error: String(error) }, 'could not mark this instance stopped');
+    }
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * A real `conveyor start` child process against the demo world's stand-ins (Bot API sandbox,
+ * Gitea, Plane) on one database, started with or without ORCH_TEST_CRASH_AFTER, for the
+ * crash-after-effect fault tests (tests/fault/effect-crash.test.ts).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHAT, PLANE_PROJECT, REPO, startDemoWorld, type DemoWorld } from '../../app/demo/demo-world.ts';
+import { WebhookLog } from '../../app/demo/webhook-log.ts';
+import type { CrashEffect } from '../../core/fault/crash-point.ts';
+import { createGitRemote, type GitRemote } from './git-fixtures.ts';
+import { queryDb, waitFor } from './conveyor-harness.ts';
+
+export const ALICE = { id: 111, first_name: 'Alice', username: 'alice' };
+
+const AGENTS = {
+  analyst: 'mkdir -p "$ORCH_ARTIFACTS_DIR"\nprintf "# BRD\\n\\nSurvive the crash.\\n" > "$ORCH_ARTIFACTS_DIR/01-brd.md"\n',
+  developer: 'mkdir -p src\necho "the change" > src/app.txt\n',
+  reviewer: 'true\n',
+  tester: 'true\n',
+};
+
+export interface RunningConveyor {
+  readonly child: ChildProcess;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  output(): string;
+}
+
+export interface CrashWorld {
+  readonly world: DemoWorld;
+  readonly remote: GitRemote;
+  readonly dir: string;
+  start(crashAfter: CrashEffect | null): Promise<RunningConveyor>;
+  query<T>(sql: string, ...params: unknown[]): T[];
+  close(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+export async function startCrashWorld(): Promise<CrashWorld> {
+  const dir = mkdtempSync(join(tmpdir(), 'conveyor-effect-crash-'));
+  const remote = await createGitRemote('shop');
+  const agentEnv = { PATH: process.env.PATH, HOME: dir };
+  const world = await startDemoWorld(remote.remote, new WebhookLog(), agentEnv);
+  mkdirSync(join(dir, 'agents'));
+  const agents: Record<string, string> = {};
+  for (const [role, body] of Object.entries(AGENTS)) {
+    writeFileSync(join(dir, 'agents', `${role}.sh`), `set -e\n${body}`);
+    agents[role] = `sh "${join(dir, 'agents', `${role}.sh`)}"`;
+  }
+  const projects = {
+    projects: [{ id: 'SHOP', repo: REPO, cloneUrl: remote.remote, defaultBranch: 'main', chatId: CHAT.id, approvers: [ALICE.id], plane: { projectId: PLANE_PROJECT }, agents, stages: ['analysis', 'development'] }],
+  };
+  const children: ChildProcess[] = [];
+  const dbPath = join(dir, 'conveyor.db');
+  return {
+    world,
+    remote,
+    dir,
+    async start(crashAfter) {
+      const child = spawn(process.execPath, ['bin/conveyor.js', 'start'], {
+        cwd: join(import.meta.dirname, '../..'),
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          ...world.env,
+          PATH: process.env.PATH,
+          HOME: dir,
+          ORCH_DB_PATH: dbPath,
+          ORCH_WORKDIR: join(dir, 'work'),
+          ORCH_PROJECTS_JSON: JSON.stringify(projects),
+          ORCH_HTTP_PORT: String(await freePort()),
+          ORCH_RECONCILE_ENABLED: 'false',
+          ORCH_LOG_LEVEL: 'info',
+          ...(crashAfter ? { ORCH_TEST_CRASH_AFTER: crashAfter } : {}),
+        },
+      });
+      children.push(child);
+      let text = '';
+      child.stdout?.on('data', (c: Buffer) => (text += c.toString()));
+      child.stderr?.on('data', (c: Buffer) => (text += c.toString()));
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.once('exit', (code, signal) => resolve({ code, signal })),
+      );
+      await waitFor(() => /conveyor started/.test(text) || child.exitCode !== null, 30_000, () => `conveyor did not start:\n${text}`);
+      return { child, exited, output: () => text };
+    },
+    query: <T>(sql: string, ...params: unknown[]) => queryDb<T>(dbPath, sql, ...params),
+    async close() {
+      for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await world.close();
+      await remote.cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

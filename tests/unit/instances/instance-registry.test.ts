@@ -1,0 +1,100 @@
+/**
+ * The instance lock and the fast reclaim, on a real SQLite file and real processes: a live
+ * instance of this host refuses a second one; a dead one (its process gone, or its pid reused by
+ * another process) is marked stopped, its running jobs' leases expire at once and the merge lease
+ * of the task it was merging is freed; an instance of another host is left to its leases.
+ */
+import { spawn } from 'node:child_process';
+import { hostname } from 'node:os';
+import { afterEach, describe, expect, it } from 'vitest';
+import { procProcessProbe } from '../../../adapters/process/proc-process-probe.ts';
+import { readProcessStat } from '../../../adapters/agents/process-table.ts';
+import { InstanceHeartbeat, registerInstance } from '../../../core/instances/instance-registry.ts';
+import { silentLogger } from '../../../core/ports/logger.ts';
+import { JobQueue } from '../../../core/queue/job-queue.ts';
+import { insertInstance, openInstances } from '../../../core/store/instance-repo.ts';
+import { acquireLease, listLeases } from '../../../core/store/lease-repo.ts';
+import { createTempStore, type TempStore } from '../../support/temp-store.ts';
+
+const clock = { now: () => Date.now() };
+let temp: TempStore | null = null;
+afterEach(() => temp?.cleanup());
+
+/** A real process that ran and is gone now: its pid, start time and boot id. */
+async function deadProcess(): Promise<{ pid: number; processStart: string }> {
+  const child = spawn('sleep', ['30']);
+  const pid = child.pid ?? 0;
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const stat = await readProcessStat(pid);
+  child.kill('SIGKILL');
+  await new Promise((resolve) => child.once('exit', resolve));
+  return { pid, processStart: stat?.startTime ?? '0' };
+}
+
+function runningJob(queue: JobQueue, owner: string): number {
+  const now = clock.now();
+  const id = queue.enqueue({ kind: 'agent', taskId: 'SHOP-1', payload: {}, idempotencyKey: `k-${owner}` }, now) ?? 0;
+  expect(queue.claim(['agent'], owner, now, 600_000)?.id).toBe(id);
+  return id;
+}
+
+describe('instance registry', () => {
+  it('refuses a second live instance of this process and host', () => {
+    temp = createTempStore();
+    const first = registerInstance(temp.store, procProcessProbe, clock, 'first');
+    expect(first.type).toBe('registered');
+    const second = registerInstance(temp.store, procProcessProbe, clock, 'second');
+    expect(second).toMatchObject({ type: 'locked', holder: { id: 'first', pid: process.pid, host: hostname() } });
+    expect(openInstances(temp.store.db).map((r) => r.id)).toEqual(['first']);
+  });
+
+  it('lets a new instance start once the first stopped gracefully, and forgets instances stopped a month ago', () => {
+    temp = createTempStore();
+    const monthAgo = { now: () => Date.now() - 31 * 24 * 3600_000 };
+    registerInstance(temp.store, procProcessProbe, monthAgo, 'old');
+    new InstanceHeartbeat({ store: temp.store, clock: monthAgo, logger: silentLogger }, 'old').stop();
+    registerInstance(temp.store, procProcessProbe, clock, 'first');
+    new InstanceHeartbeat({ store: temp.store, clock, logger: silentLogger }, 'first').stop();
+    expect(registerInstance(temp.store, procProcessProbe, clock, 'second').type).toBe('registered');
+    const ids = (temp.store.sqlite.prepare('SELECT id FROM instances ORDER BY started_at').all() as { id: string }[]).map((r) => r.id);
+    expect(ids).toEqual(['first', 'second']);
+  });
+
+  it('reclaims at once the leases of a dead instance and of one whose pid was reused', async () => {
+    temp = createTempStore();
+    const store = temp.store;
+    const queue = new JobQueue(store);
+    const self = procProcessProbe.self();
+    const dead = await deadProcess();
+    store.write((tx) => {
+      insertInstance(tx, { id: 'dead', host: self.host, pid: dead.pid, processStart: dead.processStart, bootId: self.bootId, startedAt: 1, heartbeatAt: 1 });
+      // Our own pid, but another start time: the pid was reused by this process.
+      insertInstance(tx, { id: 'reused', host: self.host, pid: process.pid, processStart: '1', bootId: self.bootId, startedAt: 1, heartbeatAt: 1 });
+      insertInstance(tx, { id: 'elsewhere', host: `${self.host}-other`, pid: 1, processStart: '1', bootId: 'x', startedAt: 1, heartbeatAt: 1 });
+    });
+    const deadJob = runningJob(queue, 'dead');
+    // The dead instance was merging SHOP-7: the project's merge lease is held by that task.
+    const mergeJob = queue.enqueue({ kind: 'merge', taskId: 'SHOP-7', payload: {}, idempotencyKey: 'merge-7' }, clock.now()) ?? 0;
+    expect(queue.claim(['merge'], 'dead', clock.now(), 600_000)?.id).toBe(mergeJob);
+    store.write((tx) => {
+      acquireLease(tx, 'merge:SHOP', 'SHOP-7', 1_800_000, clock.now());
+      acquireLease(tx, 'merge:OTHER', 'OTHER-1', 1_800_000, clock.now());
+    });
+    const reusedJob = runningJob(queue, 'reused');
+    const elsewhereJob = runningJob(queue, 'elsewhere');
+
+    const outcome = registerInstance(store, procProcessProbe, clock, 'new');
+    expect(outcome.type).toBe('registered');
+    if (outcome.type !== 'registered') return;
+    expect(outcome.reclaimed.map((r) => [r.instance.id, r.jobs]).sort()).toEqual([['dead', 2], ['reused', 1]]);
+    expect(listLeases(store.db).map((l) => l.name)).toEqual(['merge:OTHER']);
+    expect(queue.claim(['merge'], 'new', clock.now(), 60_000)?.id).toBe(mergeJob);
+    expect(openInstances(store.db).map((r) => r.id).sort()).toEqual(['elsewhere', 'new']);
+    // The dead instances' jobs are claimable now (attempt counted); the other host's waits for its lease.
+    const now = clock.now();
+    const claimed = [queue.claim(['agent'], 'new', now, 60_000), queue.claim(['agent'], 'new', now, 60_000), queue.claim(['agent'], 'new', now, 60_000)];
+    expect(claimed.map((j) => j?.id ?? null).sort()).toEqual([deadJob, reusedJob, null].sort());
+    expect(claimed[0]?.attempts).toBe(2);
+    expect(queue.getInTx(null, elsewhereJob)).toMatchObject({ state: 'running', leaseOwner: 'elsewhere' });
+  });
+});
