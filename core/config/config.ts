@@ -53,6 +53,10 @@ export interface Config {
     readonly graceByStage: Readonly<Record<string, number>>;
   };
   readonly logLevel: LogLevel;
+  readonly staging: {
+    /** ORCH_STAGING_INFRA_TOLERANCE_ENABLED: false = every project's staging is strict (no waived checks). */
+    readonly infraToleranceEnabled: boolean;
+  };
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -128,6 +132,7 @@ export function loadConfig(env: Env): Config {
       graceByStage,
     },
     logLevel: r.oneOf('ORCH_LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, 'info'),
+    staging: { infraToleranceEnabled: r.bool('ORCH_STAGING_INFRA_TOLERANCE_ENABLED', true) },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);

@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import { deepFreeze } from '../deep-freeze.ts';
 import { ALL_STAGES, SUPPORTED_STAGES, type Role, type WorkStage } from '../domain/stage.ts';
+import type { StagingConfig } from '../staging/staging-types.ts';
+import { stagingSchema } from './staging-schema.ts';
 
 const agentsSchema = z
   .object({
@@ -42,8 +44,15 @@ const projectSchema = z
         (s) => s.every((stage) => SUPPORTED_STAGES.includes(stage)),
         'deploy-staging and deploy are not supported by this release yet (see docs/adr/0003)',
       ),
+    staging: stagingSchema.optional(),
   })
   .strict()
+  .refine((p) => !(Array.isArray(p.stages) && p.stages.includes('deploy-staging')) || p.staging !== undefined, {
+    message: 'required when stages include deploy-staging (see design §10)',
+    path: ['staging'],
+    // Checked even when another field is wrong, so every problem is named in one pass.
+    when: (payload) => typeof payload.value === 'object' && payload.value !== null,
+  })
   .refine((p) => ['analyst', 'developer', 'reviewer', 'tester'].every((r) => p.agents.default ?? (p.agents as Record<string, string | undefined>)[r]), {
     message: 'agents must give a command for every role, or a "default"',
     path: ['agents'],
@@ -66,6 +75,8 @@ export interface ProjectConfig {
   readonly promptDir?: string;
   readonly agents: Readonly<Partial<Record<Role | 'default', string>>>;
   readonly stages: readonly WorkStage[];
+  /** The `staging` block; required when `stages` includes `deploy-staging`. */
+  readonly staging?: StagingConfig;
 }
 
 export type ProjectsParse = { type: 'ok'; projects: readonly ProjectConfig[] } | { type: 'invalid'; problems: string[] };
