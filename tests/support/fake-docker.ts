@@ -28,6 +28,8 @@ export interface FakeDockerOptions {
   unreachable?: boolean;
   /** New containers exit immediately. */
   exitOnStart?: boolean;
+  /** What info() reports (default 1.41). */
+  apiVersion?: string;
 }
 
 export class FakeDocker implements DockerPort {
@@ -40,7 +42,7 @@ export class FakeDocker implements DockerPort {
 
   async info(): Promise<DockerEngineInfo> {
     this.enter('info');
-    return { version: '20.10.24-fake', apiVersion: '1.41' };
+    return { version: '20.10.24-fake', apiVersion: this.options.apiVersion ?? '1.41' };
   }
 
   async buildImage(request: ImageBuildRequest): Promise<ImageBuildOutcome> {
