@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One Docker engine per run (found, or a private dockerd); Docker suites skip with one line without it.
+    globalSetup: ['tests/support/docker-global-setup.ts'],
   },
 });

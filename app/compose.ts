@@ -8,7 +8,7 @@ import type { HealthReport } from '../adapters/http/health-route.ts';
 import { createMetrics, type Metrics } from '../adapters/http/metrics.ts';
 import { GitWorkspace } from '../adapters/git/git-workspace.ts';
 import { FileRunFiles } from '../adapters/agents/file-run-files.ts';
-import { ProcessAgentRunner } from '../adapters/agents/process-agent-runner.ts';
+import { projectAgentRunners } from '../adapters/agents/project-agent-runner.ts';
 import { LocalCiRunner } from '../adapters/ci/local-ci-runner.ts';
 import type { Config } from '../core/config/config.ts';
 import type { ProjectConfig } from '../core/config/projects.ts';
@@ -38,6 +38,7 @@ import { WorkerPool } from '../core/queue/worker-pool.ts';
 import { openStore, type Store } from '../core/store/database.ts';
 import { countByState as countInbox } from '../core/store/inbox-repo.ts';
 import { syncProjects } from '../core/store/project-repo.ts';
+import { getTask } from '../core/store/task-repo.ts';
 import { countTransitions, databaseReachable } from './observability.ts';
 
 export interface AppOptions {
@@ -125,7 +126,7 @@ export function createApp(options: AppOptions): App {
     store,
     projects,
     workspace: new GitWorkspace({ workdir, logger: logger.child({ part: 'git' }) }),
-    agents: new ProcessAgentRunner({ baseEnv: options.env }),
+    agents: projectAgentRunners({ baseEnv: options.env, dockerHost: options.env.DOCKER_HOST, projectOf: (taskId) => projects.get(getTask(store.db, taskId)?.projectId ?? '') ?? null }),
     runFiles: new FileRunFiles({ workdir }),
     ci: new LocalCiRunner({ baseEnv: options.env }),
     tracker,

@@ -71,6 +71,11 @@ export interface ContainerSpec {
   readonly labels?: Readonly<Record<string, string>>;
   /** Run an init process as PID 1 (signals and zombies are handled). */
   readonly init: boolean;
+  /**
+   * For untrusted code (agent containers): drop every capability, forbid gaining privileges
+   * (`no-new-privileges`, so setuid binaries in the image do not help) and cap the process count.
+   */
+  readonly hardened?: boolean;
 }
 
 /** The result of a command that ran to its end (or was stopped at its timeout). */
