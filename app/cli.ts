@@ -4,6 +4,7 @@ import { ConfigError } from '../core/errors.ts';
 import { openStore } from '../core/store/database.ts';
 import { runDemo } from './demo/run-demo.ts';
 import { printDoctor, runDoctor } from './doctor.ts';
+import { engineDoctorChecks } from './doctor-docker.ts';
 import { runStart } from './start.ts';
 
 const HELP = `conveyor — ChatOps orchestrator for software delivery by AI coding agents
@@ -13,7 +14,7 @@ usage: conveyor <command>
   start     run the bot, webhook listener, workers and notifier (needs TELEGRAM_BOT_TOKEN)
   demo      offline demo: deliver one task on a local repository with scripted agents
   migrate   apply database migrations to ORCH_DB_PATH and exit
-  doctor    check configuration, projects, database, git and agent commands
+  doctor    check configuration, projects, database, git, agent commands and the Docker engine
   help      this text
 `;
 
@@ -34,7 +35,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
         return 0;
       }
       case 'doctor':
-        return printDoctor(runDoctor(env), out);
+        return printDoctor([...runDoctor(env), ...(await engineDoctorChecks(env))], out);
       case 'start':
         return await runStart(env);
       case 'help':

@@ -6,10 +6,14 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DockerodeDocker } from '../adapters/docker/dockerode-docker.ts';
+import { describeHost } from '../adapters/docker/engine-client.ts';
+import { loadConfig } from '../core/config/config.ts';
 import type { ProjectConfig } from '../core/config/projects.ts';
-import { describeError } from '../core/errors.ts';
+import { ConfigError, describeError } from '../core/errors.ts';
 import type { DockerPort } from '../core/ports/docker.ts';
 import type { DoctorCheck } from './doctor.ts';
+import { loadProjects } from './load-projects.ts';
 
 /** Oldest Engine API the staging stage is tested against (Docker 19.03). */
 export const MIN_DOCKER_API = '1.40';
@@ -37,8 +41,26 @@ export async function checkDockerEngine(projects: readonly ProjectConfig[], host
     const build = await probeBuild(docker);
     return build === null ? { name, problems: [], notes: [`Docker ${info.version}, API ${info.apiVersion}, can build`] } : { name, problems: [build] };
   } catch (error) {
+    if (error instanceof ConfigError) return { name, problems: [...error.problems] };
     return { name, problems: [`DOCKER_HOST: cannot reach the Docker engine at ${host} (${describeError(error).split('\n')[0] ?? ''}); start dockerd or set DOCKER_HOST=unix:///path/to/docker.sock`] };
   }
+}
+
+/**
+ * The engine check for `conveyor doctor` from the environment: none when the configuration or the
+ * projects file is invalid (the doctor's other checks name that) or no project needs the engine.
+ */
+export async function engineDoctorChecks(env: Readonly<Record<string, string | undefined>>): Promise<DoctorCheck[]> {
+  let projects: readonly ProjectConfig[];
+  try {
+    const parsed = loadProjects(loadConfig(env));
+    if (parsed.type === 'invalid') return [];
+    projects = parsed.projects;
+  } catch {
+    return [];
+  }
+  const check = await checkDockerEngine(projects, describeHost(env.DOCKER_HOST), () => new DockerodeDocker({ dockerHost: env.DOCKER_HOST }));
+  return check === null ? [] : [check];
 }
 
 /** Build and remove a one-file `FROM scratch` image; null when it worked, else the problem. */
