@@ -24,7 +24,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
   try {
     switch (command) {
       case 'demo': {
-        const result = await runDemo({ env: { PATH: env.PATH, HOME: env.HOME, LANG: env.LANG } });
+        const result = await runDemo({ env: { PATH: env.PATH, HOME: env.HOME, LANG: env.LANG, DOCKER_HOST: env.DOCKER_HOST } });
         return result.ok ? 0 : 1;
       }
       case 'migrate': {

@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { describeError } from '../../core/errors.ts';
 import { SUPPORTED_STAGES } from '../../core/domain/stage.ts';
 import type { DockerPort } from '../../core/ports/docker.ts';
+import { PROJECT_LABEL, TASK_LABEL } from '../../core/staging/staging-names.ts';
 
 const STAGING_SEED = fileURLToPath(new URL('./staging-seed/', import.meta.url));
 const run = promisify(execFile);
@@ -95,4 +96,15 @@ export function reportVerdictLines(report: string): string[] {
     else if (fence === null && /^(PASS|FAIL|SKIP|ERROR) |^VERDICT: /.test(line)) lines.push(line);
   }
   return lines;
+}
+
+/** Remove the demo task's staging container and images (the demo leaves nothing running). */
+export async function removeDemoStaging(docker: DockerPort, projectId: string, taskId: string): Promise<void> {
+  const labels = [`${PROJECT_LABEL}=${projectId}`, `${TASK_LABEL}=${taskId}`];
+  try {
+    for (const container of await docker.listContainers(labels)) await docker.removeContainer(container.name);
+    for (const image of await docker.listImages(labels)) for (const ref of [...image.tags, image.id]) await docker.removeImage(ref);
+  } catch {
+    // Best effort: a leftover demo container is harmless and named conveyor-staging-<project>.
+  }
 }
