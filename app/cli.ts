@@ -1,11 +1,11 @@
 /** The `conveyor` command line: start, demo, migrate, doctor. */
-import { loadConfig } from '../core/config/config.ts';
 import { ConfigError } from '../core/errors.ts';
 import { openStore } from '../core/store/database.ts';
 import { runDemo } from './demo/run-demo.ts';
 import { printDoctor, runDoctor } from './doctor.ts';
 import { engineDoctorChecks } from './doctor-docker.ts';
 import { runStart } from './start.ts';
+import { loadConfigFromEnv } from './secret-files.ts';
 
 const HELP = `conveyor — ChatOps orchestrator for software delivery by AI coding agents
 
@@ -28,7 +28,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
         return result.ok ? 0 : 1;
       }
       case 'migrate': {
-        const config = loadConfig(env);
+        const config = loadConfigFromEnv(env);
         const store = openStore(config.dbPath);
         store.close();
         out(`migrations applied to ${config.dbPath}\n`);

@@ -8,7 +8,8 @@ import type { HealthReport } from '../adapters/http/health-route.ts';
 import { createMetrics, type Metrics } from '../adapters/http/metrics.ts';
 import { GitWorkspace } from '../adapters/git/git-workspace.ts';
 import { FileRunFiles } from '../adapters/agents/file-run-files.ts';
-import { projectAgentRunners } from '../adapters/agents/project-agent-runner.ts';
+import { ProjectAgentRunners, runnerUser } from '../adapters/agents/agent-runner-selector.ts';
+import { DockerodeDocker } from '../adapters/docker/dockerode-docker.ts';
 import { LocalCiRunner } from '../adapters/ci/local-ci-runner.ts';
 import type { Config } from '../core/config/config.ts';
 import type { ProjectConfig } from '../core/config/projects.ts';
@@ -38,8 +39,8 @@ import { WorkerPool } from '../core/queue/worker-pool.ts';
 import { openStore, type Store } from '../core/store/database.ts';
 import { countByState as countInbox } from '../core/store/inbox-repo.ts';
 import { syncProjects } from '../core/store/project-repo.ts';
-import { getTask } from '../core/store/task-repo.ts';
 import { countTransitions, databaseReachable } from './observability.ts';
+import { protectDatabase } from './private-files.ts';
 
 export interface AppOptions {
   readonly config: Config;
@@ -102,6 +103,7 @@ export function createApp(options: AppOptions): App {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
   const store = openStore(config.dbPath);
+  protectDatabase(config.dbPath, config.workdir);
   syncProjects(store, options.projects, clock.now());
   const projects = new Map(options.projects.map((p) => [p.id, p]));
   const queue = new JobQueue(store);
@@ -126,9 +128,9 @@ export function createApp(options: AppOptions): App {
     store,
     projects,
     workspace: new GitWorkspace({ workdir, logger: logger.child({ part: 'git' }) }),
-    agents: projectAgentRunners({ baseEnv: options.env, dockerHost: options.env.DOCKER_HOST, projectOf: (taskId) => projects.get(getTask(store.db, taskId)?.projectId ?? '') ?? null }),
+    agents: new ProjectAgentRunners(options.projects, { baseEnv: options.env, docker: () => new DockerodeDocker({ dockerHost: options.env.DOCKER_HOST }) }),
     runFiles: new FileRunFiles({ workdir }),
-    ci: new LocalCiRunner({ baseEnv: options.env }),
+    ci: new LocalCiRunner({ baseEnv: options.env, userOf: (id) => runnerUser(projects.get(id)) }),
     tracker,
     forge,
     agentTimeoutMs: config.agentTimeoutS * 1000,

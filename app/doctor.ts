@@ -5,12 +5,14 @@
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
-import { loadConfig, type Config } from '../core/config/config.ts';
+import type { Config } from '../core/config/config.ts';
 import type { ProjectConfig } from '../core/config/projects.ts';
 import { ROLES } from '../core/domain/stage.ts';
 import { ConfigError, describeError } from '../core/errors.ts';
 import { openStore } from '../core/store/database.ts';
 import { loadProjects } from './load-projects.ts';
+import { loadConfigFromEnv } from './secret-files.ts';
+import { canSwitchUser, isolationProblems, isolationWarnings } from './agent-isolation.ts';
 
 export interface DoctorCheck {
   readonly name: string;
@@ -22,7 +24,7 @@ export function runDoctor(env: Readonly<Record<string, string | undefined>>, opt
   const checks: DoctorCheck[] = [];
   let config: Config;
   try {
-    config = loadConfig(env);
+    config = loadConfigFromEnv(env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     return [{ name: 'configuration', problems: error.problems }];
@@ -39,6 +41,11 @@ export function runDoctor(env: Readonly<Record<string, string | undefined>>, opt
   checks.push(checkGit());
   if (parsed.type === 'ok') {
     for (const project of parsed.projects) checks.push(checkProject(project, config, env));
+    checks.push({
+      name: 'agent isolation',
+      problems: isolationProblems(parsed.projects, canSwitchUser()),
+      notes: isolationWarnings(parsed.projects).map((warning) => `warning: ${warning}`),
+    });
   }
   return checks;
 }

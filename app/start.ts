@@ -7,22 +7,29 @@
  */
 import { serveListener } from '../adapters/http/serve.ts';
 import { createLogger } from '../adapters/log/pino-logger.ts';
-import { loadConfig, secretsOf } from '../core/config/config.ts';
+import { secretsOf } from '../core/config/config.ts';
 import { ConfigError } from '../core/errors.ts';
 import { systemClock } from '../core/ports/clock.ts';
 import { createApp } from './compose.ts';
 import { buildIntegrations, buildListener, countTelegramCalls } from './integrations.ts';
 import { loadProjects } from './load-projects.ts';
+import { loadConfigFromEnv } from './secret-files.ts';
+import { canSwitchUser, isolationProblems, isolationWarnings } from './agent-isolation.ts';
+import { protectOwnFile } from './private-files.ts';
 import { buildTelegram, type TelegramSide } from './telegram.ts';
 
 const SHUTDOWN_GRACE_MS = 30_000;
 
 export async function runStart(env: Readonly<Record<string, string | undefined>>): Promise<number> {
-  const config = loadConfig(env);
+  const config = loadConfigFromEnv(env);
   if (config.telegram.botToken === null) throw new ConfigError(['TELEGRAM_BOT_TOKEN: required by `conveyor start` (the offline demo needs none: npm run demo)']);
   const projects = loadProjects(config);
   if (projects.type === 'invalid') throw new ConfigError(projects.problems);
+  const isolation = isolationProblems(projects.projects, canSwitchUser());
+  if (isolation.length > 0) throw new ConfigError(isolation);
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+  for (const warning of isolationWarnings(projects.projects)) logger.warn({}, warning);
+  protectOwnFile('.env');
   const integrations = buildIntegrations(config, projects.projects);
   let telegram: TelegramSide | null = null;
   const app = createApp({

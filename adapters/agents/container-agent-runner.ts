@@ -16,7 +16,7 @@ import type { DockerPort } from '../../core/ports/docker.ts';
 import { LogTail } from './log-tail.ts';
 import { agentContractEnv } from './process-agent-runner.ts';
 import { newRunId, RUN_ID_VARIABLE } from './run-pid-file.ts';
-import { grantWorktree, reclaimWorktree, type RunPaths } from './worktree-access.ts';
+import { grantWorktree, revokeWorktree, type RunPaths } from './worktree-access.ts';
 
 /** Label on every agent container; its value is the run key (a hash of the log file's path). */
 export const AGENT_RUN_LABEL = 'io.conveyor.agent-run';
@@ -28,8 +28,6 @@ const AGENT_TAIL = { maxLines: 20, maxChars: 2000 } as const;
 export interface ContainerAgentRunnerOptions {
   readonly docker: DockerPort;
   readonly config: Extract<AgentRunnerConfig, { type: 'container' }>;
-  /** Conveyor's own uid:gid, given the worktree back after a run. Default: this process's. */
-  readonly owner?: { readonly uid: number; readonly gid: number };
   /** Hands the worktree to the agent user; default {@link grantWorktree}. */
   readonly grant?: (paths: RunPaths, uid: number, gid: number) => Promise<void>;
 }
@@ -55,11 +53,7 @@ export function parseAgentUser(user: string): { uid: number; gid: number } | nul
 
 /** Runs agent command lines in containers. */
 export class ContainerAgentRunner implements AgentRunnerPort {
-  private readonly owner: { uid: number; gid: number };
-
-  constructor(private readonly options: ContainerAgentRunnerOptions) {
-    this.owner = options.owner ?? { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
-  }
+  constructor(private readonly options: ContainerAgentRunnerOptions) {}
 
   async stopOrphan(logFile: string): Promise<boolean> {
     const name = agentContainerName(logFile);
@@ -123,7 +117,7 @@ export class ContainerAgentRunner implements AgentRunnerPort {
       return { type: 'spawn-failed', error: `running the agent container from ${config.image}: ${describeError(error)}` };
     } finally {
       // Without this, git (run by Conveyor) refuses the worktree as owned by someone else.
-      await reclaimWorktree(request.cwd, this.owner.uid, this.owner.gid).catch((error: unknown) =>
+      await revokeWorktree(paths).catch((error: unknown) =>
         appendFile(request.logFile, `[conveyor] could not give the worktree back to Conveyor: ${describeError(error)}\n`).catch(() => undefined),
       );
     }

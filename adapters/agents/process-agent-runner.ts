@@ -4,6 +4,10 @@
  * without Conveyor's own settings and secrets. A run first stops any orphan an earlier run of the
  * same attempt left behind (same log file; see orphan-reaper.ts), so a reclaimed job never has
  * two live runs.
+ *
+ * With a `user`, the command runs as that uid:gid: the worktree and task file are handed to it for
+ * the run and taken back afterwards (worktree-access.ts, ADR 0015). Without one the agent runs as
+ * Conveyor itself and can read whatever Conveyor can.
  */
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -12,6 +16,7 @@ import { childEnv } from './child-env.ts';
 import { reapNote, reapOrphanedRun } from './orphan-reaper.ts';
 import { pidFileOf } from './run-pid-file.ts';
 import { runInProcessGroup } from './spawn-group.ts';
+import { grantWorktree, revokeWorktree } from './worktree-access.ts';
 
 /** Options of {@link ProcessAgentRunner}. */
 export interface ProcessAgentRunnerOptions {
@@ -19,6 +24,8 @@ export interface ProcessAgentRunnerOptions {
   readonly baseEnv: Readonly<Record<string, string | undefined>>;
   /** Between SIGTERM and SIGKILL on timeout or cancel (ms). Default 5000. */
   readonly killGraceMs?: number;
+  /** Run agents as this user instead of Conveyor's own (projects file `agentRunner.user`). */
+  readonly user?: { readonly uid: number; readonly gid: number };
 }
 
 /** The last ~20 non-empty lines, at most 2000 characters: enough for the card and `/status`. */
@@ -52,6 +59,24 @@ export class ProcessAgentRunner implements AgentRunnerPort {
   }
 
   async run(request: AgentRunRequest): Promise<AgentRunOutcome> {
+    const user = this.options.user;
+    if (!user) return this.runAs(request);
+    const paths = { worktree: request.cwd, taskFile: request.taskFile, promptFile: request.promptFile };
+    try {
+      await grantWorktree(paths, user.uid, user.gid);
+    } catch (error) {
+      await revokeWorktree(paths).catch(() => undefined);
+      return { type: 'spawn-failed', error: `preparing the worktree for ${user.uid}:${user.gid}: ${(error as Error).message}` };
+    }
+    try {
+      return await this.runAs(request, user);
+    } finally {
+      // Taken back before Conveyor commits: no agent of another task reaches an idle worktree.
+      await revokeWorktree(paths);
+    }
+  }
+
+  private async runAs(request: AgentRunRequest, user?: { readonly uid: number; readonly gid: number }): Promise<AgentRunOutcome> {
     const end = await runInProcessGroup({
       command: request.command,
       cwd: request.cwd,
@@ -61,6 +86,7 @@ export class ProcessAgentRunner implements AgentRunnerPort {
       logFile: request.logFile,
       tail: AGENT_TAIL,
       ...(request.signal ? { signal: request.signal } : {}),
+      ...(user ? { user } : {}),
     });
     switch (end.type) {
       case 'exited':

@@ -34,6 +34,8 @@ export interface GroupRun {
   readonly logFile: string;
   readonly signal?: AbortSignal;
   readonly tail: LogTailLimits;
+  /** Run as this user (needs root or CAP_SETUID); Node drops the supplementary groups then. */
+  readonly user?: { readonly uid: number; readonly gid: number };
 }
 
 /** How a group run ended. */
@@ -102,6 +104,7 @@ function supervise(run: GroupRun, log: WriteStream, pidFile: string): Promise<Su
         env: { ...run.env, [RUN_ID_VARIABLE]: runId },
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
+        ...(run.user ? { uid: run.user.uid, gid: run.user.gid } : {}),
       });
     } catch (error) {
       resolve({ end: { type: 'spawn-failed', error: `cannot start /bin/sh: ${(error as Error).message}` }, pgid: null });

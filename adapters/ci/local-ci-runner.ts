@@ -5,9 +5,13 @@
  * Like an agent run, a CI run first stops an orphan of an earlier run with the same log file (a
  * CI job reclaimed after a crash); when that orphan cannot be stopped (or the run cannot be
  * recorded) the run rejects with a RetryableError instead of reporting a red build: nothing was tested.
+ *
+ * A project whose agents run as another user runs its CI as that user too: the command executes
+ * code the agent wrote, so it gets no more than the agent (ADR 0015).
  */
 import { childEnv } from '../agents/child-env.ts';
 import { runInProcessGroup } from '../agents/spawn-group.ts';
+import { handWorktreeTo, takeWorktreeBack } from '../agents/worktree-access.ts';
 import { RetryableError } from '../../core/errors.ts';
 import type { CiRunnerPort, LocalCiResult } from '../../core/ports/ci-runner.ts';
 
@@ -17,6 +21,8 @@ export interface LocalCiRunnerOptions {
   readonly baseEnv: Readonly<Record<string, string | undefined>>;
   /** Between SIGTERM and SIGKILL on timeout (ms). Default 5000. */
   readonly killGraceMs?: number;
+  /** The user a project's CI runs as (its `agentRunner.user`); undefined: Conveyor's own. */
+  readonly userOf?: (projectId: string) => { readonly uid: number; readonly gid: number } | undefined;
 }
 
 /** The last 40 lines, at most 4000 characters: what the developer's must-fix text quotes. */
@@ -30,7 +36,18 @@ export class LocalCiRunner implements CiRunnerPort {
    * Run `command` in `cwd`. Rejects (RetryableError) only when the run cannot be supervised: an
    * earlier run's orphan survived SIGKILL, or the run record could not be written.
    */
-  async run(command: string, cwd: string, timeoutMs: number, logFile: string): Promise<LocalCiResult> {
+  async run(command: string, cwd: string, timeoutMs: number, logFile: string, projectId: string): Promise<LocalCiResult> {
+    const user = this.options.userOf?.(projectId);
+    if (!user) return this.runAs(command, cwd, timeoutMs, logFile);
+    try {
+      await handWorktreeTo(cwd, user.uid, user.gid);
+      return await this.runAs(command, cwd, timeoutMs, logFile, user);
+    } finally {
+      await takeWorktreeBack(cwd);
+    }
+  }
+
+  private async runAs(command: string, cwd: string, timeoutMs: number, logFile: string, user?: { readonly uid: number; readonly gid: number }): Promise<LocalCiResult> {
     const started = Date.now();
     const end = await runInProcessGroup({
       command,
@@ -41,6 +58,7 @@ export class LocalCiRunner implements CiRunnerPort {
       killGraceMs: this.options.killGraceMs ?? 5000,
       logFile,
       tail: CI_EXCERPT,
+      ...(user ? { user } : {}),
     });
     switch (end.type) {
       case 'exited':

@@ -36,6 +36,11 @@ export interface GitCommandOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Kill a command that produced no output for this long. */
   readonly blockTimeoutMs: number;
+  /**
+   * The git directory to use for commands in `cwd` (set as GIT_DIR, with cwd as GIT_WORK_TREE)
+   * instead of discovering it; null to discover. See worktree-git-dir.ts.
+   */
+  readonly gitDirOf?: (cwd: string) => Promise<string | null>;
 }
 
 /** Runs git commands in directories with fixed settings. */
@@ -57,7 +62,8 @@ export class GitCommand {
 
   /** Run `git <args>` in `cwd` (which must exist); resolves with trimmed stdout. */
   async run(cwd: string, args: readonly string[]): Promise<string> {
-    const output = await this.client(cwd).raw([...args]);
+    const gitDir = (await this.options.gitDirOf?.(cwd)) ?? null;
+    const output = await this.client(cwd, gitDir ? { GIT_DIR: gitDir, GIT_WORK_TREE: cwd } : {}).raw([...args]);
     return output.trim();
   }
 
@@ -87,11 +93,11 @@ export class GitCommand {
     return (await this.exitCode(cwd, ['merge-base', '--is-ancestor', ancestor, descendant], [1])) === 0;
   }
 
-  private client(cwd: string): SimpleGit {
+  private client(cwd: string, extraEnv: Readonly<Record<string, string>>): SimpleGit {
     return simpleGit({
       baseDir: cwd,
       config: GIT_CONFIG,
-      allowEnvironment: ['GIT_TERMINAL_PROMPT'],
+      allowEnvironment: ['GIT_TERMINAL_PROMPT', 'GIT_DIR', 'GIT_WORK_TREE'],
       timeout: { block: this.options.blockTimeoutMs },
       // Runs after simple-git's own detector, which only flags non-zero exits that wrote to stderr.
       errors: (error, result) => {
@@ -99,6 +105,6 @@ export class GitCommand {
         const output = Buffer.concat([...result.stdErr, ...result.stdOut]).toString('utf8');
         return new GitCommandError(result.exitCode, output || (error instanceof Error ? error.message : ''));
       },
-    }).env(this.env);
+    }).env({ ...this.env, ...extraEnv });
   }
 }

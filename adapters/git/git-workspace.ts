@@ -4,7 +4,7 @@
  * `task/<taskId>`. Operations that touch a mirror's refs run one at a time per project (a
  * per-project mutex); different projects run in parallel.
  */
-import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ProjectConfig } from '../../core/config/projects.ts';
 import { PermanentError } from '../../core/errors.ts';
@@ -17,6 +17,7 @@ import { KeyedMutex } from './keyed-mutex.ts';
 import { mergeToDefault } from './merge-to-default.ts';
 import { isBareRepository, syncMirror } from './mirror-sync.ts';
 import { pushTaskBranch } from './push-branch.ts';
+import { worktreeGitDir } from './worktree-git-dir.ts';
 import { ensureWorktree, removeWorktree, requireWorktree, type TaskCheckout } from './task-worktree.ts';
 
 /** Options of {@link GitWorkspace}. */
@@ -40,7 +41,11 @@ export class GitWorkspace implements WorkspacePort {
   private rootPromise: Promise<string> | undefined;
 
   constructor(private readonly options: GitWorkspaceOptions) {
-    this.git = new GitCommand({ env: options.env ?? process.env, blockTimeoutMs: options.gitTimeoutMs ?? 300_000 });
+    this.git = new GitCommand({
+      env: options.env ?? process.env,
+      blockTimeoutMs: options.gitTimeoutMs ?? 300_000,
+      gitDirOf: async (cwd) => worktreeGitDir(await this.root(), cwd),
+    });
     this.logger = (options.logger ?? silentLogger).child({ component: 'git-workspace' });
   }
 
@@ -133,16 +138,39 @@ export class GitWorkspace implements WorkspacePort {
     };
   }
 
-  /** The workdir, created and resolved through symlinks once, so paths compare equal to git's. */
+  /**
+   * The workdir, created and resolved through symlinks once, so paths compare equal to git's.
+   * Agents running as another user pass through it to their worktree but list nothing (0711);
+   * the mirrors are Conveyor's alone (ADR 0015).
+   */
   private root(): Promise<string> {
     this.rootPromise ??= (async () => {
       await mkdir(this.options.workdir, { recursive: true });
-      return realpath(this.options.workdir);
+      const root = await realpath(this.options.workdir);
+      await chmod(root, 0o711);
+      for (const [name, mode] of [['mirrors', 0o700], ['worktrees', 0o711]] as const) {
+        await mkdir(path.join(root, name), { recursive: true });
+        await chmod(path.join(root, name), mode);
+      }
+      await closeOldWorktrees(path.join(root, 'worktrees'));
+      return root;
     })().catch((error: unknown) => {
       this.rootPromise = undefined;
       throw new PermanentError(`preparing workdir ${this.options.workdir}: ${(error as Error).message}`);
     });
     return this.rootPromise;
+  }
+}
+
+/** Worktrees made before their modes were tightened (an upgrade): only a run's agent may enter one. */
+async function closeOldWorktrees(worktrees: string): Promise<void> {
+  for (const project of await readdir(worktrees, { withFileTypes: true })) {
+    if (!project.isDirectory()) continue;
+    const projectDir = path.join(worktrees, project.name);
+    await chmod(projectDir, 0o711);
+    for (const task of await readdir(projectDir, { withFileTypes: true })) {
+      if (task.isDirectory()) await chmod(path.join(projectDir, task.name), 0o700);
+    }
   }
 }
 

@@ -3,7 +3,7 @@
  * left mid-rebase or on another branch, recreated when its directory vanished, removed for good.
  * Callers hold the project's mirror lock.
  */
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PermanentError } from '../../core/errors.ts';
 import type { Logger } from '../../core/ports/logger.ts';
@@ -32,6 +32,8 @@ export async function ensureWorktree(git: GitCommand, task: TaskCheckout, logger
   await rm(task.worktree, { recursive: true, force: true });
   await git.run(task.mirror, ['worktree', 'prune']);
   await addWorktree(git, task, logger);
+  // Only the agent a run hands it to may enter (ADR 0015).
+  await chmod(task.worktree, 0o700);
   return git.run(task.worktree, ['rev-parse', 'HEAD']);
 }
 
@@ -86,6 +88,7 @@ async function addWorktree(git: GitCommand, task: TaskCheckout, logger: Logger):
   const remoteTask = await git.resolveRef(task.mirror, `refs/remotes/origin/${task.branch}`);
   const local = await git.resolveRef(task.mirror, `refs/heads/${task.branch}`);
   await mkdir(path.dirname(task.worktree), { recursive: true });
+  await chmod(path.dirname(task.worktree), 0o711);
   if (local && (!remoteTask || (local !== remoteTask && (await git.isAncestor(task.mirror, remoteTask, local))))) {
     await git.run(task.mirror, ['worktree', 'add', task.worktree, task.branch]);
     logger.info({ project: task.projectId, taskId: task.taskId, from: 'local branch' }, 'worktree created');

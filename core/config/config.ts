@@ -61,10 +61,29 @@ export interface Config {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/**
+ * Secrets that may also come from a file: `<NAME>_FILE` holds its path (the Docker/compose secrets
+ * convention), so the secret need not sit in the process environment at all.
+ */
+export const FILE_SECRETS = [
+  'TELEGRAM_BOT_TOKEN',
+  'ORCH_TELEGRAM_WEBHOOK_SECRET',
+  'GITEA_TOKEN',
+  'GITEA_WEBHOOK_SECRET',
+  'PLANE_API_KEY',
+  'PLANE_WEBHOOK_SECRET',
+] as const;
+
+/** What reading one `<NAME>_FILE` gave (app/secret-files.ts reads them; this module does no IO). */
+export type SecretFileRead = { readonly type: 'read'; readonly text: string } | { readonly type: 'unreadable'; readonly reason: string };
+
+/** Reads of `<NAME>_FILE` paths, keyed by the `_FILE` variable's name. */
+export type SecretFileReads = Readonly<Record<string, SecretFileRead>>;
+
 /** Parse and validate; throws ConfigError listing every problem at once. */
-export function loadConfig(env: Env): Config {
+export function loadConfig(env: Env, secretFiles: SecretFileReads = {}): Config {
   const problems: string[] = [];
-  const r = new Reader(env, problems);
+  const r = new Reader(withSecretFiles(env, secretFiles, problems), problems);
 
   const mode = r.oneOf('ORCH_TELEGRAM_MODE', ['polling', 'webhook'] as const, 'polling');
   const webhookSecret = r.secret('ORCH_TELEGRAM_WEBHOOK_SECRET');
@@ -150,6 +169,32 @@ export function secretsOf(config: Config): string[] {
   ].filter((s): s is string => typeof s === 'string' && s.length > 0);
 }
 
+/** `env` with each `<NAME>_FILE` secret resolved to `<NAME>`; never puts a secret in a problem. */
+function withSecretFiles(env: Env, reads: SecretFileReads, problems: string[]): Env {
+  const resolved: Record<string, string | undefined> = { ...env };
+  for (const name of FILE_SECRETS) {
+    const fileVariable = `${name}_FILE`;
+    delete resolved[fileVariable];
+    const path = env[fileVariable]?.trim();
+    if (!path) continue;
+    if (env[name]?.trim()) {
+      problems.push(`${name} and ${fileVariable}: both are set; set only one`);
+      continue;
+    }
+    const read = reads[fileVariable];
+    if (!read) {
+      problems.push(`${fileVariable}: the file was not read (internal error)`);
+    } else if (read.type === 'unreadable') {
+      problems.push(`${fileVariable}: cannot read the file it names (${read.reason})`);
+    } else {
+      const value = read.text.replace(/(\r?\n)+$/, '');
+      if (value.trim() === '') problems.push(`${fileVariable}: the file it names is empty`);
+      else resolved[name] = value;
+    }
+  }
+  return resolved;
+}
+
 class Reader {
   constructor(
     private readonly env: Env,
@@ -180,7 +225,8 @@ class Reader {
       if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http(s)');
       return value;
     } catch {
-      this.problems.push(`${name}: must be an http(s) URL, got "${value}"`);
+      // Not echoed: a URL may carry credentials (https://user:token@host).
+      this.problems.push(`${name}: must be an http(s) URL such as https://example.com (value not shown)`);
       return null;
     }
   }

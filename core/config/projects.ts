@@ -8,6 +8,7 @@ import { deepFreeze } from '../deep-freeze.ts';
 import { ALL_STAGES, SUPPORTED_STAGES, type Role, type WorkStage } from '../domain/stage.ts';
 import type { StagingConfig } from '../staging/staging-types.ts';
 import { stagingSchema } from './staging-schema.ts';
+import type { AgentRunnerConfig } from '../ports/agent-runner.ts';
 
 const agentsSchema = z
   .object({
@@ -18,6 +19,22 @@ const agentsSchema = z
     tester: z.string().min(1).optional(),
   })
   .strict();
+
+/** `uid:gid`, both numbers (a name would need the host's user database). */
+const userSchema = z.string().regex(/^\d{1,10}:\d{1,10}$/, 'must be "uid:gid" with numbers, e.g. "1001:1001"');
+
+const agentRunnerSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('process'), user: userSchema.optional() }).strict(),
+  z
+    .object({
+      type: z.literal('container'),
+      image: z.string().min(1, 'must name an image, e.g. "conveyor-agent:latest"'),
+      network: z.string().min(1).default('none'),
+      memoryMb: z.number().int().positive().optional(),
+      user: userSchema.default('1000:1000'),
+    })
+    .strict(),
+]);
 
 const projectSchema = z
   .object({
@@ -35,6 +52,7 @@ const projectSchema = z
     ciTimeoutS: z.number().int().positive().optional(),
     promptDir: z.string().min(1).optional(),
     agents: agentsSchema,
+    agentRunner: agentRunnerSchema.default({ type: 'process' }),
     stages: z
       .array(z.enum(ALL_STAGES))
       .default([...SUPPORTED_STAGES])
@@ -74,6 +92,8 @@ export interface ProjectConfig {
   readonly ciTimeoutS?: number;
   readonly promptDir?: string;
   readonly agents: Readonly<Partial<Record<Role | 'default', string>>>;
+  /** How the agents are isolated (design §4); `{ type: 'process' }` (as Conveyor itself) when absent. */
+  readonly agentRunner: AgentRunnerConfig;
   readonly stages: readonly WorkStage[];
   /** The `staging` block; required when `stages` includes `deploy-staging`. */
   readonly staging?: StagingConfig;
@@ -99,8 +119,24 @@ export function parseProjects(text: string, origin: string): ProjectsParse {
   const ids = parsed.data.projects.map((p) => p.id);
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dup) return { type: 'invalid', problems: [`${origin}: projects: id ${dup} is used twice`] };
-  const projects = parsed.data.projects.map((p) => deepFreeze({ ...p, stages: ALL_STAGES.filter((s) => p.stages.includes(s)) }));
+  const projects = parsed.data.projects.map((p) =>
+    deepFreeze({ ...p, agentRunner: runnerOf(p.agentRunner), stages: ALL_STAGES.filter((s) => p.stages.includes(s)) }),
+  );
   return { type: 'ok', projects: Object.freeze(projects) };
+}
+
+/** The parsed runner, without keys zod leaves undefined (exactOptionalPropertyTypes). */
+function runnerOf(runner: z.infer<typeof agentRunnerSchema>): AgentRunnerConfig {
+  if (runner.type === 'process') return runner.user === undefined ? { type: 'process' } : { type: 'process', user: runner.user };
+  const { image, network, user, memoryMb } = runner;
+  return memoryMb === undefined ? { type: 'container', image, network, user } : { type: 'container', image, network, user, memoryMb };
+}
+
+/** uid and gid of a `"uid:gid"` runner user. */
+export function parseUser(user: string): { readonly uid: number; readonly gid: number } {
+  const [uid, gid] = user.split(':').map(Number);
+  if (uid === undefined || gid === undefined || !Number.isInteger(uid) || !Number.isInteger(gid)) throw new Error(`not a uid:gid pair: ${user}`);
+  return { uid, gid };
 }
 
 /** The command a role runs in a project. */

@@ -32,6 +32,7 @@ export function agentJob(deps: JobDeps): JobHandler {
       const outcome = await deps.agents.run({
         command: agentCommand(project, role),
         cwd: worktree.path,
+        projectId: project.id,
         role,
         taskId: task.id,
         stage,

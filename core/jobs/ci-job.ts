@@ -11,7 +11,7 @@ export function ciJob(deps: JobDeps): JobHandler {
       if (task.headSha !== sha || task.phase !== 'awaiting-ci') return { type: 'done' }; // superseded
       const worktree = await deps.workspace.prepare(project, task.id);
       const timeoutMs = (project.ciTimeoutS ?? 900) * 1000;
-      const result = await deps.ci.run(project.ciCommand, worktree.path, timeoutMs, deps.runFiles.logFile(task.id, 'developer', Math.max(1, Number(job.payload.attempt ?? 1))).replace(/\.log$/, '.ci.log'));
+      const result = await deps.ci.run(project.ciCommand, worktree.path, timeoutMs, deps.runFiles.logFile(task.id, 'developer', Math.max(1, Number(job.payload.attempt ?? 1))).replace(/\.log$/, '.ci.log'), project.id);
       if (deps.forge) {
         await deps.forge
           .postStatus(project.repo, sha, result.passed ? 'success' : 'failure', 'conveyor/local-ci', result.passed ? 'local CI passed' : 'local CI failed')

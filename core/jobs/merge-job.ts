@@ -31,7 +31,7 @@ export function mergeJob(deps: JobDeps): JobHandler {
           if (outcome.type === 'conflict') return { type: 'done', event: fail(`rebase onto ${project.defaultBranch} failed: ${outcome.reason}`) };
           if (project.ciCommand) {
             const worktree = await deps.workspace.prepare(project, task.id);
-            const ci = await deps.ci.run(project.ciCommand, worktree.path, (project.ciTimeoutS ?? 900) * 1000, deps.runFiles.logFile(task.id, 'developer', Math.max(1, task.attempts.developer ?? 1)).replace(/\.log$/, `.merge-ci-${job.id}-${round}.log`));
+            const ci = await deps.ci.run(project.ciCommand, worktree.path, (project.ciTimeoutS ?? 900) * 1000, deps.runFiles.logFile(task.id, 'developer', Math.max(1, task.attempts.developer ?? 1)).replace(/\.log$/, `.merge-ci-${job.id}-${round}.log`), project.id);
             if (!ci.passed) return { type: 'done', event: fail(`CI failed after rebasing onto ${project.defaultBranch}:\n${ci.excerpt}`) };
           }
         }

@@ -5,6 +5,8 @@ export interface AgentRunRequest {
   /** Shell command template, run with `sh -c`. */
   readonly command: string;
   readonly cwd: string;
+  /** The project the task belongs to: it chooses the runner (projects file `agentRunner`). */
+  readonly projectId: string;
   readonly role: Role;
   readonly taskId: string;
   readonly stage: WorkStage;

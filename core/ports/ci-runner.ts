@@ -8,5 +8,6 @@ export interface LocalCiResult {
 
 /** Runs a project's local CI command in a worktree. */
 export interface CiRunnerPort {
-  run(command: string, cwd: string, timeoutMs: number, logFile: string): Promise<LocalCiResult>;
+  /** `projectId` chooses the user the command runs as (the project's `agentRunner.user`, as its agents). */
+  run(command: string, cwd: string, timeoutMs: number, logFile: string, projectId: string): Promise<LocalCiResult>;
 }

@@ -19,6 +19,7 @@ function projectFor(cloneUrl: string, overrides: Partial<ProjectConfig> = {}): P
     chatId: '-100123',
     approvers: [111],
     agents: { default: 'true' },
+    agentRunner: { type: 'process' },
     stages: ['analysis', 'development', 'review', 'testing'],
     ...overrides,
   };

@@ -9,9 +9,9 @@ const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'conveyor-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function conveyor(args: string[], env: Record<string, string>) {
+async function conveyor(args: string[], env: Record<string, string>, as?: { uid: number; gid: number }) {
   try {
-    const { stdout, stderr } = await run('node', ['bin/conveyor.js', ...args], { env: { PATH: process.env.PATH ?? '', HOME: dir, ...env } });
+    const { stdout, stderr } = await run('node', ['bin/conveyor.js', ...args], { env: { PATH: process.env.PATH ?? '', HOME: dir, ...env }, ...(as ?? {}) });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -36,6 +36,21 @@ describe('conveyor CLI', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('projects[SHOP].agents.default: "no-such-agent-cli" is not found');
     expect(result.stdout).toContain('projects[SHOP].cloneUrl: cannot reach the repository');
+    expect(result.stdout).toContain("· warning: agents of project SHOP run as Conveyor's own user and can read its secrets");
+  });
+
+  it('start names an unreadable secret file by its variable', async () => {
+    const result = await conveyor(['start'], { TELEGRAM_BOT_TOKEN_FILE: join(dir, 'no-token-here') });
+    expect(result.code).toBe(78);
+    expect(result.stderr).toContain('TELEGRAM_BOT_TOKEN_FILE: cannot read the file it names (ENOENT)');
+  });
+
+  it.skipIf(process.geteuid?.() !== 0)('start refuses a runner user when Conveyor may not switch users, naming the field', async () => {
+    const projects = { projects: [{ id: 'SHOP', repo: 'acme/shop', cloneUrl: '/nowhere.git', chatId: -1, approvers: [1], agents: { default: 'true' }, agentRunner: { type: 'process', user: '1002:1002' } }] };
+    // Run as an unprivileged user: no root, no CAP_SETUID.
+    const result = await conveyor(['start'], { HOME: '/tmp', TELEGRAM_BOT_TOKEN: '123:abcdefghijklmnopqrstuvwxyz', ORCH_PROJECTS_JSON: JSON.stringify(projects) }, { uid: 1001, gid: 1001 });
+    expect(result.code, result.stderr).toBe(78);
+    expect(result.stderr).toContain('projects[0].agentRunner.user: running agents as 1002:1002 needs root or CAP_SETUID');
   });
 
   it('start refuses bad configuration, naming the variable', async () => {

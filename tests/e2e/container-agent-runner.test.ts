@@ -5,7 +5,7 @@
  * own worktree owned by Conveyor again (so git, run by Conveyor, commits it).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -42,6 +42,7 @@ describeDocker('container agent runner (real engine)', (dockerHost) => {
     command,
     cwd: worktree,
     role: 'developer',
+    projectId: 'SHOP',
     taskId: 'SHOP-1',
     stage: 'development',
     attempt: 1,
@@ -58,13 +59,15 @@ describeDocker('container agent runner (real engine)', (dockerHost) => {
     process.env[CANARY_NAME] = `canary-${randomBytes(8).toString('hex')}`;
     await buildBusyboxImage(docker, image, { [LABEL]: run });
     root = await mkdtemp(path.join(os.tmpdir(), 'conveyor-agent-'));
+    // As Conveyor's own work dir: the agent's user may pass through, not list (ADR 0015).
+    await chmod(root, 0o711);
     remote = await createGitRemote();
     const env = await isolatedGitEnv();
     gitHome = env.HOME!;
     const workdir = path.join(root, 'data', 'work');
     await mkdir(workdir, { recursive: true });
     workspace = new GitWorkspace({ workdir, env });
-    project = { id: 'SHOP', repo: 'acme/shop', cloneUrl: remote.remote, defaultBranch: 'main', chatId: '-100123', approvers: [111], agents: { default: 'true' }, stages: ['analysis', 'development', 'review', 'testing'] };
+    project = { id: 'SHOP', repo: 'acme/shop', cloneUrl: remote.remote, defaultBranch: 'main', chatId: '-100123', approvers: [111], agents: { default: 'true' }, agentRunner: { type: 'process' }, stages: ['analysis', 'development', 'review', 'testing'] };
     // Real worktrees as Conveyor makes them: `.git` is a file pointing into the project's mirror.
     worktree = (await workspace.prepare(project, 'SHOP-1')).path;
     otherWorktree = (await workspace.prepare(project, 'SHOP-2')).path;

@@ -37,6 +37,38 @@ describe('projects file', () => {
     expect(dup.type === 'invalid' && dup.problems[0]).toContain('id SHOP is used twice');
   });
 
+  it('reads agentRunner: process by default, a process user, a container with its defaults', () => {
+    const runnerOf = (agentRunner?: unknown) => {
+      const result = parse(agentRunner === undefined ? base : { ...base, agentRunner });
+      if (result.type !== 'ok') throw new Error(result.problems.join('\n'));
+      return result.projects[0]!.agentRunner;
+    };
+    expect(runnerOf()).toEqual({ type: 'process' });
+    expect(runnerOf({ type: 'process', user: '1001:1001' })).toEqual({ type: 'process', user: '1001:1001' });
+    expect(runnerOf({ type: 'container', image: 'agent:1' })).toEqual({ type: 'container', image: 'agent:1', network: 'none', user: '1000:1000' });
+    expect(runnerOf({ type: 'container', image: 'agent:1', network: 'bridge', memoryMb: 2048, user: '2000:2000' })).toEqual({
+      type: 'container',
+      image: 'agent:1',
+      network: 'bridge',
+      memoryMb: 2048,
+      user: '2000:2000',
+    });
+  });
+
+  it.each([
+    [{ type: 'process', user: 'agent' }, 'projects[0].agentRunner.user: must be "uid:gid" with numbers, e.g. "1001:1001"'],
+    [{ type: 'process', user: '1001' }, 'projects[0].agentRunner.user: must be "uid:gid"'],
+    [{ type: 'container', image: 'x', user: '-1:0' }, 'projects[0].agentRunner.user: must be "uid:gid"'],
+    [{ type: 'container' }, 'projects[0].agentRunner.image'],
+    [{ type: 'vm' }, 'projects[0].agentRunner.type'],
+    [{ type: 'process', image: 'x' }, 'projects[0].agentRunner'],
+    [{ type: 'container', image: 'x', memoryMb: 0 }, 'projects[0].agentRunner.memoryMb'],
+  ])('names the agentRunner field: %#', (agentRunner, expected) => {
+    const result = parse({ ...base, agentRunner });
+    expect(result.type).toBe('invalid');
+    if (result.type === 'invalid') expect(result.problems.join('\n')).toContain(expected);
+  });
+
   it('keeps stage order canonical whatever order the file lists', () => {
     const result = parse({ ...base, stages: ['testing', 'development', 'analysis'] });
     expect(result.type === 'ok' && result.projects[0]!.stages).toEqual(['analysis', 'development', 'testing']);

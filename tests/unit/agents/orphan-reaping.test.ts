@@ -60,6 +60,7 @@ describe('orphan reaping before a run', () => {
     return {
       command,
       cwd,
+      projectId: 'SHOP',
       role: 'analyst',
       taskId: 'SHOP-7',
       stage: 'analysis',
@@ -241,11 +242,11 @@ describe('orphan reaping before a run', () => {
     const ciLog = path.join(dir, 'logs', 'SHOP-7', 'developer-1.ci.log');
     const old = await orphan('sleep 30 & echo $!; wait');
     recordRun(pidFileOf(ciLog), old.leader, 'crashed-ci');
-    const result = await ci.run(probe('sleeper', old.sleeper), cwd, 10_000, ciLog);
+    const result = await ci.run(probe('sleeper', old.sleeper), cwd, 10_000, ciLog, 'SHOP');
     expect(result).toMatchObject({ passed: true, excerpt: 'sleeper:dead' });
     expect(await exists(pidFileOf(ciLog))).toBe(false);
 
     await mkdir(path.join(pidFileOf(ciLog), 'blocker'), { recursive: true });
-    await expect(ci.run('true', cwd, 10_000, ciLog)).rejects.toBeInstanceOf(RetryableError);
+    await expect(ci.run('true', cwd, 10_000, ciLog, 'SHOP')).rejects.toBeInstanceOf(RetryableError);
   });
 });

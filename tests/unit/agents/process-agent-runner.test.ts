@@ -49,6 +49,7 @@ describe('ProcessAgentRunner', () => {
     return {
       command,
       cwd,
+      projectId: 'SHOP',
       role: 'developer',
       taskId: 'SHOP-42',
       stage: 'development',

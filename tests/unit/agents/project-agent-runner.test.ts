@@ -1,57 +1,57 @@
 import { describe, expect, it } from 'vitest';
-import { agentRunnerSelector } from '../../../adapters/agents/agent-runner-selector.ts';
+import { ProjectAgentRunners, runnerUser, selectAgentRunner } from '../../../adapters/agents/agent-runner-selector.ts';
 import { ContainerAgentRunner } from '../../../adapters/agents/container-agent-runner.ts';
-import { ProjectAgentRunner } from '../../../adapters/agents/project-agent-runner.ts';
-import type { AgentRunOutcome, AgentRunRequest, AgentRunnerPort } from '../../../core/ports/agent-runner.ts';
+import { ProcessAgentRunner } from '../../../adapters/agents/process-agent-runner.ts';
+import { parseProjects, type ProjectConfig } from '../../../core/config/projects.ts';
+import type { AgentRunRequest } from '../../../core/ports/agent-runner.ts';
 import type { DockerPort } from '../../../core/ports/docker.ts';
 
-/** A runner that records what it was asked, so routing can be observed. */
-class RecordingRunner implements AgentRunnerPort {
-  readonly calls: string[] = [];
-  constructor(private readonly name: string) {}
-  async run(request: AgentRunRequest): Promise<AgentRunOutcome> {
-    this.calls.push(`run ${request.taskId}`);
-    return { type: 'exited', code: 0, logTail: this.name, durationMs: 1 };
-  }
-  async stopOrphan(logFile: string): Promise<boolean> {
-    this.calls.push(`stop ${logFile}`);
-    return true;
-  }
+function projects(...runners: unknown[]): readonly ProjectConfig[] {
+  const parsed = parseProjects(
+    JSON.stringify({
+      projects: runners.map((agentRunner, i) => ({
+        id: `P${i}`, repo: `acme/p${i}`, cloneUrl: '/tmp/x.git', chatId: -1, approvers: [1], agents: { default: 'true' },
+        ...(agentRunner === undefined ? {} : { agentRunner }),
+      })),
+    }),
+    'test',
+  );
+  if (parsed.type !== 'ok') throw new Error(parsed.problems.join('\n'));
+  return parsed.projects;
 }
 
-const request = (taskId: string): AgentRunRequest => ({
-  command: 'true', cwd: '/w', role: 'developer', taskId, stage: 'development', attempt: 1, branch: `task/${taskId}`,
-  artifactsDir: `docs/work-items/${taskId}`, taskFile: '/t', promptFile: '/p', timeoutMs: 1000, logFile: `/data/logs/${taskId}/developer-1.log`,
+const request = (projectId: string): AgentRunRequest => ({
+  command: 'true', cwd: '/w', role: 'developer', projectId, taskId: `${projectId}-1`, stage: 'development', attempt: 1, branch: `task/${projectId}-1`,
+  artifactsDir: `docs/work-items/${projectId}-1`, taskFile: '/t', promptFile: '/p', timeoutMs: 1000, logFile: `/data/logs/${projectId}-1/developer-1.log`,
 });
 
 describe('agent runner selection', () => {
-  it('uses the process runner unless the project asks for a container, one container runner per project', () => {
-    const processRunner = new RecordingRunner('process');
+  it('gives process projects a process runner and container projects a container runner, building Docker only when needed', () => {
     let dockers = 0;
-    const select = agentRunnerSelector({ process: processRunner, docker: () => (dockers++, {} as DockerPort) });
-    expect(select({ id: 'A' })).toBe(processRunner);
-    expect(select({ id: 'B', agentRunner: { type: 'process', user: '1001:1001' } })).toBe(processRunner);
+    const docker = () => (dockers++, {} as DockerPort);
+    const [plain, asUser, boxed] = projects(undefined, { type: 'process', user: '1001:1001' }, { type: 'container', image: 'agents:1' });
+    expect(selectAgentRunner(plain!, { baseEnv: {}, docker })).toBeInstanceOf(ProcessAgentRunner);
+    expect(selectAgentRunner(asUser!, { baseEnv: {}, docker })).toBeInstanceOf(ProcessAgentRunner);
     expect(dockers).toBe(0);
-    const container = { type: 'container', image: 'agents:1', network: 'none', user: '1000:1000' } as const;
-    const first = select({ id: 'C', agentRunner: container });
-    expect(first).toBeInstanceOf(ContainerAgentRunner);
-    expect(select({ id: 'C', agentRunner: container })).toBe(first);
-    expect(select({ id: 'D', agentRunner: container })).not.toBe(first);
+    expect(selectAgentRunner(boxed!, { baseEnv: {}, docker })).toBeInstanceOf(ContainerAgentRunner);
     expect(dockers).toBe(1);
   });
 
-  it('dispatches runs and orphan checks to the runner of the task’s project', async () => {
-    const processRunner = new RecordingRunner('process');
-    const containerRunner = new RecordingRunner('container');
-    const dispatcher = new ProjectAgentRunner({
-      runnerFor: (taskId) => (taskId.startsWith('BOX-') ? containerRunner : taskId.startsWith('SHOP-') ? processRunner : null),
-      fallback: processRunner,
-    });
-    expect(await dispatcher.run(request('BOX-1'))).toMatchObject({ logTail: 'container' });
-    expect(await dispatcher.run(request('SHOP-1'))).toMatchObject({ logTail: 'process' });
-    expect(await dispatcher.stopOrphan('/data/logs/BOX-2/tester-1.log')).toBe(true);
-    expect(await dispatcher.stopOrphan('/data/logs/GONE-1/tester-1.log')).toBe(true);
-    expect(containerRunner.calls).toEqual(['run BOX-1', 'stop /data/logs/BOX-2/tester-1.log']);
-    expect(processRunner.calls).toEqual(['run SHOP-1', 'stop /data/logs/GONE-1/tester-1.log']);
+  it('builds one Docker client for all container projects', () => {
+    let dockers = 0;
+    new ProjectAgentRunners(projects({ type: 'container', image: 'a:1' }, { type: 'container', image: 'b:1' }, undefined), { baseEnv: {}, docker: () => (dockers++, {} as DockerPort) });
+    expect(dockers).toBe(1);
+  });
+
+  it('runs local CI as the agent’s user: the process runner’s, or the container runner’s', () => {
+    const [plain, asUser, boxed] = projects(undefined, { type: 'process', user: '1001:1002' }, { type: 'container', image: 'agents:1' });
+    expect(runnerUser(plain)).toBeUndefined();
+    expect(runnerUser(asUser)).toEqual({ uid: 1001, gid: 1002 });
+    expect(runnerUser(boxed)).toEqual({ uid: 1000, gid: 1000 });
+  });
+
+  it('answers a run of an unknown project as a spawn failure, not a throw', async () => {
+    const runners = new ProjectAgentRunners(projects(undefined), { baseEnv: {}, docker: () => ({}) as DockerPort });
+    expect(await runners.run(request('NOPE'))).toMatchObject({ type: 'spawn-failed' });
   });
 });

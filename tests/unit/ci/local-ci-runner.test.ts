@@ -27,14 +27,14 @@ describe('LocalCiRunner', () => {
   });
 
   it('passes on exit 0 and writes the output to the log file', async () => {
-    const result = await runner.run('echo "all 12 tests passed"', dir, 10_000, logFile);
+    const result = await runner.run('echo "all 12 tests passed"', dir, 10_000, logFile, 'SHOP');
     expect(result.passed).toBe(true);
     expect(result.excerpt).toBe('all 12 tests passed');
     expect(await readFile(logFile, 'utf8')).toBe('all 12 tests passed\n');
   });
 
   it('fails on a non-zero exit with the last 40 lines as excerpt', async () => {
-    const result = await runner.run('for i in $(seq 1 100); do echo "out $i"; done; echo "FAIL cart.test.js" >&2; exit 2', dir, 10_000, logFile);
+    const result = await runner.run('for i in $(seq 1 100); do echo "out $i"; done; echo "FAIL cart.test.js" >&2; exit 2', dir, 10_000, logFile, 'SHOP');
     expect(result.passed).toBe(false);
     const lines = result.excerpt.split('\n');
     expect(lines).toHaveLength(40);
@@ -44,7 +44,7 @@ describe('LocalCiRunner', () => {
   });
 
   it('bounds the excerpt to 4000 characters', async () => {
-    const result = await runner.run(`for i in $(seq 1 60); do printf '%0200d\\n' "$i"; done; exit 1`, dir, 10_000, logFile);
+    const result = await runner.run(`for i in $(seq 1 60); do printf '%0200d\\n' "$i"; done; exit 1`, dir, 10_000, logFile, 'SHOP');
     expect(result.passed).toBe(false);
     expect(result.excerpt.length).toBeLessThanOrEqual(4000);
     expect(result.excerpt.endsWith('60')).toBe(true);
@@ -52,7 +52,7 @@ describe('LocalCiRunner', () => {
 
   it('fails a timed-out command, says so, and kills its process tree', async () => {
     const pidFile = path.join(dir, 'server.pid');
-    const result = await runner.run(`echo booting; sleep 30 & echo $! > "${pidFile}"; wait`, dir, 300, logFile);
+    const result = await runner.run(`echo booting; sleep 30 & echo $! > "${pidFile}"; wait`, dir, 300, logFile, 'SHOP');
     expect(result.passed).toBe(false);
     expect(result.excerpt).toBe('CI command timed out after 300 ms and was killed\nbooting');
     expect(result.durationMs).toBeLessThan(3000);
@@ -60,7 +60,7 @@ describe('LocalCiRunner', () => {
   });
 
   it("runs with CI=true in the given directory and without Conveyor's variables", async () => {
-    const result = await runner.run('pwd -P; env', dir, 10_000, logFile);
+    const result = await runner.run('pwd -P; env', dir, 10_000, logFile, 'SHOP');
     const log = await readFile(logFile, 'utf8');
     expect(result.passed).toBe(true);
     expect(log.split('\n')[0]).toBe(await import('node:fs/promises').then((fs) => fs.realpath(dir)));
@@ -71,7 +71,7 @@ describe('LocalCiRunner', () => {
   });
 
   it('fails with an explanation when the command cannot start', async () => {
-    const result = await runner.run('true', path.join(dir, 'missing'), 10_000, logFile);
+    const result = await runner.run('true', path.join(dir, 'missing'), 10_000, logFile, 'SHOP');
     expect(result.passed).toBe(false);
     expect(result.excerpt).toMatch(/could not start: working directory .*missing does not exist/);
   });
