@@ -66,8 +66,12 @@ async function runStaging(deps: StagingRunnerDeps, input: StagingInput): Promise
   try {
     await stage(deps, clock, budget, input, imageRef, progress);
   } catch (error) {
-    const step = error instanceof BudgetExceeded ? 'run' : progress.step;
-    progress.problem = { step, reason: error instanceof BudgetExceeded ? error.message : `${STEP_DOING[progress.step]}: ${describeError(error)}`, log: '' };
+    // Once the budget ended, whatever rejected first (a sleep, the adapter) says it less clearly.
+    const ended: unknown = budget.signal.aborted ? budget.signal.reason : error;
+    progress.problem =
+      ended instanceof BudgetExceeded
+        ? { step: 'run', reason: ended.message, log: '' }
+        : { step: progress.step, reason: `${STEP_DOING[progress.step]}: ${describeError(error)}`, log: '' };
   } finally {
     budget.dispose();
   }

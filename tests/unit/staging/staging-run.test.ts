@@ -129,6 +129,14 @@ describe('staging run over a DockerPort', () => {
     expect(result).toMatchObject({ verdict: 'FAILED', reason: 'cancelled' });
   });
 
+  it('an abort while waiting between health attempts says cancelled', async () => {
+    const controller = new AbortController();
+    const docker = new FakeDocker({ exec: () => (setTimeout(() => controller.abort(), 20), { exitCode: 1 }) });
+    const run = createStagingRunner({ docker, healthPollMs: 5_000 });
+    const result = await run.run(input({ signal: controller.signal, staging: { ...staging, health: { ...staging.health, timeoutS: 30 } } }));
+    expect(result).toMatchObject({ verdict: 'FAILED', reason: 'cancelled' });
+  });
+
   it('keeps one staging container per project across runs', async () => {
     const { docker, staging: run } = runner({});
     const first = await run.run(input());
