@@ -129,12 +129,12 @@ describe('staging run over a DockerPort', () => {
     expect(result).toMatchObject({ verdict: 'FAILED', reason: 'cancelled' });
   });
 
-  it('an abort while waiting between health attempts says cancelled', async () => {
-    const controller = new AbortController();
-    const docker = new FakeDocker({ exec: () => (setTimeout(() => controller.abort(), 20), { exitCode: 1 }) });
-    const run = createStagingRunner({ docker, healthPollMs: 5_000 });
-    const result = await run.run(input({ signal: controller.signal, staging: { ...staging, health: { ...staging.health, timeoutS: 30 } } }));
-    expect(result).toMatchObject({ verdict: 'FAILED', reason: 'cancelled' });
+  it('a run cut by its budget says so, even when the engine call rejects first on the abort', async () => {
+    const build: FakeDockerOptions['build'] = (request) =>
+      new Promise((_, reject) => request.signal?.addEventListener('abort', () => reject(new Error('build aborted by the client'))));
+    const { staging: run } = runner({ build });
+    const result = await run.run(input({ staging: { ...staging, timeoutS: 1 } }));
+    expect(result).toMatchObject({ verdict: 'FAILED', reason: 'staging did not finish within 1 s (staging.timeoutS)' });
   });
 
   it('keeps one staging container per project across runs', async () => {
