@@ -3,6 +3,7 @@ import { AlreadyRunningError, ConfigError } from '../core/errors.ts';
 import { openStore } from '../core/store/database.ts';
 import { runDemo } from './demo/run-demo.ts';
 import { printDoctor, runDoctor } from './doctor.ts';
+import { engineDoctorChecks } from './doctor-docker.ts';
 import { runStart } from './start.ts';
 import { loadConfigFromEnv } from './secret-files.ts';
 
@@ -13,7 +14,7 @@ usage: conveyor <command>
   start     run the bot, webhook listener, workers and notifier (needs TELEGRAM_BOT_TOKEN)
   demo      offline demo: deliver one task on a local repository with scripted agents
   migrate   apply database migrations to ORCH_DB_PATH and exit
-  doctor    check configuration, projects, database, git and agent commands
+  doctor    check configuration, projects, database, git, agent commands and the Docker engine
   help      this text
 `;
 
@@ -26,7 +27,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
   try {
     switch (command) {
       case 'demo': {
-        const result = await runDemo({ env: { PATH: env.PATH, HOME: env.HOME, LANG: env.LANG } });
+        const result = await runDemo({ env: { PATH: env.PATH, HOME: env.HOME, LANG: env.LANG, DOCKER_HOST: env.DOCKER_HOST } });
         return result.ok ? 0 : 1;
       }
       case 'migrate': {
@@ -37,7 +38,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
         return 0;
       }
       case 'doctor':
-        return printDoctor(runDoctor(env), out);
+        return printDoctor([...runDoctor(env), ...(await engineDoctorChecks(env))], out);
       case 'start':
         return await runStart(env);
       case 'help':

@@ -13,6 +13,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DockerodeDocker } from '../../adapters/docker/dockerode-docker.ts';
 import { serveListener } from '../../adapters/http/serve.ts';
 import { createLogger } from '../../adapters/log/pino-logger.ts';
 import type { TelegramSandbox } from '../../adapters/sandbox/telegram/telegram-sandbox.ts';
@@ -27,6 +28,7 @@ import { buildIntegrations, buildListener, countTelegramCalls } from '../integra
 import { buildTelegram, type TelegramSide } from '../telegram.ts';
 import { branchHead } from './bare-repo.ts';
 import { CHAT, PLANE_PROJECT, REPO, startDemoWorld } from './demo-world.ts';
+import { addStagingFiles, demoStagingFields, detectDemoStaging, removeDemoStaging, stagingVerdictLines, type DemoStaging } from './demo-staging.ts';
 import { seedDemoRepository } from './seed-repo.ts';
 import { printSummary } from './summary.ts';
 import { renderTranscript } from './transcript.ts';
@@ -57,7 +59,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const write = options.write ?? ((text: string) => process.stdout.write(text));
   const root = options.root ?? mkdtempSync(join(tmpdir(), 'conveyor-demo-'));
   const agentEnv = options.env ?? { PATH: process.env.PATH, HOME: process.env.HOME, LANG: process.env.LANG };
-  const remote = seedDemoRepository(root);
+  const docker = (host: string | undefined) => new DockerodeDocker({ dockerHost: host });
+  const staging = await detectDemoStaging({ dockerHost: agentEnv.DOCKER_HOST, connect: docker });
+  if (staging.type === 'skipped') write(`${staging.line}\n`);
+  const remote = seedDemoRepository(root, staging.type === 'enabled' ? (checkout) => addStagingFiles(checkout, staging.busybox) : undefined);
   const log = new WebhookLog();
   const world = await startDemoWorld(remote, log, agentEnv);
   const config = loadConfig({
@@ -70,7 +75,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     ORCH_RECONCILE_ENABLED: 'false',
     ORCH_LOG_LEVEL: 'warn',
   });
-  const project = demoProject(remote);
+  const project = demoProject(remote, staging);
   const logger = createLogger({ level: config.logLevel, secrets: world.secrets });
   const integrations = buildIntegrations(config, [project]);
   let telegram: TelegramSide | null = null;
@@ -101,7 +106,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       `  listener:     ${listenerUrl} (/webhooks/gitea and /webhooks/plane, HMAC-signed)\n\n`,
   );
 
-  const seen = { taskId: null as string | null, finalStage: null as string | null, summary: '', world: '', webhooks: '', metrics: '' };
+  const seen = { taskId: null as string | null, finalStage: null as string | null, summary: '', world: '', webhooks: '', metrics: '', staging: [] as string[] };
   try {
     await side.runtime.start();
     app.start();
@@ -125,6 +130,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     seen.webhooks = log.render();
     seen.world = describeWorld(world.plane, world.gitea.standin, REPO, await branchHead(remote, 'main'));
     seen.metrics = await metricsExcerpt(listenerUrl);
+    if (staging.type === 'enabled') {
+      seen.staging = await stagingVerdictLines(remote, 'main', id);
+      await removeDemoStaging(docker(agentEnv.DOCKER_HOST), project.id, id);
+    }
   } finally {
     await side.runtime.stop();
     await listener.close();
@@ -133,8 +142,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const transcript = renderTranscript((await world.telegram.chat(CHAT.id))?.messages ?? [], 'Conveyor');
   await world.close();
   const problems = world.gitea.problems;
-  const ok = seen.finalStage === 'done' && problems.length === 0;
+  const stagedOk = staging.type === 'skipped' || seen.staging.includes('VERDICT: SUCCESS');
+  const ok = seen.finalStage === 'done' && problems.length === 0 && stagedOk;
   write(`\nThe chat "${CHAT.title}" as its members see it:\n${transcript}${seen.summary}`);
+  if (staging.type === 'enabled') write(`\nStaging report (docs/work-items/${seen.taskId ?? '?'}/14-staging-report.md):\n${seen.staging.map((l) => `  ${l}\n`).join('') || '  (no report on main)\n'}`);
   write(`\nWebhooks through the listener (${log.count}; signed, verified, stored, then processed):\n${seen.webhooks}`);
   write(`\nWhat Plane and Gitea saw:\n${seen.world}\nFrom ${listenerUrl}/metrics:\n${seen.metrics}`);
   for (const problem of problems) write(`⚠️  ${problem}\n`);
@@ -187,7 +198,7 @@ async function waitFor<T>(probe: () => T | null, timeoutMs: number, failure: str
   throw new Error(`demo: ${failure}`);
 }
 
-function demoProject(remote: string): ProjectConfig {
+function demoProject(remote: string, staging: DemoStaging): ProjectConfig {
   const sh = (role: string) => `sh "${join(AGENTS, `${role}.sh`)}"`;
   const parsed = parseProjects(
     JSON.stringify({
@@ -202,7 +213,7 @@ function demoProject(remote: string): ProjectConfig {
           // CI comes from Gitea (its Actions report `status` webhooks), so no local ciCommand.
           plane: { projectId: PLANE_PROJECT },
           agents: { analyst: sh('analyst'), developer: sh('developer'), reviewer: sh('reviewer'), tester: sh('tester') },
-          stages: ['analysis', 'development', 'review', 'testing'],
+          ...demoStagingFields(staging),
         },
       ],
     }),

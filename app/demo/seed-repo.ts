@@ -7,12 +7,14 @@ import { fileURLToPath } from 'node:url';
 const SEED_DIR = fileURLToPath(new URL('./seed/', import.meta.url));
 const IDENTITY = ['-c', 'user.name=Conveyor Demo', '-c', 'user.email=demo@conveyor.localhost', '-c', 'commit.gpgsign=false'];
 
-export function seedDemoRepository(root: string): string {
+/** `prepare` may add files to the checkout before its first commit (the staging Dockerfile). */
+export function seedDemoRepository(root: string, prepare?: (checkout: string) => void): string {
   const remote = join(root, 'remote', 'shop.git');
   const scratch = join(root, 'seed');
   mkdirSync(remote, { recursive: true });
   git(remote, 'init', '--bare', '--initial-branch=main');
   cpSync(SEED_DIR, scratch, { recursive: true });
+  prepare?.(scratch);
   git(scratch, 'init', '--initial-branch=main');
   git(scratch, 'add', '-A');
   git(scratch, ...IDENTITY, 'commit', '-m', 'demo shop: initial commit');

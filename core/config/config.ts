@@ -65,6 +65,10 @@ export interface Config {
    * deployment. Null (unset) makes every crash point a no-op.
    */
   readonly testCrashAfter: CrashEffect | null;
+  readonly staging: {
+    /** ORCH_STAGING_INFRA_TOLERANCE_ENABLED: false = every project's staging is strict (no waived checks). */
+    readonly infraToleranceEnabled: boolean;
+  };
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -169,6 +173,7 @@ export function loadConfig(env: Env, secretFiles: SecretFileReads = {}): Config 
     },
     logLevel: r.oneOf('ORCH_LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, 'info'),
     testCrashAfter: r.string('ORCH_TEST_CRASH_AFTER') === null ? null : r.oneOf('ORCH_TEST_CRASH_AFTER', CRASH_EFFECTS, 'push'),
+    staging: { infraToleranceEnabled: r.bool('ORCH_STAGING_INFRA_TOLERANCE_ENABLED', true) },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);

@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import { deepFreeze } from '../deep-freeze.ts';
 import { ALL_STAGES, SUPPORTED_STAGES, type Role, type WorkStage } from '../domain/stage.ts';
+import type { StagingConfig } from '../staging/staging-types.ts';
+import { stagingSchema } from './staging-schema.ts';
 import type { AgentRunnerConfig } from '../ports/agent-runner.ts';
 import type { DeployConfig } from '../deploy/deploy-types.ts';
 import { deployBlockSchema, deployConfigOf } from './deploy-block.ts';
@@ -63,8 +65,15 @@ const projectSchema = z
         (s) => s.every((stage) => SUPPORTED_STAGES.includes(stage)),
         'deploy-staging and deploy are not supported by this release yet (see docs/adr/0003)',
       ),
+    staging: stagingSchema.optional(),
   })
   .strict()
+  .refine((p) => !(Array.isArray(p.stages) && p.stages.includes('deploy-staging')) || p.staging !== undefined, {
+    message: 'required when stages include deploy-staging (see design §10)',
+    path: ['staging'],
+    // Checked even when another field is wrong, so every problem is named in one pass.
+    when: (payload) => typeof payload.value === 'object' && payload.value !== null,
+  })
   .refine((p) => ['analyst', 'developer', 'reviewer', 'tester'].every((r) => p.agents.default ?? (p.agents as Record<string, string | undefined>)[r]), {
     message: 'agents must give a command for every role, or a "default"',
     path: ['agents'],
@@ -95,6 +104,8 @@ export interface ProjectConfig {
   readonly stages: readonly WorkStage[];
   /** Production deploy (design §10); required when `stages` lists `deploy`. */
   readonly deploy?: DeployConfig;
+  /** The `staging` block; required when `stages` includes `deploy-staging`. */
+  readonly staging?: StagingConfig;
 }
 
 export type ProjectsParse = { type: 'ok'; projects: readonly ProjectConfig[] } | { type: 'invalid'; problems: string[] };

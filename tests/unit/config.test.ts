@@ -28,6 +28,7 @@ describe('configuration', () => {
       agentTimeoutS: 1800,
       reconcile: { enabled: true, planeEnabled: true, skipBlockedEnabled: true, intervalS: 60, graceS: 300 },
       logLevel: 'info',
+      staging: { infraToleranceEnabled: true },
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.reconcile)).toBe(true);
@@ -42,6 +43,7 @@ describe('configuration', () => {
     [{ TELEGRAM_API_ROOT: 'not a url' }, 'TELEGRAM_API_ROOT: must be an http(s) URL'],
     [{ ORCH_ADMIN_IDS: '1, x' }, 'ORCH_ADMIN_IDS: must be comma-separated Telegram user ids'],
     [{ ORCH_RECONCILE_ENABLED: 'maybe' }, 'ORCH_RECONCILE_ENABLED: must be true or false'],
+    [{ ORCH_STAGING_INFRA_TOLERANCE_ENABLED: 'strict' }, 'ORCH_STAGING_INFRA_TOLERANCE_ENABLED: must be true or false'],
     [{ GITEA_URL: 'https://git.example.test' }, 'GITEA_TOKEN: required when GITEA_URL is set'],
     [{ GITEA_URL: 'https://git.example.test/api/v1', GITEA_TOKEN: 't' }, 'GITEA_URL: give the base URL without /api/v1'],
     [{ PLANE_API_URL: 'https://plane.example.test' }, 'PLANE_API_KEY: required when PLANE_API_URL is set'],
@@ -81,5 +83,9 @@ describe('configuration', () => {
     expect(config.reconcile.graceByStage).toEqual({ 'deploy-staging': 30 });
     expect(config.gitea?.url).toBe('https://git.example.test');
     expect(secretsOf(config).sort()).toEqual(['123456:ABCdefGhIJKlmnoPQRstuVWXyz', 'gitea-hook-secret', 'gitea-token-1'].sort());
+  });
+
+  it('turns staging infra tolerance off with its kill switch', () => {
+    expect(loadConfig({ ORCH_STAGING_INFRA_TOLERANCE_ENABLED: 'false' }).staging.infraToleranceEnabled).toBe(false);
   });
 });
