@@ -20,6 +20,7 @@ import { agentJob } from '../core/jobs/agent-job.ts';
 import { ciJob } from '../core/jobs/ci-job.ts';
 import type { JobDeps } from '../core/jobs/job-deps.ts';
 import { mergeJob } from '../core/jobs/merge-job.ts';
+import { stagingJob } from '../core/jobs/staging-job.ts';
 import { cleanupJob, forgeJob, trackerJob } from '../core/jobs/side-jobs.ts';
 import { OutboxDrain } from '../core/notify/outbox-drain.ts';
 import { reconcilerProbes } from '../core/reconciler/probes.ts';
@@ -32,8 +33,9 @@ import type { ForgePort } from '../core/ports/forge.ts';
 import type { Logger } from '../core/ports/logger.ts';
 import type { NotifierPort } from '../core/ports/notifier.ts';
 import type { TrackerPort } from '../core/ports/tracker.ts';
+import type { StagingRunnerPort } from '../core/staging/staging-types.ts';
 import { JobQueue } from '../core/queue/job-queue.ts';
-import { HEAVY_KINDS, LIGHT_KINDS } from '../core/queue/job.ts';
+import { HEAVY_KINDS, LIGHT_KINDS, STAGING_KINDS } from '../core/queue/job.ts';
 import { WorkerPool } from '../core/queue/worker-pool.ts';
 import { openStore, type Store } from '../core/store/database.ts';
 import { countByState as countInbox } from '../core/store/inbox-repo.ts';
@@ -50,6 +52,8 @@ export interface AppOptions {
   readonly notifier: (parts: CoreParts) => NotifierPort;
   readonly tracker?: TrackerPort | null;
   readonly forge?: ForgePort | null;
+  /** Runs the deploy-staging stage (the Docker adapter); null or absent: staging escalates. */
+  readonly staging?: StagingRunnerPort | null;
   /** What the inbox processor may ask Plane and Gitea (built by app/integrations.ts). */
   readonly inbound?: {
     readonly lookups?: InboundLookups;
@@ -131,6 +135,10 @@ export function createApp(options: AppOptions): App {
     tracker,
     forge,
     agentTimeoutMs: config.agentTimeoutS * 1000,
+    staging: options.staging ?? null,
+    // The env switch lands with the staging runner's config (ORCH_STAGING_INFRA_TOLERANCE_ENABLED).
+    stagingInfraToleranceEnabled: true,
+    mergeMaxWaitMs: config.mergeMaxWaitS * 1000,
     clock,
     logger: logger.child({ part: 'jobs' }),
   };
@@ -138,6 +146,7 @@ export function createApp(options: AppOptions): App {
     agent: agentJob(jobDeps),
     ci: ciJob(jobDeps),
     merge: mergeJob(jobDeps),
+    staging: stagingJob(jobDeps),
     cleanup: cleanupJob(jobDeps),
     tracker: trackerJob(jobDeps),
     forge: forgeJob(jobDeps),
@@ -149,6 +158,9 @@ export function createApp(options: AppOptions): App {
   const pools = [
     new WorkerPool({ name: 'agents', kinds: HEAVY_KINDS, concurrency: config.maxConcurrency, handlers, owner, pollMs, leaseMs }, poolDeps),
     new WorkerPool({ name: 'side', kinds: LIGHT_KINDS, concurrency: 2, handlers, owner, pollMs, leaseMs }, poolDeps),
+    // Staging holds its project's merge lease, so at most one run per project; its own pool keeps
+    // a long Docker build from taking an agent or merge slot.
+    new WorkerPool({ name: 'staging', kinds: STAGING_KINDS, concurrency: 2, handlers, owner, pollMs, leaseMs }, poolDeps),
   ];
   const reconciler = new Reconciler({
     store,

@@ -9,12 +9,12 @@ import path from 'node:path';
 import type { ProjectConfig } from '../../core/config/projects.ts';
 import { PermanentError } from '../../core/errors.ts';
 import { silentLogger, type Logger } from '../../core/ports/logger.ts';
-import type { MergeOutcome, PushResult, WorkspacePort, Worktree } from '../../core/ports/workspace.ts';
+import type { CatchUpOutcome, MergeOutcome, PushResult, WorkspacePort, Worktree } from '../../core/ports/workspace.ts';
 import { joinInside, resolvesInside } from './contained-path.ts';
 import { GitCommand } from './git-command.ts';
 import { describingFailure } from './git-failure.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
-import { mergeToDefault } from './merge-to-default.ts';
+import { catchUp, mergeToDefault } from './merge-to-default.ts';
 import { isBareRepository, syncMirror } from './mirror-sync.ts';
 import { pushTaskBranch } from './push-branch.ts';
 import { ensureWorktree, removeWorktree, requireWorktree, type TaskCheckout } from './task-worktree.ts';
@@ -101,6 +101,30 @@ export class GitWorkspace implements WorkspacePort {
       const outcome = await describingFailure(doing, () => mergeToDefault(this.git, task, () => this.sync(project, task)));
       this.logger.info({ project: project.id, taskId, outcome: outcome.type }, 'merge to default branch');
       return outcome;
+    });
+  }
+
+  async catchUp(project: ProjectConfig, taskId: string): Promise<CatchUpOutcome> {
+    const task = await this.checkout(project, taskId);
+    const doing = `catching ${task.branch} up with ${project.defaultBranch} in ${project.id}`;
+    return this.mutex.run(project.id, async () => {
+      await describingFailure(doing, () => requireWorktree(this.git, task, doing));
+      await this.sync(project, task);
+      const outcome = await describingFailure(doing, () => catchUp(this.git, task));
+      this.logger.info({ project: project.id, taskId, outcome: outcome.type }, 'caught up with the default branch');
+      return outcome;
+    });
+  }
+
+  async changedPaths(project: ProjectConfig, taskId: string, from: string, to: string): Promise<readonly string[]> {
+    const task = await this.checkout(project, taskId);
+    const doing = `listing changes ${from.slice(0, 7)}..${to.slice(0, 7)} in ${project.id}`;
+    return describingFailure(doing, async () => {
+      for (const sha of [from, to]) {
+        if (!/^[0-9a-f]{7,64}$/i.test(sha) || !(await this.git.resolveRef(task.mirror, sha))) return ['<unknown revision>'];
+      }
+      const listing = await this.git.run(task.mirror, ['diff', '--name-only', '--no-renames', from, to]);
+      return listing.split('\n').filter(Boolean);
     });
   }
 

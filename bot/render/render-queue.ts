@@ -18,6 +18,10 @@ export function renderQueue(view: QueueView, locale: Locale, now: number): strin
   );
   if (view.escalated.length > 0) lines.push(`${L.escalated}: ${view.escalated.map((e) => `${esc(e.taskId)} (${esc(e.reason.slice(0, 80))})`).join(', ')}`);
   for (const lease of view.leases) lines.push(`🔒 ${esc(lease.name)}: ${esc(lease.holder)} · ${age(lease.since)}`);
+  for (const q of view.mergeQueues) {
+    const waiting = q.waiting.map((id, i) => `${i + 1}. ${esc(id)}`).join(', ');
+    lines.push(`🔒 ${esc(q.projectId)} ${locale === 'ru' ? 'очередь слияния' : 'merge queue'}: ${L.mergeQueue(esc(q.holder ?? '—'), waiting)}`);
+  }
   const r = view.reconciler;
   if (r) {
     const last = r.lastPassAt ? `${locale === 'ru' ? 'последний проход' : 'last pass'} ${age(r.lastPassAt)} ${locale === 'ru' ? 'назад' : 'ago'} (${r.lastPassMs ?? 0} ms)` : locale === 'ru' ? 'ещё не запускался' : 'no pass yet';

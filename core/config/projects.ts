@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { deepFreeze } from '../deep-freeze.ts';
-import { ALL_STAGES, SUPPORTED_STAGES, type Role, type WorkStage } from '../domain/stage.ts';
+import { ALL_STAGES, DEFAULT_STAGES, SUPPORTED_STAGES, type Role, type WorkStage } from '../domain/stage.ts';
+import type { StagingConfig } from '../staging/staging-types.ts';
 
 const agentsSchema = z
   .object({
@@ -35,12 +36,12 @@ const projectSchema = z
     agents: agentsSchema,
     stages: z
       .array(z.enum(ALL_STAGES))
-      .default([...SUPPORTED_STAGES])
+      .default([...DEFAULT_STAGES])
       .refine((s) => s.includes('analysis') && s.includes('development'), 'must include analysis and development')
       .refine((s) => new Set(s).size === s.length, 'must not repeat a stage')
       .refine(
         (s) => s.every((stage) => SUPPORTED_STAGES.includes(stage)),
-        'deploy-staging and deploy are not supported by this release yet (see docs/adr/0003)',
+        'deploy is not supported by this release yet (see docs/adr/0023)',
       ),
   })
   .strict()
@@ -66,6 +67,8 @@ export interface ProjectConfig {
   readonly promptDir?: string;
   readonly agents: Readonly<Partial<Record<Role | 'default', string>>>;
   readonly stages: readonly WorkStage[];
+  /** The `staging` block (design §10); required when `stages` lists `deploy-staging`. */
+  readonly staging?: StagingConfig;
 }
 
 export type ProjectsParse = { type: 'ok'; projects: readonly ProjectConfig[] } | { type: 'invalid'; problems: string[] };

@@ -8,6 +8,7 @@ import type { ForgePort } from '../ports/forge.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { TrackerPort } from '../ports/tracker.ts';
 import type { WorkspacePort } from '../ports/workspace.ts';
+import type { StagingRunnerPort } from '../staging/staging-types.ts';
 import type { JobRow } from '../queue/job.ts';
 import type { Store } from '../store/database.ts';
 import { getTask } from '../store/task-repo.ts';
@@ -23,6 +24,12 @@ export interface JobDeps {
   readonly tracker: TrackerPort | null;
   readonly forge: ForgePort | null;
   readonly agentTimeoutMs: number;
+  /** Runs the staging stage; null when no Docker engine is configured (staging then escalates). */
+  readonly staging: StagingRunnerPort | null;
+  /** ORCH_STAGING_INFRA_TOLERANCE_ENABLED: false makes every staging run strict. */
+  readonly stagingInfraToleranceEnabled: boolean;
+  /** ORCH_MERGE_MAX_WAIT_S in ms: how long a task may wait for the merge lease before escalating. */
+  readonly mergeMaxWaitMs: number;
   readonly clock: Clock;
   readonly logger: Logger;
 }

@@ -9,7 +9,13 @@ type Reader = Db;
 export type TaskPatch = Partial<Omit<Task, 'id' | 'projectId' | 'createdAt' | 'version' | 'updatedAt'>>;
 
 function toTask(row: typeof tasks.$inferSelect): Task {
-  return { ...row, source: row.source as Task['source'], stage: row.stage as Stage, phase: row.phase as Phase };
+  return {
+    ...row,
+    source: row.source as Task['source'],
+    stage: row.stage as Stage,
+    phase: row.phase as Phase,
+    stagingVerdict: row.stagingVerdict as Task['stagingVerdict'],
+  };
 }
 
 export function getTask(db: Reader, id: string): Task | null {

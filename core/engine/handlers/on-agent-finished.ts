@@ -68,6 +68,9 @@ export function onAgentRunFinished(ctx: EngineContext, event: AgentRunFinished):
       }
       return red(ctx, withHead, gate, stage === 'review' ? `review: ${reasonOf(gate)}` : `testing: ${reasonOf(gate)}`);
     }
+    case 'staging-verdict':
+    case undefined:
+      return noop(`${stage} has no agent gate`);
     case undefined:
       return noop(`no agent gate for ${stage}`);
   }
