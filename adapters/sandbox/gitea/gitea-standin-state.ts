@@ -93,6 +93,7 @@ export class GiteaStandinState {
     fullName: string,
     input: { head: string; base: string; title: string; body?: string; author?: string },
   ): CreatePullOutcome {
+    this.refresh(fullName);
     const repo = this.mustRepo(fullName);
     if (input.head === input.base) return { type: 'same-branch' };
     for (const branch of [input.head, input.base]) {
@@ -165,6 +166,7 @@ export class GiteaStandinState {
     number: number,
     input: { headCommitId?: string; deleteBranch?: boolean; by?: string },
   ): MergeAttempt {
+    this.refresh(fullName);
     const repo = this.mustRepo(fullName);
     const pull = repo.pulls.find((p) => p.number === number);
     if (!pull) return { type: 'not-found' };
