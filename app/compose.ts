@@ -186,6 +186,8 @@ export function createApp(options: AppOptions): App {
   const notifier = options.notifier({ store, queue, engine, projects, reconciler, metrics, tracker });
   const drain = new OutboxDrain({ store, notifier, clock, logger: logger.child({ part: 'outbox' }) }, Math.min(500, pollMs));
   engine.onHandled(() => drain.wake());
+  // A released merge lease makes waiting merge-phase jobs due now (an update, not an enqueue): wake the pools.
+  engine.onHandled(() => pools.forEach((pool) => pool.wake()));
   countTransitions(engine, store, metrics);
   const inboxProcessor = new InboxProcessor(
     {

@@ -97,7 +97,8 @@ export class GitWorkspace implements WorkspacePort {
     const doing = `merging ${task.branch} into ${project.defaultBranch} in ${project.id}`;
     return this.mutex.run(project.id, async () => {
       await describingFailure(doing, () => requireWorktree(this.git, task, doing));
-      await this.sync(project, task);
+      // No fetch first: a default branch that moved since the last fetch rejects the fast-forward
+      // push, and the rejection fetches and rebases (one fetch less on every merge).
       const outcome = await describingFailure(doing, () => mergeToDefault(this.git, task, () => this.sync(project, task)));
       this.logger.info({ project: project.id, taskId, outcome: outcome.type }, 'merge to default branch');
       return outcome;
@@ -108,8 +109,8 @@ export class GitWorkspace implements WorkspacePort {
     const task = await this.checkout(project, taskId);
     const doing = `catching ${task.branch} up with ${project.defaultBranch} in ${project.id}`;
     return this.mutex.run(project.id, async () => {
-      await describingFailure(doing, () => requireWorktree(this.git, task, doing));
       await this.sync(project, task);
+      await describingFailure(doing, () => ensureWorktree(this.git, task, this.logger));
       const outcome = await describingFailure(doing, () => catchUp(this.git, task));
       this.logger.info({ project: project.id, taskId, outcome: outcome.type }, 'caught up with the default branch');
       return outcome;

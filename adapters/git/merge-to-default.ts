@@ -34,10 +34,11 @@ export async function catchUp(git: GitCommand, task: TaskCheckout): Promise<Catc
   if (await git.isAncestor(task.worktree, base, head)) {
     // The remote task branch may lag the worktree (a crash between commit and push): push it.
     await pushTaskBranch(git, task.worktree, task.branch, head);
-    return { type: 'current', headSha: head };
+    return { type: 'current', headSha: head, path: task.worktree };
   }
   const outcome = await rebaseOnto(git, task, target);
-  return outcome.type === 'merged' ? { type: 'current', headSha: outcome.sha } : outcome;
+  if (outcome.type === 'merged') return { type: 'current', headSha: outcome.sha, path: task.worktree };
+  return outcome.type === 'rebased' ? { ...outcome, path: task.worktree } : outcome;
 }
 
 async function rebaseOnto(git: GitCommand, task: TaskCheckout, target: string): Promise<Exclude<MergeOutcome, { type: 'merged' }> | { type: 'merged'; sha: string }> {

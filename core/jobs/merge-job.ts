@@ -19,7 +19,6 @@ export function mergeJob(deps: JobDeps): JobHandler {
       if (hold.type === 'wait') return hold.outcome;
       try {
         const key = `job:${job.id}:merge`;
-        await deps.workspace.prepare(project, task.id);
         let untested = false;
         for (let round = 0; round < 3; round += 1) {
           const ready = await catchUpAndRetest(deps, job, task, project, round, untested);

@@ -23,14 +23,13 @@ export function stagingJob(deps: JobDeps): JobHandler {
       const hold = holdMergeLease(deps, job, task);
       if (hold.type === 'wait') return hold.outcome;
       try {
-        const worktree = await deps.workspace.prepare(project, task.id);
         const ready = await catchUpAndRetest(deps, job, task, project);
         if (ready.type === 'event') return { type: 'done', event: ready.event };
         const result = await deps.staging.run({
           projectId: project.id,
           taskId: task.id,
           sha: ready.headSha,
-          worktreePath: worktree.path,
+          worktreePath: ready.worktreePath,
           staging,
           strict: staging.strict || !deps.stagingInfraToleranceEnabled,
           signal,

@@ -26,8 +26,8 @@ export type MergeOutcome =
 
 /** The outcome of catching a task branch up with the default branch. */
 export type CatchUpOutcome =
-  | { readonly type: 'current'; readonly headSha: string }
-  | { readonly type: 'rebased'; readonly headSha: string }
+  | { readonly type: 'current'; readonly headSha: string; readonly path: string }
+  | { readonly type: 'rebased'; readonly headSha: string; readonly path: string }
   | { readonly type: 'conflict'; readonly reason: string };
 
 /**
@@ -52,7 +52,8 @@ export interface WorkspacePort {
    */
   mergeToDefault(project: ProjectConfig, taskId: string): Promise<MergeOutcome>;
   /**
-   * Catch the task branch up with the remote default branch (merge-base check): `current` when it
+   * Prepare the worktree (as `prepare`) and catch the task branch up with the remote default
+   * branch (merge-base check): `current` when it
    * already contains it; else rebase in the worktree and push the task branch only, with
    * --force-with-lease (`rebased`, to be re-tested), or report the conflicting files (`conflict`,
    * the worktree left clean on its old head). Never pushes the default branch.

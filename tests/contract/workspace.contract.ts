@@ -167,7 +167,7 @@ export function describeWorkspaceContract(name: string, make: () => Promise<Work
       await f.workspace.writeFile(f.project, 'SHOP-1', 'feature.txt', 'done\n');
       const pushed = await f.workspace.commitAndPush(f.project, 'SHOP-1', 'SHOP-1 developer: attempt 1');
       const main = await remoteSha(f.remote, 'main');
-      expect(await f.workspace.catchUp(f.project, 'SHOP-1')).toEqual({ type: 'current', headSha: pushed.headSha });
+      expect(await f.workspace.catchUp(f.project, 'SHOP-1')).toMatchObject({ type: 'current', headSha: pushed.headSha });
       expect(await remoteSha(f.remote, 'main')).toBe(main);
     });
 
@@ -182,7 +182,7 @@ export function describeWorkspaceContract(name: string, make: () => Promise<Work
       expect(outcome.headSha).not.toBe(pushed.headSha);
       expect(await remoteSha(f.remote, 'task/SHOP-1')).toBe(outcome.headSha);
       expect(await remoteSha(f.remote, 'main')).toBe(moved);
-      expect(await f.workspace.catchUp(f.project, 'SHOP-1')).toEqual({ type: 'current', headSha: outcome.headSha });
+      expect(await f.workspace.catchUp(f.project, 'SHOP-1')).toMatchObject({ type: 'current', headSha: outcome.headSha });
     });
 
     it('catchUp reports the conflicting files and leaves the worktree clean on its old head', async () => {
