@@ -41,7 +41,8 @@ export function gitMergeCommit(bare: string, base: string, baseSha: string, head
   try {
     tree = git(bare, ['merge-tree', '--write-tree', '--name-only', baseSha, head]).split('\n')[0] ?? '';
   } catch (error) {
-    const out = String((error as { stdout?: unknown }).stdout ?? '');
+    const stdout = (error as { stdout?: unknown }).stdout;
+    const out = typeof stdout === 'string' ? stdout : '';
     return { type: 'conflict', stderr: `CONFLICT (content): Merge conflict in ${out.split('\n').slice(1).filter(Boolean).join(', ') || 'the tree'}` };
   }
   const sha = git(bare, ['commit-tree', tree, '-p', baseSha, '-p', head, '-m', message]);

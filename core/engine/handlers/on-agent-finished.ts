@@ -70,8 +70,6 @@ export function onAgentRunFinished(ctx: EngineContext, event: AgentRunFinished):
     }
     case 'staging-verdict':
     case undefined:
-      return noop(`${stage} has no agent gate`);
-    case undefined:
       return noop(`no agent gate for ${stage}`);
   }
 }
