@@ -75,6 +75,20 @@ describe('the merge lease', () => {
     expect(await remoteFile(h.git.remote, 'main', 'notes/three.txt')).toBe('3');
   });
 
+  it('cancelling the holder releases the lease in the same transaction and wakes the waiter', async () => {
+    h = await mergePhaseHarness({ ciCommand: CI });
+    const one = await h.taskPassingTests(1, { 'notes/one.txt': '1\n' });
+    const two = await h.taskPassingTests(2, { 'notes/two.txt': '2\n' });
+    h.store.sqlite.prepare(`UPDATE jobs SET available_at = available_at + 3600000 WHERE task_id = ?`).run(one);
+    expect(await h.runJob('merge')).toMatchObject({ type: 'defer' });
+    expect(h.queue.activeForTask(two)[0]!.availableAt).toBeGreaterThan(h.clock.now());
+    h.handle({ type: 'TaskCancelled', key: 'cancel:1', taskId: one, reason: 'not needed', actor: 'telegram:111' });
+    expect(mergeLeaseHolder(h.store.db, 'SHOP')).toBeNull();
+    expect(h.queue.activeForTask(two)[0]!.availableAt).toBeLessThanOrEqual(h.clock.now());
+    expect(await h.runJob('merge')).toMatchObject({ type: 'done', event: { type: 'Merged' } });
+    expect(h.task(two).stage).toBe('done');
+  });
+
   it('escalates a task that waited longer than ORCH_MERGE_MAX_WAIT_S, naming the holder', async () => {
     h = await mergePhaseHarness({ ciCommand: CI, mergeMaxWaitMs: 60_000 });
     const one = await h.taskPassingTests(1, { 'parts/one.txt': '1\n' });

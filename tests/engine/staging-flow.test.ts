@@ -5,7 +5,9 @@
  * a head that moved beyond the report is staged again, and no runner is never a green.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { renderCard } from '../../bot/render/render-card.ts';
 import { stagingFreshness } from '../../core/gates/staging-freshness.ts';
+import { buildCardView } from '../../core/notify/card-view.ts';
 import { mergeLeaseHolder } from '../../core/store/merge-lease.ts';
 import { transitionsOf } from '../../core/store/transition-log.ts';
 import { pushCommit, remoteFile, remoteSha } from '../support/git-fixtures.ts';
@@ -32,6 +34,9 @@ describe('deploy-staging in the engine', () => {
     expect(task).toMatchObject({ stage: 'deploy-staging', phase: 'merging', stagingVerdict: 'SUCCESS', stagingRevision: tested, stagingWaived: ['C9a'], stagingImageRef: `conveyor/shop:${tested}` });
     expect(task.headSha).not.toBe(tested); // the report commit
     expect(task.lastEvent).toContain('waived C9a');
+    const card = buildCardView(h.store, h.queue, new Map([[h.project.id, h.project]]), id, 3, null)!;
+    expect(renderCard(card, 'en', Date.now(), 'text')).toContain('🧪 staging: SUCCESS · waived C9a');
+    expect(renderCard(card, 'ru', Date.now(), 'html')).toContain('🧪 стейджинг: SUCCESS · пропущены C9a');
 
     expect(await h.runJob('merge')).toMatchObject({ type: 'done', event: { type: 'Merged' } });
     expect(h.task(id)).toMatchObject({ stage: 'done' });
