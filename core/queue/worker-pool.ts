@@ -79,7 +79,7 @@ export class WorkerPool {
   private async run(): Promise<void> {
     while (!this.stopping) {
       while (!this.stopping && this.running.size < this.options.concurrency) {
-        const job = this.deps.queue.claim(this.options.kinds, this.options.owner, this.deps.clock.now(), this.leaseMs);
+        const job = this.tryClaim();
         if (!job) break;
         this.launch(job);
         // Let timers, heartbeats and I/O run between claims: a backlog of instant jobs must not starve them.
@@ -93,6 +93,16 @@ export class WorkerPool {
         };
       });
       this.wakeUp = null;
+    }
+  }
+
+  /** Claim the next due job; a store that cannot be read claims nothing this round (logged, polled again). */
+  private tryClaim(): JobRow | null {
+    try {
+      return this.deps.queue.claim(this.options.kinds, this.options.owner, this.deps.clock.now(), this.leaseMs);
+    } catch (error) {
+      this.deps.logger.error({ pool: this.options.name, error: describeError(error) }, 'claiming a job failed; retrying at the next poll');
+      return null;
     }
   }
 
