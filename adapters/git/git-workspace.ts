@@ -110,8 +110,8 @@ export class GitWorkspace implements WorkspacePort {
     const doing = `catching ${task.branch} up with ${project.defaultBranch} in ${project.id}`;
     return this.mutex.run(project.id, async () => {
       await this.sync(project, task);
-      await describingFailure(doing, () => ensureWorktree(this.git, task, this.logger));
-      const outcome = await describingFailure(doing, () => catchUp(this.git, task));
+      const head = await describingFailure(doing, () => ensureWorktree(this.git, task, this.logger));
+      const outcome = await describingFailure(doing, () => catchUp(this.git, task, head));
       this.logger.info({ project: project.id, taskId, outcome: outcome.type }, 'caught up with the default branch');
       return outcome;
     });

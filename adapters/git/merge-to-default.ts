@@ -26,10 +26,9 @@ export async function mergeToDefault(git: GitCommand, task: TaskCheckout, refetc
   return rebaseOnto(git, task, target);
 }
 
-/** Rebase onto the remote default branch unless the branch already contains it. */
-export async function catchUp(git: GitCommand, task: TaskCheckout): Promise<CatchUpOutcome> {
+/** Rebase onto the remote default branch unless the branch (at `head`) already contains it. */
+export async function catchUp(git: GitCommand, task: TaskCheckout, head: string): Promise<CatchUpOutcome> {
   const target = `refs/remotes/origin/${task.defaultBranch}`;
-  const head = await git.run(task.worktree, ['rev-parse', 'HEAD']);
   const base = await requireRef(git, task, target);
   if (await git.isAncestor(task.worktree, base, head)) {
     // The remote task branch may lag the worktree (a crash between commit and push): push it.
