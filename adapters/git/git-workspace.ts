@@ -16,7 +16,7 @@ import { describingFailure } from './git-failure.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { catchUp, mergeToDefault } from './merge-to-default.ts';
 import { isBareRepository, syncMirror } from './mirror-sync.ts';
-import { pushTaskBranch } from './push-branch.ts';
+import { fastForwardDefault, pushTaskBranch } from './push-branch.ts';
 import { ensureWorktree, removeWorktree, requireWorktree, type TaskCheckout } from './task-worktree.ts';
 
 /** Options of {@link GitWorkspace}. */
@@ -115,6 +115,18 @@ export class GitWorkspace implements WorkspacePort {
       this.logger.info({ project: project.id, taskId, outcome: outcome.type }, 'caught up with the default branch');
       return outcome;
     });
+  }
+
+  async fastForwardDefault(project: ProjectConfig, taskId: string, sha: string): Promise<{ readonly type: 'merged' } | { readonly type: 'moved'; readonly reason: string }> {
+    const task = await this.checkout(project, taskId);
+    const doing = `fast-forwarding ${project.defaultBranch} of ${project.id} to ${sha.slice(0, 7)}`;
+    return this.mutex.run(project.id, () =>
+      describingFailure(doing, async () => {
+        const push = await fastForwardDefault(this.git, task.mirror, project.defaultBranch, sha);
+        this.logger.info({ project: project.id, taskId, sha, outcome: push.type }, 'fast-forward of the default branch');
+        return push.type === 'pushed' ? { type: 'merged' as const } : { type: 'moved' as const, reason: push.reason };
+      }),
+    );
   }
 
   async changedPaths(project: ProjectConfig, taskId: string, from: string, to: string): Promise<readonly string[]> {

@@ -14,11 +14,10 @@ export type CatchUp =
   | { readonly type: 'ready'; readonly headSha: string; readonly rebased: boolean; readonly worktreePath: string }
   | { readonly type: 'event'; readonly event: DomainEvent };
 
-/** `untestedHead`: the head was rebased by someone else (the merge's fast-forward fallback) and must be re-tested even if current. */
-export async function catchUpAndRetest(deps: JobDeps, job: JobRow, task: Task, project: ProjectConfig, round = 0, untestedHead = false): Promise<CatchUp> {
+export async function catchUpAndRetest(deps: JobDeps, job: JobRow, task: Task, project: ProjectConfig, round = 0): Promise<CatchUp> {
   const key = `job:${job.id}:catch-up`;
   const outcome = await deps.workspace.catchUp(project, task.id);
-  if (outcome.type === 'current' && !untestedHead) return { type: 'ready', headSha: outcome.headSha, rebased: false, worktreePath: outcome.path };
+  if (outcome.type === 'current') return { type: 'ready', headSha: outcome.headSha, rebased: false, worktreePath: outcome.path };
   if (outcome.type === 'conflict') {
     const reason = `${outcome.reason}\nRebase ${task.branch} onto ${project.defaultBranch} and resolve these files.`;
     return { type: 'event', event: { type: 'MergeFailed', key, taskId: task.id, reason, actor: 'merge-gate' } };

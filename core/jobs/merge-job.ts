@@ -19,9 +19,8 @@ export function mergeJob(deps: JobDeps): JobHandler {
       if (hold.type === 'wait') return hold.outcome;
       try {
         const key = `job:${job.id}:merge`;
-        let untested = false;
         for (let round = 0; round < 3; round += 1) {
-          const ready = await catchUpAndRetest(deps, job, task, project, round, untested);
+          const ready = await catchUpAndRetest(deps, job, task, project, round);
           if (ready.type === 'event') return { type: 'done', event: ready.event };
           const head = ready.headSha;
           if (project.stages.includes('deploy-staging')) {
@@ -35,12 +34,11 @@ export function mergeJob(deps: JobDeps): JobHandler {
             if (merged.type === 'merged') return { type: 'done', event: { type: 'Merged', key, taskId: task.id, sha: head, actor: 'merge-gate' } };
             return { type: 'done', event: { type: 'MergeFailed', key, taskId: task.id, reason: `the forge refused to merge PR #${task.prNumber}: ${merged.reason}`, actor: 'merge-gate' } };
           }
-          const outcome = await deps.workspace.mergeToDefault(project, task.id);
-          if (outcome.type === 'merged') return { type: 'done', event: { type: 'Merged', key, taskId: task.id, sha: outcome.sha, actor: 'merge-gate' } };
-          if (outcome.type === 'conflict') return { type: 'done', event: { type: 'MergeFailed', key, taskId: task.id, reason: outcome.reason, actor: 'merge-gate' } };
-          // The default branch moved under the fast-forward (a push from outside Conveyor):
-          // the branch was rebased and pushed; the next round re-tests it.
-          untested = true;
+          // A plain push of the tested head: it only lands as a fast-forward.
+          const outcome = await deps.workspace.fastForwardDefault(project, task.id, head);
+          if (outcome.type === 'merged') return { type: 'done', event: { type: 'Merged', key, taskId: task.id, sha: head, actor: 'merge-gate' } };
+          // The default branch moved under us (a push from outside Conveyor): the next round
+          // catches up again and re-tests the rebased head.
         }
         return { type: 'defer', delayMs: 30_000, reason: `${project.defaultBranch} keeps moving` };
       } finally {

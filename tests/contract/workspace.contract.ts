@@ -197,6 +197,19 @@ export function describeWorkspaceContract(name: string, make: () => Promise<Work
       expect(await remoteSha(f.remote, 'task/SHOP-1')).toBe(pushed.headSha);
     });
 
+    it('fastForwardDefault moves the default branch only as a fast-forward', async () => {
+      await f.workspace.prepare(f.project, 'SHOP-1');
+      await f.workspace.writeFile(f.project, 'SHOP-1', 'feature.txt', 'done\n');
+      const pushed = await f.workspace.commitAndPush(f.project, 'SHOP-1', 'SHOP-1 developer: attempt 1');
+      const moved = await pushCommit(f.remote, 'main', { 'other.txt': 'someone else\n' }, 'other work');
+      expect(await f.workspace.fastForwardDefault(f.project, 'SHOP-1', pushed.headSha)).toMatchObject({ type: 'moved' });
+      expect(await remoteSha(f.remote, 'main')).toBe(moved);
+      const caught = await f.workspace.catchUp(f.project, 'SHOP-1');
+      if (caught.type !== 'rebased') throw new Error(JSON.stringify(caught));
+      expect(await f.workspace.fastForwardDefault(f.project, 'SHOP-1', caught.headSha)).toEqual({ type: 'merged' });
+      expect(await remoteSha(f.remote, 'main')).toBe(caught.headSha);
+    });
+
     it('changedPaths lists the paths between two commits; an unknown commit fails closed', async () => {
       const wt = await f.workspace.prepare(f.project, 'SHOP-1');
       await f.workspace.writeFile(f.project, 'SHOP-1', 'src/feature.txt', 'code\n');
