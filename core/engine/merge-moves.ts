@@ -21,22 +21,54 @@ function joinMergeQueue(ctx: EngineContext, task: Task): TaskPatch {
 }
 
 /** Run (or re-run) the staging stage: one staging job for the current head. */
-export function startStaging(ctx: EngineContext, task: Task, reason: string, actor: string, extra: TaskPatch & { lastEvent: string }): Task {
+export function startStaging(
+  ctx: EngineContext,
+  task: Task,
+  reason: string,
+  actor: string,
+  extra: TaskPatch & { lastEvent: string },
+): Task {
   const patch = joinMergeQueue(ctx, task);
-  ctx.enqueue({ kind: 'staging', taskId: task.id, payload: { headSha: task.headSha }, idempotencyKey: `${task.id}:staging:${task.version}`, maxAttempts: 3 });
+  ctx.enqueue({
+    kind: 'staging',
+    taskId: task.id,
+    payload: { headSha: task.headSha },
+    idempotencyKey: `${task.id}:staging:${task.version}`,
+    maxAttempts: 3,
+  });
   return ctx.move(task, { ...extra, ...patch, stage: 'deploy-staging', phase: 'working' }, reason, actor);
 }
 
 /** The merge step after the last stage: one merge job. */
-export function startMerge(ctx: EngineContext, task: Task, reason: string, actor: string, extra: TaskPatch & { lastEvent: string }): Task {
+export function startMerge(
+  ctx: EngineContext,
+  task: Task,
+  reason: string,
+  actor: string,
+  extra: TaskPatch & { lastEvent: string },
+): Task {
   const patch = joinMergeQueue(ctx, task);
-  ctx.enqueue({ kind: 'merge', taskId: task.id, payload: { headSha: task.headSha }, idempotencyKey: `${task.id}:merge:${task.version}`, maxAttempts: 5 });
+  ctx.enqueue({
+    kind: 'merge',
+    taskId: task.id,
+    payload: { headSha: task.headSha },
+    idempotencyKey: `${task.id}:merge:${task.version}`,
+    maxAttempts: 5,
+  });
   return ctx.move(task, { ...extra, ...patch, phase: 'merging' }, reason, actor);
 }
 
 /** Carry on where the merge phase stands: staging in `deploy-staging`, else the merge step. */
-export function resumeMergePhase(ctx: EngineContext, task: Task, reason: string, actor: string, extra: TaskPatch & { lastEvent: string }): Task {
-  return task.stage === 'deploy-staging' ? startStaging(ctx, task, reason, actor, extra) : startMerge(ctx, task, reason, actor, extra);
+export function resumeMergePhase(
+  ctx: EngineContext,
+  task: Task,
+  reason: string,
+  actor: string,
+  extra: TaskPatch & { lastEvent: string },
+): Task {
+  return task.stage === 'deploy-staging'
+    ? startStaging(ctx, task, reason, actor, extra)
+    : startMerge(ctx, task, reason, actor, extra);
 }
 
 /**
@@ -53,7 +85,9 @@ export function leaveMergePhase(ctx: EngineContext, task: Task): TaskPatch {
       ctx.tx
         .update(jobs)
         .set({ availableAt: ctx.now, updatedAt: ctx.now })
-        .where(and(eq(jobs.state, 'queued'), inArray(jobs.kind, MERGE_PHASE_KINDS), inArray(jobs.taskId, waiting)))
+        .where(
+          and(eq(jobs.state, 'queued'), inArray(jobs.kind, MERGE_PHASE_KINDS), inArray(jobs.taskId, waiting)),
+        )
         .run();
     }
   }

@@ -30,11 +30,26 @@ export function holdMergeLease(deps: JobDeps, job: JobRow, task: Task): HoldOutc
     const waited = now - (task.mergeQueuedAt ?? now);
     if (waited >= deps.mergeMaxWaitMs) {
       const reason = `waited ${Math.round(waited / 1000)} s for the merge lease held by ${taken.holder} (ORCH_MERGE_MAX_WAIT_S=${Math.round(deps.mergeMaxWaitMs / 1000)})`;
-      return { type: 'wait', outcome: { type: 'done', event: { type: 'MergeBlocked', key: `job:${job.id}:lease-wait`, taskId: task.id, reason, actor: 'merge-gate' } } };
+      return {
+        type: 'wait',
+        outcome: {
+          type: 'done',
+          event: {
+            type: 'MergeBlocked',
+            key: `job:${job.id}:lease-wait`,
+            taskId: task.id,
+            reason,
+            actor: 'merge-gate',
+          },
+        },
+      };
     }
     // Backoff grows with the wait; the holder's release makes the waiters' jobs due at once anyway.
     const delayMs = Math.max(1_000, Math.min(30_000, Math.floor(waited / 4), deps.mergeMaxWaitMs - waited));
-    return { type: 'wait', outcome: { type: 'defer', delayMs, reason: `waiting for merge lease held by ${taken.holder}` } };
+    return {
+      type: 'wait',
+      outcome: { type: 'defer', delayMs, reason: `waiting for merge lease held by ${taken.holder}` },
+    };
   }
   let lost = false;
   const timer = setInterval(() => {
@@ -48,7 +63,10 @@ export function holdMergeLease(deps: JobDeps, job: JobRow, task: Task): HoldOutc
   return {
     type: 'held',
     assertHeld() {
-      if (lost) throw new RetryableError(`${task.id} lost the merge lease of ${task.projectId} while working; starting over`);
+      if (lost)
+        throw new RetryableError(
+          `${task.id} lost the merge lease of ${task.projectId} while working; starting over`,
+        );
     },
     release() {
       clearInterval(timer);

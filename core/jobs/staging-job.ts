@@ -16,10 +16,17 @@ export function stagingJob(deps: JobDeps): JobHandler {
   return {
     async run(job, signal) {
       const { task, project } = jobSubject(deps, job);
-      if (task.stage !== 'deploy-staging' || task.phase !== 'working' || task.escalated) return { type: 'done' };
+      if (task.stage !== 'deploy-staging' || task.phase !== 'working' || task.escalated)
+        return { type: 'done' };
       const staging = project.staging;
-      if (!staging) throw new PermanentError(`${project.id} lists deploy-staging but its projects-file entry has no "staging" block`);
-      if (!deps.staging) throw new PermanentError(`staging ${task.id}: no Docker engine is configured for this Conveyor (set DOCKER_HOST or enable the local socket)`);
+      if (!staging)
+        throw new PermanentError(
+          `${project.id} lists deploy-staging but its projects-file entry has no "staging" block`,
+        );
+      if (!deps.staging)
+        throw new PermanentError(
+          `staging ${task.id}: no Docker engine is configured for this Conveyor (set DOCKER_HOST or enable the local socket)`,
+        );
       const hold = holdMergeLease(deps, job, task);
       if (hold.type === 'wait') return hold.outcome;
       try {
@@ -35,9 +42,17 @@ export function stagingJob(deps: JobDeps): JobHandler {
           signal,
         });
         hold.assertHeld();
-        await deps.workspace.writeFile(project, task.id, `${artifactsDirOf(task.id)}/14-staging-report.md`, result.report);
+        await deps.workspace.writeFile(
+          project,
+          task.id,
+          `${artifactsDirOf(task.id)}/14-staging-report.md`,
+          result.report,
+        );
         const pushed = await deps.workspace.commitAndPush(project, task.id, `${task.id} staging: report`);
-        const changed = pushed.headSha === result.revision ? [] : await deps.workspace.changedPaths(project, task.id, result.revision, pushed.headSha);
+        const changed =
+          pushed.headSha === result.revision
+            ? []
+            : await deps.workspace.changedPaths(project, task.id, result.revision, pushed.headSha);
         return {
           type: 'done',
           event: {

@@ -63,7 +63,11 @@ export interface WorkspacePort {
    * Fast-forward the remote default branch to `sha` (a plain push, never forced): `merged`, or
    * `moved` when the default branch is no longer an ancestor of `sha` (catch up and re-test first).
    */
-  fastForwardDefault(project: ProjectConfig, taskId: string, sha: string): Promise<{ readonly type: 'merged' } | { readonly type: 'moved'; readonly reason: string }>;
+  fastForwardDefault(
+    project: ProjectConfig,
+    taskId: string,
+    sha: string,
+  ): Promise<{ readonly type: 'merged' } | { readonly type: 'moved'; readonly reason: string }>;
   /**
    * Paths that differ between commits `from` and `to` of the task's repository (`git diff
    * --name-only`). A commit the repository does not have yields `['<unknown revision>']`, so a

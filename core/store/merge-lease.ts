@@ -19,12 +19,18 @@ export type MergeLeaseOutcome =
   | { readonly type: 'busy'; readonly holder: string; readonly expiresAt: number };
 
 /** Take (or renew) the merge lease of `task`'s project for `task`, `ttlMs` from `now`. */
-export function takeMergeLease(tx: Tx, task: Task, now: number, ttlMs = MERGE_LEASE_TTL_MS): MergeLeaseOutcome {
+export function takeMergeLease(
+  tx: Tx,
+  task: Task,
+  now: number,
+  ttlMs = MERGE_LEASE_TTL_MS,
+): MergeLeaseOutcome {
   const name = mergeLeaseName(task.projectId);
   const current = tx.select().from(leases).where(eq(leases.name, name)).get();
   if (current && current.holder !== task.id && current.expiresAt > now) {
     const holder = getTask(tx, current.holder);
-    if (holder && inMergePhase(holder)) return { type: 'busy', holder: current.holder, expiresAt: current.expiresAt };
+    if (holder && inMergePhase(holder))
+      return { type: 'busy', holder: current.holder, expiresAt: current.expiresAt };
   }
   const acquiredAt = current?.holder === task.id ? current.acquiredAt : now;
   tx.insert(leases)
@@ -35,20 +41,43 @@ export function takeMergeLease(tx: Tx, task: Task, now: number, ttlMs = MERGE_LE
 }
 
 /** Extend `task`'s hold; false when it no longer holds the lease (reclaimed by another task). */
-export function renewMergeLease(tx: Tx, task: Pick<Task, 'id' | 'projectId'>, now: number, ttlMs = MERGE_LEASE_TTL_MS): boolean {
+export function renewMergeLease(
+  tx: Tx,
+  task: Pick<Task, 'id' | 'projectId'>,
+  now: number,
+  ttlMs = MERGE_LEASE_TTL_MS,
+): boolean {
   const name = mergeLeaseName(task.projectId);
-  return tx.update(leases).set({ expiresAt: now + ttlMs }).where(and(eq(leases.name, name), eq(leases.holder, task.id))).run().changes === 1;
+  return (
+    tx
+      .update(leases)
+      .set({ expiresAt: now + ttlMs })
+      .where(and(eq(leases.name, name), eq(leases.holder, task.id)))
+      .run().changes === 1
+  );
 }
 
 /** Give the lease up if `task` holds it. */
 export function releaseMergeLease(tx: Tx, task: Pick<Task, 'id' | 'projectId'>): boolean {
   const name = mergeLeaseName(task.projectId);
-  return tx.delete(leases).where(and(eq(leases.name, name), eq(leases.holder, task.id))).run().changes === 1;
+  return (
+    tx
+      .delete(leases)
+      .where(and(eq(leases.name, name), eq(leases.holder, task.id)))
+      .run().changes === 1
+  );
 }
 
 /** The current holder of a project's merge lease, or null. */
-export function mergeLeaseHolder(db: Db, projectId: string): { holder: string; acquiredAt: number; expiresAt: number } | null {
-  const row = db.select().from(leases).where(eq(leases.name, mergeLeaseName(projectId))).get();
+export function mergeLeaseHolder(
+  db: Db,
+  projectId: string,
+): { holder: string; acquiredAt: number; expiresAt: number } | null {
+  const row = db
+    .select()
+    .from(leases)
+    .where(eq(leases.name, mergeLeaseName(projectId)))
+    .get();
   return row ? { holder: row.holder, acquiredAt: row.acquiredAt, expiresAt: row.expiresAt } : null;
 }
 

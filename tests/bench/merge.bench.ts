@@ -53,7 +53,13 @@ function brokenCommits(remote: string, dir: string): { tested: number; broken: n
   const shas = execFileSync('git', ['rev-list', 'origin/main', '--', '.'], { cwd: check, encoding: 'utf8' })
     .trim()
     .split('\n')
-    .filter((sha) => execFileSync('git', ['ls-tree', '--name-only', sha, 'test.sh'], { cwd: check, encoding: 'utf8' }).trim() !== '');
+    .filter(
+      (sha) =>
+        execFileSync('git', ['ls-tree', '--name-only', sha, 'test.sh'], {
+          cwd: check,
+          encoding: 'utf8',
+        }).trim() !== '',
+    );
   let broken = 0;
   for (const sha of shas) {
     execFileSync('git', ['checkout', '-q', '--detach', sha], { cwd: check, env });
@@ -66,16 +72,34 @@ function brokenCommits(remote: string, dir: string): { tested: number; broken: n
   return { tested: shas.length, broken };
 }
 
-async function runSize(n: number): Promise<{ seconds: number; ciMs: number; overheads: number[]; main: { tested: number; broken: number } }> {
+async function runSize(
+  n: number,
+): Promise<{ seconds: number; ciMs: number; overheads: number[]; main: { tested: number; broken: number } }> {
   const dir = mkdtempSync(join(tmpdir(), `conveyor-bench-merge-${n}-`));
   const git = await createGitRemote();
   try {
     await pushCommit(git.remote, 'main', { 'test.sh': `${TEST}\n` }, 'test');
-    const project = makeProject({ cloneUrl: git.remote, ciCommand: CI_COMMAND, stages: ['analysis', 'development'] });
+    const project = makeProject({
+      cloneUrl: git.remote,
+      ciCommand: CI_COMMAND,
+      stages: ['analysis', 'development'],
+    });
     const projects = new Map([[project.id, project]]);
     const store = openStore(join(dir, 'c.db'));
     const queue = new JobQueue(store);
-    const engine = new Engine(store, { queue, projects, maxDeveloperRetries: 3, trackerEnabled: false, forgeEnabled: false, newId: () => 'x', logger: silentLogger }, systemClock);
+    const engine = new Engine(
+      store,
+      {
+        queue,
+        projects,
+        maxDeveloperRetries: 3,
+        trackerEnabled: false,
+        forgeEnabled: false,
+        newId: () => 'x',
+        logger: silentLogger,
+      },
+      systemClock,
+    );
     const env = { PATH: process.env.PATH, HOME: dir };
     const realCi = new LocalCiRunner({ baseEnv: env });
     const ciByTask = new Map<string, number>();
@@ -122,20 +146,55 @@ async function runSize(n: number): Promise<{ seconds: number; ciMs: number; over
     // N tasks whose development CI is pending on their pushed branches.
     const ids: string[] = [];
     for (let i = 1; i <= n; i += 1) {
-      const created = engine.handle({ type: 'TaskRequested', key: `t${i}`, projectId: project.id, title: `Note ${i}`, source: 'chat', number: i, actor: 'bench' });
+      const created = engine.handle({
+        type: 'TaskRequested',
+        key: `t${i}`,
+        projectId: project.id,
+        title: `Note ${i}`,
+        source: 'chat',
+        number: i,
+        actor: 'bench',
+      });
       if (created.type !== 'created') throw new Error(JSON.stringify(created));
-      const sha = await pushCommit(git.remote, `task/${created.taskId}`, { [`notes/${i}.txt`]: `note ${i}\n` }, `${created.taskId} note`);
-      store.sqlite.prepare(`UPDATE tasks SET stage = 'development', phase = 'awaiting-ci', head_sha = ? WHERE id = ?`).run(sha, created.taskId);
+      const sha = await pushCommit(
+        git.remote,
+        `task/${created.taskId}`,
+        { [`notes/${i}.txt`]: `note ${i}\n` },
+        `${created.taskId} note`,
+      );
+      store.sqlite
+        .prepare(`UPDATE tasks SET stage = 'development', phase = 'awaiting-ci', head_sha = ? WHERE id = ?`)
+        .run(sha, created.taskId);
       store.sqlite.prepare(`UPDATE jobs SET state = 'cancelled' WHERE task_id = ?`).run(created.taskId);
       await deps.workspace.prepare(project, created.taskId);
       ids.push(created.taskId);
     }
-    const pool = new WorkerPool({ name: 'side', kinds: ['merge'], concurrency: 2, handlers: { merge }, owner: 'bench', pollMs: 1000, leaseMs: 60_000 }, { store, queue, engine, clock: systemClock, logger: silentLogger });
+    const pool = new WorkerPool(
+      {
+        name: 'side',
+        kinds: ['merge'],
+        concurrency: 2,
+        handlers: { merge },
+        owner: 'bench',
+        pollMs: 1000,
+        leaseMs: 60_000,
+      },
+      { store, queue, engine, clock: systemClock, logger: silentLogger },
+    );
     engine.onHandled(() => pool.wake());
     pool.start();
     const t0 = performance.now();
     store.write((tx) => {
-      for (const id of ids) engine.handleInTx(tx, { type: 'CiStatusReported', key: `ci:${id}`, taskId: id, sha: getTask(tx, id)!.headSha!, state: 'success', detail: '', actor: 'bench' });
+      for (const id of ids)
+        engine.handleInTx(tx, {
+          type: 'CiStatusReported',
+          key: `ci:${id}`,
+          taskId: id,
+          sha: getTask(tx, id)!.headSha!,
+          state: 'success',
+          detail: '',
+          actor: 'bench',
+        });
     });
     while (!ids.every((id) => getTask(store.db, id)?.stage === 'done')) {
       const stuck = ids.map((id) => getTask(store.db, id)!).find((t) => t.escalated || t.phase === 'working');

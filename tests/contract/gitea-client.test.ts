@@ -204,7 +204,10 @@ describe('GiteaClient against the Gitea stand-in', () => {
 
     it('refuses to merge a head the forge does not have (409 head out of date) with a retryable error, not a conflict', async () => {
       gitea.state.setBranchHead(REPO, BRANCH);
-      await expect(client.merge(REPO, number, head)).rejects.toMatchObject({ name: 'RetryableError', message: expect.stringMatching(/head out of date/) });
+      await expect(client.merge(REPO, number, head)).rejects.toMatchObject({
+        name: 'RetryableError',
+        message: expect.stringMatching(/head out of date/),
+      });
       expect(gitea.state.pullRequest(REPO, number)?.merged).toBe(false);
     });
 

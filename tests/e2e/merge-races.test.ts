@@ -59,11 +59,30 @@ async function race(mode: 'local' | 'forge', n: number) {
   await pushCommit(remote.remote, 'main', { 'test.sh': `${SEMANTIC_TEST}\n` }, 'the semantic test');
   const agent = join(root, 'agent.sh');
   writeFileSync(agent, raceAgent(markers));
-  const gitea = mode === 'forge' ? await startGiteaStandin({ token: 'tok', gitRepos: { 'race/shop': remote.remote } }) : null;
-  const config = loadConfig({ ORCH_DB_PATH: join(root, 'c.db'), ORCH_WORKDIR: join(root, 'work'), ORCH_RECONCILE_ENABLED: 'false', ORCH_MAX_CONCURRENCY: '4' });
+  const gitea =
+    mode === 'forge'
+      ? await startGiteaStandin({ token: 'tok', gitRepos: { 'race/shop': remote.remote } })
+      : null;
+  const config = loadConfig({
+    ORCH_DB_PATH: join(root, 'c.db'),
+    ORCH_WORKDIR: join(root, 'work'),
+    ORCH_RECONCILE_ENABLED: 'false',
+    ORCH_MAX_CONCURRENCY: '4',
+  });
   const parsed = parseProjects(
     JSON.stringify({
-      projects: [{ id: 'SHOP', repo: 'race/shop', cloneUrl: remote.remote, chatId: -100, approvers: [111], ciCommand: 'sh test.sh', stages: ['analysis', 'development'], agents: { default: `sh "${agent}"` } }],
+      projects: [
+        {
+          id: 'SHOP',
+          repo: 'race/shop',
+          cloneUrl: remote.remote,
+          chatId: -100,
+          approvers: [111],
+          ciCommand: 'sh test.sh',
+          stages: ['analysis', 'development'],
+          agents: { default: `sh "${agent}"` },
+        },
+      ],
     }),
     'test',
   );
@@ -74,13 +93,27 @@ async function race(mode: 'local' | 'forge', n: number) {
     logger: silentLogger,
     env: { PATH: process.env.PATH, HOME: root },
     forge: gitea ? new GiteaClient({ baseUrl: gitea.url, token: 'tok', timeoutMs: 5000 }) : null,
-    notifier: (parts) => new ConsoleNotifier({ ...parts, locale: 'en', maxRollbacks: 3, clock: { now: () => Date.now() }, write: () => undefined }),
+    notifier: (parts) =>
+      new ConsoleNotifier({
+        ...parts,
+        locale: 'en',
+        maxRollbacks: 3,
+        clock: { now: () => Date.now() },
+        write: () => undefined,
+      }),
     pollMs: 50,
   });
   app.start();
   try {
     const ids = Array.from({ length: n }, (_, i) => {
-      const outcome = app.engine.handle({ type: 'TaskRequested', key: `t${i}`, projectId: 'SHOP', title: `Part ${i}`, source: 'chat', actor: 'telegram:111:Alice' });
+      const outcome = app.engine.handle({
+        type: 'TaskRequested',
+        key: `t${i}`,
+        projectId: 'SHOP',
+        title: `Part ${i}`,
+        source: 'chat',
+        actor: 'telegram:111:Alice',
+      });
       if (outcome.type !== 'created') throw new Error(JSON.stringify(outcome));
       return outcome.taskId;
     });
@@ -94,17 +127,31 @@ async function race(mode: 'local' | 'forge', n: number) {
         approved = true;
         for (const t of tasks) {
           const approval = pendingApproval(app.store.db, t.id, 'brd')!;
-          app.engine.handle({ type: 'ApprovalDecided', key: `a:${approval.id}`, taskId: t.id, approvalId: approval.id, decision: 'approve', actor: 'telegram:111:Alice' });
+          app.engine.handle({
+            type: 'ApprovalDecided',
+            key: `a:${approval.id}`,
+            taskId: t.id,
+            approvalId: approval.id,
+            decision: 'approve',
+            actor: 'telegram:111:Alice',
+          });
         }
       }
       await new Promise((r) => setTimeout(r, 50));
     }
-    const history = (id: string) => transitionsOf(app.store.db, id).map((t) => `${t.toStage}/${t.toPhase}: ${t.reason}`);
-    for (const id of ids) expect(getTask(app.store.db, id), history(id).join('\n')).toMatchObject({ stage: 'done', escalated: false });
+    const history = (id: string) =>
+      transitionsOf(app.store.db, id).map((t) => `${t.toStage}/${t.toPhase}: ${t.reason}`);
+    for (const id of ids)
+      expect(getTask(app.store.db, id), history(id).join('\n')).toMatchObject({
+        stage: 'done',
+        escalated: false,
+      });
 
     // main's test passes at every commit of main.
     const check = join(root, 'check');
-    execFileSync('git', ['clone', '-q', remote.remote, check], { env: { PATH: process.env.PATH, HOME: root } });
+    execFileSync('git', ['clone', '-q', remote.remote, check], {
+      env: { PATH: process.env.PATH, HOME: root },
+    });
     const shas = (await git(check, ['rev-list', 'origin/main'])).split('\n');
     const broken = shas.filter((sha) => {
       execFileSync('git', ['checkout', '-q', '--detach', sha], { cwd: check });
@@ -119,11 +166,15 @@ async function race(mode: 'local' | 'forge', n: number) {
     expect(shas.length).toBeGreaterThan(n);
     if (mode === 'forge') {
       // Every task went through the forge's merge API (a merge commit each).
-      expect((await git(check, ['rev-list', '--merges', 'origin/main'])).split('\n').filter(Boolean)).toHaveLength(n);
+      expect(
+        (await git(check, ['rev-list', '--merges', 'origin/main'])).split('\n').filter(Boolean),
+      ).toHaveLength(n);
     }
 
     // The later tasks were rebased, re-tested and rolled back with the failure text.
-    const rolledBackAtMerge = ids.filter((id) => history(id).some((line) => line.startsWith('development/working: red: merge failed')));
+    const rolledBackAtMerge = ids.filter((id) =>
+      history(id).some((line) => line.startsWith('development/working: red: merge failed')),
+    );
     expect(rolledBackAtMerge.length).toBeGreaterThanOrEqual(1);
     if (n === 2) expect(rolledBackAtMerge).toHaveLength(1);
     for (const id of rolledBackAtMerge) {
@@ -143,7 +194,11 @@ async function race(mode: 'local' | 'forge', n: number) {
 
 describe('merge races: semantically conflicting tasks green at once', () => {
   for (const mode of ['local', 'forge'] as const) {
-    it(`${mode} mode, 2 tasks: main never broken; the later one rolled back with the failure`, () => race(mode, 2), 180_000);
+    it(
+      `${mode} mode, 2 tasks: main never broken; the later one rolled back with the failure`,
+      () => race(mode, 2),
+      180_000,
+    );
     it(`${mode} mode, 5 tasks: main never broken at any commit`, () => race(mode, 5), 240_000);
   }
 });

@@ -54,15 +54,24 @@ describe('the merge lease', () => {
     h.clock.advance(10);
     const three = await h.taskPassingTests(3, { 'notes/three.txt': '3\n' });
     // Let the waiters run first: make SHOP-1's job due later.
-    h.store.sqlite.prepare(`UPDATE jobs SET available_at = available_at + 3600000 WHERE task_id = ?`).run(one);
-    expect(await h.runJob('merge')).toMatchObject({ type: 'defer', reason: `waiting for merge lease held by ${one}` });
+    h.store.sqlite
+      .prepare(`UPDATE jobs SET available_at = available_at + 3600000 WHERE task_id = ?`)
+      .run(one);
+    expect(await h.runJob('merge')).toMatchObject({
+      type: 'defer',
+      reason: `waiting for merge lease held by ${one}`,
+    });
     expect(await h.runJob('merge')).toMatchObject({ type: 'defer' });
     const job = h.queue.activeForTask(three).find((j) => j.kind === 'merge');
     expect(job).toMatchObject({ state: 'queued', attempts: 0 });
 
     const card = buildCardView(h.store, h.queue, new Map([[h.project.id, h.project]]), three, 3, null);
-    expect(renderCard(card!, 'en', h.clock.now(), 'text')).toContain(`🔒 waiting for merge lease: ${one} · position 2`);
-    expect(renderCard(card!, 'ru', h.clock.now(), 'text')).toContain(`🔒 ждёт очереди на слияние: ${one} · позиция 2`);
+    expect(renderCard(card!, 'en', h.clock.now(), 'text')).toContain(
+      `🔒 waiting for merge lease: ${one} · position 2`,
+    );
+    expect(renderCard(card!, 'ru', h.clock.now(), 'text')).toContain(
+      `🔒 ждёт очереди на слияние: ${one} · позиция 2`,
+    );
     const queue = renderQueue(buildQueueView(h.store, h.queue, 2), 'en', h.clock.now());
     expect(queue).toContain(`SHOP merge queue: holder ${one} · waiting 1. ${two}, 2. ${three}`);
 
@@ -79,10 +88,18 @@ describe('the merge lease', () => {
     h = await mergePhaseHarness({ ciCommand: CI });
     const one = await h.taskPassingTests(1, { 'notes/one.txt': '1\n' });
     const two = await h.taskPassingTests(2, { 'notes/two.txt': '2\n' });
-    h.store.sqlite.prepare(`UPDATE jobs SET available_at = available_at + 3600000 WHERE task_id = ?`).run(one);
+    h.store.sqlite
+      .prepare(`UPDATE jobs SET available_at = available_at + 3600000 WHERE task_id = ?`)
+      .run(one);
     expect(await h.runJob('merge')).toMatchObject({ type: 'defer' });
     expect(h.queue.activeForTask(two)[0]!.availableAt).toBeGreaterThan(h.clock.now());
-    h.handle({ type: 'TaskCancelled', key: 'cancel:1', taskId: one, reason: 'not needed', actor: 'telegram:111' });
+    h.handle({
+      type: 'TaskCancelled',
+      key: 'cancel:1',
+      taskId: one,
+      reason: 'not needed',
+      actor: 'telegram:111',
+    });
     expect(mergeLeaseHolder(h.store.db, 'SHOP')).toBeNull();
     expect(h.queue.activeForTask(two)[0]!.availableAt).toBeLessThanOrEqual(h.clock.now());
     expect(await h.runJob('merge')).toMatchObject({ type: 'done', event: { type: 'Merged' } });
@@ -93,12 +110,16 @@ describe('the merge lease', () => {
     h = await mergePhaseHarness({ ciCommand: CI, mergeMaxWaitMs: 60_000 });
     const one = await h.taskPassingTests(1, { 'parts/one.txt': '1\n' });
     const two = await h.taskPassingTests(2, { 'notes/two.txt': '2\n' });
-    h.store.sqlite.prepare(`UPDATE jobs SET available_at = available_at + 3600000 WHERE task_id = ?`).run(one);
+    h.store.sqlite
+      .prepare(`UPDATE jobs SET available_at = available_at + 3600000 WHERE task_id = ?`)
+      .run(one);
     expect(await h.runJob('merge')).toMatchObject({ type: 'defer' });
     h.clock.advance(61_000);
     expect(await h.runJob('merge')).toMatchObject({ type: 'done', event: { type: 'MergeBlocked' } });
     expect(h.task(two)).toMatchObject({ escalated: true, mergeQueuedAt: null });
-    expect(h.task(two).escalationReason).toMatch(new RegExp(`merge lease held by ${one} \\(ORCH_MERGE_MAX_WAIT_S=60\\)`));
+    expect(h.task(two).escalationReason).toMatch(
+      new RegExp(`merge lease held by ${one} \\(ORCH_MERGE_MAX_WAIT_S=60\\)`),
+    );
     expect(mergeLeaseHolder(h.store.db, 'SHOP')?.holder).toBe(one);
   });
 
@@ -107,7 +128,10 @@ describe('the merge lease', () => {
     const one = await h.taskPassingTests(1, { 'parts/one.txt': '1\n' });
     const before = await remoteSha(h.git.remote, 'main');
     h.store.sqlite.exec('ALTER TABLE leases RENAME TO leases_unreadable');
-    expect(await h.runJob('merge')).toMatchObject({ type: 'failed', error: expect.stringMatching(/no such table: leases/) });
+    expect(await h.runJob('merge')).toMatchObject({
+      type: 'failed',
+      error: expect.stringMatching(/no such table: leases/),
+    });
     expect(await remoteSha(h.git.remote, 'main')).toBe(before);
     expect(h.task(one).stage).toBe('testing');
     h.store.sqlite.exec('ALTER TABLE leases_unreadable RENAME TO leases');
@@ -155,7 +179,9 @@ describe('forge mode without a ciCommand', () => {
 
     // The forge's CI posts green but the webhook is lost: the reconciler's CI side replays it.
     h.gitea!.state.postStatus(h.project.repo, rebased, { state: 'success', context: 'ci/forge' });
-    const reader = new GiteaForgeReader(new GiteaClient({ baseUrl: h.gitea!.url, token: 'tok', timeoutMs: 5000 }));
+    const reader = new GiteaForgeReader(
+      new GiteaClient({ baseUrl: h.gitea!.url, token: 'tok', timeoutMs: 5000 }),
+    );
     const probe = await ciProbe(new Map([[h.project.id, h.project]]), reader)(h.task(two));
     if (probe.type !== 'unblock') throw new Error(`reconciler found nothing: ${JSON.stringify(probe)}`);
     for (const event of probe.events) h.handle(event);
@@ -176,8 +202,20 @@ describe('forge mode without a ciCommand', () => {
     await h.runJob('merge');
     const retest = await h.runJob('merge');
     const rebased = (retest as { event: { sha: string } }).event.sha;
-    h.handle({ type: 'CiStatusReported', key: 'status:red', taskId: two, sha: rebased, state: 'failure', detail: 'ci/forge: 3 tests failed', actor: 'forge' });
-    expect(h.task(two)).toMatchObject({ stage: 'development', rollbacks: 1, mustFix: expect.stringContaining('3 tests failed') });
+    h.handle({
+      type: 'CiStatusReported',
+      key: 'status:red',
+      taskId: two,
+      sha: rebased,
+      state: 'failure',
+      detail: 'ci/forge: 3 tests failed',
+      actor: 'forge',
+    });
+    expect(h.task(two)).toMatchObject({
+      stage: 'development',
+      rollbacks: 1,
+      mustFix: expect.stringContaining('3 tests failed'),
+    });
     expect(mergeLeaseHolder(h.store.db, 'SHOP')).toBeNull();
   });
 });

@@ -11,7 +11,11 @@ import { buildCardView } from '../../core/notify/card-view.ts';
 import { mergeLeaseHolder } from '../../core/store/merge-lease.ts';
 import { transitionsOf } from '../../core/store/transition-log.ts';
 import { pushCommit, remoteFile, remoteSha } from '../support/git-fixtures.ts';
-import { mergePhaseHarness, ScriptedStaging, type MergePhaseHarness } from '../support/merge-phase-harness.ts';
+import {
+  mergePhaseHarness,
+  ScriptedStaging,
+  type MergePhaseHarness,
+} from '../support/merge-phase-harness.ts';
 
 const STAGES = ['analysis', 'development', 'review', 'testing', 'deploy-staging'];
 let h: MergePhaseHarness;
@@ -31,7 +35,14 @@ describe('deploy-staging in the engine', () => {
     const report = await remoteFile(h.git.remote, `task/${id}`, `docs/work-items/${id}/14-staging-report.md`);
     expect(report).toContain('VERDICT: SUCCESS');
     const task = h.task(id);
-    expect(task).toMatchObject({ stage: 'deploy-staging', phase: 'merging', stagingVerdict: 'SUCCESS', stagingRevision: tested, stagingWaived: ['C9a'], stagingImageRef: `conveyor/shop:${tested}` });
+    expect(task).toMatchObject({
+      stage: 'deploy-staging',
+      phase: 'merging',
+      stagingVerdict: 'SUCCESS',
+      stagingRevision: tested,
+      stagingWaived: ['C9a'],
+      stagingImageRef: `conveyor/shop:${tested}`,
+    });
     expect(task.headSha).not.toBe(tested); // the report commit
     expect(task.lastEvent).toContain('waived C9a');
     const card = buildCardView(h.store, h.queue, new Map([[h.project.id, h.project]]), id, 3, null)!;
@@ -50,10 +61,18 @@ describe('deploy-staging in the engine', () => {
     const id = await h.taskPassingTests(1, { 'src/feature.txt': 'feature\n' });
     await h.runJob('staging');
     const task = h.task(id);
-    expect(task).toMatchObject({ stage: 'development', phase: 'working', stagingVerdict: 'FAILED', rollbacks: 1, mergeQueuedAt: null });
+    expect(task).toMatchObject({
+      stage: 'development',
+      phase: 'working',
+      stagingVerdict: 'FAILED',
+      rollbacks: 1,
+      mergeQueuedAt: null,
+    });
     expect(task.mustFix).toContain('wget: server returned error: HTTP/1.1 500 Internal Server Error');
     expect(mergeLeaseHolder(h.store.db, 'SHOP')).toBeNull();
-    expect(await remoteFile(h.git.remote, `task/${id}`, `docs/work-items/${id}/14-staging-report.md`)).toContain('VERDICT: FAILED');
+    expect(
+      await remoteFile(h.git.remote, `task/${id}`, `docs/work-items/${id}/14-staging-report.md`),
+    ).toContain('VERDICT: FAILED');
     expect(await remoteFile(h.git.remote, 'main', 'src/feature.txt')).toBeNull();
   });
 
@@ -63,8 +82,16 @@ describe('deploy-staging in the engine', () => {
     const id = await h.taskPassingTests(1, { 'src/feature.txt': 'feature\n' });
     await h.runJob('staging');
     // A person pushes a code fix to the task branch after staging validated the earlier head.
-    const moved = await pushCommit(h.git.remote, `task/${id}`, { 'src/feature.txt': 'feature, fixed\n' }, 'late fix');
-    expect(await h.runJob('merge')).toMatchObject({ type: 'done', event: { type: 'StagingStale', headSha: moved } });
+    const moved = await pushCommit(
+      h.git.remote,
+      `task/${id}`,
+      { 'src/feature.txt': 'feature, fixed\n' },
+      'late fix',
+    );
+    expect(await h.runJob('merge')).toMatchObject({
+      type: 'done',
+      event: { type: 'StagingStale', headSha: moved },
+    });
     expect(h.task(id)).toMatchObject({ stage: 'deploy-staging', phase: 'working' });
     expect(await remoteFile(h.git.remote, 'main', 'src/feature.txt')).toBeNull();
     await h.runJob('staging');
@@ -78,8 +105,15 @@ describe('deploy-staging in the engine', () => {
     h = await mergePhaseHarness({ stages: STAGES, staging: null });
     const id = await h.taskPassingTests(1, { 'src/feature.txt': 'feature\n' });
     const mainBefore = await remoteSha(h.git.remote, 'main');
-    expect(await h.runJob('staging')).toMatchObject({ type: 'failed', error: expect.stringMatching(/no Docker engine/) });
-    expect(h.task(id)).toMatchObject({ escalated: true, escalationReason: expect.stringMatching(/no Docker engine/), mergeQueuedAt: null });
+    expect(await h.runJob('staging')).toMatchObject({
+      type: 'failed',
+      error: expect.stringMatching(/no Docker engine/),
+    });
+    expect(h.task(id)).toMatchObject({
+      escalated: true,
+      escalationReason: expect.stringMatching(/no Docker engine/),
+      mergeQueuedAt: null,
+    });
     expect(h.task(id).stagingVerdict).toBeNull();
     expect(await remoteSha(h.git.remote, 'main')).toBe(mainBefore);
     expect(transitionsOf(h.store.db, id).some((t) => t.toPhase === 'merging')).toBe(false);

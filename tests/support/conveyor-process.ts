@@ -97,7 +97,18 @@ class MarkerStaging implements StagingRunnerPort {
     await new Promise((resolve) => setTimeout(resolve, first ? 120_000 : 200));
     appendFileSync(this.marker, `finish ${process.pid}\n`);
     const report = `---\nstaging_status: SUCCESS\nrevision: ${input.sha}\nwaived: []\n---\nPASS C1 up\nVERDICT: SUCCESS\n`;
-    return { verdict: 'SUCCESS', revision: input.sha, imageId: null, imageRef: `conveyor/fault:${input.sha}`, checks: [], waived: [], reason: null, mustFix: null, report, durationMs: 200 };
+    return {
+      verdict: 'SUCCESS',
+      revision: input.sha,
+      imageId: null,
+      imageRef: `conveyor/fault:${input.sha}`,
+      checks: [],
+      waived: [],
+      reason: null,
+      mustFix: null,
+      report,
+      durationMs: 200,
+    };
   }
 }
 
@@ -134,8 +145,17 @@ function main(): void {
   if (settings.autoApprove) {
     app.engine.onHandled(() => {
       const task = getTask(app.store.db, `${PROJECT_ID}-1`);
-      const approval = task?.phase === 'awaiting-approval' ? pendingApproval(app.store.db, task.id, 'brd') : null;
-      if (approval) app.engine.handle({ type: 'ApprovalDecided', key: `auto:${approval.id}`, taskId: approval.taskId, approvalId: approval.id, decision: 'approve', actor: 'telegram:111:Alice' });
+      const approval =
+        task?.phase === 'awaiting-approval' ? pendingApproval(app.store.db, task.id, 'brd') : null;
+      if (approval)
+        app.engine.handle({
+          type: 'ApprovalDecided',
+          key: `auto:${approval.id}`,
+          taskId: approval.taskId,
+          approvalId: approval.id,
+          decision: 'approve',
+          actor: 'telegram:111:Alice',
+        });
     });
   }
   app.start();

@@ -25,7 +25,12 @@ import { silentLogger } from '../../core/ports/logger.ts';
 import { JobQueue } from '../../core/queue/job-queue.ts';
 import type { JobKind } from '../../core/queue/job.ts';
 import type { JobOutcome } from '../../core/queue/worker-pool.ts';
-import type { StagingConfig, StagingInput, StagingResult, StagingRunnerPort } from '../../core/staging/staging-types.ts';
+import type {
+  StagingConfig,
+  StagingInput,
+  StagingResult,
+  StagingRunnerPort,
+} from '../../core/staging/staging-types.ts';
 import { openStore, type Store } from '../../core/store/database.ts';
 import { getTask } from '../../core/store/task-repo.ts';
 import { makeProject } from './engine-harness.ts';
@@ -56,7 +61,9 @@ export class ScriptedStaging implements StagingRunnerPort {
     this.calls.push(input);
     const verdict = this.verdicts.shift() ?? 'SUCCESS';
     const failed = verdict === 'FAILED';
-    const mustFix = failed ? 'FAIL C1 API answers\nwget: server returned error: HTTP/1.1 500 Internal Server Error' : null;
+    const mustFix = failed
+      ? 'FAIL C1 API answers\nwget: server returned error: HTTP/1.1 500 Internal Server Error'
+      : null;
     const report = [
       '---',
       `staging_status: ${verdict}`,
@@ -121,16 +128,28 @@ export async function mergePhaseHarness(options: MergePhaseOptions = {}): Promis
     stages: options.stages ?? ['analysis', 'development', 'review', 'testing'],
     ...(options.ciCommand ? { ciCommand: options.ciCommand } : {}),
   });
-  const project: ProjectConfig = options.stages?.includes('deploy-staging') ? { ...base, staging: STAGING } : base;
+  const project: ProjectConfig = options.stages?.includes('deploy-staging')
+    ? { ...base, staging: STAGING }
+    : base;
   const store = openStore(join(dir, 'c.db'));
   const queue = new JobQueue(store);
   let now = Date.now();
   const clock = { now: () => now, advance: (ms: number) => void (now += ms) };
   const projects = new Map([[project.id, project]]);
-  const gitea = options.forge ? await startGiteaStandin({ token: 'tok', gitRepos: { [project.repo]: git.remote } }) : null;
+  const gitea = options.forge
+    ? await startGiteaStandin({ token: 'tok', gitRepos: { [project.repo]: git.remote } })
+    : null;
   const engine = new Engine(
     store,
-    { queue, projects, maxDeveloperRetries: 3, trackerEnabled: false, forgeEnabled: gitea !== null, newId: () => 'x', logger: silentLogger },
+    {
+      queue,
+      projects,
+      maxDeveloperRetries: 3,
+      trackerEnabled: false,
+      forgeEnabled: gitea !== null,
+      newId: () => 'x',
+      logger: silentLogger,
+    },
     clock,
   );
   const env = { PATH: process.env.PATH, HOME: dir };
@@ -170,21 +189,47 @@ export async function mergePhaseHarness(options: MergePhaseOptions = {}): Promis
     task,
     handle: (event) => engine.handle(event),
     async taskPassingTests(n, files) {
-      const created = engine.handle({ type: 'TaskRequested', key: `new:${n}`, projectId: project.id, title: `Task ${n}`, source: 'chat', number: n, actor: 'telegram:111' });
+      const created = engine.handle({
+        type: 'TaskRequested',
+        key: `new:${n}`,
+        projectId: project.id,
+        title: `Task ${n}`,
+        source: 'chat',
+        number: n,
+        actor: 'telegram:111',
+      });
       if (created.type !== 'created') throw new Error(JSON.stringify(created));
       const id = created.taskId;
       const sha = await pushCommit(git.remote, `task/${id}`, files, `${id} development`);
-      store.sqlite.prepare(`UPDATE tasks SET stage = 'testing', phase = 'working', attempts = ?, head_sha = ? WHERE id = ?`).run(JSON.stringify({ analyst: 1, developer: 1, reviewer: 1, tester: 1 }), sha, id);
+      store.sqlite
+        .prepare(
+          `UPDATE tasks SET stage = 'testing', phase = 'working', attempts = ?, head_sha = ? WHERE id = ?`,
+        )
+        .run(JSON.stringify({ analyst: 1, developer: 1, reviewer: 1, tester: 1 }), sha, id);
       store.sqlite.prepare(`UPDATE jobs SET state = 'cancelled' WHERE task_id = ?`).run(id);
-      if (gitea) gitea.state.createPull(project.repo, { head: `task/${id}`, base: 'main', title: `${id} Task ${n}` });
+      if (gitea)
+        gitea.state.createPull(project.repo, { head: `task/${id}`, base: 'main', title: `${id} Task ${n}` });
       const pr = gitea?.state.pullRequests(project.repo).find((p) => p.head === `task/${id}`);
-      if (pr) engine.handle({ type: 'PullRequestOpened', key: `pr:${id}`, taskId: id, number: pr.number, actor: 'forge' });
+      if (pr)
+        engine.handle({
+          type: 'PullRequestOpened',
+          key: `pr:${id}`,
+          taskId: id,
+          number: pr.number,
+          actor: 'forge',
+        });
       engine.handle({
         type: 'AgentRunFinished',
         key: `tester:${id}`,
         taskId: id,
         jobId: 0,
-        facts: { role: 'tester', attempt: 1, headSha: sha, artifacts: { '13-test-report.md': '---\nresult: PASS\n---\nok\n' }, logTail: '' },
+        facts: {
+          role: 'tester',
+          attempt: 1,
+          headSha: sha,
+          artifacts: { '13-test-report.md': '---\nresult: PASS\n---\nok\n' },
+          logTail: '',
+        },
       });
       return id;
     },
@@ -195,7 +240,8 @@ export async function mergePhaseHarness(options: MergePhaseOptions = {}): Promis
       if (!handler) throw new Error(`no handler for ${kind}`);
       try {
         const outcome = await handler.run(job, new AbortController().signal);
-        if (outcome.type === 'defer') queue.release(job.id, owner, clock.now() + outcome.delayMs, clock.now(), outcome.reason);
+        if (outcome.type === 'defer')
+          queue.release(job.id, owner, clock.now() + outcome.delayMs, clock.now(), outcome.reason);
         else {
           store.write((tx) => {
             queue.completeInTx(tx, job.id, owner, clock.now());
@@ -206,8 +252,19 @@ export async function mergePhaseHarness(options: MergePhaseOptions = {}): Promis
       } catch (error) {
         const message = describeError(error);
         store.write((tx) => {
-          const result = queue.failInTx(tx, job.id, owner, message, clock.now(), { permanent: error instanceof PermanentError || !(error instanceof RetryableError || error instanceof Error) });
-          if (result.type === 'dead' && job.taskId) engine.handleInTx(tx, { type: 'JobDead', key: `job-dead:${job.id}`, taskId: job.taskId, jobId: job.id, kind: job.kind, error: message });
+          const result = queue.failInTx(tx, job.id, owner, message, clock.now(), {
+            permanent:
+              error instanceof PermanentError || !(error instanceof RetryableError || error instanceof Error),
+          });
+          if (result.type === 'dead' && job.taskId)
+            engine.handleInTx(tx, {
+              type: 'JobDead',
+              key: `job-dead:${job.id}`,
+              taskId: job.taskId,
+              jobId: job.id,
+              kind: job.kind,
+              error: message,
+            });
         });
         return { type: 'failed', error: message };
       }

@@ -19,7 +19,12 @@ const ENV = {
 };
 
 function git(bare: string, args: readonly string[]): string {
-  return execFileSync('git', [...args], { cwd: bare, env: ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  return execFileSync('git', [...args], {
+    cwd: bare,
+    env: ENV,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
 }
 
 /** Branch name → head sha, as the bare repository has them now. */
@@ -36,14 +41,23 @@ export function readGitHeads(bare: string): Map<string, string> {
 export type GitMerge = { type: 'merged'; sha: string } | { type: 'conflict'; stderr: string };
 
 /** Merge `head` into branch `base` (currently at `baseSha`) with a merge commit; moves `base` only if it did not move meanwhile. */
-export function gitMergeCommit(bare: string, base: string, baseSha: string, head: string, message: string): GitMerge {
+export function gitMergeCommit(
+  bare: string,
+  base: string,
+  baseSha: string,
+  head: string,
+  message: string,
+): GitMerge {
   let tree: string;
   try {
     tree = git(bare, ['merge-tree', '--write-tree', '--name-only', baseSha, head]).split('\n')[0] ?? '';
   } catch (error) {
     const stdout = (error as { stdout?: unknown }).stdout;
     const out = typeof stdout === 'string' ? stdout : '';
-    return { type: 'conflict', stderr: `CONFLICT (content): Merge conflict in ${out.split('\n').slice(1).filter(Boolean).join(', ') || 'the tree'}` };
+    return {
+      type: 'conflict',
+      stderr: `CONFLICT (content): Merge conflict in ${out.split('\n').slice(1).filter(Boolean).join(', ') || 'the tree'}`,
+    };
   }
   const sha = git(bare, ['commit-tree', tree, '-p', baseSha, '-p', head, '-m', message]);
   git(bare, ['update-ref', `refs/heads/${base}`, sha, baseSha]);

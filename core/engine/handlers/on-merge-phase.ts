@@ -24,7 +24,8 @@ type MergeBlocked = Extract<DomainEvent, { type: 'MergeBlocked' }>;
 export function onStagingFinished(ctx: EngineContext, event: StagingFinished): EngineOutcome {
   const task = getTask(ctx.tx, event.taskId);
   if (!task) return noop(`unknown task ${event.taskId}`);
-  if (task.stage !== 'deploy-staging' || task.phase !== 'working' || task.escalated) return noop(`stale staging result for ${task.id} (${task.stage}/${task.phase})`);
+  if (task.stage !== 'deploy-staging' || task.phase !== 'working' || task.escalated)
+    return noop(`stale staging result for ${task.id} (${task.stage}/${task.phase})`);
   const f = event.facts;
   const short = f.revision.slice(0, 7);
   const waived = f.waived.length > 0 ? ` · waived ${f.waived.join(', ')}` : '';
@@ -45,10 +46,26 @@ export function onStagingFinished(ctx: EngineContext, event: StagingFinished): E
   if (f.verdict === 'FAILED') {
     const pointer = `${artifactsDirOf(task.id)}/14-staging-report.md`;
     const mustFix = truncateWithPointer(f.mustFix ?? f.reason ?? 'staging failed', MUST_FIX_LIMIT, pointer);
-    return applied(ctx, onRed(ctx, recorded, `staging failed: ${f.reason ?? 'see the report'}`, mustFix, 'staging', recorded.lastEvent).id);
+    return applied(
+      ctx,
+      onRed(
+        ctx,
+        recorded,
+        `staging failed: ${f.reason ?? 'see the report'}`,
+        mustFix,
+        'staging',
+        recorded.lastEvent,
+      ).id,
+    );
   }
   const fresh = stagingFreshness(task.id, f.revision, f.headSha, f.changedSinceRevision);
-  if (fresh.type === 'stale') return applied(ctx, startStaging(ctx, recorded, `staging result stale: ${fresh.reason}; staging again`, 'staging', { lastEvent: recorded.lastEvent }).id);
+  if (fresh.type === 'stale')
+    return applied(
+      ctx,
+      startStaging(ctx, recorded, `staging result stale: ${fresh.reason}; staging again`, 'staging', {
+        lastEvent: recorded.lastEvent,
+      }).id,
+    );
   return applied(ctx, advance(ctx, recorded, 'staging green', 'staging', recorded.lastEvent).id);
 }
 
@@ -56,22 +73,35 @@ export function onStagingFinished(ctx: EngineContext, event: StagingFinished): E
 export function onStagingStale(ctx: EngineContext, event: StagingStale): EngineOutcome {
   const task = getTask(ctx.tx, event.taskId);
   if (!task) return noop(`unknown task ${event.taskId}`);
-  if (task.stage !== 'deploy-staging' || task.phase !== 'merging' || task.escalated) return noop(`${task.id} is not at the merge step of staging`);
+  if (task.stage !== 'deploy-staging' || task.phase !== 'merging' || task.escalated)
+    return noop(`${task.id} is not at the merge step of staging`);
   const lastEvent = `staged image stale at ${event.headSha.slice(0, 7)}; staging again`;
-  return applied(ctx, startStaging(ctx, { ...task, headSha: event.headSha }, lastEvent, event.actor, { headSha: event.headSha, lastEvent }).id);
+  return applied(
+    ctx,
+    startStaging(ctx, { ...task, headSha: event.headSha }, lastEvent, event.actor, {
+      headSha: event.headSha,
+      lastEvent,
+    }).id,
+  );
 }
 
 /** A rebased head must be judged by the forge's CI first: wait for its status (webhook or reconciler). */
 export function onMergeRetestRequested(ctx: EngineContext, event: MergeRetestRequested): EngineOutcome {
   const task = getTask(ctx.tx, event.taskId);
   if (!task) return noop(`unknown task ${event.taskId}`);
-  if (!inMergePhase(task) || task.phase === 'awaiting-ci') return noop(`${task.id} is not running a merge-phase job`);
+  if (!inMergePhase(task) || task.phase === 'awaiting-ci')
+    return noop(`${task.id} is not running a merge-phase job`);
   const project = ctx.project(task);
   // Waiting for the forge is part of the phase: the lease stays ours for the CI budget.
   renewMergeLease(ctx.tx, task, ctx.now, Math.max(15 * 60_000, (project.ciTimeoutS ?? 900) * 1000 * 2));
   const next = ctx.move(
     task,
-    { headSha: event.sha, behindDefault: false, phase: 'awaiting-ci', lastEvent: `rebased onto ${project.defaultBranch} at ${event.sha.slice(0, 7)}; re-testing` },
+    {
+      headSha: event.sha,
+      behindDefault: false,
+      phase: 'awaiting-ci',
+      lastEvent: `rebased onto ${project.defaultBranch} at ${event.sha.slice(0, 7)}; re-testing`,
+    },
     'rebased; waiting for CI on the new head',
     event.actor,
   );
