@@ -24,7 +24,7 @@ let h: MergePhaseHarness;
 afterEach(async () => h.cleanup());
 
 describe('the merge lease', () => {
-  it('holds the second task behind the first, shows its place, then rebases, re-tests and rolls it back on red', async () => {
+  it('rebases the second task onto the first merge, re-tests it and rolls it back with the failure', async () => {
     h = await mergePhaseHarness({ ciCommand: CI });
     const one = await h.taskPassingTests(1, { 'parts/one.txt': '1\n' });
     h.clock.advance(10);

@@ -117,6 +117,11 @@ describe('deploy-staging in the engine', () => {
     expect(h.task(id).stagingVerdict).toBeNull();
     expect(await remoteSha(h.git.remote, 'main')).toBe(mainBefore);
     expect(transitionsOf(h.store.db, id).some((t) => t.toPhase === 'merging')).toBe(false);
+    // /retry after the engine is configured runs staging again (a new job, not the dead one's key).
+    h.handle({ type: 'RetryRequested', key: 'retry:1', taskId: id, actor: 'telegram:111' });
+    expect(h.task(id)).toMatchObject({ stage: 'deploy-staging', phase: 'working', escalated: false });
+    expect(mergeLeaseHolder(h.store.db, 'SHOP')?.holder).toBe(id);
+    expect(h.queue.activeForTask(id).map((j) => j.kind)).toEqual(['staging']);
   });
 });
 
