@@ -20,6 +20,7 @@ import { agentJob } from '../core/jobs/agent-job.ts';
 import { ciJob } from '../core/jobs/ci-job.ts';
 import type { JobDeps } from '../core/jobs/job-deps.ts';
 import { mergeJob } from '../core/jobs/merge-job.ts';
+import { stagingJob } from '../core/jobs/staging-job.ts';
 import { cleanupJob, forgeJob, trackerJob } from '../core/jobs/side-jobs.ts';
 import { OutboxDrain } from '../core/notify/outbox-drain.ts';
 import { reconcilerProbes } from '../core/reconciler/probes.ts';
@@ -32,8 +33,11 @@ import type { ForgePort } from '../core/ports/forge.ts';
 import type { Logger } from '../core/ports/logger.ts';
 import type { NotifierPort } from '../core/ports/notifier.ts';
 import type { TrackerPort } from '../core/ports/tracker.ts';
+import type { StagingRunnerPort } from '../core/staging/staging-types.ts';
+import { createStagingRunner } from '../core/staging/staging-run.ts';
+import type { DockerPort } from '../core/ports/docker.ts';
 import { JobQueue } from '../core/queue/job-queue.ts';
-import { HEAVY_KINDS, LIGHT_KINDS } from '../core/queue/job.ts';
+import { HEAVY_KINDS, LIGHT_KINDS, STAGING_KINDS } from '../core/queue/job.ts';
 import { WorkerPool } from '../core/queue/worker-pool.ts';
 import { openStore, type Store } from '../core/store/database.ts';
 import { countByState as countInbox } from '../core/store/inbox-repo.ts';
@@ -53,6 +57,11 @@ export interface AppOptions {
   readonly notifier: (parts: CoreParts) => NotifierPort;
   readonly tracker?: TrackerPort | null;
   readonly forge?: ForgePort | null;
+  /**
+   * Runs the deploy-staging stage. Absent: the staging run over the Docker engine at DOCKER_HOST
+   * when a project lists deploy-staging; null: none (staging escalates).
+   */
+  readonly staging?: StagingRunnerPort | null;
   /** What the inbox processor may ask Plane and Gitea (built by app/integrations.ts). */
   readonly inbound?: {
     readonly lookups?: InboundLookups;
@@ -129,16 +138,24 @@ export function createApp(options: AppOptions): App {
     clock,
   );
   const workdir = resolve(config.workdir);
+  // One Engine API client for container agents and staging, built only when a project needs it.
+  let dockerClient: DockerPort | undefined;
+  const docker = (): DockerPort => (dockerClient ??= new DockerodeDocker({ dockerHost: options.env.DOCKER_HOST }));
   const jobDeps: JobDeps = {
     store,
     projects,
     workspace: new GitWorkspace({ workdir, logger: logger.child({ part: 'git' }) }),
-    agents: new ProjectAgentRunners(options.projects, { baseEnv: options.env, docker: () => new DockerodeDocker({ dockerHost: options.env.DOCKER_HOST }) }),
+    agents: new ProjectAgentRunners(options.projects, { baseEnv: options.env, docker }),
     runFiles: new FileRunFiles({ workdir }),
     ci: new LocalCiRunner({ baseEnv: options.env, userOf: (id) => runnerUser(projects.get(id)) }),
     tracker,
     forge,
     agentTimeoutMs: config.agentTimeoutS * 1000,
+    staging: options.staging !== undefined ? options.staging : options.projects.some((p) => p.stages.includes('deploy-staging')) ? createStagingRunner({ docker: docker(), clock }) : null,
+    stagingInfraToleranceEnabled: config.staging.infraToleranceEnabled,
+    // Image cleanup talks to the same engine staging builds on (not when a test supplies the runner).
+    docker: options.staging === undefined && options.projects.some((p) => p.stages.includes('deploy-staging')) ? docker() : null,
+    mergeMaxWaitMs: config.mergeMaxWaitS * 1000,
     clock,
     logger: logger.child({ part: 'jobs' }),
   };
@@ -146,6 +163,7 @@ export function createApp(options: AppOptions): App {
     agent: agentJob(jobDeps),
     ci: ciJob(jobDeps),
     merge: mergeJob(jobDeps),
+    staging: stagingJob(jobDeps),
     cleanup: cleanupJob(jobDeps),
     tracker: trackerJob(jobDeps),
     forge: forgeJob(jobDeps),
@@ -166,6 +184,9 @@ export function createApp(options: AppOptions): App {
   const pools = [
     new WorkerPool({ name: 'agents', kinds: HEAVY_KINDS, concurrency: config.maxConcurrency, handlers, owner, pollMs, leaseMs }, poolDeps),
     new WorkerPool({ name: 'side', kinds: LIGHT_KINDS, concurrency: 2, handlers, owner, pollMs, leaseMs }, poolDeps),
+    // Staging holds its project's merge lease, so at most one run per project; its own pool keeps
+    // a long Docker build from taking an agent or merge slot.
+    new WorkerPool({ name: 'staging', kinds: STAGING_KINDS, concurrency: 2, handlers, owner, pollMs, leaseMs }, poolDeps),
   ];
   const reconciler = new Reconciler({
     store,
@@ -194,6 +215,8 @@ export function createApp(options: AppOptions): App {
     Math.min(500, pollMs),
   );
   engine.onHandled(() => drain.wake());
+  // A released merge lease makes waiting merge-phase jobs due now (an update, not an enqueue): wake the pools.
+  engine.onHandled(() => pools.forEach((pool) => pool.wake()));
   countTransitions(engine, store, metrics);
   observeStageDurations(engine, store, metrics);
   const inboxProcessor = new InboxProcessor(

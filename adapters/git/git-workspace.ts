@@ -9,14 +9,14 @@ import path from 'node:path';
 import type { ProjectConfig } from '../../core/config/projects.ts';
 import { PermanentError } from '../../core/errors.ts';
 import { silentLogger, type Logger } from '../../core/ports/logger.ts';
-import type { MergeOutcome, PushResult, WorkspacePort, Worktree } from '../../core/ports/workspace.ts';
+import type { CatchUpOutcome, MergeOutcome, PushResult, WorkspacePort, Worktree } from '../../core/ports/workspace.ts';
 import { joinInside, resolvesInside } from './contained-path.ts';
 import { GitCommand } from './git-command.ts';
 import { describingFailure } from './git-failure.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
-import { mergeToDefault } from './merge-to-default.ts';
+import { catchUp, mergeToDefault } from './merge-to-default.ts';
 import { isBareRepository, syncMirror } from './mirror-sync.ts';
-import { pushTaskBranch } from './push-branch.ts';
+import { fastForwardDefault, pushTaskBranch } from './push-branch.ts';
 import { worktreeGitDir } from './worktree-git-dir.ts';
 import { ensureWorktree, removeWorktree, requireWorktree, type TaskCheckout } from './task-worktree.ts';
 
@@ -102,10 +102,47 @@ export class GitWorkspace implements WorkspacePort {
     const doing = `merging ${task.branch} into ${project.defaultBranch} in ${project.id}`;
     return this.mutex.run(project.id, async () => {
       await describingFailure(doing, () => requireWorktree(this.git, task, doing));
-      await this.sync(project, task);
+      // No fetch first: a default branch that moved since the last fetch rejects the fast-forward
+      // push, and the rejection fetches and rebases (one fetch less on every merge).
       const outcome = await describingFailure(doing, () => mergeToDefault(this.git, task, () => this.sync(project, task)));
       this.logger.info({ project: project.id, taskId, outcome: outcome.type }, 'merge to default branch');
       return outcome;
+    });
+  }
+
+  async catchUp(project: ProjectConfig, taskId: string): Promise<CatchUpOutcome> {
+    const task = await this.checkout(project, taskId);
+    const doing = `catching ${task.branch} up with ${project.defaultBranch} in ${project.id}`;
+    return this.mutex.run(project.id, async () => {
+      await this.sync(project, task);
+      const head = await describingFailure(doing, () => ensureWorktree(this.git, task, this.logger));
+      const outcome = await describingFailure(doing, () => catchUp(this.git, task, head));
+      this.logger.info({ project: project.id, taskId, outcome: outcome.type }, 'caught up with the default branch');
+      return outcome;
+    });
+  }
+
+  async fastForwardDefault(project: ProjectConfig, taskId: string, sha: string): Promise<{ readonly type: 'merged' } | { readonly type: 'moved'; readonly reason: string }> {
+    const task = await this.checkout(project, taskId);
+    const doing = `fast-forwarding ${project.defaultBranch} of ${project.id} to ${sha.slice(0, 7)}`;
+    return this.mutex.run(project.id, () =>
+      describingFailure(doing, async () => {
+        const push = await fastForwardDefault(this.git, task.mirror, project.defaultBranch, sha);
+        this.logger.info({ project: project.id, taskId, sha, outcome: push.type }, 'fast-forward of the default branch');
+        return push.type === 'pushed' ? { type: 'merged' as const } : { type: 'moved' as const, reason: push.reason };
+      }),
+    );
+  }
+
+  async changedPaths(project: ProjectConfig, taskId: string, from: string, to: string): Promise<readonly string[]> {
+    const task = await this.checkout(project, taskId);
+    const doing = `listing changes ${from.slice(0, 7)}..${to.slice(0, 7)} in ${project.id}`;
+    return describingFailure(doing, async () => {
+      for (const sha of [from, to]) {
+        if (!/^[0-9a-f]{7,64}$/i.test(sha) || !(await this.git.resolveRef(task.mirror, sha))) return ['<unknown revision>'];
+      }
+      const listing = await this.git.run(task.mirror, ['diff', '--name-only', '--no-renames', from, to]);
+      return listing.split('\n').filter(Boolean);
     });
   }
 

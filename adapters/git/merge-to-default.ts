@@ -5,7 +5,7 @@
  * left clean on its old head.
  */
 import { PermanentError } from '../../core/errors.ts';
-import type { MergeOutcome } from '../../core/ports/workspace.ts';
+import type { CatchUpOutcome, MergeOutcome } from '../../core/ports/workspace.ts';
 import type { GitCommand } from './git-command.ts';
 import { gitFailure } from './git-failure.ts';
 import { fastForwardDefault, pushTaskBranch } from './push-branch.ts';
@@ -26,7 +26,21 @@ export async function mergeToDefault(git: GitCommand, task: TaskCheckout, refetc
   return rebaseOnto(git, task, target);
 }
 
-async function rebaseOnto(git: GitCommand, task: TaskCheckout, target: string): Promise<MergeOutcome> {
+/** Rebase onto the remote default branch unless the branch (at `head`) already contains it. */
+export async function catchUp(git: GitCommand, task: TaskCheckout, head: string): Promise<CatchUpOutcome> {
+  const target = `refs/remotes/origin/${task.defaultBranch}`;
+  const base = await requireRef(git, task, target);
+  if (await git.isAncestor(task.worktree, base, head)) {
+    // The remote task branch may lag the worktree (a crash between commit and push): push it.
+    await pushTaskBranch(git, task.worktree, task.branch, head);
+    return { type: 'current', headSha: head, path: task.worktree };
+  }
+  const outcome = await rebaseOnto(git, task, target);
+  if (outcome.type === 'merged') return { type: 'current', headSha: outcome.sha, path: task.worktree };
+  return outcome.type === 'rebased' ? { ...outcome, path: task.worktree } : outcome;
+}
+
+async function rebaseOnto(git: GitCommand, task: TaskCheckout, target: string): Promise<Exclude<MergeOutcome, { type: 'merged' }> | { type: 'merged'; sha: string }> {
   const doing = `rebasing ${task.branch} onto ${task.defaultBranch} in ${task.projectId}`;
   const dirty = await git.run(task.worktree, ['status', '--porcelain', '--untracked-files=no']);
   if (dirty) throw new PermanentError(`${doing}: the worktree has uncommitted changes; commit them first`);

@@ -22,6 +22,8 @@ export interface MirrorTarget {
   readonly mirror: string;
 }
 
+const checkedOrigins = new Map<string, string>();
+
 /** True when `dir` holds a bare repository (checked on disk: git would walk up to a parent repo). */
 export async function isBareRepository(dir: string): Promise<boolean> {
   const entries = await Promise.all(['HEAD', 'config', 'objects', 'refs'].map((name) => stat(path.join(dir, name)).catch(() => null)));
@@ -32,8 +34,12 @@ export async function isBareRepository(dir: string): Promise<boolean> {
 export async function syncMirror(git: GitCommand, target: MirrorTarget, logger: Logger): Promise<void> {
   if (!(await isBareRepository(target.mirror))) await cloneMirror(git, target, logger);
   await describingFailure(`fetching mirror ${target.projectId}`, async () => {
-    const url = await git.run(target.mirror, ['config', '--get', 'remote.origin.url']);
-    if (url !== target.cloneUrl) await git.run(target.mirror, ['remote', 'set-url', 'origin', target.cloneUrl]);
+    // The origin URL is checked once per mirror and process (one git call less on every fetch).
+    if (checkedOrigins.get(target.mirror) !== target.cloneUrl) {
+      const url = await git.run(target.mirror, ['config', '--get', 'remote.origin.url']);
+      if (url !== target.cloneUrl) await git.run(target.mirror, ['remote', 'set-url', 'origin', target.cloneUrl]);
+      checkedOrigins.set(target.mirror, target.cloneUrl);
+    }
     await git.run(target.mirror, ['fetch', '--prune', '--no-tags', 'origin', TRACKING_REFSPEC]);
   });
 }
@@ -49,6 +55,7 @@ async function cloneMirror(git: GitCommand, target: MirrorTarget, logger: Logger
       await git.run(parent, ['clone', '--bare', '--no-tags', '--', target.cloneUrl, temporary]);
       await git.run(temporary, ['config', 'remote.origin.fetch', TRACKING_REFSPEC]);
       await rename(temporary, target.mirror);
+      checkedOrigins.delete(target.mirror);
     } finally {
       await rm(temporary, { recursive: true, force: true });
     }

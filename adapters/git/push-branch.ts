@@ -12,8 +12,9 @@ export async function pushTaskBranch(git: GitCommand, cwd: string, branch: strin
   const expected = (await git.resolveRef(cwd, trackingRef)) ?? '';
   if (expected === head) return;
   // Full option name: simple-git refuses abbreviations; an empty expectation means "must not exist".
+  // git updates refs/remotes/origin/<branch> itself on a successful push (the mirror's fetch
+  // refspec maps it), so no update-ref call follows.
   await git.run(cwd, ['push', `--force-with-lease=refs/heads/${branch}:${expected}`, 'origin', `${head}:refs/heads/${branch}`]);
-  await git.run(cwd, ['update-ref', trackingRef, head]);
 }
 
 /** The outcome of a plain push of `head` to the default branch. */
@@ -29,6 +30,5 @@ export async function fastForwardDefault(git: GitCommand, cwd: string, defaultBr
     }
     throw error;
   }
-  await git.run(cwd, ['update-ref', `refs/remotes/origin/${defaultBranch}`, head]);
   return { type: 'pushed' };
 }

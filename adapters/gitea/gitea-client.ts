@@ -167,8 +167,8 @@ export class GiteaClient implements ForgePort {
   }
 
   /**
-   * Merges PR `number` if its head is still `headSha`. 409 (conflicts, head out of date) is a
-   * conflict; 405 is checked against the PR itself: merged means merged, "try again later" is
+   * Merges PR `number` if its head is still `headSha` (Gitea's `head_commit_id` guard). 409 merge
+   * conflicts are a conflict; 409 "head out of date" is retryable (the forge has not seen the push yet); 405 is checked against the PR itself: merged means merged, "try again later" is
    * retryable, anything else permanent.
    */
   async merge(repo: string, number: number, headSha: string): Promise<MergeOutcome> {
@@ -179,7 +179,12 @@ export class GiteaClient implements ForgePort {
       body: { Do: 'merge', head_commit_id: headSha, delete_branch_after_merge: false },
     });
     if (response.status === 200) return { type: 'merged' };
-    if (response.status === 409) return { type: 'conflict', reason: conflictReason(response) };
+    if (response.status === 409) {
+      const reason = conflictReason(response);
+      // The forge has not seen the pushed head yet (or someone pushed): not a conflict, ask again.
+      if (/head out of date/i.test(reason)) throw new RetryableError(`${operation}: 409 ${reason} (expected head ${headSha.slice(0, 7)})`);
+      return { type: 'conflict', reason };
+    }
     if (response.status !== 405) throw this.http.failure(operation, response);
     // Gitea answers an already merged PR with 405 and an empty message, so ask the PR itself.
     const pull = await this.pullRequest(repo, number);

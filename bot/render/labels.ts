@@ -25,6 +25,11 @@ export interface Labels {
   readonly ciPending: (sha: string, local: boolean) => string;
   readonly mergeLease: (holder: string) => string;
   readonly merging: string;
+  /** `🔒 waiting for merge lease: SHOP-40 · position 2` (design §10). */
+  readonly mergeQueued: (holder: string, position: number) => string;
+  readonly stagingRun: (state: 'queued' | 'running', age: string) => string;
+  readonly stagingVerdict: (verdict: string, waived: string) => string;
+  readonly mergeQueue: (holder: string, waiting: string) => string;
   readonly blocked: string;
   readonly last: string;
   readonly mustFix: string;
@@ -56,6 +61,10 @@ const en: Labels = {
   ciPending: (sha, local) => `CI on ${sha}${local ? ' (local)' : ''}`,
   mergeLease: (holder) => `merge lease held by ${holder}`,
   merging: 'merge into the default branch',
+  mergeQueued: (holder, position) => `🔒 waiting for merge lease: ${holder} · position ${position}`,
+  stagingRun: (state, age) => `staging ${state === 'running' ? 'running' : 'queued'} ${age}`,
+  stagingVerdict: (verdict, waived) => `🧪 staging: ${verdict}${waived ? ` · waived ${waived}` : ''}`,
+  mergeQueue: (holder, waiting) => `holder ${holder}${waiting ? ` · waiting ${waiting}` : ''}`,
   blocked: 'blocked in the tracker',
   last: 'last',
   mustFix: 'must fix',
@@ -90,6 +99,10 @@ const ru: Labels = {
   ciPending: (sha, local) => `результата CI на ${sha}${local ? ' (локально)' : ''}`,
   mergeLease: (holder) => `снятия блокировки слияния (держит ${holder})`,
   merging: 'слияния в основную ветку',
+  mergeQueued: (holder, position) => `🔒 ждёт очереди на слияние: ${holder} · позиция ${position}`,
+  stagingRun: (state, age) => `стейджинг ${state === 'running' ? 'идёт' : 'в очереди'} ${age}`,
+  stagingVerdict: (verdict, waived) => `🧪 стейджинг: ${verdict}${waived ? ` · пропущены ${waived}` : ''}`,
+  mergeQueue: (holder, waiting) => `держит ${holder}${waiting ? ` · ждут ${waiting}` : ''}`,
   blocked: 'задача заблокирована в трекере',
   last: 'последнее',
   mustFix: 'исправить',

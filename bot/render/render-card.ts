@@ -43,6 +43,9 @@ export function renderCard(view: CardView, locale: Locale, now: number, format: 
 
   const why = waitingText(view, locale, now, esc, age, extras);
   if (why) lines.push(why);
+  if (task.stagingVerdict && (task.stage === 'deploy-staging' || task.stage === 'deploy' || task.stage === 'done')) {
+    lines.push(L.stagingVerdict(esc(task.stagingVerdict), esc((task.stagingWaived ?? []).join(', '))));
+  }
   if (task.stage === 'development' && task.rollbacks > 0 && task.mustFix && !task.escalated) {
     const first = task.mustFix.split('\n').find((l) => l.trim() !== '') ?? '';
     lines.push(`🔁 ${L.mustFix}: ${esc(first.length > 200 ? `${first.slice(0, 200)}…` : first)}`);
@@ -74,6 +77,10 @@ function waitingText(view: CardView, locale: Locale, now: number, esc: (s: strin
       return `⏳ ${L.waitingFor(L.approvalBy(approverNames(w.approvers, locale, esc, extras.names)))}`;
     case 'ci':
       return `⏳ ${L.waitingFor(L.ciPending(w.sha ? w.sha.slice(0, 7) : '?', w.local))}`;
+    case 'merge-lease':
+      return L.mergeQueued(esc(w.holder), w.position);
+    case 'staging':
+      return `⏳ ${L.waitingFor(L.stagingRun(w.state, age(now - w.since)))}`;
     case 'merge':
       return `⏳ ${L.waitingFor(w.leaseHolder ? L.mergeLease(esc(w.leaseHolder)) : L.merging)}`;
     case 'escalated':

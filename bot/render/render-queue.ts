@@ -23,7 +23,15 @@ export function renderQueue(view: QueueView, locale: Locale, now: number, names?
       .join(' · ')}`,
   );
   if (view.escalated.length > 0) lines.push(`${L.escalated}: ${view.escalated.map((e) => `${esc(e.taskId)} (${reason(e.reason, 80)})`).join(', ')}`);
-  for (const lease of view.leases) lines.push(`🔒 ${esc(lease.name)}: ${esc(lease.holder)} · ${age(lease.since)}`);
+  for (const lease of view.leases) {
+    const project = lease.name.startsWith('merge:') ? lease.name.slice('merge:'.length) : null;
+    const label = project ? `${ru ? 'Слияние' : 'Merge lease'} ${esc(project)}` : esc(lease.name);
+    lines.push(`🔒 ${label}: ${esc(lease.holder)} · ${age(lease.since)}`);
+  }
+  for (const q of view.mergeQueues) {
+    const waiting = q.waiting.map((id, i) => `${i + 1}. ${esc(id)}`).join(', ');
+    lines.push(`🔒 ${esc(q.projectId)} ${locale === 'ru' ? 'очередь слияния' : 'merge queue'}: ${L.mergeQueue(esc(q.holder ?? '—'), waiting)}`);
+  }
   const r = view.reconciler;
   if (r) {
     const last = r.lastPassAt ? `${ru ? 'последний проход' : 'last pass'} ${age(r.lastPassAt)} ${ru ? 'назад' : 'ago'} (${r.lastPassMs ?? 0} ${ru ? 'мс' : 'ms'})` : ru ? 'ещё не запускался' : 'no pass yet';

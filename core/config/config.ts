@@ -38,6 +38,8 @@ export interface Config {
   readonly maxConcurrency: number;
   readonly maxDeveloperRetries: number;
   readonly agentTimeoutS: number;
+  /** ORCH_MERGE_MAX_WAIT_S: how long a task may wait for its project's merge lease before escalating. */
+  readonly mergeMaxWaitS: number;
   readonly adminIds: readonly number[];
   readonly gitea: { readonly url: string; readonly token: string; readonly webhookSecret: string | null } | null;
   /** The webhook secret alone (the listener can verify without API access). */
@@ -155,6 +157,7 @@ export function loadConfig(env: Env, secretFiles: SecretFileReads = {}): Config 
     maxConcurrency: r.int('ORCH_MAX_CONCURRENCY', 2, 1, 64),
     maxDeveloperRetries: r.int('ORCH_MAX_DEVELOPER_RETRIES', 3, 0, 100),
     agentTimeoutS: r.int('ORCH_AGENT_TIMEOUT_S', 1800, 1, 86_400),
+    mergeMaxWaitS: r.int('ORCH_MERGE_MAX_WAIT_S', 21_600, 1, 86_400 * 7),
     adminIds: r.ids('ORCH_ADMIN_IDS'),
     gitea: giteaUrl && giteaToken ? { url: stripSlash(giteaUrl), token: giteaToken, webhookSecret: giteaWebhookSecret } : null,
     giteaWebhookSecret,

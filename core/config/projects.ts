@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { deepFreeze } from '../deep-freeze.ts';
-import { ALL_STAGES, SUPPORTED_STAGES, type Role, type WorkStage } from '../domain/stage.ts';
+import { ALL_STAGES, DEFAULT_STAGES, SUPPORTED_STAGES, type Role, type WorkStage } from '../domain/stage.ts';
 import type { StagingConfig } from '../staging/staging-types.ts';
 import { stagingSchema } from './staging-schema.ts';
 import type { AgentRunnerConfig } from '../ports/agent-runner.ts';
@@ -58,12 +58,12 @@ const projectSchema = z
     deploy: deployBlockSchema.optional(),
     stages: z
       .array(z.enum(ALL_STAGES))
-      .default([...SUPPORTED_STAGES])
+      .default([...DEFAULT_STAGES])
       .refine((s) => s.includes('analysis') && s.includes('development'), 'must include analysis and development')
       .refine((s) => new Set(s).size === s.length, 'must not repeat a stage')
       .refine(
         (s) => s.every((stage) => SUPPORTED_STAGES.includes(stage)),
-        'deploy-staging and deploy are not supported by this release yet (see docs/adr/0003)',
+        'deploy is not supported by this release yet (see docs/adr/0023)',
       ),
     staging: stagingSchema.optional(),
   })

@@ -10,6 +10,22 @@ export interface AgentRunFacts {
   readonly logTail: string;
 }
 
+/** What a staging job hands back to the engine. */
+export interface StagingFacts {
+  readonly verdict: 'SUCCESS' | 'FAILED';
+  readonly imageId: string | null;
+  readonly imageRef: string;
+  /** The validated revision. */
+  readonly revision: string;
+  readonly waived: readonly string[];
+  readonly reason: string | null;
+  readonly mustFix: string | null;
+  /** The branch head after the report commit. */
+  readonly headSha: string;
+  /** Paths changed between `revision` and `headSha` (freshness). */
+  readonly changedSinceRevision: readonly string[];
+}
+
 /** A combined CI state for one commit. */
 export type CiState = 'success' | 'failure' | 'pending';
 
@@ -60,6 +76,13 @@ export type DomainEvent =
   | { type: 'Merged'; key: string; taskId: string; sha: string; actor: string }
   | { type: 'MergeFailed'; key: string; taskId: string; reason: string; actor: string }
   | { type: 'RetryRequested'; key: string; taskId: string; actor: string }
+  /** The merge-phase job rebased the branch; the forge's CI must judge `sha` before it goes on. */
+  | { type: 'MergeRetestRequested'; key: string; taskId: string; sha: string; actor: string }
+  /** The merge phase cannot go on without a person (waited too long for the lease, an untestable rebase). */
+  | { type: 'MergeBlocked'; key: string; taskId: string; reason: string; actor: string }
+  /** The validated staging revision is no longer the branch head (beyond report commits): stage again. */
+  | { type: 'StagingStale'; key: string; taskId: string; headSha: string; actor: string }
+  | { type: 'StagingFinished'; key: string; taskId: string; jobId: number; facts: StagingFacts }
   | { type: 'TaskCancelled'; key: string; taskId: string; reason: string; actor: string };
 
 /** Tracker state meanings Conveyor reacts to (Plane groups plus named states). */

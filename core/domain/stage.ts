@@ -33,8 +33,11 @@ export const STAGE_SPECS: Readonly<Record<WorkStage, StageSpec>> = {
   deploy: { stage: 'deploy', role: null, artifact: null },
 };
 
-/** Stages this release can run end to end; the Docker stages are not implemented yet (ADR 0003). */
-export const SUPPORTED_STAGES: readonly WorkStage[] = ['analysis', 'development', 'review', 'testing'];
+/** Stages this release can run end to end; `deploy` is not implemented yet (ADR 0003, ADR 0023). */
+export const SUPPORTED_STAGES: readonly WorkStage[] = ['analysis', 'development', 'review', 'testing', 'deploy-staging'];
+
+/** Stages a project gets when its projects-file entry lists none (the Docker stages are opt-in). */
+export const DEFAULT_STAGES: readonly WorkStage[] = ['analysis', 'development', 'review', 'testing'];
 
 /** The enabled stage after `stage` in a project's list, or null when `stage` is the last one. */
 export function nextStage(enabled: readonly WorkStage[], stage: WorkStage): WorkStage | null {

@@ -5,7 +5,7 @@ import type { Role, Stage } from './stage.ts';
  * - `working`: the stage's agent job is queued or running (the job row says which).
  * - `awaiting-approval`: a person must decide (BRD).
  * - `awaiting-ci`: the developer pushed; waiting for a CI verdict on the branch head.
- * - `merging`: the merge job runs after the last enabled stage.
+ * - `merging`: the merge job runs after the last enabled stage (it may wait for the merge lease).
  * - `idle`: terminal stages.
  */
 export type Phase = 'working' | 'awaiting-approval' | 'awaiting-ci' | 'merging' | 'idle';
@@ -37,6 +37,17 @@ export interface Task {
   readonly headSha: string | null;
   readonly behindDefault: boolean;
   readonly prNumber: number | null;
+  /** When the task entered the merge phase (its place in the merge queue); null outside it. */
+  readonly mergeQueuedAt: number | null;
+  /** Image id (`sha256:…`) of the last staging run; null before staging or when the build failed. */
+  readonly stagingImageId: string | null;
+  /** `conveyor/<project>:<sha>` of the last staging run. */
+  readonly stagingImageRef: string | null;
+  /** The revision the last staging run validated. */
+  readonly stagingRevision: string | null;
+  readonly stagingVerdict: 'SUCCESS' | 'FAILED' | null;
+  /** SANDBOX_INFRA checks the last staging run waived. */
+  readonly stagingWaived: readonly string[] | null;
   readonly lastEvent: string;
   readonly lastEventAt: number;
   readonly stageEnteredAt: number;

@@ -14,6 +14,7 @@ import { onApprovalDecided } from './handlers/on-approval.ts';
 import { onCiStatusReported } from './handlers/on-ci-status.ts';
 import { onJobDead, onPullRequestOpened, onRetryRequested, onTaskCancelled } from './handlers/on-control.ts';
 import { onMerged, onMergeFailed } from './handlers/on-merge.ts';
+import { onMergeBlocked, onMergeRetestRequested, onStagingFinished, onStagingStale } from './handlers/on-merge-phase.ts';
 import { onBranchPushed, onDefaultBranchMoved } from './handlers/on-push.ts';
 import { onTaskRequested } from './handlers/on-task-requested.ts';
 import { onTrackerStateChanged } from './handlers/on-tracker-state.ts';
@@ -80,6 +81,14 @@ function dispatch(ctx: EngineContext, event: DomainEvent): EngineOutcome {
       return onMerged(ctx, event);
     case 'MergeFailed':
       return onMergeFailed(ctx, event);
+    case 'StagingFinished':
+      return onStagingFinished(ctx, event);
+    case 'StagingStale':
+      return onStagingStale(ctx, event);
+    case 'MergeRetestRequested':
+      return onMergeRetestRequested(ctx, event);
+    case 'MergeBlocked':
+      return onMergeBlocked(ctx, event);
     case 'RetryRequested':
       return onRetryRequested(ctx, event);
     case 'TaskCancelled':

@@ -6,6 +6,7 @@ import { nextStage, STAGE_SPECS, type WorkStage } from '../domain/stage.ts';
 import type { Task } from '../domain/task.ts';
 import type { TaskPatch } from '../store/task-repo.ts';
 import type { EngineContext } from './engine-context.ts';
+import { leaveMergePhase, startMerge, startStaging } from './merge-moves.ts';
 import { STAGE_RULES } from './transition-table.ts';
 
 /** Enter (or re-run) `stage` and enqueue its agent's next attempt. */
@@ -30,21 +31,17 @@ export function startStage(
   return ctx.move(task, { ...extra, stage, phase: 'working', attempts: { ...task.attempts, [role]: attempt } }, reason, actor);
 }
 
-/** Leave the current stage on green: the next enabled stage, or the merge after the last one. */
+/**
+ * Leave the current stage on green: the next enabled stage, or the merge after the last one.
+ * `deploy-staging` and the merge step are the merge phase: entering it takes the merge lease.
+ */
 export function advance(ctx: EngineContext, task: Task, reason: string, actor: string, lastEvent: string): Task {
   const project = ctx.project(task);
   const stage = task.stage as WorkStage;
   const next = nextStage(project.stages, stage);
-  if (next) return startStage(ctx, task, next, reason, actor, { lastEvent });
-  const round = task.rollbacks;
-  ctx.enqueue({
-    kind: 'merge',
-    taskId: task.id,
-    payload: { headSha: task.headSha },
-    idempotencyKey: `${task.id}:merge:${round}:${task.headSha ?? 'none'}`,
-    maxAttempts: 5,
-  });
-  return ctx.move(task, { phase: 'merging', lastEvent }, `${reason}; merging`, actor);
+  if (next === 'deploy-staging') return startStaging(ctx, task, reason, actor, { lastEvent });
+  if (next && next !== 'deploy') return startStage(ctx, task, next, reason, actor, { lastEvent });
+  return startMerge(ctx, task, `${reason}; merging`, actor, { lastEvent });
 }
 
 /**
@@ -60,6 +57,7 @@ export function onRed(ctx: EngineContext, task: Task, reason: string, mustFix: s
   }
   const target: WorkStage = rule?.onRed === 'rerun-stage' ? stage : 'development';
   return startStage(ctx, task, target, `red: ${reason}`, actor, {
+    ...leaveMergePhase(ctx, task),
     lastEvent,
     rollbacks: task.rollbacks + 1,
     ...(target === 'development' ? { mustFix: mustFix ?? reason } : {}),
@@ -70,14 +68,14 @@ export function onRed(ctx: EngineContext, task: Task, reason: string, mustFix: s
 export function escalate(ctx: EngineContext, task: Task, reason: string, actor: string, lastEvent: string): Task {
   ctx.deps.queue.cancelQueuedForTaskInTx(ctx.tx, task.id, ctx.now);
   ctx.outbox('escalation', task.id, { reason });
-  return ctx.move(task, { escalated: true, escalationReason: reason, lastEvent }, `escalated: ${reason}`, actor);
+  return ctx.move(task, { ...leaveMergePhase(ctx, task), escalated: true, escalationReason: reason, lastEvent }, `escalated: ${reason}`, actor);
 }
 
 /** Delivered: done, worktree cleanup, tracker completed. */
 export function finish(ctx: EngineContext, task: Task, sha: string, actor: string): Task {
   ctx.enqueue({ kind: 'cleanup', taskId: task.id, payload: {}, idempotencyKey: `${task.id}:cleanup` });
   trackerMove(ctx, task, 'completed');
-  return ctx.move(task, { stage: 'done', phase: 'idle', headSha: sha, lastEvent: `merged ${sha.slice(0, 7)}` }, 'merged', actor);
+  return ctx.move(task, { ...leaveMergePhase(ctx, task), stage: 'done', phase: 'idle', headSha: sha, lastEvent: `merged ${sha.slice(0, 7)}` }, 'merged', actor);
 }
 
 /** Tell the tracker (for tasks that came from it). */

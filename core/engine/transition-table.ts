@@ -12,7 +12,9 @@ export type AfterRun =
   /** Wait for CI on the pushed head. */
   | 'await-ci'
   /** Gate on the stage's artefact. */
-  | 'gate';
+  | 'gate'
+  /** No agent: the staging job's verdict (ADR 0023). */
+  | 'staging-verdict';
 
 /** Where a red gate sends the task. */
 export type OnRed = 'rerun-stage' | 'rollback-to-development';
@@ -27,6 +29,7 @@ export const STAGE_RULES: Readonly<Partial<Record<WorkStage, StageRule>>> = {
   development: { afterRun: 'await-ci', onRed: 'rerun-stage' },
   review: { afterRun: 'gate', onRed: 'rollback-to-development' },
   testing: { afterRun: 'gate', onRed: 'rollback-to-development' },
+  'deploy-staging': { afterRun: 'staging-verdict', onRed: 'rollback-to-development' },
 };
 
 /** May a task move from `from` (null: creation) to `to`? */

@@ -4,10 +4,12 @@ import { PermanentError } from '../errors.ts';
 import type { AgentRunnerPort, RunFilesPort } from '../ports/agent-runner.ts';
 import type { CiRunnerPort } from '../ports/ci-runner.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { DockerPort } from '../ports/docker.ts';
 import type { ForgePort } from '../ports/forge.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { TrackerPort } from '../ports/tracker.ts';
 import type { WorkspacePort } from '../ports/workspace.ts';
+import type { StagingRunnerPort } from '../staging/staging-types.ts';
 import type { JobRow } from '../queue/job.ts';
 import type { Store } from '../store/database.ts';
 import { getTask } from '../store/task-repo.ts';
@@ -23,6 +25,14 @@ export interface JobDeps {
   readonly tracker: TrackerPort | null;
   readonly forge: ForgePort | null;
   readonly agentTimeoutMs: number;
+  /** Runs the staging stage; null when no Docker engine is configured (staging then escalates). */
+  readonly staging: StagingRunnerPort | null;
+  /** ORCH_STAGING_INFRA_TOLERANCE_ENABLED: false makes every staging run strict. */
+  readonly stagingInfraToleranceEnabled: boolean;
+  /** ORCH_MERGE_MAX_WAIT_S in ms: how long a task may wait for the merge lease before escalating. */
+  readonly mergeMaxWaitMs: number;
+  /** The Docker engine, when a project uses a Docker stage (image cleanup). */
+  readonly docker?: DockerPort | null;
   readonly clock: Clock;
   readonly logger: Logger;
 }

@@ -2,6 +2,9 @@
 import { PermanentError } from '../errors.ts';
 import type { JobHandler } from '../queue/worker-pool.ts';
 import { crashPoint } from '../fault/crash-point.ts';
+import { pruneStagingImages } from '../staging/prune-staging-images.ts';
+import { deployImageHistory } from '../store/deploy-image-repo.ts';
+import { activeTaskIds } from '../store/task-repo.ts';
 import { jobSubject, type JobDeps } from './job-deps.ts';
 
 export function cleanupJob(deps: JobDeps): JobHandler {
@@ -9,6 +12,12 @@ export function cleanupJob(deps: JobDeps): JobHandler {
     async run(job) {
       const { task, project } = jobSubject(deps, job);
       await deps.workspace.remove(project, task.id);
+      if (deps.docker && project.stages.includes('deploy-staging')) {
+        // Finished tasks' staging images go; production's and the rollback history stay (ADR 0026).
+        const keep = new Set(deployImageHistory(deps.store.db, project.id).map((r) => r.imageId));
+        const report = await pruneStagingImages(deps.docker, { projectId: project.id, activeTasks: activeTaskIds(deps.store.db, project.id), keep });
+        if (report.removed.length > 0 || report.failed.length > 0) deps.logger.info({ project: project.id, ...report }, 'staging images pruned');
+      }
       return { type: 'done' };
     },
   };

@@ -8,7 +8,9 @@ import { artifactsDirOf, type Task } from '../domain/task.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
 import { pendingApproval } from '../store/approval-repo.ts';
 import type { Store } from '../store/database.ts';
+import { inMergePhase } from '../domain/merge-phase.ts';
 import { listLeases } from '../store/lease-repo.ts';
+import { mergeLeaseHolder, mergeQueuePosition } from '../store/merge-lease.ts';
 import { getTask } from '../store/task-repo.ts';
 
 /** One step of the progress line. `approval` sits between analysis and development. */
@@ -21,6 +23,9 @@ export type Waiting =
   | { type: 'approval'; approvers: readonly number[] }
   | { type: 'ci'; sha: string | null; local: boolean }
   | { type: 'merge'; leaseHolder: string | null }
+  /** In the merge phase behind another task's merge lease (design §10). */
+  | { type: 'merge-lease'; holder: string; position: number }
+  | { type: 'staging'; state: 'queued' | 'running'; since: number }
   | { type: 'escalated'; reason: string }
   | { type: 'blocked' }
   | { type: 'delivered' }
@@ -91,6 +96,15 @@ function waitingOf(store: Store, queue: JobQueue, task: Task, project: ProjectCo
   if (task.stage === 'cancelled') return { type: 'cancelled' };
   if (task.escalated) return { type: 'escalated', reason: task.escalationReason ?? '' };
   if (task.blocked) return { type: 'blocked' };
+  if (inMergePhase(task) && task.phase !== 'awaiting-ci') {
+    const holder = mergeLeaseHolder(store.db, project.id)?.holder ?? null;
+    const position = holder && holder !== task.id ? mergeQueuePosition(store.db, task) : null;
+    if (holder && position !== null) return { type: 'merge-lease', holder, position };
+  }
+  if (task.stage === 'deploy-staging' && task.phase === 'working') {
+    const job = queue.activeForTask(task.id).find((j) => j.kind === 'staging');
+    if (job) return { type: 'staging', state: job.state === 'running' ? 'running' : 'queued', since: job.state === 'running' ? (job.startedAt ?? job.updatedAt) : job.createdAt };
+  }
   switch (task.phase) {
     case 'awaiting-approval':
       return pendingApproval(store.db, task.id, 'brd') ? { type: 'approval', approvers: project.approvers } : { type: 'nothing' };

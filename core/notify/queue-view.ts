@@ -1,9 +1,10 @@
 /** What `/queue` shows, as data: agents running and queued, tasks per stage, escalations, leases, the reconciler. */
-import { and, eq, notInArray, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, notInArray, sql } from 'drizzle-orm';
 import { ALL_STAGES, type WorkStage } from '../domain/stage.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
 import type { Store } from '../store/database.ts';
 import { listLeases } from '../store/lease-repo.ts';
+import { mergeLeaseHolder, mergeWaiters } from '../store/merge-lease.ts';
 import { kv, tasks } from '../store/schema.ts';
 
 export interface ReconcilerStats {
@@ -24,6 +25,8 @@ export interface QueueView {
   /** BRDs waiting for a decision, with who may decide (Telegram user ids). */
   readonly awaitingApproval: readonly { taskId: string; approvers: readonly number[] }[];
   readonly leases: readonly { name: string; holder: string; since: number }[];
+  /** Per project with a merge lease or waiters: the holder and the waiting tasks in order (position = index + 1). */
+  readonly mergeQueues: readonly { projectId: string; holder: string | null; waiting: readonly string[] }[];
   readonly reconciler: ReconcilerStats | null;
 }
 
@@ -60,6 +63,19 @@ export function buildQueueView(store: Store, queue: JobQueue, capacity: number, 
     escalated,
     awaitingApproval,
     leases: listLeases(store.db).map((l) => ({ name: l.name, holder: l.holder, since: l.acquiredAt })),
+    mergeQueues: mergeQueuesOf(store),
     reconciler: stats ? (JSON.parse(stats.value) as ReconcilerStats) : null,
   };
+}
+
+function mergeQueuesOf(store: Store): QueueView['mergeQueues'] {
+  const projectIds = store.db
+    .selectDistinct({ projectId: tasks.projectId })
+    .from(tasks)
+    .where(and(isNotNull(tasks.mergeQueuedAt), eq(tasks.escalated, false)))
+    .all()
+    .map((r) => r.projectId);
+  return projectIds
+    .map((projectId) => ({ projectId, holder: mergeLeaseHolder(store.db, projectId)?.holder ?? null, waiting: mergeWaiters(store.db, projectId).map((t) => t.id) }))
+    .filter((q) => q.waiting.length > 0);
 }

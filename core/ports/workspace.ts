@@ -24,6 +24,12 @@ export type MergeOutcome =
   /** The branch was rebased onto a newer default branch; re-test before merging. */
   | { readonly type: 'rebased'; readonly headSha: string };
 
+/** The outcome of catching a task branch up with the default branch. */
+export type CatchUpOutcome =
+  | { readonly type: 'current'; readonly headSha: string; readonly path: string }
+  | { readonly type: 'rebased'; readonly headSha: string; readonly path: string }
+  | { readonly type: 'conflict'; readonly reason: string };
+
 /**
  * Git workspaces (design §5): one bare mirror per project, one worktree per task.
  * Every method is idempotent: calling it again after a crash converges on the same state.
@@ -45,6 +51,29 @@ export interface WorkspacePort {
    * the default branch and push the branch (rebased) or report the conflict.
    */
   mergeToDefault(project: ProjectConfig, taskId: string): Promise<MergeOutcome>;
+  /**
+   * Prepare the worktree (as `prepare`) and catch the task branch up with the remote default
+   * branch (merge-base check): `current` when it
+   * already contains it; else rebase in the worktree and push the task branch only, with
+   * --force-with-lease (`rebased`, to be re-tested), or report the conflicting files (`conflict`,
+   * the worktree left clean on its old head). Never pushes the default branch.
+   */
+  catchUp(project: ProjectConfig, taskId: string): Promise<CatchUpOutcome>;
+  /**
+   * Fast-forward the remote default branch to `sha` (a plain push, never forced): `merged`, or
+   * `moved` when the default branch is no longer an ancestor of `sha` (catch up and re-test first).
+   */
+  fastForwardDefault(
+    project: ProjectConfig,
+    taskId: string,
+    sha: string,
+  ): Promise<{ readonly type: 'merged' } | { readonly type: 'moved'; readonly reason: string }>;
+  /**
+   * Paths that differ between commits `from` and `to` of the task's repository (`git diff
+   * --name-only`). A commit the repository does not have yields `['<unknown revision>']`, so a
+   * freshness check on it fails closed.
+   */
+  changedPaths(project: ProjectConfig, taskId: string, from: string, to: string): Promise<readonly string[]>;
   /** Remove the task's worktree (the branch stays on the remote). */
   remove(project: ProjectConfig, taskId: string): Promise<void>;
 }

@@ -1,10 +1,14 @@
 import type { jobs } from '../store/schema.ts';
 
-/** Job kinds the workers know. `agent` and `ci` are heavy (bounded by ORCH_MAX_CONCURRENCY). */
-export type JobKind = 'agent' | 'ci' | 'merge' | 'cleanup' | 'tracker' | 'forge';
+/**
+ * Job kinds the workers know. `agent` and `ci` are heavy (bounded by ORCH_MAX_CONCURRENCY);
+ * `staging` (Docker build, container, checks) has its own pool so it never holds an agent slot.
+ */
+export type JobKind = 'agent' | 'ci' | 'merge' | 'cleanup' | 'tracker' | 'forge' | 'staging';
 
 export const HEAVY_KINDS: readonly JobKind[] = ['agent', 'ci'];
 export const LIGHT_KINDS: readonly JobKind[] = ['merge', 'cleanup', 'tracker', 'forge'];
+export const STAGING_KINDS: readonly JobKind[] = ['staging'];
 
 /** A job row as stored. */
 export type JobRow = typeof jobs.$inferSelect;

@@ -14,7 +14,8 @@ import { NOTHING, skip, type TaskProbe } from './probe.ts';
 /** The CI-side probe over a forge reader. */
 export function ciProbe(projects: ReadonlyMap<string, ProjectConfig>, forge: ForgeReader): TaskProbe {
   return async (task) => {
-    if (task.stage !== 'development' || task.phase !== 'awaiting-ci') return NOTHING;
+    // Development's CI, and a head rebased in the merge phase waiting for its re-test (ADR 0023).
+    if (task.phase !== 'awaiting-ci') return NOTHING;
     const project = projects.get(task.projectId);
     if (!project) return skip('unknown project');
     let head: string | null;

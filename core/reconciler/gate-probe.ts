@@ -27,7 +27,8 @@ export interface GateProbeOptions {
 /** The gate-side probe: stored CI statuses, read-only. */
 export function gateProbe(store: Store, projects: ReadonlyMap<string, ProjectConfig>, options: GateProbeOptions = {}): TaskProbe {
   return (task) => {
-    if (task.stage !== 'development' || task.phase !== 'awaiting-ci') return NOTHING;
+    // Development's CI, and a head rebased in the merge phase waiting for its re-test (ADR 0023).
+    if (task.phase !== 'awaiting-ci') return NOTHING;
     const project = projects.get(task.projectId);
     if (!project) return skip('unknown project');
     if (task.headSha) {

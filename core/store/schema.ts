@@ -37,6 +37,14 @@ export const tasks = sqliteTable(
     headSha: text('head_sha'),
     behindDefault: integer('behind_default', { mode: 'boolean' }).notNull().default(false),
     prNumber: integer('pr_number'),
+    /** When the task entered the merge phase (its place in the merge queue); null outside it. */
+    mergeQueuedAt: integer('merge_queued_at'),
+    /** The last staging run: image id and ref, validated revision, verdict, waived check ids. */
+    stagingImageId: text('staging_image_id'),
+    stagingImageRef: text('staging_image_ref'),
+    stagingRevision: text('staging_revision'),
+    stagingVerdict: text('staging_verdict'),
+    stagingWaived: text('staging_waived', { mode: 'json' }).$type<readonly string[]>(),
     lastEvent: text('last_event').notNull(),
     lastEventAt: integer('last_event_at').notNull(),
     stageEnteredAt: integer('stage_entered_at').notNull(),

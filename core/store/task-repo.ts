@@ -1,5 +1,5 @@
 /** Reading and writing task rows. Every update bumps `version` and `updatedAt`. */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, notInArray, sql } from 'drizzle-orm';
 import type { Phase, Task } from '../domain/task.ts';
 import type { Stage } from '../domain/stage.ts';
 import type { Db, Tx } from './database.ts';
@@ -9,7 +9,13 @@ type Reader = Db;
 export type TaskPatch = Partial<Omit<Task, 'id' | 'projectId' | 'createdAt' | 'version' | 'updatedAt'>>;
 
 function toTask(row: typeof tasks.$inferSelect): Task {
-  return { ...row, source: row.source as Task['source'], stage: row.stage as Stage, phase: row.phase as Phase };
+  return {
+    ...row,
+    source: row.source as Task['source'],
+    stage: row.stage as Stage,
+    phase: row.phase as Phase,
+    stagingVerdict: row.stagingVerdict as Task['stagingVerdict'],
+  };
 }
 
 export function getTask(db: Reader, id: string): Task | null {
@@ -44,4 +50,14 @@ export function updateTask(tx: Tx, task: Task, patch: TaskPatch, now: number): T
     .where(eq(tasks.id, task.id))
     .run();
   return next;
+}
+
+/** Ids of a project's tasks that are neither done nor cancelled. */
+export function activeTaskIds(db: Reader, projectId: string): Set<string> {
+  const rows = db
+    .select({ id: tasks.id })
+    .from(tasks)
+    .where(and(eq(tasks.projectId, projectId), notInArray(tasks.stage, ['done', 'cancelled'])))
+    .all();
+  return new Set(rows.map((r) => r.id));
 }

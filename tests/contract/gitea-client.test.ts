@@ -202,11 +202,11 @@ describe('GiteaClient against the Gitea stand-in', () => {
       expect(await client.merge(REPO, number, head)).toEqual({ type: 'merged' });
     });
 
-    it('reports a conflict when the head moved (409 head out of date)', async () => {
+    it('refuses to merge a head the forge does not have (409 head out of date) with a retryable error, not a conflict', async () => {
       gitea.state.setBranchHead(REPO, BRANCH);
-      expect(await client.merge(REPO, number, head)).toEqual({
-        type: 'conflict',
-        reason: 'head out of date',
+      await expect(client.merge(REPO, number, head)).rejects.toMatchObject({
+        name: 'RetryableError',
+        message: expect.stringMatching(/head out of date/),
       });
       expect(gitea.state.pullRequest(REPO, number)?.merged).toBe(false);
     });

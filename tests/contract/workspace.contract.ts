@@ -162,6 +162,66 @@ export function describeWorkspaceContract(name: string, make: () => Promise<Work
       expect((await f.workspace.prepare(f.project, 'SHOP-1')).headSha).toBe(pushed.headSha);
     });
 
+    it('catchUp leaves a current branch alone and never touches the default branch', async () => {
+      await f.workspace.prepare(f.project, 'SHOP-1');
+      await f.workspace.writeFile(f.project, 'SHOP-1', 'feature.txt', 'done\n');
+      const pushed = await f.workspace.commitAndPush(f.project, 'SHOP-1', 'SHOP-1 developer: attempt 1');
+      const main = await remoteSha(f.remote, 'main');
+      expect(await f.workspace.catchUp(f.project, 'SHOP-1')).toMatchObject({ type: 'current', headSha: pushed.headSha });
+      expect(await remoteSha(f.remote, 'main')).toBe(main);
+    });
+
+    it('catchUp rebases a branch behind the default branch and pushes only the task branch', async () => {
+      await f.workspace.prepare(f.project, 'SHOP-1');
+      await f.workspace.writeFile(f.project, 'SHOP-1', 'feature.txt', 'done\n');
+      const pushed = await f.workspace.commitAndPush(f.project, 'SHOP-1', 'SHOP-1 developer: attempt 1');
+      const moved = await pushCommit(f.remote, 'main', { 'other.txt': 'someone else\n' }, 'other work');
+      const outcome = await f.workspace.catchUp(f.project, 'SHOP-1');
+      expect(outcome.type).toBe('rebased');
+      if (outcome.type !== 'rebased') return;
+      expect(outcome.headSha).not.toBe(pushed.headSha);
+      expect(await remoteSha(f.remote, 'task/SHOP-1')).toBe(outcome.headSha);
+      expect(await remoteSha(f.remote, 'main')).toBe(moved);
+      expect(await f.workspace.catchUp(f.project, 'SHOP-1')).toMatchObject({ type: 'current', headSha: outcome.headSha });
+    });
+
+    it('catchUp reports the conflicting files and leaves the worktree clean on its old head', async () => {
+      const wt = await f.workspace.prepare(f.project, 'SHOP-1');
+      await f.workspace.writeFile(f.project, 'SHOP-1', 'src/app.txt', 'line 1\nours\nline 3\n');
+      const pushed = await f.workspace.commitAndPush(f.project, 'SHOP-1', 'SHOP-1 developer: attempt 1');
+      await pushCommit(f.remote, 'main', { 'src/app.txt': 'line 1\ntheirs\nline 3\n' }, 'conflicting work');
+      const outcome = await f.workspace.catchUp(f.project, 'SHOP-1');
+      expect(outcome).toMatchObject({ type: 'conflict', reason: expect.stringContaining('src/app.txt') });
+      expect(await git(wt.path, ['status', '--porcelain'])).toBe('');
+      expect(await git(wt.path, ['rev-parse', 'HEAD'])).toBe(pushed.headSha);
+      expect(await remoteSha(f.remote, 'task/SHOP-1')).toBe(pushed.headSha);
+    });
+
+    it('fastForwardDefault moves the default branch only as a fast-forward', async () => {
+      await f.workspace.prepare(f.project, 'SHOP-1');
+      await f.workspace.writeFile(f.project, 'SHOP-1', 'feature.txt', 'done\n');
+      const pushed = await f.workspace.commitAndPush(f.project, 'SHOP-1', 'SHOP-1 developer: attempt 1');
+      const moved = await pushCommit(f.remote, 'main', { 'other.txt': 'someone else\n' }, 'other work');
+      expect(await f.workspace.fastForwardDefault(f.project, 'SHOP-1', pushed.headSha)).toMatchObject({ type: 'moved' });
+      expect(await remoteSha(f.remote, 'main')).toBe(moved);
+      const caught = await f.workspace.catchUp(f.project, 'SHOP-1');
+      if (caught.type !== 'rebased') throw new Error(JSON.stringify(caught));
+      expect(await f.workspace.fastForwardDefault(f.project, 'SHOP-1', caught.headSha)).toEqual({ type: 'merged' });
+      expect(await remoteSha(f.remote, 'main')).toBe(caught.headSha);
+    });
+
+    it('changedPaths lists the paths between two commits; an unknown commit fails closed', async () => {
+      const wt = await f.workspace.prepare(f.project, 'SHOP-1');
+      await f.workspace.writeFile(f.project, 'SHOP-1', 'src/feature.txt', 'code\n');
+      const code = await f.workspace.commitAndPush(f.project, 'SHOP-1', 'code');
+      await f.workspace.writeFile(f.project, 'SHOP-1', 'docs/work-items/SHOP-1/14-staging-report.md', 'VERDICT: SUCCESS\n');
+      const report = await f.workspace.commitAndPush(f.project, 'SHOP-1', 'report');
+      expect(await f.workspace.changedPaths(f.project, 'SHOP-1', code.headSha, report.headSha)).toEqual(['docs/work-items/SHOP-1/14-staging-report.md']);
+      expect(await f.workspace.changedPaths(f.project, 'SHOP-1', wt.headSha, report.headSha)).toEqual(['docs/work-items/SHOP-1/14-staging-report.md', 'src/feature.txt']);
+      expect(await f.workspace.changedPaths(f.project, 'SHOP-1', report.headSha, report.headSha)).toEqual([]);
+      expect(await f.workspace.changedPaths(f.project, 'SHOP-1', 'f'.repeat(40), report.headSha)).toEqual(['<unknown revision>']);
+    });
+
     it('remove deletes the worktree, is idempotent, and the branch survives on the remote', async () => {
       const wt = await f.workspace.prepare(f.project, 'SHOP-1');
       await f.workspace.writeFile(f.project, 'SHOP-1', 'a.txt', 'a\n');

@@ -22,6 +22,8 @@ export interface FaultSetup {
   readonly remote: string;
   readonly leaseMs: number;
   readonly graceMs: number;
+  /** More FAULT_* settings for the child (see conveyor-process.ts). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Start conveyor-process.ts on `root`'s database and workdir; resolves once it printed `ready`. */
@@ -41,6 +43,7 @@ export async function startConveyorProcess(
       FAULT_AGENTS_DIR: path.join(setup.root, 'agents'),
       FAULT_LEASE_MS: String(setup.leaseMs),
       FAULT_GRACE_MS: String(setup.graceMs),
+      ...setup.env,
     },
   });
   children.push(child);

@@ -9,11 +9,16 @@
  *   FAULT_REMOTE      the project's cloneUrl          FAULT_AGENTS_DIR   holds `<role>.sh` per role
  *   FAULT_LEASE_MS    job lease (default 1500)        FAULT_GRACE_MS     stop grace (default 10000)
  *   FAULT_CI_COMMAND  optional ciCommand              FAULT_NOTIFY_FILE  optional; notifier output goes here
+ *   FAULT_STAGES      optional comma list of stages (default analysis,development)
+ *   FAULT_STAGING_MARKER  optional; enables a scripted staging runner (see below) and a staging block
+ *   FAULT_AUTO_APPROVE    "1": approve every BRD as soon as it is requested
+ * The scripted staging runner appends `start <pid>` to FAULT_STAGING_MARKER; the first run ever
+ * then hangs (to be killed), later runs append `finish <pid>` and answer SUCCESS.
  * On start it requests one task under a fixed event key, so every restart asks for the same task
  * and only the first creates it. stdout gets `ready <task id>` once running and `stopped` after
  * a graceful stop; SIGTERM stops it (`app.stop(FAULT_GRACE_MS)`) and it exits 0.
  */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from '../../app/compose.ts';
 import { createLogger } from '../../adapters/log/pino-logger.ts';
@@ -21,6 +26,10 @@ import { ConsoleNotifier } from '../../bot/console-notifier.ts';
 import { loadConfig } from '../../core/config/config.ts';
 import { parseProjects, type ProjectConfig } from '../../core/config/projects.ts';
 import { systemClock } from '../../core/ports/clock.ts';
+import type { StagingInput, StagingResult, StagingRunnerPort } from '../../core/staging/staging-types.ts';
+import { pendingApproval } from '../../core/store/approval-repo.ts';
+import { getTask } from '../../core/store/task-repo.ts';
+import { STAGING } from './merge-phase-harness.ts';
 
 /** The fixed key of the one task request: replays on restart are duplicates. */
 const TASK_EVENT_KEY = 'fault:new:1';
@@ -42,6 +51,9 @@ const settings = {
   graceMs: Number(env.FAULT_GRACE_MS ?? 10_000),
   ciCommand: env.FAULT_CI_COMMAND ?? null,
   notifyFile: env.FAULT_NOTIFY_FILE ?? null,
+  stages: (env.FAULT_STAGES ?? 'analysis,development').split(','),
+  stagingMarker: env.FAULT_STAGING_MARKER ?? null,
+  autoApprove: env.FAULT_AUTO_APPROVE === '1',
   agentEnv: { PATH: env.PATH, HOME: env.HOME, LANG: env.LANG },
 };
 
@@ -64,7 +76,8 @@ function project(): ProjectConfig {
             reviewer: sh('reviewer'),
             tester: sh('tester'),
           },
-          stages: ['analysis', 'development'],
+          stages: settings.stages,
+          ...(settings.stages.includes('deploy-staging') ? { staging: { health: { command: 'true' } } } : {}),
         },
       ],
     }),
@@ -73,7 +86,31 @@ function project(): ProjectConfig {
   if (parsed.type !== 'ok') throw new Error(parsed.problems.join('\n'));
   const only = parsed.projects[0];
   if (!only) throw new Error('fault project missing');
-  return only;
+  return settings.stagingMarker ? { ...only, staging: STAGING } : only;
+}
+
+/** Staging without Docker: records each run in the marker; the first run ever hangs until killed. */
+class MarkerStaging implements StagingRunnerPort {
+  constructor(private readonly marker: string) {}
+  async run(input: StagingInput): Promise<StagingResult> {
+    const first = !existsSync(this.marker);
+    appendFileSync(this.marker, `start ${process.pid}\n`);
+    await new Promise((resolve) => setTimeout(resolve, first ? 120_000 : 200));
+    appendFileSync(this.marker, `finish ${process.pid}\n`);
+    const report = `---\nstaging_status: SUCCESS\nrevision: ${input.sha}\nwaived: []\n---\nPASS C1 up\nVERDICT: SUCCESS\n`;
+    return {
+      verdict: 'SUCCESS',
+      revision: input.sha,
+      imageId: null,
+      imageRef: `conveyor/fault:${input.sha}`,
+      checks: [],
+      waived: [],
+      reason: null,
+      mustFix: null,
+      report,
+      durationMs: 200,
+    };
+  }
 }
 
 function main(): void {
@@ -104,7 +141,24 @@ function main(): void {
       }),
     pollMs: 100,
     leaseMs: settings.leaseMs,
+    staging: settings.stagingMarker ? new MarkerStaging(settings.stagingMarker) : null,
   });
+  if (settings.autoApprove) {
+    app.engine.onHandled(() => {
+      const task = getTask(app.store.db, `${PROJECT_ID}-1`);
+      const approval =
+        task?.phase === 'awaiting-approval' ? pendingApproval(app.store.db, task.id, 'brd') : null;
+      if (approval)
+        app.engine.handle({
+          type: 'ApprovalDecided',
+          key: `auto:${approval.id}`,
+          taskId: approval.taskId,
+          approvalId: approval.id,
+          decision: 'approve',
+          actor: 'telegram:111:Alice',
+        });
+    });
+  }
   app.start();
   const requested = app.engine.handle({
     type: 'TaskRequested',

@@ -13,11 +13,14 @@ import {
   type StandinRepo,
   type StandinStatus,
 } from './gitea-standin-model.ts';
+import { gitMergeCommit, readGitHeads } from './gitea-standin-git.ts';
 
 /** The stand-in's state and its control helpers. */
 export class GiteaStandinState {
   private readonly repos = new Map<string, StandinRepo>();
   private nextId = { repo: 17, pull: 23, status: 300 };
+  /** Repositories backed by a real bare git repository (lower-case full name → path). */
+  private readonly gitBacked = new Map<string, string>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -39,6 +42,25 @@ export class GiteaStandinState {
     };
     this.repos.set(fullName.toLowerCase(), repo);
     return repo;
+  }
+
+  /**
+   * Back `fullName` by the bare repository at `bare`: branch heads come from it (a push there is a
+   * push to the forge) and the merge API makes a real merge commit on it.
+   */
+  attachGit(fullName: string, bare: string): void {
+    this.gitBacked.set(fullName.toLowerCase(), bare);
+    this.refresh(fullName);
+  }
+
+  /** Re-read a git-backed repository's branches (every API request does this first). */
+  refresh(fullName: string): void {
+    const bare = this.gitBacked.get(fullName.toLowerCase());
+    const repo = this.repo(fullName);
+    if (!bare || !repo) return;
+    const heads = readGitHeads(bare);
+    for (const name of [...repo.branches.keys()]) if (!heads.has(name)) repo.branches.delete(name);
+    for (const [name, sha] of heads) if (repo.branches.get(name) !== sha) this.setBranchHead(fullName, name, sha);
   }
 
   /** A repository by full name (case-insensitive, like Gitea). */
@@ -71,6 +93,7 @@ export class GiteaStandinState {
     fullName: string,
     input: { head: string; base: string; title: string; body?: string; author?: string },
   ): CreatePullOutcome {
+    this.refresh(fullName);
     const repo = this.mustRepo(fullName);
     if (input.head === input.base) return { type: 'same-branch' };
     for (const branch of [input.head, input.base]) {
@@ -143,6 +166,7 @@ export class GiteaStandinState {
     number: number,
     input: { headCommitId?: string; deleteBranch?: boolean; by?: string },
   ): MergeAttempt {
+    this.refresh(fullName);
     const repo = this.mustRepo(fullName);
     const pull = repo.pulls.find((p) => p.number === number);
     if (!pull) return { type: 'not-found' };
@@ -155,7 +179,13 @@ export class GiteaStandinState {
       pull.conflictOnMerge = null;
       return { type: 'conflict', stderr };
     }
-    const sha = randomSha();
+    const bare = this.gitBacked.get(fullName.toLowerCase());
+    let sha = randomSha();
+    if (bare) {
+      const merged = gitMergeCommit(bare, pull.base, repo.branches.get(pull.base) ?? '', pull.headSha, `Merge pull request '${pull.title}' (#${pull.number}) from ${pull.head} into ${pull.base}`);
+      if (merged.type === 'conflict') return { type: 'conflict', stderr: merged.stderr };
+      sha = merged.sha;
+    }
     const at = giteaTime(this.now());
     Object.assign(pull, { state: 'closed', merged: true, mergedAt: at, closedAt: at, updatedAt: at });
     pull.mergedBy = input.by ?? 'conveyor';

@@ -18,6 +18,8 @@ export interface GiteaStandinOptions {
   readonly token: string;
   /** Repositories to create (`owner/name`, default branch `main`). */
   readonly repos?: readonly string[];
+  /** Repositories backed by a real bare git repository (`owner/name` → path); created if not in `repos`. */
+  readonly gitRepos?: Readonly<Record<string, string>>;
   /** Clock for timestamps. */
   readonly now?: () => number;
 }
@@ -47,6 +49,10 @@ export interface GiteaStandin {
 export async function startGiteaStandin(options: GiteaStandinOptions): Promise<GiteaStandin> {
   const state = new GiteaStandinState(options.now);
   for (const repo of options.repos ?? []) state.addRepo(repo);
+  for (const [repo, bare] of Object.entries(options.gitRepos ?? {})) {
+    if (!state.repo(repo)) state.addRepo(repo);
+    state.attachGit(repo, bare);
+  }
   const harness = new StandinHarness();
   const r = new GiteaResponder(state);
   const app = new Hono();
@@ -63,9 +69,12 @@ export async function startGiteaStandin(options: GiteaStandinOptions): Promise<G
       return c.req.method === 'GET' ? r.notFound(c) : r.error(c, 401, 'token is required');
     return next();
   });
-  app.use('/api/v1/repos/:owner/:repo/*', async (c, next) =>
-    state.repo(`${c.req.param('owner')}/${c.req.param('repo')}`) ? next() : r.notFound(c),
-  );
+  app.use('/api/v1/repos/:owner/:repo/*', async (c, next) => {
+    const fullName = `${c.req.param('owner')}/${c.req.param('repo')}`;
+    if (!state.repo(fullName)) return r.notFound(c);
+    state.refresh(fullName);
+    return next();
+  });
   pullRoutes(app, r);
   commitRoutes(app, r);
   app.notFound((c) => r.notFound(c));

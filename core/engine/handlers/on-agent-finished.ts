@@ -68,6 +68,7 @@ export function onAgentRunFinished(ctx: EngineContext, event: AgentRunFinished):
       }
       return red(ctx, withHead, gate, stage === 'review' ? `review: ${reasonOf(gate)}` : `testing: ${reasonOf(gate)}`);
     }
+    case 'staging-verdict':
     case undefined:
       return noop(`no agent gate for ${stage}`);
   }

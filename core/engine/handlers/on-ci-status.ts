@@ -6,6 +6,8 @@ import { statusesFor } from '../../store/ci-status-repo.ts';
 import { getTask } from '../../store/task-repo.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { noop, type EngineOutcome } from '../outcome.ts';
+import { inMergePhase } from '../../domain/merge-phase.ts';
+import { resumeMergePhase } from '../merge-moves.ts';
 import { advance, onRed } from '../task-moves.ts';
 
 type CiStatusReported = Extract<DomainEvent, { type: 'CiStatusReported' }>;
@@ -14,7 +16,8 @@ type CiStatusReported = Extract<DomainEvent, { type: 'CiStatusReported' }>;
 export function onCiStatusReported(ctx: EngineContext, event: CiStatusReported): EngineOutcome {
   const task = getTask(ctx.tx, event.taskId);
   if (!task) return noop(`unknown task ${event.taskId}`);
-  if (task.stage !== 'development' || task.phase !== 'awaiting-ci' || task.escalated) {
+  // Development's CI, or a rebased head re-tested in the merge phase (ADR 0023).
+  if (task.phase !== 'awaiting-ci' || task.escalated || (task.stage !== 'development' && !inMergePhase(task))) {
     return noop(`${task.id} is not waiting for CI (${task.stage}/${task.phase})`);
   }
   if (task.headSha !== event.sha) return noop(`CI for ${event.sha.slice(0, 7)} is not ${task.id}'s head`);
@@ -35,9 +38,12 @@ function judge(ctx: EngineContext, task: Task, state: 'success' | 'failure' | 'p
   const gate = ciGate(state, detail);
   const sha = (task.headSha ?? '').slice(0, 7);
   if (gate.type === 'wait') return noop(`CI pending on ${sha}`);
+  const retest = task.stage !== 'development';
   const next =
     gate.type === 'green'
-      ? advance(ctx, task, 'CI green', actor, `CI green on ${sha}`)
-      : onRed(ctx, task, `CI failed on ${sha}`, gate.mustFix ?? detail, actor, `CI red on ${sha}`);
+      ? retest
+        ? resumeMergePhase(ctx, task, `CI green on the rebased head ${sha}`, actor, { lastEvent: `CI green on ${sha}` })
+        : advance(ctx, task, 'CI green', actor, `CI green on ${sha}`)
+      : onRed(ctx, task, `CI failed on ${sha}${retest ? ' after the rebase' : ''}`, gate.mustFix ?? detail, actor, `CI red on ${sha}`);
   return { type: 'applied', taskId: next.id, transitions: ctx.transitions };
 }

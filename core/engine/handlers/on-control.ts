@@ -5,7 +5,8 @@ import { actorName } from '../actor-name.ts';
 import { getTask } from '../../store/task-repo.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { noop, type EngineOutcome } from '../outcome.ts';
-import { advance, escalate, startStage } from '../task-moves.ts';
+import { leaveMergePhase, resumeMergePhase } from '../merge-moves.ts';
+import { escalate, startStage } from '../task-moves.ts';
 
 type RetryRequested = Extract<DomainEvent, { type: 'RetryRequested' }>;
 type TaskCancelled = Extract<DomainEvent, { type: 'TaskCancelled' }>;
@@ -20,7 +21,9 @@ export function onRetryRequested(ctx: EngineContext, event: RetryRequested): Eng
   if (!task.escalated && ctx.deps.queue.activeForTask(task.id).length > 0) return noop(`${task.id} is already being worked on`);
   const reset = { rollbacks: 0, escalated: false, escalationReason: null, lastEvent: `retry by ${event.actor}` };
   const reason = `retry requested by ${event.actor}`;
-  if (task.phase === 'merging') return applied(ctx, advance(ctx, { ...task, ...reset }, reason, event.actor, reset.lastEvent).id);
+  if (task.phase === 'merging' || task.stage === 'deploy-staging' || (task.phase === 'awaiting-ci' && task.stage !== 'development')) {
+    return applied(ctx, resumeMergePhase(ctx, { ...task, ...reset }, reason, event.actor, reset).id);
+  }
   if (task.phase === 'awaiting-approval') {
     return applied(ctx, ctx.move(task, reset, reason, event.actor).id);
   }
@@ -40,7 +43,8 @@ export function onTaskCancelled(ctx: EngineContext, event: TaskCancelled): Engin
     ctx.outbox('approval-decided', task.id, { approvalId: approval.id });
   }
   ctx.enqueue({ kind: 'cleanup', taskId: task.id, payload: {}, idempotencyKey: `${task.id}:cleanup` });
-  return applied(ctx, ctx.move(task, { stage: 'cancelled', phase: 'idle', lastEvent: `cancelled: ${event.reason}` }, event.reason, event.actor).id);
+  const left = leaveMergePhase(ctx, task);
+  return applied(ctx, ctx.move(task, { ...left, stage: 'cancelled', phase: 'idle', lastEvent: `cancelled: ${event.reason}` }, event.reason, event.actor).id);
 }
 
 /** An infrastructure job ran out of attempts: a person must look. */

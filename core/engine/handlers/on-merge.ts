@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../../domain/events.ts';
+import { inMergePhase } from '../../domain/merge-phase.ts';
 import { getTask } from '../../store/task-repo.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { noop, type EngineOutcome } from '../outcome.ts';
@@ -20,6 +21,7 @@ export function onMerged(ctx: EngineContext, event: Merged): EngineOutcome {
 export function onMergeFailed(ctx: EngineContext, event: MergeFailed): EngineOutcome {
   const task = getTask(ctx.tx, event.taskId);
   if (!task) return noop(`unknown task ${event.taskId}`);
-  if (task.phase !== 'merging') return noop(`${task.id} is not merging`);
+  // The merge step, or the catch-up before staging (both in the merge phase).
+  if (!inMergePhase(task) || task.phase === 'awaiting-ci') return noop(`${task.id} is not merging`);
   return { type: 'applied', taskId: onRed(ctx, task, 'merge failed', event.reason, event.actor, 'merge failed').id, transitions: ctx.transitions };
 }

@@ -16,7 +16,7 @@ export function onBranchPushed(ctx: EngineContext, event: BranchPushed): EngineO
   if (task.stage === 'done' || task.stage === 'cancelled') return noop(`${task.id} is ${task.stage}`);
   if (task.headSha === event.sha) return noop('head already known');
   const next = ctx.move(task, { headSha: event.sha, lastEvent: `pushed ${event.sha.slice(0, 7)}` }, 'branch pushed', event.actor);
-  if (next.stage === 'development' && next.phase === 'awaiting-ci') evaluateCi(ctx, next);
+  if (next.phase === 'awaiting-ci') evaluateCi(ctx, next);
   return { type: 'applied', taskId: task.id, transitions: ctx.transitions };
 }
 

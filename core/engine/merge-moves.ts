@@ -1,0 +1,95 @@
+/**
+ * Moves of the merge phase (design §10, ADR 0023): entering it takes the project's merge lease
+ * (or queues the task behind its holder), staging and the merge step are jobs that hold it, and
+ * every way out (done, rollback, cancel, escalation) releases it in the same transaction and wakes
+ * the next waiter.
+ */
+import { inArray, and, eq } from 'drizzle-orm';
+import type { Task } from '../domain/task.ts';
+import { mergeWaiters, releaseMergeLease, takeMergeLease } from '../store/merge-lease.ts';
+import { jobs } from '../store/schema.ts';
+import type { TaskPatch } from '../store/task-repo.ts';
+import type { EngineContext } from './engine-context.ts';
+
+/** Job kinds that work inside the merge phase (they wait for the lease). */
+const MERGE_PHASE_KINDS = ['merge', 'staging'];
+
+/** Take the lease if free (the job waits for it otherwise) and keep the task's place in the queue. */
+function joinMergeQueue(ctx: EngineContext, task: Task): TaskPatch {
+  takeMergeLease(ctx.tx, task, ctx.now);
+  return { mergeQueuedAt: task.mergeQueuedAt ?? ctx.now };
+}
+
+/** Run (or re-run) the staging stage: one staging job for the current head. */
+export function startStaging(
+  ctx: EngineContext,
+  task: Task,
+  reason: string,
+  actor: string,
+  extra: TaskPatch & { lastEvent: string },
+): Task {
+  const patch = joinMergeQueue(ctx, task);
+  ctx.enqueue({
+    kind: 'staging',
+    taskId: task.id,
+    payload: { headSha: task.headSha },
+    idempotencyKey: `${task.id}:staging:${task.version}`,
+    maxAttempts: 3,
+  });
+  return ctx.move(task, { ...extra, ...patch, stage: 'deploy-staging', phase: 'working' }, reason, actor);
+}
+
+/** The merge step after the last stage: one merge job. */
+export function startMerge(
+  ctx: EngineContext,
+  task: Task,
+  reason: string,
+  actor: string,
+  extra: TaskPatch & { lastEvent: string },
+): Task {
+  const patch = joinMergeQueue(ctx, task);
+  ctx.enqueue({
+    kind: 'merge',
+    taskId: task.id,
+    payload: { headSha: task.headSha },
+    idempotencyKey: `${task.id}:merge:${task.version}`,
+    maxAttempts: 5,
+  });
+  return ctx.move(task, { ...extra, ...patch, phase: 'merging' }, reason, actor);
+}
+
+/** Carry on where the merge phase stands: staging in `deploy-staging`, else the merge step. */
+export function resumeMergePhase(
+  ctx: EngineContext,
+  task: Task,
+  reason: string,
+  actor: string,
+  extra: TaskPatch & { lastEvent: string },
+): Task {
+  return task.stage === 'deploy-staging'
+    ? startStaging(ctx, task, reason, actor, extra)
+    : startMerge(ctx, task, reason, actor, extra);
+}
+
+/**
+ * Leaving the merge phase: release the lease if `task` holds it and make the waiters' jobs due
+ * now. Returns the patch that takes the task out of the queue.
+ */
+export function leaveMergePhase(ctx: EngineContext, task: Task): TaskPatch {
+  if (task.mergeQueuedAt === null) return {};
+  if (releaseMergeLease(ctx.tx, task)) {
+    const waiting = mergeWaiters(ctx.tx, task.projectId)
+      .filter((t) => t.id !== task.id)
+      .map((t) => t.id);
+    if (waiting.length > 0) {
+      ctx.tx
+        .update(jobs)
+        .set({ availableAt: ctx.now, updatedAt: ctx.now })
+        .where(
+          and(eq(jobs.state, 'queued'), inArray(jobs.kind, MERGE_PHASE_KINDS), inArray(jobs.taskId, waiting)),
+        )
+        .run();
+    }
+  }
+  return { mergeQueuedAt: null };
+}
