@@ -158,7 +158,9 @@ describe('crash between a side effect and its commit', { timeout: 150_000 }, () 
     await crashAfter(world, 'approval-message');
     const second = await world.start(null);
     const [stray, recorded] = await waitForValue(() => approvalCopies(world), (c) => c.length === 2, `the second copy\n${second.output()}`);
-    expect(world.query<{ message_id: number }>('SELECT message_id FROM approvals')[0]?.message_id).toBe(recorded?.messageId);
+    // Telegram shows the copy a moment before Conveyor records its id.
+    const recordedId = await waitForValue(() => world.query<{ message_id: number | null }>('SELECT message_id FROM approvals')[0]?.message_id ?? null, (id) => id !== null, 'the second copy recorded');
+    expect(recordedId).toBe(recorded?.messageId);
     await press(world, recorded!, 'Approve');
     await waitForValue(async () => (await approvalCopies(world)).find((m) => m.messageId === recorded?.messageId)?.buttons.length, (n) => n === 0, 'the recorded copy decided');
     // The stray copy is unknown to Conveyor until someone presses it.
