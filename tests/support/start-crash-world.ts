@@ -29,12 +29,19 @@ export interface RunningConveyor {
   output(): string;
 }
 
+export interface CrashWorldOptions {
+  /** The analyst waits for {@link CrashWorld.releaseAnalyst} before it writes the BRD. */
+  readonly holdAnalyst?: boolean;
+}
+
 export interface CrashWorld {
   readonly world: DemoWorld;
   readonly remote: GitRemote;
   readonly dir: string;
   start(crashAfter: CrashEffect | null): Promise<RunningConveyor>;
   query<T>(sql: string, ...params: unknown[]): T[];
+  /** Let a held analyst go on (see {@link CrashWorldOptions.holdAnalyst}). */
+  releaseAnalyst(): void;
   close(): Promise<void>;
 }
 
@@ -47,15 +54,18 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-export async function startCrashWorld(): Promise<CrashWorld> {
+export async function startCrashWorld(options: CrashWorldOptions = {}): Promise<CrashWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'conveyor-effect-crash-'));
   const remote = await createGitRemote('shop');
   const agentEnv = { PATH: process.env.PATH, HOME: dir };
   const world = await startDemoWorld(remote.remote, new WebhookLog(), agentEnv);
   mkdirSync(join(dir, 'agents'));
+  const release = join(dir, 'release-analyst');
+  const hold = `while [ ! -e "${release}" ]; do sleep 0.1; done\n`;
   const agents: Record<string, string> = {};
   for (const [role, body] of Object.entries(AGENTS)) {
-    writeFileSync(join(dir, 'agents', `${role}.sh`), `set -e\n${body}`);
+    const held = role === 'analyst' && options.holdAnalyst ? hold : '';
+    writeFileSync(join(dir, 'agents', `${role}.sh`), `set -e\n${held}${body}`);
     agents[role] = `sh "${join(dir, 'agents', `${role}.sh`)}"`;
   }
   const projects = {
@@ -95,6 +105,7 @@ export async function startCrashWorld(): Promise<CrashWorld> {
       return { child, exited, output: () => text };
     },
     query: <T>(sql: string, ...params: unknown[]) => queryDb<T>(dbPath, sql, ...params),
+    releaseAnalyst: () => writeFileSync(release, ''),
     async close() {
       for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await world.close();
