@@ -86,6 +86,12 @@ describe('listener outage', { timeout: 240_000 }, () => {
     const unblocks = stats.unblockedTotal ?? 0;
     const byReconciler = world.query<{ task_id: string; reason: string }>(`SELECT task_id, reason FROM transitions WHERE event_key LIKE 'reconciler:%' ORDER BY id`);
     console.log(`[figure] listener outage: events sent while down ${sentWhileDown}, missed ${missed}, reconciler unblocks ${unblocks}`);
+    // Canary secrets: the demo credentials never show in either process's output, the chat or the tracker.
+    const chat = JSON.stringify((await telegram.chat(CHAT.id))?.messages ?? []);
+    const surfaces = { logs: first.output() + second.output(), chat, tracker: JSON.stringify(plane.state.comments) };
+    const leaks = Object.entries(surfaces).flatMap(([where, text]) => world.world.secrets.filter((secret) => text.includes(secret)).map(() => where));
+    console.log(`[figure] canary secrets (${world.world.secrets.length}) through an outage, refused deliveries and a restart: found ${leaks.length} (${['logs', 'chat', 'tracker'].join(', ')} checked)`);
+    expect(leaks).toEqual([]);
     expect(missed).toBe(0);
     expect(unblocks).toBeGreaterThanOrEqual(3);
     // Nothing was redelivered: each recovery is the reconciler's transition, not an inbox event's.
