@@ -53,6 +53,8 @@ describe('approval buttons', () => {
       });
     }
     await new Promise((r) => setTimeout(r, 300)); // a wrongly recorded decision would reach the chat by now
+    const changed = transitionsOf(harness.app.store.db, 'SHOP-1').length - before;
+    console.log(`[figure] presses by a non-approver 2: decisions ${changed}, approval ${getApproval(harness.app.store.db, approval.id)?.state}`);
     expect(getApproval(harness.app.store.db, approval.id)?.state).toBe('pending');
     expect(transitionsOf(harness.app.store.db, 'SHOP-1').length).toBe(before);
     expect(harness.task('SHOP-1')).toMatchObject({ stage: 'analysis', phase: 'awaiting-approval' });
@@ -81,6 +83,8 @@ describe('approval buttons', () => {
     const decided = getApproval(harness.app.store.db, approval.id)!;
     expect(decided).toMatchObject({ state: 'approved', decidedByName: 'Alice', reason: null });
     const log = transitionsOf(harness.app.store.db, 'SHOP-1');
+    const decisions = log.filter((t) => t.reason.startsWith('BRD approved') || t.reason.startsWith('BRD rejected')).length;
+    console.log(`[figure] double press (Approve and Reject at once): decisions recorded ${decisions}`);
     expect(log.filter((t) => t.reason.startsWith('BRD approved'))).toHaveLength(1);
     expect(log.filter((t) => t.reason.startsWith('BRD rejected'))).toHaveLength(0);
     await harness.waitFor(

@@ -21,6 +21,9 @@ describe('callback data', () => {
     expect(signer.parse(`a:${id}:${mac}`).type).toBe('invalid');
     expect(signer.parse(`r:appr2:${mac}`).type).toBe('invalid');
     expect(new CallbackSigner('987654321:another-token-entirely-xx').parse(data).type).toBe('invalid');
+    const forged = [`a:${id}:${mac}`, `r:appr2:${mac}`, undefined, '', 'r:appr1', 'x'.repeat(65), 'r:appr1:!!!!!!!!!!!!!!!!'];
+    const accepted = forged.filter((d) => signer.parse(d).type !== 'invalid').length + (new CallbackSigner('987654321:another-token-entirely-xx').parse(data).type === 'invalid' ? 0 : 1);
+    console.log(`[figure] forged callback data: ${forged.length + 1} variants, accepted ${accepted}; genuine data ${data.length} bytes (limit 64)`);
     for (const junk of [undefined, '', 'r:appr1', 'x'.repeat(65), 'r:appr1:!!!!!!!!!!!!!!!!'])
       expect(signer.parse(junk).type).toBe('invalid');
   });

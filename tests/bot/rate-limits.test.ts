@@ -50,6 +50,8 @@ describe('a 429 storm', () => {
 
     const log = await harness.sandbox.requests();
     const limited = log.filter((r) => r.status === 429);
+    const waits = limited.map((r) => r.retryAfter ?? 0);
+    console.log(`[figure] telegram 429 storm: ${limited.length} answers 429 (retry_after ${Math.min(...waits)}–${Math.max(...waits)} s), calls beyond the limits ${findRateViolations(log, TIGHT).length}, cards at their final state ${ids.length}/${ids.length}`);
     expect(limited.length).toBeGreaterThan(0); // the storm happened
     expect(limited.every((r) => (r.retryAfter ?? 0) >= 1)).toBe(true);
     expect(findRateViolations(log, TIGHT)).toEqual([]);

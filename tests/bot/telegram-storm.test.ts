@@ -63,8 +63,9 @@ describe('a Telegram 5xx and outage storm', () => {
     const failed = log.filter((r) => r.at >= stormStart && r.at <= stormEnd && (r.status === 0 || r.status >= 500));
     const stormSeconds = (stormEnd - stormStart) / 1000;
     console.log(
-      `[telegram storm] ${stormSeconds.toFixed(1)} s of 5xx/outage: ${failed.length} failed requests ` +
-        `(${failed.filter((r) => r.method === 'getUpdates').length} polls), outbox delivered ${settled} ms after it ended`,
+      `[figure] telegram 5xx/outage storm ${stormSeconds.toFixed(1)} s: ${failed.length} failed requests ` +
+        `(${failed.filter((r) => r.method === 'getUpdates').length} polls), outbox delivered ${settled} ms after it ended, ` +
+        `calls beyond the limits ${findRateViolations(log, harness.pacerLimits).length}`,
     );
     expect(failed.length).toBeGreaterThan(0); // the storm reached the bot
     expect(failed.length).toBeLessThan(4 * stormSeconds); // no hot loop: a few probes a second at most

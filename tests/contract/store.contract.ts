@@ -359,6 +359,8 @@ export function describeStoreContract(name: string, open: () => StoreFixture): v
             await new Promise((resolve) => setTimeout(resolve, 1));
           }
           const theirs = await child.result;
+          const claims = [...mine, ...theirs.claimed];
+          console.log(`[figure] two processes claiming ${total} jobs: parent ${mine.length}, child ${theirs.claimed.length}, double claims ${claims.length - new Set(claims).size}, busy errors ${errors.length + theirs.errors.length}`);
           expect(errors).toEqual([]);
           expect(theirs.errors).toEqual([]);
           expect(mine.length).toBeGreaterThan(0);

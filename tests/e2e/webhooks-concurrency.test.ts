@@ -37,8 +37,11 @@ describe('one delivery, 50 concurrent sends', () => {
     ]);
     await w.drained();
 
-    expect(w.app.store.db.select().from(inbox).all()).toHaveLength(1);
+    const rows = w.app.store.db.select().from(inbox).all().length;
     const log = transitionsOf(w.app.store.db, TASK);
+    const ok = answers.filter((a) => a.status >= 200 && a.status < 300).length;
+    console.log(`[figure] one delivery id sent ${answers.length}× concurrently: answered 2xx ${ok}, inbox rows ${rows}, transitions ${log.length}`);
+    expect(rows).toBe(1);
     expect(log).toHaveLength(1);
     expect(log[0]?.eventKey).toBe(`inbox:plane:${headers['X-Plane-Delivery']}`);
     expect(w.app.queue.activeForTask(TASK).map((j) => j.idempotencyKey)).toEqual(['SHOP-42:agent:analyst:1']);

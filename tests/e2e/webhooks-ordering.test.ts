@@ -81,6 +81,8 @@ describe('out-of-order webhooks converge', () => {
       (p) => toMerging(p, A3),
       ['gitea-pull_request-merged', 'gitea-status-success', 'gitea-pull_request-opened'],
     );
+    const differing = Object.keys(ordered.task).filter((k) => JSON.stringify(ordered.task[k as keyof typeof ordered.task]) !== JSON.stringify(reversed.task[k as keyof typeof reversed.task]));
+    console.log(`[figure] events out of order (merge, status, opened vs opened, status, merge): final ${reversed.task.stage}/${reversed.task.phase}, fields differing from in-order ${differing.length}`);
     expect(ordered.task).toMatchObject({ stage: 'done', phase: 'idle', headSha: A3, prNumber: 7 });
     expect(ordered.statuses).toEqual(['CI / test (push)=success']);
     expect(reversed).toEqual(ordered);

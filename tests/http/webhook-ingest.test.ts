@@ -59,11 +59,12 @@ describe('webhook ingest: signatures', () => {
     ['hub header without prefix', (body) => ({ 'X-Gitea-Signature': undefined, 'X-Hub-Signature-256': sign(body) })],
   ];
 
-  it.each(cases)('%s → 401, nothing stored', async (_label, change) => {
+  it.each(cases)('%s → 401, nothing stored', async (label, change) => {
     const { app, rows } = listener();
     const { body, headers } = fixture('gitea-push');
     const merged = Object.fromEntries(Object.entries({ ...headers, ...change(body) }).filter((e): e is [string, string] => e[1] !== undefined));
     const res = await post(app, '/webhooks/gitea', body, merged);
+    console.log(`[figure] ${label}: status ${res.status}, rows stored ${rows().length}`);
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ error: 'invalid signature' });
     expect(rows()).toHaveLength(0);
@@ -142,9 +143,10 @@ describe('webhook ingest: headers and bodies', () => {
     ['JSON null', 'null'],
     ['a JSON string', '"push"'],
     ['empty', ''],
-  ])('valid signature over %s → 400, nothing stored', async (_label, body) => {
+  ])('valid signature over %s → 400, nothing stored', async (label, body) => {
     const { app, rows } = listener();
     const res = await post(app, '/webhooks/gitea', body, giteaHeaders(body, 'm-1'));
+    console.log(`[figure] valid signature over ${label}: status ${res.status}, rows stored ${rows().length}`);
     expect(res.status).toBe(400);
     expect(rows()).toHaveLength(0);
   });

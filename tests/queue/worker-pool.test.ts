@@ -149,6 +149,8 @@ describe('WorkerPool', () => {
     }).start();
     await waitFor(() => jobOf(id).state === 'dead', 'the job to die');
     await sleep(400); // four times the backoff cap: a spinning worker would have called again
+    const gaps = calls.slice(1).map((at, i) => at - calls[i]!);
+    console.log(`[figure] always-failing job: runs ${calls.length} (max ${MAX_ATTEMPTS}), gaps ${gaps.join(', ')} ms, state ${jobOf(id).state}, runs after dead ${calls.length - MAX_ATTEMPTS}`);
     expect(calls).toHaveLength(MAX_ATTEMPTS);
     expect(calls[1]! - calls[0]!).toBeGreaterThanOrEqual(BACKOFF.baseMs);
     expect(calls[2]! - calls[1]!).toBeGreaterThanOrEqual(BACKOFF.baseMs * 2);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { CHAT, PLANE_PROJECT, REPO, startDemoWorld, type DemoWorld } from '../../app/demo/demo-world.ts';
 import { WebhookLog } from '../../app/demo/webhook-log.ts';
 import type { CrashEffect } from '../../core/fault/crash-point.ts';
-import { createGitRemote, type GitRemote } from './git-fixtures.ts';
+import { createGitRemote, pushCommit, type GitRemote } from './git-fixtures.ts';
 import { queryDb, waitFor } from './conveyor-harness.ts';
 
 export const ALICE = { id: 111, first_name: 'Alice', username: 'alice' };
@@ -32,13 +32,20 @@ export interface RunningConveyor {
 export interface CrashWorldOptions {
   /** The analyst waits for {@link CrashWorld.releaseAnalyst} before it writes the BRD. */
   readonly holdAnalyst?: boolean;
+  /** Files committed on main before Gitea starts (e.g. the `test.js` its CI runs). */
+  readonly mainFiles?: Readonly<Record<string, string>>;
+  /** Every start listens on one port, registered as Gitea's and Plane's webhook target. */
+  readonly connect?: boolean;
 }
 
 export interface CrashWorld {
   readonly world: DemoWorld;
   readonly remote: GitRemote;
   readonly dir: string;
-  start(crashAfter: CrashEffect | null): Promise<RunningConveyor>;
+  /** Conveyor's listener, the same for every start when {@link CrashWorldOptions.connect} is set. */
+  readonly listenerUrl: string;
+  /** `env` is added to this start's environment (e.g. to turn the reconciler on). */
+  start(crashAfter: CrashEffect | null, env?: Readonly<Record<string, string>>): Promise<RunningConveyor>;
   query<T>(sql: string, ...params: unknown[]): T[];
   /** Let a held analyst go on (see {@link CrashWorldOptions.holdAnalyst}). */
   releaseAnalyst(): void;
@@ -57,6 +64,7 @@ async function freePort(): Promise<number> {
 export async function startCrashWorld(options: CrashWorldOptions = {}): Promise<CrashWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'conveyor-effect-crash-'));
   const remote = await createGitRemote('shop');
+  if (options.mainFiles) await pushCommit(remote.remote, 'main', { ...options.mainFiles }, 'Add CI');
   const agentEnv = { PATH: process.env.PATH, HOME: dir };
   const world = await startDemoWorld(remote.remote, new WebhookLog(), agentEnv);
   mkdirSync(join(dir, 'agents'));
@@ -73,11 +81,15 @@ export async function startCrashWorld(options: CrashWorldOptions = {}): Promise<
   };
   const children: ChildProcess[] = [];
   const dbPath = join(dir, 'conveyor.db');
+  const fixedPort = options.connect ? await freePort() : null;
+  const listenerUrl = `http://127.0.0.1:${fixedPort ?? 0}`;
+  if (options.connect) world.connect(listenerUrl);
   return {
     world,
     remote,
     dir,
-    async start(crashAfter) {
+    listenerUrl,
+    async start(crashAfter, env = {}) {
       const child = spawn(process.execPath, ['bin/conveyor.js', 'start'], {
         cwd: join(import.meta.dirname, '../..'),
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -88,9 +100,10 @@ export async function startCrashWorld(options: CrashWorldOptions = {}): Promise<
           ORCH_DB_PATH: dbPath,
           ORCH_WORKDIR: join(dir, 'work'),
           ORCH_PROJECTS_JSON: JSON.stringify(projects),
-          ORCH_HTTP_PORT: String(await freePort()),
+          ORCH_HTTP_PORT: String(fixedPort ?? (await freePort())),
           ORCH_RECONCILE_ENABLED: 'false',
           ORCH_LOG_LEVEL: 'info',
+          ...env,
           ...(crashAfter ? { ORCH_TEST_CRASH_AFTER: crashAfter } : {}),
         },
       });
