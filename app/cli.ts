@@ -38,7 +38,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
         return 0;
       }
       case 'doctor':
-        return printDoctor([...runDoctor(env), ...(await engineDoctorChecks(env))], out);
+        return printDoctor([...(await runDoctor(env)), ...(await engineDoctorChecks(env))], out);
       case 'start':
         return await runStart(env);
       case 'help':
