@@ -6,6 +6,7 @@ import { printDoctor, runDoctor } from './doctor.ts';
 import { engineDoctorChecks } from './doctor-docker.ts';
 import { runStart } from './start.ts';
 import { loadConfigFromEnv } from './secret-files.ts';
+import { StartupFailure, databaseFailure } from './startup-failure.ts';
 
 const HELP = `conveyor — ChatOps orchestrator for software delivery by AI coding agents
 
@@ -32,8 +33,11 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
       }
       case 'migrate': {
         const config = loadConfigFromEnv(env);
-        const store = openStore(config.dbPath);
-        store.close();
+        try {
+          openStore(config.dbPath).close();
+        } catch (error) {
+          throw databaseFailure(config.dbPath, error) ?? error;
+        }
         out(`migrations applied to ${config.dbPath}\n`);
         return 0;
       }
@@ -54,6 +58,10 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
     if (error instanceof ConfigError) {
       process.stderr.write(`conveyor: ${error.message}\n`);
       return 78; // EX_CONFIG
+    }
+    if (error instanceof StartupFailure) {
+      process.stderr.write(`conveyor: ${error.message}\n`);
+      return error.exitCode;
     }
     if (error instanceof AlreadyRunningError) {
       process.stderr.write(`conveyor: ${error.message}\n`);
