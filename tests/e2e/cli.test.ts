@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,9 +9,11 @@ const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'conveyor-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function conveyor(args: string[], env: Record<string, string>, as?: { uid: number; gid: number }) {
+const BIN = join(import.meta.dirname, '../../bin/conveyor.js');
+
+async function conveyor(args: string[], env: Record<string, string>, as?: { uid: number; gid: number }, cwd?: string) {
   try {
-    const { stdout, stderr } = await run('node', ['bin/conveyor.js', ...args], { env: { PATH: process.env.PATH ?? '', HOME: dir, ...env }, ...(as ?? {}) });
+    const { stdout, stderr } = await run('node', [BIN, ...args], { env: { PATH: process.env.PATH ?? '', HOME: dir, ...env }, ...(as ?? {}), ...(cwd ? { cwd } : {}) });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -69,5 +71,39 @@ describe('conveyor CLI', () => {
     const result = await conveyor(['migrate'], { ORCH_DB_PATH: join(dir, 'c.db') });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('migrations applied');
+  });
+
+  it('--version and --help print without running anything', async () => {
+    const version = await conveyor(['--version'], {});
+    expect(version.code).toBe(0);
+    expect(version.stdout).toMatch(/^conveyor \d+\.\d+\.\d+\n$/);
+    const help = await conveyor(['--help'], {});
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('usage: conveyor <command> [options]');
+    // Without a token `start` would exit 78; --help only prints its usage.
+    const startHelp = await conveyor(['start', '--help'], {});
+    expect(startHelp).toMatchObject({ code: 0, stderr: '' });
+    expect(startHelp.stdout).toContain('usage: conveyor start');
+    const demoHelp = await conveyor(['demo', '-h'], {});
+    expect(demoHelp.stdout).toContain('--keep');
+  });
+
+  it('an unknown option or command is a usage error (exit 2) naming it', async () => {
+    const option = await conveyor(['doctor', '--verbose'], {});
+    expect(option.code).toBe(2);
+    expect(option.stderr).toContain("conveyor doctor: Unknown option '--verbose'");
+    expect(option.stderr).toContain('usage: conveyor doctor');
+    const command = await conveyor(['strat'], {});
+    expect(command.code).toBe(2);
+    expect(command.stderr).toContain('unknown command "strat"');
+  });
+
+  it('migrate reads ./.env like start', async () => {
+    const cwd = mkdtempSync(join(dir, 'envdir-'));
+    writeFileSync(join(cwd, '.env'), `ORCH_DB_PATH=${join(cwd, 'from-dotenv.db')}\n`);
+    const result = await conveyor(['migrate'], {}, undefined, cwd);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`migrations applied to ${join(cwd, 'from-dotenv.db')}`);
+    expect(existsSync(join(cwd, 'from-dotenv.db'))).toBe(true);
   });
 });
