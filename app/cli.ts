@@ -7,6 +7,7 @@ import { openStore } from '../core/store/database.ts';
 import { runDemo } from './demo/run-demo.ts';
 import { printDoctor, runDoctor } from './doctor.ts';
 import { engineDoctorChecks } from './doctor-docker.ts';
+import { runSandboxCommand } from './sandbox-command.ts';
 import { runStart } from './start.ts';
 import { loadConfigFromEnv } from './secret-files.ts';
 import { StartupFailure, databaseFailure } from './startup-failure.ts';
@@ -22,6 +23,7 @@ usage: conveyor <command> [options]
   demo      offline demo: deliver one task on a local repository with scripted agents
   migrate   apply database migrations to ORCH_DB_PATH and exit
   doctor    check configuration, projects, database, git, agent commands, Telegram and Docker
+  sandbox   run the Telegram, Gitea and Plane stand-ins to try \`start\` against (prints the .env)
   help      this text
 
   --version   print the version
@@ -69,6 +71,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
       out(`migrations applied to ${config.dbPath}\n`);
       return 0;
     },
+  },
+  sandbox: {
+    usage: `usage: conveyor sandbox [--listener <url>]\n\nRuns the Telegram, Gitea and Plane stand-ins on loopback with the demo's shop repository and\nprints the .env lines for \`conveyor start\` and how to post in the chat as a user. Ctrl-C stops.\n\n  --listener <url>   where \`conveyor start\` will listen, for Gitea and Plane webhooks\n                     (default http://127.0.0.1:8080)\n`,
+    options: { ...HELP_OPTION, listener: { type: 'string' } },
+    run: (values, env, out) => runSandboxCommand(typeof values.listener === 'string' ? values.listener : 'http://127.0.0.1:8080', env, out),
   },
   doctor: {
     usage: `usage: conveyor doctor\n\nChecks what \`conveyor start\` needs and names every problem: ✗ errors (exit code 1) and\n! warnings. Changes nothing.\n`,
