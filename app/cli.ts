@@ -1,59 +1,131 @@
-/** The `conveyor` command line: start, demo, migrate, doctor. */
+/** The `conveyor` command line (Node's util.parseArgs): start, demo, migrate, doctor. */
+import { readFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { loadConfig } from '../core/config/config.ts';
 import { AlreadyRunningError, ConfigError } from '../core/errors.ts';
 import { openStore } from '../core/store/database.ts';
 import { runDemo } from './demo/run-demo.ts';
 import { printDoctor, runDoctor } from './doctor.ts';
 import { engineDoctorChecks } from './doctor-docker.ts';
+import { runSandboxCommand } from './sandbox-command.ts';
 import { runStart } from './start.ts';
 import { loadConfigFromEnv } from './secret-files.ts';
+import { StartupFailure, databaseFailure } from './startup-failure.ts';
+
+type Env = Readonly<Record<string, string | undefined>>;
 
 const HELP = `conveyor — ChatOps orchestrator for software delivery by AI coding agents
 
-usage: conveyor <command>
+usage: conveyor <command> [options]
+       conveyor <command> --help
 
   start     run the bot, webhook listener, workers and notifier (needs TELEGRAM_BOT_TOKEN)
   demo      offline demo: deliver one task on a local repository with scripted agents
   migrate   apply database migrations to ORCH_DB_PATH and exit
-  doctor    check configuration, projects, database, git, agent commands and the Docker engine
+  doctor    check configuration, projects, database, git, agent commands, Telegram and Docker
+  sandbox   run the Telegram, Gitea and Plane stand-ins to try \`start\` against (prints the .env)
   help      this text
+
+  --version   print the version
+  --help, -h  this text
+
+start, doctor and migrate read ./.env when present (variables already set win).
+Exit codes: 0 ok, 1 unexpected (or doctor errors), 2 usage, 69 port unavailable,
+74 database unavailable, 75 already running, 77 token refused, 78 invalid configuration.
 `;
+
+interface Command {
+  readonly usage: string;
+  readonly options: NonNullable<ParseArgsConfig['options']>;
+  run(values: Record<string, string | boolean | undefined>, env: Env, out: (s: string) => void): Promise<number>;
+}
+
+const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  start: {
+    usage: `usage: conveyor start\n\nRuns the bot, the webhook listener (ORCH_HTTP_HOST:ORCH_HTTP_PORT), the workers, the notifier\nand the reconciler until SIGTERM/SIGINT. Configuration comes from the environment and ./.env.\n`,
+    options: HELP_OPTION,
+    run: (_values, env) => runStart(env),
+  },
+  demo: {
+    usage: `usage: conveyor demo [--keep]\n\nDelivers one task end to end offline (Telegram, Gitea and Plane stand-ins, scripted agents).\nThe chat follows ORCH_LOCALE (en or ru).\n\n  --keep   keep the temp folder (database, work tree) and print its path\n`,
+    options: { ...HELP_OPTION, keep: { type: 'boolean' } },
+    async run(values, env) {
+      // Only ORCH_LOCALE is taken from the environment: the demo brings its own world.
+      const { locale } = loadConfig({ ORCH_LOCALE: env.ORCH_LOCALE });
+      const result = await runDemo({ env: { PATH: env.PATH, HOME: env.HOME, LANG: env.LANG, DOCKER_HOST: env.DOCKER_HOST }, keep: values.keep === true, locale });
+      return result.ok ? 0 : 1;
+    },
+  },
+  migrate: {
+    usage: `usage: conveyor migrate\n\nApplies the database migrations to ORCH_DB_PATH (creating the file) and exits.\n`,
+    options: HELP_OPTION,
+    async run(_values, env, out) {
+      const config = loadConfigFromEnv(env);
+      try {
+        openStore(config.dbPath).close();
+      } catch (error) {
+        throw databaseFailure(config.dbPath, error) ?? error;
+      }
+      out(`migrations applied to ${config.dbPath}\n`);
+      return 0;
+    },
+  },
+  sandbox: {
+    usage: `usage: conveyor sandbox [--listener <url>]\n\nRuns the Telegram, Gitea and Plane stand-ins on loopback with the demo's shop repository and\nprints the .env lines for \`conveyor start\` and how to post in the chat as a user. Ctrl-C stops.\n\n  --listener <url>   where \`conveyor start\` will listen, for Gitea and Plane webhooks\n                     (default http://127.0.0.1:8080)\n`,
+    options: { ...HELP_OPTION, listener: { type: 'string' } },
+    run: (values, env, out) => runSandboxCommand(typeof values.listener === 'string' ? values.listener : 'http://127.0.0.1:8080', env, out),
+  },
+  doctor: {
+    usage: `usage: conveyor doctor\n\nChecks what \`conveyor start\` needs and names every problem: ✗ errors (exit code 1) and\n! warnings. Changes nothing.\n`,
+    options: HELP_OPTION,
+    run: async (_values, env, out) => printDoctor([...(await runDoctor(env)), ...(await engineDoctorChecks(env))], out),
+  },
+};
 
 /** Exit code of a start refused by the instance lock (EX_TEMPFAIL: try again once the other stopped). */
 export const ALREADY_RUNNING_EXIT = 75;
+/** Exit code of a command-line usage error. */
+export const USAGE_EXIT = 2;
 
-export async function main(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
-  const command = argv[0] ?? 'help';
+export async function main(argv: readonly string[], env: Env): Promise<number> {
   const out = (s: string) => process.stdout.write(s);
+  const [first = 'help', ...rest] = argv;
+  if (first === '--version' || first === '-v') {
+    out(`conveyor ${version()}\n`);
+    return 0;
+  }
+  if (first === 'help' || first === '--help' || first === '-h') {
+    out(HELP);
+    return 0;
+  }
+  const command = COMMANDS[first];
+  if (!command) {
+    process.stderr.write(`conveyor: unknown command "${first}"\n\n${HELP}`);
+    return USAGE_EXIT;
+  }
+  let values: Record<string, string | boolean | undefined>;
   try {
-    switch (command) {
-      case 'demo': {
-        const result = await runDemo({ env: { PATH: env.PATH, HOME: env.HOME, LANG: env.LANG, DOCKER_HOST: env.DOCKER_HOST } });
-        return result.ok ? 0 : 1;
-      }
-      case 'migrate': {
-        const config = loadConfigFromEnv(env);
-        const store = openStore(config.dbPath);
-        store.close();
-        out(`migrations applied to ${config.dbPath}\n`);
-        return 0;
-      }
-      case 'doctor':
-        return printDoctor([...runDoctor(env), ...(await engineDoctorChecks(env))], out);
-      case 'start':
-        return await runStart(env);
-      case 'help':
-      case '--help':
-      case '-h':
-        out(HELP);
-        return 0;
-      default:
-        process.stderr.write(`unknown command "${command}"\n\n${HELP}`);
-        return 2;
-    }
+    values = parseArgs({ args: [...rest], options: command.options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
+  } catch (error) {
+    process.stderr.write(`conveyor ${first}: ${(error as Error).message}\n\n${command.usage}`);
+    return USAGE_EXIT;
+  }
+  if (values.help === true) {
+    out(command.usage);
+    return 0;
+  }
+  try {
+    return await command.run(values, env, out);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`conveyor: ${error.message}\n`);
       return 78; // EX_CONFIG
+    }
+    if (error instanceof StartupFailure) {
+      process.stderr.write(`conveyor: ${error.message}\n`);
+      return error.exitCode;
     }
     if (error instanceof AlreadyRunningError) {
       process.stderr.write(`conveyor: ${error.message}\n`);
@@ -61,4 +133,9 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
     }
     throw error;
   }
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
 }

@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DockerodeDocker } from '../adapters/docker/dockerode-docker.ts';
 import { describeHost } from '../adapters/docker/engine-client.ts';
-import { loadConfig } from '../core/config/config.ts';
 import type { ProjectConfig } from '../core/config/projects.ts';
 import { ConfigError, describeError } from '../core/errors.ts';
 import type { DockerPort } from '../core/ports/docker.ts';
 import type { DoctorCheck } from './doctor.ts';
+import { doctorConfig } from './doctor-config.ts';
 import { loadProjects } from './load-projects.ts';
 
 /** Oldest Engine API the staging stage is tested against (Docker 19.03). */
@@ -53,7 +53,9 @@ export async function checkDockerEngine(projects: readonly ProjectConfig[], host
 export async function engineDoctorChecks(env: Readonly<Record<string, string | undefined>>): Promise<DoctorCheck[]> {
   let projects: readonly ProjectConfig[];
   try {
-    const parsed = loadProjects(loadConfig(env));
+    const { config } = doctorConfig(env);
+    if (!config) return [];
+    const parsed = loadProjects(config);
     if (parsed.type === 'invalid') return [];
     projects = parsed.projects;
   } catch {

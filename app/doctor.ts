@@ -1,104 +1,155 @@
 /**
- * `conveyor doctor`: check configuration, projects file, database, git and agent commands, and
- * print every problem with the variable or field to fix. Exit code 1 when anything is wrong.
+ * `conveyor doctor`: check configuration, projects file, database, git, agent commands, Telegram
+ * and the Docker engine, and print every problem with the variable or field to fix. Errors (✗)
+ * make the exit code 1; warnings (!) do not. Read-only: it creates no file or directory.
  */
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, isAbsolute, join } from 'node:path';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import type { Config } from '../core/config/config.ts';
+import { unknownOrchVariables } from '../core/config/env-names.ts';
 import type { ProjectConfig } from '../core/config/projects.ts';
-import { ROLES } from '../core/domain/stage.ts';
-import { ConfigError, describeError } from '../core/errors.ts';
-import { openStore } from '../core/store/database.ts';
-import { loadProjects } from './load-projects.ts';
-import { loadConfigFromEnv } from './secret-files.ts';
+import { describeError } from '../core/errors.ts';
+import { describeMissing, missingAgentPrograms } from './agent-programs.ts';
 import { canSwitchUser, isolationProblems, isolationWarnings } from './agent-isolation.ts';
+import { doctorConfig } from './doctor-config.ts';
+import { checkTelegram } from './doctor-telegram.ts';
+import { loadProjects } from './load-projects.ts';
 
 export interface DoctorCheck {
   readonly name: string;
+  /** Errors: `start` would fail or tasks would. */
   readonly problems: readonly string[];
+  /** Worth fixing, but nothing fails because of them. */
+  readonly warnings?: readonly string[];
   readonly notes?: readonly string[];
 }
 
-export function runDoctor(env: Readonly<Record<string, string | undefined>>, options: { forStart?: boolean } = {}): DoctorCheck[] {
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Every check but the Docker engine's (app/doctor-docker.ts). */
+export async function runDoctor(env: Env, options: { forStart?: boolean } = {}): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [];
-  let config: Config;
-  try {
-    config = loadConfigFromEnv(env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return [{ name: 'configuration', problems: error.problems }];
+  const { config, problems } = doctorConfig(env);
+  const configProblems = [...problems];
+  if (
+    (options.forStart ?? true) &&
+    config &&
+    config.telegram.botToken === null &&
+    !problems.some((p) => p.startsWith('TELEGRAM_BOT_TOKEN'))
+  ) {
+    configProblems.push('TELEGRAM_BOT_TOKEN: required by `conveyor start` (get one from @BotFather)');
   }
-  const configProblems: string[] = [];
-  if ((options.forStart ?? true) && config.telegram.botToken === null) configProblems.push('TELEGRAM_BOT_TOKEN: required by `conveyor start` (get one from @BotFather)');
-  if (config.giteaWebhookSecret === null) configProblems.push('GITEA_WEBHOOK_SECRET: not set — /webhooks/gitea will answer 401 to every delivery');
-  if (config.plane && config.planeWebhookSecret === null) configProblems.push('PLANE_WEBHOOK_SECRET: not set — /webhooks/plane will answer 401 to every delivery');
-  checks.push({ name: 'configuration', problems: configProblems });
+  if (config?.gitea && config.giteaWebhookSecret === null)
+    configProblems.push(
+      'GITEA_WEBHOOK_SECRET: required when GITEA_URL is set — /webhooks/gitea answers 401 to every delivery without it',
+    );
+  if (config?.plane && config.planeWebhookSecret === null)
+    configProblems.push(
+      'PLANE_WEBHOOK_SECRET: required when PLANE_API_URL is set — /webhooks/plane answers 401 to every delivery without it',
+    );
+  const unknown = unknownOrchVariables(env).map(
+    (name) => `${name}: not a variable Conveyor reads (misspelled? see .env.example); it is ignored`,
+  );
+  checks.push({ name: 'configuration', problems: configProblems, warnings: unknown });
+  if (!config) return checks;
 
   const parsed = loadProjects(config);
-  checks.push({ name: 'projects', problems: parsed.type === 'invalid' ? parsed.problems : [] });
+  const projects = parsed.type === 'ok' ? parsed.projects : [];
+  checks.push({
+    name: 'projects',
+    problems: parsed.type === 'invalid' ? parsed.problems : [],
+    notes: projects.map((p) => `${p.id}: ${p.repo}, stages ${p.stages.join(' → ')}`),
+  });
   checks.push(checkDatabase(config));
-  checks.push(checkGit());
+  checks.push(checkGit(env));
   if (parsed.type === 'ok') {
-    for (const project of parsed.projects) checks.push(checkProject(project, config, env));
+    const missing = missingAgentPrograms(projects, env.PATH ?? '');
+    checks.push({ name: 'agent commands', problems: missing.map(describeMissing) });
+    for (const project of projects) checks.push(checkProject(project, config, env));
     checks.push({
       name: 'agent isolation',
-      problems: isolationProblems(parsed.projects, canSwitchUser()),
-      notes: isolationWarnings(parsed.projects).map((warning) => `warning: ${warning}`),
+      problems: isolationProblems(projects, canSwitchUser()),
+      warnings: isolationWarnings(projects),
     });
   }
+  const telegram = await checkTelegram(config, projects);
+  if (telegram) checks.push(telegram);
   return checks;
 }
 
-/** Print the checks; returns the exit code. */
+/** Print the checks; returns the exit code (1 when any check has an error). */
 export function printDoctor(checks: readonly DoctorCheck[], write: (s: string) => void): number {
-  let failed = 0;
+  let errors = 0;
+  let warnings = 0;
   for (const check of checks) {
-    if (check.problems.length === 0) {
-      write(`✔ ${check.name}\n`);
-    } else {
-      failed += 1;
-      write(`✘ ${check.name}\n`);
-      for (const p of check.problems) write(`    - ${p}\n`);
-    }
+    const warned = check.warnings ?? [];
+    errors += check.problems.length;
+    warnings += warned.length;
+    write(`${check.problems.length > 0 ? '✗' : warned.length > 0 ? '!' : '✓'} ${check.name}\n`);
+    for (const p of check.problems) write(`    ✗ error: ${p}\n`);
+    for (const w of warned) write(`    ! warning: ${w}\n`);
     for (const n of check.notes ?? []) write(`    · ${n}\n`);
   }
-  write(failed === 0 ? '\nall checks passed\n' : `\n${failed} check(s) failed\n`);
-  return failed === 0 ? 0 : 1;
+  const summary = `${errors} error(s), ${warnings} warning(s)`;
+  write(errors === 0 ? `\nall checks passed (${summary})\n` : `\n${summary}: fix the errors above\n`);
+  return errors === 0 ? 0 : 1;
 }
 
+/** Read-only: an existing database is opened read-only; a missing one is only checked creatable. */
 function checkDatabase(config: Config): DoctorCheck {
+  const path = config.dbPath;
+  if (!existsSync(path)) {
+    const parent = nearestExisting(dirname(resolve(path)));
+    try {
+      accessSync(parent, constants.W_OK);
+      return {
+        name: 'database',
+        problems: [],
+        notes: [`${path} does not exist yet: \`conveyor migrate\` or \`conveyor start\` creates it`],
+      };
+    } catch {
+      return {
+        name: 'database',
+        problems: [`ORCH_DB_PATH: cannot create ${path} (${parent} is not writable)`],
+      };
+    }
+  }
   try {
-    const store = openStore(config.dbPath);
-    const journal = store.sqlite.pragma('journal_mode', { simple: true }) as string;
-    store.close();
-    return { name: 'database', problems: [], notes: [`${config.dbPath} (journal ${journal}, migrations applied)`] };
+    const sqlite = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      const journal = sqlite.pragma('journal_mode', { simple: true }) as string;
+      return { name: 'database', problems: [], notes: [`${path} (journal ${journal})`] };
+    } finally {
+      sqlite.close();
+    }
   } catch (error) {
-    return { name: 'database', problems: [`ORCH_DB_PATH: cannot open ${config.dbPath}: ${describeError(error)}`] };
+    return { name: 'database', problems: [`ORCH_DB_PATH: cannot open ${path}: ${describeError(error)}`] };
   }
 }
 
-function checkGit(): DoctorCheck {
+function nearestExisting(dir: string): string {
+  let current = dir;
+  while (!existsSync(current) && dirname(current) !== current) current = dirname(current);
+  return current;
+}
+
+function checkGit(env: Env): DoctorCheck {
   try {
-    const version = execFileSync('git', ['--version'], { encoding: 'utf8' }).trim();
+    const version = execFileSync('git', ['--version'], {
+      encoding: 'utf8',
+      env: { PATH: env.PATH ?? '/usr/bin:/bin' },
+    }).trim();
     return { name: 'git', problems: [], notes: [version] };
   } catch {
     return { name: 'git', problems: ['git is not installed or not on PATH'] };
   }
 }
 
-function checkProject(project: ProjectConfig, config: Config, env: Readonly<Record<string, string | undefined>>): DoctorCheck {
+function checkProject(project: ProjectConfig, config: Config, env: Env): DoctorCheck {
   const problems: string[] = [];
   const at = `projects[${project.id}]`;
-  for (const role of ROLES) {
-    const command = project.agents[role] ?? project.agents.default;
-    const program = command ? firstProgram(command) : null;
-    if (program && !isRunnable(program, env.PATH ?? '')) problems.push(`${at}.agents.${project.agents[role] ? role : 'default'}: "${program}" is not found or not executable (role ${role})`);
-  }
-  if (project.ciCommand) {
-    const program = firstProgram(project.ciCommand);
-    if (program && !isRunnable(program, env.PATH ?? '')) problems.push(`${at}.ciCommand: "${program}" is not found or not executable`);
-  }
   try {
     const heads = execFileSync('git', ['ls-remote', '--heads', project.cloneUrl, project.defaultBranch], {
       encoding: 'utf8',
@@ -106,37 +157,29 @@ function checkProject(project: ProjectConfig, config: Config, env: Readonly<Reco
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { PATH: env.PATH ?? '/usr/bin:/bin', HOME: env.HOME ?? '/tmp', GIT_TERMINAL_PROMPT: '0' },
     });
-    if (heads.trim() === '') problems.push(`${at}.defaultBranch: branch "${project.defaultBranch}" not found at cloneUrl`);
+    if (heads.trim() === '')
+      problems.push(`${at}.defaultBranch: branch "${project.defaultBranch}" not found at cloneUrl`);
   } catch (error) {
-    problems.push(`${at}.cloneUrl: cannot reach the repository (${redactUrl(describeError(error)).split('\n')[0] ?? ''})`);
+    problems.push(`${at}.cloneUrl: cannot reach ${redactUrl(project.cloneUrl)}: ${gitReason(error)}`);
   }
-  if (project.plane && !config.plane) problems.push(`${at}.plane: set PLANE_API_URL, PLANE_API_KEY and PLANE_WORKSPACE to use the tracker`);
+  if (project.plane && !config.plane)
+    problems.push(`${at}.plane: set PLANE_API_URL, PLANE_API_KEY and PLANE_WORKSPACE to use the tracker`);
   return { name: `project ${project.id} (${project.repo})`, problems };
 }
 
-/** The program a shell command line starts with (skipping VAR=value assignments). */
-export function firstProgram(command: string): string | null {
-  const tokens = command.trim().split(/\s+/);
-  for (const token of tokens) {
-    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(token)) continue;
-    return token.replace(/^["']|["']$/g, '') || null;
-  }
-  return null;
-}
-
-function isRunnable(program: string, path: string): boolean {
-  const builtins = ['cd', 'exec', 'env', 'true', 'false', 'test', '[', 'echo', 'printf', ':'];
-  if (builtins.includes(program)) return true;
-  const candidates = program.includes('/') ? [program] : path.split(delimiter).filter(Boolean).map((dir) => join(dir, program));
-  return candidates.some((file) => {
-    if (!isAbsolute(file) && !program.includes('/')) return false;
-    try {
-      accessSync(file, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+/** git's own words (its stderr), credentials stripped. */
+function gitReason(error: unknown): string {
+  const e = error as { stderr?: string | Buffer; signal?: string | null };
+  if (e.signal === 'SIGTERM') return 'git ls-remote timed out after 15 s';
+  const stderr = String(e.stderr ?? '').trim();
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .slice(0, 3);
+  return redactUrl(
+    lines.length > 0 ? lines.join(' / ') : (describeError(error).split('\n')[0] ?? 'git ls-remote failed'),
+  );
 }
 
 function redactUrl(text: string): string {

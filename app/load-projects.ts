@@ -15,7 +15,7 @@ export function loadProjects(config: Config): ProjectsParse {
       problems: [
         code === 'ENOENT'
           ? `ORCH_PROJECTS_FILE: ${config.projectsFile} does not exist (create it, see projects.example.json, or set ORCH_PROJECTS_JSON)`
-          : `ORCH_PROJECTS_FILE: cannot read ${config.projectsFile} (${code ?? String(error)})`,
+          : `ORCH_PROJECTS_FILE: cannot read ${config.projectsFile} (${(error as Error).message.split(',')[0] ?? code ?? 'read failed'})`,
       ],
     };
   }

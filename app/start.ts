@@ -20,6 +20,8 @@ import { createApp } from './compose.ts';
 import { buildIntegrations, buildListener, countTelegramCalls } from './integrations.ts';
 import { loadProjects } from './load-projects.ts';
 import { loadConfigFromEnv } from './secret-files.ts';
+import { describeMissing, missingAgentPrograms } from './agent-programs.ts';
+import { databaseFailure, listenFailure } from './startup-failure.ts';
 import { canSwitchUser, isolationProblems, isolationWarnings } from './agent-isolation.ts';
 import { protectOwnFile } from './private-files.ts';
 import { buildTelegram, type TelegramSide } from './telegram.ts';
@@ -41,7 +43,7 @@ export async function runStart(env: Readonly<Record<string, string | undefined>>
   protectOwnFile('.env');
   const integrations = buildIntegrations(config, projects.projects);
   let telegram: TelegramSide | null = null;
-  const app = createApp({
+  const app = openApp({
     config,
     projects: projects.projects,
     logger,
@@ -57,16 +59,21 @@ export async function runStart(env: Readonly<Record<string, string | undefined>>
   });
   // After the instance lock (createApp): a refused second start says one line only.
   for (const warning of isolationWarnings(projects.projects)) logger.warn({}, warning);
+  for (const missing of missingAgentPrograms(projects.projects, env.PATH ?? '')) logger.warn({ program: missing.program, usedBy: missing.usedBy }, `agent command not found: ${describeMissing(missing)}`);
   const side = telegram as TelegramSide | null;
   if (!side) throw new Error('the Telegram side was not built');
   // Listening first: in webhook mode Telegram must reach the route it is told about at bot start.
-  const listener = await serveListener(buildListener({ app, config, logger, telegram: side.runtime, telegramHealth: () => side.connection.health() }), config.http);
+  const listener = await serveListener(buildListener({ app, config, logger, telegram: side.runtime, telegramHealth: () => side.connection.health() }), config.http).catch(async (error: unknown) => {
+    await app.stop(REFUSED_GRACE_MS);
+    throw listenFailure('ORCH_HTTP_PORT', config.http, error);
+  });
   logger.info({ host: config.http.host, port: listener.port, gitea: integrations.gitea !== null, plane: integrations.plane !== null }, 'listener started');
   // A separate /metrics listener (ORCH_METRICS_*); failing to bind it closes the webhook listener too.
   const metricsListener = config.metrics
     ? await serveListener(metricsApp(app.metrics), config.metrics).catch(async (error: unknown) => {
         await listener.close();
-        throw error;
+        await app.stop(REFUSED_GRACE_MS);
+        throw config.metrics ? listenFailure('ORCH_METRICS_PORT', config.metrics, error) : error;
       })
     : null;
   if (config.metrics && metricsListener) logger.info({ host: config.metrics.host, port: metricsListener.port }, 'metrics listener started');
@@ -96,4 +103,13 @@ export async function runStart(env: Readonly<Record<string, string | undefined>>
     return EXIT_TELEGRAM_TOKEN_REFUSED;
   }
   return 0;
+}
+
+/** createApp, with a database that cannot be opened said as one line (ORCH_DB_PATH). */
+function openApp(options: Parameters<typeof createApp>[0]): ReturnType<typeof createApp> {
+  try {
+    return createApp(options);
+  } catch (error) {
+    throw databaseFailure(options.config.dbPath, error) ?? error;
+  }
 }

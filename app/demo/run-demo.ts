@@ -9,7 +9,7 @@
  * opened on Gitea is merged through Gitea's API into the real repository. No token, no network.
  * Exits non-zero unless the task reaches done.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,10 +53,15 @@ export interface DemoOptions {
   readonly timeoutMs?: number;
   readonly write?: (text: string) => void;
   readonly env?: Record<string, string | undefined>;
+  /** ORCH_LOCALE for the demo's chat (en by default). */
+  readonly locale?: string;
+  /** Keep the temp folder (database, work tree) and print its path; otherwise it is removed. */
+  readonly keep?: boolean;
 }
 
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const write = options.write ?? ((text: string) => process.stdout.write(text));
+  const ownRoot = options.root === undefined;
   const root = options.root ?? mkdtempSync(join(tmpdir(), 'conveyor-demo-'));
   const agentEnv = options.env ?? { PATH: process.env.PATH, HOME: process.env.HOME, LANG: process.env.LANG };
   const docker = (host: string | undefined) => new DockerodeDocker({ dockerHost: host });
@@ -74,6 +79,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     ORCH_ADMIN_IDS: String(ALICE.id),
     ORCH_RECONCILE_ENABLED: 'false',
     ORCH_LOG_LEVEL: 'warn',
+    ...(options.locale ? { ORCH_LOCALE: options.locale } : {}),
   });
   const project = demoProject(remote, staging);
   const logger = createLogger({ level: config.logLevel, secrets: world.secrets });
@@ -149,7 +155,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   write(`\nWebhooks through the listener (${log.count}; signed, verified, stored, then processed):\n${seen.webhooks}`);
   write(`\nWhat Plane and Gitea saw:\n${seen.world}\nFrom ${listenerUrl}/metrics:\n${seen.metrics}`);
   for (const problem of problems) write(`⚠️  ${problem}\n`);
-  write(`\n${ok ? '✅ task reached done' : `❌ task did not reach done (${seen.finalStage ?? 'no task'})`}\nInspect the database: sqlite3 ${config.dbPath} 'select * from transitions'\n`);
+  write(`\n${ok ? '✅ task reached done' : `❌ task did not reach done (${seen.finalStage ?? 'no task'})`}\n`);
+  if (options.keep || !ownRoot) write(`Kept in ${root}; inspect the database: sqlite3 ${config.dbPath} 'select * from transitions'\n`);
+  else rmSync(root, { recursive: true, force: true });
   return { ok, taskId: seen.taskId, dbPath: config.dbPath, root, transcript };
 }
 
@@ -175,7 +183,7 @@ async function metricsExcerpt(listenerUrl: string): Promise<string> {
 /** Alice presses ✅ on every approval message that still has buttons. */
 async function pressApprove(sandbox: TelegramSandbox, pressed: Set<number>, write: (t: string) => void): Promise<void> {
   for (const m of (await sandbox.chat(CHAT.id))?.messages ?? []) {
-    const approve = m.buttons.flat().find((b) => b.text.includes('Approve'));
+    const approve = m.buttons.flat().find((b) => b.text.startsWith('✅'));
     if (!approve?.callback_data || pressed.has(m.messageId) || m.deleted) continue;
     pressed.add(m.messageId);
     const result = await sandbox.press({ chatId: CHAT.id, messageId: m.messageId, from: ALICE, data: approve.callback_data });

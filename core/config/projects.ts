@@ -11,6 +11,7 @@ import { stagingSchema } from './staging-schema.ts';
 import type { AgentRunnerConfig } from '../ports/agent-runner.ts';
 import type { DeployConfig } from '../deploy/deploy-types.ts';
 import { deployBlockSchema, deployConfigOf } from './deploy-block.ts';
+import { CHAT_ID_MESSAGE, describeIssue } from './project-issues.ts';
 
 const agentsSchema = z
   .object({
@@ -44,7 +45,7 @@ const projectSchema = z
     repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be owner/name'),
     cloneUrl: z.string().min(1),
     defaultBranch: z.string().min(1).default('main'),
-    chatId: z.union([z.number().int(), z.string().regex(/^-?\d+$/)]).transform((v) => String(v)),
+    chatId: z.union([z.number().int(), z.string().regex(/^-?\d+$/, CHAT_ID_MESSAGE)]).transform((v) => String(v)),
     approvers: z.array(z.number().int().positive()).min(1, 'must list at least one Telegram user id'),
     plane: z
       .object({ projectId: z.string().min(1), label: z.string().min(1).optional() })
@@ -122,7 +123,7 @@ export function parseProjects(text: string, origin: string): ProjectsParse {
   if (!parsed.success) {
     return {
       type: 'invalid',
-      problems: parsed.error.issues.map((i) => `${origin}: ${formatPath(i.path)}: ${i.message}`),
+      problems: parsed.error.issues.map((i) => `${origin}: ${formatPath(i.path)}: ${describeIssue(i)}`),
     };
   }
   const ids = parsed.data.projects.map((p) => p.id);

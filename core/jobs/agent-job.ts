@@ -8,7 +8,7 @@ import { agentCommand } from '../config/projects.ts';
 import type { Role, WorkStage } from '../domain/stage.ts';
 import { STAGE_SPECS } from '../domain/stage.ts';
 import { artifactsDirOf } from '../domain/task.ts';
-import { RetryableError } from '../errors.ts';
+import { PermanentError, RetryableError } from '../errors.ts';
 import { renderTaskFile } from '../engine/task-file.ts';
 import type { JobHandler } from '../queue/worker-pool.ts';
 import { crashPoint } from '../fault/crash-point.ts';
@@ -49,6 +49,8 @@ export function agentJob(deps: JobDeps): JobHandler {
       if (outcome.type === 'spawn-failed') throw new RetryableError(`starting ${role} for ${task.id}: ${outcome.error}`);
       if (outcome.type === 'cancelled') throw new RetryableError(`${role} for ${task.id} was cancelled`);
       if (outcome.type === 'timed-out') throw new RetryableError(`${role} for ${task.id} timed out after ${Math.round(outcome.durationMs / 1000)} s`);
+      // The shell's "command not found": retrying cannot help until someone installs the program.
+      if (outcome.code === 127) throw new PermanentError(commandNotFound(project, role));
       if (outcome.code !== 0) throw new RetryableError(`${role} for ${task.id} exited ${outcome.code}: ${lastLine(outcome.logTail)}`);
       const pushed = await deps.workspace.commitAndPush(project, task.id, `${task.id} ${role}: attempt ${attempt}`);
       crashPoint('push');
@@ -67,6 +69,13 @@ export function agentJob(deps: JobDeps): JobHandler {
       };
     },
   };
+}
+
+/** "agent command not found: claude (projects[SHOP].agents.default)". */
+function commandNotFound(project: { readonly id: string; readonly agents: Readonly<Partial<Record<Role | 'default', string>>> }, role: Role): string {
+  const key = project.agents[role] ? role : 'default';
+  const program = (project.agents[key] ?? '').trim().split(/\s+/).find((token) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(token)) ?? '';
+  return `agent command not found: ${program} (projects[${project.id}].agents.${key})`;
 }
 
 function lastLine(text: string): string {

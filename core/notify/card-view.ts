@@ -6,7 +6,7 @@ import type { ProjectConfig } from '../config/projects.ts';
 import { ALL_STAGES, STAGE_SPECS, type Role, type WorkStage } from '../domain/stage.ts';
 import { artifactsDirOf, type Task } from '../domain/task.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
-import { pendingApproval } from '../store/approval-repo.ts';
+import { hasApproval, pendingApproval } from '../store/approval-repo.ts';
 import type { Store } from '../store/database.ts';
 import { inMergePhase } from '../domain/merge-phase.ts';
 import { listLeases } from '../store/lease-repo.ts';
@@ -64,7 +64,8 @@ export function buildCardView(
       tracker: task.externalUrl,
       branch: task.branch,
       pr: task.prNumber,
-      brd: task.attempts.analyst ? `${artifactsDirOf(task.id)}/01-brd.md` : null,
+      // Only a BRD that exists: the analyst may have run and failed without writing one.
+      brd: hasApproval(store.db, task.id, 'brd') ? `${artifactsDirOf(task.id)}/01-brd.md` : null,
       forgeBase,
     },
   };

@@ -25,6 +25,11 @@ export function pendingApproval(db: Db, taskId: string, gate: string): ApprovalR
   );
 }
 
+/** Whether the task ever had an approval for `gate` (a BRD approval means 01-brd.md passed its gate). */
+export function hasApproval(db: Db, taskId: string, gate: string): boolean {
+  return db.select({ id: approvals.id }).from(approvals).where(and(eq(approvals.taskId, taskId), eq(approvals.gate, gate))).get() !== undefined;
+}
+
 /** Record the decision if still pending; false when someone decided first. */
 export function decideApproval(tx: Tx, id: string, state: 'approved' | 'rejected', by: string, byName: string, reason: string | null, now: number): boolean {
   const result = tx

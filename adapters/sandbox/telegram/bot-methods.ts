@@ -1,14 +1,22 @@
 /**
- * getMe, answerCallbackQuery and the command list (setMyCommands, getMyCommands, deleteMyCommands).
+ * getMe, getChat, answerCallbackQuery and the command list (setMyCommands, getMyCommands, deleteMyCommands).
  */
 import type { Params } from './bot-api-params.ts';
 import { badRequest, ok } from './bot-api-outcome.ts';
 import type { MethodHandler } from './bot-api-outcome.ts';
 import type { BotCommandSet } from './sandbox-types.ts';
-import { botUser } from './telegram-objects.ts';
+import { botUser, telegramChat } from './telegram-objects.ts';
 
 /** getMe: the bot the sandbox plays. */
 export const getMe: MethodHandler = ({ state }) => ok(botUser(state.bot));
+
+/** getChat: a chat the bot is in; any other is "chat not found", as Telegram answers. */
+export const getChat: MethodHandler = ({ params, state }) => {
+  const ref = params.value('chat_id');
+  if (ref === undefined || ref === '') return badRequest('chat_id is empty');
+  const chat = state.chats.resolve(ref);
+  return chat ? ok(telegramChat(chat), { chatId: chat.id }) : badRequest('chat not found');
+};
 
 /** answerCallbackQuery: once per press, while the press is fresh. */
 export const answerCallbackQuery: MethodHandler = ({ params, state, now }) => {
