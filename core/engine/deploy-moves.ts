@@ -7,6 +7,7 @@
 import { beginDeployPass, clearAfterFailure, recordApprovalRequested } from '../deploy/deploy-state.ts';
 import type { Task } from '../domain/task.ts';
 import { insertApproval } from '../store/approval-repo.ts';
+import type { TaskPatch } from '../store/task-repo.ts';
 import { loadDeployState, saveDeployState } from '../store/deploy-state-repo.ts';
 import { takeMergeLease } from '../store/merge-lease.ts';
 import type { EngineContext } from './engine-context.ts';
@@ -15,7 +16,7 @@ import type { EngineContext } from './engine-context.ts';
 export const DEPLOY_APPROVAL_LEASE_MS = 7 * 24 * 60 * 60_000;
 
 /** Enter `deploy`: a new deploy pass and a production approval request (round = attempt). */
-export function requestDeployApproval(ctx: EngineContext, task: Task, reason: string, actor: string, lastEvent: string): Task {
+export function requestDeployApproval(ctx: EngineContext, task: Task, reason: string, actor: string, lastEvent: string, extra: TaskPatch = {}): Task {
   const pass = beginDeployPass(loadDeployState(ctx.tx, task.id), task.id, task.stagingRevision ?? task.headSha ?? '');
   const approvalId = ctx.deps.newId();
   insertApproval(ctx.tx, { id: approvalId, taskId: task.id, gate: 'deploy', round: pass.attempt, state: 'pending', summary: '', createdAt: ctx.now });
@@ -25,7 +26,7 @@ export function requestDeployApproval(ctx: EngineContext, task: Task, reason: st
   ctx.outbox('approval-request', task.id, { approvalId });
   return ctx.move(
     task,
-    { stage: 'deploy', phase: 'awaiting-approval', mergeQueuedAt: task.mergeQueuedAt ?? ctx.now, lastEvent },
+    { ...extra, stage: 'deploy', phase: 'awaiting-approval', mergeQueuedAt: task.mergeQueuedAt ?? ctx.now, lastEvent },
     `${reason}; production approval requested (deploy attempt ${pass.attempt})`,
     actor,
   );

@@ -172,6 +172,11 @@ describeDocker('the production deploy stage (real git, real processes, real Dock
     const unknown = w.h.task(second);
     expect([unknown.stage, unknown.escalated]).toEqual(['deploy', true]);
     expect(unknown.escalationReason).toMatch(/deploy/);
+    // /retry never re-runs an unknown deploy blindly: a new pass asks the approvers again.
+    expect(w.h.handle({ type: 'RetryRequested', key: `retry:${second}`, taskId: second, actor: 'telegram:222:Ann' }).type).toBe('applied');
+    expect([w.h.task(second).phase, w.h.task(second).escalated]).toEqual(['awaiting-approval', false]);
+    expect(pendingApproval(w.h.store.db, second, 'deploy')?.round).toBe(2);
+    expect(w.hookCalls()).toHaveLength(2);
   }, 120_000);
 
   it('a re-deploy after a failed deploy runs the hook again (ORCH-036: no stale marker wedges it)', async () => {
