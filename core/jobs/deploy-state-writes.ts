@@ -12,7 +12,8 @@ export function hookStarted(deps: JobDeps, taskId: string, attempt: number): voi
   deps.store.write((tx) => {
     const state = loadDeployState(tx, taskId);
     const next = state ? recordHookStarted(state, attempt, deps.clock.now()) : null;
-    if (!next || next.type !== 'ok') throw new Error(`deploy state of ${taskId} moved past attempt ${attempt}; not running the hook`);
+    if (!next || next.type !== 'ok')
+      throw new Error(`deploy state of ${taskId} moved past attempt ${attempt}; not running the hook`);
     saveDeployState(tx, next.state, deps.clock.now());
   });
 }
@@ -30,12 +31,30 @@ export interface HookPass {
 
 export function finishHookPass(deps: JobDeps, pass: HookPass): void {
   const now = deps.clock.now();
-  const verdict = pass.result.type === 'delivered' ? 'deployed' : pass.result.type === 'rollback' ? 'failed-unchanged' : 'unknown';
+  const verdict =
+    pass.result.type === 'delivered'
+      ? 'deployed'
+      : pass.result.type === 'rollback'
+        ? 'failed-unchanged'
+        : 'unknown';
   deps.store.write((tx) => {
     const state = loadDeployState(tx, pass.taskId);
     const next = state ? recordHookResult(state, pass.attempt, verdict, now) : null;
     if (next?.type === 'ok') saveDeployState(tx, next.state, now);
-    const outcome = pass.result.type === 'delivered' ? 'deployed' : pass.result.type === 'rollback' ? pass.result.history : 'failed';
-    recordDeployImage(tx, { projectId: pass.projectId, imageId: pass.imageId, ref: pass.targetRef, sha: pass.sha, taskId: pass.taskId, deployedAt: now, outcome });
+    const outcome =
+      pass.result.type === 'delivered'
+        ? 'deployed'
+        : pass.result.type === 'rollback'
+          ? pass.result.history
+          : 'failed';
+    recordDeployImage(tx, {
+      projectId: pass.projectId,
+      imageId: pass.imageId,
+      ref: pass.targetRef,
+      sha: pass.sha,
+      taskId: pass.taskId,
+      deployedAt: now,
+      outcome,
+    });
   });
 }

@@ -72,7 +72,7 @@ describeDocker('the production deploy stage (real git, real processes, real Dock
     scratch = mkdtempSync(join(tmpdir(), 'conveyor-deploy-hook-'));
     const calls = join(scratch, 'calls');
     const codes = join(scratch, 'codes');
-    const hook = `code=$(head -n 1 ${codes} 2>/dev/null || echo 0); sed -i 1d ${codes} 2>/dev/null; echo "$code $TARGET_IMAGE $SOURCE_IMAGE $EXPECTED_REVISION" >> ${calls}; echo "hook says code $code"; exit $code`;
+    const hook = `code=$(head -n 1 ${codes} 2>/dev/null || echo 0); sed -i 1d ${codes} 2>/dev/null; echo "$code $TARGET_IMAGE $SOURCE_IMAGE $EXPECTED_REVISION" >> ${calls}; echo "hook says code $code"; [ "$code" = kill ] && kill -9 $$; exit $code`;
     const staging = new RealImageStaging(docker, baseImageId, stagingRepo);
     h = await mergePhaseHarness({
       stages: ['analysis', 'development', 'review', 'testing', 'deploy-staging', 'deploy'],
@@ -198,5 +198,42 @@ describeDocker('the production deploy stage (real git, real processes, real Dock
     await w.h.runJob('deploy');
     expect(w.hookCalls().map((line) => line.split(' ')[0])).toEqual(['2', '0']);
     expect(w.h.task(id).phase).toBe('merging');
+  }, 120_000);
+
+  it('self-deploy: the detached hook is polled by the deferred job; exit 0 delivers once, a hook killed mid-way escalates', async () => {
+    const w = await world({ self: true });
+    w.setCodes([0]);
+    const id = await w.toApproval(1);
+    w.decide(id, 'approve', 222);
+    const started = await w.h.runJob('deploy');
+    expect(started?.type).toBe('defer');
+    const finishedRun = async () => {
+      for (let i = 0; i < 100; i += 1) {
+        w.h.clock.advance(5_000);
+        const outcome = await w.h.runJob('deploy');
+        if (outcome && outcome.type !== 'defer') return outcome;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('the self-deploy never finished');
+    };
+    expect((await finishedRun()).type).toBe('done');
+    expect(w.h.task(id).phase).toBe('merging');
+    expect(w.hookCalls()).toHaveLength(1);
+    expect(await w.h.deps.deployHooks!.listPendingSelfDeploys()).toEqual([]);
+    expect(await w.h.runJob('deploy')).toBeNull();
+
+    // A hook that is killed mid-way (SIGKILL of its own shell): unknown state, never delivered.
+    expect((await w.h.runJob('merge'))?.type).toBe('done');
+    expect(w.h.task(id).stage).toBe('done');
+    const second = await w.h.taskPassingTests(2, { 'src/g.ts': 'export const g = 1;\n' });
+    expect((await w.h.runJob('staging'))?.type).toBe('done');
+    writeFileSync(join(scratch, 'codes'), 'kill\n');
+    w.decide(second, 'approve', 222);
+    await w.h.runJob('deploy');
+    await finishedRun();
+    const task = w.h.task(second);
+    expect([task.stage, task.escalated]).toEqual(['deploy', true]);
+    expect(w.hookCalls()).toHaveLength(2);
+    expect(deployImageHistory(w.h.store.db, w.h.project.id).map((r) => r.outcome)).toEqual(['failed', 'deployed']);
   }, 120_000);
 });
