@@ -21,6 +21,8 @@ import { ciJob } from '../core/jobs/ci-job.ts';
 import type { JobDeps } from '../core/jobs/job-deps.ts';
 import { mergeJob } from '../core/jobs/merge-job.ts';
 import { stagingJob } from '../core/jobs/staging-job.ts';
+import { deployJob } from '../core/jobs/deploy-job.ts';
+import { ProcessDeployHook } from '../adapters/deploy/process-deploy-hook.ts';
 import { cleanupJob, forgeJob, trackerJob } from '../core/jobs/side-jobs.ts';
 import { OutboxDrain } from '../core/notify/outbox-drain.ts';
 import { reconcilerProbes } from '../core/reconciler/probes.ts';
@@ -75,6 +77,8 @@ export interface AppOptions {
   /** Worker poll interval; the demo and tests use a short one. */
   readonly pollMs?: number;
   readonly leaseMs?: number;
+  /** Pause between production health probes (tests shorten it); design §10's default otherwise. */
+  readonly deployHealthIntervalMs?: number;
   /** Tells a live instance from a dead one (the instance lock, fast reclaim); /proc by default. */
   readonly processProbe?: ProcessProbe;
 }
@@ -141,6 +145,7 @@ export function createApp(options: AppOptions): App {
   // One Engine API client for container agents and staging, built only when a project needs it.
   let dockerClient: DockerPort | undefined;
   const docker = (): DockerPort => (dockerClient ??= new DockerodeDocker({ dockerHost: options.env.DOCKER_HOST }));
+  const deploys = options.projects.some((p) => p.stages.includes('deploy'));
   const jobDeps: JobDeps = {
     store,
     projects,
@@ -154,7 +159,12 @@ export function createApp(options: AppOptions): App {
     staging: options.staging !== undefined ? options.staging : options.projects.some((p) => p.stages.includes('deploy-staging')) ? createStagingRunner({ docker: docker(), clock }) : null,
     stagingInfraToleranceEnabled: config.staging.infraToleranceEnabled,
     // Image cleanup talks to the same engine staging builds on (not when a test supplies the runner).
-    docker: options.staging === undefined && options.projects.some((p) => p.stages.includes('deploy-staging')) ? docker() : null,
+    docker:
+      (options.staging === undefined && options.projects.some((p) => p.stages.includes('deploy-staging'))) || deploys ? docker() : null,
+    // Production deploys (ADR 0032): hooks on this host, logs under the work dir.
+    deployHooks: deploys ? new ProcessDeployHook({ workDir: workdir, baseEnv: options.env }) : null,
+    dockerHost: options.env.DOCKER_HOST ?? '',
+    ...(options.deployHealthIntervalMs !== undefined ? { deployHealthIntervalMs: options.deployHealthIntervalMs } : {}),
     mergeMaxWaitMs: config.mergeMaxWaitS * 1000,
     clock,
     logger: logger.child({ part: 'jobs' }),
@@ -164,6 +174,7 @@ export function createApp(options: AppOptions): App {
     ci: ciJob(jobDeps),
     merge: mergeJob(jobDeps),
     staging: stagingJob(jobDeps),
+    deploy: deployJob(jobDeps),
     cleanup: cleanupJob(jobDeps),
     tracker: trackerJob(jobDeps),
     forge: forgeJob(jobDeps),

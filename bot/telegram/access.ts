@@ -11,7 +11,7 @@ export class Access {
   ) {
     this.chats = new Map();
     for (const p of projects.values()) this.chats.set(p.chatId, [...(this.chats.get(p.chatId) ?? []), p]);
-    this.people = new Set([...admins, ...[...projects.values()].flatMap((p) => p.approvers)]);
+    this.people = new Set([...admins, ...[...projects.values()].flatMap((p) => [...p.approvers, ...(p.deploy?.approvers ?? [])])]);
   }
 
   /** The projects whose chat this is (empty: the bot stays silent here). */

@@ -16,6 +16,8 @@ import { describeError } from '../../core/errors.ts';
 import { getApproval } from '../../core/store/approval-repo.ts';
 import type { Store } from '../../core/store/database.ts';
 import { getTask } from '../../core/store/task-repo.ts';
+import { deployDecisionRight } from '../../core/deploy/deploy-approvers.ts';
+import { requesterIdOf } from '../../core/engine/handlers/on-deploy-approval.ts';
 import type { Access } from './access.ts';
 import { actorOf, type BotContext } from './bot-context.ts';
 import type { CallbackSigner } from './callback-data.ts';
@@ -52,10 +54,19 @@ export async function onApprovalPress(ctx: BotContext, deps: ApprovalDeps): Prom
     return;
   }
   const from = ctx.from;
-  if (!from || !deps.access.isApprover(project, from.id)) {
+  const isDeploy = approval.gate === 'deploy';
+  if (isDeploy) {
+    // Production: deploy approvers only, and with four-eyes never the requester (design §10).
+    const right = from && project.deploy ? deployDecisionRight(project.deploy, from.id, requesterIdOf(task)) : ({ type: 'not-approver' } as const);
+    if (right.type !== 'allowed') {
+      await ctx.answerCallbackQuery({ text: right.type === 'requester' ? T.fourEyes(task.id) : T.notDeployApprover(project.id), show_alert: true });
+      return;
+    }
+  } else if (!from || !deps.access.isApprover(project, from.id)) {
     await ctx.answerCallbackQuery({ text: T.notApprover(project.id), show_alert: true });
     return;
   }
+  if (!from) return;
   const pressed = ctx.callbackQuery?.message?.message_id ?? null;
   if (approval.state !== 'pending') {
     await ctx.answerCallbackQuery({ text: T.alreadyDecided(approval.state, displayText(approval.decidedByName ?? '?'), approval.decidedAt ?? 0), show_alert: true });
@@ -64,7 +75,7 @@ export async function onApprovalPress(ctx: BotContext, deps: ApprovalDeps): Prom
   }
   if (parsed.action === 'approve') {
     const outcome = deps.engine.handle({ type: 'ApprovalDecided', key: `approval:${approval.id}`, taskId: task.id, approvalId: approval.id, decision: 'approve', actor: actorOf(from) });
-    await answerOutcome(ctx, deps, approval.id, outcome.type === 'applied' ? T.approved(task.id) : null);
+    await answerOutcome(ctx, deps, approval.id, outcome.type === 'applied' ? (isDeploy ? T.deployApproved(task.id) : T.approved(task.id)) : null);
     await decideCopy(ctx, deps, approval.id, pressed);
     return;
   }
@@ -94,7 +105,7 @@ function strayCopyHtml(deps: ApprovalDeps, approvalId: string, pressed: number |
   const approval = getApproval(deps.store.db, approvalId);
   const task = approval ? getTask(deps.store.db, approval.taskId) : null;
   if (!approval || !task || approval.state === 'pending' || pressed === null || pressed === approval.messageId) return null;
-  return approvalHtml(task, approval, deps.forgeBase(task.projectId), deps.locale);
+  return approvalHtml(task, approval, deps.forgeBase(task.projectId), deps.locale, deps.access.project(task.projectId)?.deploy);
 }
 
 /** The reject conversation: ask the presser for a reason, then record the rejection with it. */
@@ -103,13 +114,15 @@ export function rejectReasonConversation(deps: ApprovalDeps) {
     const T = buttonTexts(deps.locale);
     const from = ctx.from;
     if (!from) return;
-    const task = await conversation.external(() => {
+    const subject = await conversation.external(() => {
       const approval = getApproval(deps.store.db, approvalId);
-      return approval ? getTask(deps.store.db, approval.taskId) : null;
+      const task = approval ? getTask(deps.store.db, approval.taskId) : null;
+      return task && approval ? { task, isDeploy: approval.gate === 'deploy' } : null;
     });
-    if (!task) return;
+    if (!subject) return;
+    const { task, isDeploy } = subject;
     // Silent: only approval requests and escalations notify; the presser is looking at the chat.
-    await ctx.reply(T.askReason(displayText(from.first_name), task.id), { disable_notification: true, reply_markup: { force_reply: true, selective: true } });
+    await ctx.reply((isDeploy ? T.deployAskReason : T.askReason)(displayText(from.first_name), task.id), { disable_notification: true, reply_markup: { force_reply: true, selective: true } });
     const answer = await conversation.waitUntil((c) => c.from?.id === from.id && typeof c.message?.text === 'string' && !c.message.text.startsWith('/'), {
       next: true,
       maxMilliseconds: REASON_WAIT_MS,
@@ -118,7 +131,7 @@ export function rejectReasonConversation(deps: ApprovalDeps) {
     const outcome = await conversation.external(() =>
       deps.engine.handle({ type: 'ApprovalDecided', key: `approval:${approvalId}`, taskId: task.id, approvalId, decision: 'reject', reason, actor: actorOf(from) }),
     );
-    if (outcome.type === 'applied') await answer.reply(T.rejected(task.id), { disable_notification: true });
+    if (outcome.type === 'applied') await answer.reply((isDeploy ? T.deployRejected : T.rejected)(task.id), { disable_notification: true });
     const strayHtml = await conversation.external(() => strayCopyHtml(deps, approvalId, pressed));
     if (strayHtml !== null && pressed !== null && ctx.chat) {
       await showOnCopy(ctx.api, ctx.chat.id, pressed, strayHtml, `showing the rejection on a copy of approval ${approvalId}`).catch((error: unknown) =>

@@ -8,11 +8,14 @@ import type { Api } from 'grammy';
 import type { Locale } from '../../core/config/config.ts';
 import type { Task } from '../../core/domain/task.ts';
 import type { ApprovalRow } from '../../core/store/approval-repo.ts';
+import type { DeployConfig } from '../../core/deploy/deploy-types.ts';
 import { renderApproval } from '../render/render-approval.ts';
+import { renderDeployApproval, type DeployApprovalView } from '../render/render-deploy-approval.ts';
 import { isMessageGone, isNotModified, translateTelegramError } from './telegram-errors.ts';
 
 /** The approval message's HTML (its decision shown once taken); `forge` is the repository's browser base. */
-export function approvalHtml(task: Task, approval: ApprovalRow, forge: string | null, locale: Locale): string {
+export function approvalHtml(task: Task, approval: ApprovalRow, forge: string | null, locale: Locale, deploy?: DeployConfig): string {
+  if (approval.gate === 'deploy') return renderDeployApproval(deployViewOf(task, forge, deploy), approval, locale, 'html').text;
   const brd = forge ? `${forge}/src/branch/${task.branch}/docs/work-items/${task.id}/01-brd.md` : null;
   return renderApproval(task, approval, { brd, tracker: task.externalUrl }, locale, 'html');
 }
@@ -26,4 +29,23 @@ export async function showOnCopy(api: Api, chatId: string | number, messageId: n
     if (isNotModified(error) || isMessageGone(error)) return;
     throw translateTelegramError(what, error);
   }
+}
+
+/** What the production approval shows of `task` (design §10): the validated image and its revision. */
+export function deployViewOf(task: Task, forge: string | null, deploy: DeployConfig | undefined): DeployApprovalView {
+  const revision = task.stagingRevision ?? task.headSha ?? '';
+  return {
+    taskId: task.id,
+    title: task.title,
+    staging: { verdict: task.stagingVerdict ?? 'FAILED', waived: task.stagingWaived ?? [] },
+    image: { ref: task.stagingImageRef ?? '', id: task.stagingImageId ?? '' },
+    targetImage: `${deploy?.image ?? '?'}:${revision}`,
+    revision,
+    fourEyes: deploy?.fourEyes ?? false,
+    links: {
+      tracker: task.externalUrl,
+      pr: forge && task.prNumber !== null ? `${forge}/pulls/${task.prNumber}` : null,
+      report: forge ? `${forge}/src/branch/${task.branch}/docs/work-items/${task.id}/14-staging-report.md` : null,
+    },
+  };
 }

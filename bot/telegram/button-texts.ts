@@ -13,6 +13,11 @@ const en = {
   askReasonShort: 'Reply with the reason for rejecting.',
   askReason: (name: string, id: string) => `${name}, why is the BRD of ${id} rejected? Reply with the reason; it goes to the analyst.`,
   rejected: (id: string) => `Rejected: ${id} goes back to analysis with your reason.`,
+  notDeployApprover: (project: string) => `Only ${project}'s deploy approvers can decide a production deploy.`,
+  fourEyes: (id: string) => `Four-eyes: you requested ${id}, so someone else must approve its deploy.`,
+  deployApproved: (id: string) => `Approved: deploying ${id} to production.`,
+  deployAskReason: (name: string, id: string) => `${name}, why is the deploy of ${id} rejected? Reply with the reason; it goes to the developer.`,
+  deployRejected: (id: string) => `Rejected: ${id} goes back to development with your reason.`,
 };
 
 const ru: typeof en = {
@@ -23,6 +28,11 @@ const ru: typeof en = {
   askReasonShort: 'Ответьте сообщением с причиной отказа.',
   askReason: (name: string, id: string) => `${name}, почему BRD ${id} отклонён? Ответьте причиной — её получит аналитик.`,
   rejected: (id: string) => `Отклонено: ${id} возвращается в анализ с вашей причиной.`,
+  notDeployApprover: (project: string) => `Выкладку в прод подтверждают только ответственные за выкладку проекта ${project}.`,
+  fourEyes: (id: string) => `Принцип четырёх глаз: ${id} запросили вы, выкладку подтверждает кто-то другой.`,
+  deployApproved: (id: string) => `Подтверждено: ${id} выкладывается в прод.`,
+  deployAskReason: (name: string, id: string) => `${name}, почему выкладка ${id} отклонена? Ответьте причиной — её получит разработчик.`,
+  deployRejected: (id: string) => `Отклонено: ${id} возвращается в разработку с вашей причиной.`,
 };
 
 export function buttonTexts(locale: Locale): typeof en {

@@ -27,6 +27,7 @@ import { runningAgentLine, type AgentLogReader } from './agent-log-line.ts';
 import type { CallbackSigner } from './callback-data.ts';
 import type { CardPublisher } from './card-publisher.ts';
 import { approvalHtml, showOnCopy } from './approval-copy.ts';
+import { deployLabelsFor } from '../render/deploy-labels.ts';
 import { translateTelegramError } from './telegram-errors.ts';
 
 export interface TelegramNotifierDeps {
@@ -65,8 +66,11 @@ export class TelegramNotifier implements NotifierPort {
       case 'approval-request': {
         const approval = getApproval(store.db, message.approvalId);
         if (!approval || approval.messageId !== null || approval.state !== 'pending') return; // sent already, or decided meanwhile
-        const html = approvalHtml(task, approval, this.deps.forgeBase(project), this.deps.locale);
-        const keyboard = new InlineKeyboard().text(L.approve, this.deps.signer.sign('approve', approval.id)).text(L.reject, this.deps.signer.sign('reject', approval.id));
+        const html = approvalHtml(task, approval, this.deps.forgeBase(project), this.deps.locale, project.deploy);
+        const texts = approval.gate === 'deploy' ? deployLabelsFor(this.deps.locale) : { deploy: L.approve, reject: L.reject };
+        const keyboard = new InlineKeyboard()
+          .text(approval.gate === 'deploy' ? texts.deploy : L.approve, this.deps.signer.sign('approve', approval.id))
+          .text(texts.reject, this.deps.signer.sign('reject', approval.id));
         const sent = await this.call('sendMessage', `asking approval for ${task.id}`, () =>
           this.deps.api.sendMessage(chatId, html, { parse_mode: 'HTML', reply_markup: keyboard, link_preview_options: { is_disabled: true } }),
         );
@@ -79,7 +83,7 @@ export class TelegramNotifier implements NotifierPort {
         if (!approval) return;
         if (approval.messageId === null) return;
         this.deps.onCall?.('editMessageText');
-        await showOnCopy(this.deps.api, chatId, approval.messageId, approvalHtml(task, approval, this.deps.forgeBase(project), this.deps.locale), `showing the decision on ${task.id}`);
+        await showOnCopy(this.deps.api, chatId, approval.messageId, approvalHtml(task, approval, this.deps.forgeBase(project), this.deps.locale, project.deploy), `showing the decision on ${task.id}`);
         return;
       }
       case 'escalation':

@@ -79,6 +79,10 @@ const projectSchema = z
     message: 'agents must give a command for every role, or a "default"',
     path: ['agents'],
   })
+  .refine((p) => !p.stages.includes('deploy') || p.stages.includes('deploy-staging'), {
+    message: 'lists deploy without deploy-staging: production deploys the image staging validated (ADR 0032)',
+    path: ['stages'],
+  })
   .refine((p) => !p.stages.includes('deploy') || p.deploy !== undefined, {
     message: 'is required when stages lists deploy (image, hook, health)',
     path: ['deploy'],

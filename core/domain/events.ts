@@ -83,7 +83,20 @@ export type DomainEvent =
   /** The validated staging revision is no longer the branch head (beyond report commits): stage again. */
   | { type: 'StagingStale'; key: string; taskId: string; headSha: string; actor: string }
   | { type: 'StagingFinished'; key: string; taskId: string; jobId: number; facts: StagingFacts }
+  /** The deploy job's verdict for one deploy attempt (ADR 0032). */
+  | { type: 'DeployFinished'; key: string; taskId: string; attempt: number; facts: DeployFacts }
   | { type: 'TaskCancelled'; key: string; taskId: string; reason: string; actor: string };
+
+/** What a deploy attempt ended with; `logTail` is the hook output's tail (for the card). */
+export interface DeployFacts {
+  readonly outcome: 'delivered' | 'rollback' | 'escalate' | 'restage';
+  readonly reason: string | null;
+  readonly targetImage: string | null;
+  readonly imageId: string | null;
+  /** The task branch's head after the report commit. */
+  readonly headSha: string | null;
+  readonly logTail: string;
+}
 
 /** Tracker state meanings Conveyor reacts to (Plane groups plus named states). */
 export type TrackerGroup = 'approved' | 'rejected' | 'blocked' | 'unblocked' | 'started' | 'other';

@@ -33,8 +33,8 @@ export const STAGE_SPECS: Readonly<Record<WorkStage, StageSpec>> = {
   deploy: { stage: 'deploy', role: null, artifact: null },
 };
 
-/** Stages this release can run end to end; `deploy` is not implemented yet (ADR 0003, ADR 0023). */
-export const SUPPORTED_STAGES: readonly WorkStage[] = ['analysis', 'development', 'review', 'testing', 'deploy-staging'];
+/** Stages this release can run end to end (production `deploy`: ADR 0032). */
+export const SUPPORTED_STAGES: readonly WorkStage[] = ['analysis', 'development', 'review', 'testing', 'deploy-staging', 'deploy'];
 
 /** Stages a project gets when its projects-file entry lists none (the Docker stages are opt-in). */
 export const DEFAULT_STAGES: readonly WorkStage[] = ['analysis', 'development', 'review', 'testing'];

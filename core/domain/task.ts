@@ -48,6 +48,8 @@ export interface Task {
   readonly stagingVerdict: 'SUCCESS' | 'FAILED' | null;
   /** SANDBOX_INFRA checks the last staging run waived. */
   readonly stagingWaived: readonly string[] | null;
+  /** Who requested the task (`telegram:<id>` for /new, a tracker creator's Telegram id when known); null when unknown. */
+  readonly requestedBy: string | null;
   readonly lastEvent: string;
   readonly lastEventAt: number;
   readonly stageEnteredAt: number;

@@ -11,6 +11,7 @@ import { hasEventKey } from '../store/transition-log.ts';
 import { EngineContext, type EngineDeps } from './engine-context.ts';
 import { onAgentRunFinished } from './handlers/on-agent-finished.ts';
 import { onApprovalDecided } from './handlers/on-approval.ts';
+import { onDeployFinished } from './handlers/on-deploy.ts';
 import { onCiStatusReported } from './handlers/on-ci-status.ts';
 import { onJobDead, onPullRequestOpened, onRetryRequested, onTaskCancelled } from './handlers/on-control.ts';
 import { onMerged, onMergeFailed } from './handlers/on-merge.ts';
@@ -85,6 +86,8 @@ function dispatch(ctx: EngineContext, event: DomainEvent): EngineOutcome {
       return onStagingFinished(ctx, event);
     case 'StagingStale':
       return onStagingStale(ctx, event);
+    case 'DeployFinished':
+      return onDeployFinished(ctx, event);
     case 'MergeRetestRequested':
       return onMergeRetestRequested(ctx, event);
     case 'MergeBlocked':

@@ -6,6 +6,7 @@ import { nextStage, STAGE_SPECS, type WorkStage } from '../domain/stage.ts';
 import type { Task } from '../domain/task.ts';
 import type { TaskPatch } from '../store/task-repo.ts';
 import type { EngineContext } from './engine-context.ts';
+import { requestDeployApproval } from './deploy-moves.ts';
 import { leaveMergePhase, startMerge, startStaging } from './merge-moves.ts';
 import { STAGE_RULES } from './transition-table.ts';
 
@@ -40,7 +41,8 @@ export function advance(ctx: EngineContext, task: Task, reason: string, actor: s
   const stage = task.stage as WorkStage;
   const next = nextStage(project.stages, stage);
   if (next === 'deploy-staging') return startStaging(ctx, task, reason, actor, { lastEvent });
-  if (next && next !== 'deploy') return startStage(ctx, task, next, reason, actor, { lastEvent });
+  if (next === 'deploy') return requestDeployApproval(ctx, task, reason, actor, lastEvent);
+  if (next) return startStage(ctx, task, next, reason, actor, { lastEvent });
   return startMerge(ctx, task, `${reason}; merging`, actor, { lastEvent });
 }
 

@@ -14,7 +14,9 @@ export type AfterRun =
   /** Gate on the stage's artefact. */
   | 'gate'
   /** No agent: the staging job's verdict (ADR 0023). */
-  | 'staging-verdict';
+  | 'staging-verdict'
+  /** No agent: a production approval, then the deploy job's verdict (ADR 0032). */
+  | 'deploy-verdict';
 
 /** Where a red gate sends the task. */
 export type OnRed = 'rerun-stage' | 'rollback-to-development';
@@ -30,6 +32,7 @@ export const STAGE_RULES: Readonly<Partial<Record<WorkStage, StageRule>>> = {
   review: { afterRun: 'gate', onRed: 'rollback-to-development' },
   testing: { afterRun: 'gate', onRed: 'rollback-to-development' },
   'deploy-staging': { afterRun: 'staging-verdict', onRed: 'rollback-to-development' },
+  deploy: { afterRun: 'deploy-verdict', onRed: 'rollback-to-development' },
 };
 
 /** May a task move from `from` (null: creation) to `to`? */
@@ -41,6 +44,8 @@ export function isAllowedMove(from: Stage | null, to: Stage): boolean {
   // Rollbacks land in development; nothing goes back to analysis except a reject within it.
   if (to === 'development') return true;
   if (to === 'analysis') return false;
+  // A validated image that went stale before its deploy is staged again (ADR 0032).
+  if (from === 'deploy' && to === 'deploy-staging') return true;
   // Otherwise forward only, one or more stages (disabled stages are skipped).
   return ALL_STAGES.indexOf(to) > ALL_STAGES.indexOf(from);
 }

@@ -4,6 +4,7 @@ import { PermanentError } from '../errors.ts';
 import type { AgentRunnerPort, RunFilesPort } from '../ports/agent-runner.ts';
 import type { CiRunnerPort } from '../ports/ci-runner.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { DeployHookPort } from '../ports/deploy-hook.ts';
 import type { DockerPort } from '../ports/docker.ts';
 import type { ForgePort } from '../ports/forge.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -33,6 +34,12 @@ export interface JobDeps {
   readonly mergeMaxWaitMs: number;
   /** The Docker engine, when a project uses a Docker stage (image cleanup). */
   readonly docker?: DockerPort | null;
+  /** Runs production deploy hooks and health commands; null when no project lists `deploy`. */
+  readonly deployHooks?: DeployHookPort | null;
+  /** The DOCKER_HOST a deploy hook is given (design §10); empty for the local socket. */
+  readonly dockerHost?: string;
+  /** Pause between production health probes (tests shorten it); the §10 default otherwise. */
+  readonly deployHealthIntervalMs?: number;
   readonly clock: Clock;
   readonly logger: Logger;
 }

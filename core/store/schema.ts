@@ -45,6 +45,8 @@ export const tasks = sqliteTable(
     stagingRevision: text('staging_revision'),
     stagingVerdict: text('staging_verdict'),
     stagingWaived: text('staging_waived', { mode: 'json' }).$type<readonly string[]>(),
+    /** Who requested the task (`telegram:<id>` for /new), for deploy four-eyes; null when unknown. */
+    requestedBy: text('requested_by'),
     lastEvent: text('last_event').notNull(),
     lastEventAt: integer('last_event_at').notNull(),
     stageEnteredAt: integer('stage_entered_at').notNull(),

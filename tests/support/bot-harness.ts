@@ -72,6 +72,8 @@ export interface HarnessOptions {
   /** A tracker for the project (with `planeProjectId`, the project gets a `plane` section). */
   readonly tracker?: TrackerPort;
   readonly planeProjectId?: string;
+  /** Fields merged into the project's entry (stages, staging, deploy…). */
+  readonly project?: Readonly<Record<string, unknown>>;
 }
 
 export interface BotHarness {
@@ -299,6 +301,7 @@ function writeProject(root: string, remote: string, options: HarnessOptions): Pr
           ...(options.planeProjectId ? { plane: { projectId: options.planeProjectId } } : {}),
           agents,
           stages: ['analysis', 'development'],
+          ...options.project,
         },
       ],
     }),

@@ -20,6 +20,9 @@ import { Engine } from '../../core/engine/engine.ts';
 import { describeError, PermanentError, RetryableError } from '../../core/errors.ts';
 import type { JobDeps } from '../../core/jobs/job-deps.ts';
 import { mergeJob } from '../../core/jobs/merge-job.ts';
+import { deployJob } from '../../core/jobs/deploy-job.ts';
+import { ProcessDeployHook } from '../../adapters/deploy/process-deploy-hook.ts';
+import type { DockerPort } from '../../core/ports/docker.ts';
 import { stagingJob } from '../../core/jobs/staging-job.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
 import { JobQueue } from '../../core/queue/job-queue.ts';
@@ -117,6 +120,11 @@ export interface MergePhaseOptions {
   readonly forge?: boolean;
   readonly mergeMaxWaitMs?: number;
   readonly seed?: Record<string, string>;
+  /** The project's `deploy` block as the projects file gives it (add `deploy` to `stages`). */
+  readonly deploy?: Record<string, unknown>;
+  /** The engine production deploys promote on (with `deploy`). */
+  readonly docker?: DockerPort;
+  readonly dockerHost?: string;
 }
 
 export async function mergePhaseHarness(options: MergePhaseOptions = {}): Promise<MergePhaseHarness> {
@@ -128,6 +136,7 @@ export async function mergePhaseHarness(options: MergePhaseOptions = {}): Promis
     stages: options.stages ?? ['analysis', 'development', 'review', 'testing'],
     ...(options.ciCommand ? { ciCommand: options.ciCommand } : {}),
     ...(options.stages?.includes('deploy-staging') ? { staging: { health: { command: 'true' } } } : {}),
+    ...(options.deploy ? { deploy: options.deploy } : {}),
   });
   const project: ProjectConfig = base.staging ? { ...base, staging: STAGING } : base;
   const store = openStore(join(dir, 'c.db'));
@@ -135,6 +144,7 @@ export async function mergePhaseHarness(options: MergePhaseOptions = {}): Promis
   let now = Date.now();
   const clock = { now: () => now, advance: (ms: number) => void (now += ms) };
   const projects = new Map([[project.id, project]]);
+  let ids = 0;
   const gitea = options.forge
     ? await startGiteaStandin({ token: 'tok', gitRepos: { [project.repo]: git.remote } })
     : null;
@@ -146,7 +156,7 @@ export async function mergePhaseHarness(options: MergePhaseOptions = {}): Promis
       maxDeveloperRetries: 3,
       trackerEnabled: false,
       forgeEnabled: gitea !== null,
-      newId: () => 'x',
+      newId: () => `x${(ids += 1)}`,
       logger: silentLogger,
     },
     clock,
@@ -165,10 +175,14 @@ export async function mergePhaseHarness(options: MergePhaseOptions = {}): Promis
     staging: options.staging === undefined ? new ScriptedStaging([]) : options.staging,
     stagingInfraToleranceEnabled: true,
     mergeMaxWaitMs: options.mergeMaxWaitMs ?? 6 * 3600_000,
+    docker: options.docker ?? null,
+    deployHooks: options.deploy ? new ProcessDeployHook({ workDir: join(dir, 'work'), baseEnv: env }) : null,
+    dockerHost: options.dockerHost ?? '',
+    deployHealthIntervalMs: 50,
     clock,
     logger: silentLogger,
   };
-  const handlers = { merge: mergeJob(deps), staging: stagingJob(deps) } as const;
+  const handlers = { merge: mergeJob(deps), staging: stagingJob(deps), deploy: deployJob(deps) } as const;
   const owner = 'harness';
   const task = (id: string): Task => {
     const t = getTask(store.db, id);

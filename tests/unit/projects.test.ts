@@ -23,7 +23,8 @@ describe('projects file', () => {
     [{ ...base, approvers: [] }, 'projects[0].approvers: must list at least one Telegram user id'],
     [{ ...base, agents: { reviewer: 'x' } }, 'projects[0].agents: agents must give a command for every role'],
     [{ ...base, stages: ['development'] }, 'projects[0].stages: must include analysis and development'],
-    [{ ...base, stages: ['analysis', 'development', 'deploy'] }, 'not supported by this release yet'],
+    [{ ...base, stages: ['analysis', 'development', 'deploy'] }, 'projects[0].deploy: is required when stages lists deploy'],
+    [{ ...base, stages: ['analysis', 'development', 'deploy'] }, 'projects[0].stages: lists deploy without deploy-staging'],
     [{ ...base, surprise: true }, 'projects[0]'],
   ])('names the field: %#', (project, expected) => {
     const result = parse(project);

@@ -69,6 +69,7 @@ export function onAgentRunFinished(ctx: EngineContext, event: AgentRunFinished):
       return red(ctx, withHead, gate, stage === 'review' ? `review: ${reasonOf(gate)}` : `testing: ${reasonOf(gate)}`);
     }
     case 'staging-verdict':
+    case 'deploy-verdict':
     case undefined:
       return noop(`no agent gate for ${stage}`);
   }

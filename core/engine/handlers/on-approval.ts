@@ -7,6 +7,7 @@ import { getTask } from '../../store/task-repo.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { noop, type EngineOutcome } from '../outcome.ts';
 import { startStage, trackerComment } from '../task-moves.ts';
+import { onDeployDecided } from './on-deploy-approval.ts';
 
 type ApprovalDecided = Extract<DomainEvent, { type: 'ApprovalDecided' }>;
 
@@ -19,6 +20,7 @@ export function onApprovalDecided(ctx: EngineContext, event: ApprovalDecided): E
   if (!approval || approval.taskId !== event.taskId) return { type: 'rejected', reason: 'unknown approval' };
   const task = getTask(ctx.tx, approval.taskId);
   if (!task) return { type: 'rejected', reason: 'unknown task' };
+  if (approval.gate === 'deploy') return onDeployDecided(ctx, task, approval, event);
   if (!isApprover(ctx, task, event.actor)) return { type: 'rejected', reason: `${event.actor} may not decide for ${task.projectId}` };
   return decide(ctx, task, approval, event.decision, event.actor, actorName(event.actor), event.reason ?? null);
 }

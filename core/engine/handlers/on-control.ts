@@ -6,6 +6,7 @@ import { getTask } from '../../store/task-repo.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { noop, type EngineOutcome } from '../outcome.ts';
 import { leaveMergePhase, resumeMergePhase } from '../merge-moves.ts';
+import { requestDeployApproval } from '../deploy-moves.ts';
 import { escalate, startStage } from '../task-moves.ts';
 
 type RetryRequested = Extract<DomainEvent, { type: 'RetryRequested' }>;
@@ -23,6 +24,10 @@ export function onRetryRequested(ctx: EngineContext, event: RetryRequested): Eng
   const reason = `retry requested by ${event.actor}`;
   if (task.phase === 'merging' || task.stage === 'deploy-staging' || (task.phase === 'awaiting-ci' && task.stage !== 'development')) {
     return applied(ctx, resumeMergePhase(ctx, { ...task, ...reset }, reason, event.actor, reset).id);
+  }
+  // An escalated deploy is never resumed blindly: a new deploy pass asks the approvers again.
+  if (task.stage === 'deploy' && task.phase === 'working') {
+    return applied(ctx, requestDeployApproval(ctx, { ...task, ...reset }, reason, event.actor, reset.lastEvent, reset).id);
   }
   if (task.phase === 'awaiting-approval') {
     return applied(ctx, ctx.move(task, reset, reason, event.actor).id);

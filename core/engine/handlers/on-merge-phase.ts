@@ -73,8 +73,11 @@ export function onStagingFinished(ctx: EngineContext, event: StagingFinished): E
 export function onStagingStale(ctx: EngineContext, event: StagingStale): EngineOutcome {
   const task = getTask(ctx.tx, event.taskId);
   if (!task) return noop(`unknown task ${event.taskId}`);
-  if (task.stage !== 'deploy-staging' || task.phase !== 'merging' || task.escalated)
-    return noop(`${task.id} is not at the merge step of staging`);
+  // The merge step after staging, or the deploy job's freshness check / the merge after deploy.
+  const atStep =
+    (task.stage === 'deploy-staging' && task.phase === 'merging') ||
+    (task.stage === 'deploy' && (task.phase === 'merging' || task.phase === 'working'));
+  if (!atStep || task.escalated) return noop(`${task.id} is not at the merge step of staging`);
   const lastEvent = `staged image stale at ${event.headSha.slice(0, 7)}; staging again`;
   return applied(
     ctx,

@@ -54,6 +54,7 @@ export function onTaskRequested(ctx: EngineContext, event: TaskRequested): Engin
     stagingRevision: null,
     stagingVerdict: null,
     stagingWaived: null,
+    requestedBy: requesterOf(event.actor),
     lastEvent: event.source === 'plane' ? 'created from the tracker' : 'created from the chat',
     lastEventAt: ctx.now,
     stageEnteredAt: ctx.now,
@@ -70,4 +71,10 @@ export function onTaskRequested(ctx: EngineContext, event: TaskRequested): Engin
     idempotencyKey: `${id}:agent:analyst:1`,
   });
   return { type: 'created', taskId: id };
+}
+
+/** `telegram:<id>` of a chat requester (the four-eyes rule compares Telegram ids); null otherwise. */
+function requesterOf(actor: string): string | null {
+  const match = /^telegram:(\d+)/.exec(actor);
+  return match ? `telegram:${match[1]}` : null;
 }

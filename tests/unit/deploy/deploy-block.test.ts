@@ -84,10 +84,10 @@ describe('projects file: deploy block', () => {
       );
   });
 
-  it('still refuses the deploy stage itself until the engine runs it', () => {
-    const result = parse({ ...base, deploy, stages: ['analysis', 'development', 'deploy'] });
-    expect(result.type).toBe('invalid');
-    if (result.type === 'invalid')
-      expect(result.problems.join('\n')).toContain('not supported by this release yet');
+  it('accepts the deploy stage with its block after deploy-staging (ADR 0032)', () => {
+    const staging = { health: { command: 'true' } };
+    const result = parse({ ...base, deploy, staging, stages: ['analysis', 'development', 'deploy-staging', 'deploy'] });
+    expect(result.type).toBe('ok');
+    if (result.type === 'ok') expect(result.projects[0]!.stages).toContain('deploy');
   });
 });

@@ -1,0 +1,52 @@
+/**
+ * Moves of the production `deploy` stage (design §10, ADR 0032): entering it starts a new deploy
+ * pass (the next attempt, every marker cleared) and asks the deploy approvers in the chat; an
+ * approval enqueues the deploy job for that attempt. The task keeps its project's merge lease the
+ * whole time: nothing else merges between the validated image and its deploy.
+ */
+import { beginDeployPass, clearAfterFailure, recordApprovalRequested } from '../deploy/deploy-state.ts';
+import type { Task } from '../domain/task.ts';
+import { insertApproval } from '../store/approval-repo.ts';
+import type { TaskPatch } from '../store/task-repo.ts';
+import { loadDeployState, saveDeployState } from '../store/deploy-state-repo.ts';
+import { takeMergeLease } from '../store/merge-lease.ts';
+import type { EngineContext } from './engine-context.ts';
+
+/** A person may take a while to press ✅ Deploy: the lease lives this long without renewal meanwhile. */
+export const DEPLOY_APPROVAL_LEASE_MS = 7 * 24 * 60 * 60_000;
+
+/** Enter `deploy`: a new deploy pass and a production approval request (round = attempt). */
+export function requestDeployApproval(ctx: EngineContext, task: Task, reason: string, actor: string, lastEvent: string, extra: TaskPatch = {}): Task {
+  const pass = beginDeployPass(loadDeployState(ctx.tx, task.id), task.id, task.stagingRevision ?? task.headSha ?? '');
+  const approvalId = ctx.deps.newId();
+  insertApproval(ctx.tx, { id: approvalId, taskId: task.id, gate: 'deploy', round: pass.attempt, state: 'pending', summary: '', createdAt: ctx.now });
+  const requested = recordApprovalRequested(pass, pass.attempt, approvalId);
+  saveDeployState(ctx.tx, requested.type === 'ok' ? requested.state : pass, ctx.now);
+  takeMergeLease(ctx.tx, task, ctx.now, DEPLOY_APPROVAL_LEASE_MS);
+  ctx.outbox('approval-request', task.id, { approvalId });
+  return ctx.move(
+    task,
+    { ...extra, stage: 'deploy', phase: 'awaiting-approval', mergeQueuedAt: task.mergeQueuedAt ?? ctx.now, lastEvent },
+    `${reason}; production approval requested (deploy attempt ${pass.attempt})`,
+    actor,
+  );
+}
+
+/** Run the approved deploy attempt: one deploy job. */
+export function startDeployJob(ctx: EngineContext, task: Task, attempt: number, reason: string, actor: string, lastEvent: string): Task {
+  takeMergeLease(ctx.tx, task, ctx.now);
+  ctx.enqueue({
+    kind: 'deploy',
+    taskId: task.id,
+    payload: { attempt },
+    idempotencyKey: `${task.id}:deploy:${attempt}`,
+    maxAttempts: 3,
+  });
+  return ctx.move(task, { phase: 'working', lastEvent }, reason, actor);
+}
+
+/** A failed or rejected deploy drops every marker of its attempt (ORCH-036: a re-deploy starts clean). */
+export function clearDeployMarkers(ctx: EngineContext, taskId: string): void {
+  const state = loadDeployState(ctx.tx, taskId);
+  if (state) saveDeployState(ctx.tx, clearAfterFailure(state), ctx.now);
+}

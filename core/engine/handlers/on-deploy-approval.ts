@@ -1,0 +1,61 @@
+/**
+ * A decision on a production approval (design §10, ADR 0032). Only the project's deploy approvers
+ * decide, and with four-eyes never the task's requester; the bot refuses them with an alert before
+ * sending the event, and the engine checks again. Decided once. Approve → the deploy job of that
+ * attempt; reject → back to development with the reason (the lease is released).
+ */
+import { deployDecisionRight, type DeployDecisionRight } from '../../deploy/deploy-approvers.ts';
+import { recordApproved } from '../../deploy/deploy-state.ts';
+import type { DomainEvent } from '../../domain/events.ts';
+import type { Task } from '../../domain/task.ts';
+import { escapeHtml } from '../../escape-html.ts';
+import { decideApproval, type ApprovalRow } from '../../store/approval-repo.ts';
+import { loadDeployState, saveDeployState } from '../../store/deploy-state-repo.ts';
+import { actorName } from '../actor-name.ts';
+import { clearDeployMarkers, startDeployJob } from '../deploy-moves.ts';
+import type { EngineContext } from '../engine-context.ts';
+import { noop, type EngineOutcome } from '../outcome.ts';
+import { onRed, trackerComment } from '../task-moves.ts';
+
+type ApprovalDecided = Extract<DomainEvent, { type: 'ApprovalDecided' }>;
+
+/** May `actor` (`telegram:<id>:…`) decide `task`'s deploy? Anyone not a Telegram user may not. */
+export function deployRightOf(ctx: EngineContext, task: Task, actor: string): DeployDecisionRight {
+  const deploy = ctx.project(task).deploy;
+  const match = /^telegram:(\d+)/.exec(actor);
+  if (!deploy || !match) return { type: 'not-approver' };
+  return deployDecisionRight(deploy, Number(match[1]), requesterIdOf(task));
+}
+
+/** The Telegram id of the task's requester, or null when unknown. */
+export function requesterIdOf(task: Pick<Task, 'requestedBy'>): number | null {
+  const match = /^telegram:(\d+)/.exec(task.requestedBy ?? '');
+  return match ? Number(match[1]) : null;
+}
+
+export function onDeployDecided(ctx: EngineContext, task: Task, approval: ApprovalRow, event: ApprovalDecided): EngineOutcome {
+  const right = deployRightOf(ctx, task, event.actor);
+  if (right.type !== 'allowed')
+    return { type: 'rejected', reason: right.type === 'requester' ? `${event.actor} requested ${task.id}: four-eyes` : `${event.actor} may not deploy ${task.projectId}` };
+  if (approval.state !== 'pending')
+    return { type: 'already-decided', by: approval.decidedByName ?? approval.decidedBy ?? '?', at: approval.decidedAt ?? 0, state: approval.state };
+  if (task.stage !== 'deploy' || task.phase !== 'awaiting-approval' || task.escalated) return noop(`${task.id} is not awaiting a deploy approval`);
+  const name = actorName(event.actor);
+  const reason = event.reason ?? null;
+  const state = event.decision === 'approve' ? 'approved' : 'rejected';
+  if (!decideApproval(ctx.tx, approval.id, state, event.actor, name, reason, ctx.now)) return noop('decided concurrently');
+  ctx.outbox('approval-decided', task.id, { approvalId: approval.id });
+  trackerComment(ctx, task, `conveyor-deploy-${approval.id}`, `<p>Production deploy ${state} by ${escapeHtml(name)}${reason ? `: ${escapeHtml(reason)}` : ''}</p>`);
+  if (event.decision === 'approve') {
+    const current = loadDeployState(ctx.tx, task.id);
+    const marked = current ? recordApproved(current, approval.round, approval.id, event.actor) : null;
+    if (!marked || marked.type !== 'ok') return noop(`deploy approval ${approval.id} belongs to an earlier deploy pass`);
+    saveDeployState(ctx.tx, marked.state, ctx.now);
+    const lastEvent = `deploy approved by ${name}`;
+    return { type: 'applied', taskId: startDeployJob(ctx, task, approval.round, lastEvent, event.actor, lastEvent).id, transitions: ctx.transitions };
+  }
+  clearDeployMarkers(ctx, task.id);
+  const why = reason ?? 'rejected without a reason';
+  const next = onRed(ctx, task, `deploy rejected by ${name}`, `Production deploy rejected by ${name}: ${why}`, event.actor, `deploy rejected by ${name}`);
+  return { type: 'applied', taskId: next.id, transitions: ctx.transitions };
+}

@@ -1,0 +1,60 @@
+/**
+ * The deploy job's writes to the store around the hook (ADR 0028, ADR 0032): "hook started" right
+ * before the hook runs, then its result and the image history in one transaction.
+ */
+import type { DeployRunResult } from '../deploy/deploy-run.ts';
+import { recordHookResult, recordHookStarted } from '../deploy/deploy-state.ts';
+import { recordDeployImage } from '../store/deploy-image-repo.ts';
+import { loadDeployState, saveDeployState } from '../store/deploy-state-repo.ts';
+import type { JobDeps } from './job-deps.ts';
+
+export function hookStarted(deps: JobDeps, taskId: string, attempt: number): void {
+  deps.store.write((tx) => {
+    const state = loadDeployState(tx, taskId);
+    const next = state ? recordHookStarted(state, attempt, deps.clock.now()) : null;
+    if (!next || next.type !== 'ok')
+      throw new Error(`deploy state of ${taskId} moved past attempt ${attempt}; not running the hook`);
+    saveDeployState(tx, next.state, deps.clock.now());
+  });
+}
+
+export interface HookPass {
+  readonly projectId: string;
+  readonly taskId: string;
+  readonly attempt: number;
+  readonly sha: string;
+  readonly imageId: string;
+  /** `<deploy.image>:<sha>`: the history names the image even when it never went live. */
+  readonly targetRef: string;
+  readonly result: Extract<DeployRunResult, { type: 'delivered' | 'rollback' | 'escalate' }>;
+}
+
+export function finishHookPass(deps: JobDeps, pass: HookPass): void {
+  const now = deps.clock.now();
+  const verdict =
+    pass.result.type === 'delivered'
+      ? 'deployed'
+      : pass.result.type === 'rollback'
+        ? 'failed-unchanged'
+        : 'unknown';
+  deps.store.write((tx) => {
+    const state = loadDeployState(tx, pass.taskId);
+    const next = state ? recordHookResult(state, pass.attempt, verdict, now) : null;
+    if (next?.type === 'ok') saveDeployState(tx, next.state, now);
+    const outcome =
+      pass.result.type === 'delivered'
+        ? 'deployed'
+        : pass.result.type === 'rollback'
+          ? pass.result.history
+          : 'failed';
+    recordDeployImage(tx, {
+      projectId: pass.projectId,
+      imageId: pass.imageId,
+      ref: pass.targetRef,
+      sha: pass.sha,
+      taskId: pass.taskId,
+      deployedAt: now,
+      outcome,
+    });
+  });
+}
