@@ -20,42 +20,21 @@ function joinMergeQueue(ctx: EngineContext, task: Task): TaskPatch {
   return { mergeQueuedAt: task.mergeQueuedAt ?? ctx.now };
 }
 
+/** Join the merge queue and enqueue the one job of this merge-phase step for the current head. */
+function startMergePhaseJob(ctx: EngineContext, task: Task, kind: 'staging' | 'merge', maxAttempts: number, reason: string, actor: string, patch: TaskPatch & { lastEvent: string }): Task {
+  const queued = joinMergeQueue(ctx, task);
+  ctx.enqueue({ kind, taskId: task.id, payload: { headSha: task.headSha }, idempotencyKey: `${task.id}:${kind}:${task.version}`, maxAttempts });
+  return ctx.move(task, { ...patch, ...queued }, reason, actor);
+}
+
 /** Run (or re-run) the staging stage: one staging job for the current head. */
-export function startStaging(
-  ctx: EngineContext,
-  task: Task,
-  reason: string,
-  actor: string,
-  extra: TaskPatch & { lastEvent: string },
-): Task {
-  const patch = joinMergeQueue(ctx, task);
-  ctx.enqueue({
-    kind: 'staging',
-    taskId: task.id,
-    payload: { headSha: task.headSha },
-    idempotencyKey: `${task.id}:staging:${task.version}`,
-    maxAttempts: 3,
-  });
-  return ctx.move(task, { ...extra, ...patch, stage: 'deploy-staging', phase: 'working' }, reason, actor);
+export function startStaging(ctx: EngineContext, task: Task, reason: string, actor: string, extra: TaskPatch & { lastEvent: string }): Task {
+  return startMergePhaseJob(ctx, task, 'staging', 3, reason, actor, { ...extra, stage: 'deploy-staging', phase: 'working' });
 }
 
 /** The merge step after the last stage: one merge job. */
-export function startMerge(
-  ctx: EngineContext,
-  task: Task,
-  reason: string,
-  actor: string,
-  extra: TaskPatch & { lastEvent: string },
-): Task {
-  const patch = joinMergeQueue(ctx, task);
-  ctx.enqueue({
-    kind: 'merge',
-    taskId: task.id,
-    payload: { headSha: task.headSha },
-    idempotencyKey: `${task.id}:merge:${task.version}`,
-    maxAttempts: 5,
-  });
-  return ctx.move(task, { ...extra, ...patch, phase: 'merging' }, reason, actor);
+export function startMerge(ctx: EngineContext, task: Task, reason: string, actor: string, extra: TaskPatch & { lastEvent: string }): Task {
+  return startMergePhaseJob(ctx, task, 'merge', 5, reason, actor, { ...extra, phase: 'merging' });
 }
 
 /** Carry on where the merge phase stands: staging in `deploy-staging`, else the merge step. */
