@@ -14,7 +14,7 @@ import type { SandboxMessage } from '../../adapters/sandbox/telegram/sandbox-typ
 import { utcTime } from '../../bot/render/rollback-labels.ts';
 import { currentProductionImage, deployImageHistory, recordDeployImage } from '../../core/store/deploy-image-repo.ts';
 import { addOutbox } from '../../core/store/outbox-repo.ts';
-import { rollbackOf } from '../../core/store/rollback-repo.ts';
+import { advanceRollback, claimRollback, rollbackOf } from '../../core/store/rollback-repo.ts';
 import { transitionsOf } from '../../core/store/transition-log.ts';
 import { ALICE, BOB, CHAT_ID, MALLORY, pressButton, startBotHarness, type BotHarness } from '../support/bot-harness.ts';
 import { buildBusyboxImage, removeLabelled, runLabel } from '../support/busybox-image.ts';
@@ -46,7 +46,7 @@ describeDocker('the one-tap roll-back (Telegram sandbox, real hook processes, re
   });
 
   /** Conveyor with two done tasks (SHOP-1, SHOP-2) and a hook that logs its environment and exits with `code`. */
-  async function world(code: number) {
+  async function world(code: number, health = 'true', deploy: Record<string, unknown> = {}) {
     scratch = mkdtempSync(join(tmpdir(), 'conveyor-rollback-hook-'));
     const calls = join(scratch, 'calls');
     const hook = join(scratch, 'hook.sh');
@@ -56,7 +56,7 @@ describeDocker('the one-tap roll-back (Telegram sandbox, real hook processes, re
       project: {
         stages: ['analysis', 'development', 'deploy-staging', 'deploy'],
         staging: { health: { command: 'true' } },
-        deploy: { image: prodRepo, hook: `sh ${hook}`, health: { command: 'true', successes: 1, timeoutS: 30 } },
+        deploy: { image: prodRepo, hook: `sh ${hook}`, health: { command: health, successes: 1, timeoutS: 3 }, ...deploy },
       },
     });
     const harness = h;
@@ -164,5 +164,57 @@ describeDocker('the one-tap roll-back (Telegram sandbox, real hook processes, re
     expect(rollbackOf(harness.app.store.db, 'SHOP-2')?.state).toBe('failed');
     await harness.waitFor(async () => (await harness.liveCard('SHOP-2'))?.plain.includes(`⚠️ Roll-back to ${prodRepo}:${SHA.a} failed (asked by Alice`), 'the failure on the card');
     expect((await harness.liveCard('SHOP-2'))?.buttons).toEqual([]);
+  }, 120_000);
+
+  it('unhealthy after the hook exits 0: production state unknown, said so, never claimed as rolled back', async () => {
+    const w = await world(0, 'echo probe refused; exit 1');
+    const { harness } = w;
+    w.deployed('a', 'SHOP-1');
+    w.deployed('b', 'SHOP-2');
+    w.render('SHOP-2');
+    const card = await w.cardWith('SHOP-2', ['↩️ Roll back']);
+    await pressButton(harness, BOB, card.messageId, 'Roll back');
+    const [prompt] = await harness.waitFor(async () => ((await w.prompts()).length === 1 ? w.prompts() : null), 'the confirmation prompt');
+    await pressButton(harness, BOB, prompt!.messageId, 'Confirm roll back');
+    const outcome = await harness.waitFor(async () => (await w.bot('🆘 Roll-back of SHOP-2'))[0], 'the unknown-state message', 60_000);
+    expect(outcome.silent).toBe(false);
+    expect(outcome.plain).toContain('left production in an unknown state');
+    expect(outcome.plain).toContain('probe refused');
+    expect(w.hookCalls()).toHaveLength(1);
+    expect(rollbackOf(harness.app.store.db, 'SHOP-2')?.state).toBe('unknown');
+    expect(deployImageHistory(harness.app.store.db, 'SHOP').map((r) => r.outcome)).toEqual(['deployed', 'deployed']);
+    expect(await w.bot('↩️ Rolled back')).toEqual([]);
+  }, 120_000);
+
+  it('a roll-back job that finds its hook already started (Conveyor died during it) never runs the hook again', async () => {
+    const w = await world(0);
+    const { harness } = w;
+    w.deployed('a', 'SHOP-1');
+    w.deployed('b', 'SHOP-2');
+    // The state a crash during the hook leaves: claimed, hook started, the job still queued.
+    harness.app.store.write((tx) => {
+      claimRollback(tx, { id: 'rb1', taskId: 'SHOP-2', by: 'telegram:222:Bob', byName: 'Bob', targetRef: `${prodRepo}:${SHA.a}`, now: Date.now() });
+      advanceRollback(tx, 'rb1', 'requested', 'hook-started');
+      harness.app.queue.enqueueInTx(tx, { kind: 'rollback', taskId: 'SHOP-2', payload: { rollbackId: 'rb1' }, idempotencyKey: 'SHOP-2:rollback', maxAttempts: 3 }, Date.now());
+    });
+    const outcome = await harness.waitFor(async () => (await w.bot('🆘 Roll-back of SHOP-2'))[0], 'the unknown-state message', 60_000);
+    expect(outcome.plain).toContain('it is not run twice');
+    expect(w.hookCalls()).toEqual([]);
+    expect(rollbackOf(harness.app.store.db, 'SHOP-2')?.state).toBe('unknown');
+    expect(deployImageHistory(harness.app.store.db, 'SHOP').map((r) => r.outcome)).toEqual(['deployed', 'deployed']);
+  }, 120_000);
+
+  it('a self-deploy project offers no button and the engine refuses its roll-back (ADR 0034)', async () => {
+    const w = await world(0, 'true', { self: true });
+    const { harness } = w;
+    w.deployed('a', 'SHOP-1');
+    w.deployed('b', 'SHOP-2');
+    w.render('SHOP-2');
+    await w.cardWith('SHOP-2', []);
+    const outcome = harness.app.engine.handle({ type: 'RollbackRequested', key: 'rollback:SHOP-2', taskId: 'SHOP-2', rollbackId: 'rb1', actor: 'telegram:222:Bob' });
+    expect(outcome).toMatchObject({ type: 'rejected' });
+    expect(outcome.type === 'rejected' && outcome.reason).toContain('roll back with its hook by hand');
+    expect(w.rollbackJobs()).toBe(0);
+    expect(rollbackOf(harness.app.store.db, 'SHOP-2')).toBeNull();
   }, 120_000);
 });
