@@ -56,25 +56,25 @@ const ru: RollbackLabels = {
     switch (state) {
       case 'requested':
       case 'hook-started':
-        return `↩️ Откат на ${image} · запросил ${who} · ${at}`;
+        return `↩️ Откат на ${image} · запрос: ${who} · ${at}`;
       case 'rolled-back':
-        return `↩️ Откатил на ${image}: ${who} · ${at}`;
+        return `↩️ Откат на ${image} выполнен: ${who} · ${at}`;
       case 'failed':
-        return `⚠️ Откат на ${image} не удался (запросил ${who} · ${at}): ${outcome}`;
+        return `⚠️ Откат на ${image} не удался (запрос: ${who} · ${at}): ${outcome}`;
       case 'unknown':
-        return `🆘 После отката на ${image} состояние прода неизвестно (запросил ${who} · ${at}): ${outcome}`;
+        return `🆘 После отката на ${image} состояние прода неизвестно (запрос: ${who} · ${at}): ${outcome}`;
     }
   },
   confirmQuestion: (id, from, to) => `↩️ Откатить прод на образ до ${id}?\nСейчас: ${from}\nНазад на: ${to}`,
   confirm: 'Подтвердить откат',
   cancel: 'Отмена',
   confirmBelow: 'Подтвердите откат в сообщении ниже.',
-  started: (id, who, at) => `↩️ Откат ${id} подтвердил ${who} · ${at}; итог появится в карточке.`,
-  cancelled: (id, who) => `Откат ${id} отменил ${who}.`,
+  started: (id, who, at) => `↩️ Откат ${id} подтверждён: ${who} · ${at}; итог появится в карточке.`,
+  cancelled: (id, who) => `Откат ${id} отменён: ${who}.`,
   notRollbackApprover: (project) => `Откатить прод могут только ответственные за выкладку проекта ${project}.`,
   selfDeploy: (project) => `${project} выкладывает сам Conveyor: откатите его хуком вручную (кнопка не переживёт перезапуск).`,
   alreadyDone: (who, at, state) =>
-    state === 'requested' || state === 'hook-started' ? `${who} уже запустил этот откат в ${at}.` : `${who} уже откатил эту выкладку в ${at}.`,
+    state === 'requested' || state === 'hook-started' ? `Этот откат уже запущен: ${who}, ${at}.` : `Эта выкладка уже откачена: ${who}, ${at}.`,
   notOffered: (id) => `${id} уже не последняя выкладка в прод, или более раннего образа нет: откатывать нечего.`,
 };
 
