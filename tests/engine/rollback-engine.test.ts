@@ -1,0 +1,91 @@
+/**
+ * The one-tap roll-back in the engine (ADR 0034), on a real SQLite store: the claim and the job are
+ * one transaction and happen once whatever the number of confirms; only deploy approvers, only the
+ * project's latest production deploy; the outcome moves the image history only on success, and the
+ * tracker hears of it when the task has an issue.
+ */
+import { afterEach, expect, it } from 'vitest';
+import { currentProductionImage, deployImageHistory, recordDeployImage } from '../../core/store/deploy-image-repo.ts';
+import { advanceRollback, rollbackOf } from '../../core/store/rollback-repo.ts';
+import { transitionsOf } from '../../core/store/transition-log.ts';
+import { engineHarness, type EngineHarness } from '../support/engine-harness.ts';
+
+let h: EngineHarness | null = null;
+afterEach(() => {
+  h?.cleanup();
+  h = null;
+});
+
+const deploy = { image: 'registry.example/shop', hook: 'exit 0', health: { command: 'true' } };
+
+function world() {
+  h = engineHarness({ tracker: true, project: { stages: ['analysis', 'development', 'deploy-staging', 'deploy'], staging: { health: { command: 'true' } }, deploy } });
+  const harness = h;
+  harness.handle({ type: 'TaskRequested', key: 'new:1', projectId: 'SHOP', title: 'Wishlist', source: 'plane', externalId: 'issue-1', actor: 'plane' });
+  harness.handle({ type: 'TaskRequested', key: 'new:2', projectId: 'SHOP', title: 'Gift cards', source: 'chat', actor: 'telegram:111' });
+  harness.store.sqlite.prepare(`UPDATE tasks SET stage = 'done', phase = 'idle'`).run();
+  harness.store.sqlite.prepare(`UPDATE jobs SET state = 'cancelled'`).run();
+  const deployed = (sha: string, taskId: string) =>
+    harness.store.write((tx) =>
+      recordDeployImage(tx, { projectId: 'SHOP', imageId: `sha256:${sha}`, ref: `registry.example/shop:${sha}`, sha, taskId, deployedAt: harness.clock.now(), outcome: 'deployed' }),
+    );
+  const jobs = () => harness.store.sqlite.prepare(`SELECT payload FROM jobs WHERE kind = 'rollback'`).all() as { payload: string }[];
+  const ask = (key: string, actor: string, taskId = 'SHOP-1') => harness.handle({ type: 'RollbackRequested', key, taskId, rollbackId: `rb-${key}`, actor });
+  return { h: harness, deployed, jobs, ask };
+}
+
+it('claims the roll-back and enqueues its job once; later confirms say who was first; non-approvers and stale cards are refused', () => {
+  const w = world();
+  w.deployed('a', 'SHOP-0');
+  w.deployed('b', 'SHOP-1');
+  expect(w.ask('p1', 'telegram:666:Mallory')).toMatchObject({ type: 'rejected' });
+  expect(w.ask('p2', 'telegram:222:Bob', 'SHOP-2')).toMatchObject({ type: 'rejected', reason: "SHOP-2 is no longer SHOP's latest production deploy" });
+  expect(w.jobs()).toHaveLength(0);
+
+  expect(w.ask('c1', 'telegram:222:Bob')).toMatchObject({ type: 'applied' });
+  expect(w.ask('c2', 'telegram:111:Alice')).toEqual({ type: 'already-decided', by: 'Bob', at: w.h.clock.now(), state: 'requested' });
+  expect(w.jobs()).toHaveLength(1);
+  expect(JSON.parse(w.jobs()[0]!.payload)).toEqual({ rollbackId: 'rb-c1' });
+  expect(rollbackOf(w.h.store.db, 'SHOP-1')).toMatchObject({ by: 'telegram:222:Bob', state: 'requested', targetRef: 'registry.example/shop:a' });
+  expect(transitionsOf(w.h.store.db, 'SHOP-1').at(-1)).toMatchObject({
+    actor: 'telegram:222:Bob',
+    reason: 'roll-back of production from registry.example/shop:b to registry.example/shop:a confirmed by Bob',
+    eventKey: 'c1',
+  });
+});
+
+it('records a rolled-back row only on success; every outcome is a notifying notice and a tracker comment', () => {
+  const w = world();
+  w.deployed('a', 'SHOP-0');
+  w.deployed('b', 'SHOP-1');
+  w.ask('c1', 'telegram:222:Bob');
+  w.h.store.write((tx) => advanceRollback(tx, 'rb-c1', 'requested', 'hook-started'));
+  const finished = w.h.handle({
+    type: 'RollbackFinished',
+    key: 'job:1:rollback',
+    taskId: 'SHOP-1',
+    rollbackId: 'rb-c1',
+    facts: { outcome: 'rolled-back', reason: null, targetRef: 'registry.example/shop:a', imageId: 'sha256:a', sha: 'a', logTail: '' },
+  });
+  expect(finished.type).toBe('applied');
+  expect(currentProductionImage(w.h.store.db, 'SHOP')).toMatchObject({ outcome: 'rolled-back', imageId: 'sha256:a', taskId: 'SHOP-1' });
+  expect(rollbackOf(w.h.store.db, 'SHOP-1')?.state).toBe('rolled-back');
+  const notices = w.h.store.sqlite.prepare(`SELECT payload FROM outbox WHERE kind = 'notice'`).all() as { payload: string }[];
+  expect(notices.map((n) => JSON.parse(n.payload) as unknown)).toEqual([
+    { text: '↩️ Rolled back SHOP-1 (asked by Bob): production runs registry.example/shop:a again and is healthy.', notify: true },
+  ]);
+  const comments = w.h.store.sqlite.prepare(`SELECT payload FROM jobs WHERE kind = 'tracker'`).all() as { payload: string }[];
+  expect(comments.map((c) => JSON.parse(c.payload) as { action: string; externalId: string }).filter((c) => c.action === 'comment')).toMatchObject([
+    { action: 'comment', externalId: 'conveyor-rollback-rolled-back' },
+  ]);
+  // A replayed or late verdict changes nothing more.
+  const again = w.h.handle({
+    type: 'RollbackFinished',
+    key: 'job:2:rollback',
+    taskId: 'SHOP-1',
+    rollbackId: 'rb-c1',
+    facts: { outcome: 'failed', reason: 'late', targetRef: 'registry.example/shop:a', imageId: 'sha256:a', sha: 'a', logTail: '' },
+  });
+  expect(again.type).toBe('noop');
+  expect(deployImageHistory(w.h.store.db, 'SHOP').map((r) => r.outcome)).toEqual(['rolled-back', 'deployed', 'deployed']);
+});
