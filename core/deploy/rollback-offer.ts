@@ -4,7 +4,8 @@
  * exists to go back to. Once a roll-back was confirmed, the card shows it instead, for good.
  */
 import type { Task } from '../domain/task.ts';
-import type { Db } from '../store/database.ts';
+import type { Db, Tx } from '../store/database.ts';
+import { addOutbox } from '../store/outbox-repo.ts';
 import {
   currentProductionImage,
   imageBeforeCurrent,
@@ -32,4 +33,14 @@ export function rollbackOffer(
   const target = imageBeforeCurrent(db, task.projectId);
   if (!target) return { type: 'none', reason: `${task.projectId} has no earlier production image to go back to` };
   return { type: 'offer', current, target };
+}
+
+/**
+ * A new production deploy of `taskId` is being recorded (in `tx`, before its row): the card of the
+ * deploy it replaces offers the roll-back no more, so render it again now rather than leave a stale
+ * button on it.
+ */
+export function withdrawRollbackOffer(tx: Tx, projectId: string, taskId: string, now: number): void {
+  const replaced = currentProductionImage(tx, projectId);
+  if (replaced && replaced.taskId !== taskId) addOutbox(tx, 'card', replaced.taskId, {}, now);
 }

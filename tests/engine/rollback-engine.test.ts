@@ -8,6 +8,7 @@ import { afterEach, expect, it } from 'vitest';
 import { currentProductionImage, deployImageHistory, recordDeployImage } from '../../core/store/deploy-image-repo.ts';
 import { advanceRollback, rollbackOf } from '../../core/store/rollback-repo.ts';
 import { transitionsOf } from '../../core/store/transition-log.ts';
+import { finishHookPass } from '../../core/jobs/deploy-state-writes.ts';
 import { engineHarness, type EngineHarness } from '../support/engine-harness.ts';
 
 let h: EngineHarness | null = null;
@@ -88,4 +89,25 @@ it('records a rolled-back row only on success; every outcome is a notifying noti
   });
   expect(again.type).toBe('noop');
   expect(deployImageHistory(w.h.store.db, 'SHOP').map((r) => r.outcome)).toEqual(['rolled-back', 'deployed', 'deployed']);
+});
+
+it("a new production deploy re-renders the card it replaces, so the older card's button goes at once", () => {
+  const w = world();
+  w.deployed('a', 'SHOP-0');
+  w.deployed('b', 'SHOP-1');
+  const cards = () => (w.h.store.sqlite.prepare(`SELECT task_id AS id FROM outbox WHERE kind = 'card' AND state = 'pending'`).all() as { id: string }[]).map((r) => r.id);
+  w.h.store.sqlite.prepare(`DELETE FROM outbox`).run();
+  finishHookPass(
+    { store: w.h.store, clock: w.h.clock },
+    { projectId: 'SHOP', taskId: 'SHOP-2', attempt: 1, sha: 'c', imageId: 'sha256:c', targetRef: 'registry.example/shop:c', result: { type: 'delivered', targetImage: 'registry.example/shop:c', imageId: 'sha256:c', report: '' } },
+  );
+  expect(cards()).toEqual(['SHOP-1']);
+  expect(currentProductionImage(w.h.store.db, 'SHOP')?.taskId).toBe('SHOP-2');
+  // A failed deploy leaves production, and the offer, where they were.
+  w.h.store.sqlite.prepare(`DELETE FROM outbox`).run();
+  finishHookPass(
+    { store: w.h.store, clock: w.h.clock },
+    { projectId: 'SHOP', taskId: 'SHOP-3', attempt: 1, sha: 'd', imageId: 'sha256:d', targetRef: 'registry.example/shop:d', result: { type: 'rollback', mustFix: 'x', history: 'failed', report: '' } },
+  );
+  expect(cards()).toEqual([]);
 });
