@@ -11,6 +11,7 @@ import type { Locale } from '../../core/config/config.ts';
 import { mayRollBack } from '../../core/deploy/deploy-approvers.ts';
 import { rollbackOffer } from '../../core/deploy/rollback-offer.ts';
 import { displayText } from '../../core/display-text.ts';
+import { actorName } from '../../core/engine/actor-name.ts';
 import { randomId, type Engine } from '../../core/engine/engine.ts';
 import { describeError } from '../../core/errors.ts';
 import type { Logger } from '../../core/ports/logger.ts';
@@ -67,7 +68,7 @@ export async function onRollbackPress(ctx: BotContext, deps: RollbackButtonDeps,
     await alert(L.alreadyDone(displayText(earlier.byName), utcTime(earlier.at), earlier.state));
     return;
   }
-  const name = displayText(actorOf(from).replace(/^telegram:\d+:/, ''));
+  const name = displayText(actorName(actorOf(from)));
   if (action === 'rollback-cancel') {
     await ctx.answerCallbackQuery();
     await closePrompt(ctx, deps, L.cancelled(task.id, name));

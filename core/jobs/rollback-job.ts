@@ -10,8 +10,11 @@ import type { RollbackFacts } from '../domain/events.ts';
 import { describeError } from '../errors.ts';
 import type { JobHandler, JobOutcome } from '../queue/worker-pool.ts';
 import { currentProductionImage, imageBeforeCurrent } from '../store/deploy-image-repo.ts';
-import { advanceRollback, rollbackById } from '../store/rollback-repo.ts';
+import { advanceRollback, deployInProgress, rollbackById } from '../store/rollback-repo.ts';
 import { jobSubject, type JobDeps } from './job-deps.ts';
+
+/** How long a roll-back waits before looking again at a deploy that runs. */
+export const ROLLBACK_WAIT_MS = 10_000;
 
 export function rollbackJob(deps: JobDeps): JobHandler {
   return {
@@ -37,6 +40,9 @@ export function rollbackJob(deps: JobDeps): JobHandler {
       const hooks = deps.deployHooks;
       const docker = deps.docker;
       if (!deploy || !hooks || !docker) return failed(`${project.id} has no deploy hook or Docker engine configured here; production was not changed`);
+      // Two hooks must not change production at once: a deploy running now goes first.
+      const deploying = deployInProgress(deps.store.db, project.id);
+      if (deploying) return { type: 'defer', delayMs: ROLLBACK_WAIT_MS, reason: `the deploy of ${deploying} is running; the roll-back of ${task.id} waits` };
       const current = currentProductionImage(deps.store.db, project.id);
       const target = imageBeforeCurrent(deps.store.db, project.id);
       if (!current || current.taskId !== task.id || current.outcome !== 'deployed' || target?.ref !== rollback.targetRef)

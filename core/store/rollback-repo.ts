@@ -6,7 +6,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import type { Db, Tx } from './database.ts';
-import { approvals } from './schema.ts';
+import { approvals, tasks } from './schema.ts';
 
 export const ROLLBACK_GATE = 'rollback';
 /** A task is delivered once, so it is rolled back at most once. */
@@ -84,6 +84,16 @@ export function advanceRollback(
     .where(and(eq(approvals.id, id), eq(approvals.gate, ROLLBACK_GATE), eq(approvals.state, from)))
     .run();
   return result.changes === 1;
+}
+
+/** The project's task whose deploy job runs now (hook, health), if any: a roll-back waits for it. */
+export function deployInProgress(db: Db, projectId: string): string | null {
+  const row = db
+    .select({ id: tasks.id })
+    .from(tasks)
+    .where(and(eq(tasks.projectId, projectId), eq(tasks.stage, 'deploy'), eq(tasks.phase, 'working'), eq(tasks.escalated, false)))
+    .get();
+  return row?.id ?? null;
 }
 
 function toRecord(row: typeof approvals.$inferSelect): RollbackRecord {

@@ -9,6 +9,9 @@ import { currentProductionImage, deployImageHistory, recordDeployImage } from '.
 import { advanceRollback, rollbackOf } from '../../core/store/rollback-repo.ts';
 import { transitionsOf } from '../../core/store/transition-log.ts';
 import { finishHookPass } from '../../core/jobs/deploy-state-writes.ts';
+import type { JobDeps } from '../../core/jobs/job-deps.ts';
+import { rollbackJob } from '../../core/jobs/rollback-job.ts';
+import type { JobRow } from '../../core/queue/job.ts';
 import { engineHarness, type EngineHarness } from '../support/engine-harness.ts';
 
 let h: EngineHarness | null = null;
@@ -110,4 +113,19 @@ it("a new production deploy re-renders the card it replaces, so the older card's
     { projectId: 'SHOP', taskId: 'SHOP-3', attempt: 1, sha: 'd', imageId: 'sha256:d', targetRef: 'registry.example/shop:d', result: { type: 'rollback', mustFix: 'x', history: 'failed', report: '' } },
   );
   expect(cards()).toEqual([]);
+});
+
+it('a confirmed roll-back waits while a deploy of the same project runs: two hooks never change production at once', async () => {
+  const w = world();
+  w.deployed('a', 'SHOP-0');
+  w.deployed('b', 'SHOP-1');
+  w.ask('c1', 'telegram:222:Bob');
+  w.h.store.sqlite.prepare(`UPDATE tasks SET stage = 'deploy', phase = 'working' WHERE id = 'SHOP-2'`).run();
+  const row = w.h.store.sqlite.prepare(`SELECT * FROM jobs WHERE kind = 'rollback'`).get() as Record<string, unknown>;
+  const job = { ...row, taskId: row.task_id, payload: JSON.parse(String(row.payload)) as Record<string, unknown> } as unknown as JobRow;
+  // Only what the job reads before it would check out the repository: anything further would throw.
+  const deps = { store: w.h.store, projects: new Map([[w.h.project.id, w.h.project]]), deployHooks: {}, docker: {} } as unknown as JobDeps;
+  const outcome = await rollbackJob(deps).run(job, new AbortController().signal);
+  expect(outcome).toMatchObject({ type: 'defer', reason: 'the deploy of SHOP-2 is running; the roll-back of SHOP-1 waits' });
+  expect(rollbackOf(w.h.store.db, 'SHOP-1')?.state).toBe('requested');
 });
