@@ -17,6 +17,7 @@ const JOB_KIND: Readonly<Record<string, string>> = {
   forge: 'Gitea',
   staging: 'стейджинга',
   deploy: 'деплоя',
+  rollback: 'отката',
 };
 const kind = (k: string): string => JOB_KIND[k] ?? k;
 const MEANING: Readonly<Record<string, string>> = { approved: 'подтверждён', rejected: 'отклонён' };
