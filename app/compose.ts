@@ -21,6 +21,7 @@ import { ciJob } from '../core/jobs/ci-job.ts';
 import type { JobDeps } from '../core/jobs/job-deps.ts';
 import { mergeJob } from '../core/jobs/merge-job.ts';
 import { stagingJob } from '../core/jobs/staging-job.ts';
+import { rollbackJob } from '../core/jobs/rollback-job.ts';
 import { deployJob } from '../core/jobs/deploy-job.ts';
 import { ProcessDeployHook } from '../adapters/deploy/process-deploy-hook.ts';
 import { cleanupJob, forgeJob, trackerJob } from '../core/jobs/side-jobs.ts';
@@ -175,6 +176,7 @@ export function createApp(options: AppOptions): App {
     merge: mergeJob(jobDeps),
     staging: stagingJob(jobDeps),
     deploy: deployJob(jobDeps),
+    rollback: rollbackJob(jobDeps),
     cleanup: cleanupJob(jobDeps),
     tracker: trackerJob(jobDeps),
     forge: forgeJob(jobDeps),

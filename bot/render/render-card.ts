@@ -8,6 +8,8 @@ import { escapeHtml, plain } from './escape-html.ts';
 import { localizeEvent } from './event-text.ts';
 import { formatCardAge, labelsFor } from './labels.ts';
 import { approverNames, type NameOf } from './person-name.ts';
+import { rollbackLabelsFor, utcTime } from './rollback-labels.ts';
+import { displayText } from '../../core/display-text.ts';
 
 export type CardFormat = 'html' | 'text';
 
@@ -45,6 +47,10 @@ export function renderCard(view: CardView, locale: Locale, now: number, format: 
   if (why) lines.push(why);
   if (task.stagingVerdict && (task.stage === 'deploy-staging' || task.stage === 'deploy' || task.stage === 'done')) {
     lines.push(L.stagingVerdict(esc(task.stagingVerdict), esc((task.stagingWaived ?? []).join(', '))));
+  }
+  if (view.rollback) {
+    const r = view.rollback;
+    lines.push(esc(rollbackLabelsFor(locale).cardLine(r.state, r.targetRef, displayText(r.byName), utcTime(r.at), (r.outcome ?? '').slice(0, 300))));
   }
   if (task.stage === 'development' && task.rollbacks > 0 && task.mustFix && !task.escalated) {
     const first = task.mustFix.split('\n').find((l) => l.trim() !== '') ?? '';

@@ -17,6 +17,7 @@ const JOB_KIND: Readonly<Record<string, string>> = {
   forge: 'Gitea',
   staging: 'стейджинга',
   deploy: 'деплоя',
+  rollback: 'отката',
 };
 const kind = (k: string): string => JOB_KIND[k] ?? k;
 const MEANING: Readonly<Record<string, string>> = { approved: 'подтверждён', rejected: 'отклонён' };
@@ -133,6 +134,20 @@ export const RU_EVENT_RULES: readonly EventRule[] = [
   [/^(\S+) is already being worked on$/, (m) => `${m[1]} уже в работе`],
   [/^(\S+) has no agent to retry$/, (m) => `на этапе ${m[1]} нет агента для перезапуска`],
   [/^(\S+) is not awaiting approval$/, (m) => `${m[1]} не ждёт подтверждения`],
+  // The one-tap roll-back (core/engine/handlers/on-rollback.ts, ADR 0034).
+  [/^roll-back to (\S+) requested by (.+)$/, (m) => `откат на ${m[1]} запрошен: ${m[2]}`],
+  [/^rolled back to (\S+)$/, (m) => `откат на ${m[1]} выполнен`],
+  [/^roll-back failed; production unchanged$/, () => 'откат не удался; прод не изменён'],
+  [/^roll-back: production state unknown$/, () => 'откат: состояние прода неизвестно'],
+  [
+    /^↩️ Rolled back (\S+) \(asked by (.+?)\): production runs (\S+) again and is healthy\.$/,
+    (m) => `↩️ Откат ${m[1]} выполнен (запрос: ${m[2]}): прод снова работает на ${m[3]}, проверка здоровья пройдена.`,
+  ],
+  [/^⚠️ Roll-back of (\S+) \(asked by (.+?)\) failed: ([\s\S]+)\.$/, (m) => `⚠️ Откат ${m[1]} (запрос: ${m[2]}) не удался: ${m[3]}.`],
+  [
+    /^🆘 Roll-back of (\S+) \(asked by (.+?)\) left production in an unknown state: ([\s\S]+)\. A person must check production now\.$/,
+    (m) => `🆘 После отката ${m[1]} (запрос: ${m[2]}) состояние прода неизвестно: ${m[3]}. Проверьте прод сейчас.`,
+  ],
 ];
 
 function doc(kindOfDoc: string | undefined): string {

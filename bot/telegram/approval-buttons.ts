@@ -42,7 +42,7 @@ export interface ApprovalDeps {
 export async function onApprovalPress(ctx: BotContext, deps: ApprovalDeps): Promise<void> {
   const T = buttonTexts(deps.locale);
   const parsed = deps.signer.parse(ctx.callbackQuery?.data);
-  if (parsed.type === 'invalid') {
+  if (parsed.type !== 'approval') {
     await ctx.answerCallbackQuery({ text: T.invalid, show_alert: true });
     return;
   }

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Api } from 'grammy';
+import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { TrackerMode } from '../../core/config/config.ts';
 import type { Store } from '../../core/store/database.ts';
 import { cards } from '../../core/store/schema.ts';
@@ -19,6 +20,8 @@ export type PublishOutcome = 'unchanged' | 'edited' | 'sent' | 'resent' | 'bumpe
 
 /** Renders the card's current state as HTML; null when there is nothing to show (task gone). */
 export type CardRender = () => string | null;
+/** The card's buttons now (the delivered task's `↩️ Roll back`, ADR 0034); undefined: none. */
+export type CardMarkup = () => InlineKeyboardMarkup | undefined;
 
 type CardRow = typeof cards.$inferSelect;
 
@@ -34,21 +37,22 @@ export class CardPublisher {
     },
   ) {}
 
-  async publish(taskId: string, chatId: string, render: CardRender): Promise<PublishOutcome> {
-    if (this.pending(taskId, chatId, render()) === null) return 'unchanged';
+  async publish(taskId: string, chatId: string, render: CardRender, markup: CardMarkup = () => undefined): Promise<PublishOutcome> {
+    if (this.pending(taskId, chatId, render(), markup()) === null) return 'unchanged';
     await this.deps.pacer.acquire(chatId);
     // The state may have moved on while we waited: show the newest.
     const html = render();
-    const card = this.pending(taskId, chatId, html);
+    const keyboard = markup();
+    const card = this.pending(taskId, chatId, html, keyboard);
     if (card === null || html === null) return 'unchanged';
-    return this.deps.pacer.withSlot(chatId, () => this.put(taskId, chatId, html, card.previous));
+    return this.deps.pacer.withSlot(chatId, () => this.put(taskId, chatId, html, card.previous, keyboard));
   }
 
   /** The card row when `html` differs from what the chat shows; null when nothing needs sending. */
-  private pending(taskId: string, chatId: string, html: string | null): { previous: number | null } | null {
+  private pending(taskId: string, chatId: string, html: string | null, keyboard: InlineKeyboardMarkup | undefined): { previous: number | null } | null {
     if (html === null) return null;
     const card = this.row(taskId);
-    if (card?.lastRenderHash === hashOf(html) && card.messageId !== null && card.chatId === chatId)
+    if (card?.lastRenderHash === hashOf(html, keyboard) && card.messageId !== null && card.chatId === chatId)
       return null;
     return { previous: card && card.chatId === chatId ? card.messageId : null };
   }
@@ -58,14 +62,18 @@ export class CardPublisher {
     chatId: string,
     html: string,
     previous: number | null,
+    keyboard: InlineKeyboardMarkup | undefined,
   ): Promise<PublishOutcome> {
-    const hash = hashOf(html);
+    const hash = hashOf(html, keyboard);
+    // Without reply_markup an edit removes the buttons: a card that lost its offer loses its button.
+    const buttons = keyboard ? { reply_markup: keyboard } : {};
     if (previous !== null && this.deps.mode === 'edit') {
       try {
         this.deps.onCall?.('editMessageText');
         await this.deps.api.editMessageText(chatId, previous, html, {
           parse_mode: 'HTML',
           link_preview_options: { is_disabled: true },
+          ...buttons,
         });
         crashPoint('card');
         this.save(taskId, chatId, previous, hash);
@@ -76,13 +84,13 @@ export class CardPublisher {
           return 'edited';
         }
         if (!isMessageGone(error)) throw translateTelegramError(`editing card ${taskId}`, error);
-        const id = await this.send(taskId, chatId, html);
+        const id = await this.send(taskId, chatId, html, buttons);
         this.save(taskId, chatId, id, hash);
         return 'resent';
       }
     }
 
-    const id = await this.send(taskId, chatId, html);
+    const id = await this.send(taskId, chatId, html, buttons);
     if (previous === null) crashPoint('card-post');
     this.save(taskId, chatId, id, hash);
     if (previous === null) return 'sent';
@@ -92,13 +100,14 @@ export class CardPublisher {
     return 'bumped';
   }
 
-  private async send(taskId: string, chatId: string, html: string): Promise<number> {
+  private async send(taskId: string, chatId: string, html: string, buttons: { reply_markup?: InlineKeyboardMarkup }): Promise<number> {
     try {
       this.deps.onCall?.('sendMessage');
       const sent = await this.deps.api.sendMessage(chatId, html, {
         parse_mode: 'HTML',
         disable_notification: true,
         link_preview_options: { is_disabled: true },
+        ...buttons,
       });
       return sent.message_id;
     } catch (error) {
@@ -123,6 +132,7 @@ export class CardPublisher {
   }
 }
 
-function hashOf(html: string): string {
-  return createHash('sha256').update(html).digest('hex');
+/** A card without buttons hashes as its HTML alone, as before buttons existed (no needless edits). */
+function hashOf(html: string, keyboard?: InlineKeyboardMarkup): string {
+  return createHash('sha256').update(keyboard ? `${html}\n${JSON.stringify(keyboard)}` : html).digest('hex');
 }

@@ -22,6 +22,7 @@ import type { Access } from './access.ts';
 import type { AgentLogReader } from './agent-log-line.ts';
 import { onApprovalPress, REJECT_CONVERSATION, rejectReasonConversation } from './approval-buttons.ts';
 import type { BotContext } from './bot-context.ts';
+import { installRollbackButtons } from './rollback-buttons.ts';
 import type { CallbackSigner } from './callback-data.ts';
 import type { PeopleDirectory } from './people-directory.ts';
 import { connectionTransformer } from './connection-transformer.ts';
@@ -106,6 +107,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   );
   const approvalDeps = { store: deps.store, engine: deps.engine, access: deps.access, signer: deps.signer, locale: deps.config.locale, forgeBase: deps.forgeBase, logger: deps.logger };
   bot.use(createConversation(rejectReasonConversation(approvalDeps), REJECT_CONVERSATION));
+  installRollbackButtons(bot, { store: deps.store, engine: deps.engine, access: deps.access, signer: deps.signer, locale: deps.config.locale, now: () => deps.clock.now(), logger: deps.logger });
   bot.on('callback_query:data', (ctx) => onApprovalPress(ctx, approvalDeps));
   installCommands(bot, {
     config: deps.config,

@@ -29,6 +29,7 @@ import type { CardPublisher } from './card-publisher.ts';
 import { approvalHtml, showOnCopy } from './approval-copy.ts';
 import { deployLabelsFor } from '../render/deploy-labels.ts';
 import { translateTelegramError } from './telegram-errors.ts';
+import { rollbackKeyboard } from './rollback-keyboard.ts';
 
 export interface TelegramNotifierDeps {
   readonly api: Api;
@@ -61,7 +62,9 @@ export class TelegramNotifier implements NotifierPort {
     const L = labelsFor(this.deps.locale);
     switch (message.kind) {
       case 'card':
-        await this.deps.cards.publish(task.id, chatId, () => this.renderCard(task.id, project));
+        await this.deps.cards.publish(task.id, chatId, () => this.renderCard(task.id, project), () =>
+          rollbackKeyboard(store, project, task.id, this.deps.signer, this.deps.locale),
+        );
         return;
       case 'approval-request': {
         const approval = getApproval(store.db, message.approvalId);
@@ -93,7 +96,7 @@ export class TelegramNotifier implements NotifierPort {
         return;
       case 'notice':
         await this.call('sendMessage', `notice for ${task.id}`, () =>
-          this.deps.api.sendMessage(chatId, escapeHtml(localizeEvent(message.text, this.deps.locale)), { parse_mode: 'HTML', disable_notification: true }),
+          this.deps.api.sendMessage(chatId, escapeHtml(localizeEvent(message.text, this.deps.locale)), { parse_mode: 'HTML', disable_notification: !message.notify }),
         );
         return;
     }

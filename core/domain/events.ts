@@ -85,7 +85,21 @@ export type DomainEvent =
   | { type: 'StagingFinished'; key: string; taskId: string; jobId: number; facts: StagingFacts }
   /** The deploy job's verdict for one deploy attempt (ADR 0032). */
   | { type: 'DeployFinished'; key: string; taskId: string; attempt: number; facts: DeployFacts }
-  | { type: 'TaskCancelled'; key: string; taskId: string; reason: string; actor: string };
+  | { type: 'TaskCancelled'; key: string; taskId: string; reason: string; actor: string }
+  /** A deploy approver confirmed the one-tap roll-back on the card of a delivered task (ADR 0034). */
+  | { type: 'RollbackRequested'; key: string; taskId: string; rollbackId: string; actor: string }
+  /** The roll-back job's verdict. */
+  | { type: 'RollbackFinished'; key: string; taskId: string; rollbackId: string; facts: RollbackFacts };
+
+/** How a one-tap roll-back ended (ADR 0034); the image fields name the image returned to. */
+export interface RollbackFacts {
+  readonly outcome: 'rolled-back' | 'failed' | 'unknown';
+  readonly reason: string | null;
+  readonly targetRef: string;
+  readonly imageId: string;
+  readonly sha: string;
+  readonly logTail: string;
+}
 
 /** What a deploy attempt ended with; `logTail` is the hook output's tail (for the card). */
 export interface DeployFacts {

@@ -12,6 +12,7 @@ import { EngineContext, type EngineDeps } from './engine-context.ts';
 import { onAgentRunFinished } from './handlers/on-agent-finished.ts';
 import { onApprovalDecided } from './handlers/on-approval.ts';
 import { onDeployFinished } from './handlers/on-deploy.ts';
+import { onRollbackFinished, onRollbackRequested } from './handlers/on-rollback.ts';
 import { onCiStatusReported } from './handlers/on-ci-status.ts';
 import { onJobDead, onPullRequestOpened, onRetryRequested, onTaskCancelled } from './handlers/on-control.ts';
 import { onMerged, onMergeFailed } from './handlers/on-merge.ts';
@@ -98,5 +99,9 @@ function dispatch(ctx: EngineContext, event: DomainEvent): EngineOutcome {
       return onTaskCancelled(ctx, event);
     case 'JobDead':
       return onJobDead(ctx, event);
+    case 'RollbackRequested':
+      return onRollbackRequested(ctx, event);
+    case 'RollbackFinished':
+      return onRollbackFinished(ctx, event);
   }
 }

@@ -5,6 +5,7 @@
 import type { DeployRunResult } from '../deploy/deploy-run.ts';
 import { recordHookResult, recordHookStarted } from '../deploy/deploy-state.ts';
 import { recordDeployImage } from '../store/deploy-image-repo.ts';
+import { withdrawRollbackOffer } from '../deploy/rollback-offer.ts';
 import { loadDeployState, saveDeployState } from '../store/deploy-state-repo.ts';
 import type { JobDeps } from './job-deps.ts';
 
@@ -29,7 +30,7 @@ export interface HookPass {
   readonly result: Extract<DeployRunResult, { type: 'delivered' | 'rollback' | 'escalate' }>;
 }
 
-export function finishHookPass(deps: JobDeps, pass: HookPass): void {
+export function finishHookPass(deps: Pick<JobDeps, 'store' | 'clock'>, pass: HookPass): void {
   const now = deps.clock.now();
   const verdict =
     pass.result.type === 'delivered'
@@ -47,6 +48,7 @@ export function finishHookPass(deps: JobDeps, pass: HookPass): void {
         : pass.result.type === 'rollback'
           ? pass.result.history
           : 'failed';
+    if (outcome === 'deployed') withdrawRollbackOffer(tx, pass.projectId, pass.taskId, now); // ADR 0034
     recordDeployImage(tx, {
       projectId: pass.projectId,
       imageId: pass.imageId,

@@ -12,6 +12,7 @@ import { inMergePhase } from '../domain/merge-phase.ts';
 import { listLeases } from '../store/lease-repo.ts';
 import { mergeLeaseHolder, mergeQueuePosition } from '../store/merge-lease.ts';
 import { getTask } from '../store/task-repo.ts';
+import { rollbackOf, type RollbackRecord } from '../store/rollback-repo.ts';
 
 /** One step of the progress line. `approval` sits between analysis and development. */
 export type ProgressStep = WorkStage | 'approval';
@@ -39,6 +40,8 @@ export interface CardView {
   readonly maxRollbacks: number;
   readonly waiting: Waiting;
   readonly links: { tracker: string | null; branch: string; pr: number | null; brd: string | null; forgeBase: string | null };
+  /** A delivered task's one-tap roll-back, once confirmed (ADR 0034); absent otherwise. */
+  readonly rollback?: RollbackRecord | null;
 }
 
 /** Build the card of `taskId`; null when the task or its project is unknown. */
@@ -68,6 +71,7 @@ export function buildCardView(
       brd: hasApproval(store.db, task.id, 'brd') ? `${artifactsDirOf(task.id)}/01-brd.md` : null,
       forgeBase,
     },
+    rollback: task.stage === 'done' && project.deploy ? rollbackOf(store.db, task.id) : null,
   };
 }
 

@@ -4,12 +4,12 @@ import type { jobs } from '../store/schema.ts';
  * Job kinds the workers know. `agent` and `ci` are heavy (bounded by ORCH_MAX_CONCURRENCY);
  * `staging` (Docker build, container, checks) has its own pool so it never holds an agent slot.
  */
-export type JobKind = 'agent' | 'ci' | 'merge' | 'cleanup' | 'tracker' | 'forge' | 'staging' | 'deploy';
+export type JobKind = 'agent' | 'ci' | 'merge' | 'cleanup' | 'tracker' | 'forge' | 'staging' | 'deploy' | 'rollback';
 
 export const HEAVY_KINDS: readonly JobKind[] = ['agent', 'ci'];
 export const LIGHT_KINDS: readonly JobKind[] = ['merge', 'cleanup', 'tracker', 'forge'];
 /** The production deploy (hook, health loop) runs on the staging pool too (ADR 0032). */
-export const STAGING_KINDS: readonly JobKind[] = ['staging', 'deploy'];
+export const STAGING_KINDS: readonly JobKind[] = ['staging', 'deploy', 'rollback'];
 
 /** A job row as stored. */
 export type JobRow = typeof jobs.$inferSelect;

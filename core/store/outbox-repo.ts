@@ -68,7 +68,7 @@ export function toOutboxMessage(row: OutboxRow): OutboxMessage | null {
     case 'escalation':
       return { kind: 'escalation', outboxId: row.id, taskId, reason: typeof p.reason === 'string' ? p.reason : '' };
     case 'notice':
-      return { kind: 'notice', outboxId: row.id, taskId, text: typeof p.text === 'string' ? p.text : '' };
+      return { kind: 'notice', outboxId: row.id, taskId, text: typeof p.text === 'string' ? p.text : '', ...(p.notify === true ? { notify: true } : {}) };
     default:
       return null;
   }

@@ -27,4 +27,16 @@ describe('callback data', () => {
     for (const junk of [undefined, '', 'r:appr1', 'x'.repeat(65), 'r:appr1:!!!!!!!!!!!!!!!!'])
       expect(signer.parse(junk).type).toBe('invalid');
   });
+
+  it('signs the roll-back buttons with the task id; approval data signed before them still parses', () => {
+    for (const action of ['rollback', 'rollback-confirm', 'rollback-cancel'] as const) {
+      const data = signer.sign(action, 'SHOP-42');
+      expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
+      expect(signer.parse(data)).toEqual({ type: 'rollback', action, taskId: 'SHOP-42' });
+    }
+    // A roll-back MAC does not confirm: the action is signed.
+    const [, id, mac] = signer.sign('rollback', 'SHOP-42').split(':');
+    expect(signer.parse(`c:${id}:${mac}`).type).toBe('invalid');
+    expect(signer.parse(signer.sign('approve', 'appr1'))).toEqual({ type: 'approval', action: 'approve', approvalId: 'appr1' });
+  });
 });

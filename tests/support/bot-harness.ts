@@ -74,6 +74,8 @@ export interface HarnessOptions {
   readonly planeProjectId?: string;
   /** Fields merged into the project's entry (stages, staging, deploy…). */
   readonly project?: Readonly<Record<string, unknown>>;
+  /** The Docker engine Conveyor talks to (DOCKER_HOST), for deploy hooks and promotion. */
+  readonly dockerHost?: string;
 }
 
 export interface BotHarness {
@@ -158,7 +160,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
       config,
       projects: [project],
       logger,
-      env: { PATH: process.env.PATH, HOME: root, LANG: 'C' },
+      env: { PATH: process.env.PATH, HOME: root, LANG: 'C', ...(options.dockerHost ? { DOCKER_HOST: options.dockerHost } : {}) },
       notifier: (parts) => {
         side = buildTelegram(parts, {
           config,

@@ -1,0 +1,110 @@
+/**
+ * One-tap roll-backs (ADR 0034), kept as `approvals` rows of gate `rollback`: a human decision about
+ * production, taken once. The unique (task, gate, round) index makes the claim the guard: a second
+ * confirm finds the row and changes nothing. `state` walks `requested` → `hook-started` → an
+ * outcome; `decided_*` name who confirmed and when, `reason` says how it ended, `summary` the image.
+ */
+import { and, eq } from 'drizzle-orm';
+import type { Db, Tx } from './database.ts';
+import { approvals, tasks } from './schema.ts';
+
+export const ROLLBACK_GATE = 'rollback';
+/** A task is delivered once, so it is rolled back at most once. */
+const ROUND = 1;
+
+export type RollbackState = 'requested' | 'hook-started' | 'rolled-back' | 'failed' | 'unknown';
+
+export interface RollbackRecord {
+  readonly id: string;
+  readonly taskId: string;
+  readonly state: RollbackState;
+  /** The actor string (`telegram:<id>:<name>`). */
+  readonly by: string;
+  readonly byName: string;
+  readonly at: number;
+  /** The image production goes back to (`<deploy.image>:<sha>`). */
+  readonly targetRef: string;
+  /** How it ended (null while running). */
+  readonly outcome: string | null;
+}
+
+/** Claim the task's roll-back; false when it was claimed before (by anyone). */
+export function claimRollback(
+  tx: Tx,
+  claim: { id: string; taskId: string; by: string; byName: string; targetRef: string; now: number },
+): boolean {
+  const result = tx
+    .insert(approvals)
+    .values({
+      id: claim.id,
+      taskId: claim.taskId,
+      gate: ROLLBACK_GATE,
+      round: ROUND,
+      state: 'requested',
+      decidedBy: claim.by,
+      decidedByName: claim.byName,
+      decidedAt: claim.now,
+      summary: claim.targetRef,
+      createdAt: claim.now,
+    })
+    .onConflictDoNothing()
+    .run();
+  return result.changes === 1;
+}
+
+export function rollbackOf(db: Db, taskId: string): RollbackRecord | null {
+  const row = db
+    .select()
+    .from(approvals)
+    .where(and(eq(approvals.taskId, taskId), eq(approvals.gate, ROLLBACK_GATE)))
+    .get();
+  return row ? toRecord(row) : null;
+}
+
+export function rollbackById(db: Db, id: string): RollbackRecord | null {
+  const row = db
+    .select()
+    .from(approvals)
+    .where(and(eq(approvals.id, id), eq(approvals.gate, ROLLBACK_GATE)))
+    .get();
+  return row ? toRecord(row) : null;
+}
+
+/** Move the roll-back from `from` to `to`; false when it is no longer in `from` (decided once). */
+export function advanceRollback(
+  tx: Tx,
+  id: string,
+  from: RollbackState,
+  to: RollbackState,
+  outcome: string | null = null,
+): boolean {
+  const result = tx
+    .update(approvals)
+    .set({ state: to, ...(outcome !== null ? { reason: outcome } : {}) })
+    .where(and(eq(approvals.id, id), eq(approvals.gate, ROLLBACK_GATE), eq(approvals.state, from)))
+    .run();
+  return result.changes === 1;
+}
+
+/** The project's task whose deploy job runs now (hook, health), if any: a roll-back waits for it. */
+export function deployInProgress(db: Db, projectId: string): string | null {
+  const row = db
+    .select({ id: tasks.id })
+    .from(tasks)
+    .where(and(eq(tasks.projectId, projectId), eq(tasks.stage, 'deploy'), eq(tasks.phase, 'working'), eq(tasks.escalated, false)))
+    .get();
+  return row?.id ?? null;
+}
+
+function toRecord(row: typeof approvals.$inferSelect): RollbackRecord {
+  return {
+    id: row.id,
+    taskId: row.taskId,
+    state: row.state as RollbackState,
+    by: row.decidedBy ?? '',
+    byName: row.decidedByName ?? '',
+    at: row.decidedAt ?? row.createdAt,
+    targetRef: row.summary,
+    outcome: row.reason,
+  };
+}
