@@ -13,7 +13,7 @@ import { buildQueueView } from '../../core/notify/queue-view.ts';
 import type { Clock } from '../../core/ports/clock.ts';
 import type { ReconcilerPort } from '../../core/ports/reconciler.ts';
 import type { TrackerPort } from '../../core/ports/tracker.ts';
-import { describeError, errorSentence } from '../../core/errors.ts';
+import { errorSentence } from '../../core/errors.ts';
 import type { JobQueue } from '../../core/queue/job-queue.ts';
 import type { Store } from '../../core/store/database.ts';
 import { getTask } from '../../core/store/task-repo.ts';
