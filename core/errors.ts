@@ -36,7 +36,15 @@ export class ConfigError extends Error {
   }
 }
 
-/** A short description of any thrown value, for logs and error columns. */
+/**
+ * What a thrown value says, for people (escalation texts, the card, chat replies): the sentence
+ * without the class name, which means nothing to a reader. Logs keep {@link describeError}.
+ */
+export function errorSentence(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A short description of any thrown value, for logs and error columns (the class name first). */
 export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}`;
   return String(error);

@@ -32,7 +32,7 @@ export interface GiteaClientOptions {
 }
 
 /** What a merge attempt came to. */
-export type MergeOutcome = { type: 'merged' } | { type: 'conflict'; reason: string };
+export type MergeOutcome = { type: 'merged'; sha?: string } | { type: 'conflict'; reason: string };
 
 const PAGE_LIMIT = 50;
 /** A server that ignores `page` would otherwise be walked forever. */
@@ -178,7 +178,7 @@ export class GiteaClient implements ForgePort {
       path: `${repoPath(repo)}/pulls/${number}/merge`,
       body: { Do: 'merge', head_commit_id: headSha, delete_branch_after_merge: false },
     });
-    if (response.status === 200) return { type: 'merged' };
+    if (response.status === 200) return { type: 'merged', ...(await this.mergeCommitOf(repo, number)) };
     if (response.status === 409) {
       const reason = conflictReason(response);
       // The forge has not seen the pushed head yet (or someone pushed): not a conflict, ask again.
@@ -188,12 +188,18 @@ export class GiteaClient implements ForgePort {
     if (response.status !== 405) throw this.http.failure(operation, response);
     // Gitea answers an already merged PR with 405 and an empty message, so ask the PR itself.
     const pull = await this.pullRequest(repo, number);
-    if (pull?.merged) return { type: 'merged' };
+    if (pull?.merged) return { type: 'merged', ...(pull.mergeCommitSha ? { sha: pull.mergeCommitSha } : {}) };
     const message = errorMessage(response.body);
     if (/try again later/i.test(message)) {
       throw new RetryableError(`${operation}: 405 ${message} (mergeability check pending or conflicting)`);
     }
     throw new PermanentError(this.http.failure(operation, response).message);
+  }
+
+  /** The merge commit Gitea made (the merge answers 200 with no body); nothing when it cannot be read: the merge itself succeeded. */
+  private async mergeCommitOf(repo: string, number: number): Promise<{ sha?: string }> {
+    const sha = (await this.pullRequest(repo, number).catch(() => null))?.mergeCommitSha;
+    return sha ? { sha } : {};
   }
 }
 

@@ -1,7 +1,6 @@
 /**
  * What the demo's Gitea does to its real (bare) repository: read heads and commits, export a
- * commit's tree for CI, and merge a pull request as Gitea's `merge` style does — a merge commit on
- * the base branch (git merge-tree --write-tree, git ≥ 2.38), moved only if the base is unchanged.
+ * commit's tree for CI, and find where a merged base branch was before its merge commit.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
@@ -96,29 +95,7 @@ export async function exportTree(bare: string, sha: string): Promise<string> {
 }
 
 /** What merging a pull request into the real repository came to. */
-export type BareMerge =
-  | { readonly type: 'merged'; readonly sha: string; readonly before: string }
-  | { readonly type: 'failed'; readonly reason: string };
-
-/** Merge `head` into `base` with a merge commit, as Gitea's "merge" style; the base must not have moved meanwhile. */
-export async function mergeIntoBase(
-  bare: string,
-  base: string,
-  head: string,
-  message: string,
-): Promise<BareMerge> {
-  const before = await branchHead(bare, base);
-  if (!before) return { type: 'failed', reason: `no branch ${base}` };
-  let tree: string;
-  try {
-    tree = (await git(bare, ['merge-tree', '--write-tree', before, head])).split('\n')[0] ?? '';
-  } catch (error) {
-    return {
-      type: 'failed',
-      reason: `merge conflicts: ${String((error as { stdout?: Buffer }).stdout ?? error).slice(0, 300)}`,
-    };
-  }
-  const sha = await git(bare, ['commit-tree', tree, '-p', before, '-p', head, '-m', message]);
-  await git(bare, ['update-ref', `refs/heads/${base}`, sha, before]);
-  return { type: 'merged', sha, before };
+/** The first parent of a merge commit: where the base branch was before the merge. */
+export async function firstParent(bare: string, sha: string): Promise<string> {
+  return git(bare, ['rev-parse', `${sha}^1`]);
 }

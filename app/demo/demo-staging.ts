@@ -2,15 +2,15 @@
  * Staging in the offline demo (design §10): when a Docker engine answers and the host has
  * busybox-static, the demo shop gains a `FROM scratch` Dockerfile serving its status pages with
  * busybox httpd, one REAL check (the API answers) and one SANDBOX_INFRA check that fails in the
- * offline sandbox and is waived. Otherwise the demo prints one line saying why staging is skipped
- * and how to enable it, and runs without it.
+ * offline sandbox and is waived; production follows (demo-deploy.ts). Otherwise the demo prints
+ * one line saying why staging and deploy are skipped and how to enable them, and delivers by merge.
  */
 import { execFile } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describeError } from '../../core/errors.ts';
+import { errorSentence } from '../../core/errors.ts';
 import { SUPPORTED_STAGES } from '../../core/domain/stage.ts';
 import type { DockerPort } from '../../core/ports/docker.ts';
 import { PROJECT_LABEL, TASK_LABEL } from '../../core/staging/staging-names.ts';
@@ -54,13 +54,15 @@ export async function detectDemoStaging(probe: DemoStagingProbe): Promise<DemoSt
   try {
     await probe.connect(probe.dockerHost).info();
   } catch (error) {
-    return skipped(`no Docker engine at ${where} (${describeError(error).split('\n')[0] ?? ''}) — start dockerd or set DOCKER_HOST=unix:///path/docker.sock`);
+    // The innermost reason (`connect ENOENT /var/run/docker.sock`) says it all; the wrapping repeats the address.
+    const said = errorSentence(error).split('\n')[0] ?? '';
+    return skipped(`no Docker engine at ${where} (${/\(([^()]+)\)+$/.exec(said)?.[1] ?? said}) — start dockerd or set DOCKER_HOST=unix:///path/docker.sock`);
   }
   return { type: 'enabled', busybox };
 }
 
 function skipped(why: string): DemoStaging {
-  return { type: 'skipped', line: `staging skipped: ${why}; the demo runs without deploy-staging` };
+  return { type: 'skipped', line: `staging and deploy skipped: ${why}; the task is delivered by merge` };
 }
 
 /** Put the Dockerfile, the status pages and busybox into the seed checkout before its first commit. */
@@ -69,10 +71,11 @@ export function addStagingFiles(scratch: string, busybox: string): void {
   copyFileSync(busybox, join(scratch, 'busybox'));
 }
 
-/** The project fields the demo adds when staging is enabled. */
-export function demoStagingFields(staging: DemoStaging): { stages: string[]; staging?: typeof DEMO_STAGING_BLOCK } {
+/** The project fields the demo adds when staging is enabled; with a `deploy` block, production follows staging. */
+export function demoStagingFields(staging: DemoStaging, deploy?: Record<string, unknown>): { stages: string[]; staging?: typeof DEMO_STAGING_BLOCK; deploy?: Record<string, unknown> } {
   const base = ['analysis', 'development', 'review', 'testing'];
-  return staging.type === 'enabled' ? { stages: [...base, 'deploy-staging'], staging: DEMO_STAGING_BLOCK } : { stages: base };
+  if (staging.type !== 'enabled') return { stages: base };
+  return deploy ? { stages: [...base, 'deploy-staging', 'deploy'], staging: DEMO_STAGING_BLOCK, deploy } : { stages: [...base, 'deploy-staging'], staging: DEMO_STAGING_BLOCK };
 }
 
 /** The check and verdict lines of the task's staging report on `branch` of the bare repo, for the transcript. */

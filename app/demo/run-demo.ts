@@ -5,38 +5,36 @@
  * Priya creates a work item in Plane; its signed webhook reaches the listener and becomes task
  * SHOP-1. Alice presses ✅ Approve on the BRD in the chat, and Plane gets the decision as a comment.
  * Scripted agents do the work; Gitea runs CI on every push and reports it by `status` webhook; the
- * reviewer requests changes once, so a rollback carrying its must-fix text happens. The PR Conveyor
- * opened on Gitea is merged through Gitea's API into the real repository. No token, no network.
- * Exits non-zero unless the task reaches done.
+ * reviewer requests changes once, so a rollback carrying its must-fix text happens. With a Docker
+ * engine the change is staged, Alice presses ✅ Deploy, and the validated image runs as the
+ * production container. The PR Conveyor opened on Gitea is merged through Gitea's API into the
+ * real repository. No token, no network. Exits non-zero unless the task reaches done.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DockerodeDocker } from '../../adapters/docker/dockerode-docker.ts';
 import { serveListener } from '../../adapters/http/serve.ts';
 import { createLogger } from '../../adapters/log/pino-logger.ts';
-import type { TelegramSandbox } from '../../adapters/sandbox/telegram/telegram-sandbox.ts';
 import { loadConfig } from '../../core/config/config.ts';
-import { parseProjects, type ProjectConfig } from '../../core/config/projects.ts';
 import { systemClock } from '../../core/ports/clock.ts';
-import type { Store } from '../../core/store/database.ts';
-import { countByState as countInbox } from '../../core/store/inbox-repo.ts';
 import { getTask } from '../../core/store/task-repo.ts';
-import { createApp, type App } from '../compose.ts';
+import { createApp } from '../compose.ts';
 import { buildIntegrations, buildListener, countTelegramCalls } from '../integrations.ts';
 import { buildTelegram, type TelegramSide } from '../telegram.ts';
 import { branchHead } from './bare-repo.ts';
+import { demoDeployBlock, demoProdContainer, imageTrail, removeDemoProduction } from './demo-deploy.ts';
+import { ALICE, demoProject } from './demo-project.ts';
+import { nextSteps, printFindings } from './demo-report.ts';
+import { addStagingFiles, detectDemoStaging, removeDemoStaging, stagingVerdictLines } from './demo-staging.ts';
+import { latestTaskId, metricsExcerpt, pressApprove, settle, waitFor } from './demo-steps.ts';
 import { CHAT, PLANE_PROJECT, REPO, startDemoWorld } from './demo-world.ts';
-import { addStagingFiles, demoStagingFields, detectDemoStaging, removeDemoStaging, stagingVerdictLines, type DemoStaging } from './demo-staging.ts';
 import { seedDemoRepository } from './seed-repo.ts';
 import { printSummary } from './summary.ts';
 import { renderTranscript } from './transcript.ts';
 import { describePlaneDelivery, WebhookLog } from './webhook-log.ts';
 import { describeWorld } from './world-summary.ts';
 
-const AGENTS = fileURLToPath(new URL('./agents/', import.meta.url));
-const ALICE = { id: 111, first_name: 'Alice', username: 'alice' };
 const TITLE = 'Add wishlist count to the cart';
 
 export interface DemoResult {
@@ -46,6 +44,10 @@ export interface DemoResult {
   readonly root: string;
   /** The chat as its members saw it, at the end. */
   readonly transcript: string;
+  /** The demo's bare repository (Gitea's), while the folder is kept. */
+  readonly remote: string;
+  /** With Docker: the image id staging built and the one the production container ran. */
+  readonly images: { readonly staging: string | null; readonly production: string | null } | null;
 }
 
 export interface DemoOptions {
@@ -61,13 +63,16 @@ export interface DemoOptions {
 
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const write = options.write ?? ((text: string) => process.stdout.write(text));
+  const started = Date.now();
   const ownRoot = options.root === undefined;
   const root = options.root ?? mkdtempSync(join(tmpdir(), 'conveyor-demo-'));
+  const kept = options.keep === true || !ownRoot;
   const agentEnv = options.env ?? { PATH: process.env.PATH, HOME: process.env.HOME, LANG: process.env.LANG };
-  const docker = (host: string | undefined) => new DockerodeDocker({ dockerHost: host });
-  const staging = await detectDemoStaging({ dockerHost: agentEnv.DOCKER_HOST, connect: docker });
+  const docker = new DockerodeDocker({ dockerHost: agentEnv.DOCKER_HOST });
+  const staging = await detectDemoStaging({ dockerHost: agentEnv.DOCKER_HOST, connect: () => docker });
   if (staging.type === 'skipped') write(`${staging.line}\n`);
   const remote = seedDemoRepository(root, staging.type === 'enabled' ? (checkout) => addStagingFiles(checkout, staging.busybox) : undefined);
+  const production = demoProdContainer(root);
   const log = new WebhookLog();
   const world = await startDemoWorld(remote, log, agentEnv);
   const config = loadConfig({
@@ -81,7 +86,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     ORCH_LOG_LEVEL: 'warn',
     ...(options.locale ? { ORCH_LOCALE: options.locale } : {}),
   });
-  const project = demoProject(remote, staging);
+  const project = demoProject(remote, staging, staging.type === 'enabled' ? demoDeployBlock(production, agentEnv.DOCKER_HOST ?? '') : undefined);
   const logger = createLogger({ level: config.logLevel, secrets: world.secrets });
   const integrations = buildIntegrations(config, [project]);
   let telegram: TelegramSide | null = null;
@@ -100,6 +105,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     },
     pollMs: 100,
     leaseMs: 15_000,
+    deployHealthIntervalMs: 200,
   });
   const side = telegram as TelegramSide | null;
   if (!side) throw new Error('the Telegram side was not built');
@@ -109,10 +115,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   write(
     `Conveyor offline demo\n  repository:   ${remote} (hosted by the Gitea stand-in at ${world.env.GITEA_URL})\n  database:     ${config.dbPath}\n` +
       `  Telegram API: ${world.telegram.apiRoot} (local Bot API sandbox, Telegram's rate limits)\n  Plane API:    ${world.env.PLANE_API_URL} (stand-in, workspace ${world.env.PLANE_WORKSPACE})\n` +
-      `  listener:     ${listenerUrl} (/webhooks/gitea and /webhooks/plane, HMAC-signed)\n\n`,
+      `  listener:     ${listenerUrl} (/webhooks/gitea and /webhooks/plane, HMAC-signed)\n` +
+      (staging.type === 'enabled' ? `  Docker:       ${agentEnv.DOCKER_HOST ?? 'the local socket'} (staging, then production as container ${production})\n` : '') +
+      '\n',
   );
 
-  const seen = { taskId: null as string | null, finalStage: null as string | null, summary: '', world: '', webhooks: '', metrics: '', staging: [] as string[] };
+  const seen = { taskId: null as string | null, finalStage: null as string | null, summary: '', world: '', metrics: '', staging: null as string[] | null, images: null as string[] | null, sameImage: null as { staging: string | null; production: string | null } | null };
   try {
     await side.runtime.start();
     app.start();
@@ -130,15 +138,19 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       await new Promise((r) => setTimeout(r, 100));
     }
     await settle(app, id, world);
-    seen.finalStage = getTask(app.store.db, id)?.stage ?? null;
+    const task = getTask(app.store.db, id);
+    seen.finalStage = task?.stage ?? null;
     printSummary(app.store, id, join(root, 'work'), (t) => void (seen.summary += t));
     for (const d of world.plane.deliveries) log.record({ source: 'plane', deliveryId: d.deliveryId, what: describePlaneDelivery(d.body), status: d.status, answer: d.responseBody });
-    seen.webhooks = log.render();
     seen.world = describeWorld(world.plane, world.gitea.standin, REPO, await branchHead(remote, 'main'));
     seen.metrics = await metricsExcerpt(listenerUrl);
     if (staging.type === 'enabled') {
       seen.staging = await stagingVerdictLines(remote, 'main', id);
-      await removeDemoStaging(docker(agentEnv.DOCKER_HOST), project.id, id);
+      const trail = await imageTrail(docker, task ?? null, production);
+      seen.images = trail.lines;
+      seen.sameImage = trail.ids;
+      await removeDemoProduction(docker, production);
+      await removeDemoStaging(docker, project.id, id);
     }
   } finally {
     await side.runtime.stop();
@@ -148,87 +160,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const transcript = renderTranscript((await world.telegram.chat(CHAT.id))?.messages ?? [], 'Conveyor');
   await world.close();
   const problems = world.gitea.problems;
-  const stagedOk = staging.type === 'skipped' || seen.staging.includes('VERDICT: SUCCESS');
-  const ok = seen.finalStage === 'done' && problems.length === 0 && stagedOk;
-  write(`\nThe chat "${CHAT.title}" as its members see it:\n${transcript}${seen.summary}`);
-  if (staging.type === 'enabled') write(`\nStaging report (docs/work-items/${seen.taskId ?? '?'}/14-staging-report.md):\n${seen.staging.map((l) => `  ${l}\n`).join('') || '  (no report on main)\n'}`);
-  write(`\nWebhooks through the listener (${log.count}; signed, verified, stored, then processed):\n${seen.webhooks}`);
-  write(`\nWhat Plane and Gitea saw:\n${seen.world}\nFrom ${listenerUrl}/metrics:\n${seen.metrics}`);
-  for (const problem of problems) write(`⚠️  ${problem}\n`);
-  write(`\n${ok ? '✅ task reached done' : `❌ task did not reach done (${seen.finalStage ?? 'no task'})`}\n`);
-  if (options.keep || !ownRoot) write(`Kept in ${root}; inspect the database: sqlite3 ${config.dbPath} 'select * from transitions'\n`);
+  const delivered = staging.type === 'skipped' || (seen.staging?.includes('VERDICT: SUCCESS') === true && seen.sameImage?.staging != null && seen.sameImage.staging === seen.sameImage.production);
+  const ok = seen.finalStage === 'done' && problems.length === 0 && delivered;
+  const webhookFile = kept ? join(root, 'webhooks.txt') : null;
+  if (webhookFile) writeFileSync(webhookFile, log.render());
+  printFindings({ chatTitle: CHAT.title, transcript, summary: seen.summary, taskId: seen.taskId, staging: seen.staging, images: seen.images, webhooks: log.summary(), webhookFile, world: seen.world, metricsUrl: listenerUrl, metrics: seen.metrics, problems, ok, finalStage: seen.finalStage }, write);
+  if (kept) write(`Kept in ${root}; inspect the database: sqlite3 ${config.dbPath} 'select * from transitions'\n`);
   else rmSync(root, { recursive: true, force: true });
-  return { ok, taskId: seen.taskId, dbPath: config.dbPath, root, transcript };
-}
-
-/** After done: let the tracker and forge jobs, Gitea's webhooks, the inbox and the outbox finish. */
-async function settle(app: App, id: string, world: Awaited<ReturnType<typeof startDemoWorld>>): Promise<void> {
-  await waitFor(() => (app.queue.activeForTask(id).some((j) => j.kind !== 'agent' && j.kind !== 'ci') ? null : true), 15_000, 'side jobs did not finish').catch(() => undefined);
-  await world.gitea.settle();
-  await world.plane.webhooksIdle();
-  // A pass already in flight may have read the inbox before the last deliveries arrived.
-  for (let i = 0; i < 20 && countInbox(app.store).pending + countInbox(app.store).retrying > 0; i += 1) await app.inbox.processOnce();
-  // Let the final card state reach the chat (the pacer keeps Telegram's limits).
-  await app.drain.drainOnce();
-  await app.drain.drainOnce();
-}
-
-/** A few lines of the Prometheus text the listener serves. */
-async function metricsExcerpt(listenerUrl: string): Promise<string> {
-  const text = await (await fetch(`${listenerUrl}/metrics`)).text();
-  const wanted = /^conveyor_(webhook_deliveries_total|transitions_total|telegram_sends_total\{method="(sendMessage|editMessageText)"\}|inbox\{)/;
-  return `${text.split('\n').filter((line) => wanted.test(line)).map((line) => `  ${line}`).join('\n')}\n`;
-}
-
-/** Alice presses ✅ on every approval message that still has buttons. */
-async function pressApprove(sandbox: TelegramSandbox, pressed: Set<number>, write: (t: string) => void): Promise<void> {
-  for (const m of (await sandbox.chat(CHAT.id))?.messages ?? []) {
-    const approve = m.buttons.flat().find((b) => b.text.startsWith('✅'));
-    if (!approve?.callback_data || pressed.has(m.messageId) || m.deleted) continue;
-    pressed.add(m.messageId);
-    const result = await sandbox.press({ chatId: CHAT.id, messageId: m.messageId, from: ALICE, data: approve.callback_data });
-    write(`Alice presses ${approve.text} on message #${m.messageId} → ${result.text ?? '(no answer)'}\n`);
-  }
-}
-
-function latestTaskId(store: Store): string | null {
-  const row = store.sqlite.prepare('SELECT id FROM tasks ORDER BY created_at DESC LIMIT 1').get() as { id: string } | undefined;
-  return row?.id ?? null;
-}
-
-async function waitFor<T>(probe: () => T | null, timeoutMs: number, failure: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = probe();
-    if (value !== null) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`demo: ${failure}`);
-}
-
-function demoProject(remote: string, staging: DemoStaging): ProjectConfig {
-  const sh = (role: string) => `sh "${join(AGENTS, `${role}.sh`)}"`;
-  const parsed = parseProjects(
-    JSON.stringify({
-      projects: [
-        {
-          id: 'SHOP',
-          repo: REPO,
-          cloneUrl: remote,
-          defaultBranch: 'main',
-          chatId: CHAT.id,
-          approvers: [ALICE.id],
-          // CI comes from Gitea (its Actions report `status` webhooks), so no local ciCommand.
-          plane: { projectId: PLANE_PROJECT },
-          agents: { analyst: sh('analyst'), developer: sh('developer'), reviewer: sh('reviewer'), tester: sh('tester') },
-          ...demoStagingFields(staging),
-        },
-      ],
-    }),
-    'demo project',
-  );
-  if (parsed.type !== 'ok') throw new Error(parsed.problems.join('\n'));
-  const project = parsed.projects[0];
-  if (!project) throw new Error('demo project missing');
-  return project;
+  write(`Took ${((Date.now() - started) / 1000).toFixed(1)} s.\n${nextSteps(kept)}`);
+  return { ok, taskId: seen.taskId, dbPath: config.dbPath, root, transcript, remote, images: seen.sameImage };
 }

@@ -14,7 +14,7 @@ export function renderTranscript(messages: readonly SandboxMessage[], botName: s
       out.push('│ earlier versions (oldest first):');
       for (const revision of m.edits) {
         const [, status = '', , ...rest] = revision.plain.split('\n');
-        out.push(`│   · ${[status, ...rest.filter((l) => /^(⏳|🔁|last)/.test(l))].join(' | ')}`);
+        out.push(`│   · ${[status, ...rest.filter((l) => /^(⏳|🔁|last|последнее)/.test(l))].join(' | ')}`);
       }
     }
     out.push('└─');

@@ -43,10 +43,31 @@ export class WebhookLog {
     return `${lines.join('\n')}\n`;
   }
 
+  /** One line with counts: how many came from where, and what they did to the task. */
+  summary(): string {
+    const from = { gitea: 0, plane: 0 };
+    const did = { created: 0, moved: 0, nothing: 0 };
+    for (const { row, result } of this.processed) {
+      from[row.source === 'plane' ? 'plane' : 'gitea'] += 1;
+      did[effectOf(result)] += 1;
+    }
+    const refused = [...this.sent.values()].filter((s) => s.status >= 300).length;
+    return (
+      `${this.processed.length} signed webhooks (Gitea ${from.gitea}, Plane ${from.plane}) verified, stored and processed${refused > 0 ? `, ${refused} refused` : ''}: ` +
+      `${did.created} created the task, ${did.moved} moved it, ${did.nothing} needed nothing (CI statuses of commits already past, Conveyor's own changes echoed back)`
+    );
+  }
+
   /** How many deliveries were processed. */
   get count(): number {
     return this.processed.length;
   }
+}
+
+function effectOf(result: DeliveryResult): 'created' | 'moved' | 'nothing' {
+  if (result.type !== 'handled') return 'nothing';
+  if (result.events.some((e) => e.outcome.type === 'created')) return 'created';
+  return result.events.some((e) => e.outcome.type === 'applied' && e.outcome.transitions > 0) ? 'moved' : 'nothing';
 }
 
 function fit(text: string, width: number): string {

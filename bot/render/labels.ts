@@ -33,6 +33,8 @@ export interface Labels {
   readonly blocked: string;
   readonly last: string;
   readonly mustFix: string;
+  /** On a delivered card after rollbacks: what the last rollback asked to fix. */
+  readonly lastMustFix: string;
   readonly ago: (age: string) => string;
   readonly brdReady: string;
   readonly approvedBy: (who: string, at: string) => string;
@@ -68,6 +70,7 @@ const en: Labels = {
   blocked: 'blocked in the tracker',
   last: 'last',
   mustFix: 'must fix',
+  lastMustFix: 'last must fix',
   ago: (age) => `${age} ago`,
   brdReady: '📝 BRD ready for approval',
   approvedBy: (who, at) => `✅ Approved by ${who} · ${at}`,
@@ -106,6 +109,7 @@ const ru: Labels = {
   blocked: 'задача заблокирована в трекере',
   last: 'последнее',
   mustFix: 'исправить',
+  lastMustFix: 'последнее замечание',
   ago: (age) => `${age} назад`,
   brdReady: '📝 BRD ждёт подтверждения',
   approvedBy: (who, at) => `✅ Подтверждено: ${who} · ${at}`,

@@ -32,7 +32,11 @@ export function renderCard(view: CardView, locale: Locale, now: number, format: 
   lines.push(`🧩 ${bold(esc(task.id))} · ${esc(task.title)}`);
 
   const current = view.steps.find((s) => s.state === 'current');
-  if (task.stage === 'done') lines.push(`${L.delivered} · ${L.deliveredVia(view.steps.some((s) => s.step === 'deploy'))}`);
+  if (task.stage === 'done') {
+    lines.push(`${L.delivered} · ${L.deliveredVia(view.steps.some((s) => s.step === 'deploy'))}`);
+    // The finished card keeps the story: how many rollbacks it took and what the last one asked for.
+    if (task.rollbacks > 0) lines.push(`🔁 ${L.rollbacks} ${task.rollbacks}/${view.maxRollbacks}${task.mustFix ? ` · ${L.lastMustFix}: ${esc(firstLine(task.mustFix).replace(/^[-*•]\s+/, ''))}` : ''}`);
+  }
   else if (task.stage === 'cancelled') lines.push(L.cancelled);
   else {
     const parts = [`${task.escalated ? '🆘' : '▶️'} ${current ? (current.step === 'approval' ? L.approvalPending : L.steps[current.step]) : esc(task.stage)}`];
@@ -53,8 +57,7 @@ export function renderCard(view: CardView, locale: Locale, now: number, format: 
     lines.push(esc(rollbackLabelsFor(locale).cardLine(r.state, r.targetRef, displayText(r.byName), utcTime(r.at), (r.outcome ?? '').slice(0, 300))));
   }
   if (task.stage === 'development' && task.rollbacks > 0 && task.mustFix && !task.escalated) {
-    const first = task.mustFix.split('\n').find((l) => l.trim() !== '') ?? '';
-    lines.push(`🔁 ${L.mustFix}: ${esc(first.length > 200 ? `${first.slice(0, 200)}…` : first)}`);
+    lines.push(`🔁 ${L.mustFix}: ${esc(firstLine(task.mustFix))}`);
   }
   lines.push(`${L.last}: ${esc(localizeEvent(task.lastEvent, locale))} · ${L.ago(age(now - task.lastEventAt))}`);
 
@@ -96,4 +99,10 @@ function waitingText(view: CardView, locale: Locale, now: number, esc: (s: strin
     default:
       return null;
   }
+}
+
+/** The first non-empty line of a must-fix text, at most 200 characters. */
+function firstLine(text: string): string {
+  const first = text.split('\n').find((l) => l.trim() !== '') ?? '';
+  return first.length > 200 ? `${first.slice(0, 200)}…` : first;
 }

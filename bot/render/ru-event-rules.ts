@@ -49,7 +49,8 @@ export const RU_EVENT_RULES: readonly EventRule[] = [
   [/^cancelled by (.+)$/, (m) => `отменено: ${m[1]}`],
   [/^cancelled: ([\s\S]+)$/, (m) => `отменено: ${m[1]}`],
   [/^PR #(\d+) opened$/, (m) => `открыт PR #${m[1]}`],
-  [/^(\w+) job failed: ([\s\S]*)$/, (m) => `сбой задания ${kind(m[1] ?? '')}: ${m[2]}`],
+  [/^(\w+) job failed: ([\s\S]*)$/, (m, sub) => `сбой задания ${kind(m[1] ?? '')}: ${sub(m[2] ?? '')}`],
+  [/^agent command not found: (\S*) \((\S+)\)$/, (m) => `не найдена команда агента: ${m[1]} (${m[2]})`],
   [/^(\w+) failed$/, (m) => `сбой ${kind(m[1] ?? '')}`],
   // Gate reasons, as labels ("analyst: …") and inside escalations ("… (3×, cap 3)").
   [/^analyst: ([\s\S]+)$/, (m, sub) => `аналитик: ${sub(m[1] ?? '')}`],

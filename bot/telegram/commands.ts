@@ -13,7 +13,7 @@ import { buildQueueView } from '../../core/notify/queue-view.ts';
 import type { Clock } from '../../core/ports/clock.ts';
 import type { ReconcilerPort } from '../../core/ports/reconciler.ts';
 import type { TrackerPort } from '../../core/ports/tracker.ts';
-import { describeError } from '../../core/errors.ts';
+import { errorSentence } from '../../core/errors.ts';
 import type { JobQueue } from '../../core/queue/job-queue.ts';
 import type { Store } from '../../core/store/database.ts';
 import { getTask } from '../../core/store/task-repo.ts';
@@ -91,7 +91,7 @@ export function installCommands(bot: Composer<BotContext>, deps: CommandDeps): v
       try {
         issue = await deps.tracker.createIssue(project.id, title);
       } catch (error) {
-        return void (await ctx.reply(esc(T.trackerFailed(describeError(error))), html));
+        return void (await ctx.reply(esc(T.trackerFailed(errorSentence(error))), html));
       }
     }
     const url = issue ? deps.trackerIssueUrl(project.id, issue.issueId) : null;

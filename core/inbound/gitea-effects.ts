@@ -77,7 +77,8 @@ export function applyGiteaFact(ctx: EffectContext, fact: GiteaFact, check: HeadC
             actor: ctx.actor,
           }),
         ]);
-      const sha = fact.headSha ?? task.headSha ?? fact.mergeSha ?? '';
+      // The card shows what the default branch now points at: the merge commit when Gitea names it.
+      const sha = fact.mergeSha ?? fact.headSha ?? task.headSha ?? '';
       return handled([emit(ctx, { type: 'Merged', key: ctx.key, taskId: task.id, sha, actor: ctx.actor })]);
     }
   }

@@ -31,7 +31,8 @@ export function mergeJob(deps: JobDeps): JobHandler {
           hold.assertHeld();
           if (deps.forge && task.prNumber !== null) {
             const merged = await deps.forge.merge(project.repo, task.prNumber, head);
-            if (merged.type === 'merged') return { type: 'done', event: { type: 'Merged', key, taskId: task.id, sha: head, actor: 'merge-gate' } };
+            // The card shows what the default branch now points at: the forge's merge commit.
+            if (merged.type === 'merged') return { type: 'done', event: { type: 'Merged', key, taskId: task.id, sha: merged.sha ?? head, actor: 'merge-gate' } };
             return { type: 'done', event: { type: 'MergeFailed', key, taskId: task.id, reason: `the forge refused to merge PR #${task.prNumber}: ${merged.reason}`, actor: 'merge-gate' } };
           }
           // A plain push of the tested head: it only lands as a fast-forward.

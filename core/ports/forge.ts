@@ -4,6 +4,9 @@ export interface ForgePort {
   ensurePullRequest(repo: string, branch: string, base: string, title: string, body: string): Promise<number>;
   /** Post a commit status (local CI results). */
   postStatus(repo: string, sha: string, state: 'pending' | 'success' | 'failure', context: string, description: string): Promise<void>;
-  /** Merge the pull request if its head is still `headSha`. */
-  merge(repo: string, number: number, headSha: string): Promise<{ type: 'merged' } | { type: 'conflict'; reason: string }>;
+  /**
+   * Merge the pull request if its head is still `headSha`. `sha`: the commit the default branch
+   * points at after the merge (the forge's merge commit), when the forge said; the card shows it.
+   */
+  merge(repo: string, number: number, headSha: string): Promise<{ type: 'merged'; sha?: string } | { type: 'conflict'; reason: string }>;
 }

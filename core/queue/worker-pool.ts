@@ -9,7 +9,7 @@ import type { Logger } from '../ports/logger.ts';
 import type { DomainEvent } from '../domain/events.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Store } from '../store/database.ts';
-import { describeError, PermanentError, RetryableError } from '../errors.ts';
+import { describeError, errorSentence, PermanentError, RetryableError } from '../errors.ts';
 import type { JobQueue } from './job-queue.ts';
 import type { JobKind, JobRow } from './job.ts';
 
@@ -140,12 +140,12 @@ export class WorkerPool {
     const log = this.deps.logger.child({ job: job.id, kind: job.kind, task: job.taskId, attempt: job.attempts });
     if (job.attempts > job.maxAttempts) {
       // Reclaimed after its worker died on the last allowed attempt: do not run it again.
-      this.fail(job, 'lease expired on the last attempt (worker died)', { permanent: true }, log);
+      this.fail(job, both('lease expired on the last attempt (worker died)'), { permanent: true }, log);
       return null;
     }
     const handler = this.options.handlers[job.kind as JobKind];
     if (!handler) {
-      this.fail(job, `no handler for job kind ${job.kind}`, { permanent: true }, log);
+      this.fail(job, both(`no handler for job kind ${job.kind}`), { permanent: true }, log);
       return null;
     }
     let leaseLost = false;
@@ -186,7 +186,7 @@ export class WorkerPool {
         log.info({}, 'job released at shutdown');
       } else {
         const retryAfterMs = error instanceof RetryableError ? error.retryAfterMs : undefined;
-        this.fail(job, describeError(error), { permanent: error instanceof PermanentError, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }, log);
+        this.fail(job, { logged: describeError(error), said: errorSentence(error) }, { permanent: error instanceof PermanentError, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }, log);
       }
       return null;
     } finally {
@@ -194,15 +194,21 @@ export class WorkerPool {
     }
   }
 
-  private fail(job: JobRow, error: string, options: { permanent?: boolean; retryAfterMs?: number }, log: Logger): void {
+  /** `logged` (with the error's class) goes to the job row and the log; `said` is what a dead job's escalation tells people. */
+  private fail(job: JobRow, error: { logged: string; said: string }, options: { permanent?: boolean; retryAfterMs?: number }, log: Logger): void {
     const { queue, store, engine, clock } = this.deps;
     const outcome = store.write((tx) => {
-      const result = queue.failInTx(tx, job.id, this.options.owner, error, clock.now(), options);
+      const result = queue.failInTx(tx, job.id, this.options.owner, error.logged, clock.now(), options);
       if (result.type === 'dead' && job.taskId) {
-        engine.handleInTx(tx, { type: 'JobDead', key: `job-dead:${job.id}`, taskId: job.taskId, jobId: job.id, kind: job.kind, error });
+        engine.handleInTx(tx, { type: 'JobDead', key: `job-dead:${job.id}`, taskId: job.taskId, jobId: job.id, kind: job.kind, error: error.said });
       }
       return result;
     });
-    log.warn({ error, outcome: outcome.type }, 'job failed');
+    log.warn({ error: error.logged, outcome: outcome.type }, 'job failed');
   }
+}
+
+/** A failure Conveyor itself describes: the same words for the log and for people. */
+function both(text: string): { logged: string; said: string } {
+  return { logged: text, said: text };
 }

@@ -7,7 +7,7 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { posix } from 'node:path';
 import { dockerfileInContext } from '../config/staging-schema.ts';
-import { describeError } from '../errors.ts';
+import { errorSentence } from '../errors.ts';
 import { systemClock, type Clock } from '../ports/clock.ts';
 import type { ContainerSpec, DockerPort } from '../ports/docker.ts';
 import { BudgetExceeded, RunBudget } from './run-budget.ts';
@@ -34,7 +34,7 @@ export function createStagingRunner(deps: StagingRunnerDeps): StagingRunnerPort 
 
 /** Only reachable through a bug in the run itself; still FAILED, never a throw. */
 function lastResort(input: StagingInput, error: unknown): StagingResult {
-  const reason = `staging run failed unexpectedly: ${describeError(error)}`;
+  const reason = `staging run failed unexpectedly: ${errorSentence(error)}`;
   const imageRef = stagingImageRef(input.projectId, input.sha);
   return {
     verdict: 'FAILED',
@@ -71,7 +71,7 @@ async function runStaging(deps: StagingRunnerDeps, input: StagingInput): Promise
     progress.problem =
       ended instanceof BudgetExceeded
         ? { step: 'run', reason: ended.message, log: '' }
-        : { step: progress.step, reason: `${STEP_DOING[progress.step]}: ${describeError(error)}`, log: '' };
+        : { step: progress.step, reason: `${STEP_DOING[progress.step]}: ${errorSentence(error)}`, log: '' };
   } finally {
     budget.dispose();
   }

@@ -189,8 +189,10 @@ describe('GiteaClient against the Gitea stand-in', () => {
 
     it('merges when the head is still the given sha, and moves the base branch', async () => {
       const before = gitea.state.branchHead(REPO, 'main');
-      expect(await client.merge(REPO, number, head)).toEqual({ type: 'merged' });
+      const merged = await client.merge(REPO, number, head);
       const pull = gitea.state.pullRequest(REPO, number)!;
+      // The merge commit the default branch now points at (read back from the PR: the merge answers 200 with no body).
+      expect(merged).toEqual({ type: 'merged', sha: pull.mergeCommitSha });
       expect(pull).toMatchObject({ merged: true, state: 'closed' });
       expect(gitea.state.branchHead(REPO, 'main')).toBe(pull.mergeCommitSha);
       expect(gitea.state.branchHead(REPO, 'main')).not.toBe(before);
@@ -199,7 +201,7 @@ describe('GiteaClient against the Gitea stand-in', () => {
 
     it('reports merged again for an already merged PR (Gitea: 405 with an empty message)', async () => {
       await client.merge(REPO, number, head);
-      expect(await client.merge(REPO, number, head)).toEqual({ type: 'merged' });
+      expect(await client.merge(REPO, number, head)).toEqual({ type: 'merged', sha: gitea.state.pullRequest(REPO, number)!.mergeCommitSha });
     });
 
     it('refuses to merge a head the forge does not have (409 head out of date) with a retryable error, not a conflict', async () => {

@@ -79,6 +79,9 @@ describe('a missing agent program', () => {
         'agent command not found: no-such-analyst-cli (projects[SHOP].agents.analyst)',
       );
       expect(task.escalationReason).not.toContain('exited 127');
+      // People read the sentence; the error's class stays in the log and the job row.
+      expect(chat).toContain('needs a person: agent job failed: agent command not found: no-such-analyst-cli (projects[SHOP].agents.analyst)');
+      expect(chat).not.toContain('PermanentError');
       const linkLines = chat.split('\n').filter((line) => line.includes('🔗'));
       expect(linkLines.length).toBeGreaterThan(0);
       expect(linkLines.join('\n')).not.toContain('BRD');

@@ -23,8 +23,16 @@ describe('offline demo', () => {
     expect(result.transcript).toContain('📦 Delivered');
     expect(result.transcript.match(/🧩 SHOP-1 · Add wishlist count/g)).toHaveLength(1); // one card, edited in place
     expect(result.transcript).not.toMatch(/\[✅ Approve\]/); // the decided approval lost its buttons
-    // The rollback and the must-fix text the second developer run received.
+    // The rollback and the must-fix text the second developer run received, in the chat itself:
+    // the delivered card keeps them.
     expect(output).toContain('- P1: cart.js wishlistCount(null) throws a TypeError');
+    expect(result.transcript).toContain('🔁 rollbacks 1/3 · last must fix: P1: cart.js wishlistCount(null) throws a TypeError');
+    // Without an engine: one line says staging and deploy are skipped and why; delivered by merge.
+    expect(output.split('\n')[0]).toMatch(/^staging and deploy skipped: .+; the task is delivered by merge$/);
+    expect(result.transcript).toContain('📦 Delivered · merged into the default branch');
+    // The sha on the card is what the bare repository's main points at after the merge.
+    const main = execFileSync('git', ['--git-dir', result.remote, 'rev-parse', 'main'], { encoding: 'utf8' }).trim();
+    expect(result.transcript).toMatch(new RegExp(`^│ last: merged ${main.slice(0, 7)} · `, 'm'));
 
     // The store tells the same story.
     const taskId = result.taskId;

@@ -187,7 +187,10 @@ describe('forge mode without a ciCommand', () => {
     for (const event of probe.events) h.handle(event);
     expect(h.task(two)).toMatchObject({ phase: 'merging' });
 
-    expect(await h.runJob('merge')).toMatchObject({ type: 'done', event: { type: 'Merged', sha: rebased } });
+    // The event (and so the card) carries the forge's merge commit: what main now points at.
+    const mainHead = async () => (await git(h!.git.remote, ['rev-parse', 'main'])).trim();
+    const outcome = await h.runJob('merge');
+    expect(outcome).toMatchObject({ type: 'done', event: { type: 'Merged', sha: await mainHead() } });
     // The forge merged exactly the tested head (its merge commit's second parent).
     expect((await git(h.git.remote, ['log', '-1', '--format=%P', 'main'])).split(' ')[1]).toBe(rebased);
     expect(h.task(two).stage).toBe('done');

@@ -429,8 +429,10 @@ describe('Gitea deliveries', () => {
       fixtureText('gitea-pull_request-merged'),
       'g-merged',
     );
-    expect(events).toMatchObject([{ type: 'Merged', taskId: TASK, sha: A3 }]);
-    expect(h.task(TASK)).toMatchObject({ stage: 'done', phase: 'idle', headSha: A3 });
+    // The card's "merged <sha>" is what the default branch now points at: Gitea's merge commit.
+    const mergeCommit = '76b3d740e980c525036f99c6369f08d70e0924b9';
+    expect(events).toMatchObject([{ type: 'Merged', taskId: TASK, sha: mergeCommit }]);
+    expect(h.task(TASK)).toMatchObject({ stage: 'done', phase: 'idle', headSha: mergeCommit, lastEvent: 'merged 76b3d74' });
   });
 
   it('a merge webhook for a task that is not merging changes nothing', async () => {

@@ -9,7 +9,7 @@ import type { DomainEvent } from '../../core/domain/events.ts';
 import { Engine, randomId } from '../../core/engine/engine.ts';
 import { PermanentError, RetryableError } from '../../core/errors.ts';
 import { systemClock } from '../../core/ports/clock.ts';
-import { silentLogger } from '../../core/ports/logger.ts';
+import { silentLogger, type Logger } from '../../core/ports/logger.ts';
 import { JobQueue } from '../../core/queue/job-queue.ts';
 import type { JobKind, JobRow } from '../../core/queue/job.ts';
 import { WorkerPool, type JobHandler, type JobOutcome } from '../../core/queue/worker-pool.ts';
@@ -161,7 +161,7 @@ describe('WorkerPool', () => {
     });
     expect(getTask(temp.store.db, 'SHOP-1')).toMatchObject({
       escalated: true,
-      escalationReason: 'agent job failed: RetryableError: agent process crashed',
+      escalationReason: 'agent job failed: agent process crashed',
     });
     expect(hasEventKey(temp.store.db, `job-dead:${id}`)).toBe(true);
     expect(lastTransition(temp.store.db, 'SHOP-1')).toMatchObject({
@@ -301,6 +301,22 @@ describe('WorkerPool', () => {
     await sleep(150);
     expect(calls).toBe(1);
     expect(jobOf(id)).toMatchObject({ attempts: 1, lastError: 'PermanentError: repository not found' });
+  });
+
+  it('escalates a PermanentError with its sentence for people and keeps the class for the log', async () => {
+    const id = requestTask();
+    const logged: unknown[] = [];
+    const logger: Logger = { ...silentLogger, warn: (fields) => void logged.push(fields), child: () => logger };
+    const made = new WorkerPool(
+      { name: 'test', kinds: ['agent'], concurrency: 1, handlers: { agent: handler(async () => { throw new PermanentError('agent command not found: claude (projects[SHOP].agents.default)'); }) }, leaseMs: 10_000, pollMs: 5, owner: 'pool-1' },
+      { store: temp.store, queue, engine, clock: systemClock, logger },
+    );
+    pools.push(made);
+    made.start();
+    await waitFor(() => getTask(temp.store.db, 'SHOP-1')?.escalated === true, 'the task to escalate');
+    expect(getTask(temp.store.db, 'SHOP-1')?.escalationReason).toBe('agent job failed: agent command not found: claude (projects[SHOP].agents.default)');
+    expect(jobOf(id).lastError).toBe('PermanentError: agent command not found: claude (projects[SHOP].agents.default)');
+    expect(logged).toContainEqual(expect.objectContaining({ error: 'PermanentError: agent command not found: claude (projects[SHOP].agents.default)' }));
   });
 
   it('waits retryAfterMs before retrying a RetryableError that names a delay', async () => {

@@ -15,9 +15,9 @@ describe('demo staging', () => {
   });
 
   it.each([
-    [{ supported: ['analysis'] }, 'staging skipped: this build does not run the deploy-staging stage yet; the demo runs without deploy-staging'],
-    [{ busybox: '/nonexistent/busybox' }, 'staging skipped: /nonexistent/busybox not found — install busybox-static'],
-    [{ connect: () => new FakeDocker({ unreachable: true }) }, 'staging skipped: no Docker engine at unix:///x.sock (RetryableError: info: connect ENOENT'],
+    [{ supported: ['analysis'] }, 'staging and deploy skipped: this build does not run the deploy-staging stage yet; the task is delivered by merge'],
+    [{ busybox: '/nonexistent/busybox' }, 'staging and deploy skipped: /nonexistent/busybox not found — install busybox-static'],
+    [{ connect: () => new FakeDocker({ unreachable: true }) }, 'staging and deploy skipped: no Docker engine at unix:///x.sock (info: connect ENOENT'],
   ])('says in one line why it is skipped and how to enable it: %#', async (over, expected) => {
     const result = await detectDemoStaging({ dockerHost: 'unix:///x.sock', connect: () => new FakeDocker(), busybox: existing, supported, ...over });
     expect(result.type).toBe('skipped');

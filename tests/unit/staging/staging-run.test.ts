@@ -105,7 +105,7 @@ describe('staging run over a DockerPort', () => {
     const { staging: run } = runner({ unreachable: true });
     const result = await run.run(input());
     expect(result.verdict).toBe('FAILED');
-    expect(result.reason).toContain('building the image: RetryableError: build conveyor/shop');
+    expect(result.reason).toContain('building the image: build conveyor/shop');
     expect(result.report.trimEnd().endsWith('VERDICT: FAILED')).toBe(true);
   });
 
