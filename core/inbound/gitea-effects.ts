@@ -77,7 +77,8 @@ export function applyGiteaFact(ctx: EffectContext, fact: GiteaFact, check: HeadC
             actor: ctx.actor,
           }),
         ]);
-      const sha = fact.headSha ?? task.headSha ?? fact.mergeSha ?? '';
+      // The sha now on the default branch (a squash or merge commit) is what the card shows.
+      const sha = fact.mergeSha ?? fact.headSha ?? task.headSha ?? '';
       return handled([emit(ctx, { type: 'Merged', key: ctx.key, taskId: task.id, sha, actor: ctx.actor })]);
     }
   }
