@@ -127,7 +127,8 @@ export function parseProjects(text: string, origin: string): ProjectsParse {
   } catch (error) {
     return { type: 'invalid', problems: [`${origin}: not valid JSON (${(error as Error).message})`] };
   }
-  const parsed = fileSchema.safeParse(json);
+  // reportInput: zod v4 leaves `input` out of issues otherwise, and "is required" would stand for "wrong type".
+  const parsed = fileSchema.safeParse(json, { reportInput: true });
   if (!parsed.success) {
     return {
       type: 'invalid',
