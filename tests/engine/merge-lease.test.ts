@@ -166,9 +166,11 @@ describe('forge mode without a ciCommand', () => {
     h = await mergePhaseHarness({ forge: true });
     const one = await h.taskPassingTests(1, { 'notes/one.txt': '1\n' });
     const two = await h.taskPassingTests(2, { 'notes/two.txt': '2\n' });
-    expect(await h.runJob('merge')).toMatchObject({ type: 'done', event: { type: 'Merged' } });
-    const merge = await git(h.git.remote, ['log', '-1', '--format=%P', 'main']);
-    expect(merge.split(' ')).toHaveLength(2); // merged by the forge's API (a merge commit), not pushed
+    const first = await h.runJob('merge');
+    // Squashed by the forge's API (the default method): one commit "<ID>: <title>" on the old main.
+    expect(first).toMatchObject({ type: 'done', event: { type: 'Merged', sha: await remoteSha(h.git.remote, 'main') } });
+    expect(await git(h.git.remote, ['log', '-1', '--format=%s', 'main'])).toBe(`${one}: Task 1`);
+    expect((await git(h.git.remote, ['log', '-1', '--format=%P', 'main'])).split(' ')).toHaveLength(1);
 
     const retest = await h.runJob('merge');
     expect(retest).toMatchObject({ type: 'done', event: { type: 'MergeRetestRequested' } });
@@ -187,12 +189,29 @@ describe('forge mode without a ciCommand', () => {
     for (const event of probe.events) h.handle(event);
     expect(h.task(two)).toMatchObject({ phase: 'merging' });
 
-    expect(await h.runJob('merge')).toMatchObject({ type: 'done', event: { type: 'Merged', sha: rebased } });
-    // The forge merged exactly the tested head (its merge commit's second parent).
-    expect((await git(h.git.remote, ['log', '-1', '--format=%P', 'main'])).split(' ')[1]).toBe(rebased);
-    expect(h.task(two).stage).toBe('done');
+    const before = await remoteSha(h.git.remote, 'main');
+    const landed = await h.runJob('merge');
+    // The forge squashed exactly the tested head: its tree, on the main it was rebased onto; the
+    // card's sha is the one now on main.
+    const main = await remoteSha(h.git.remote, 'main');
+    expect(landed).toMatchObject({ type: 'done', event: { type: 'Merged', sha: main } });
+    expect(await git(h.git.remote, ['rev-parse', 'main^{tree}'])).toBe(await git(h.git.remote, ['rev-parse', `${rebased}^{tree}`]));
+    expect(await git(h.git.remote, ['log', '-1', '--format=%P', 'main'])).toBe(before);
+    expect(h.task(two)).toMatchObject({ stage: 'done', headSha: main });
     expect(await remoteFile(h.git.remote, 'main', 'notes/two.txt')).toBe('2');
     expect(h.task(one).stage).toBe('done');
+  });
+
+  it("merges in the project's style: mergeMethod merge makes the forge write a merge commit of the tested head", async () => {
+    h = await mergePhaseHarness({ forge: true, git: { mergeMethod: 'merge' } });
+    const one = await h.taskPassingTests(1, { 'notes/one.txt': '1\n' });
+    const tested = h.task(one).headSha;
+    const before = await remoteSha(h.git.remote, 'main');
+    const merged = await h.runJob('merge');
+    const main = await remoteSha(h.git.remote, 'main');
+    expect(merged).toMatchObject({ type: 'done', event: { type: 'Merged', sha: main } });
+    expect((await git(h.git.remote, ['log', '-1', '--format=%P', 'main'])).split(' ')).toEqual([before, tested]);
+    expect(await git(h.git.remote, ['log', '-1', '--format=%s', 'main'])).toBe(`Merge ${one}: Task 1`);
   });
 
   it('a red forge status on the rebased head rolls the task back with it', async () => {

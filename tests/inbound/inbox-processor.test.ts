@@ -429,8 +429,11 @@ describe('Gitea deliveries', () => {
       fixtureText('gitea-pull_request-merged'),
       'g-merged',
     );
-    expect(events).toMatchObject([{ type: 'Merged', taskId: TASK, sha: A3 }]);
-    expect(h.task(TASK)).toMatchObject({ stage: 'done', phase: 'idle', headSha: A3 });
+    // The card shows the sha now on main: the PR's merge commit, not its head.
+    const mergeSha = (JSON.parse(fixtureText('gitea-pull_request-merged')) as { pull_request: { merge_commit_sha: string } }).pull_request.merge_commit_sha;
+    expect(mergeSha).not.toBe(A3);
+    expect(events).toMatchObject([{ type: 'Merged', taskId: TASK, sha: mergeSha }]);
+    expect(h.task(TASK)).toMatchObject({ stage: 'done', phase: 'idle', headSha: mergeSha });
   });
 
   it('a merge webhook for a task that is not merging changes nothing', async () => {
