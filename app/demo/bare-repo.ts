@@ -94,31 +94,3 @@ export async function exportTree(bare: string, sha: string): Promise<string> {
   await Promise.all([exit(archive, 'git archive'), exit(tar, 'tar')]);
   return dir;
 }
-
-/** What merging a pull request into the real repository came to. */
-export type BareMerge =
-  | { readonly type: 'merged'; readonly sha: string; readonly before: string }
-  | { readonly type: 'failed'; readonly reason: string };
-
-/** Merge `head` into `base` with a merge commit, as Gitea's "merge" style; the base must not have moved meanwhile. */
-export async function mergeIntoBase(
-  bare: string,
-  base: string,
-  head: string,
-  message: string,
-): Promise<BareMerge> {
-  const before = await branchHead(bare, base);
-  if (!before) return { type: 'failed', reason: `no branch ${base}` };
-  let tree: string;
-  try {
-    tree = (await git(bare, ['merge-tree', '--write-tree', before, head])).split('\n')[0] ?? '';
-  } catch (error) {
-    return {
-      type: 'failed',
-      reason: `merge conflicts: ${String((error as { stdout?: Buffer }).stdout ?? error).slice(0, 300)}`,
-    };
-  }
-  const sha = await git(bare, ['commit-tree', tree, '-p', before, '-p', head, '-m', message]);
-  await git(bare, ['update-ref', `refs/heads/${base}`, sha, before]);
-  return { type: 'merged', sha, before };
-}

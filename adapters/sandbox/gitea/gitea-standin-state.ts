@@ -119,6 +119,7 @@ export class GiteaStandinState {
       mergedAt: null,
       mergedBy: null,
       mergeCommitSha: null,
+      mergedOver: null,
       createdAt: at,
       updatedAt: at,
       closedAt: null,
@@ -194,6 +195,7 @@ export class GiteaStandinState {
     Object.assign(pull, { state: 'closed', merged: true, mergedAt: at, closedAt: at, updatedAt: at });
     pull.mergedBy = input.by ?? 'conveyor';
     pull.mergeCommitSha = sha;
+    pull.mergedOver = repo.branches.get(pull.base) ?? null;
     repo.branches.set(pull.base, sha);
     if (input.deleteBranch) repo.branches.delete(pull.head);
     return { type: 'merged', sha };
