@@ -316,7 +316,8 @@ describe('GiteaClient merge styles on a real repository behind the stand-in', ()
     gitea = await startGiteaStandin({ token: TOKEN, gitRepos: { [REPO]: remote.remote } });
     bodies.length = 0;
     const capture: typeof fetch = async (input, init) => {
-      if (init?.method === 'POST' && String(input).endsWith('/merge') && typeof init.body === 'string') bodies.push(JSON.parse(init.body) as Record<string, unknown>);
+      const url = input instanceof Request ? input.url : input.toString();
+      if (init?.method === 'POST' && url.endsWith('/merge') && typeof init.body === 'string') bodies.push(JSON.parse(init.body) as Record<string, unknown>);
       return fetch(input, init);
     };
     client = new GiteaClient({ baseUrl: gitea.url, token: TOKEN, timeoutMs: 5000, fetch: capture });
