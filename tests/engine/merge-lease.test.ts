@@ -161,6 +161,31 @@ describe('the merge lease', () => {
   });
 });
 
+describe("the merge step lands with the project's git policy (local path)", () => {
+  it.each(['squash', 'merge', 'rebase', 'fast-forward'] as const)('%s: the re-tested tree lands, the card gets the sha on main, the commit has the identity', async (mergeMethod) => {
+    h = await mergePhaseHarness({ ciCommand: 'true', git: { mergeMethod, authorName: 'Shop Bot', authorEmail: 'bot@acme.test' } });
+    const one = await h.taskPassingTests(1, { 'notes/one.txt': '1\n' });
+    h.clock.advance(10);
+    const two = await h.taskPassingTests(2, { 'notes/two.txt': '2\n' });
+    expect(await h.runJob('merge')).toMatchObject({ type: 'done', event: { type: 'Merged' } });
+    const before = await remoteSha(h.git.remote, 'main');
+    // SHOP-2 is behind main now: caught up (rebased), re-tested with the ciCommand, landed.
+    const landed = await h.runJob('merge');
+    const main = await remoteSha(h.git.remote, 'main');
+    const tested = await remoteSha(h.git.remote, `task/${two}`);
+    expect(landed).toMatchObject({ type: 'done', event: { type: 'Merged', sha: main } });
+    expect(h.task(two)).toMatchObject({ stage: 'done', headSha: main });
+    expect(await git(h.git.remote, ['rev-parse', 'main^{tree}'])).toBe(await git(h.git.remote, ['rev-parse', `${tested}^{tree}`]));
+    const parents = (await git(h.git.remote, ['log', '-1', '--format=%P', 'main'])).split(' ');
+    const subject = await git(h.git.remote, ['log', '-1', '--format=%s', 'main']);
+    if (mergeMethod === 'squash') expect({ parents, subject }).toEqual({ parents: [before], subject: `${two}: Task 2` });
+    if (mergeMethod === 'merge') expect({ parents, subject }).toEqual({ parents: [before, tested], subject: `Merge ${two}: Task 2` });
+    if (mergeMethod === 'rebase' || mergeMethod === 'fast-forward') expect(main).toBe(tested);
+    expect(await git(h.git.remote, ['log', '-1', '--format=%cn <%ce>', 'main'])).toBe('Shop Bot <bot@acme.test>');
+    expect(h.task(one).stage).toBe('done');
+  });
+});
+
 describe('forge mode without a ciCommand', () => {
   it("waits for the forge's status on the rebased head (a lost one is found by the reconciler) and merges the PR with that sha as guard", async () => {
     h = await mergePhaseHarness({ forge: true });
