@@ -2,7 +2,10 @@
  * The Gitea stand-in's pull request routes: create (409 when an open PR for head/base exists, 422 for
  * head = base), list with page/limit and X-Total-Count, read, and merge with Gitea's checks in Gitea's
  * order (405 merged with an empty message, 405 "Please try again later", 409 head out of date, 409
- * merge conflicts as Gitea's bare ErrMergeConflicts struct).
+ * merge conflicts as Gitea's bare ErrMergeConflicts struct). On a git-backed repository the `Do`
+ * styles merge, squash (titled by MergeTitleField), rebase and fast-forward-only are applied for
+ * real; a fast-forward-only merge of a diverged branch is a 409 like a conflict (assumed from
+ * Gitea's ErrMergeDivergingFastForwardOnly; not checked against a live Gitea).
  */
 import type { Hono } from 'hono';
 import { pullJson } from './gitea-standin-json.ts';
