@@ -14,6 +14,7 @@ import { describeError } from '../core/errors.ts';
 import { describeMissing, missingAgentPrograms } from './agent-programs.ts';
 import { canSwitchUser, isolationProblems, isolationWarnings } from './agent-isolation.ts';
 import { doctorConfig } from './doctor-config.ts';
+import { signingKeyProblems } from './doctor-git-policy.ts';
 import { checkTelegram } from './doctor-telegram.ts';
 import { loadProjects } from './load-projects.ts';
 
@@ -164,6 +165,7 @@ function checkProject(project: ProjectConfig, config: Config, env: Env): DoctorC
   }
   if (project.plane && !config.plane)
     problems.push(`${at}.plane: set PLANE_API_URL, PLANE_API_KEY and PLANE_WORKSPACE to use the tracker`);
+  problems.push(...signingKeyProblems(project, env));
   return { name: `project ${project.id} (${project.repo})`, problems };
 }
 

@@ -1,20 +1,31 @@
 /**
  * Running one git command through simple-git with Conveyor's fixed settings: an explicit commit
- * identity (the host may have none, and we never write global config), no hooks or signing
- * surprises, no credential prompts, a minimal environment, and a rejection for every non-zero
+ * identity (the project's, or Conveyor's own: the host may have none, and we never write global
+ * config), signing only when the project configures a key, no credential prompts, a minimal environment, and a rejection for every non-zero
  * exit code (simple-git otherwise resolves "exit 1 with empty stderr" as success).
  */
 import { GitError, GitPluginError, simpleGit, type SimpleGit } from 'simple-git';
 
-/** Identity and safety settings passed with `-c` to every command. */
-const GIT_CONFIG = [
-  'user.name=Conveyor',
-  'user.email=conveyor@localhost',
-  'commit.gpgsign=false',
-  'tag.gpgsign=false',
-  'advice.detachedHead=false',
-  'gc.auto=0',
-];
+/** Safety settings passed with `-c` to every command. */
+const GIT_CONFIG = ['tag.gpgsign=false', 'advice.detachedHead=false', 'gc.auto=0'];
+
+/** Who Conveyor's commits are by, and whether they are signed (a project's `git` block). */
+export interface CommitIdentity {
+  readonly name: string;
+  readonly email: string;
+  /** Path of an SSH private key: commits are signed with it (gpg.format=ssh); absent, unsigned. */
+  readonly signingKey?: string;
+}
+
+/** The identity of a workspace that was given none (the host may have no identity at all). */
+export const DEFAULT_IDENTITY: CommitIdentity = Object.freeze({ name: 'Conveyor', email: 'conveyor@localhost' });
+
+/** `-c` settings for an identity: author and committer, and signing on or explicitly off. */
+function identityConfig(identity: CommitIdentity): string[] {
+  const config = [`user.name=${identity.name}`, `user.email=${identity.email}`];
+  if (identity.signingKey === undefined) return [...config, 'commit.gpgsign=false'];
+  return [...config, 'gpg.format=ssh', `user.signingkey=${identity.signingKey}`, 'commit.gpgsign=true'];
+}
 
 /** Keys taken from the host environment; everything else (tokens included) stays out. */
 const PASSED_ENV_KEYS = ['PATH', 'HOME', 'TMPDIR', 'SSH_AUTH_SOCK', 'http_proxy', 'https_proxy', 'no_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY'];
@@ -46,8 +57,14 @@ export interface GitCommandOptions {
 /** Runs git commands in directories with fixed settings. */
 export class GitCommand {
   private readonly env: Record<string, string>;
+  private readonly config: readonly string[];
 
-  constructor(private readonly options: GitCommandOptions) {
+  constructor(
+    private readonly options: GitCommandOptions,
+    /** The identity commits made through this instance carry. */
+    readonly identity: CommitIdentity = DEFAULT_IDENTITY,
+  ) {
+    this.config = [...identityConfig(identity), ...GIT_CONFIG];
     const env: Record<string, string> = {};
     for (const key of PASSED_ENV_KEYS) {
       const value = options.env[key];
@@ -58,6 +75,16 @@ export class GitCommand {
     env.LANGUAGE = 'C';
     env.GIT_TERMINAL_PROMPT = '0';
     this.env = env;
+  }
+
+  /** The same commands, committing (and signing) as `identity`. */
+  as(identity: CommitIdentity): GitCommand {
+    return new GitCommand(this.options, identity);
+  }
+
+  /** Whether commits made through this instance are signed (pass `-S` to commands that ignore commit.gpgsign). */
+  get signs(): boolean {
+    return this.identity.signingKey !== undefined;
   }
 
   /** Run `git <args>` in `cwd` (which must exist); resolves with trimmed stdout. */
@@ -96,7 +123,7 @@ export class GitCommand {
   private client(cwd: string, extraEnv: Readonly<Record<string, string>>): SimpleGit {
     return simpleGit({
       baseDir: cwd,
-      config: GIT_CONFIG,
+      config: [...this.config],
       allowEnvironment: ['GIT_TERMINAL_PROMPT', 'GIT_DIR', 'GIT_WORK_TREE'],
       timeout: { block: this.options.blockTimeoutMs },
       // Runs after simple-git's own detector, which only flags non-zero exits that wrote to stderr.

@@ -9,9 +9,11 @@ import path from 'node:path';
 import type { ProjectConfig } from '../../core/config/projects.ts';
 import { PermanentError } from '../../core/errors.ts';
 import { silentLogger, type Logger } from '../../core/ports/logger.ts';
-import type { CatchUpOutcome, MergeOutcome, PushResult, WorkspacePort, Worktree } from '../../core/ports/workspace.ts';
+import type { CatchUpOutcome, LandOutcome, MergeOutcome, PushResult, WorkspacePort, Worktree } from '../../core/ports/workspace.ts';
 import { joinInside, resolvesInside } from './contained-path.ts';
 import { GitCommand } from './git-command.ts';
+import { landingTitle } from '../../core/config/git-policy-schema.ts';
+import { landOnDefault } from './land-on-default.ts';
 import { describingFailure } from './git-failure.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { catchUp, mergeToDefault } from './merge-to-default.ts';
@@ -63,12 +65,13 @@ export class GitWorkspace implements WorkspacePort {
     const doing = `committing and pushing ${task.branch} of ${project.id}`;
     return this.mutex.run(project.id, () =>
       describingFailure(doing, async () => {
-        await requireWorktree(this.git, task, doing);
-        await this.git.run(task.worktree, ['add', '-A']);
-        const staged = await this.git.run(task.worktree, ['diff', '--cached', '--name-only']);
-        if (staged) await this.git.run(task.worktree, ['commit', '--no-verify', '--quiet', '-m', message]);
-        const headSha = await this.git.run(task.worktree, ['rev-parse', 'HEAD']);
-        await pushTaskBranch(this.git, task.worktree, task.branch, headSha);
+        const git = this.gitOf(project);
+        await requireWorktree(git, task, doing);
+        await git.run(task.worktree, ['add', '-A']);
+        const staged = await git.run(task.worktree, ['diff', '--cached', '--name-only']);
+        if (staged) await git.run(task.worktree, ['commit', '--no-verify', '--quiet', '-m', message]);
+        const headSha = await git.run(task.worktree, ['rev-parse', 'HEAD']);
+        await pushTaskBranch(git, task.worktree, task.branch, headSha);
         this.logger.info({ project: project.id, taskId, committed: staged !== '', headSha }, 'task branch pushed');
         return { committed: staged !== '', headSha };
       }),
@@ -97,14 +100,14 @@ export class GitWorkspace implements WorkspacePort {
     }
   }
 
-  async mergeToDefault(project: ProjectConfig, taskId: string): Promise<MergeOutcome> {
+  async mergeToDefault(project: ProjectConfig, taskId: string, title: string): Promise<MergeOutcome> {
     const task = await this.checkout(project, taskId);
     const doing = `merging ${task.branch} into ${project.defaultBranch} in ${project.id}`;
     return this.mutex.run(project.id, async () => {
       await describingFailure(doing, () => requireWorktree(this.git, task, doing));
       // No fetch first: a default branch that moved since the last fetch rejects the fast-forward
       // push, and the rejection fetches and rebases (one fetch less on every merge).
-      const outcome = await describingFailure(doing, () => mergeToDefault(this.git, task, () => this.sync(project, task)));
+      const outcome = await describingFailure(doing, () => mergeToDefault(this.gitOf(project), task, { title: landingTitle(taskId, title), method: project.git.mergeMethod }, () => this.sync(project, task)));
       this.logger.info({ project: project.id, taskId, outcome: outcome.type }, 'merge to default branch');
       return outcome;
     });
@@ -116,7 +119,7 @@ export class GitWorkspace implements WorkspacePort {
     return this.mutex.run(project.id, async () => {
       await this.sync(project, task);
       const head = await describingFailure(doing, () => ensureWorktree(this.git, task, this.logger));
-      const outcome = await describingFailure(doing, () => catchUp(this.git, task, head));
+      const outcome = await describingFailure(doing, () => catchUp(this.gitOf(project), task, head));
       this.logger.info({ project: project.id, taskId, outcome: outcome.type }, 'caught up with the default branch');
       return outcome;
     });
@@ -130,6 +133,20 @@ export class GitWorkspace implements WorkspacePort {
         const push = await fastForwardDefault(this.git, task.mirror, project.defaultBranch, sha);
         this.logger.info({ project: project.id, taskId, sha, outcome: push.type }, 'fast-forward of the default branch');
         return push.type === 'pushed' ? { type: 'merged' as const } : { type: 'moved' as const, reason: push.reason };
+      }),
+    );
+  }
+
+  async landOnDefault(project: ProjectConfig, taskId: string, sha: string, title: string): Promise<LandOutcome> {
+    const task = await this.checkout(project, taskId);
+    const method = project.git.mergeMethod;
+    const doing = `landing ${sha.slice(0, 7)} of ${task.branch} on ${project.defaultBranch} of ${project.id} (${method})`;
+    return this.mutex.run(project.id, () =>
+      describingFailure(doing, async () => {
+        const landing = { taskId, defaultBranch: project.defaultBranch, sha, title: landingTitle(taskId, title), method };
+        const outcome = await landOnDefault(this.gitOf(project), task.mirror, landing);
+        this.logger.info({ project: project.id, taskId, sha, method, outcome: outcome.type, ...(outcome.type === 'merged' ? { landed: outcome.sha } : {}) }, 'landing on the default branch');
+        return outcome;
       }),
     );
   }
@@ -153,6 +170,12 @@ export class GitWorkspace implements WorkspacePort {
         await removeWorktree(this.git, task, await isBareRepository(task.mirror));
       }),
     );
+  }
+
+  /** Commands that commit as the project's identity, signing when it names a key. */
+  private gitOf(project: ProjectConfig): GitCommand {
+    const { authorName: name, authorEmail: email, signingKey } = project.git;
+    return this.git.as(signingKey === undefined ? { name, email } : { name, email, signingKey });
   }
 
   private sync(project: ProjectConfig, task: TaskCheckout): Promise<void> {

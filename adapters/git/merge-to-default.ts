@@ -1,27 +1,34 @@
 /**
  * Bringing a task branch onto the default branch (the caller fetched the mirror and holds its
- * lock): fast-forward when the branch already contains the remote default branch, otherwise
- * rebase and push the branch so it can be tested again, or report the conflict with the worktree
- * left clean on its old head.
+ * lock): land it with the project's merge method when the branch already contains the remote
+ * default branch, otherwise rebase and push the branch so it can be tested again, or report the
+ * conflict with the worktree left clean on its old head.
  */
 import { PermanentError } from '../../core/errors.ts';
 import type { CatchUpOutcome, MergeOutcome } from '../../core/ports/workspace.ts';
 import type { GitCommand } from './git-command.ts';
 import { gitFailure } from './git-failure.ts';
-import { fastForwardDefault, pushTaskBranch } from './push-branch.ts';
+import { landedCommit, landOnDefault, type Landing } from './land-on-default.ts';
+import { pushTaskBranch } from './push-branch.ts';
 import { rebaseInProgress, type TaskCheckout } from './task-worktree.ts';
 
-/** Merge or rebase; `refetch` fetches the mirror again when the default branch moved under us. */
-export async function mergeToDefault(git: GitCommand, task: TaskCheckout, refetch: () => Promise<void>): Promise<MergeOutcome> {
+/** Land or rebase; `refetch` fetches the mirror again when the default branch moved under us. */
+export async function mergeToDefault(
+  git: GitCommand,
+  task: TaskCheckout,
+  how: Pick<Landing, 'title' | 'method'>,
+  refetch: () => Promise<void>,
+): Promise<MergeOutcome> {
   const target = `refs/remotes/origin/${task.defaultBranch}`;
   const head = await git.run(task.worktree, ['rev-parse', 'HEAD']);
   const base = await requireRef(git, task, target);
-  if (base === head) return { type: 'merged', sha: head };
-  if (await git.isAncestor(task.worktree, base, head)) {
-    const push = await fastForwardDefault(git, task.worktree, task.defaultBranch, head);
-    if (push.type === 'pushed') return { type: 'merged', sha: head };
+  const landing: Landing = { taskId: task.taskId, defaultBranch: task.defaultBranch, sha: head, ...how };
+  if (base === head || (await git.isAncestor(task.worktree, base, head)) || (await landedCommit(git, task.worktree, target, head))) {
+    const landed = await landOnDefault(git, task.worktree, landing);
+    if (landed.type === 'merged') return landed;
     await refetch();
-    if ((await requireRef(git, task, target)) === head) return { type: 'merged', sha: head };
+    const again = (await git.resolveRef(task.worktree, target)) === head ? head : await landedCommit(git, task.worktree, target, head);
+    if (again) return { type: 'merged', sha: again };
   }
   return rebaseOnto(git, task, target);
 }
@@ -30,7 +37,8 @@ export async function mergeToDefault(git: GitCommand, task: TaskCheckout, refetc
 export async function catchUp(git: GitCommand, task: TaskCheckout, head: string): Promise<CatchUpOutcome> {
   const target = `refs/remotes/origin/${task.defaultBranch}`;
   const base = await requireRef(git, task, target);
-  if (await git.isAncestor(task.worktree, base, head)) {
+  // Already landed (squash or merge commit) before a crash: nothing to rebase, the landing finds it.
+  if ((await git.isAncestor(task.worktree, base, head)) || (await landedCommit(git, task.worktree, target, head))) {
     // The remote task branch may lag the worktree (a crash between commit and push): push it.
     await pushTaskBranch(git, task.worktree, task.branch, head);
     return { type: 'current', headSha: head, path: task.worktree };

@@ -4,7 +4,8 @@
  * an already merged PR reports merged. Failures are core's typed errors naming the operation.
  */
 import { PermanentError, RetryableError } from '../../core/errors.ts';
-import type { ForgePort } from '../../core/ports/forge.ts';
+import type { MergeMethod } from '../../core/config/git-policy-schema.ts';
+import type { ForgeMergeStyle, ForgePort } from '../../core/ports/forge.ts';
 import { HttpClient } from '../http-client/http-client.ts';
 import type { HttpResponse } from '../http-client/http-client.ts';
 import {
@@ -31,8 +32,16 @@ export interface GiteaClientOptions {
   readonly fetch?: typeof fetch;
 }
 
-/** What a merge attempt came to. */
+/** What a merge attempt came to; `sha` is the commit Gitea put on the base branch, when it says. */
 export type MergeOutcome = { type: 'merged'; sha?: string } | { type: 'conflict'; reason: string };
+
+/** Gitea's `Do` for each merge method (ADR 0037). */
+const GITEA_STYLE: Readonly<Record<MergeMethod, string>> = {
+  squash: 'squash',
+  merge: 'merge',
+  rebase: 'rebase',
+  'fast-forward': 'fast-forward-only',
+};
 
 const PAGE_LIMIT = 50;
 /** A server that ignores `page` would otherwise be walked forever. */
@@ -169,16 +178,19 @@ export class GiteaClient implements ForgePort {
   /**
    * Merges PR `number` if its head is still `headSha` (Gitea's `head_commit_id` guard). 409 merge
    * conflicts are a conflict; 409 "head out of date" is retryable (the forge has not seen the push yet); 405 is checked against the PR itself: merged means merged, "try again later" is
-   * retryable, anything else permanent.
+   * retryable, anything else permanent. The style maps the project's merge method to Gitea's `Do`
+   * (squash titled with MergeTitleField); without one, Gitea's `merge`. A merged PR is read back
+   * for the sha now on the base branch (`merge_commit_sha`).
    */
-  async merge(repo: string, number: number, headSha: string): Promise<MergeOutcome> {
+  async merge(repo: string, number: number, headSha: string, style?: ForgeMergeStyle): Promise<MergeOutcome> {
     const operation = `merging PR #${number} on ${repo}`;
+    const title = style && (style.method === 'squash' || style.method === 'merge') ? { MergeTitleField: style.method === 'merge' ? `Merge ${style.title}` : style.title } : {};
     const response = await this.http.send(operation, {
       method: 'POST',
       path: `${repoPath(repo)}/pulls/${number}/merge`,
-      body: { Do: 'merge', head_commit_id: headSha, delete_branch_after_merge: false },
+      body: { Do: GITEA_STYLE[style?.method ?? 'merge'], ...title, head_commit_id: headSha, delete_branch_after_merge: false },
     });
-    if (response.status === 200) return { type: 'merged', ...(await this.mergeCommitOf(repo, number)) };
+    if (response.status === 200) return this.merged(repo, number);
     if (response.status === 409) {
       const reason = conflictReason(response);
       // The forge has not seen the pushed head yet (or someone pushed): not a conflict, ask again.
@@ -188,7 +200,7 @@ export class GiteaClient implements ForgePort {
     if (response.status !== 405) throw this.http.failure(operation, response);
     // Gitea answers an already merged PR with 405 and an empty message, so ask the PR itself.
     const pull = await this.pullRequest(repo, number);
-    if (pull?.merged) return { type: 'merged', ...(pull.mergeCommitSha ? { sha: pull.mergeCommitSha } : {}) };
+    if (pull?.merged) return pull.mergeCommitSha ? { type: 'merged', sha: pull.mergeCommitSha } : { type: 'merged' };
     const message = errorMessage(response.body);
     if (/try again later/i.test(message)) {
       throw new RetryableError(`${operation}: 405 ${message} (mergeability check pending or conflicting)`);
@@ -196,10 +208,10 @@ export class GiteaClient implements ForgePort {
     throw new PermanentError(this.http.failure(operation, response).message);
   }
 
-  /** The merge commit Gitea made (the merge answers 200 with no body); nothing when it cannot be read: the merge itself succeeded. */
-  private async mergeCommitOf(repo: string, number: number): Promise<{ sha?: string }> {
-    const sha = (await this.pullRequest(repo, number).catch(() => null))?.mergeCommitSha;
-    return sha ? { sha } : {};
+  /** A merge Gitea accepted, with the sha it reports on the PR (none when the read fails: the merge stands). */
+  private async merged(repo: string, number: number): Promise<MergeOutcome> {
+    const pull = await this.pullRequest(repo, number).catch(() => null);
+    return pull?.mergeCommitSha ? { type: 'merged', sha: pull.mergeCommitSha } : { type: 'merged' };
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * What the demo's Gitea does to its real (bare) repository: read heads and commits, export a
- * commit's tree for CI, and find where a merged base branch was before its merge commit.
+ * commit's tree for CI, and merge a pull request as Gitea's `merge` style does — a merge commit on
+ * the base branch (git merge-tree --write-tree, git ≥ 2.38), moved only if the base is unchanged.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
@@ -92,10 +93,4 @@ export async function exportTree(bare: string, sha: string): Promise<string> {
     });
   await Promise.all([exit(archive, 'git archive'), exit(tar, 'tar')]);
   return dir;
-}
-
-/** What merging a pull request into the real repository came to. */
-/** The first parent of a merge commit: where the base branch was before the merge. */
-export async function firstParent(bare: string, sha: string): Promise<string> {
-  return git(bare, ['rev-parse', `${sha}^1`]);
 }

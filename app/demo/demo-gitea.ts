@@ -5,14 +5,14 @@
  *   webhook; a push to a `task/*` branch also runs the repository's CI (Gitea Actions), posting
  *   `CI / test (push)` pending, then success or failure, each with a signed `status` webhook;
  * - an opened pull request sends `pull_request` opened;
- * - a pull request merged through the API is merged in the real repository before the API answers
- *   (a merge commit on the base branch, Gitea's "merge" style, whose sha the PR then reports), then
- *   `pull_request` closed+merged and the `push` of the base branch are sent.
+ * - a pull request merged through the API is merged in the real repository (the stand-in applies
+ *   the requested style on it: squash, merge, rebase or fast-forward-only), then `pull_request`
+ *   closed+merged and the `push` of the base branch are sent.
  * Webhooks go out one at a time, in order, like Gitea's hook queue for one repository.
  */
 import { startGiteaStandin, type GiteaStandin } from '../../adapters/sandbox/gitea/gitea-standin.ts';
 import type { StandinPull } from '../../adapters/sandbox/gitea/gitea-standin-model.ts';
-import { branchHead, commitOf, firstParent, pushedCommits, ZERO_SHA } from './bare-repo.ts';
+import { branchHead, commitOf, pushedCommits, ZERO_SHA } from './bare-repo.ts';
 import { ACTIONS_CONTEXT, runActionsJob } from './demo-actions.ts';
 import { pullRequestPayload, pushPayload, statusPayload } from './gitea-payloads.ts';
 import { startPushRelay, type RefUpdate } from './push-relay.ts';
@@ -52,12 +52,12 @@ const RUNNER_PICKUP_MS = 500;
 /** Start the stand-in for `repo`, point it at the real repository, and hook into its pushes. */
 export async function startDemoGitea(options: DemoGiteaOptions): Promise<DemoGitea> {
   const { bare, repo } = options;
-  const standin = await startGiteaStandin({ token: options.token, repos: [repo] });
+  // Backed by the real repository: the merge API writes the style's commits into it, so the sha
+  // Conveyor reads back (and the card shows) is the one on main.
+  const standin = await startGiteaStandin({ token: options.token, repos: [repo], gitRepos: { [repo]: bare } });
   const hosted = standin.state.repo(repo);
   if (!hosted) throw new Error(`demo gitea: ${repo} was not created`);
   standin.state.setBranchHead(repo, DEFAULT_BRANCH, (await branchHead(bare, DEFAULT_BRANCH)) ?? undefined);
-  // The merge API merges in the real repository and answers after it, as Gitea does.
-  standin.state.attachGit(repo, bare);
   const problems: string[] = [];
   const hooks: { url: string; secret: string }[] = [];
   let chain: Promise<void> = Promise.resolve();
@@ -137,8 +137,9 @@ export async function startDemoGitea(options: DemoGiteaOptions): Promise<DemoGit
 
   const merge = async (pull: StandinPull) => {
     const sha = pull.mergeCommitSha;
-    if (!sha) throw new Error(`PR #${pull.number} is merged without a merge commit`);
-    const merged = { sha, before: await firstParent(bare, sha) };
+    const before = pull.mergedOver;
+    if (!sha || !before) throw new Error(`PR #${pull.number} is marked merged without its commits`);
+    const merged = { sha, before };
     await deliver(
       'pull_request',
       pullRequestPayload(standin.url, hosted, pull, 'closed', Date.now()),

@@ -27,6 +27,11 @@ const EXAMPLES: Readonly<Record<string, string>> = {
   image: '"conveyor-agent:latest"',
   user: '"1001:1001"',
   stages: '["analysis", "development", "review", "testing", "merge"]',
+  git: '{ "mergeMethod": "squash" }',
+  authorName: '"Conveyor Bot"',
+  authorEmail: '"conveyor@acme.test"',
+  signingKey: '"/run/secrets/conveyor_signing_key"',
+  mergeMethod: '"squash"',
 };
 
 /** The message for the chat id: a @username is the most common mistake. */

@@ -12,6 +12,7 @@ import type { AgentRunnerConfig } from '../ports/agent-runner.ts';
 import type { DeployConfig } from '../deploy/deploy-types.ts';
 import { deployBlockSchema, deployConfigOf } from './deploy-block.ts';
 import { CHAT_ID_MESSAGE, describeIssue } from './project-issues.ts';
+import { gitPolicyOf, gitPolicySchema, type GitPolicy } from './git-policy-schema.ts';
 
 const agentsSchema = z
   .object({
@@ -67,6 +68,7 @@ const projectSchema = z
         'deploy is not supported by this release yet (see docs/adr/0023)',
       ),
     staging: stagingSchema.optional(),
+    git: gitPolicySchema.optional(),
   })
   .strict()
   .refine((p) => !(Array.isArray(p.stages) && p.stages.includes('deploy-staging')) || p.staging !== undefined, {
@@ -111,6 +113,8 @@ export interface ProjectConfig {
   readonly deploy?: DeployConfig;
   /** The `staging` block; required when `stages` includes `deploy-staging`. */
   readonly staging?: StagingConfig;
+  /** Commit identity, signing and merge method (the `git` block, defaults applied; ADR 0037). */
+  readonly git: GitPolicy;
 }
 
 export type ProjectsParse = { type: 'ok'; projects: readonly ProjectConfig[] } | { type: 'invalid'; problems: string[] };
@@ -123,7 +127,8 @@ export function parseProjects(text: string, origin: string): ProjectsParse {
   } catch (error) {
     return { type: 'invalid', problems: [`${origin}: not valid JSON (${(error as Error).message})`] };
   }
-  const parsed = fileSchema.safeParse(json);
+  // reportInput: zod v4 leaves `input` out of issues otherwise, and "is required" would stand for "wrong type".
+  const parsed = fileSchema.safeParse(json, { reportInput: true });
   if (!parsed.success) {
     return {
       type: 'invalid',
@@ -133,9 +138,10 @@ export function parseProjects(text: string, origin: string): ProjectsParse {
   const ids = parsed.data.projects.map((p) => p.id);
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dup) return { type: 'invalid', problems: [`${origin}: projects: id ${dup} is used twice`] };
-  const projects = parsed.data.projects.map(({ deploy, ...p }) =>
+  const projects = parsed.data.projects.map(({ deploy, git, ...p }) =>
     deepFreeze({
       ...p,
+      git: gitPolicyOf(git),
       agentRunner: runnerOf(p.agentRunner),
       stages: ALL_STAGES.filter((s) => p.stages.includes(s)),
       ...(deploy ? { deploy: deployConfigOf(deploy, p.approvers) } : {}),

@@ -77,7 +77,7 @@ export function applyGiteaFact(ctx: EffectContext, fact: GiteaFact, check: HeadC
             actor: ctx.actor,
           }),
         ]);
-      // The card shows what the default branch now points at: the merge commit when Gitea names it.
+      // The sha now on the default branch (a squash or merge commit) is what the card shows.
       const sha = fact.mergeSha ?? fact.headSha ?? task.headSha ?? '';
       return handled([emit(ctx, { type: 'Merged', key: ctx.key, taskId: task.id, sha, actor: ctx.actor })]);
     }

@@ -2,13 +2,14 @@
  * The merge step (design §10, ADR 0023), holding the project's merge lease: catch up with the
  * default branch (rebase, push the task branch, re-test), check that a staged image is still
  * fresh, then merge only the tested head — through the forge's API with that sha as the guard,
- * or by a fast-forward push. A busy lease defers the job; it is never a red gate.
+ * or by a plain push of the project's merge method (ADR 0037: the tested tree is what lands). A busy lease defers the job; it is never a red gate.
  */
 import { stagingFreshness } from '../gates/staging-freshness.ts';
 import type { JobHandler } from '../queue/worker-pool.ts';
 import { catchUpAndRetest } from './catch-up.ts';
 import { jobSubject, type JobDeps } from './job-deps.ts';
 import { holdMergeLease } from './merge-lease-hold.ts';
+import { landingTitle } from '../config/git-policy-schema.ts';
 
 export function mergeJob(deps: JobDeps): JobHandler {
   return {
@@ -30,14 +31,15 @@ export function mergeJob(deps: JobDeps): JobHandler {
           }
           hold.assertHeld();
           if (deps.forge && task.prNumber !== null) {
-            const merged = await deps.forge.merge(project.repo, task.prNumber, head);
-            // The card shows what the default branch now points at: the forge's merge commit.
+            const style = { method: project.git.mergeMethod, title: landingTitle(task.id, task.title) };
+            const merged = await deps.forge.merge(project.repo, task.prNumber, head, style);
+            // The sha now on the default branch (a squash or merge commit), when the forge says it.
             if (merged.type === 'merged') return { type: 'done', event: { type: 'Merged', key, taskId: task.id, sha: merged.sha ?? head, actor: 'merge-gate' } };
             return { type: 'done', event: { type: 'MergeFailed', key, taskId: task.id, reason: `the forge refused to merge PR #${task.prNumber}: ${merged.reason}`, actor: 'merge-gate' } };
           }
-          // A plain push of the tested head: it only lands as a fast-forward.
-          const outcome = await deps.workspace.fastForwardDefault(project, task.id, head);
-          if (outcome.type === 'merged') return { type: 'done', event: { type: 'Merged', key, taskId: task.id, sha: head, actor: 'merge-gate' } };
+          // The tested tree lands with the project's merge method, by a plain (never forced) push.
+          const outcome = await deps.workspace.landOnDefault(project, task.id, head, task.title);
+          if (outcome.type === 'merged') return { type: 'done', event: { type: 'Merged', key, taskId: task.id, sha: outcome.sha, actor: 'merge-gate' } };
           // The default branch moved under us (a push from outside Conveyor): the next round
           // catches up again and re-tests the rebased head.
         }

@@ -19,10 +19,18 @@ export interface PushResult {
 
 /** The outcome of bringing a task branch onto the default branch. */
 export type MergeOutcome =
+  /** `sha` is the commit now on the default branch (a squash or merge commit, or the task head). */
   | { readonly type: 'merged'; readonly sha: string }
   | { readonly type: 'conflict'; readonly reason: string }
   /** The branch was rebased onto a newer default branch; re-test before merging. */
   | { readonly type: 'rebased'; readonly headSha: string };
+
+/** The outcome of landing a tested head on the default branch. */
+export type LandOutcome =
+  /** `sha` is the commit now on the default branch; its tree is the tested head's tree. */
+  | { readonly type: 'merged'; readonly sha: string }
+  /** The default branch is no longer an ancestor of the tested head: catch up and re-test first. */
+  | { readonly type: 'moved'; readonly reason: string };
 
 /** The outcome of catching a task branch up with the default branch. */
 export type CatchUpOutcome =
@@ -47,10 +55,11 @@ export interface WorkspacePort {
   readFile(project: ProjectConfig, taskId: string, relPath: string): Promise<string | null>;
   /**
    * Bring the task branch onto the default branch: if the branch already contains the remote
-   * default branch, fast-forward-push it to the default branch (merged); otherwise rebase it onto
-   * the default branch and push the branch (rebased) or report the conflict.
+   * default branch, land it with the project's merge method (merged, as {@link landOnDefault});
+   * otherwise rebase it onto the default branch and push the branch (rebased) or report the
+   * conflict. `title` is the task's title (the squash commit says `<ID>: <title>`).
    */
-  mergeToDefault(project: ProjectConfig, taskId: string): Promise<MergeOutcome>;
+  mergeToDefault(project: ProjectConfig, taskId: string, title: string): Promise<MergeOutcome>;
   /**
    * Prepare the worktree (as `prepare`) and catch the task branch up with the remote default
    * branch (merge-base check): `current` when it
@@ -68,6 +77,15 @@ export interface WorkspacePort {
     taskId: string,
     sha: string,
   ): Promise<{ readonly type: 'merged' } | { readonly type: 'moved'; readonly reason: string }>;
+  /**
+   * Land the tested head `sha` on the remote default branch with `project.git.mergeMethod`
+   * (ADR 0037): `squash`, one commit `<ID>: <title>` whose parent is the default branch; `merge`, a
+   * merge commit `Merge <ID>: <title>`; `rebase` and `fast-forward`, `sha` itself. The tree that
+   * lands is `sha`'s tree; commits carry the project's identity (and signature). `moved` when the
+   * default branch is not an ancestor of `sha` or moved during the push (never forced). A landing
+   * already done (a crash before the caller recorded it) answers `merged` with its sha.
+   */
+  landOnDefault(project: ProjectConfig, taskId: string, sha: string, title: string): Promise<LandOutcome>;
   /**
    * Paths that differ between commits `from` and `to` of the task's repository (`git diff
    * --name-only`). A commit the repository does not have yields `['<unknown revision>']`, so a

@@ -12,6 +12,8 @@ import { GiteaClient } from '../../adapters/gitea/gitea-client.ts';
 import { goJson } from '../../adapters/sandbox/gitea/go-json.ts';
 import { startGiteaStandin, type GiteaStandin } from '../../adapters/sandbox/gitea/gitea-standin.ts';
 import { PermanentError, RetryableError } from '../../core/errors.ts';
+import type { MergeMethod } from '../../core/config/git-policy-schema.ts';
+import { createGitRemote, git, pushCommit, remoteLog, type GitRemote } from '../support/git-fixtures.ts';
 
 const TOKEN = 'gitea-canary-5f1c7a2b9d3e4f60a1b2c3d4e5f60718';
 const REPO = 'acme/shop';
@@ -191,7 +193,7 @@ describe('GiteaClient against the Gitea stand-in', () => {
       const before = gitea.state.branchHead(REPO, 'main');
       const merged = await client.merge(REPO, number, head);
       const pull = gitea.state.pullRequest(REPO, number)!;
-      // The merge commit the default branch now points at (read back from the PR: the merge answers 200 with no body).
+      // Gitea answers 200 with no body: the sha on main is read back from the PR.
       expect(merged).toEqual({ type: 'merged', sha: pull.mergeCommitSha });
       expect(pull).toMatchObject({ merged: true, state: 'closed' });
       expect(gitea.state.branchHead(REPO, 'main')).toBe(pull.mergeCommitSha);
@@ -296,6 +298,87 @@ describe('GiteaClient against the Gitea stand-in', () => {
       );
       gitea = await startGiteaStandin({ token: TOKEN });
     });
+  });
+});
+
+describe('GiteaClient merge styles on a real repository behind the stand-in', () => {
+  let gitea: GiteaStandin;
+  let client: GiteaClient;
+  let remote: GitRemote;
+  let head: string;
+  let number: number;
+  const bodies: Record<string, unknown>[] = [];
+
+  beforeEach(async () => {
+    remote = await createGitRemote();
+    await pushCommit(remote.remote, BRANCH, { 'cart.txt': 'cart\n' }, 'SHOP-42 developer: attempt 1');
+    head = await pushCommit(remote.remote, BRANCH, { 'cart.txt': 'cart with coupons\n' }, 'SHOP-42 developer: attempt 2');
+    gitea = await startGiteaStandin({ token: TOKEN, gitRepos: { [REPO]: remote.remote } });
+    bodies.length = 0;
+    const capture: typeof fetch = async (input, init) => {
+      const url = input instanceof Request ? input.url : input.toString();
+      if (init?.method === 'POST' && url.endsWith('/merge') && typeof init.body === 'string') bodies.push(JSON.parse(init.body) as Record<string, unknown>);
+      return fetch(input, init);
+    };
+    client = new GiteaClient({ baseUrl: gitea.url, token: TOKEN, timeoutMs: 5000, fetch: capture });
+    number = await client.ensurePullRequest(REPO, BRANCH, 'main', 'SHOP-42: coupons', '');
+  });
+  afterEach(async () => {
+    await gitea.close();
+    await remote.cleanup();
+  });
+
+  const rev = (args: readonly string[]) => git(remote.remote, args);
+  const parents = async () => (await rev(['rev-list', '--parents', '-n', '1', 'main'])).split(' ').slice(1);
+  const style = (method: MergeMethod) => ({ method, title: 'SHOP-42: coupons' });
+
+  it.each([
+    ['squash', { Do: 'squash', MergeTitleField: 'SHOP-42: coupons' }],
+    ['merge', { Do: 'merge', MergeTitleField: 'Merge SHOP-42: coupons' }],
+    ['rebase', { Do: 'rebase' }],
+    ['fast-forward', { Do: 'fast-forward-only' }],
+  ] as const)('%s: sends Gitea its Do with the head guard, and reports the sha now on main', async (method, sent) => {
+    const before = await rev(['rev-parse', 'main']);
+    const merged = await client.merge(REPO, number, head, style(method));
+    const main = await rev(['rev-parse', 'main']);
+    expect(merged).toEqual({ type: 'merged', sha: main });
+    expect(bodies).toEqual([{ ...sent, head_commit_id: head, delete_branch_after_merge: false }]);
+    // Whatever the style, main holds exactly the PR head's tree (main had not moved).
+    expect(await rev(['rev-parse', 'main^{tree}'])).toBe(await rev(['rev-parse', `${head}^{tree}`]));
+    const subjects = (await remoteLog(remote.remote, 'main')).slice(0, 3);
+    if (method === 'squash') {
+      expect(await parents()).toEqual([before]);
+      expect(subjects).toEqual(['SHOP-42: coupons', 'Initial commit']);
+    } else if (method === 'merge') {
+      expect(await parents()).toEqual([before, head]);
+      expect(subjects[0]).toBe('Merge SHOP-42: coupons');
+    } else {
+      expect(main).toBe(head);
+    }
+  });
+
+  it('rebase: replays the PR commits onto a main that moved', async () => {
+    const moved = await pushCommit(remote.remote, 'main', { 'other.txt': 'other\n' }, 'other work');
+    const merged = await client.merge(REPO, number, head, style('rebase'));
+    const main = await rev(['rev-parse', 'main']);
+    expect(merged).toEqual({ type: 'merged', sha: main });
+    expect(await remoteLog(remote.remote, 'main')).toEqual(['SHOP-42 developer: attempt 2', 'SHOP-42 developer: attempt 1', 'other work', 'Initial commit']);
+    expect(await rev(['merge-base', '--is-ancestor', moved, 'main'])).toBe('');
+  });
+
+  it('fast-forward: refuses a main that moved (409, a conflict for the merge gate) and leaves main alone', async () => {
+    const moved = await pushCommit(remote.remote, 'main', { 'other.txt': 'other\n' }, 'other work');
+    const outcome = await client.merge(REPO, number, head, style('fast-forward'));
+    expect(outcome).toMatchObject({ type: 'conflict', reason: expect.stringMatching(/fast-forward/) });
+    expect(await rev(['rev-parse', 'main'])).toBe(moved);
+    expect(gitea.state.pullRequest(REPO, number)?.merged).toBe(false);
+  });
+
+  it('keeps the head guard for every style: a head the forge moved is not merged', async () => {
+    const newer = await pushCommit(remote.remote, BRANCH, { 'cart.txt': 'someone else\n' }, 'a push after the test');
+    await expect(client.merge(REPO, number, head, style('squash'))).rejects.toMatchObject({ name: 'RetryableError' });
+    expect(await rev(['rev-parse', BRANCH])).toBe(newer);
+    expect(gitea.state.pullRequest(REPO, number)?.merged).toBe(false);
   });
 });
 

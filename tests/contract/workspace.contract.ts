@@ -120,14 +120,21 @@ export function describeWorkspaceContract(name: string, make: () => Promise<Work
       }
     });
 
-    it('mergeToDefault fast-forwards the default branch to the task head', async () => {
+    it('mergeToDefault squashes the task onto the default branch (the default method)', async () => {
       await f.workspace.prepare(f.project, 'SHOP-1');
       await f.workspace.writeFile(f.project, 'SHOP-1', 'feature.txt', 'done\n');
       const pushed = await f.workspace.commitAndPush(f.project, 'SHOP-1', 'SHOP-1 developer: attempt 1');
-      expect(await f.workspace.mergeToDefault(f.project, 'SHOP-1')).toEqual({ type: 'merged', sha: pushed.headSha });
-      expect(await remoteSha(f.remote, 'main')).toBe(pushed.headSha);
-      // Idempotent: merging again changes nothing.
-      expect(await f.workspace.mergeToDefault(f.project, 'SHOP-1')).toEqual({ type: 'merged', sha: pushed.headSha });
+      const before = await remoteSha(f.remote, 'main');
+      const merged = await f.workspace.mergeToDefault(f.project, 'SHOP-1', 'Add a feature');
+      const main = await remoteSha(f.remote, 'main');
+      expect(merged).toEqual({ type: 'merged', sha: main });
+      expect(main).not.toBe(pushed.headSha);
+      expect(await git(f.remote, ['rev-parse', 'main^@'])).toBe(before);
+      expect(await git(f.remote, ['rev-parse', 'main^{tree}'])).toBe(await git(f.remote, ['rev-parse', `${pushed.headSha}^{tree}`]));
+      expect(await remoteLog(f.remote, 'main')).toEqual(['SHOP-1: Add a feature', 'Initial commit']);
+      // Idempotent: merging again finds the squash commit and changes nothing.
+      expect(await f.workspace.mergeToDefault(f.project, 'SHOP-1', 'Add a feature')).toEqual({ type: 'merged', sha: main });
+      expect(await remoteSha(f.remote, 'main')).toBe(main);
     });
 
     it('mergeToDefault rebases when the default branch moved, then merges on the next call', async () => {
@@ -135,15 +142,16 @@ export function describeWorkspaceContract(name: string, make: () => Promise<Work
       await f.workspace.writeFile(f.project, 'SHOP-1', 'feature.txt', 'done\n');
       const pushed = await f.workspace.commitAndPush(f.project, 'SHOP-1', 'SHOP-1 developer: attempt 1');
       const moved = await pushCommit(f.remote, 'main', { 'other.txt': 'someone else\n' }, 'other work');
-      const first = await f.workspace.mergeToDefault(f.project, 'SHOP-1');
+      const first = await f.workspace.mergeToDefault(f.project, 'SHOP-1', 'Add a feature');
       expect(first.type).toBe('rebased');
       if (first.type !== 'rebased') return;
       expect(first.headSha).not.toBe(pushed.headSha);
       expect(await remoteSha(f.remote, 'task/SHOP-1')).toBe(first.headSha);
       expect(await remoteSha(f.remote, 'main')).toBe(moved);
-      expect(await f.workspace.mergeToDefault(f.project, 'SHOP-1')).toEqual({ type: 'merged', sha: first.headSha });
-      expect(await remoteSha(f.remote, 'main')).toBe(first.headSha);
-      expect(await remoteLog(f.remote, 'main')).toEqual(['SHOP-1 developer: attempt 1', 'other work', 'Initial commit']);
+      const second = await f.workspace.mergeToDefault(f.project, 'SHOP-1', 'Add a feature');
+      expect(second).toEqual({ type: 'merged', sha: await remoteSha(f.remote, 'main') });
+      expect(await git(f.remote, ['rev-parse', 'main^{tree}'])).toBe(await git(f.remote, ['rev-parse', `${first.headSha}^{tree}`]));
+      expect(await remoteLog(f.remote, 'main')).toEqual(['SHOP-1: Add a feature', 'other work', 'Initial commit']);
     });
 
     it('mergeToDefault reports a conflict, leaves the worktree clean and the default branch alone', async () => {
@@ -151,7 +159,7 @@ export function describeWorkspaceContract(name: string, make: () => Promise<Work
       await f.workspace.writeFile(f.project, 'SHOP-1', 'src/app.txt', 'line 1\nours\nline 3\n');
       const pushed = await f.workspace.commitAndPush(f.project, 'SHOP-1', 'SHOP-1 developer: attempt 1');
       const moved = await pushCommit(f.remote, 'main', { 'src/app.txt': 'line 1\ntheirs\nline 3\n' }, 'conflicting work');
-      const outcome = await f.workspace.mergeToDefault(f.project, 'SHOP-1');
+      const outcome = await f.workspace.mergeToDefault(f.project, 'SHOP-1', 'Add a feature');
       expect(outcome.type).toBe('conflict');
       if (outcome.type === 'conflict') expect(outcome.reason).toContain('src/app.txt');
       expect(await remoteSha(f.remote, 'main')).toBe(moved);

@@ -7,6 +7,7 @@ import { GitWorkspace } from '../../adapters/git/git-workspace.ts';
 import { mergeToDefault } from '../../adapters/git/merge-to-default.ts';
 import type { ProjectConfig } from '../../core/config/projects.ts';
 import { PermanentError, RetryableError } from '../../core/errors.ts';
+import { DEFAULT_GIT_POLICY } from '../../core/config/git-policy-schema.ts';
 import { createGitRemote, git, isolatedGitEnv, pushCommit, remoteSha } from '../support/git-fixtures.ts';
 import { describeWorkspaceContract } from './workspace.contract.ts';
 
@@ -21,6 +22,7 @@ function projectFor(cloneUrl: string, overrides: Partial<ProjectConfig> = {}): P
     agents: { default: 'true' },
     agentRunner: { type: 'process' },
     stages: ['analysis', 'development', 'review', 'testing'],
+    git: DEFAULT_GIT_POLICY,
     ...overrides,
   };
 }
@@ -95,6 +97,7 @@ describe('GitWorkspace specifics', () => {
     const outcome = await mergeToDefault(
       command,
       { projectId: 'SHOP', taskId: 'SHOP-1', defaultBranch: 'main', branch: 'task/SHOP-1', worktree: wt.path, mirror: path.join(root, 'mirrors', 'SHOP.git') },
+      { title: 'SHOP-1: Add a feature', method: 'squash' },
       async () => {
         refetches += 1;
         await git(path.join(root, 'mirrors', 'SHOP.git'), ['fetch', '--quiet', 'origin', '+refs/heads/*:refs/remotes/origin/*']);

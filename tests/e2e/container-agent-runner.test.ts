@@ -14,6 +14,7 @@ import { DockerodeDocker } from '../../adapters/docker/dockerode-docker.ts';
 import { GitWorkspace } from '../../adapters/git/git-workspace.ts';
 import type { ProjectConfig } from '../../core/config/projects.ts';
 import type { AgentRunRequest } from '../../core/ports/agent-runner.ts';
+import { DEFAULT_GIT_POLICY } from '../../core/config/git-policy-schema.ts';
 import { buildBusyboxImage, removeLabelled, runLabel } from '../support/busybox-image.ts';
 import { describeDocker } from '../support/describe-docker.ts';
 import { createGitRemote, isolatedGitEnv, remoteFile, type GitRemote } from '../support/git-fixtures.ts';
@@ -67,7 +68,7 @@ describeDocker('container agent runner (real engine)', (dockerHost) => {
     const workdir = path.join(root, 'data', 'work');
     await mkdir(workdir, { recursive: true });
     workspace = new GitWorkspace({ workdir, env });
-    project = { id: 'SHOP', repo: 'acme/shop', cloneUrl: remote.remote, defaultBranch: 'main', chatId: '-100123', approvers: [111], agents: { default: 'true' }, agentRunner: { type: 'process' }, stages: ['analysis', 'development', 'review', 'testing'] };
+    project = { id: 'SHOP', repo: 'acme/shop', cloneUrl: remote.remote, defaultBranch: 'main', chatId: '-100123', approvers: [111], agents: { default: 'true' }, agentRunner: { type: 'process' }, stages: ['analysis', 'development', 'review', 'testing'], git: DEFAULT_GIT_POLICY };
     // Real worktrees as Conveyor makes them: `.git` is a file pointing into the project's mirror.
     worktree = (await workspace.prepare(project, 'SHOP-1')).path;
     otherWorktree = (await workspace.prepare(project, 'SHOP-2')).path;

@@ -3,7 +3,7 @@
  * stand-in, a real bare git remote and a real temp directory.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -125,6 +125,30 @@ describe('conveyor doctor', () => {
     expect(out).toContain('projects[BLOG].chatId: the bot cannot see chat -99 (Bad Request: chat not found)');
     expect(out).toContain("! warning: agents of project SHOP run as Conveyor's own user");
     expect(out).not.toContain(TOKEN.split(':')[1]);
+  });
+
+  it("checks a project's signing key: a usable one passes, a missing or world-readable one is named", async () => {
+    const good = join(dir, 'signing');
+    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'doctor', '-f', good]);
+    const open = join(dir, 'signing-open');
+    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'doctor', '-f', open]);
+    chmodSync(open, 0o644);
+    const result = await doctor({
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_API_ROOT: sandbox.apiRoot,
+      ORCH_DB_PATH: join(dir, 'sign.db'),
+      ORCH_PROJECTS_JSON: JSON.stringify({
+        projects: [
+          project({ git: { signingKey: good, mergeMethod: 'merge' } }),
+          project({ id: 'BLOG', repo: 'acme/blog', git: { signingKey: join(dir, 'no-such-key') } }),
+          project({ id: 'WIKI', repo: 'acme/wiki', git: { signingKey: open } }),
+        ],
+      }),
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).not.toContain('projects[SHOP].git');
+    expect(result.stdout).toContain(`✗ error: projects[BLOG].git.signingKey: cannot read ${join(dir, 'no-such-key')} (no such file)`);
+    expect(result.stdout).toMatch(/✗ error: projects\[WIKI\]\.git\.signingKey: .* is not a usable SSH private key \(unencrypted, mode 0600\): .*(bad permissions|UNPROTECTED)/i);
   });
 
   it('skips the agent program check for container-runner projects', async () => {

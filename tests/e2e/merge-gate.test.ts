@@ -72,9 +72,17 @@ describe('merge gate', () => {
       const files = execFileSync('git', ['ls-tree', '--name-only', 'main'], { cwd: remote, encoding: 'utf8' });
       expect(files).toContain('feature-SHOP-1.txt');
       expect(files).toContain('feature-SHOP-2.txt');
-      // main is linear: the second merge was a fast-forward of a rebased branch, not a merge commit.
-      const parents = execFileSync('git', ['log', '--format=%P', 'main'], { cwd: remote, encoding: 'utf8' }).trim().split('\n');
+      // main is linear: one squash commit per task (the default method), never a merge commit.
+      const gitOut = (args: string[]) => execFileSync('git', args, { cwd: remote, encoding: 'utf8' }).trim();
+      const parents = gitOut(['log', '--format=%P', 'main']).split('\n');
       expect(parents.every((p) => p.split(' ').filter(Boolean).length <= 1)).toBe(true);
+      for (const [id, title] of ids.map((id, i) => [id, `Feature ${['one', 'two'][i]}`] as const)) {
+        const landed = gitOut(['log', '--format=%H', '--fixed-strings', `--grep=${id}: ${title}`, 'main']).split('\n');
+        expect(landed, `${id} squashed once`).toHaveLength(1);
+        // The card's sha is the squash commit on main, and its tree is the tested head's tree.
+        expect(getTask(app.store.db, id)!.headSha).toBe(landed[0]);
+        expect(gitOut(['rev-parse', `${landed[0]}^{tree}`])).toBe(gitOut(['rev-parse', `refs/heads/task/${id}^{tree}`]));
+      }
       // One of them was behind main at merge time: its CI ran again on the rebased tree.
       const mergeCiLogs = ids.flatMap((id) => readdirSync(join(root, 'work', 'logs', id)).filter((f) => f.includes('.merge-ci-')));
       expect(mergeCiLogs).toHaveLength(1);

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../../app/demo/run-demo.ts';
 import { openStore } from '../../core/store/database.ts';
 import { inbox } from '../../core/store/schema.ts';
+import { getTask } from '../../core/store/task-repo.ts';
 import { transitionsOf } from '../../core/store/transition-log.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'conveyor-demo-webhooks-'));
@@ -61,23 +62,25 @@ describe('offline demo through Gitea and Plane', () => {
         .prepare("SELECT DISTINCT state FROM ci_statuses WHERE repo = 'demo/shop'")
         .all();
       expect(statuses).toEqual([{ state: 'success' }]);
+      // The card's sha is the one now on main (the forge's squash commit).
+      const main = execFileSync('git', ['--git-dir', join(root, 'remote', 'shop.git'), 'rev-parse', 'main'], { encoding: 'utf8' }).trim();
+      expect(getTask(store.db, result.taskId!)).toMatchObject({ stage: 'done', headSha: main });
     } finally {
       store.close();
     }
 
-    // The API merge reached the real repository: a merge commit on main with the fix.
+    // The API merge reached the real repository: one squash commit on main with the fix (the
+    // project's default merge method, sent to Gitea as Do "squash" with the task's title).
     const bare = join(root, 'remote', 'shop.git');
     const parents = execFileSync('git', ['--git-dir', bare, 'rev-list', '--parents', '-n', '1', 'main'], {
       encoding: 'utf8',
     })
       .trim()
       .split(' ');
-    expect(parents).toHaveLength(3);
+    expect(parents).toHaveLength(2);
     expect(
-      execFileSync('git', ['--git-dir', bare, 'log', '-1', '--format=%s', 'main'], { encoding: 'utf8' }),
-    ).toContain(
-      "Merge pull request 'SHOP-1: Add wishlist count to the cart' (#1) from task/SHOP-1 into main",
-    );
+      execFileSync('git', ['--git-dir', bare, 'log', '-1', '--format=%s', 'main'], { encoding: 'utf8' }).trim(),
+    ).toBe('SHOP-1: Add wishlist count to the cart');
     expect(execFileSync('git', ['--git-dir', bare, 'show', 'main:cart.js'], { encoding: 'utf8' })).toContain(
       'if (items == null) return 0;',
     );

@@ -72,7 +72,7 @@ describe('out-of-order webhooks converge', () => {
     expect(reversed).toEqual(ordered);
   });
 
-  it('merge before status gives the state of status then merge: done at the merge commit', async () => {
+  it('merge before status gives the state of status then merge: done at the merged head', async () => {
     const ordered = await run(
       (p) => toMerging(p, A3),
       ['gitea-pull_request-opened', 'gitea-status-success', 'gitea-pull_request-merged'],
@@ -83,8 +83,10 @@ describe('out-of-order webhooks converge', () => {
     );
     const differing = Object.keys(ordered.task).filter((k) => JSON.stringify(ordered.task[k as keyof typeof ordered.task]) !== JSON.stringify(reversed.task[k as keyof typeof reversed.task]));
     console.log(`[figure] events out of order (merge, status, opened vs opened, status, merge): final ${reversed.task.stage}/${reversed.task.phase}, fields differing from in-order ${differing.length}`);
-    // Done at what the default branch points at: Gitea's merge commit (the fixture's merge_commit_sha).
-    expect(ordered.task).toMatchObject({ stage: 'done', phase: 'idle', headSha: '76b3d740e980c525036f99c6369f08d70e0924b9', prNumber: 7 });
+    // Done at the sha now on main: the PR's merge commit (merge_commit_sha), not its head A3.
+    const merged = (JSON.parse(fixture('gitea-pull_request-merged').text) as { pull_request: { merge_commit_sha: string } }).pull_request.merge_commit_sha;
+    expect(merged).not.toBe(A3);
+    expect(ordered.task).toMatchObject({ stage: 'done', phase: 'idle', headSha: merged, prNumber: 7 });
     expect(ordered.statuses).toEqual(['CI / test (push)=success']);
     expect(reversed).toEqual(ordered);
   });

@@ -161,14 +161,41 @@ describe('the merge lease', () => {
   });
 });
 
+describe("the merge step lands with the project's git policy (local path)", () => {
+  it.each(['squash', 'merge', 'rebase', 'fast-forward'] as const)('%s: the re-tested tree lands, the card gets the sha on main, the commit has the identity', async (mergeMethod) => {
+    h = await mergePhaseHarness({ ciCommand: 'true', git: { mergeMethod, authorName: 'Shop Bot', authorEmail: 'bot@acme.test' } });
+    const one = await h.taskPassingTests(1, { 'notes/one.txt': '1\n' });
+    h.clock.advance(10);
+    const two = await h.taskPassingTests(2, { 'notes/two.txt': '2\n' });
+    expect(await h.runJob('merge')).toMatchObject({ type: 'done', event: { type: 'Merged' } });
+    const before = await remoteSha(h.git.remote, 'main');
+    // SHOP-2 is behind main now: caught up (rebased), re-tested with the ciCommand, landed.
+    const landed = await h.runJob('merge');
+    const main = await remoteSha(h.git.remote, 'main');
+    const tested = await remoteSha(h.git.remote, `task/${two}`);
+    expect(landed).toMatchObject({ type: 'done', event: { type: 'Merged', sha: main } });
+    expect(h.task(two)).toMatchObject({ stage: 'done', headSha: main });
+    expect(await git(h.git.remote, ['rev-parse', 'main^{tree}'])).toBe(await git(h.git.remote, ['rev-parse', `${tested}^{tree}`]));
+    const parents = (await git(h.git.remote, ['log', '-1', '--format=%P', 'main'])).split(' ');
+    const subject = await git(h.git.remote, ['log', '-1', '--format=%s', 'main']);
+    if (mergeMethod === 'squash') expect({ parents, subject }).toEqual({ parents: [before], subject: `${two}: Task 2` });
+    if (mergeMethod === 'merge') expect({ parents, subject }).toEqual({ parents: [before, tested], subject: `Merge ${two}: Task 2` });
+    if (mergeMethod === 'rebase' || mergeMethod === 'fast-forward') expect(main).toBe(tested);
+    expect(await git(h.git.remote, ['log', '-1', '--format=%cn <%ce>', 'main'])).toBe('Shop Bot <bot@acme.test>');
+    expect(h.task(one).stage).toBe('done');
+  });
+});
+
 describe('forge mode without a ciCommand', () => {
   it("waits for the forge's status on the rebased head (a lost one is found by the reconciler) and merges the PR with that sha as guard", async () => {
     h = await mergePhaseHarness({ forge: true });
     const one = await h.taskPassingTests(1, { 'notes/one.txt': '1\n' });
     const two = await h.taskPassingTests(2, { 'notes/two.txt': '2\n' });
-    expect(await h.runJob('merge')).toMatchObject({ type: 'done', event: { type: 'Merged' } });
-    const merge = await git(h.git.remote, ['log', '-1', '--format=%P', 'main']);
-    expect(merge.split(' ')).toHaveLength(2); // merged by the forge's API (a merge commit), not pushed
+    const first = await h.runJob('merge');
+    // Squashed by the forge's API (the default method): one commit "<ID>: <title>" on the old main.
+    expect(first).toMatchObject({ type: 'done', event: { type: 'Merged', sha: await remoteSha(h.git.remote, 'main') } });
+    expect(await git(h.git.remote, ['log', '-1', '--format=%s', 'main'])).toBe(`${one}: Task 1`);
+    expect((await git(h.git.remote, ['log', '-1', '--format=%P', 'main'])).split(' ')).toHaveLength(1);
 
     const retest = await h.runJob('merge');
     expect(retest).toMatchObject({ type: 'done', event: { type: 'MergeRetestRequested' } });
@@ -187,15 +214,29 @@ describe('forge mode without a ciCommand', () => {
     for (const event of probe.events) h.handle(event);
     expect(h.task(two)).toMatchObject({ phase: 'merging' });
 
-    // The event (and so the card) carries the forge's merge commit: what main now points at.
-    const mainHead = async () => (await git(h!.git.remote, ['rev-parse', 'main'])).trim();
-    const outcome = await h.runJob('merge');
-    expect(outcome).toMatchObject({ type: 'done', event: { type: 'Merged', sha: await mainHead() } });
-    // The forge merged exactly the tested head (its merge commit's second parent).
-    expect((await git(h.git.remote, ['log', '-1', '--format=%P', 'main'])).split(' ')[1]).toBe(rebased);
-    expect(h.task(two).stage).toBe('done');
+    const before = await remoteSha(h.git.remote, 'main');
+    const landed = await h.runJob('merge');
+    // The forge squashed exactly the tested head: its tree, on the main it was rebased onto; the
+    // card's sha is the one now on main.
+    const main = await remoteSha(h.git.remote, 'main');
+    expect(landed).toMatchObject({ type: 'done', event: { type: 'Merged', sha: main } });
+    expect(await git(h.git.remote, ['rev-parse', 'main^{tree}'])).toBe(await git(h.git.remote, ['rev-parse', `${rebased}^{tree}`]));
+    expect(await git(h.git.remote, ['log', '-1', '--format=%P', 'main'])).toBe(before);
+    expect(h.task(two)).toMatchObject({ stage: 'done', headSha: main });
     expect(await remoteFile(h.git.remote, 'main', 'notes/two.txt')).toBe('2');
     expect(h.task(one).stage).toBe('done');
+  });
+
+  it("merges in the project's style: mergeMethod merge makes the forge write a merge commit of the tested head", async () => {
+    h = await mergePhaseHarness({ forge: true, git: { mergeMethod: 'merge' } });
+    const one = await h.taskPassingTests(1, { 'notes/one.txt': '1\n' });
+    const tested = h.task(one).headSha;
+    const before = await remoteSha(h.git.remote, 'main');
+    const merged = await h.runJob('merge');
+    const main = await remoteSha(h.git.remote, 'main');
+    expect(merged).toMatchObject({ type: 'done', event: { type: 'Merged', sha: main } });
+    expect((await git(h.git.remote, ['log', '-1', '--format=%P', 'main'])).split(' ')).toEqual([before, tested]);
+    expect(await git(h.git.remote, ['log', '-1', '--format=%s', 'main'])).toBe(`Merge ${one}: Task 1`);
   });
 
   it('a red forge status on the rebased head rolls the task back with it', async () => {

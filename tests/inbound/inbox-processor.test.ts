@@ -429,10 +429,11 @@ describe('Gitea deliveries', () => {
       fixtureText('gitea-pull_request-merged'),
       'g-merged',
     );
-    // The card's "merged <sha>" is what the default branch now points at: Gitea's merge commit.
-    const mergeCommit = '76b3d740e980c525036f99c6369f08d70e0924b9';
-    expect(events).toMatchObject([{ type: 'Merged', taskId: TASK, sha: mergeCommit }]);
-    expect(h.task(TASK)).toMatchObject({ stage: 'done', phase: 'idle', headSha: mergeCommit, lastEvent: 'merged 76b3d74' });
+    // The card shows the sha now on main: the PR's merge commit, not its head.
+    const mergeSha = (JSON.parse(fixtureText('gitea-pull_request-merged')) as { pull_request: { merge_commit_sha: string } }).pull_request.merge_commit_sha;
+    expect(mergeSha).not.toBe(A3);
+    expect(events).toMatchObject([{ type: 'Merged', taskId: TASK, sha: mergeSha }]);
+    expect(h.task(TASK)).toMatchObject({ stage: 'done', phase: 'idle', headSha: mergeSha });
   });
 
   it('a merge webhook for a task that is not merging changes nothing', async () => {

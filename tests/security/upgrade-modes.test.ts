@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileRunFiles } from '../../adapters/agents/file-run-files.ts';
 import { GitWorkspace } from '../../adapters/git/git-workspace.ts';
+import { DEFAULT_GIT_POLICY } from '../../core/config/git-policy-schema.ts';
 import { createGitRemote, isolatedGitEnv, type GitRemote } from '../support/git-fixtures.ts';
 
 let workdir: string;
@@ -33,7 +34,7 @@ describe('modes of a workdir from an earlier release', () => {
     await mkdir(path.join(workdir, 'runs', 'SHOP-1'), { recursive: true, mode: 0o755 });
     await writeFile(path.join(workdir, 'runs', 'SHOP-1', 'analyst-1.task.md'), 'old task\n', { mode: 0o644 });
 
-    const project = { id: 'SHOP', repo: 'acme/shop', cloneUrl: remote.remote, defaultBranch: 'main', chatId: '-1', approvers: [1], agents: { default: 'true' }, agentRunner: { type: 'process' as const }, stages: ['analysis' as const, 'development' as const] };
+    const project = { id: 'SHOP', repo: 'acme/shop', cloneUrl: remote.remote, defaultBranch: 'main', chatId: '-1', approvers: [1], agents: { default: 'true' }, agentRunner: { type: 'process' as const }, stages: ['analysis' as const, 'development' as const], git: DEFAULT_GIT_POLICY };
     await new GitWorkspace({ workdir, env }).prepare(project, 'SHOP-2');
     await new FileRunFiles({ workdir }).writeTaskFile('SHOP-2', 'analyst', 1, 'new task\n');
 

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GitWorkspace } from '../../adapters/git/git-workspace.ts';
+import { DEFAULT_GIT_POLICY } from '../../core/config/git-policy-schema.ts';
 import type { ProjectConfig } from '../../core/config/projects.ts';
 import { createGitRemote, git, isolatedGitEnv, type GitRemote } from '../support/git-fixtures.ts';
 
@@ -33,6 +34,7 @@ beforeEach(async () => {
     agents: { default: 'true' },
     agentRunner: { type: 'process' },
     stages: ['analysis', 'development'],
+    git: DEFAULT_GIT_POLICY,
   };
 });
 afterEach(async () => {

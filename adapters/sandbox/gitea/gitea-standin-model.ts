@@ -34,6 +34,8 @@ export interface StandinPull {
   mergedAt: string | null;
   mergedBy: string | null;
   mergeCommitSha: string | null;
+  /** The base branch's head just before the merge moved it (what the base branch's push reports as `before`). */
+  mergedOver: string | null;
   readonly createdAt: string;
   updatedAt: string;
   closedAt: string | null;

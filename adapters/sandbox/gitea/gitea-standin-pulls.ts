@@ -2,13 +2,18 @@
  * The Gitea stand-in's pull request routes: create (409 when an open PR for head/base exists, 422 for
  * head = base), list with page/limit and X-Total-Count, read, and merge with Gitea's checks in Gitea's
  * order (405 merged with an empty message, 405 "Please try again later", 409 head out of date, 409
- * merge conflicts as Gitea's bare ErrMergeConflicts struct).
+ * merge conflicts as Gitea's bare ErrMergeConflicts struct). On a git-backed repository the `Do`
+ * styles merge, squash (titled by MergeTitleField), rebase and fast-forward-only are applied for
+ * real; a fast-forward-only merge of a diverged branch is a 409 like a conflict (assumed from
+ * Gitea's ErrMergeDivergingFastForwardOnly; not checked against a live Gitea).
  */
 import type { Hono } from 'hono';
 import { pullJson } from './gitea-standin-json.ts';
 import type { GiteaResponder } from './gitea-standin-http.ts';
 
-const MERGE_STYLES = ['merge', 'rebase', 'rebase-merge', 'squash', 'fast-forward-only', 'manually-merged'];
+const MERGE_STYLES = ['merge', 'rebase', 'rebase-merge', 'squash', 'fast-forward-only', 'manually-merged'] as const;
+type MergeStyle = (typeof MERGE_STYLES)[number];
+const isMergeStyle = (value: unknown): value is MergeStyle => typeof value === 'string' && (MERGE_STYLES as readonly string[]).includes(value);
 const REPO = '/api/v1/repos/:owner/:repo';
 
 /** Adds the pull request routes to `app`. */
@@ -75,10 +80,20 @@ export function pullRoutes(app: Hono, r: GiteaResponder): void {
     const repo = r.repo(c);
     const body = await r.body(c);
     const style = body?.Do ?? body?.do;
-    if (typeof style !== 'string' || !MERGE_STYLES.includes(style)) return r.error(c, 422, '[Do]: In');
+    if (!isMergeStyle(style)) return r.error(c, 422, '[Do]: In');
+    if (style === 'rebase-merge' || style === 'manually-merged') return r.error(c, 405, `the stand-in does not implement the ${style} style`);
+    // Go's JSON decoding matches field names case-insensitively (MergeTitleField has no tag).
+    const field = (name: string) => {
+      const key = Object.keys(body ?? {}).find((k) => k.toLowerCase() === name.toLowerCase());
+      const value = key === undefined ? undefined : body?.[key];
+      return typeof value === 'string' ? value : undefined;
+    };
     const outcome = state.merge(repo.fullName, Number(c.req.param('index')), {
       headCommitId: typeof body?.head_commit_id === 'string' ? body.head_commit_id : undefined,
       deleteBranch: body?.delete_branch_after_merge === true,
+      style,
+      title: field('MergeTitleField'),
+      message: field('MergeMessageField'),
     });
     switch (outcome.type) {
       case 'merged':

@@ -13,7 +13,7 @@ import {
   type StandinRepo,
   type StandinStatus,
 } from './gitea-standin-model.ts';
-import { gitMergeCommit, readGitHeads } from './gitea-standin-git.ts';
+import { gitMerge, readGitHeads, type GitMergeStyle } from './gitea-standin-git.ts';
 
 /** The stand-in's state and its control helpers. */
 export class GiteaStandinState {
@@ -119,6 +119,7 @@ export class GiteaStandinState {
       mergedAt: null,
       mergedBy: null,
       mergeCommitSha: null,
+      mergedOver: null,
       createdAt: at,
       updatedAt: at,
       closedAt: null,
@@ -164,7 +165,7 @@ export class GiteaStandinState {
   merge(
     fullName: string,
     number: number,
-    input: { headCommitId?: string; deleteBranch?: boolean; by?: string },
+    input: { headCommitId?: string; deleteBranch?: boolean; by?: string; style?: GitMergeStyle; title?: string; message?: string },
   ): MergeAttempt {
     this.refresh(fullName);
     const repo = this.mustRepo(fullName);
@@ -180,9 +181,13 @@ export class GiteaStandinState {
       return { type: 'conflict', stderr };
     }
     const bare = this.gitBacked.get(fullName.toLowerCase());
-    let sha = randomSha();
+    const style = input.style ?? 'merge';
+    // Gitea's default titles when MergeTitleField is empty.
+    const title = input.title || (style === 'squash' ? `${pull.title} (#${pull.number})` : `Merge pull request '${pull.title}' (#${pull.number}) from ${pull.head} into ${pull.base}`);
+    let sha = style === 'fast-forward-only' ? pull.headSha : randomSha();
     if (bare) {
-      const merged = gitMergeCommit(bare, pull.base, repo.branches.get(pull.base) ?? '', pull.headSha, `Merge pull request '${pull.title}' (#${pull.number}) from ${pull.head} into ${pull.base}`);
+      const message = input.message ? `${title}\n\n${input.message}` : title;
+      const merged = gitMerge(bare, { base: pull.base, baseSha: repo.branches.get(pull.base) ?? '', head: pull.headSha, style, message });
       if (merged.type === 'conflict') return { type: 'conflict', stderr: merged.stderr };
       sha = merged.sha;
     }
@@ -190,6 +195,7 @@ export class GiteaStandinState {
     Object.assign(pull, { state: 'closed', merged: true, mergedAt: at, closedAt: at, updatedAt: at });
     pull.mergedBy = input.by ?? 'conveyor';
     pull.mergeCommitSha = sha;
+    pull.mergedOver = repo.branches.get(pull.base) ?? null;
     repo.branches.set(pull.base, sha);
     if (input.deleteBranch) repo.branches.delete(pull.head);
     return { type: 'merged', sha };
