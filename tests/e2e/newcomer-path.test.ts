@@ -101,12 +101,15 @@ describe('the README newcomer path (sandbox → doctor → start → delivered, 
     expect(files).toContain('wishlistCount');
 
     // Every bot message reads in Russian: what Conveyor wrote, not what people and agents wrote (the
-    // title, the BRD excerpt between the approval's heading and its decision line).
+    // title, the BRD excerpt between the approval's heading and its decision line, the reviewer's
+    // must-fix text after its label).
     const botText = (await chat())
       .filter((m) => m.from.is_bot)
       .map((m) => (m.messageId === approval.messageId ? [m.plain.split('\n')[0], m.plain.split('\n').at(-1)].join('\n') : m.plain))
       .join('\n')
-      .replaceAll('Add a wishlist count', '…');
+      .replaceAll('Add a wishlist count', '…')
+      .replace(/(последнее замечание|исправить): .*$/gm, '$1: …');
+    expect(botText).toContain('откаты 1/3');
     expect(botText).toContain('✅ Подтверждено: Alice');
     expect(englishWords(botText), await story()).toEqual([]);
     expect(start.output()).not.toContain(value('TELEGRAM_BOT_TOKEN'));
