@@ -4,7 +4,7 @@
  * an already merged PR reports merged. Failures are core's typed errors naming the operation.
  */
 import { PermanentError, RetryableError } from '../../core/errors.ts';
-import type { ForgePort } from '../../core/ports/forge.ts';
+import type { ForgeMergeOutcome, ForgePort, MergeMethod } from '../../core/ports/forge.ts';
 import { HttpClient } from '../http-client/http-client.ts';
 import type { HttpResponse } from '../http-client/http-client.ts';
 import {
@@ -32,7 +32,10 @@ export interface GiteaClientOptions {
 }
 
 /** What a merge attempt came to. */
-export type MergeOutcome = { type: 'merged' } | { type: 'conflict'; reason: string };
+export type MergeOutcome = ForgeMergeOutcome;
+
+/** Gitea's `Do` for each merge method (services/forms/repo_form.go). */
+const GITEA_DO: Readonly<Record<MergeMethod, string>> = { merge: 'merge', squash: 'squash', rebase: 'rebase', 'fast-forward': 'fast-forward-only' };
 
 const PAGE_LIMIT = 50;
 /** A server that ignores `page` would otherwise be walked forever. */
@@ -169,14 +172,14 @@ export class GiteaClient implements ForgePort {
   /**
    * Merges PR `number` if its head is still `headSha` (Gitea's `head_commit_id` guard). 409 merge
    * conflicts are a conflict; 409 "head out of date" is retryable (the forge has not seen the push yet); 405 is checked against the PR itself: merged means merged, "try again later" is
-   * retryable, anything else permanent.
+   * retryable, anything else permanent. `method` defaults to a merge commit (Gitea's `merge` style).
    */
-  async merge(repo: string, number: number, headSha: string): Promise<MergeOutcome> {
+  async merge(repo: string, number: number, headSha: string, method: MergeMethod = 'merge'): Promise<MergeOutcome> {
     const operation = `merging PR #${number} on ${repo}`;
     const response = await this.http.send(operation, {
       method: 'POST',
       path: `${repoPath(repo)}/pulls/${number}/merge`,
-      body: { Do: 'merge', head_commit_id: headSha, delete_branch_after_merge: false },
+      body: { Do: GITEA_DO[method], head_commit_id: headSha, delete_branch_after_merge: false },
     });
     if (response.status === 200) return { type: 'merged' };
     if (response.status === 409) {

@@ -4,9 +4,11 @@
  */
 
 /** Where a webhook delivery came from. */
-export type WebhookSource = 'gitea' | 'plane';
+export type WebhookSource = 'gitea' | 'github' | 'plane';
 
 const GITEA_EVENTS: ReadonlySet<string> = new Set(['push', 'status', 'pull_request']);
+// GitHub's X-GitHub-Event names (ping is answered by the route and never stored as actionable).
+const GITHUB_EVENTS: ReadonlySet<string> = new Set(['push', 'status', 'check_run', 'check_suite', 'pull_request']);
 const PLANE_EVENTS: ReadonlySet<string> = new Set(['issue', 'workitem.created', 'workitem.updated']);
 
 // Gitea folds these subscription types into `pull_request` (modules/webhook/type.go `Event()`).
@@ -14,7 +16,9 @@ const GITEA_PULL_REQUEST_TYPES = /^pull_request_(assign|label|milestone|sync|rev
 
 /** True when the mappers can turn this event into a fact. */
 export function isHandledEvent(source: WebhookSource, event: string): boolean {
-  return source === 'gitea' ? GITEA_EVENTS.has(event) : PLANE_EVENTS.has(normalizePlaneEvent(event));
+  if (source === 'gitea') return GITEA_EVENTS.has(event);
+  if (source === 'github') return GITHUB_EVENTS.has(event);
+  return PLANE_EVENTS.has(normalizePlaneEvent(event));
 }
 
 /**
