@@ -15,6 +15,7 @@ import type { ProjectConfig } from '../core/config/projects.ts';
 import { Engine, randomId } from '../core/engine/engine.ts';
 import { InboxProcessor, type InboxProcessorDeps } from '../core/inbound/inbox-processor.ts';
 import type { InboundLookups } from '../core/inbound/inbound-lookups.ts';
+import type { DeliveryMappers } from '../core/inbound/stored-delivery.ts';
 import type { PlaneLinks } from '../core/inbound/plane-effects.ts';
 import { agentJob } from '../core/jobs/agent-job.ts';
 import { ciJob } from '../core/jobs/ci-job.ts';
@@ -68,6 +69,8 @@ export interface AppOptions {
   readonly inbound?: {
     readonly lookups?: InboundLookups;
     readonly planeLinks?: PlaneLinks;
+    /** Payload mappers of forges beyond the built-in ones (GitHub), by webhook source. */
+    readonly mappers?: DeliveryMappers;
     /** Told what each processed webhook delivery came to (the demo prints it). */
     readonly onProcessed?: InboxProcessorDeps['onProcessed'];
   };
@@ -239,6 +242,7 @@ export function createApp(options: AppOptions): App {
       logger: logger.child({ part: 'inbox' }),
       ...(options.inbound?.lookups ? { lookups: options.inbound.lookups } : {}),
       ...(options.inbound?.planeLinks ? { planeLinks: options.inbound.planeLinks } : {}),
+      ...(options.inbound?.mappers ? { mappers: options.inbound.mappers } : {}),
       onProcessed: (row, result) => {
         metrics.webhookLag.observe({ source: row.source }, Math.max(0, clock.now() - row.receivedAt) / 1000);
         options.inbound?.onProcessed?.(row, result);
