@@ -16,6 +16,8 @@ import { Engine, randomId } from '../core/engine/engine.ts';
 import { InboxProcessor, type InboxProcessorDeps } from '../core/inbound/inbox-processor.ts';
 import type { InboundLookups } from '../core/inbound/inbound-lookups.ts';
 import type { DeliveryMappers } from '../core/inbound/stored-delivery.ts';
+import { mapGiteaDelivery } from '../adapters/gitea/gitea-facts.ts';
+import { mapGithubDelivery } from '../adapters/github/github-facts.ts';
 import type { PlaneLinks } from '../core/inbound/plane-effects.ts';
 import { agentJob } from '../core/jobs/agent-job.ts';
 import { ciJob } from '../core/jobs/ci-job.ts';
@@ -242,7 +244,8 @@ export function createApp(options: AppOptions): App {
       logger: logger.child({ part: 'inbox' }),
       ...(options.inbound?.lookups ? { lookups: options.inbound.lookups } : {}),
       ...(options.inbound?.planeLinks ? { planeLinks: options.inbound.planeLinks } : {}),
-      ...(options.inbound?.mappers ? { mappers: options.inbound.mappers } : {}),
+      // Each forge's payload mapper lives in its adapter; the composition root registers them.
+      mappers: { gitea: mapGiteaDelivery, github: mapGithubDelivery, ...options.inbound?.mappers },
       onProcessed: (row, result) => {
         metrics.webhookLag.observe({ source: row.source }, Math.max(0, clock.now() - row.receivedAt) / 1000);
         options.inbound?.onProcessed?.(row, result);

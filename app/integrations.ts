@@ -6,9 +6,7 @@
 import type { Hono } from 'hono';
 import { GiteaClient } from '../adapters/gitea/gitea-client.ts';
 import { GithubClient } from '../adapters/github/github-client.ts';
-import { mapGithubDelivery } from '../adapters/github/github-facts.ts';
 import { GithubForgeReader } from '../adapters/github/github-forge-reader.ts';
-import type { DeliveryMappers } from '../core/inbound/stored-delivery.ts';
 import type { ForgePort } from '../core/ports/forge.ts';
 import { ForgeRouter } from './forge-router.ts';
 import { createListener } from '../adapters/http/listener.ts';
@@ -35,7 +33,7 @@ export interface Integrations {
   /** Every configured forge behind one port, routed by each project's `forge` (null: none configured). */
   readonly forge: ForgePort | null;
   readonly plane: PlaneClient | null;
-  readonly inbound: { readonly lookups: InboundLookups; readonly planeLinks: PlaneLinks; readonly mappers: DeliveryMappers };
+  readonly inbound: { readonly lookups: InboundLookups; readonly planeLinks: PlaneLinks };
   /** What the reconciler reads from Plane and Gitea. */
   readonly readers: { readonly tracker: TrackerReader | null; readonly forge: ForgeReader | null };
 }
@@ -110,7 +108,6 @@ export function buildIntegrations(
     inbound: {
       lookups,
       planeLinks: { webUrl: config.plane?.webUrl ?? null, workspace: config.plane?.workspace ?? null },
-      mappers: { github: mapGithubDelivery },
     },
   };
 }

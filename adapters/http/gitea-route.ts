@@ -3,7 +3,7 @@
  * ingest path.
  */
 import type { Hono } from 'hono';
-import { resolveGiteaEvent } from '../../core/inbound/webhook-events.ts';
+import { resolveGiteaEvent } from '../gitea/gitea-events.ts';
 import { ingestRoute, type IngestDeps } from './ingest.ts';
 import { stripSha256Prefix } from './signature.ts';
 
