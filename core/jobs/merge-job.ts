@@ -32,6 +32,8 @@ export function mergeJob(deps: JobDeps): JobHandler {
           if (deps.forge && task.prNumber !== null) {
             const merged = await deps.forge.merge(project.repo, task.prNumber, head);
             if (merged.type === 'merged') return { type: 'done', event: { type: 'Merged', key, taskId: task.id, sha: head, actor: 'merge-gate' } };
+            // The forge's rules (required reviews or checks, a disallowed method) need a person, not a developer retry.
+            if (merged.type === 'blocked') return { type: 'done', event: { type: 'MergeBlocked', key, taskId: task.id, reason: `the forge refused to merge PR #${task.prNumber}: ${merged.reason}`, actor: 'merge-gate' } };
             return { type: 'done', event: { type: 'MergeFailed', key, taskId: task.id, reason: `the forge refused to merge PR #${task.prNumber}: ${merged.reason}`, actor: 'merge-gate' } };
           }
           // A plain push of the tested head: it only lands as a fast-forward.
