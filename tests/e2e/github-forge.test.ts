@@ -3,7 +3,8 @@
  * a project with `"forge": "github"` gets GitHub-signed `push` and `check_run` webhooks that the
  * composed app stores, maps with the GitHub mapper and turns into a CI-green transition; a red
  * check run rolls the task back naming the check, its summary and its link; and the PR is opened
- * and merged through the composed forge port (the project's method: squash by default).
+ * and merged through the composed forge port (the project's method: squash by default); when the
+ * webhooks are lost, the reconciler reads GitHub's check runs and advances the task.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,7 +41,7 @@ async function startWorld(): Promise<World> {
   const root = mkdtempSync(join(tmpdir(), 'conveyor-github-e2e-'));
   const remote = await createGitRemote();
   const gh = await startGithubStandin({ token: TOKEN, repos: { [REPO]: remote.remote } });
-  const config = loadConfig({ ORCH_DB_PATH: join(root, 'conveyor.db'), ORCH_WORKDIR: join(root, 'work'), ORCH_RECONCILE_ENABLED: 'false', ORCH_LOG_LEVEL: 'silent', GITHUB_TOKEN: TOKEN, GITHUB_API_URL: gh.url, GITHUB_WEBHOOK_SECRET: SECRET });
+  const config = loadConfig({ ORCH_DB_PATH: join(root, 'conveyor.db'), ORCH_WORKDIR: join(root, 'work'), ORCH_RECONCILE_ENABLED: 'false', ORCH_RECONCILE_GRACE_S: '0', ORCH_LOG_LEVEL: 'silent', GITHUB_TOKEN: TOKEN, GITHUB_API_URL: gh.url, GITHUB_WEBHOOK_SECRET: SECRET });
   const project = fixtureProject({ forge: 'github', cloneUrl: remote.remote });
   const integrations = buildIntegrations(config, [project], { timeoutMs: 5000 });
   if (!integrations.forge) throw new Error('no forge composed');
@@ -114,5 +115,19 @@ describe('a project on GitHub', () => {
     const task = getTask(w.app.store.db, TASK);
     expect(task?.phase).not.toBe('awaiting-ci');
     expect(task?.mustFix).toContain('build: Tests failed: 2 of 120 tests failed (https://ci.example/runs/7)');
+  });
+
+  it('check_run and check_suite webhooks lost: the reconciler reads GitHub and advances the task', async () => {
+    const w = (world = await startWorld());
+    const head = await pushCommit(w.remote.remote, 'task/SHOP-42', { 'src/coupon.txt': 'coupon\n' }, 'SHOP-42: coupons');
+    toAwaitingCi(w.app, head);
+    // The side worker opened the PR already; the task has no active job left.
+    w.app.store.sqlite.prepare(`UPDATE jobs SET state = 'succeeded' WHERE kind = 'forge'`).run();
+    w.gh.state.checkRun(w.repo, head, { name: 'build', status: 'in_progress' });
+    expect((await w.app.reconciler.runPass({ dryRun: false, actor: 'test' })).unblocked).toEqual([]);
+    w.gh.state.checkRun(w.repo, head, { id: w.repo.checkRuns[0]!.id, name: 'build', conclusion: 'success' });
+    const report = await w.app.reconciler.runPass({ dryRun: false, actor: 'test' });
+    expect(report.unblocked.map((u) => u.taskId)).toEqual([TASK]);
+    expect(getTask(w.app.store.db, TASK)?.stage).toBe('review');
   });
 });
