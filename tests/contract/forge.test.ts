@@ -5,7 +5,7 @@
 import { GiteaClient } from '../../adapters/gitea/gitea-client.ts';
 import { GithubClient } from '../../adapters/github/github-client.ts';
 import { GithubForgeReader } from '../../adapters/github/github-forge-reader.ts';
-import { GiteaForgeReader } from '../../adapters/reconciler/gitea-forge-reader.ts';
+import { GiteaForgeReader } from '../../adapters/gitea/gitea-forge-reader.ts';
 import { startGiteaStandin } from '../../adapters/sandbox/gitea/gitea-standin.ts';
 import { startGithubStandin } from '../../adapters/sandbox/github/github-standin.ts';
 import { createGitRemote } from '../support/git-fixtures.ts';
