@@ -14,9 +14,8 @@ import { describeForgeContract } from './forge.contract.ts';
 const REPO = 'acme/shop';
 const TOKEN = 'forge-contract-token-0123456789abcdef';
 
-// Gitea: the stand-in models only Gitea's `merge` style (a merge commit), so squash and rebase are
-// skipped; the Gitea client has no PR comments (Conveyor comments through the tracker).
-describeForgeContract('Gitea', { methods: [], comments: false }, async () => {
+// Gitea: the client has no PR comments (Conveyor comments through the tracker), so that is skipped.
+describeForgeContract('Gitea', { methods: ['squash', 'rebase'], comments: false }, async () => {
   const git = await createGitRemote();
   const standin = await startGiteaStandin({ token: TOKEN, gitRepos: { [REPO]: git.remote } });
   const client = new GiteaClient({ baseUrl: standin.url, token: TOKEN, timeoutMs: 5000 });

@@ -79,6 +79,7 @@ export function pullRoutes(app: Hono, r: GiteaResponder): void {
     const outcome = state.merge(repo.fullName, Number(c.req.param('index')), {
       headCommitId: typeof body?.head_commit_id === 'string' ? body.head_commit_id : undefined,
       deleteBranch: body?.delete_branch_after_merge === true,
+      style,
     });
     switch (outcome.type) {
       case 'merged':

@@ -14,6 +14,9 @@ import {
   type StandinStatus,
 } from './gitea-standin-model.ts';
 import { gitMergeCommit, readGitHeads } from './gitea-standin-git.ts';
+import { gitMerge } from '../forge-standin-git.ts';
+
+const GITEA_IDENTITY = { name: 'Gitea', email: 'gitea@localhost' };
 
 /** The stand-in's state and its control helpers. */
 export class GiteaStandinState {
@@ -164,7 +167,7 @@ export class GiteaStandinState {
   merge(
     fullName: string,
     number: number,
-    input: { headCommitId?: string; deleteBranch?: boolean; by?: string },
+    input: { headCommitId?: string; deleteBranch?: boolean; by?: string; style?: string },
   ): MergeAttempt {
     this.refresh(fullName);
     const repo = this.mustRepo(fullName);
@@ -182,9 +185,17 @@ export class GiteaStandinState {
     const bare = this.gitBacked.get(fullName.toLowerCase());
     let sha = randomSha();
     if (bare) {
-      const merged = gitMergeCommit(bare, pull.base, repo.branches.get(pull.base) ?? '', pull.headSha, `Merge pull request '${pull.title}' (#${pull.number}) from ${pull.head} into ${pull.base}`);
-      if (merged.type === 'conflict') return { type: 'conflict', stderr: merged.stderr };
-      sha = merged.sha;
+      const baseSha = repo.branches.get(pull.base) ?? '';
+      // squash and rebase write what Gitea writes; every other style keeps the merge commit.
+      if (input.style === 'squash' || input.style === 'rebase') {
+        const merged = gitMerge(bare, pull.base, baseSha, pull.headSha, input.style, `${pull.title} (#${pull.number})`, GITEA_IDENTITY);
+        if (merged.type === 'conflict') return { type: 'conflict', stderr: 'CONFLICT (content): Merge conflict' };
+        sha = merged.sha;
+      } else {
+        const merged = gitMergeCommit(bare, pull.base, baseSha, pull.headSha, `Merge pull request '${pull.title}' (#${pull.number}) from ${pull.head} into ${pull.base}`);
+        if (merged.type === 'conflict') return { type: 'conflict', stderr: merged.stderr };
+        sha = merged.sha;
+      }
     }
     const at = giteaTime(this.now());
     Object.assign(pull, { state: 'closed', merged: true, mergedAt: at, closedAt: at, updatedAt: at });

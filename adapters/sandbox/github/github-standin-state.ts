@@ -3,7 +3,7 @@
  * people (a CI app reporting check runs, a reviewer approving, an admin protecting the branch).
  * Outcomes are values; the routes map them to GitHub's status codes and messages.
  */
-import { commitsAhead, gitHeads, gitMerge, mergeTree } from './github-standin-git.ts';
+import { commitsAhead, gitHeads, gitMerge, mergeTree } from '../forge-standin-git.ts';
 import { githubTime, type GhCheckRun, type GhComment, type GhPull, type GhRepo, type GhStatus, type GithubMergeMethod } from './github-standin-model.ts';
 
 /** What opening a pull request came to. */
