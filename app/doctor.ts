@@ -3,6 +3,7 @@
  * and the Docker engine, and print every problem with the variable or field to fix. Errors (✗)
  * make the exit code 1; warnings (!) do not. Read-only: it creates no file or directory.
  */
+import { forgeProblems } from './forge-check.ts';
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -60,7 +61,7 @@ export async function runDoctor(env: Env, options: { forStart?: boolean } = {}):
   const projects = parsed.type === 'ok' ? parsed.projects : [];
   checks.push({
     name: 'projects',
-    problems: parsed.type === 'invalid' ? parsed.problems : [],
+    problems: parsed.type === 'invalid' ? parsed.problems : forgeProblems(config, projects),
     notes: projects.map((p) => `${p.id}: ${p.repo}, stages ${p.stages.join(' → ')}`),
   });
   checks.push(checkDatabase(config));

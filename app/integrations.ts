@@ -5,12 +5,16 @@
  */
 import type { Hono } from 'hono';
 import { GiteaClient } from '../adapters/gitea/gitea-client.ts';
+import { GithubClient } from '../adapters/github/github-client.ts';
+import { GithubForgeReader } from '../adapters/github/github-forge-reader.ts';
+import type { ForgePort } from '../core/ports/forge.ts';
+import { ForgeRouter } from './forge-router.ts';
 import { createListener } from '../adapters/http/listener.ts';
 import type { Metrics } from '../adapters/http/metrics.ts';
 import { PlaneClient } from '../adapters/plane/plane-client.ts';
 import { TELEGRAM_WEBHOOK_PATH, type BotRuntime } from '../bot/telegram/run-bot.ts';
-import { GiteaForgeReader } from '../adapters/reconciler/gitea-forge-reader.ts';
-import { PlaneTrackerReader } from '../adapters/reconciler/plane-tracker-reader.ts';
+import { GiteaForgeReader } from '../adapters/gitea/gitea-forge-reader.ts';
+import { PlaneTrackerReader } from '../adapters/plane/plane-tracker-reader.ts';
 import type { ForgeReader } from '../core/ports/forge-reader.ts';
 import type { TrackerReader } from '../core/ports/tracker-reader.ts';
 import type { Config } from '../core/config/config.ts';
@@ -25,6 +29,9 @@ import type { TelegramHealth } from '../bot/telegram/telegram-connection.ts';
 /** The configured clients and what the inbox processor may ask them. */
 export interface Integrations {
   readonly gitea: GiteaClient | null;
+  readonly github: GithubClient | null;
+  /** Every configured forge behind one port, routed by each project's `forge` (null: none configured). */
+  readonly forge: ForgePort | null;
   readonly plane: PlaneClient | null;
   readonly inbound: { readonly lookups: InboundLookups; readonly planeLinks: PlaneLinks };
   /** What the reconciler reads from Plane and Gitea. */
@@ -47,6 +54,13 @@ export function buildIntegrations(
         ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
       })
     : null;
+  const github = config.github
+    ? new GithubClient({ apiUrl: config.github.apiUrl, token: config.github.token, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) })
+    : null;
+  const router = new ForgeRouter(
+    { gitea, github, readers: { gitea: gitea ? new GiteaForgeReader(gitea) : null, github: github ? new GithubForgeReader(github, projects) : null } },
+    projects,
+  );
   const projectIds = Object.fromEntries(
     projects.flatMap((p) => (p.plane ? [[p.id, p.plane.projectId] as const] : [])),
   );
@@ -69,10 +83,12 @@ export function buildIntegrations(
           },
         }
       : {}),
-    ...(gitea ? { branchHead: (repo: string, branch: string) => gitea.branchHead(repo, branch) } : {}),
+    ...(router.configured ? { branchHead: (repo: string, branch: string) => router.branchHead(repo, branch) } : {}),
   };
   return {
     gitea,
+    github,
+    forge: router.configured ? router : null,
     plane,
     readers: {
       tracker:
@@ -87,7 +103,7 @@ export function buildIntegrations(
               ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
             })
           : null,
-      forge: gitea ? new GiteaForgeReader(gitea) : null,
+      forge: router.configured ? router : null,
     },
     inbound: {
       lookups,
@@ -137,6 +153,7 @@ export function buildListener(parts: ListenerParts): Hono {
     store: app.store,
     giteaSecret: config.giteaWebhookSecret,
     planeSecret: config.planeWebhookSecret,
+    githubSecret: config.githubWebhookSecret,
     metrics: app.metrics,
     logger: parts.logger.child({ part: 'http' }),
     onStored: () => app.inbox.wake(),

@@ -49,7 +49,7 @@ export async function runStart(env: Readonly<Record<string, string | undefined>>
     logger,
     env,
     tracker: integrations.plane,
-    forge: integrations.gitea,
+    forge: integrations.forge,
     readers: integrations.readers,
     inbound: integrations.inbound,
     notifier: (parts) => {
@@ -67,7 +67,7 @@ export async function runStart(env: Readonly<Record<string, string | undefined>>
     await app.stop(REFUSED_GRACE_MS);
     throw listenFailure('ORCH_HTTP_PORT', config.http, error);
   });
-  logger.info({ host: config.http.host, port: listener.port, gitea: integrations.gitea !== null, plane: integrations.plane !== null }, 'listener started');
+  logger.info({ host: config.http.host, port: listener.port, gitea: integrations.gitea !== null, github: integrations.github !== null, plane: integrations.plane !== null }, 'listener started');
   // A separate /metrics listener (ORCH_METRICS_*); failing to bind it closes the webhook listener too.
   const metricsListener = config.metrics
     ? await serveListener(metricsApp(app.metrics), config.metrics).catch(async (error: unknown) => {

@@ -4,7 +4,7 @@
  */
 
 /** Prefixes of variables that belong to Conveyor (bot token, forge and tracker keys, ORCH_* settings). */
-export const WITHHELD_PREFIXES = ['TELEGRAM_', 'GITEA_', 'PLANE_', 'ORCH_'] as const;
+export const WITHHELD_PREFIXES = ['TELEGRAM_', 'GITEA_', 'GITHUB_', 'PLANE_', 'ORCH_'] as const;
 
 /** True when `key` must never reach a child process. */
 export function isWithheld(key: string): boolean {

@@ -5,7 +5,7 @@
  */
 import { PermanentError, RetryableError } from '../../core/errors.ts';
 import type { MergeMethod } from '../../core/config/git-policy-schema.ts';
-import type { ForgeMergeStyle, ForgePort } from '../../core/ports/forge.ts';
+import type { ForgeMergeOutcome, ForgeMergeStyle, ForgePort } from '../../core/ports/forge.ts';
 import { HttpClient } from '../http-client/http-client.ts';
 import type { HttpResponse } from '../http-client/http-client.ts';
 import {
@@ -33,9 +33,9 @@ export interface GiteaClientOptions {
 }
 
 /** What a merge attempt came to; `sha` is the commit Gitea put on the base branch, when it says. */
-export type MergeOutcome = { type: 'merged'; sha?: string } | { type: 'conflict'; reason: string };
+export type MergeOutcome = ForgeMergeOutcome;
 
-/** Gitea's `Do` for each merge method (ADR 0037). */
+/** Gitea's `Do` for each merge method (ADR 0037; services/forms/repo_form.go). */
 const GITEA_STYLE: Readonly<Record<MergeMethod, string>> = {
   squash: 'squash',
   merge: 'merge',

@@ -1,5 +1,5 @@
 /**
- * The HTTP listener: Gitea and Plane webhooks into the inbox, health, metrics, and (webhook mode)
+ * The HTTP listener: Gitea, GitHub and Plane webhooks into the inbox, health, metrics, and (webhook mode)
  * the Telegram bot's update route. It decides nothing; the inbox processor acts on what it stores.
  */
 import { Hono, type Context } from 'hono';
@@ -8,8 +8,9 @@ import type { Logger } from '../../core/ports/logger.ts';
 import type { Store } from '../../core/store/database.ts';
 import { describeError } from '../../core/errors.ts';
 import type { WebhookSource } from '../../core/inbound/webhook-events.ts';
-import { giteaRoute } from './gitea-route.ts';
-import { planeRoute } from './plane-route.ts';
+import { giteaRoute } from '../gitea/gitea-route.ts';
+import { githubRoute } from '../github/github-route.ts';
+import { planeRoute } from '../plane/plane-route.ts';
 import { healthRoute, type HealthReport } from './health-route.ts';
 import { metricsRoute } from './metrics-route.ts';
 import type { IngestDeps } from './ingest.ts';
@@ -21,6 +22,8 @@ export interface ListenerDeps {
   readonly store: Store;
   readonly giteaSecret: string | null;
   readonly planeSecret: string | null;
+  /** GITHUB_WEBHOOK_SECRET; `/webhooks/github` refuses everything (401) while it is null or absent. */
+  readonly githubSecret?: string | null;
   readonly metrics: Metrics;
   readonly logger: Logger;
   /** Epoch milliseconds; defaults to `Date.now`. */
@@ -49,6 +52,7 @@ export function createListener(deps: ListenerDeps): Hono {
   const app = new Hono();
   app.route('/webhooks/gitea', giteaRoute(deps.giteaSecret, ingest));
   app.route('/webhooks/plane', planeRoute(deps.planeSecret, ingest));
+  app.route('/webhooks/github', githubRoute(deps.githubSecret ?? null, ingest));
   app.route('/healthz', healthRoute(deps.health, deps.logger));
   if (deps.serveMetrics !== false) app.route('/metrics', metricsRoute(deps.metrics));
   if (deps.telegram) {

@@ -44,6 +44,13 @@ export interface Config {
   readonly gitea: { readonly url: string; readonly token: string; readonly webhookSecret: string | null } | null;
   /** The webhook secret alone (the listener can verify without API access). */
   readonly giteaWebhookSecret: string | null;
+  /**
+   * GitHub as forge (ADR 0041): GITHUB_API_URL (default https://api.github.com; GitHub Enterprise:
+   * `https://<host>/api/v3`) and GITHUB_TOKEN. Null without a token.
+   */
+  readonly github: { readonly apiUrl: string; readonly token: string } | null;
+  /** GITHUB_WEBHOOK_SECRET: `/webhooks/github` refuses every delivery (401) without it. */
+  readonly githubWebhookSecret: string | null;
   readonly plane: {
     readonly apiUrl: string;
     readonly webUrl: string | null;
@@ -84,6 +91,8 @@ export const FILE_SECRETS = [
   'ORCH_TELEGRAM_WEBHOOK_SECRET',
   'GITEA_TOKEN',
   'GITEA_WEBHOOK_SECRET',
+  'GITHUB_TOKEN',
+  'GITHUB_WEBHOOK_SECRET',
   'PLANE_API_KEY',
   'PLANE_WEBHOOK_SECRET',
 ] as const;
@@ -113,6 +122,11 @@ export function loadConfig(env: Env, secretFiles: SecretFileReads = {}): Config 
   if (giteaUrl && !giteaToken) problems.push('GITEA_TOKEN: required when GITEA_URL is set');
   if (giteaToken && !giteaUrl) problems.push('GITEA_URL: required when GITEA_TOKEN is set');
   if (giteaUrl && /\/api\/v1\/?$/.test(giteaUrl)) problems.push('GITEA_URL: give the base URL without /api/v1');
+
+  const githubApiUrl = r.url('GITHUB_API_URL');
+  const githubToken = r.secret('GITHUB_TOKEN');
+  const githubWebhookSecret = r.secret('GITHUB_WEBHOOK_SECRET');
+  if (githubApiUrl && !githubToken) problems.push('GITHUB_TOKEN: required when GITHUB_API_URL is set');
 
   const planeApiUrl = r.url('PLANE_API_URL');
   const planeKey = r.secret('PLANE_API_KEY');
@@ -161,6 +175,8 @@ export function loadConfig(env: Env, secretFiles: SecretFileReads = {}): Config 
     adminIds: r.ids('ORCH_ADMIN_IDS'),
     gitea: giteaUrl && giteaToken ? { url: stripSlash(giteaUrl), token: giteaToken, webhookSecret: giteaWebhookSecret } : null,
     giteaWebhookSecret,
+    github: githubToken ? { apiUrl: stripSlash(githubApiUrl ?? 'https://api.github.com'), token: githubToken } : null,
+    githubWebhookSecret,
     plane:
       planeApiUrl && planeKey && planeWorkspace
         ? { apiUrl: stripSlash(planeApiUrl), webUrl: planeWebUrl ? stripSlash(planeWebUrl) : null, apiKey: planeKey, workspace: planeWorkspace }
@@ -189,6 +205,8 @@ export function secretsOf(config: Config): string[] {
     config.telegram.webhookSecret,
     config.gitea?.token,
     config.giteaWebhookSecret,
+    config.github?.token,
+    config.githubWebhookSecret,
     config.plane?.apiKey,
     config.planeWebhookSecret,
   ].filter((s): s is string => typeof s === 'string' && s.length > 0);

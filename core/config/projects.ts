@@ -4,6 +4,7 @@
  * names its field (`projects[0].approvers`).
  */
 import { z } from 'zod';
+import { mergeMethodProblems } from './merge-method.ts';
 import { deepFreeze } from '../deep-freeze.ts';
 import { ALL_STAGES, DEFAULT_STAGES, SUPPORTED_STAGES, type Role, type WorkStage } from '../domain/stage.ts';
 import type { StagingConfig } from '../staging/staging-types.ts';
@@ -53,6 +54,8 @@ const projectSchema = z
       .strict()
       .optional(),
     ciCommand: z.string().min(1).optional(),
+    forge: z.enum(['gitea', 'github']).optional(),
+    requiredChecks: z.array(z.string().min(1)).min(1).optional(),
     ciTimeoutS: z.number().int().positive().optional(),
     promptDir: z.string().min(1).optional(),
     agents: agentsSchema,
@@ -103,6 +106,13 @@ export interface ProjectConfig {
   readonly approvers: readonly number[];
   readonly plane?: { readonly projectId: string; readonly label?: string };
   readonly ciCommand?: string;
+  /** Which forge hosts `repo` (ADR 0041); `gitea` when absent. */
+  readonly forge?: 'gitea' | 'github';
+  /**
+   * The CI contexts (status contexts or check-run names) that must succeed for green; when absent
+   * every reported context counts.
+   */
+  readonly requiredChecks?: readonly string[];
   readonly ciTimeoutS?: number;
   readonly promptDir?: string;
   readonly agents: Readonly<Partial<Record<Role | 'default', string>>>;
@@ -147,6 +157,8 @@ export function parseProjects(text: string, origin: string): ProjectsParse {
       ...(deploy ? { deploy: deployConfigOf(deploy, p.approvers) } : {}),
     }),
   );
+  const forgeProblems = projects.flatMap((p, i) => mergeMethodProblems(p).map((m) => `${origin}: projects[${i}].${m}`));
+  if (forgeProblems.length > 0) return { type: 'invalid', problems: forgeProblems };
   return { type: 'ok', projects: Object.freeze(projects) };
 }
 

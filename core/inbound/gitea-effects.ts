@@ -1,15 +1,16 @@
 /**
- * Gitea facts → engine events (issue 4, design §9):
+ * Forge facts (Gitea, GitHub) → engine events (issue 4, design §9):
  * - status: stored (latest per context wins), then the COMBINED state of the commit goes to the
  *   task whose head it is. An unknown sha falls back to the one task of the repository waiting
- *   for CI (its head is recorded first); none or several → unresolved. When Gitea can be asked,
+ *   for CI (its head is recorded first); none or several → unresolved. When the forge can be asked,
  *   the fallback is confirmed against the branch head, so a late status of an older commit
  *   cannot rewind a task.
  * - push: `task/<ID>` → BranchPushed; the default branch → DefaultBranchMoved; deletes ignored.
- * - pull_request: opened → PullRequestOpened; closed and merged → Merged.
+ * - pull_request: opened → PullRequestOpened; closed and merged → Merged; closed unmerged → noted.
+ * The CI verdict honours the project's required contexts (`requiredChecks`).
  */
 import type { ProjectConfig } from '../config/projects.ts';
-import { combineCiStates } from '../gates/ci-combine.ts';
+import { ciVerdict } from '../gates/ci-verdict.ts';
 import { recordStatus, statusesFor } from '../store/ci-status-repo.ts';
 import type { Db } from '../store/database.ts';
 import {
@@ -20,19 +21,19 @@ import {
   type EffectContext,
   type EmittedEvent,
 } from './delivery-effects.ts';
-import type { GiteaFact } from './inbound-fact.ts';
+import type { ForgeFact } from './inbound-fact.ts';
 import { ask, type InboundLookups } from './inbound-lookups.ts';
 import { projectsOfRepo, taskOfBranch, tasksAtHead, tasksAwaitingCi } from './task-finder.ts';
 
-type StatusFact = Extract<GiteaFact, { type: 'status' }>;
-type PushFact = Extract<GiteaFact, { type: 'push' }>;
+type StatusFact = Extract<ForgeFact, { type: 'status' }>;
+type PushFact = Extract<ForgeFact, { type: 'push' }>;
 
 /** The forge's word on the fallback candidate, asked before the transaction. */
 export type HeadCheck =
   | { readonly type: 'none' }
   | { readonly type: 'checked'; readonly taskId: string; readonly head: string | null };
 
-/** For a status whose sha no task has as head: ask Gitea where the one candidate's branch is. */
+/** For a status whose sha no task has as head: ask the forge where the one candidate's branch is. */
 export async function checkFallbackHead(
   db: Db,
   projects: ReadonlyMap<string, ProjectConfig>,
@@ -52,9 +53,11 @@ export async function checkFallbackHead(
   };
 }
 
-/** Apply a Gitea fact inside the delivery's transaction. */
-export function applyGiteaFact(ctx: EffectContext, fact: GiteaFact, check: HeadCheck): DeliveryResult {
+/** Apply a forge fact inside the delivery's transaction. */
+export function applyForgeFact(ctx: EffectContext, fact: ForgeFact, check: HeadCheck): DeliveryResult {
   switch (fact.type) {
+    case 'pr-closed':
+      return { type: 'ignored', reason: `PR #${fact.number} of ${fact.repo} (${fact.headBranch}) was closed without merging` };
     case 'status':
       return applyStatus(ctx, fact, check);
     case 'push':
@@ -119,7 +122,7 @@ function applyStatus(ctx: EffectContext, fact: StatusFact, check: HeadCheck): De
     ) {
       return {
         type: 'unresolved',
-        reason: `${short(fact.sha)} is not the head of ${only.branch} (Gitea says ${short(check.head)})`,
+        reason: `${short(fact.sha)} is not the head of ${only.branch} (the forge says ${short(check.head)})`,
       };
     }
     emitted.push(
@@ -136,10 +139,7 @@ function applyStatus(ctx: EffectContext, fact: StatusFact, check: HeadCheck): De
   for (const task of targets) {
     const project = ctx.projects.get(task.projectId);
     const stored = statusesFor(ctx.tx, project?.repo ?? repo, fact.sha);
-    const failing = stored.filter((s) => s.state === 'failure' || s.state === 'error');
-    const detail = failing
-      .map((s) => `${s.context}: ${s.description}${s.targetUrl ? ` (${s.targetUrl})` : ''}`)
-      .join('\n');
+    const verdict = ciVerdict(stored, project?.requiredChecks);
     const key = targets.length === 1 ? ctx.key : `${ctx.key}:${task.id}`;
     emitted.push(
       emit(ctx, {
@@ -147,8 +147,8 @@ function applyStatus(ctx: EffectContext, fact: StatusFact, check: HeadCheck): De
         key,
         taskId: task.id,
         sha: fact.sha,
-        state: combineCiStates(stored),
-        detail,
+        state: verdict.state,
+        detail: verdict.detail,
         actor: ctx.actor,
       }),
     );
@@ -181,3 +181,6 @@ function applyPush(ctx: EffectContext, fact: PushFact): DeliveryResult {
     ),
   );
 }
+
+/** @deprecated The old name of applyForgeFact. */
+export const applyGiteaFact = applyForgeFact;

@@ -3,7 +3,10 @@
  * turns them into domain events; mapping never throws, and anything unusable is `ignored`.
  */
 
-/** Gitea commit status states (modules/commitstatus). */
+/**
+ * Commit status states, in the forge-neutral vocabulary (Gitea's modules/commitstatus set; GitHub's
+ * statuses and check-run conclusions are mapped onto it by their adapter).
+ */
 export type CommitStatusState = 'pending' | 'success' | 'error' | 'failure' | 'warning' | 'skipped';
 
 /** Plane state groups (`triage` is internal but may appear). */
@@ -15,8 +18,11 @@ export interface IgnoredFact {
   readonly reason: string;
 }
 
-/** What a Gitea delivery says. `repo` is always `owner/name`. */
-export type GiteaFact =
+/**
+ * What a forge delivery says, whichever forge sent it: a branch pushed, a CI status for a sha, a PR
+ * opened or merged. `repo` is always `owner/name`. Each forge's adapter maps its payloads to these.
+ */
+export type ForgeFact =
   | {
       readonly type: 'status';
       readonly repo: string;
@@ -25,7 +31,7 @@ export type GiteaFact =
       readonly state: CommitStatusState;
       readonly description: string;
       readonly targetUrl: string | null;
-      /** Gitea's status id: higher is newer for one context (latest wins). */
+      /** The forge's status (or check run) id: higher is newer for one context (latest wins). */
       readonly statusId: number | null;
     }
   | {
@@ -46,7 +52,7 @@ export type GiteaFact =
       readonly number: number;
       readonly headBranch: string;
       readonly headSha: string | null;
-      /** Null when Gitea did not report one (e.g. marked as manually merged). */
+      /** Null when the forge did not report one (e.g. marked as manually merged). */
       readonly mergeSha: string | null;
     }
   | {
@@ -55,7 +61,17 @@ export type GiteaFact =
       readonly number: number;
       readonly headBranch: string;
       readonly headSha: string | null;
+    }
+  | {
+      /** Closed without merging (someone gave up on it on the forge). */
+      readonly type: 'pr-closed';
+      readonly repo: string;
+      readonly number: number;
+      readonly headBranch: string;
     };
+
+/** @deprecated The old name of ForgeFact, kept while callers move. */
+export type GiteaFact = ForgeFact;
 
 /** What a Plane delivery says. */
 export type PlaneFact =
@@ -89,7 +105,10 @@ export type PlaneFact =
     };
 
 /** Any normalized fact. */
-export type InboundFact = GiteaFact | PlaneFact | IgnoredFact;
+export type InboundFact = ForgeFact | PlaneFact | IgnoredFact;
+
+/** Maps one delivery of a source (its event name and parsed body) to a fact. Never throws. */
+export type DeliveryMapper = (event: string, payload: unknown) => InboundFact;
 
 /** Build an ignored fact; reasons quote sender text, so they are kept short. */
 export function ignored(reason: string): IgnoredFact {

@@ -13,11 +13,11 @@ import type { Logger } from '../ports/logger.ts';
 import type { Store } from '../store/database.ts';
 import { claimPending, markFailed, markProcessed, type InboxRow } from '../store/inbox-repo.ts';
 import type { DeliveryResult, EffectContext } from './delivery-effects.ts';
-import { applyGiteaFact, checkFallbackHead } from './gitea-effects.ts';
+import { applyForgeFact, checkFallbackHead } from './gitea-effects.ts';
 import type { InboundLookups } from './inbound-lookups.ts';
 import { readPlaneActivity } from './plane-activity.ts';
 import { applyPlaneFact, checkStateChange, type PlaneLinks } from './plane-effects.ts';
-import { mapStoredDelivery } from './stored-delivery.ts';
+import { mapStoredDelivery, type DeliveryMappers } from './stored-delivery.ts';
 
 /** What the processor works with. */
 export interface InboxProcessorDeps {
@@ -28,6 +28,8 @@ export interface InboxProcessorDeps {
   readonly logger: Logger;
   readonly lookups?: InboundLookups;
   readonly planeLinks?: PlaneLinks;
+  /** Payload mappers the adapters register by source (e.g. `github`); Gitea and Plane are built in. */
+  readonly mappers?: DeliveryMappers;
   /** Told what each delivery came to, after its transaction committed (the demo's log, diagnostics). */
   readonly onProcessed?: (row: InboxRow, result: DeliveryResult) => void;
 }
@@ -162,7 +164,7 @@ export class InboxProcessor {
     const lookups = this.deps.lookups ?? {};
     const onLookupError = (error: unknown) =>
       log.warn({ error: describeError(error) }, 'lookup failed; deciding without it');
-    const fact = mapStoredDelivery(row);
+    const fact = mapStoredDelivery(row, this.deps.mappers);
     const activity =
       row.source === 'plane' ? readPlaneActivity(row.payload) : { field: null, actorName: null };
     const headCheck =
@@ -182,14 +184,14 @@ export class InboxProcessor {
         now,
         key: `inbox:${row.source}:${row.deliveryId}`,
         actor:
-          row.source === 'plane' ? `plane${activity.actorName ? `:${activity.actorName}` : ''}` : 'gitea',
+          row.source === 'plane' ? `plane${activity.actorName ? `:${activity.actorName}` : ''}` : row.source,
       };
       const result: DeliveryResult =
         fact.type === 'ignored'
           ? { type: 'ignored', reason: fact.reason }
           : fact.type === 'issue-created' || fact.type === 'issue-state-changed'
             ? applyPlaneFact(ctx, fact, stateCheck, this.deps.planeLinks ?? NO_LINKS)
-            : applyGiteaFact(ctx, fact, headCheck);
+            : applyForgeFact(ctx, fact, headCheck);
       // Same transaction as the engine's writes: processed exactly when the effects are committed.
       markProcessed(store, row.id, now);
       return result;

@@ -2,8 +2,7 @@
  * A stored inbox delivery → its fact. The inbox keeps the raw body text exactly as signed; this is
  * the one place that parses it again for processing.
  */
-import { ignored, type InboundFact } from './inbound-fact.ts';
-import { mapGiteaDelivery } from './gitea-delivery.ts';
+import { ignored, type DeliveryMapper, type InboundFact } from './inbound-fact.ts';
 import { mapPlaneDelivery } from './plane-delivery.ts';
 
 /** The parts of an inbox row the mapping needs. */
@@ -14,15 +13,19 @@ export interface StoredDelivery {
   readonly payload: string;
 }
 
-/** Map a stored delivery to its normalized fact. Never throws. */
-export function mapStoredDelivery(delivery: StoredDelivery): InboundFact {
+/** Mappers by source that the composition root registers (a forge's payload format stays in its adapter). */
+export type DeliveryMappers = Readonly<Record<string, DeliveryMapper>>;
+
+/** Map a stored delivery to its normalized fact: the source's registered mapper (forges), else Plane's built-in one. Never throws. */
+export function mapStoredDelivery(delivery: StoredDelivery, mappers: DeliveryMappers = {}): InboundFact {
   let payload: unknown;
   try {
     payload = JSON.parse(delivery.payload);
   } catch {
     return ignored('stored payload is not valid JSON');
   }
-  if (delivery.source === 'gitea') return mapGiteaDelivery(delivery.event, payload);
+  const registered = Object.hasOwn(mappers, delivery.source) ? mappers[delivery.source] : undefined;
+  if (registered) return registered(delivery.event, payload);
   if (delivery.source === 'plane') return mapPlaneDelivery(delivery.event, payload);
   return ignored(`unknown source "${delivery.source}"`);
 }

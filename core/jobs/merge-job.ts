@@ -35,6 +35,8 @@ export function mergeJob(deps: JobDeps): JobHandler {
             const merged = await deps.forge.merge(project.repo, task.prNumber, head, style);
             // The sha now on the default branch (a squash or merge commit), when the forge says it.
             if (merged.type === 'merged') return { type: 'done', event: { type: 'Merged', key, taskId: task.id, sha: merged.sha ?? head, actor: 'merge-gate' } };
+            // The forge's rules (required reviews or checks, a disallowed method) need a person, not a developer retry.
+            if (merged.type === 'blocked') return { type: 'done', event: { type: 'MergeBlocked', key, taskId: task.id, reason: `the forge refused to merge PR #${task.prNumber}: ${merged.reason}`, actor: 'merge-gate' } };
             return { type: 'done', event: { type: 'MergeFailed', key, taskId: task.id, reason: `the forge refused to merge PR #${task.prNumber}: ${merged.reason}`, actor: 'merge-gate' } };
           }
           // The tested tree lands with the project's merge method, by a plain (never forced) push.

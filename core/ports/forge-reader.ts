@@ -1,4 +1,7 @@
-/** The forge as the reconciler reads it: where a branch is, and what CI says about a commit. */
+/**
+ * The forge (any vendor) as the reconciler reads it: where a branch is, and what CI says about a
+ * commit (statuses and, on GitHub, check runs, combined).
+ */
 import type { CiState } from '../domain/events.ts';
 
 /** Read-only forge queries. Failures throw (the reconciler skips the task, never advances it). */

@@ -11,7 +11,7 @@
 import { and, desc, eq, gte, max, ne, sql } from 'drizzle-orm';
 import type { ProjectConfig } from '../config/projects.ts';
 import type { Task } from '../domain/task.ts';
-import { combineCiStates } from '../gates/ci-combine.ts';
+import { ciVerdict } from '../gates/ci-verdict.ts';
 import type { Store } from '../store/database.ts';
 import { statusesFor } from '../store/ci-status-repo.ts';
 import { ciStatuses } from '../store/schema.ts';
@@ -34,7 +34,7 @@ export function gateProbe(store: Store, projects: ReadonlyMap<string, ProjectCon
     if (task.headSha) {
       const statuses = statusesFor(store.db, project.repo, task.headSha);
       if (statuses.length > 0) {
-        if (combineCiStates(statuses) !== 'success') return NOTHING;
+        if (ciVerdict(statuses, project.requiredChecks).state !== 'success') return NOTHING;
         return {
           type: 'unblock',
           reason: `CI green on ${task.headSha.slice(0, 7)} (status not applied)`,
@@ -55,7 +55,7 @@ function unclaimedStatus(store: Store, projects: ReadonlyMap<string, ProjectConf
     if (owner.type === 'unresolved') return skip(`CI status for unknown commit ${sha.slice(0, 7)} not resolved (${owner.reason})`);
     if (owner.task.id !== task.id) continue;
     // Only the newest unclaimed commit counts, and only when green: red or pending stays silent.
-    if (combineCiStates(statusesFor(store.db, project.repo, sha)) !== 'success') return NOTHING;
+    if (ciVerdict(statusesFor(store.db, project.repo, sha), project.requiredChecks).state !== 'success') return NOTHING;
     return {
       type: 'unblock',
       reason: `CI green on ${sha.slice(0, 7)}, a commit no branch head was known at (the only task in development)`,

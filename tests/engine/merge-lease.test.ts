@@ -8,7 +8,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { GiteaClient } from '../../adapters/gitea/gitea-client.ts';
-import { GiteaForgeReader } from '../../adapters/reconciler/gitea-forge-reader.ts';
+import { GiteaForgeReader } from '../../adapters/gitea/gitea-forge-reader.ts';
 import { buildCardView } from '../../core/notify/card-view.ts';
 import { buildQueueView } from '../../core/notify/queue-view.ts';
 import { ciProbe } from '../../core/reconciler/ci-probe.ts';

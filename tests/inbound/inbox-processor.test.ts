@@ -3,6 +3,7 @@
  * variants issue 4 names) becomes the right engine effect in one transaction with the row's
  * "processed" mark; a failure is recorded on the row and retried with backoff; a replay is a no-op.
  */
+import { mapGiteaDelivery } from '../../adapters/gitea/gitea-facts.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../core/domain/events.ts';
 import { Engine } from '../../core/engine/engine.ts';
@@ -58,6 +59,7 @@ function setup(
     logger: silentLogger,
     lookups: options.lookups ?? {},
     planeLinks: WEB,
+    mappers: { gitea: mapGiteaDelivery },
   });
 }
 
@@ -487,6 +489,7 @@ describe('failures and replays', () => {
       projects,
       clock: h.clock,
       logger: silentLogger,
+      mappers: { gitea: mapGiteaDelivery },
     });
     toAwaitingCi(h, A3);
     engine.failures = 2;

@@ -12,6 +12,8 @@ import { ProcessAgentRunner } from '../../adapters/agents/process-agent-runner.t
 import { LocalCiRunner } from '../../adapters/ci/local-ci-runner.ts';
 import { GitWorkspace } from '../../adapters/git/git-workspace.ts';
 import { GiteaClient } from '../../adapters/gitea/gitea-client.ts';
+import { GithubClient } from '../../adapters/github/github-client.ts';
+import { startGithubStandin, type GithubStandin } from '../../adapters/sandbox/github/github-standin.ts';
 import { startGiteaStandin, type GiteaStandin } from '../../adapters/sandbox/gitea/gitea-standin.ts';
 import type { ProjectConfig } from '../../core/config/projects.ts';
 import type { DomainEvent } from '../../core/domain/events.ts';
@@ -103,6 +105,8 @@ export interface MergePhaseHarness {
   readonly project: ProjectConfig;
   readonly deps: JobDeps;
   readonly gitea: GiteaStandin | null;
+  /** The GitHub stand-in when `github` was asked for (instead of Gitea). */
+  readonly github: GithubStandin | null;
   readonly clock: { now(): number; advance(ms: number): void };
   task(id: string): Task;
   handle(event: DomainEvent): ReturnType<Engine['handle']>;
@@ -118,6 +122,8 @@ export interface MergePhaseOptions {
   readonly ciCommand?: string;
   readonly staging?: StagingRunnerPort | null;
   readonly forge?: boolean;
+  /** The forge is the GitHub stand-in (with GithubClient) over the same bare repository. */
+  readonly github?: boolean;
   readonly mergeMaxWaitMs?: number;
   readonly seed?: Record<string, string>;
   /** The project's `deploy` block as the projects file gives it (add `deploy` to `stages`). */
@@ -151,6 +157,7 @@ export async function mergePhaseHarness(options: MergePhaseOptions = {}): Promis
   const gitea = options.forge
     ? await startGiteaStandin({ token: 'tok', gitRepos: { [project.repo]: git.remote } })
     : null;
+  const github = options.github ? await startGithubStandin({ token: 'tok', repos: { [project.repo]: git.remote } }) : null;
   const engine = new Engine(
     store,
     {
@@ -158,7 +165,7 @@ export async function mergePhaseHarness(options: MergePhaseOptions = {}): Promis
       projects,
       maxDeveloperRetries: 3,
       trackerEnabled: false,
-      forgeEnabled: gitea !== null,
+      forgeEnabled: gitea !== null || github !== null,
       newId: () => `x${(ids += 1)}`,
       logger: silentLogger,
     },
@@ -173,7 +180,11 @@ export async function mergePhaseHarness(options: MergePhaseOptions = {}): Promis
     runFiles: new FileRunFiles({ workdir: join(dir, 'work') }),
     ci: new LocalCiRunner({ baseEnv: env }),
     tracker: null,
-    forge: gitea ? new GiteaClient({ baseUrl: gitea.url, token: 'tok', timeoutMs: 5000 }) : null,
+    forge: gitea
+      ? new GiteaClient({ baseUrl: gitea.url, token: 'tok', timeoutMs: 5000 })
+      : github
+        ? new GithubClient({ apiUrl: github.url, token: 'tok', timeoutMs: 5000 })
+        : null,
     agentTimeoutMs: 60_000,
     staging: options.staging === undefined ? new ScriptedStaging([]) : options.staging,
     stagingInfraToleranceEnabled: true,
@@ -201,6 +212,7 @@ export async function mergePhaseHarness(options: MergePhaseOptions = {}): Promis
     project,
     deps,
     gitea,
+    github,
     clock,
     task,
     handle: (event) => engine.handle(event),
@@ -225,7 +237,9 @@ export async function mergePhaseHarness(options: MergePhaseOptions = {}): Promis
       store.sqlite.prepare(`UPDATE jobs SET state = 'cancelled' WHERE task_id = ?`).run(id);
       if (gitea)
         gitea.state.createPull(project.repo, { head: `task/${id}`, base: 'main', title: `${id} Task ${n}` });
-      const pr = gitea?.state.pullRequests(project.repo).find((p) => p.head === `task/${id}`);
+      const hub = github?.state.repo(project.repo);
+      if (github && hub) github.state.createPull(hub, { head: `task/${id}`, base: 'main', title: `${id} Task ${n}`, body: '' });
+      const pr = gitea?.state.pullRequests(project.repo).find((p) => p.head === `task/${id}`) ?? hub?.pulls.find((p) => p.head === `task/${id}`);
       if (pr)
         engine.handle({
           type: 'PullRequestOpened',
@@ -287,6 +301,7 @@ export async function mergePhaseHarness(options: MergePhaseOptions = {}): Promis
     },
     async cleanup() {
       await gitea?.close();
+      await github?.close();
       store.close();
       rmSync(dir, { recursive: true, force: true });
       await git.cleanup();

@@ -1,7 +1,7 @@
 import type { DomainEvent } from '../../domain/events.ts';
 import type { Task } from '../../domain/task.ts';
 import { ciGate } from '../../gates/ci-gate.ts';
-import { combineCiStates } from '../../gates/ci-combine.ts';
+import { ciVerdict } from '../../gates/ci-verdict.ts';
 import { statusesFor } from '../../store/ci-status-repo.ts';
 import { getTask } from '../../store/task-repo.ts';
 import type { EngineContext } from '../engine-context.ts';
@@ -27,11 +27,11 @@ export function onCiStatusReported(ctx: EngineContext, event: CiStatusReported):
 /** Judge the stored (forge) statuses of the task's head, if any arrived already. */
 export function evaluateCi(ctx: EngineContext, task: Task): EngineOutcome {
   if (!task.headSha) return noop('no head');
-  const statuses = statusesFor(ctx.tx, ctx.project(task).repo, task.headSha);
+  const project = ctx.project(task);
+  const statuses = statusesFor(ctx.tx, project.repo, task.headSha);
   if (statuses.length === 0) return noop('no CI status yet');
-  const failing = statuses.filter((s) => s.state === 'failure' || s.state === 'error');
-  const detail = failing.map((s) => `${s.context}: ${s.description}${s.targetUrl ? ` (${s.targetUrl})` : ''}`).join('\n');
-  return judge(ctx, task, combineCiStates(statuses), detail, 'forge');
+  const verdict = ciVerdict(statuses, project.requiredChecks);
+  return judge(ctx, task, verdict.state, verdict.detail, 'forge');
 }
 
 function judge(ctx: EngineContext, task: Task, state: 'success' | 'failure' | 'pending', detail: string, actor: string): EngineOutcome {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mapGiteaDelivery } from '../../../core/inbound/gitea-delivery.ts';
+import { mapGiteaDelivery } from '../../../adapters/gitea/gitea-facts.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
 const load = (name: string) => JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as Record<string, unknown>;

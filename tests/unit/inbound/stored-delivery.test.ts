@@ -2,10 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mapStoredDelivery } from '../../../core/inbound/stored-delivery.ts';
-import { isHandledEvent, normalizePlaneEvent, resolveGiteaEvent } from '../../../core/inbound/webhook-events.ts';
+import { isHandledEvent, normalizePlaneEvent } from '../../../core/inbound/webhook-events.ts';
+import { resolveGiteaEvent } from '../../../adapters/gitea/gitea-events.ts';
+import { mapGiteaDelivery } from '../../../adapters/gitea/gitea-facts.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
 const text = (name: string) => readFileSync(join(FIXTURES, `${name}.json`), 'utf8');
+// The composition root registers the forge mappers; Plane's is still built in.
+const MAPPERS = { gitea: mapGiteaDelivery };
 
 describe('mapStoredDelivery', () => {
   it.each([
@@ -17,16 +21,18 @@ describe('mapStoredDelivery', () => {
     ['plane', 'issue', 'plane-issue-created', 'issue-created'],
     ['plane', 'issue', 'plane-issue-updated-state', 'issue-state-changed'],
   ])('%s %s (%s) → %s', (source, event, name, type) => {
-    expect(mapStoredDelivery({ source, event, payload: text(name) }).type).toBe(type);
+    expect(mapStoredDelivery({ source, event, payload: text(name) }, MAPPERS).type).toBe(type);
   });
 
   it('routes by source: a Plane body stored as Gitea is not a Plane fact', () => {
-    expect(mapStoredDelivery({ source: 'gitea', event: 'issue', payload: text('plane-issue-created') })).toMatchObject({ type: 'ignored' });
+    expect(mapStoredDelivery({ source: 'gitea', event: 'issue', payload: text('plane-issue-created') }, MAPPERS)).toMatchObject({ type: 'ignored' });
   });
 
   it('an unparsable payload or an unknown source is ignored, not thrown', () => {
     expect(mapStoredDelivery({ source: 'gitea', event: 'push', payload: '{"ref":' })).toEqual({ type: 'ignored', reason: 'stored payload is not valid JSON' });
-    expect(mapStoredDelivery({ source: 'github', event: 'push', payload: text('gitea-push') })).toMatchObject({ type: 'ignored', reason: expect.stringContaining('github') });
+    expect(mapStoredDelivery({ source: 'github', event: 'push', payload: text('gitea-push') }, MAPPERS)).toMatchObject({ type: 'ignored', reason: expect.stringContaining('github') });
+    // Core has no Gitea mapping of its own: without the registered mapper a Gitea row is unknown.
+    expect(mapStoredDelivery({ source: 'gitea', event: 'push', payload: text('gitea-push') })).toMatchObject({ type: 'ignored', reason: expect.stringContaining('gitea') });
   });
 });
 

@@ -1,7 +1,7 @@
 /** core's ForgeReader over the Gitea client: a branch's head, a commit's combined CI state. */
 import type { CiState } from '../../core/domain/events.ts';
 import type { ForgeReader } from '../../core/ports/forge-reader.ts';
-import type { GiteaClient } from '../gitea/gitea-client.ts';
+import type { GiteaClient } from './gitea-client.ts';
 
 /** ForgeReader over GiteaClient. */
 export class GiteaForgeReader implements ForgeReader {

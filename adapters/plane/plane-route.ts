@@ -5,7 +5,7 @@
  */
 import type { Hono } from 'hono';
 import { textField } from '../../core/inbound/payload-fields.ts';
-import { ingestRoute, type IngestDeps } from './ingest.ts';
+import { ingestRoute, type IngestDeps } from '../http/ingest.ts';
 
 /** The Plane webhook route; `secret` null refuses everything. */
 export function planeRoute(secret: string | null, deps: IngestDeps): Hono {

@@ -2,7 +2,7 @@
  * A Plane project's labels as id → name (`GET …/projects/{id}/labels/`, cursor-paginated). Work
  * items list label ids only; the projects file names the label.
  */
-import { cursorPages } from '../plane/plane-pages.ts';
+import { cursorPages } from './plane-pages.ts';
 import type { HttpClient } from '../http-client/http-client.ts';
 
 /** Label names of one Plane project, by label id. */

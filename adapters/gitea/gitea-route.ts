@@ -3,9 +3,9 @@
  * ingest path.
  */
 import type { Hono } from 'hono';
-import { resolveGiteaEvent } from '../../core/inbound/webhook-events.ts';
-import { ingestRoute, type IngestDeps } from './ingest.ts';
-import { stripSha256Prefix } from './signature.ts';
+import { resolveGiteaEvent } from './gitea-events.ts';
+import { ingestRoute, type IngestDeps } from '../http/ingest.ts';
+import { stripSha256Prefix } from '../http/signature.ts';
 
 /** The Gitea webhook route; `secret` null refuses everything. */
 export function giteaRoute(secret: string | null, deps: IngestDeps): Hono {

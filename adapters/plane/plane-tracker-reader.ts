@@ -7,8 +7,8 @@
 import { PermanentError } from '../../core/errors.ts';
 import type { TrackerIssue, TrackerIssuePage, TrackerReader } from '../../core/ports/tracker-reader.ts';
 import { HttpClient } from '../http-client/http-client.ts';
-import type { PlaneClient, PlaneClientOptions, PlaneState, PlaneWorkItem } from '../plane/plane-client.ts';
-import { readPage, readWorkItem } from '../plane/plane-wire.ts';
+import type { PlaneClient, PlaneClientOptions, PlaneState, PlaneWorkItem } from './plane-client.ts';
+import { readPage, readWorkItem } from './plane-wire.ts';
 import { planeLabelNames, type LabelNames } from './plane-label-names.ts';
 
 /** The Plane client's options plus what the reader adds. */

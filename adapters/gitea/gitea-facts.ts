@@ -1,15 +1,16 @@
 /**
- * Gitea webhook payloads (modules/structs/hook.go) → facts. Only push, status and pull request
+ * Gitea webhook payloads (modules/structs/hook.go) → forge facts; registered with the inbox
+ * processor as the `gitea` source's mapper, so core never sees Gitea's wire format. Only push, status and pull request
  * open/merge matter to Conveyor; everything else, and every malformed shape, is ignored.
  */
-import { ignored, type CommitStatusState, type GiteaFact, type IgnoredFact } from './inbound-fact.ts';
-import { asObject, numberField, objectField, stringField, textField, type JsonObject } from './payload-fields.ts';
+import { ignored, type CommitStatusState, type ForgeFact, type IgnoredFact } from '../../core/inbound/inbound-fact.ts';
+import { asObject, numberField, objectField, stringField, textField, type JsonObject } from '../../core/inbound/payload-fields.ts';
 
 const STATUS_STATES: ReadonlySet<string> = new Set(['pending', 'success', 'error', 'failure', 'warning', 'skipped']);
 const BRANCH_PREFIX = 'refs/heads/';
 
 /** Map one Gitea delivery (event header value and parsed body) to a fact. Never throws. */
-export function mapGiteaDelivery(event: string, payload: unknown): GiteaFact | IgnoredFact {
+export function mapGiteaDelivery(event: string, payload: unknown): ForgeFact | IgnoredFact {
   const body = asObject(payload);
   if (!body) return ignored('payload is not a JSON object');
   const repo = textField(objectField(body, 'repository'), 'full_name');
@@ -26,7 +27,7 @@ export function mapGiteaDelivery(event: string, payload: unknown): GiteaFact | I
   }
 }
 
-function mapStatus(repo: string, body: JsonObject): GiteaFact | IgnoredFact {
+function mapStatus(repo: string, body: JsonObject): ForgeFact | IgnoredFact {
   const sha = textField(body, 'sha');
   const context = textField(body, 'context');
   const state = stringField(body, 'state');
@@ -44,7 +45,7 @@ function mapStatus(repo: string, body: JsonObject): GiteaFact | IgnoredFact {
   };
 }
 
-function mapPush(repo: string, body: JsonObject): GiteaFact | IgnoredFact {
+function mapPush(repo: string, body: JsonObject): ForgeFact | IgnoredFact {
   const ref = textField(body, 'ref');
   const after = textField(body, 'after');
   const before = textField(body, 'before');
@@ -62,7 +63,7 @@ function mapPush(repo: string, body: JsonObject): GiteaFact | IgnoredFact {
   };
 }
 
-function mapPullRequest(repo: string, body: JsonObject): GiteaFact | IgnoredFact {
+function mapPullRequest(repo: string, body: JsonObject): ForgeFact | IgnoredFact {
   const action = stringField(body, 'action');
   const pr = objectField(body, 'pull_request');
   const number = numberField(body, 'number') ?? numberField(pr, 'number');
