@@ -125,6 +125,8 @@ export interface MergePhaseOptions {
   /** The engine production deploys promote on (with `deploy`). */
   readonly docker?: DockerPort;
   readonly dockerHost?: string;
+  /** More projects-file fields of the project (e.g. `chatId`). */
+  readonly project?: Record<string, unknown>;
 }
 
 export async function mergePhaseHarness(options: MergePhaseOptions = {}): Promise<MergePhaseHarness> {
@@ -137,6 +139,7 @@ export async function mergePhaseHarness(options: MergePhaseOptions = {}): Promis
     ...(options.ciCommand ? { ciCommand: options.ciCommand } : {}),
     ...(options.stages?.includes('deploy-staging') ? { staging: { health: { command: 'true' } } } : {}),
     ...(options.deploy ? { deploy: options.deploy } : {}),
+    ...options.project,
   });
   const project: ProjectConfig = base.staging ? { ...base, staging: STAGING } : base;
   const store = openStore(join(dir, 'c.db'));
