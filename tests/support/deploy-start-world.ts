@@ -49,6 +49,8 @@ export interface DeployStartOptions {
   readonly prodRepo: string;
   readonly hook: string;
   readonly self?: boolean;
+  /** Where `restart.sh`, its log and pid go (the hook must know the path before the world exists); the harness dir by default. */
+  readonly restartDir?: string;
 }
 
 function shellQuote(value: string): string {
@@ -109,12 +111,13 @@ export async function deployStartWorld(options: DeployStartOptions): Promise<Dep
     DOCKER_HOST: options.dockerHost,
   };
   const repoRoot = join(import.meta.dirname, '../..');
-  const restartLog = join(h.dir, 'restarted.log');
-  const restartPid = join(h.dir, 'restarted.pid');
+  const restartDir = options.restartDir ?? h.dir;
+  const restartLog = join(restartDir, 'restarted.log');
+  const restartPid = join(restartDir, 'restarted.pid');
   const port = await freePort();
   // `restart.sh`: start Conveyor detached with the same settings, as a self-deploy hook would.
   writeFileSync(
-    join(h.dir, 'restart.sh'),
+    join(restartDir, 'restart.sh'),
     [
       ...Object.entries({ ...env, ORCH_HTTP_PORT: String(port) }).map(([k, v]) => `export ${k}=${shellQuote(v)}`),
       `cd ${shellQuote(repoRoot)}`,
