@@ -5,11 +5,14 @@
  * sends the task back to development with the reason; a hook that hangs past its timeout or exits
  * 7 leaves production's state unknown and escalates, never delivered; failed health runs the hook
  * again with the previous image and rolls back with the reason; a stale validated image (wrong
- * revision in the engine, or a branch that moved) is refused and staged again.
+ * revision in the engine, or a branch that moved) is refused and staged again. Also what people
+ * see: the card says the deploy runs while its hook runs, and the tracker hears every outcome.
  */
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { DockerodeDocker } from '../../adapters/docker/dockerode-docker.ts';
+import { renderCard } from '../../bot/render/render-card.ts';
 import { REVISION_LABEL } from '../../core/deploy/promote.ts';
+import { buildCardView } from '../../core/notify/card-view.ts';
 import { pendingApproval } from '../../core/store/approval-repo.ts';
 import { deployImageHistory } from '../../core/store/deploy-image-repo.ts';
 import { buildBusyboxImage, removeLabelled, runLabel } from '../support/busybox-image.ts';
@@ -45,9 +48,9 @@ describeDocker('production deploy failure paths (real git, real processes, real 
   // Each test deploys to its own production repository, so `:current` starts absent.
   let prodRepo = '';
   let worlds = 0;
-  const world = async (deploy: Record<string, unknown> = {}) => {
+  const world = async (deploy: Record<string, unknown> = {}, tracker = false) => {
     prodRepo = `${prodBase}-${(worlds += 1)}`;
-    return (w = await deployWorld({ docker, dockerHost, baseImageId: images.a, stagingRepo, prodRepo, deploy }));
+    return (w = await deployWorld({ docker, dockerHost, baseImageId: images.a, stagingRepo, prodRepo, deploy, tracker }));
   };
   const current = async () => (await docker.inspectImage(`${prodRepo}:current`))?.id ?? null;
 
@@ -209,5 +212,57 @@ describeDocker('production deploy failure paths (real git, real processes, real 
     expect(await current()).toBe(images.a);
     expect((await x.runJob('merge'))?.type).toBe('done');
     expect(x.h.task(id).stage).toBe('done');
+  }, 180_000);
+
+  it('the card says the deploy runs while the hook runs, and the tracker gets a comment at each outcome', async () => {
+    const x = await world({}, true);
+    const card = (id: string, locale: 'en' | 'ru' = 'en') =>
+      renderCard(buildCardView(x.h.store, x.h.queue, new Map([[x.h.project.id, x.h.project]]), id, 3, null)!, locale, Date.now(), 'text');
+    const fromTracker = (id: string, n: number) =>
+      x.h.store.sqlite.prepare(`UPDATE tasks SET external_id = ?, external_url = ? WHERE id = ?`).run(`issue-${n}`, `https://plane.test/issues/${n}`, id);
+    const comments = (id: string) =>
+      (x.h.store.sqlite.prepare(`SELECT payload FROM jobs WHERE kind = 'tracker' AND task_id = ? ORDER BY id`).all(id) as { payload: string }[])
+        .map((r) => JSON.parse(r.payload) as { action: string; html: string })
+        .filter((p) => p.action === 'comment' && /Production deploy|Deployed to production/.test(p.html))
+        .map((p) => p.html);
+
+    x.setCodes(['wait']);
+    const delivered = await x.toApproval(1);
+    fromTracker(delivered, 1);
+    expect(card(delivered)).toContain('⏳ waiting for: production approval by 222, 333, or 111');
+    x.decide(delivered, 'approve', 222);
+    expect(card(delivered)).toMatch(/waiting for: deploy queued/);
+    const running = x.runJob('deploy');
+    const until = Date.now() + 60_000;
+    while (x.hookCalls().length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    expect(card(delivered)).toMatch(/⏳ waiting for: deploy running/);
+    expect(card(delivered, 'ru')).toMatch(/⏳ ждём деплой идёт/);
+    x.release();
+    expect((await running)?.type).toBe('done');
+    expect(card(delivered)).not.toContain('deploy running');
+    expect(comments(delivered).at(-1)).toContain(`Deployed to production: ${prodRepo}:`);
+    expect((await x.runJob('merge'))?.type).toBe('done');
+
+    x.setCodes([1]);
+    const failed = await x.toApproval(2);
+    fromTracker(failed, 2);
+    x.decide(failed, 'approve', 222);
+    await x.runJob('deploy');
+    expect(comments(failed).at(-1)).toContain('Production deploy failed, back to development: The deploy hook failed before changing production (exit 1).');
+
+    x.setCodes([7]);
+    const unknown = await x.toApproval(3);
+    fromTracker(unknown, 3);
+    x.decide(unknown, 'approve', 222);
+    await x.runJob('deploy');
+    expect(comments(unknown).at(-1)).toContain('Production deploy needs a person: production state unknown');
+    expect(x.h.handle({ type: 'TaskCancelled', key: `cancel:${unknown}`, taskId: unknown, reason: 'checked by hand', actor: 'telegram:222:Ann' }).type).toBe('applied');
+
+    x.staging.next.push(images.c);
+    const stale = await x.toApproval(4);
+    fromTracker(stale, 4);
+    x.decide(stale, 'approve', 222);
+    await x.runJob('deploy');
+    expect(comments(stale).at(-1)).toContain('Production deploy not started, staging again: the validated image');
   }, 180_000);
 });

@@ -103,7 +103,7 @@ describeDocker('self-deploy restarting the real conveyor start', (dockerHost) =>
     await waitFor(
       async () => (await x.botMessages()).some((m) => m.plain.startsWith(`🧩 ${x.taskId}`) && m.plain.includes('📦 Delivered')),
       30_000,
-      async () => `no delivered card: ${JSON.stringify((await x.botMessages()).map((m) => m.plain))}`,
+      () => 'no delivered card in the chat',
     );
     expect(existsSync(join(x.h.dir, 'work', 'deploys', x.taskId, '1-deploy', 'acknowledged'))).toBe(true);
 
@@ -137,7 +137,7 @@ describeDocker('self-deploy restarting the real conveyor start', (dockerHost) =>
     await waitFor(
       async () => (await x.botMessages()).some((m) => m.plain.includes('ended without writing its result')),
       30_000,
-      async () => `no escalation in the chat: ${JSON.stringify((await x.botMessages()).map((m) => m.plain))}`,
+      () => `no escalation in the chat:\n${b.output()}`,
     );
     b.child.kill('SIGTERM');
     await b.exited;

@@ -45,8 +45,10 @@ export interface DeployWorld {
   readonly h: MergePhaseHarness;
   readonly staging: RealImageStaging;
   readonly scratch: string;
-  /** The hook's exit codes, one per run (`sleep` hangs, `kill` SIGKILLs its shell); 0 when none is left. */
-  setCodes(codes: readonly (number | 'sleep' | 'kill')[]): void;
+  /** The hook's exit codes, one per run (`sleep` hangs, `wait` exits 0 once released, `kill` SIGKILLs its shell); 0 when none is left. */
+  setCodes(codes: readonly (number | 'sleep' | 'wait' | 'kill')[]): void;
+  /** Let a hook run that `wait`s finish. */
+  release(): void;
   /** One line per hook run: `<code> <TARGET_IMAGE> <SOURCE_IMAGE> <EXPECTED_REVISION> <PREVIOUS_IMAGE>`. */
   hookCalls(): string[];
   /** How many times the health command ran. */
@@ -72,6 +74,8 @@ export interface DeployWorldOptions {
   readonly prodRepo: string;
   /** Merged into the `deploy` block. */
   readonly deploy?: Record<string, unknown>;
+  /** The engine queues tracker comments for tasks with an external id. */
+  readonly tracker?: boolean;
 }
 
 export async function deployWorld(options: DeployWorldOptions): Promise<DeployWorld> {
@@ -80,11 +84,13 @@ export async function deployWorld(options: DeployWorldOptions): Promise<DeployWo
   const codes = join(scratch, 'codes');
   const health = join(scratch, 'health');
   const unhealthy = join(scratch, 'unhealthy');
+  const release = join(scratch, 'release');
   const hook = [
     `code=$(head -n 1 ${codes} 2>/dev/null); code=\${code:-0}; sed -i 1d ${codes} 2>/dev/null`,
     `echo "$code $TARGET_IMAGE $SOURCE_IMAGE $EXPECTED_REVISION $PREVIOUS_IMAGE" >> ${calls}`,
     'echo "hook says code $code"',
     '[ "$code" = sleep ] && exec sleep 120',
+    `[ "$code" = wait ] && { while [ ! -e ${release} ]; do sleep 0.05; done; exit 0; }`,
     '[ "$code" = kill ] && kill -9 $$',
     'exit $code',
   ].join('; ');
@@ -95,6 +101,7 @@ export async function deployWorld(options: DeployWorldOptions): Promise<DeployWo
     staging,
     docker: options.docker,
     dockerHost: options.dockerHost,
+    ...(options.tracker ? { tracker: true } : {}),
     deploy: {
       image: options.prodRepo,
       hook,
@@ -122,6 +129,7 @@ export async function deployWorld(options: DeployWorldOptions): Promise<DeployWo
     staging,
     scratch,
     setCodes: (list) => writeFileSync(codes, list.map(String).join('\n') + '\n'),
+    release: () => writeFileSync(release, ''),
     hookCalls: () => lines(calls),
     healthCalls: () => lines(health).length,
     setUnhealthy: (on) => (on ? writeFileSync(unhealthy, '') : rmSync(unhealthy, { force: true })),

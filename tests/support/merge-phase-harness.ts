@@ -125,6 +125,8 @@ export interface MergePhaseOptions {
   /** The engine production deploys promote on (with `deploy`). */
   readonly docker?: DockerPort;
   readonly dockerHost?: string;
+  /** The engine queues tracker comments (tasks with an external id). */
+  readonly tracker?: boolean;
   /** More projects-file fields of the project (e.g. `chatId`). */
   readonly project?: Record<string, unknown>;
 }
@@ -157,7 +159,7 @@ export async function mergePhaseHarness(options: MergePhaseOptions = {}): Promis
       queue,
       projects,
       maxDeveloperRetries: 3,
-      trackerEnabled: false,
+      trackerEnabled: options.tracker ?? false,
       forgeEnabled: gitea !== null,
       newId: () => `x${(ids += 1)}`,
       logger: silentLogger,
