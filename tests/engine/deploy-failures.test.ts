@@ -236,6 +236,8 @@ describeDocker('production deploy failure paths (real git, real processes, real 
     const until = Date.now() + 60_000;
     while (x.hookCalls().length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     expect(card(delivered)).toMatch(/⏳ waiting for: deploy running/);
+    // The hook's start queues a card edit: nothing else moves while it runs.
+    expect(x.h.store.sqlite.prepare(`SELECT count(*) AS n FROM outbox WHERE kind = 'card' AND task_id = ? AND payload LIKE '%deploy-hook%'`).get(delivered)).toEqual({ n: 1 });
     expect(card(delivered, 'ru')).toMatch(/⏳ ждём деплой идёт/);
     x.release();
     expect((await running)?.type).toBe('done');
