@@ -25,6 +25,8 @@ import { databaseFailure, listenFailure } from './startup-failure.ts';
 import { canSwitchUser, isolationProblems, isolationWarnings } from './agent-isolation.ts';
 import { protectOwnFile } from './private-files.ts';
 import { buildTelegram, type TelegramSide } from './telegram.ts';
+import { ProcessDeployHook } from '../adapters/deploy/process-deploy-hook.ts';
+import { sweepOrphanedSelfDeploys } from './self-deploy-sweep.ts';
 
 const SHUTDOWN_GRACE_MS = 30_000;
 /** Jobs claimed in the moments before a refused token was noticed release their leases quickly. */
@@ -77,6 +79,11 @@ export async function runStart(env: Readonly<Record<string, string | undefined>>
       })
     : null;
   if (config.metrics && metricsListener) logger.info({ host: config.metrics.host, port: metricsListener.port }, 'metrics listener started');
+  // Self-deploy runs that no deploy job will finish (task cancelled or escalated meanwhile): said once.
+  if (projects.projects.some((p) => p.deploy?.self))
+    await sweepOrphanedSelfDeploys({ hooks: new ProcessDeployHook({ workDir: config.workdir, baseEnv: env }), queue: app.queue, logger }).catch((error: unknown) =>
+      logger.warn({ error: describeError(error) }, 'looking for self-deploy results failed'),
+    );
   app.start();
   side.connection.onUp(() => app.drain.resume());
   const connecting = side.runtime.start();

@@ -94,6 +94,7 @@ export class PlaneTrackerReader implements TrackerReader {
       labels: item.labelIds.flatMap((id) => labels.get(id) ?? []),
       createdAt: epoch(item.createdAt),
       updatedAt: epoch(item.updatedAt),
+      createdBy: item.createdBy,
       url: web ? `${web}/${encodeURIComponent(this.options.workspace)}/projects/${item.projectId}/issues/${item.id}` : null,
     };
   }

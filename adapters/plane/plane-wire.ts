@@ -30,6 +30,8 @@ export interface PlaneWorkItem {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly updatedBy: string | null;
+  /** The Plane user who created the work item. */
+  readonly createdBy: string | null;
 }
 
 /** One page of a cursor-paginated list. `nextCursor` is always set; `hasNext` says whether to follow it. */
@@ -90,6 +92,7 @@ export function readWorkItem(value: unknown): PlaneWorkItem | null {
     createdAt: text(item.created_at),
     updatedAt: text(item.updated_at),
     updatedBy: typeof item.updated_by === 'string' ? item.updated_by : null,
+    createdBy: typeof item.created_by === 'string' ? item.created_by : null,
   };
 }
 

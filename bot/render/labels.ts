@@ -22,12 +22,16 @@ export interface Labels {
   readonly agentQueued: (role: Role, age: string) => string;
   readonly retryIn: (age: string) => string;
   readonly approvalBy: (who: string) => string;
+  /** Waiting for the production approval (design §10). */
+  readonly deployApprovalBy: (who: string) => string;
   readonly ciPending: (sha: string, local: boolean) => string;
   readonly mergeLease: (holder: string) => string;
   readonly merging: string;
   /** `🔒 waiting for merge lease: SHOP-40 · position 2` (design §10). */
   readonly mergeQueued: (holder: string, position: number) => string;
   readonly stagingRun: (state: 'queued' | 'running', age: string) => string;
+  /** The production deploy job waiting, or its hook running (design §10). */
+  readonly deployRun: (state: 'queued' | 'running', age: string) => string;
   readonly stagingVerdict: (verdict: string, waived: string) => string;
   readonly mergeQueue: (holder: string, waiting: string) => string;
   readonly blocked: string;
@@ -60,11 +64,13 @@ const en: Labels = {
   agentQueued: (role, age) => `${en.roles[role]} agent, queued ${age}`,
   retryIn: (age) => `retry in ${age}`,
   approvalBy: (who) => `BRD approval by ${who}`,
+  deployApprovalBy: (who) => `production approval by ${who}`,
   ciPending: (sha, local) => `CI on ${sha}${local ? ' (local)' : ''}`,
   mergeLease: (holder) => `merge lease held by ${holder}`,
   merging: 'merge into the default branch',
   mergeQueued: (holder, position) => `🔒 waiting for merge lease: ${holder} · position ${position}`,
   stagingRun: (state, age) => `staging ${state === 'running' ? 'running' : 'queued'} ${age}`,
+  deployRun: (state, age) => (state === 'running' ? `deploy running ${age}` : `deploy queued ${age}`),
   stagingVerdict: (verdict, waived) => `🧪 staging: ${verdict}${waived ? ` · waived ${waived}` : ''}`,
   mergeQueue: (holder, waiting) => `holder ${holder}${waiting ? ` · waiting ${waiting}` : ''}`,
   blocked: 'blocked in the tracker',
@@ -99,11 +105,13 @@ const ru: Labels = {
   agentQueued: (role, age) => `агента-${RU_ROLE_ACCUSATIVE[role]} (в очереди ${age})`,
   retryIn: (age) => `повтор через ${age}`,
   approvalBy: (who) => `подтверждения BRD от ${who}`,
+  deployApprovalBy: (who) => `одобрения деплоя от ${who}`,
   ciPending: (sha, local) => `результата CI на ${sha}${local ? ' (локально)' : ''}`,
   mergeLease: (holder) => `снятия блокировки слияния (держит ${holder})`,
   merging: 'слияния в основную ветку',
   mergeQueued: (holder, position) => `🔒 ждёт очереди на слияние: ${holder} · позиция ${position}`,
   stagingRun: (state, age) => `стейджинг ${state === 'running' ? 'идёт' : 'в очереди'} ${age}`,
+  deployRun: (state, age) => (state === 'running' ? `деплой идёт ${age}` : `деплой в очереди ${age}`),
   stagingVerdict: (verdict, waived) => `🧪 стейджинг: ${verdict}${waived ? ` · пропущены ${waived}` : ''}`,
   mergeQueue: (holder, waiting) => `держит ${holder}${waiting ? ` · ждут ${waiting}` : ''}`,
   blocked: 'задача заблокирована в трекере',

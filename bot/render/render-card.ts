@@ -83,13 +83,15 @@ function waitingText(view: CardView, locale: Locale, now: number, esc: (s: strin
       return `⏳ ${L.waitingFor(base)}${said}${w.retryAt && w.retryAt > now ? ` · ${L.retryIn(age(w.retryAt - now))}` : ''}`;
     }
     case 'approval':
-      return `⏳ ${L.waitingFor(L.approvalBy(approverNames(w.approvers, locale, esc, extras.names)))}`;
+      return `⏳ ${L.waitingFor((w.gate === 'deploy' ? L.deployApprovalBy : L.approvalBy)(approverNames(w.approvers, locale, esc, extras.names)))}`;
     case 'ci':
       return `⏳ ${L.waitingFor(L.ciPending(w.sha ? w.sha.slice(0, 7) : '?', w.local))}`;
     case 'merge-lease':
       return L.mergeQueued(esc(w.holder), w.position);
     case 'staging':
       return `⏳ ${L.waitingFor(L.stagingRun(w.state, age(now - w.since)))}`;
+    case 'deploy':
+      return `⏳ ${L.waitingFor(L.deployRun(w.state, age(now - w.since)))}`;
     case 'merge':
       return `⏳ ${L.waitingFor(w.leaseHolder ? L.mergeLease(esc(w.leaseHolder)) : L.merging)}`;
     case 'escalated':

@@ -57,7 +57,7 @@ export async function onApprovalPress(ctx: BotContext, deps: ApprovalDeps): Prom
   const isDeploy = approval.gate === 'deploy';
   if (isDeploy) {
     // Production: deploy approvers only, and with four-eyes never the requester (design §10).
-    const right = from && project.deploy ? deployDecisionRight(project.deploy, from.id, requesterIdOf(task)) : ({ type: 'not-approver' } as const);
+    const right = from && project.deploy ? deployDecisionRight(project.deploy, from.id, requesterIdOf(task, project)) : ({ type: 'not-approver' } as const);
     if (right.type !== 'allowed') {
       await ctx.answerCallbackQuery({ text: right.type === 'requester' ? T.fourEyes(task.id) : T.notDeployApprover(project.id), show_alert: true });
       return;

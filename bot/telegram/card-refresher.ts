@@ -1,7 +1,7 @@
 /**
  * While an agent runs, nothing happens in the store, yet its card's elapsed time and last log line
  * move on. Once a minute (design §7: at most once a minute) this writes a `card` outbox row for each
- * task with a running agent job; the drain and the card publisher do the rest, and skip the edit
+ * task with a running agent job or an active deploy job; the drain and the card publisher do the rest, and skip the edit
  * when the render did not change. A task that already has a card row waiting gets no second one.
  */
 import { and, eq } from 'drizzle-orm';
@@ -55,7 +55,8 @@ export class CardRefresher {
       queue
         .active()
         .flatMap((job) =>
-          job.kind === 'agent' && job.state === 'running' && job.taskId ? [job.taskId] : [],
+          // A deploy job sits queued (deferred) while a self-deploy's detached hook runs.
+          (job.kind === 'agent' && job.state === 'running') || job.kind === 'deploy' ? (job.taskId ? [job.taskId] : []) : [],
         ),
     );
     if (running.size === 0) return 0;

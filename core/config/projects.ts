@@ -50,7 +50,11 @@ const projectSchema = z
     chatId: z.union([z.number().int(), z.string().regex(/^-?\d+$/, CHAT_ID_MESSAGE)]).transform((v) => String(v)),
     approvers: z.array(z.number().int().positive()).min(1, 'must list at least one Telegram user id'),
     plane: z
-      .object({ projectId: z.string().min(1), label: z.string().min(1).optional() })
+      .object({
+        projectId: z.string().min(1),
+        label: z.string().min(1).optional(),
+        people: z.record(z.string().min(1), z.number().int().positive('must be a Telegram user id')).optional(),
+      })
       .strict()
       .optional(),
     ciCommand: z.string().min(1).optional(),
@@ -104,7 +108,11 @@ export interface ProjectConfig {
   /** Telegram chat id, as a string (ids exceed 2^31). */
   readonly chatId: string;
   readonly approvers: readonly number[];
-  readonly plane?: { readonly projectId: string; readonly label?: string };
+  /**
+   * `people` maps Plane user ids to Telegram user ids, so deploy four-eyes knows the Telegram
+   * account of a tracker issue's creator (ADR 0035).
+   */
+  readonly plane?: { readonly projectId: string; readonly label?: string; readonly people?: Readonly<Record<string, number>> };
   readonly ciCommand?: string;
   /** Which forge hosts `repo` (ADR 0041); `gitea` when absent. */
   readonly forge?: 'gitea' | 'github';

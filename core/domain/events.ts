@@ -46,6 +46,8 @@ export type DomainEvent =
       externalUrl?: string;
       /** Explicit task number (tracker sequence id); otherwise the next free number. */
       number?: number;
+      /** Who asked for the task (`telegram:<id>`, or `plane:<user id>` for the tracker issue's creator, ADR 0035); a Telegram actor when absent. */
+      requester?: string;
       actor: string;
     }
   | { type: 'AgentRunFinished'; key: string; taskId: string; jobId: number; facts: AgentRunFacts }

@@ -88,6 +88,8 @@ export type PlaneFact =
       readonly labelIds: readonly string[];
       readonly stateId: string | null;
       readonly stateGroup: PlaneStateGroup | null;
+      /** The Plane user who created the work item (`created_by`): the task's requester (ADR 0035). */
+      readonly createdBy: string | null;
     }
   | {
       readonly type: 'issue-state-changed';

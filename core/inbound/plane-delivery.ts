@@ -51,6 +51,7 @@ function issueCreated(body: JsonObject, data: JsonObject | null, issueId: string
     labelIds: [...labelObjects.map((label) => textField(label, 'id')), ...arrayField(data, 'label_ids')].filter(isString),
     stateId: state.id,
     stateGroup: state.group,
+    createdBy: planeText(data, 'created_by'),
   };
 }
 

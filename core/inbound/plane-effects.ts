@@ -99,6 +99,7 @@ function requestTask(
       ...(fact.sequenceId !== null && Number.isInteger(fact.sequenceId) && fact.sequenceId > 0
         ? { number: fact.sequenceId }
         : {}),
+      ...(fact.createdBy ? { requester: `plane:${fact.createdBy}` } : {}),
       actor: ctx.actor,
     }),
   ]);

@@ -6,6 +6,7 @@ import type { DeployRunResult } from '../deploy/deploy-run.ts';
 import { recordHookResult, recordHookStarted } from '../deploy/deploy-state.ts';
 import { recordDeployImage } from '../store/deploy-image-repo.ts';
 import { withdrawRollbackOffer } from '../deploy/rollback-offer.ts';
+import { addOutbox } from '../store/outbox-repo.ts';
 import { loadDeployState, saveDeployState } from '../store/deploy-state-repo.ts';
 import type { JobDeps } from './job-deps.ts';
 
@@ -16,6 +17,8 @@ export function hookStarted(deps: JobDeps, taskId: string, attempt: number): voi
     if (!next || next.type !== 'ok')
       throw new Error(`deploy state of ${taskId} moved past attempt ${attempt}; not running the hook`);
     saveDeployState(tx, next.state, deps.clock.now());
+    // Nothing else moves while the hook runs: the card says it runs now.
+    addOutbox(tx, 'card', taskId, { reason: 'deploy-hook' }, deps.clock.now());
   });
 }
 

@@ -13,6 +13,7 @@ import { listLeases } from '../store/lease-repo.ts';
 import { mergeLeaseHolder, mergeQueuePosition } from '../store/merge-lease.ts';
 import { getTask } from '../store/task-repo.ts';
 import { rollbackOf, type RollbackRecord } from '../store/rollback-repo.ts';
+import { loadDeployState } from '../store/deploy-state-repo.ts';
 
 /** One step of the progress line. `approval` sits between analysis and development. */
 export type ProgressStep = WorkStage | 'approval';
@@ -21,12 +22,15 @@ export type StepState = 'done' | 'current' | 'pending';
 /** Why the task is not moving right now. */
 export type Waiting =
   | { type: 'agent'; role: Role; attempt: number; state: 'queued' | 'running'; since: number; retryAt: number | null }
-  | { type: 'approval'; approvers: readonly number[] }
+  /** `gate` is absent for the BRD approval. */
+  | { type: 'approval'; approvers: readonly number[]; gate?: 'deploy' }
   | { type: 'ci'; sha: string | null; local: boolean }
   | { type: 'merge'; leaseHolder: string | null }
   /** In the merge phase behind another task's merge lease (design §10). */
   | { type: 'merge-lease'; holder: string; position: number }
   | { type: 'staging'; state: 'queued' | 'running'; since: number }
+  /** The production deploy: its job waits, or its hook runs (detached for a self-deploy). */
+  | { type: 'deploy'; state: 'queued' | 'running'; since: number }
   | { type: 'escalated'; reason: string }
   | { type: 'blocked' }
   | { type: 'delivered' }
@@ -110,8 +114,14 @@ function waitingOf(store: Store, queue: JobQueue, task: Task, project: ProjectCo
     const job = queue.activeForTask(task.id).find((j) => j.kind === 'staging');
     if (job) return { type: 'staging', state: job.state === 'running' ? 'running' : 'queued', since: job.state === 'running' ? (job.startedAt ?? job.updatedAt) : job.createdAt };
   }
+  if (task.stage === 'deploy' && task.phase === 'working') {
+    const deploying = deployWaiting(store, queue, task);
+    if (deploying) return deploying;
+  }
   switch (task.phase) {
     case 'awaiting-approval':
+      if (task.stage === 'deploy')
+        return pendingApproval(store.db, task.id, 'deploy') ? { type: 'approval', approvers: project.deploy?.approvers ?? project.approvers, gate: 'deploy' } : { type: 'nothing' };
       return pendingApproval(store.db, task.id, 'brd') ? { type: 'approval', approvers: project.approvers } : { type: 'nothing' };
     case 'awaiting-ci':
       return { type: 'ci', sha: task.headSha, local: project.ciCommand !== undefined };
@@ -135,4 +145,15 @@ function waitingOf(store: Store, queue: JobQueue, task: Task, project: ProjectCo
     default:
       return { type: 'nothing' };
   }
+}
+
+/** Running from the moment the hook started (a self-deploy's job sits deferred meanwhile) or the job runs. */
+function deployWaiting(store: Store, queue: JobQueue, task: Task): Waiting | null {
+  const job = queue.activeForTask(task.id).find((j) => j.kind === 'deploy');
+  if (!job) return null;
+  const state = loadDeployState(store.db, task.id);
+  const hookSince = state && state.hookStartedAt !== null && state.hookResult === null ? state.hookStartedAt : null;
+  if (hookSince !== null) return { type: 'deploy', state: 'running', since: hookSince };
+  if (job.state === 'running') return { type: 'deploy', state: 'running', since: job.startedAt ?? job.updatedAt };
+  return { type: 'deploy', state: 'queued', since: job.createdAt };
 }

@@ -18,6 +18,8 @@ export interface TrackerIssue {
   /** Epoch milliseconds (0 when the tracker gave none). */
   readonly createdAt: number;
   readonly updatedAt: number;
+  /** The tracker user who created the issue (its requester, ADR 0035), when known. */
+  readonly createdBy?: string | null;
   /** Browser link, when the tracker's web address is known. */
   readonly url: string | null;
 }

@@ -43,6 +43,7 @@ export function discoverIssues(store: Store, projects: ReadonlyMap<string, Proje
               externalId: issue.id,
               ...(issue.url ? { externalUrl: issue.url } : {}),
               number: issue.sequenceId,
+              ...(issue.createdBy ? { requester: `plane:${issue.createdBy}` } : {}),
               actor: 'reconciler',
             },
           ],

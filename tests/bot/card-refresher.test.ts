@@ -68,6 +68,18 @@ describe('card refresher', () => {
     expect(refresher.tick()).toBe(0); // the agent finished: nothing to refresh
   });
 
+  it('refreshes the card of a task with an active deploy job, queued too (a self-deploy waits deferred while its hook runs)', () => {
+    h = engineHarness();
+    const deploying = create(1);
+    settleCards();
+    h.store.sqlite.prepare(`UPDATE jobs SET state = 'cancelled' WHERE task_id = ?`).run(deploying);
+    const refresher = new CardRefresher({ store: h.store, queue: h.queue, clock: h.clock, logger: silentLogger });
+    expect(refresher.tick()).toBe(0);
+    h.queue.enqueue({ kind: 'deploy', taskId: deploying, payload: { attempt: 1 }, idempotencyKey: `${deploying}:deploy:1` }, h.clock.now());
+    expect(refresher.tick()).toBe(1);
+    expect(refreshRows(deploying)).toHaveLength(1);
+  });
+
   it('runs once a minute by default, on its interval while started, and not after stop', async () => {
     expect(CARD_REFRESH_MS).toBe(60_000);
     h = engineHarness();

@@ -6,7 +6,9 @@
 import { mapGiteaDelivery } from '../../adapters/gitea/gitea-facts.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../core/domain/events.ts';
+import { deployDecisionRight } from '../../core/deploy/deploy-approvers.ts';
 import { Engine } from '../../core/engine/engine.ts';
+import { requesterIdOf } from '../../core/engine/handlers/on-deploy-approval.ts';
 import type { EngineOutcome } from '../../core/engine/outcome.ts';
 import { InboxProcessor } from '../../core/inbound/inbox-processor.ts';
 import type { InboundLookups } from '../../core/inbound/inbound-lookups.ts';
@@ -22,6 +24,7 @@ import {
   A3,
   IDS,
   TASK,
+  finishAgent,
   fixtureText,
   inboxRow,
   requestTask,
@@ -136,6 +139,25 @@ describe('Plane deliveries', () => {
     expect(h.queue.activeForTask(TASK).map((j) => j.idempotencyKey)).toEqual(['SHOP-42:agent:analyst:1']);
     expect(transitionsOf(h.store.db, TASK)[0]?.eventKey).toBe('inbox:plane:d-created');
     expect(inboxRow(h.store, id)).toMatchObject({ processedAt: h.clock.now(), error: null });
+  });
+
+  it("the tracker issue's creator is the task's requester, mapped to Telegram for deploy four-eyes (ADR 0035)", async () => {
+    const creator = '781b9a43-d04c-450b-8620-f0877e5fe381'; // the fixture's created_by (Priya)
+    const processor = setup({ project: { plane: { projectId: IDS.project_id, people: { [creator]: 333 } } } });
+    await process(processor, 'plane', 'issue', fixtureText('plane-issue-created'), 'd-created');
+    expect(h.task(TASK).requestedBy).toBe(`plane:${creator}`);
+    expect(requesterIdOf(h.task(TASK), h.project)).toBe(333);
+    const deploy = { image: 'shop', hook: 'true', health: { command: 'true', timeoutS: 5, successes: 1 }, approvers: [222, 333], fourEyes: true, self: false, timeoutS: 60 };
+    expect(deployDecisionRight(deploy, 333, requesterIdOf(h.task(TASK), h.project))).toMatchObject({ type: 'requester' });
+    expect(deployDecisionRight(deploy, 222, requesterIdOf(h.task(TASK), h.project))).toMatchObject({ type: 'allowed' });
+    // Whoever approves the BRD does not become the requester.
+    finishAgent(h, 'analyst', { '01-brd.md': '# BRD\n\nValidate coupons.\n' }, null);
+    const brd = pendingApproval(h.store.db, TASK, 'brd')!;
+    h.engine.handle({ type: 'ApprovalDecided', key: 'test:brd', taskId: TASK, approvalId: brd.id, decision: 'approve', actor: 'telegram:222:Bob' });
+    expect(h.task(TASK)).toMatchObject({ stage: 'development', requestedBy: `plane:${creator}` });
+    // A creator the project does not map is unknown to four-eyes, never someone else.
+    expect(requesterIdOf(h.task(TASK), { plane: { projectId: IDS.project_id, people: { other: 222 } } })).toBeNull();
+    expect(requesterIdOf({ requestedBy: 'plane:toString' }, { plane: { projectId: 'p', people: {} } })).toBeNull();
   });
 
   it("creates only issues carrying the project's label, and none for other Plane projects", async () => {

@@ -98,6 +98,8 @@ describe('tracker side: issues without a task', () => {
       title: 'Wanted',
       description: 'Wanted & more',
       externalUrl: `https://plane.acme.test/acme/projects/${PLANE_PROJECT}/issues/${wanted.id}`,
+      // The issue's creator is the requester (ADR 0035), also when the reconciler makes the task.
+      requestedBy: `plane:${wanted.createdBy}`,
     });
     expect(world.count('tasks')).toBe(1);
     expect((await pass()).unblocked).toEqual([]); // the task exists now

@@ -133,6 +133,10 @@ export interface MergePhaseOptions {
   readonly dockerHost?: string;
   /** The project's `git` block as the projects file gives it (default: squash as Conveyor). */
   readonly git?: Record<string, unknown>;
+  /** The engine queues tracker comments (tasks with an external id). */
+  readonly tracker?: boolean;
+  /** More projects-file fields of the project (e.g. `chatId`). */
+  readonly project?: Record<string, unknown>;
 }
 
 export async function mergePhaseHarness(options: MergePhaseOptions = {}): Promise<MergePhaseHarness> {
@@ -146,6 +150,7 @@ export async function mergePhaseHarness(options: MergePhaseOptions = {}): Promis
     ...(options.stages?.includes('deploy-staging') ? { staging: { health: { command: 'true' } } } : {}),
     ...(options.deploy ? { deploy: options.deploy } : {}),
     ...(options.git ? { git: options.git } : {}),
+    ...options.project,
   });
   const project: ProjectConfig = base.staging ? { ...base, staging: STAGING } : base;
   const store = openStore(join(dir, 'c.db'));
@@ -164,7 +169,7 @@ export async function mergePhaseHarness(options: MergePhaseOptions = {}): Promis
       queue,
       projects,
       maxDeveloperRetries: 3,
-      trackerEnabled: false,
+      trackerEnabled: options.tracker ?? false,
       forgeEnabled: gitea !== null || github !== null,
       newId: () => `x${(ids += 1)}`,
       logger: silentLogger,

@@ -26,10 +26,17 @@ describe('projects file', () => {
     [{ ...base, stages: ['analysis', 'development', 'deploy'] }, 'projects[0].deploy: is required when stages lists deploy'],
     [{ ...base, stages: ['analysis', 'development', 'deploy'] }, 'projects[0].stages: lists deploy without deploy-staging'],
     [{ ...base, surprise: true }, 'projects[0]'],
+    [{ ...base, plane: { projectId: 'p', people: { 'u-1': 'alice' } } }, 'projects[0].plane.people.u-1'],
+    [{ ...base, plane: { projectId: 'p', people: { 'u-1': -5 } } }, 'must be a Telegram user id'],
   ])('names the field: %#', (project, expected) => {
     const result = parse(project);
     expect(result.type).toBe('invalid');
     if (result.type === 'invalid') expect(result.problems.join('\n')).toContain(expected);
+  });
+
+  it('reads plane.people: Plane user ids to Telegram ids (ADR 0035)', () => {
+    const result = parse({ ...base, plane: { projectId: 'p', people: { '781b9a43-d04c-450b-8620-f0877e5fe381': 111 } } });
+    expect(result.type === 'ok' && result.projects[0]!.plane?.people).toEqual({ '781b9a43-d04c-450b-8620-f0877e5fe381': 111 });
   });
 
   it('rejects invalid JSON and duplicate ids', () => {

@@ -7,6 +7,7 @@
 import { deployDecisionRight, type DeployDecisionRight } from '../../deploy/deploy-approvers.ts';
 import { recordApproved } from '../../deploy/deploy-state.ts';
 import type { DomainEvent } from '../../domain/events.ts';
+import type { ProjectConfig } from '../../config/projects.ts';
 import type { Task } from '../../domain/task.ts';
 import { escapeHtml } from '../../escape-html.ts';
 import { decideApproval, type ApprovalRow } from '../../store/approval-repo.ts';
@@ -24,13 +25,19 @@ export function deployRightOf(ctx: EngineContext, task: Task, actor: string): De
   const deploy = ctx.project(task).deploy;
   const match = /^telegram:(\d+)/.exec(actor);
   if (!deploy || !match) return { type: 'not-approver' };
-  return deployDecisionRight(deploy, Number(match[1]), requesterIdOf(task));
+  return deployDecisionRight(deploy, Number(match[1]), requesterIdOf(task, ctx.project(task)));
 }
 
-/** The Telegram id of the task's requester, or null when unknown. */
-export function requesterIdOf(task: Pick<Task, 'requestedBy'>): number | null {
-  const match = /^telegram:(\d+)/.exec(task.requestedBy ?? '');
-  return match ? Number(match[1]) : null;
+/**
+ * The Telegram id of the task's requester, or null when unknown (ADR 0035): the /new sender, or
+ * the tracker issue's creator through the project's `plane.people` map.
+ */
+export function requesterIdOf(task: Pick<Task, 'requestedBy'>, project: Pick<ProjectConfig, 'plane'>): number | null {
+  const telegram = /^telegram:(\d+)$/.exec(task.requestedBy ?? '');
+  if (telegram) return Number(telegram[1]);
+  const plane = /^plane:(.+)$/.exec(task.requestedBy ?? '');
+  const people = project.plane?.people;
+  return plane?.[1] && people && Object.hasOwn(people, plane[1]) ? (people[plane[1]] ?? null) : null;
 }
 
 export function onDeployDecided(ctx: EngineContext, task: Task, approval: ApprovalRow, event: ApprovalDecided): EngineOutcome {

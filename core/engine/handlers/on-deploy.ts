@@ -53,6 +53,7 @@ export function onDeployFinished(ctx: EngineContext, event: DeployFinished): Eng
     case 'restage': {
       clearDeployMarkers(ctx, task.id);
       const lastEvent = `validated image not deployable (${f.reason ?? 'stale'}); staging again`;
+      comment(`Production deploy not started, staging again: ${f.reason ?? 'the validated image is stale'}`);
       return applied(startStaging(ctx, task, lastEvent, 'deploy', { ...head, lastEvent }).id);
     }
   }

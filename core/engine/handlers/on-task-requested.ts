@@ -54,7 +54,7 @@ export function onTaskRequested(ctx: EngineContext, event: TaskRequested): Engin
     stagingRevision: null,
     stagingVerdict: null,
     stagingWaived: null,
-    requestedBy: requesterOf(event.actor),
+    requestedBy: event.requester ?? requesterOf(event.actor),
     lastEvent: event.source === 'plane' ? 'created from the tracker' : 'created from the chat',
     lastEventAt: ctx.now,
     stageEnteredAt: ctx.now,

@@ -42,6 +42,7 @@ describe('mapPlaneDelivery: v1 fixtures', () => {
       labelIds: [IDS.labels.backend],
       stateId: IDS.states.todo,
       stateGroup: 'unstarted',
+      createdBy: '781b9a43-d04c-450b-8620-f0877e5fe381',
     });
   });
 
@@ -144,6 +145,7 @@ describe('mapPlaneDelivery: v2 payloads', () => {
       labelIds: [IDS.labels.backend, IDS.labels.bug],
       stateId: IDS.states.inprog,
       stateGroup: null,
+      createdBy: null,
     });
   });
 
