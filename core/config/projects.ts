@@ -47,6 +47,7 @@ const projectSchema = z
     defaultBranch: z.string().min(1).default('main'),
     chatId: z.union([z.number().int(), z.string().regex(/^-?\d+$/, CHAT_ID_MESSAGE)]).transform((v) => String(v)),
     approvers: z.array(z.number().int().positive()).min(1, 'must list at least one Telegram user id'),
+    viewers: z.array(z.number().int().positive()).optional(),
     plane: z
       .object({ projectId: z.string().min(1), label: z.string().min(1).optional() })
       .strict()
@@ -99,6 +100,8 @@ export interface ProjectConfig {
   /** Telegram chat id, as a string (ids exceed 2^31). */
   readonly chatId: string;
   readonly approvers: readonly number[];
+  /** Telegram user ids who may open the dashboard for this project without approving (ADR 0040). */
+  readonly viewers?: readonly number[];
   readonly plane?: { readonly projectId: string; readonly label?: string };
   readonly ciCommand?: string;
   readonly ciTimeoutS?: number;
