@@ -4,6 +4,7 @@
  * Acting (approve/reject a BRD, retry, cancel) follows the bot: the project's approvers only.
  */
 import type { ProjectConfig } from '../config/projects.ts';
+import { mayAct } from '../actions/task-actions.ts';
 
 export class DashboardRights {
   constructor(
@@ -27,7 +28,7 @@ export class DashboardRights {
 
   /** Approve/reject a BRD, retry, cancel: the same people as in the chat. */
   mayAct(project: ProjectConfig, userId: number): boolean {
-    return project.approvers.includes(userId);
+    return mayAct(project, userId);
   }
 
   project(id: string): ProjectConfig | undefined {
