@@ -35,6 +35,7 @@ ${shell.projects.length > 1 ? shell.projects.map((p) => h`<a class="project${p =
 <a class="tab${shell.tab === 'charts' ? ' on' : ''}" href="/app/charts${q(current)}">Charts</a>
 <span class="who">${shell.viewerName}</span>
 </nav></header>
+<p id="action-result" role="status"></p>
 <main id="live" data-live="1">${shell.body}</main>
 </body></html>`.text;
 }

@@ -9,7 +9,6 @@ export function taskBody(view: TaskView, mayAct: boolean): Markup {
   return h`<h1><span class="task-id">${task.id}</span> ${task.title}</h1>
 <p class="state">${task.stage} · ${task.phase}${task.escalated ? h` · <span class="badge badge-escalated">escalated</span> ${task.escalationReason ?? ''}` : ''}</p>
 ${mayAct && open ? controls(view) : ''}
-<p id="action-result" role="status"></p>
 <section><h2>Links</h2><ul class="links">${linkItems(view)}</ul></section>
 <section><h2>Time per stage</h2><ul class="per-stage">${view.perStage.map((s) => h`<li><span>${s.stage}</span> <b>${duration(s.ms)}</b></li>`)}</ul></section>
 <section><h2>Timeline</h2><table id="timeline"><thead><tr><th>When</th><th>To</th><th>Why</th><th>By</th><th>Took</th></tr></thead><tbody>${view.timeline.map(
