@@ -35,9 +35,12 @@ export interface SessionDeps {
   readonly logger: Logger;
 }
 
-/** The 401 answer: the same page whatever went wrong. */
+/**
+ * The 401 answer: the same page whatever went wrong. Its script signs in when Telegram's initData
+ * is in the URL (a `web_app` button opening a deep page) and comes back to the same page.
+ */
 export function unauthorized(c: Context): Response {
-  const page = h`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Not authorized</title></head><body><main id="unauthorized"><h1>Not authorized</h1><p>Open the dashboard from the Conveyor bot in Telegram, or ask it for a link with /dash in a private chat.</p></main></body></html>`;
+  const page = h`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Not authorized</title><script defer src="/app/assets/dashboard.js"></script></head><body><main id="unauthorized"><h1>Not authorized</h1><p>Open the dashboard from the Conveyor bot in Telegram, or ask it for a link with /dash in a private chat.</p></main></body></html>`;
   return c.html(page.text, 401);
 }
 

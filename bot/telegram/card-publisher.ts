@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Api } from 'grammy';
+import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { TrackerMode } from '../../core/config/config.ts';
 import type { Store } from '../../core/store/database.ts';
 import { cards } from '../../core/store/schema.ts';
@@ -31,6 +32,8 @@ export class CardPublisher {
       mode: TrackerMode;
       now: () => number;
       onCall?: (method: string) => void;
+      /** The card's buttons (the `📊` dashboard button), or none. */
+      keyboard?: (taskId: string, chatId: string) => InlineKeyboardMarkup | undefined;
     },
   ) {}
 
@@ -63,9 +66,11 @@ export class CardPublisher {
     if (previous !== null && this.deps.mode === 'edit') {
       try {
         this.deps.onCall?.('editMessageText');
+        const markup = this.deps.keyboard?.(taskId, chatId);
         await this.deps.api.editMessageText(chatId, previous, html, {
           parse_mode: 'HTML',
           link_preview_options: { is_disabled: true },
+          ...(markup ? { reply_markup: markup } : {}),
         });
         crashPoint('card');
         this.save(taskId, chatId, previous, hash);
@@ -95,10 +100,12 @@ export class CardPublisher {
   private async send(taskId: string, chatId: string, html: string): Promise<number> {
     try {
       this.deps.onCall?.('sendMessage');
+      const markup = this.deps.keyboard?.(taskId, chatId);
       const sent = await this.deps.api.sendMessage(chatId, html, {
         parse_mode: 'HTML',
         disable_notification: true,
         link_preview_options: { is_disabled: true },
+        ...(markup ? { reply_markup: markup } : {}),
       });
       return sent.message_id;
     } catch (error) {

@@ -29,6 +29,7 @@ import type { Access } from './access.ts';
 import { runningAgentLine, type AgentLogReader } from './agent-log-line.ts';
 import { actorOf, type BotContext } from './bot-context.ts';
 import { commandTexts, helpText } from './command-texts.ts';
+import { dashboardButton } from './dashboard-menu.ts';
 
 export interface CommandDeps {
   readonly config: Config;
@@ -112,7 +113,9 @@ export function installCommands(bot: Composer<BotContext>, deps: CommandDeps): v
 
   bot.command('queue', async (ctx) => {
     const approversOf = (projectId: string) => deps.access.project(projectId)?.approvers ?? [];
-    await ctx.reply(renderQueue(buildQueueView(deps.store, deps.queue, deps.config.maxConcurrency, approversOf), deps.config.locale, deps.clock.now(), deps.names), html);
+    const button = dashboardButton(deps.config.publicUrl, String(ctx.chat.id), ctx.me.username, null);
+    const markup = button ? { reply_markup: { inline_keyboard: [[button]] } } : {};
+    await ctx.reply(renderQueue(buildQueueView(deps.store, deps.queue, deps.config.maxConcurrency, approversOf), deps.config.locale, deps.clock.now(), deps.names), { ...html, ...markup });
   });
 
   bot.command('status', async (ctx) => {

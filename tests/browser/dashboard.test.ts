@@ -35,12 +35,12 @@ describeBrowser('dashboard in a real browser (Chromium + playwright-core)', () =
   });
 
   /** Open the Mini App as Telegram would: initData and theme in the URL's fragment. */
-  async function open(initData: string, theme: Record<string, string> | null = null): Promise<Page> {
+  async function open(initData: string, theme: Record<string, string> | null = null, path = '/app'): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 420, height: 860 } });
     contexts.push(context);
     const page = await context.newPage();
     const fragment = new URLSearchParams({ tgWebAppData: initData, tgWebAppVersion: '8.0', tgWebAppPlatform: 'android', ...(theme ? { tgWebAppThemeParams: JSON.stringify(theme) } : {}) });
-    await page.goto(`${base}/app#${fragment.toString()}`);
+    await page.goto(`${base}${path}#${fragment.toString()}`);
     return page;
   }
 
@@ -80,6 +80,13 @@ describeBrowser('dashboard in a real browser (Chromium + playwright-core)', () =
     expect(await page.locator('#timeline').innerText()).toContain('BRD approved by Alice');
     expect(await page.locator('#rollbacks .must-fix').innerText()).toContain(MUST_FIX);
     if (SHOTS) await page.screenshot({ path: 'docs/img/dashboard-task.png', fullPage: true });
+  });
+
+  it("a 📊 button's deep link (a task page with initData) signs in and shows that task", async () => {
+    const page = await open(w.initData(VIEWER), null, '/app/task/SHOP-3');
+    await page.locator('#timeline').waitFor({ timeout: 10_000 });
+    expect(new URL(page.url()).pathname).toBe('/app/task/SHOP-3');
+    expect(await page.locator('h1').innerText()).toContain('Dark mode');
   });
 
   it('a viewer without rights sees no approve control, and a forged POST is refused', async () => {

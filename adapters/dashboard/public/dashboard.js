@@ -20,12 +20,25 @@
     if (params) localStorage.setItem('conveyor-theme', JSON.stringify(params));
   }
 
+  function initData() {
+    return (tg() && tg().initData) || hash.get('tgWebAppData') || '';
+  }
+
+  /** Where to go once signed in: the task of a t.me `startapp` link, this page, or the board. */
+  function target() {
+    var start = new URLSearchParams(initData()).get('start_param') || hash.get('tgWebAppStartParam') || '';
+    if (/^[A-Z][A-Z0-9_]{0,19}-[1-9][0-9]{0,8}$/.test(start)) return '/app/task/' + start;
+    if (location.pathname === '/app' || location.pathname === '/app/') return '/app/board';
+    return location.pathname + location.search;
+  }
+
   function bootstrap() {
     keepTheme();
-    var initData = (tg() && tg().initData) || hash.get('tgWebAppData') || '';
-    fetch('/app/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ initData: initData }), credentials: 'same-origin' })
+    fetch('/app/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ initData: initData() }), credentials: 'same-origin' })
       .then(function (res) {
-        if (res.ok) return location.replace('/app/board');
+        if (res.ok) return location.replace(target());
+        // Without the fragment the 401 page's own script does not try again.
+        history.replaceState(null, '', location.pathname + location.search);
         return res.text().then(function (text) {
           document.open();
           document.write(text);
@@ -143,6 +156,7 @@
 
   function start() {
     if (document.getElementById('bootstrap')) return bootstrap();
+    if (document.getElementById('unauthorized')) return initData() ? bootstrap() : undefined;
     live();
     drawCharts();
   }
