@@ -14,6 +14,7 @@ import { describeError } from '../core/errors.ts';
 import { describeMissing, missingAgentPrograms } from './agent-programs.ts';
 import { canSwitchUser, isolationProblems, isolationWarnings } from './agent-isolation.ts';
 import { doctorConfig } from './doctor-config.ts';
+import { checkDashboard } from './doctor-dashboard.ts';
 import { checkTelegram } from './doctor-telegram.ts';
 import { loadProjects } from './load-projects.ts';
 
@@ -76,6 +77,7 @@ export async function runDoctor(env: Env, options: { forStart?: boolean } = {}):
   }
   const telegram = await checkTelegram(config, projects);
   if (telegram) checks.push(telegram);
+  if (config.telegram.botToken !== null) checks.push(checkDashboard(config));
   return checks;
 }
 
