@@ -35,6 +35,8 @@ export interface DashboardWorld {
 
 export function dashboardWorld(): DashboardWorld {
   const h = engineHarness({ project: { ciCommand: 'npm test', viewers: [VIEWER] } });
+  // The engine's clock starts three hours ago, so ages and durations on the pages read like real ones.
+  h.clock.advance(Date.now() - 3 * 3_600_000 - h.clock.now());
   const dashboard = buildDashboard({
     store: h.store,
     queue: h.queue,
@@ -65,9 +67,9 @@ export function dashboardWorld(): DashboardWorld {
     finish: (taskId, role, artifacts, sha = 'a'.repeat(40)) => {
       const job = h.queue.activeForTask(taskId).find((j) => j.kind === 'agent' && j.payload.role === role);
       if (!job) throw new Error(`no active ${role} job for ${taskId}`);
-      h.clock.advance(60_000);
+      h.clock.advance(17 * 60_000);
       h.store.write((tx) => {
-        h.store.sqlite.prepare(`UPDATE jobs SET state='succeeded', started_at = ?, finished_at = ? WHERE id = ?`).run(h.clock.now() - 50_000, h.clock.now(), job.id);
+        h.store.sqlite.prepare(`UPDATE jobs SET state='succeeded', started_at = ?, finished_at = ? WHERE id = ?`).run(h.clock.now() - 15 * 60_000, h.clock.now(), job.id);
         return h.engine.handleInTx(tx, {
           type: 'AgentRunFinished',
           key: `job:${job.id}:finished`,
