@@ -49,12 +49,12 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     run: (_values, env) => runStart(env),
   },
   demo: {
-    usage: `usage: conveyor demo [--keep]\n\nDelivers one task end to end offline (Telegram, Gitea and Plane stand-ins, scripted agents).\nThe chat follows ORCH_LOCALE (en or ru).\n\n  --keep   keep the temp folder (database, work tree) and print its path\n`,
+    usage: `usage: conveyor demo [--keep]\n\nDelivers one task end to end offline (Telegram, Gitea and Plane stand-ins, scripted agents).\nThe chat follows ORCH_LOCALE (en or ru).\n\n  --keep   keep the temp folder (database, work tree), print its path, and keep the dashboard\n           (its URL is printed at the start) open until Ctrl-C\n`,
     options: { ...HELP_OPTION, keep: { type: 'boolean' } },
     async run(values, env) {
       // Only ORCH_LOCALE is taken from the environment: the demo brings its own world.
       const { locale } = loadConfig({ ORCH_LOCALE: env.ORCH_LOCALE });
-      const result = await runDemo({ env: { PATH: env.PATH, HOME: env.HOME, LANG: env.LANG, DOCKER_HOST: env.DOCKER_HOST }, keep: values.keep === true, locale });
+      const result = await runDemo({ env: { PATH: env.PATH, HOME: env.HOME, LANG: env.LANG, DOCKER_HOST: env.DOCKER_HOST }, keep: values.keep === true, locale, ...(values.keep === true ? { holdOpen: untilInterrupted } : {}) });
       return result.ok ? 0 : 1;
     },
   },
@@ -138,4 +138,12 @@ export async function main(argv: readonly string[], env: Env): Promise<number> {
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
   return pkg.version ?? 'unknown';
+}
+
+/** Resolves on the first SIGINT or SIGTERM (`demo --keep` keeps the dashboard up until then). */
+function untilInterrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
 }

@@ -16,6 +16,7 @@ import { describeMissing, missingAgentPrograms } from './agent-programs.ts';
 import { canSwitchUser, isolationProblems, isolationWarnings } from './agent-isolation.ts';
 import { doctorConfig } from './doctor-config.ts';
 import { signingKeyProblems } from './doctor-git-policy.ts';
+import { checkDashboard } from './doctor-dashboard.ts';
 import { checkTelegram } from './doctor-telegram.ts';
 import { loadProjects } from './load-projects.ts';
 
@@ -78,6 +79,7 @@ export async function runDoctor(env: Env, options: { forStart?: boolean } = {}):
   }
   const telegram = await checkTelegram(config, projects);
   if (telegram) checks.push(telegram);
+  if (config.telegram.botToken !== null) checks.push(checkDashboard(config));
   return checks;
 }
 

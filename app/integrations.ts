@@ -25,6 +25,7 @@ import type { Logger } from '../core/ports/logger.ts';
 import type { App } from './compose.ts';
 import { withTelegramHealth } from './telegram.ts';
 import type { TelegramHealth } from '../bot/telegram/telegram-connection.ts';
+import type { Dashboard } from '../adapters/dashboard/build-dashboard.ts';
 
 /** The configured clients and what the inbox processor may ask them. */
 export interface Integrations {
@@ -143,6 +144,8 @@ export interface ListenerParts {
   readonly telegram?: BotRuntime | null;
   /** The connection to Telegram, reported by /healthz (`checks.telegram`). */
   readonly telegramHealth?: () => TelegramHealth;
+  /** The Mini App dashboard, mounted at `/app` (app/dashboard.ts). */
+  readonly dashboard?: Dashboard | null;
 }
 
 /** The HTTP listener: webhooks into the inbox (waking the processor), health, metrics, Telegram updates. */
@@ -160,6 +163,7 @@ export function buildListener(parts: ListenerParts): Hono {
     health: async () => (parts.telegramHealth ? withTelegramHealth(app.health(), parts.telegramHealth()) : app.health()),
     serveMetrics: config.metrics === null,
     ...(handler ? { telegram: { path: TELEGRAM_WEBHOOK_PATH, handler } } : {}),
+    ...(parts.dashboard ? { dashboard: parts.dashboard.app } : {}),
   });
 }
 

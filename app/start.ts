@@ -27,6 +27,7 @@ import { protectOwnFile } from './private-files.ts';
 import { buildTelegram, type TelegramSide } from './telegram.ts';
 import { ProcessDeployHook } from '../adapters/deploy/process-deploy-hook.ts';
 import { sweepOrphanedSelfDeploys } from './self-deploy-sweep.ts';
+import { dashboardFor } from './dashboard.ts';
 
 const SHUTDOWN_GRACE_MS = 30_000;
 /** Jobs claimed in the moments before a refused token was noticed release their leases quickly. */
@@ -64,8 +65,9 @@ export async function runStart(env: Readonly<Record<string, string | undefined>>
   for (const missing of missingAgentPrograms(projects.projects, env.PATH ?? '')) logger.warn({ program: missing.program, usedBy: missing.usedBy }, `agent command not found: ${describeMissing(missing)}`);
   const side = telegram as TelegramSide | null;
   if (!side) throw new Error('the Telegram side was not built');
+  const dashboard = dashboardFor(app, config, logger);
   // Listening first: in webhook mode Telegram must reach the route it is told about at bot start.
-  const listener = await serveListener(buildListener({ app, config, logger, telegram: side.runtime, telegramHealth: () => side.connection.health() }), config.http).catch(async (error: unknown) => {
+  const listener = await serveListener(buildListener({ app, config, logger, telegram: side.runtime, telegramHealth: () => side.connection.health(), dashboard }), config.http).catch(async (error: unknown) => {
     await app.stop(REFUSED_GRACE_MS);
     throw listenFailure('ORCH_HTTP_PORT', config.http, error);
   });
@@ -102,6 +104,7 @@ export async function runStart(env: Readonly<Record<string, string | undefined>>
     );
   });
   await side.runtime.stop();
+  dashboard?.close(); // open dashboard pages hold event streams the listener would wait for
   await listener.close();
   await metricsListener?.close();
   await app.stop(ended.type === 'refused' ? REFUSED_GRACE_MS : SHUTDOWN_GRACE_MS);

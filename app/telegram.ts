@@ -12,6 +12,9 @@ import { CallbackSigner } from '../bot/telegram/callback-data.ts';
 import { CardPublisher } from '../bot/telegram/card-publisher.ts';
 import { CardRefresher } from '../bot/telegram/card-refresher.ts';
 import { createBot } from '../bot/telegram/create-bot.ts';
+import { dashboardButton } from '../bot/telegram/dashboard-menu.ts';
+import { DashboardRights } from '../core/dashboard/dashboard-rights.ts';
+import { DashboardTokens } from '../core/dashboard/signed-token.ts';
 import { PeopleDirectory } from '../bot/telegram/people-directory.ts';
 import { botRuntime, type BotRuntime } from '../bot/telegram/run-bot.ts';
 import { TelegramConnection, type TelegramHealth } from '../bot/telegram/telegram-connection.ts';
@@ -85,6 +88,7 @@ export function buildTelegram(parts: CoreParts, options: TelegramOptions): Teleg
     agentLogLine,
     people,
     connection,
+    dashboard: { rights: new DashboardRights(parts.projects, config.adminIds), tokens: new DashboardTokens(token) },
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
     ...(options.onApiCall ? { onApiCall: options.onApiCall } : {}),
   });
@@ -94,6 +98,10 @@ export function buildTelegram(parts: CoreParts, options: TelegramOptions): Teleg
     pacer,
     mode: config.trackerMode,
     now: () => clock.now(),
+    keyboard: (taskId, chatId) => {
+      const button = dashboardButton(config.publicUrl, chatId, bot.isInited() ? (bot.botInfo.username ?? null) : null, taskId);
+      return button ? { inline_keyboard: [[button]] } : undefined;
+    },
   });
   const notifier = new TelegramNotifier({
     api: bot.api,

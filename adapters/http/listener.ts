@@ -16,6 +16,7 @@ import { metricsRoute } from './metrics-route.ts';
 import type { IngestDeps } from './ingest.ts';
 import { limitBody } from './body-size-limit.ts';
 import type { Metrics } from './metrics.ts';
+import type { DashboardEnv } from '../dashboard/dashboard-session.ts';
 
 /** Everything the listener needs; secrets null mean "not configured" (that route refuses all). */
 export interface ListenerDeps {
@@ -35,6 +36,8 @@ export interface ListenerDeps {
   readonly health: () => Promise<HealthReport>;
   /** Serve `/metrics` here (default); false when it has a listener of its own (ORCH_METRICS_*). */
   readonly serveMetrics?: boolean;
+  /** The Mini App dashboard (adapters/dashboard), mounted at `/app`. */
+  readonly dashboard?: Hono<DashboardEnv>;
 }
 
 /** Build the listener app (serve it with `serveListener`, or call `app.request()` in tests). */
@@ -55,6 +58,7 @@ export function createListener(deps: ListenerDeps): Hono {
   app.route('/webhooks/github', githubRoute(deps.githubSecret ?? null, ingest));
   app.route('/healthz', healthRoute(deps.health, deps.logger));
   if (deps.serveMetrics !== false) app.route('/metrics', metricsRoute(deps.metrics));
+  if (deps.dashboard) app.route('/app', deps.dashboard);
   if (deps.telegram) {
     const { path, handler } = deps.telegram;
     app.post(path, limitBody((c) => c.json({ error: 'payload too large' }, 413)), (c) => handler(c));

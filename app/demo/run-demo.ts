@@ -22,6 +22,8 @@ import { getTask } from '../../core/store/task-repo.ts';
 import { createApp } from '../compose.ts';
 import { buildIntegrations, buildListener, countTelegramCalls } from '../integrations.ts';
 import { buildTelegram, type TelegramSide } from '../telegram.ts';
+import { dashboardFor } from '../dashboard.ts';
+import { DashboardTokens } from '../../core/dashboard/signed-token.ts';
 import { branchHead } from './bare-repo.ts';
 import { demoDeployBlock, demoProdContainer, imageTrail, removeDemoProduction } from './demo-deploy.ts';
 import { ALICE, demoProject } from './demo-project.ts';
@@ -59,6 +61,8 @@ export interface DemoOptions {
   readonly locale?: string;
   /** Keep the temp folder (database, work tree) and print its path; otherwise it is removed. */
   readonly keep?: boolean;
+  /** After the run, keep the listener (and so the dashboard) up until this resolves (`demo --keep`: Ctrl-C). */
+  readonly holdOpen?: () => Promise<void>;
 }
 
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
@@ -109,15 +113,17 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   });
   const side = telegram as TelegramSide | null;
   if (!side) throw new Error('the Telegram side was not built');
-  const listener = await serveListener(buildListener({ app, config, logger }), { host: '127.0.0.1', port: 0 });
+  const dashboard = dashboardFor(app, config, logger);
+  const listener = await serveListener(buildListener({ app, config, logger, dashboard }), { host: '127.0.0.1', port: 0 });
   const listenerUrl = `http://127.0.0.1:${listener.port}`;
+  const dashboardLink = demoDashboardLink(config.telegram.botToken, listenerUrl);
   world.connect(listenerUrl);
   write(
     `Conveyor offline demo\n  repository:   ${remote} (hosted by the Gitea stand-in at ${world.env.GITEA_URL})\n  database:     ${config.dbPath}\n` +
       `  Telegram API: ${world.telegram.apiRoot} (local Bot API sandbox, Telegram's rate limits)\n  Plane API:    ${world.env.PLANE_API_URL} (stand-in, workspace ${world.env.PLANE_WORKSPACE})\n` +
       `  listener:     ${listenerUrl} (/webhooks/gitea and /webhooks/plane, HMAC-signed)\n` +
       (staging.type === 'enabled' ? `  Docker:       ${agentEnv.DOCKER_HOST ?? 'the local socket'} (staging, then production as container ${production})\n` : '') +
-      '\n',
+      `  dashboard:    ${dashboardLink ?? '(no bot token)'} (as Alice, valid 1 h; outside Telegram, like a /dash link)\n\n`,
   );
 
   const seen = { taskId: null as string | null, finalStage: null as string | null, summary: '', world: '', metrics: '', staging: null as string[] | null, images: null as string[] | null, sameImage: null as { staging: string | null; production: string | null } | null };
@@ -152,8 +158,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       await removeDemoProduction(docker, production);
       await removeDemoStaging(docker, project.id, id);
     }
+    if (options.holdOpen) {
+      write(`\nThe dashboard stays open at ${dashboardLink ?? listenerUrl} — press Ctrl-C to stop.\n`);
+      await options.holdOpen();
+    }
   } finally {
     await side.runtime.stop();
+    dashboard?.close();
     await listener.close();
     await app.stop(5_000);
   }
@@ -170,3 +181,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   write(`Took ${((Date.now() - started) / 1000).toFixed(1)} s.\n${nextSteps(kept)}`);
   return { ok, taskId: seen.taskId, dbPath: config.dbPath, root, transcript, remote, images: seen.sameImage };
 }
+
+/** A signed dashboard link for Alice (an approver and admin of the demo), valid for an hour. */
+function demoDashboardLink(botToken: string | null, listenerUrl: string): string | null {
+  if (!botToken) return null;
+  const token = new DashboardTokens(botToken).sign('link', { userId: ALICE.id, name: ALICE.first_name, expiresAt: Date.now() + 3_600_000 });
+  return `${listenerUrl}/app/link?t=${token}`;
+}
+

@@ -16,8 +16,7 @@ import { describeError } from '../../core/errors.ts';
 import { getApproval } from '../../core/store/approval-repo.ts';
 import type { Store } from '../../core/store/database.ts';
 import { getTask } from '../../core/store/task-repo.ts';
-import { deployDecisionRight } from '../../core/deploy/deploy-approvers.ts';
-import { requesterIdOf } from '../../core/engine/handlers/on-deploy-approval.ts';
+import { approvalRight, decideApproval, type ActionResult, type TaskActionDeps } from '../../core/actions/task-actions.ts';
 import type { Access } from './access.ts';
 import { actorOf, type BotContext } from './bot-context.ts';
 import type { CallbackSigner } from './callback-data.ts';
@@ -55,18 +54,13 @@ export async function onApprovalPress(ctx: BotContext, deps: ApprovalDeps): Prom
   }
   const from = ctx.from;
   const isDeploy = approval.gate === 'deploy';
-  if (isDeploy) {
-    // Production: deploy approvers only, and with four-eyes never the requester (design §10).
-    const right = from && project.deploy ? deployDecisionRight(project.deploy, from.id, requesterIdOf(task, project)) : ({ type: 'not-approver' } as const);
-    if (right.type !== 'allowed') {
-      await ctx.answerCallbackQuery({ text: right.type === 'requester' ? T.fourEyes(task.id) : T.notDeployApprover(project.id), show_alert: true });
-      return;
-    }
-  } else if (!from || !deps.access.isApprover(project, from.id)) {
-    await ctx.answerCallbackQuery({ text: T.notApprover(project.id), show_alert: true });
+  // The same rule as the dashboard's controls (core/actions/task-actions.ts).
+  const right = from ? approvalRight(project, task, approval, from.id) : ({ type: isDeploy ? 'not-deploy-approver' : 'not-approver', projectId: project.id } as const);
+  if (right.type !== 'allowed' || !from) {
+    const text = right.type === 'requester' ? T.fourEyes(task.id) : right.type === 'not-deploy-approver' ? T.notDeployApprover(project.id) : T.notApprover(project.id);
+    await ctx.answerCallbackQuery({ text, show_alert: true });
     return;
   }
-  if (!from) return;
   const pressed = ctx.callbackQuery?.message?.message_id ?? null;
   if (approval.state !== 'pending') {
     await ctx.answerCallbackQuery({ text: T.alreadyDecided(approval.state, displayText(approval.decidedByName ?? '?'), approval.decidedAt ?? 0), show_alert: true });
@@ -74,8 +68,9 @@ export async function onApprovalPress(ctx: BotContext, deps: ApprovalDeps): Prom
     return;
   }
   if (parsed.action === 'approve') {
-    const outcome = deps.engine.handle({ type: 'ApprovalDecided', key: `approval:${approval.id}`, taskId: task.id, approvalId: approval.id, decision: 'approve', actor: actorOf(from) });
-    await answerOutcome(ctx, deps, approval.id, outcome.type === 'applied' ? (isDeploy ? T.deployApproved(task.id) : T.approved(task.id)) : null);
+    const result = decideApproval(actionDeps(deps), approval.id, 'approve', { userId: from.id, actor: actorOf(from) });
+    const applied = result.type === 'outcome' && result.outcome.type === 'applied';
+    await answerOutcome(ctx, deps, approval.id, applied ? (isDeploy ? T.deployApproved(task.id) : T.approved(task.id)) : null);
     await decideCopy(ctx, deps, approval.id, pressed);
     return;
   }
@@ -128,9 +123,7 @@ export function rejectReasonConversation(deps: ApprovalDeps) {
       maxMilliseconds: REASON_WAIT_MS,
     });
     const reason = (answer.message?.text ?? '').trim().slice(0, 2000);
-    const outcome = await conversation.external(() =>
-      deps.engine.handle({ type: 'ApprovalDecided', key: `approval:${approvalId}`, taskId: task.id, approvalId, decision: 'reject', reason, actor: actorOf(from) }),
-    );
+    const outcome = await conversation.external(() => outcomeOf(decideApproval(actionDeps(deps), approvalId, 'reject', { userId: from.id, actor: actorOf(from) }, reason)));
     if (outcome.type === 'applied') await answer.reply((isDeploy ? T.deployRejected : T.rejected)(task.id), { disable_notification: true });
     const strayHtml = await conversation.external(() => strayCopyHtml(deps, approvalId, pressed));
     if (strayHtml !== null && pressed !== null && ctx.chat) {
@@ -139,11 +132,23 @@ export function rejectReasonConversation(deps: ApprovalDeps) {
       );
     }
     if (outcome.type === 'applied') return;
-    if (outcome.type === 'already-decided' || outcome.type === 'duplicate') {
+    if (outcome.type === 'already-decided') {
       const approval = await conversation.external(() => getApproval(deps.store.db, approvalId));
       await answer.reply(T.alreadyDecided(approval?.state ?? 'decided', displayText(approval?.decidedByName ?? '?'), approval?.decidedAt ?? 0), { disable_notification: true });
     }
   };
+}
+
+function actionDeps(deps: ApprovalDeps): TaskActionDeps {
+  return { store: deps.store, engine: deps.engine, project: (id) => deps.access.project(id) };
+}
+
+/** The shared action's result as the conversation answers it: applied, decided already, or refused. */
+function outcomeOf(result: ActionResult): { type: 'applied' | 'already-decided' | 'refused' } {
+  if (result.type === 'already-decided') return { type: 'already-decided' };
+  if (result.type !== 'outcome') return { type: 'refused' };
+  const type = result.outcome.type;
+  return { type: type === 'applied' ? 'applied' : type === 'already-decided' || type === 'duplicate' ? 'already-decided' : 'refused' };
 }
 
 async function answerOutcome(ctx: BotContext, deps: ApprovalDeps, approvalId: string, success: string | null): Promise<void> {

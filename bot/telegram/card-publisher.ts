@@ -34,10 +34,13 @@ export class CardPublisher {
       mode: TrackerMode;
       now: () => number;
       onCall?: (method: string) => void;
+      /** Buttons every card of the chat carries (the `📊` dashboard button, ADR 0040), or none. */
+      keyboard?: (taskId: string, chatId: string) => InlineKeyboardMarkup | undefined;
     },
   ) {}
 
-  async publish(taskId: string, chatId: string, render: CardRender, markup: CardMarkup = () => undefined): Promise<PublishOutcome> {
+  async publish(taskId: string, chatId: string, render: CardRender, taskMarkup: CardMarkup = () => undefined): Promise<PublishOutcome> {
+    const markup = () => joinKeyboards(taskMarkup(), this.deps.keyboard?.(taskId, chatId));
     if (this.pending(taskId, chatId, render(), markup()) === null) return 'unchanged';
     await this.deps.pacer.acquire(chatId);
     // The state may have moved on while we waited: show the newest.
@@ -135,4 +138,10 @@ export class CardPublisher {
 /** A card without buttons hashes as its HTML alone, as before buttons existed (no needless edits). */
 function hashOf(html: string, keyboard?: InlineKeyboardMarkup): string {
   return createHash('sha256').update(keyboard ? `${html}\n${JSON.stringify(keyboard)}` : html).digest('hex');
+}
+
+/** The task's own rows first, then the chat-wide ones; undefined when there are none. */
+function joinKeyboards(...parts: (InlineKeyboardMarkup | undefined)[]): InlineKeyboardMarkup | undefined {
+  const rows = parts.flatMap((part) => part?.inline_keyboard ?? []);
+  return rows.length > 0 ? { inline_keyboard: rows } : undefined;
 }

@@ -8,6 +8,7 @@ import type { Task } from '../../core/domain/task.ts';
 import type { EngineOutcome } from '../../core/engine/outcome.ts';
 import type { Config, Locale } from '../../core/config/config.ts';
 import type { Engine } from '../../core/engine/engine.ts';
+import { cancelTask, retryTask, type ActionResult, type TaskActionDeps } from '../../core/actions/task-actions.ts';
 import { buildCardView } from '../../core/notify/card-view.ts';
 import { buildQueueView } from '../../core/notify/queue-view.ts';
 import type { Clock } from '../../core/ports/clock.ts';
@@ -28,6 +29,7 @@ import type { Access } from './access.ts';
 import { runningAgentLine, type AgentLogReader } from './agent-log-line.ts';
 import { actorOf, type BotContext } from './bot-context.ts';
 import { commandTexts, helpText } from './command-texts.ts';
+import { dashboardButton } from './dashboard-menu.ts';
 
 export interface CommandDeps {
   readonly config: Config;
@@ -111,7 +113,9 @@ export function installCommands(bot: Composer<BotContext>, deps: CommandDeps): v
 
   bot.command('queue', async (ctx) => {
     const approversOf = (projectId: string) => deps.access.project(projectId)?.approvers ?? [];
-    await ctx.reply(renderQueue(buildQueueView(deps.store, deps.queue, deps.config.maxConcurrency, approversOf), deps.config.locale, deps.clock.now(), deps.names), html);
+    const button = dashboardButton(deps.config.publicUrl, String(ctx.chat.id), ctx.me.username, null);
+    const markup = button ? { reply_markup: { inline_keyboard: [[button]] } } : {};
+    await ctx.reply(renderQueue(buildQueueView(deps.store, deps.queue, deps.config.maxConcurrency, approversOf), deps.config.locale, deps.clock.now(), deps.names), { ...html, ...markup });
   });
 
   bot.command('status', async (ctx) => {
@@ -122,36 +126,43 @@ export function installCommands(bot: Composer<BotContext>, deps: CommandDeps): v
     if (view) await ctx.reply(renderCard(view, deps.config.locale, deps.clock.now(), 'html', { logLine: runningAgentLine(view.waiting, task.id, deps.agentLogLine), ...(deps.names ? { names: deps.names } : {}) }), html);
   });
 
-  /** The task named in the command if it is this chat's and the sender approves its project; otherwise replies why not. */
-  const approverTask = async (ctx: CommandContext<BotContext>, id: string): Promise<{ task: Task; from: User } | null> => {
+  /** The task named in the command if it is this chat's; otherwise replies that it is unknown. */
+  const chatTask = async (ctx: CommandContext<BotContext>, id: string): Promise<Task | null> => {
     const task = id ? getTask(deps.store.db, id) : null;
     const project = task ? deps.access.project(task.projectId) : undefined;
-    if (!task || !project || project.chatId !== String(ctx.chat.id)) {
-      await ctx.reply(esc(T.unknownTask(id)), html);
-      return null;
-    }
-    if (!ctx.from || !deps.access.isApprover(project, ctx.from.id)) {
-      await ctx.reply(esc(T.notApprover(project.id)), html);
-      return null;
-    }
-    return { task, from: ctx.from };
+    if (task && project && project.chatId === String(ctx.chat.id)) return task;
+    await ctx.reply(esc(T.unknownTask(id)), html);
+    return null;
   };
   const refusal = (outcome: EngineOutcome) => T.refused(localizeEvent(outcome.type === 'rejected' || outcome.type === 'noop' ? outcome.reason : outcome.type, deps.config.locale));
+  /** The shared action's answer (core/actions/task-actions.ts, also behind the dashboard's controls). */
+  const answer = (result: ActionResult, id: string, success: string): string =>
+    result.type === 'outcome'
+      ? result.outcome.type === 'applied'
+        ? success
+        : refusal(result.outcome)
+      : result.type === 'not-approver'
+        ? T.notApprover(result.projectId)
+        : T.unknownTask(id);
+  const actions: TaskActionDeps = { store: deps.store, engine: deps.engine, project: (id) => deps.access.project(id) };
+  const actorFrom = (from: User) => ({ userId: from.id, actor: actorOf(from) });
 
   bot.command('retry', async (ctx) => {
-    const target = await approverTask(ctx, ctx.match.trim().toUpperCase());
-    if (!target) return;
-    const outcome = deps.engine.handle({ type: 'RetryRequested', key: `telegram:${ctx.chat.id}:${ctx.msg.message_id}`, taskId: target.task.id, actor: actorOf(target.from) });
-    await ctx.reply(esc(outcome.type === 'applied' ? T.retrying(target.task.id) : refusal(outcome)), html);
+    const task = await chatTask(ctx, ctx.match.trim().toUpperCase());
+    if (!task) return;
+    if (!ctx.from) return void (await ctx.reply(esc(T.notApprover(task.projectId)), html));
+    const result = retryTask(actions, task.id, actorFrom(ctx.from), `telegram:${ctx.chat.id}:${ctx.msg.message_id}`);
+    await ctx.reply(esc(answer(result, task.id, T.retrying(task.id))), html);
   });
 
   bot.command('cancel', async (ctx) => {
     const [id = '', ...words] = ctx.match.trim().split(/\s+/);
-    const target = await approverTask(ctx, id.toUpperCase());
-    if (!target) return;
-    const reason = wellFormed(words.join(' ').trim()) || `cancelled by ${target.from.first_name}`;
-    const outcome = deps.engine.handle({ type: 'TaskCancelled', key: `telegram:${ctx.chat.id}:${ctx.msg.message_id}`, taskId: target.task.id, reason, actor: actorOf(target.from) });
-    await ctx.reply(esc(outcome.type === 'applied' ? T.cancelled(target.task.id) : refusal(outcome)), html);
+    const task = await chatTask(ctx, id.toUpperCase());
+    if (!task) return;
+    if (!ctx.from) return void (await ctx.reply(esc(T.notApprover(task.projectId)), html));
+    const reason = wellFormed(words.join(' ').trim()) || `cancelled by ${ctx.from.first_name}`;
+    const result = cancelTask(actions, task.id, actorFrom(ctx.from), `telegram:${ctx.chat.id}:${ctx.msg.message_id}`, reason);
+    await ctx.reply(esc(answer(result, task.id, T.cancelled(task.id))), html);
   });
 
   bot.command('reconcile', async (ctx) => {

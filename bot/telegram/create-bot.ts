@@ -27,6 +27,9 @@ import type { CallbackSigner } from './callback-data.ts';
 import type { PeopleDirectory } from './people-directory.ts';
 import { connectionTransformer } from './connection-transformer.ts';
 import { installCommands } from './commands.ts';
+import { installDashCommand } from './dash-command.ts';
+import type { DashboardRights } from '../../core/dashboard/dashboard-rights.ts';
+import type { DashboardTokens } from '../../core/dashboard/signed-token.ts';
 import { kvConversationStorage } from './kv-conversation-storage.ts';
 import { pacingTransformer } from './pacing-transformer.ts';
 import type { SendPacer } from './send-pacer.ts';
@@ -59,6 +62,8 @@ export interface BotDeps {
   readonly people?: PeopleDirectory;
   /** Kept true from every call's answer (up, down, conflict, refused token). */
   readonly connection?: TelegramConnection;
+  /** The dashboard's rights and link signer: `/dash` in a private chat (absent: no `/dash`). */
+  readonly dashboard?: { readonly rights: DashboardRights; readonly tokens: DashboardTokens };
 }
 
 /**
@@ -80,6 +85,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
 
   // Updates of one chat in order (the runner is concurrent); different chats proceed in parallel.
   bot.use(sequentialize((ctx) => (ctx.chat ? String(ctx.chat.id) : undefined)));
+  if (deps.dashboard) installDashCommand(bot, { config: deps.config, ...deps.dashboard, now: () => deps.clock.now() });
   bot.use(async (ctx, next) => {
     const chatId = ctx.chat ? String(ctx.chat.id) : '';
     if (deps.access.projectsInChat(chatId).length === 0) return; // not a configured chat: stay silent

@@ -18,6 +18,7 @@ import { pollingSupplier } from './polling-supplier.ts';
 import { RetryBackoff, sleep, whenUp } from './retry-backoff.ts';
 import type { TelegramConnection } from './telegram-connection.ts';
 import { classifyTelegramFault } from './telegram-fault.ts';
+import { setDashboardMenuButton } from './dashboard-menu.ts';
 
 export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram';
 
@@ -63,6 +64,7 @@ export function botRuntime(bot: Bot<BotContext>, config: Config, options: BotRun
     const signal = abort as unknown as GrammySignal; // grammY types its own AbortSignal shim
     await bot.init(signal);
     await bot.api.setMyCommands(commandMenu(config.locale), {}, signal);
+    await setDashboardMenuButton(bot, config, options.logger, signal);
     if (webhook) {
       await bot.api.setWebhook(`${config.publicUrl ?? ''}${TELEGRAM_WEBHOOK_PATH}`, { ...(secretToken ? { secret_token: secretToken } : {}), allowed_updates: [...ALLOWED_UPDATES] }, signal);
     } else {

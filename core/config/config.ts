@@ -74,6 +74,13 @@ export interface Config {
    * deployment. Null (unset) makes every crash point a no-op.
    */
   readonly testCrashAfter: CrashEffect | null;
+  /** The Mini App dashboard (docs/dashboard.md). */
+  readonly dashboard: {
+    /** ORCH_DASHBOARD_INIT_DATA_MAX_AGE_S: the oldest Telegram `initData` (`auth_date`) accepted. */
+    readonly initDataMaxAgeS: number;
+    /** ORCH_DASHBOARD_LINK_TTL_S: how long a `/dash` link stays valid. */
+    readonly linkTtlS: number;
+  };
   readonly staging: {
     /** ORCH_STAGING_INFRA_TOLERANCE_ENABLED: false = every project's staging is strict (no waived checks). */
     readonly infraToleranceEnabled: boolean;
@@ -192,6 +199,10 @@ export function loadConfig(env: Env, secretFiles: SecretFileReads = {}): Config 
     },
     logLevel: r.oneOf('ORCH_LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, 'info'),
     testCrashAfter: r.string('ORCH_TEST_CRASH_AFTER') === null ? null : r.oneOf('ORCH_TEST_CRASH_AFTER', CRASH_EFFECTS, 'push'),
+    dashboard: {
+      initDataMaxAgeS: r.int('ORCH_DASHBOARD_INIT_DATA_MAX_AGE_S', 86_400, 10, 86_400 * 7),
+      linkTtlS: r.int('ORCH_DASHBOARD_LINK_TTL_S', 600, 10, 86_400),
+    },
     staging: { infraToleranceEnabled: r.bool('ORCH_STAGING_INFRA_TOLERANCE_ENABLED', true) },
   };
   if (problems.length > 0) throw new ConfigError(problems);

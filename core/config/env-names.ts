@@ -34,6 +34,8 @@ export const KNOWN_ORCH_VARIABLES: readonly string[] = Object.freeze([
   'ORCH_LOG_LEVEL',
   'ORCH_TEST_CRASH_AFTER',
   'ORCH_STAGING_INFRA_TOLERANCE_ENABLED',
+  'ORCH_DASHBOARD_INIT_DATA_MAX_AGE_S',
+  'ORCH_DASHBOARD_LINK_TTL_S',
 ]);
 
 /** `ORCH_*` names set in `env` that Conveyor does not read. */

@@ -49,6 +49,7 @@ const projectSchema = z
     defaultBranch: z.string().min(1).default('main'),
     chatId: z.union([z.number().int(), z.string().regex(/^-?\d+$/, CHAT_ID_MESSAGE)]).transform((v) => String(v)),
     approvers: z.array(z.number().int().positive()).min(1, 'must list at least one Telegram user id'),
+    viewers: z.array(z.number().int().positive()).optional(),
     plane: z
       .object({
         projectId: z.string().min(1),
@@ -108,6 +109,8 @@ export interface ProjectConfig {
   /** Telegram chat id, as a string (ids exceed 2^31). */
   readonly chatId: string;
   readonly approvers: readonly number[];
+  /** Telegram user ids who may open the dashboard for this project without approving (ADR 0040). */
+  readonly viewers?: readonly number[];
   /**
    * `people` maps Plane user ids to Telegram user ids, so deploy four-eyes knows the Telegram
    * account of a tracker issue's creator (ADR 0035).

@@ -6,7 +6,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MethodHandler, MethodOutcome } from './bot-api-outcome.ts';
 import { readParams } from './bot-api-params.ts';
-import { answerCallbackQuery, deleteMyCommands, getChat, getMe, getMyCommands, setMyCommands } from './bot-methods.ts';
+import { answerCallbackQuery, deleteMyCommands, getChat, getChatMenuButton, getMe, getMyCommands, setChatMenuButton, setMyCommands } from './bot-methods.ts';
 import { faultAnswer, type FaultAnswer } from './fault-injection.ts';
 import { writeJson } from './http-json.ts';
 import { deleteMessage, editMessageReplyMarkup, editMessageText, sendMessage } from './message-methods.ts';
@@ -28,6 +28,8 @@ const HANDLERS: Record<string, MethodHandler> = {
   setMyCommands,
   getMyCommands,
   deleteMyCommands,
+  setChatMenuButton,
+  getChatMenuButton,
 };
 
 // Method names are case-insensitive on Telegram; the log keeps the canonical spelling.

@@ -1,5 +1,6 @@
 /**
- * getMe, getChat, answerCallbackQuery and the command list (setMyCommands, getMyCommands, deleteMyCommands).
+ * getMe, getChat, answerCallbackQuery, the command list (setMyCommands, getMyCommands, deleteMyCommands)
+ * and the default menu button (setChatMenuButton, getChatMenuButton).
  */
 import type { Params } from './bot-api-params.ts';
 import { badRequest, ok } from './bot-api-outcome.ts';
@@ -77,3 +78,23 @@ function commandSet(params: Params, commands: BotCommandSet['commands']): BotCom
 function keyOf(set: BotCommandSet): string {
   return `${JSON.stringify(set.scope)}|${set.languageCode}`;
 }
+
+/** setChatMenuButton (the default one; no chat_id): `web_app` needs an https URL, as on Telegram. */
+export const setChatMenuButton: MethodHandler = ({ params, state }) => {
+  const raw = params.json('menu_button');
+  if (raw.type === 'invalid') return badRequest("can't parse menu button JSON object");
+  const button = (raw.value ?? { type: 'default' }) as { type?: unknown; text?: unknown; web_app?: { url?: unknown } };
+  if (button.type === 'web_app') {
+    const url = button.web_app?.url;
+    if (typeof button.text !== 'string' || typeof url !== 'string') return badRequest("can't parse menu button JSON object");
+    if (!url.startsWith('https://')) return badRequest('BUTTON_URL_INVALID');
+    state.menuButton = { type: 'web_app', text: button.text, web_app: { url } };
+    return ok(true);
+  }
+  if (button.type !== 'default' && button.type !== 'commands') return badRequest('unsupported menu button type');
+  state.menuButton = { type: button.type };
+  return ok(true);
+};
+
+/** getChatMenuButton: the default menu button. */
+export const getChatMenuButton: MethodHandler = ({ state }) => ok(state.menuButton);

@@ -49,11 +49,16 @@ function parseButton(raw: unknown): SandboxButton | string {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return `${prefix}InlineKeyboardButton must be an Object`;
   }
-  const { text, url, callback_data: data } = raw as Record<string, unknown>;
+  const { text, url, callback_data: data, web_app: webApp } = raw as Record<string, unknown>;
   if (typeof text !== 'string') return `${prefix}Field "text" must be of type String`;
   if (url !== undefined && typeof url !== 'string') return `${prefix}Field "url" must be of type String`;
   if (data !== undefined && typeof data !== 'string') {
     return `${prefix}Field "callback_data" must be of type String`;
+  }
+  if (webApp !== undefined) {
+    const appUrl = typeof webApp === 'object' && webApp !== null ? (webApp as { url?: unknown }).url : undefined;
+    if (typeof text !== 'string' || typeof appUrl !== 'string') return `${prefix}Field "web_app" must be of type WebAppInfo`;
+    return appUrl.startsWith('https://') ? { text, web_app: { url: appUrl } } : 'BUTTON_URL_INVALID';
   }
   // Like Telegram, an empty url or callback_data counts as absent.
   if (url) return isAcceptedButtonUrl(url) ? { text, url } : 'BUTTON_URL_INVALID';

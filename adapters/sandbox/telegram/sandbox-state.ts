@@ -36,6 +36,8 @@ export class SandboxState {
   readonly log = new RequestLog();
   /** Command lists by scope and language, keyed `${JSON scope}|${language}`. */
   readonly commands = new Map<string, BotCommandSet>();
+  /** The default menu button (setChatMenuButton). */
+  menuButton: { type: 'default' | 'commands' } | { type: 'web_app'; text: string; web_app: { url: string } } = { type: 'default' };
   /** The fault being played (see SandboxFault); null answers normally. */
   fault: SandboxFault | null = null;
 

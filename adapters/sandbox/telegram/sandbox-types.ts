@@ -59,6 +59,8 @@ export interface SandboxButton {
   readonly text: string;
   readonly callback_data?: string;
   readonly url?: string;
+  /** A Mini App button (private chats only on Telegram; https only). */
+  readonly web_app?: { readonly url: string };
 }
 
 /** A version of a message that an edit replaced, and when. */
