@@ -5,6 +5,8 @@ import { serveListener, type RunningListener } from '../../adapters/http/serve.t
 import { getApproval, pendingApproval } from '../../core/store/approval-repo.ts';
 import { describeBrowser, launchBrowser } from '../support/describe-browser.ts';
 import { APPROVER, MUST_FIX, VIEWER, dashboardWorld, seedTasks, type DashboardWorld } from '../support/dashboard-harness.ts';
+import { DELIVERED, seedHistory } from '../support/dashboard-history.ts';
+import type { ChartData } from '../../core/dashboard/chart-data.ts';
 
 const BRD = '# BRD\n\nShip it.\n';
 const DARK = { bg_color: '#17212b', text_color: '#f5f5f5', hint_color: '#708499', link_color: '#6ab3f3', button_color: '#5288c1', button_text_color: '#ffffff', secondary_bg_color: '#232e3c' };
@@ -13,6 +15,7 @@ const SHOTS = process.env.CONVEYOR_SCREENSHOTS === '1';
 
 describeBrowser('dashboard in a real browser (Chromium + playwright-core)', () => {
   let w: DashboardWorld;
+  let delivered: string[];
   let listener: RunningListener;
   let browser: Browser;
   let base: string;
@@ -21,6 +24,7 @@ describeBrowser('dashboard in a real browser (Chromium + playwright-core)', () =
   beforeAll(async () => {
     w = dashboardWorld();
     seedTasks(w);
+    delivered = seedHistory(w);
     listener = await serveListener(w.app, { host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${listener.port}`;
     browser = await launchBrowser();
@@ -50,6 +54,10 @@ describeBrowser('dashboard in a real browser (Chromium + playwright-core)', () =
     const ids = async (stage: string) => Promise.all((await page.locator(`section[data-stage="${stage}"] a.card`).all()).map((card) => card.getAttribute('data-task')));
     expect(await ids('analysis')).toEqual(['SHOP-1', 'SHOP-2']);
     expect(await ids('development')).toEqual(['SHOP-3', 'SHOP-4']);
+    expect(await ids('review')).toEqual([]);
+    expect(await ids('testing')).toEqual([]);
+    // The month of delivered work closes the board in the done column, newest first.
+    expect((await ids('done'))[0]).toBe(delivered.at(-1));
     expect(await page.locator('[data-task="SHOP-2"] .badge').innerText()).toBe('waiting for approval');
     if (SHOTS) await page.screenshot({ path: 'docs/img/dashboard-board.png', fullPage: true });
   });
@@ -123,6 +131,49 @@ describeBrowser('dashboard in a real browser (Chromium + playwright-core)', () =
     }
   });
 
+  /**
+   * The charts draw the delivered month: the page's chart data has a point for every week, and
+   * every canvas has series pixels (saturated colours; axes, text and grid are greys).
+   */
+  async function expectChartsWithData(page: Page): Promise<void> {
+    await page.waitForFunction("document.documentElement.dataset.charts === 'drawn'", undefined, { timeout: 10_000 });
+    expect(await page.locator('.chart canvas').count()).toBe(5);
+    const data = JSON.parse(await page.locator('#chart-data').textContent() ?? 'null') as ChartData;
+    expect(data.weeks.length).toBeGreaterThanOrEqual(4);
+    expect(data.cycle.p50.every((p) => p !== null && p > 0)).toBe(true);
+    expect(data.cycle.p90.every((p, i) => p !== null && p >= data.cycle.p50[i]!)).toBe(true);
+    for (const stage of ['analysis', 'development', 'review', 'testing']) {
+      expect(data.stageHours.find((s) => s.stage === stage)?.hours.some((h) => h > 0), stage).toBe(true);
+    }
+    expect(Object.fromEntries(data.rollbacksByStage.map((r) => [r.stage, r.count]))).toMatchObject({ review: 4, testing: 1 });
+    expect(data.escalations.reduce((a, b) => a + b, 0)).toBe(1);
+    expect(data.agentHoursByRole.every((r) => r.hours > 0)).toBe(true);
+    expect(DELIVERED.length).toBe(delivered.length);
+    const coloured = await page.evaluate<Record<string, number>>(`(() => {
+      const counts = {};
+      for (const el of document.querySelectorAll('.chart')) {
+        const canvas = el.querySelector('canvas');
+        const px = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        let n = 0;
+        for (let i = 0; i < px.length; i += 4) {
+          if (px[i + 3] > 100 && Math.max(px[i], px[i + 1], px[i + 2]) - Math.min(px[i], px[i + 1], px[i + 2]) > 60) n++;
+        }
+        counts[el.id] = n;
+      }
+      return counts;
+    })()`);
+    console.log(`[figure] series pixels per chart: ${JSON.stringify(coloured)}`);
+    for (const [id, n] of Object.entries(coloured)) expect(n, id).toBeGreaterThan(200);
+  }
+
+  it('the charts draw the delivered month in the light theme', async () => {
+    const page = await open(w.initData(VIEWER));
+    await page.waitForURL(/\/app\/board$/);
+    await page.goto(`${base}/app/charts`);
+    await expectChartsWithData(page);
+    if (SHOTS) await page.screenshot({ path: 'docs/img/dashboard-charts.png', fullPage: true });
+  });
+
   it("Telegram's dark theme renders readable (computed colours and contrast)", async () => {
     const page = await open(w.initData(VIEWER), DARK);
     await page.waitForURL(/\/app\/board$/);
@@ -134,8 +185,7 @@ describeBrowser('dashboard in a real browser (Chromium + playwright-core)', () =
     expect(colours).toMatchObject({ theme: 'dark', bg: 'rgb(23, 33, 43)', text: 'rgb(245, 245, 245)' });
     expect(contrast(colours.card, colours.bg)).toBeGreaterThan(7);
     await page.goto(`${base}/app/charts`);
-    await page.waitForFunction("document.documentElement.dataset.charts === 'drawn'", undefined, { timeout: 10_000 });
-    expect(await page.locator('.chart canvas').count()).toBe(5);
+    await expectChartsWithData(page);
     if (SHOTS) await page.screenshot({ path: 'docs/img/dashboard-charts-dark.png', fullPage: true });
   });
 });

@@ -28,8 +28,11 @@ export interface DashboardWorld {
   /** Telegram-signed initData for `userId`, `ageS` seconds old. */
   initData(userId: number, ageS?: number): string;
   create(title: string): string;
-  finish(taskId: string, role: Role, artifacts: Record<string, string | null>, sha?: string): void;
+  /** The `role` run of `taskId` succeeds after `runMin` minutes of work (ending now + 2 min). */
+  finish(taskId: string, role: Role, artifacts: Record<string, string | null>, sha?: string, runMin?: number): void;
   approve(taskId: string): void;
+  /** The `role` run of `taskId` dies after 10 minutes with `error` (the engine escalates). */
+  die(taskId: string, role: Role, error: string): void;
   cleanup(): void;
 }
 
@@ -64,12 +67,12 @@ export function dashboardWorld(): DashboardWorld {
       if (outcome.type !== 'created') throw new Error(JSON.stringify(outcome));
       return outcome.taskId;
     },
-    finish: (taskId, role, artifacts, sha = 'a'.repeat(40)) => {
+    finish: (taskId, role, artifacts, sha = 'a'.repeat(40), runMin = 15) => {
       const job = h.queue.activeForTask(taskId).find((j) => j.kind === 'agent' && j.payload.role === role);
       if (!job) throw new Error(`no active ${role} job for ${taskId}`);
-      h.clock.advance(17 * 60_000);
+      h.clock.advance((runMin + 2) * 60_000);
       h.store.write((tx) => {
-        h.store.sqlite.prepare(`UPDATE jobs SET state='succeeded', started_at = ?, finished_at = ? WHERE id = ?`).run(h.clock.now() - 15 * 60_000, h.clock.now(), job.id);
+        h.store.sqlite.prepare(`UPDATE jobs SET state='succeeded', started_at = ?, finished_at = ? WHERE id = ?`).run(h.clock.now() - runMin * 60_000, h.clock.now(), job.id);
         return h.engine.handleInTx(tx, {
           type: 'AgentRunFinished',
           key: `job:${job.id}:finished`,
@@ -83,6 +86,15 @@ export function dashboardWorld(): DashboardWorld {
       const approval = pendingApproval(h.store.db, taskId, 'brd');
       if (!approval) throw new Error('no pending approval');
       h.handle({ type: 'ApprovalDecided', key: `approve:${approval.id}`, taskId, approvalId: approval.id, decision: 'approve', actor: 'telegram:111:Alice' });
+    },
+    die: (taskId, role, error) => {
+      const job = h.queue.activeForTask(taskId).find((j) => j.kind === 'agent' && j.payload.role === role);
+      if (!job) throw new Error(`no active ${role} job for ${taskId}`);
+      h.clock.advance(10 * 60_000);
+      h.store.write((tx) => {
+        h.store.sqlite.prepare(`UPDATE jobs SET state='dead', last_error = ?, started_at = ?, finished_at = ? WHERE id = ?`).run(error, h.clock.now() - 10 * 60_000, h.clock.now(), job.id);
+        return h.engine.handleInTx(tx, { type: 'JobDead', key: `job-dead:${job.id}`, taskId, jobId: job.id, kind: 'agent', error });
+      });
     },
     cleanup: () => {
       dashboard.close();

@@ -121,17 +121,23 @@
     var axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
     opts.width = Math.max(260, el.clientWidth || 320);
     opts.height = 200;
-    opts.axes = [Object.assign({}, axis, opts.xAxis || {}), Object.assign({}, axis)];
+    opts.axes = [Object.assign({}, axis, opts.xAxis || {}), Object.assign({}, axis, opts.yAxis || {})];
+    // The legend names the series; live values ("--" until touched) only clutter a phone.
+    opts.legend = Object.assign({ live: false }, opts.legend || {});
     new window.uPlot(opts, data, el);
   }
 
+  /** Bars and counts read against zero, in whole steps for counts. */
+  var FROM_ZERO = { range: function (u, min, max) { return [0, max > 0 ? max * 1.1 : 1]; } };
+  var WHOLE = { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500] };
+
   function categories(labels) {
-    return { scales: { x: { time: false, range: [-0.5, labels.length - 0.5] } }, xAxis: { values: function (u, splits) { return splits.map(function (i) { return labels[i] || ''; }); }, splits: labels.map(function (_, i) { return i; }) } };
+    return { scales: { x: { time: false, range: [-0.5, labels.length - 0.5] }, y: FROM_ZERO }, xAxis: { values: function (u, splits) { return splits.map(function (i) { return labels[i] || ''; }); }, splits: labels.map(function (_, i) { return i; }) } };
   }
 
-  function bars(id, labels, values, name) {
+  function bars(id, labels, values, name, yAxis) {
     var cat = categories(labels);
-    chart(id, { scales: cat.scales, xAxis: cat.xAxis, legend: { show: false }, series: [{}, { label: name, fill: PALETTE[0], stroke: PALETTE[0], paths: window.uPlot.paths.bars({ size: [0.6, 60] }), points: { show: false } }] }, [labels.map(function (_, i) { return i; }), values]);
+    chart(id, { scales: cat.scales, xAxis: cat.xAxis, yAxis: yAxis, legend: { show: false }, series: [{}, { label: name, fill: PALETTE[0], stroke: PALETTE[0], paths: window.uPlot.paths.bars({ size: [0.6, 60] }), points: { show: false } }] }, [labels.map(function (_, i) { return i; }), values]);
   }
 
   function drawCharts() {
@@ -139,7 +145,7 @@
     if (!block || !window.uPlot) return;
     var d = JSON.parse(block.textContent);
     var weeks = d.weeks;
-    chart('chart-cycle', { series: [{}, { label: 'p50', stroke: PALETTE[0], width: 2 }, { label: 'p90', stroke: PALETTE[1], width: 2 }] }, [weeks, d.cycle.p50, d.cycle.p90]);
+    chart('chart-cycle', { scales: { y: FROM_ZERO }, series: [{}, { label: 'p50', stroke: PALETTE[0], width: 2 }, { label: 'p90', stroke: PALETTE[1], width: 2 }] }, [weeks, d.cycle.p50, d.cycle.p90]);
     // Stacked: each series is drawn as the running total, filled down to the previous one.
     var totals = weeks.map(function () { return 0; });
     var stacked = d.stageHours.map(function (s) {
@@ -148,9 +154,9 @@
     });
     var stageSeries = d.stageHours.map(function (s, i) { return { label: s.stage, stroke: PALETTE[i % PALETTE.length], fill: PALETTE[i % PALETTE.length] + '66' }; }).reverse();
     chart('chart-stages', { series: [{}].concat(stageSeries) }, [weeks].concat(stacked.slice().reverse()));
-    bars('chart-rollbacks', d.rollbacksByStage.map(function (r) { return r.stage; }), d.rollbacksByStage.map(function (r) { return r.count; }), 'rollbacks');
+    bars('chart-rollbacks', d.rollbacksByStage.map(function (r) { return r.stage; }), d.rollbacksByStage.map(function (r) { return r.count; }), 'rollbacks', WHOLE);
     bars('chart-agents', d.agentHoursByRole.map(function (r) { return r.role; }), d.agentHoursByRole.map(function (r) { return r.hours; }), 'hours');
-    chart('chart-escalations', { series: [{}, { label: 'escalations', stroke: PALETTE[3], fill: PALETTE[3] + '55', paths: window.uPlot.paths.bars({ size: [0.6, 40] }) }] }, [weeks, d.escalations]);
+    chart('chart-escalations', { scales: { y: FROM_ZERO }, yAxis: WHOLE, series: [{}, { label: 'escalations', stroke: PALETTE[3], fill: PALETTE[3] + '55', paths: window.uPlot.paths.bars({ size: [0.6, 40] }) }] }, [weeks, d.escalations]);
     document.documentElement.dataset.charts = 'drawn';
   }
 
