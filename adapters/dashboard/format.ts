@@ -17,3 +17,9 @@ export function when(ms: number | null): string {
   if (ms === null) return '—';
   return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
+
+/** `12-06 16:40`: a timeline row's time (the column header says UTC); never wraps on a phone. */
+export function whenShort(ms: number | null): string {
+  if (ms === null) return '—';
+  return new Date(ms).toISOString().slice(5, 16).replace('T', ' ');
+}

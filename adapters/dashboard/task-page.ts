@@ -1,6 +1,7 @@
 /** The task page: controls (for those who may act), timeline, time per stage, runs, rollbacks, CI, staging, deploys, links. */
 import type { TaskView } from '../../core/dashboard/task-view.ts';
-import { duration, when } from './format.ts';
+import { actorName } from '../../core/engine/actor-name.ts';
+import { duration, when, whenShort } from './format.ts';
 import { h, type Markup } from './html.ts';
 
 export function taskBody(view: TaskView, mayAct: boolean): Markup {
@@ -11,8 +12,8 @@ export function taskBody(view: TaskView, mayAct: boolean): Markup {
 ${mayAct && open ? controls(view) : ''}
 <section><h2>Links</h2><ul class="links">${linkItems(view)}</ul></section>
 <section><h2>Time per stage</h2><ul class="per-stage">${view.perStage.map((s) => h`<li><span>${s.stage}</span> <b>${duration(s.ms)}</b></li>`)}</ul></section>
-<section><h2>Timeline</h2><table id="timeline"><thead><tr><th>When</th><th>To</th><th>Why</th><th>By</th><th>Took</th></tr></thead><tbody>${view.timeline.map(
-    (t) => h`<tr><td>${when(t.at)}</td><td>${t.toStage} · ${t.toPhase}</td><td>${t.reason}</td><td>${t.actor}</td><td>${duration(t.durationMs)}</td></tr>`,
+<section><h2>Timeline</h2><table id="timeline"><thead><tr><th>When (UTC)</th><th>To</th><th>Why · by</th><th>Took</th></tr></thead><tbody>${view.timeline.map(
+    (t) => h`<tr><td class="nowrap">${whenShort(t.at)}</td><td>${t.toStage} · ${t.toPhase}</td><td class="prose">${t.reason}<br><small class="actor">${actorName(t.actor)}</small></td><td class="nowrap">${duration(t.durationMs)}</td></tr>`,
   )}</tbody></table></section>
 ${view.rollbacks.length > 0 || view.mustFix ? h`<section id="rollbacks"><h2>Rollbacks</h2><ul>${view.rollbacks.map((r) => h`<li>${when(r.at)}: ${r.fromStage ?? '?'} → ${r.toStage}: ${r.reason}</li>`)}</ul>${view.mustFix ? h`<h3>Must fix</h3><pre class="must-fix">${view.mustFix}</pre>` : ''}</section>` : ''}
 <section><h2>Runs</h2><table id="runs"><thead><tr><th>Job</th><th>Attempt</th><th>State</th><th>Duration</th><th>Exit</th></tr></thead><tbody>${view.runs.map(
