@@ -6,13 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ALICE, demoAgents } from './demo/demo-project.ts';
 import { CHAT, PLANE_PROJECT, REPO, startDemoWorld, type DemoWorld } from './demo/demo-world.ts';
 import { seedDemoRepository } from './demo/seed-repo.ts';
 import { WebhookLog } from './demo/webhook-log.ts';
-
-const AGENTS = fileURLToPath(new URL('./demo/agents/', import.meta.url));
-const ALICE = { id: 111, first_name: 'Alice', username: 'alice' };
 
 export interface RunningSandbox {
   readonly world: DemoWorld;
@@ -29,7 +26,6 @@ export async function startSandbox(options: { listenerUrl: string; env: Readonly
   const remote = seedDemoRepository(root);
   const world = await startDemoWorld(remote, new WebhookLog(), { PATH: options.env.PATH, HOME: options.env.HOME });
   world.connect(options.listenerUrl.replace(/\/+$/, ''));
-  const sh = (role: string) => `sh "${join(AGENTS, `${role}.sh`)}"`;
   const projects = {
     projects: [
       {
@@ -39,7 +35,7 @@ export async function startSandbox(options: { listenerUrl: string; env: Readonly
         chatId: CHAT.id,
         approvers: [ALICE.id],
         plane: { projectId: PLANE_PROJECT },
-        agents: { analyst: sh('analyst'), developer: sh('developer'), reviewer: sh('reviewer'), tester: sh('tester') },
+        agents: demoAgents(),
         agentRunner: { type: 'process' },
       },
     ],

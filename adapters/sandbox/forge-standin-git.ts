@@ -1,9 +1,10 @@
 /**
  * Forge stand-ins' repositories are real bare git repositories: branch heads are read from them (a
- * push there is a push to the forge) and the merge API writes real commits for each merge method —
- * a merge commit, one squashed commit, or the head's commits replayed onto the base — or reports
- * that the branches do not merge. Synchronous on purpose: the repositories are small and the
- * stand-ins' state is plain in-memory code. Commits are made as `identity` (the forge's bot).
+ * push there is a push to the forge) and the merge API writes real commits for each merge style —
+ * a merge commit, one squashed commit, the head's commits replayed onto the base, or the head
+ * itself (fast-forward) — or reports git's conflict. One implementation for every forge stand-in;
+ * each commits as its own bot (`identity`). Synchronous on purpose: the repositories are small and
+ * the stand-ins' state is plain in-memory code.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,10 +25,8 @@ export interface GitIdentity {
   readonly email: string;
 }
 
-const GITHUB: GitIdentity = { name: 'GitHub', email: 'noreply@github.com' };
-
-function git(cwd: string, args: readonly string[], who: GitIdentity = GITHUB): string {
-  const env = { ...ENV, GIT_AUTHOR_NAME: who.name, GIT_AUTHOR_EMAIL: who.email, GIT_COMMITTER_NAME: who.name, GIT_COMMITTER_EMAIL: who.email };
+function git(cwd: string, args: readonly string[], who?: GitIdentity): string {
+  const env = who ? { ...ENV, GIT_AUTHOR_NAME: who.name, GIT_AUTHOR_EMAIL: who.email, GIT_COMMITTER_NAME: who.name, GIT_COMMITTER_EMAIL: who.email } : ENV;
   return execFileSync('git', [...args], { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 }
 
@@ -54,40 +53,80 @@ export function commitsAhead(bare: string, base: string, head: string): number {
 
 /** The tree of merging `head` into `base`, or null when they conflict. */
 export function mergeTree(bare: string, base: string, head: string): string | null {
-  try {
-    return git(bare, ['merge-tree', '--write-tree', '--name-only', base, head]).split('\n')[0] ?? null;
-  } catch {
-    return null;
-  }
+  const merged = writeMergeTree(bare, base, head);
+  return merged.type === 'tree' ? merged.tree : null;
 }
 
-/** What a merge came to: the new base head, or a conflict. */
-export type GitMergeResult = { readonly type: 'merged'; readonly sha: string } | { readonly type: 'conflict' };
+/** What a merge came to: the new base head, or git's conflict (its words, as the forge reports them). */
+export type GitMergeResult = { readonly type: 'merged'; readonly sha: string } | { readonly type: 'conflict'; readonly stderr: string };
 
-/** Merge `head` into `branch` (at `baseSha`) with `method`; moves the branch only if it did not move. */
-export function gitMerge(bare: string, branch: string, baseSha: string, head: string, method: 'merge' | 'squash' | 'rebase', message: string, who: GitIdentity = GITHUB): GitMergeResult {
-  if (method === 'rebase') return rebase(bare, branch, baseSha, head, who);
-  const tree = mergeTree(bare, baseSha, head);
-  if (!tree) return { type: 'conflict' };
-  const parents = method === 'merge' ? ['-p', baseSha, '-p', head] : ['-p', baseSha];
-  const sha = git(bare, ['commit-tree', tree, ...parents, '-m', message], who);
+/** The merge styles the stand-ins apply for real (GitHub's methods are the first three). */
+export type GitMergeStyle = 'merge' | 'squash' | 'rebase' | 'fast-forward-only';
+
+/** One merge of `head` into `branch` (currently at `baseSha`). */
+export interface GitMergeInput {
+  readonly branch: string;
+  readonly baseSha: string;
+  readonly head: string;
+  readonly style: GitMergeStyle;
+  /** The commit message (merge and squash styles). */
+  readonly message: string;
+  /** Who the forge commits as. */
+  readonly identity: GitIdentity;
+  /**
+   * `rebase` replays the head's commits even when the head already contains the base (GitHub's
+   * rebase-and-merge always writes new commits); otherwise such a head lands as it is (Gitea).
+   */
+  readonly alwaysReplay?: boolean;
+}
+
+/**
+ * Merge as the forge's style does: `merge` a merge commit (`--no-ff`), `squash` one commit of the
+ * merged tree on top of the base, `rebase` the head's commits replayed onto the base,
+ * `fast-forward-only` the head itself or a refusal. Moves the branch only if it did not move.
+ */
+export function gitMerge(bare: string, input: GitMergeInput): GitMergeResult {
+  const { branch, baseSha, head, style, message, identity } = input;
+  let sha: string;
+  if (style === 'fast-forward-only' || (style === 'rebase' && !input.alwaysReplay && isAncestor(bare, baseSha, head))) {
+    if (!isAncestor(bare, baseSha, head)) return { type: 'conflict', stderr: 'fatal: Not possible to fast-forward, aborting.' };
+    sha = git(bare, ['rev-parse', head]);
+  } else if (style === 'rebase') {
+    const rebased = rebase(bare, baseSha, head, identity);
+    if (rebased.type === 'conflict') return rebased;
+    sha = rebased.sha;
+  } else {
+    const merged = writeMergeTree(bare, baseSha, head);
+    if (merged.type === 'conflict') return merged;
+    const parents = style === 'merge' ? ['-p', baseSha, '-p', head] : ['-p', baseSha];
+    sha = git(bare, ['commit-tree', merged.tree, ...parents, '-m', message], identity);
+  }
   git(bare, ['update-ref', `refs/heads/${branch}`, sha, baseSha]);
   return { type: 'merged', sha };
 }
 
-/** A rebase merge: every commit of `head` replayed onto the base, the base fast-forwarded. */
-function rebase(bare: string, branch: string, baseSha: string, head: string, who: GitIdentity): GitMergeResult {
-  const dir = mkdtempSync(path.join(tmpdir(), 'github-standin-rebase-'));
+function writeMergeTree(bare: string, base: string, head: string): { type: 'tree'; tree: string } | { type: 'conflict'; stderr: string } {
   try {
-    git(bare, ['worktree', 'add', '--detach', dir, head]);
+    return { type: 'tree', tree: git(bare, ['merge-tree', '--write-tree', '--name-only', base, head]).split('\n')[0] ?? '' };
+  } catch (error) {
+    const stdout = (error as { stdout?: unknown }).stdout;
+    const out = typeof stdout === 'string' ? stdout : '';
+    return { type: 'conflict', stderr: `CONFLICT (content): Merge conflict in ${out.split('\n').slice(1).filter(Boolean).join(', ') || 'the tree'}` };
+  }
+}
+
+/** Replay `head`'s commits onto `baseSha` in a throw-away worktree (forges rebase in a temporary clone). */
+function rebase(bare: string, baseSha: string, head: string, identity: GitIdentity): GitMergeResult {
+  const dir = mkdtempSync(path.join(tmpdir(), 'forge-standin-rebase-'));
+  try {
+    git(bare, ['worktree', 'add', '--detach', '--quiet', dir, head]);
     try {
-      git(dir, ['rebase', '--force-rebase', baseSha], who);
-    } catch {
-      return { type: 'conflict' };
+      git(dir, ['rebase', '--quiet', '--force-rebase', baseSha], identity);
+    } catch (error) {
+      const stdout = (error as { stdout?: unknown }).stdout;
+      return { type: 'conflict', stderr: `CONFLICT (rebase): ${typeof stdout === 'string' ? stdout.trim().split('\n').slice(0, 3).join(' ') : 'the rebase stopped'}` };
     }
-    const sha = git(dir, ['rev-parse', 'HEAD']);
-    git(bare, ['update-ref', `refs/heads/${branch}`, sha, baseSha]);
-    return { type: 'merged', sha };
+    return { type: 'merged', sha: git(dir, ['rev-parse', 'HEAD']) };
   } finally {
     try {
       git(bare, ['worktree', 'remove', '--force', dir]);

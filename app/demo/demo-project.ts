@@ -9,9 +9,14 @@ const AGENTS = fileURLToPath(new URL('./agents/', import.meta.url));
 /** The demo's approver (BRD and production). */
 export const ALICE = { id: 111, first_name: 'Alice', username: 'alice' };
 
+/** The demo's scripted agents (app/demo/agents/*.sh), as a project's `agents` field. */
+export function demoAgents(): Record<'analyst' | 'developer' | 'reviewer' | 'tester', string> {
+  const sh = (role: string) => `sh "${join(AGENTS, `${role}.sh`)}"`;
+  return { analyst: sh('analyst'), developer: sh('developer'), reviewer: sh('reviewer'), tester: sh('tester') };
+}
+
 /** `deploy`: the production block when staging runs (demo-deploy.ts). */
 export function demoProject(remote: string, staging: DemoStaging, deploy?: Record<string, unknown>): ProjectConfig {
-  const sh = (role: string) => `sh "${join(AGENTS, `${role}.sh`)}"`;
   const parsed = parseProjects(
     JSON.stringify({
       projects: [
@@ -24,7 +29,7 @@ export function demoProject(remote: string, staging: DemoStaging, deploy?: Recor
           approvers: [ALICE.id],
           // CI comes from Gitea (its Actions report `status` webhooks), so no local ciCommand.
           plane: { projectId: PLANE_PROJECT },
-          agents: { analyst: sh('analyst'), developer: sh('developer'), reviewer: sh('reviewer'), tester: sh('tester') },
+          agents: demoAgents(),
           ...demoStagingFields(staging, deploy),
         },
       ],

@@ -30,8 +30,11 @@ export function weekOf(ms: number): number {
 
 /** The `q` quantile (0–1) of `values` by nearest rank; null when empty. */
 export function quantile(values: readonly number[], q: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
+  return nearestRank([...values].sort((a, b) => a - b), q);
+}
+
+function nearestRank(sorted: readonly number[], q: number): number | null {
+  if (sorted.length === 0) return null;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? null;
 }
 
@@ -47,7 +50,7 @@ export function buildChartData(store: Store, project: ProjectConfig): ChartData 
   const doneAt = new Map<string, { createdAt: number; at: number }>();
   const stageMs = new Map<string, Map<string, number>>();
   const rollbacks = new Map<string, number>();
-  const escalationWeeks: number[] = [];
+  const escalations = new Map<number, number>();
   rows.forEach((row, i) => {
     const next = rows[i + 1];
     if (next && next.taskId === row.taskId) {
@@ -57,21 +60,27 @@ export function buildChartData(store: Store, project: ProjectConfig): ChartData 
     }
     if (row.toStage === 'done') doneAt.set(row.taskId, { createdAt: row.createdAt, at: row.at });
     if (row.reason.startsWith('red: ')) rollbacks.set(row.fromStage ?? '?', (rollbacks.get(row.fromStage ?? '?') ?? 0) + 1);
-    if (row.reason.startsWith('escalated')) escalationWeeks.push(weekOf(row.at));
+    if (row.reason.startsWith('escalated')) escalations.set(weekOf(row.at), (escalations.get(weekOf(row.at)) ?? 0) + 1);
   });
   const byWeek = new Map<number, string[]>();
-  for (const [taskId, done] of doneAt) byWeek.set(weekOf(done.at), [...(byWeek.get(weekOf(done.at)) ?? []), taskId]);
-  const allWeeks = [...byWeek.keys(), ...escalationWeeks];
-  const weeks = allWeeks.length === 0 ? [] : range(Math.min(...allWeeks), Math.max(...allWeeks));
+  for (const [taskId, done] of doneAt) {
+    const week = weekOf(done.at);
+    const ids = byWeek.get(week);
+    if (ids) ids.push(taskId);
+    else byWeek.set(week, [taskId]);
+  }
+  const weeks = weekRange([...byWeek.keys(), ...escalations.keys()]);
   const cycleOf = (id: string) => {
     const done = doneAt.get(id);
     return done ? (done.at - done.createdAt) / HOUR_MS : 0;
   };
+  // Each week's cycle times sorted once, for both quantiles.
+  const cycles = weeks.map((w) => (byWeek.get(w) ?? []).map(cycleOf).sort((a, b) => a - b));
   return {
     weeks: weeks.map((w) => w / 1000),
     cycle: {
-      p50: weeks.map((w) => round(quantile((byWeek.get(w) ?? []).map(cycleOf), 0.5))),
-      p90: weeks.map((w) => round(quantile((byWeek.get(w) ?? []).map(cycleOf), 0.9))),
+      p50: cycles.map((sorted) => round(nearestRank(sorted, 0.5))),
+      p90: cycles.map((sorted) => round(nearestRank(sorted, 0.9))),
     },
     stageHours: project.stages.map((stage) => ({
       stage,
@@ -81,7 +90,7 @@ export function buildChartData(store: Store, project: ProjectConfig): ChartData 
         return ids.length === 0 ? 0 : (round(total / ids.length / HOUR_MS) ?? 0);
       }),
     })),
-    escalations: weeks.map((w) => escalationWeeks.filter((e) => e === w).length),
+    escalations: weeks.map((w) => escalations.get(w) ?? 0),
     rollbacksByStage: project.stages.map((stage) => ({ stage, count: rollbacks.get(stage) ?? 0 })),
     agentHoursByRole: agentHours(store, project),
   };
@@ -102,7 +111,15 @@ function agentHours(store: Store, project: ProjectConfig): { role: string; hours
   return ['analyst', 'developer', 'reviewer', 'tester'].map((role) => ({ role, hours: round((totals.get(role) ?? 0) / HOUR_MS) ?? 0 }));
 }
 
-function range(first: number, last: number): number[] {
+/** Every week from the earliest to the latest of `seen` (none when empty). */
+function weekRange(seen: readonly number[]): number[] {
+  if (seen.length === 0) return [];
+  let first = Infinity;
+  let last = -Infinity;
+  for (const w of seen) {
+    first = Math.min(first, w);
+    last = Math.max(last, w);
+  }
   const weeks: number[] = [];
   for (let w = first; w <= last; w += WEEK_MS) weeks.push(w);
   return weeks;

@@ -181,6 +181,3 @@ function applyPush(ctx: EffectContext, fact: PushFact): DeliveryResult {
     ),
   );
 }
-
-/** @deprecated The old name of applyForgeFact. */
-export const applyGiteaFact = applyForgeFact;

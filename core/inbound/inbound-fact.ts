@@ -70,9 +70,6 @@ export type ForgeFact =
       readonly headBranch: string;
     };
 
-/** @deprecated The old name of ForgeFact, kept while callers move. */
-export type GiteaFact = ForgeFact;
-
 /** What a Plane delivery says. */
 export type PlaneFact =
   | {

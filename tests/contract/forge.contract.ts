@@ -8,6 +8,7 @@ import { RetryableError } from '../../core/errors.ts';
 import type { ForgeReader } from '../../core/ports/forge-reader.ts';
 import type { ForgePort, MergeMethod } from '../../core/ports/forge.ts';
 import { git, pushCommit, remoteFile, remoteSha } from '../support/git-fixtures.ts';
+import { rejection } from '../support/rejection.ts';
 
 /** One forge client wired to its stand-in over a fresh bare repository (`main` seeded). */
 export interface ForgeFixture {
@@ -35,15 +36,6 @@ export interface ForgeCapabilities {
 
 const BRANCH = 'task/SHOP-42';
 const style = (method: MergeMethod) => ({ method, title: 'SHOP-42: Add a coupon' });
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** Runs the shared suite against `make`'s forge. */
 export function describeForgeContract(name: string, caps: ForgeCapabilities, make: () => Promise<ForgeFixture>): void {

@@ -14,20 +14,12 @@ import { startGiteaStandin, type GiteaStandin } from '../../adapters/sandbox/git
 import { PermanentError, RetryableError } from '../../core/errors.ts';
 import type { MergeMethod } from '../../core/config/git-policy-schema.ts';
 import { createGitRemote, git, pushCommit, remoteLog, type GitRemote } from '../support/git-fixtures.ts';
+import { rejection } from '../support/rejection.ts';
 
 const TOKEN = 'gitea-canary-5f1c7a2b9d3e4f60a1b2c3d4e5f60718';
 const REPO = 'acme/shop';
 const BRANCH = 'task/SHOP-42';
 const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures');
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('GiteaClient against the Gitea stand-in', () => {
   let gitea: GiteaStandin;

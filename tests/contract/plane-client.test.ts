@@ -12,20 +12,12 @@ import { PlaneClient } from '../../adapters/plane/plane-client.ts';
 import { startPlaneStandin, type PlaneStandin } from '../../adapters/sandbox/plane/plane-standin.ts';
 import { PyFloat, pythonJson } from '../../adapters/sandbox/plane/python-json.ts';
 import { PermanentError, RetryableError } from '../../core/errors.ts';
+import { rejection } from '../support/rejection.ts';
 
 const API_KEY = 'plane_api_0c8e1d3f5a7b9c2e4f6a8b0d2c4e6f81';
 const PROJECT_ID = '6102dd70-63e8-440e-9dd8-904f07489671';
 const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures');
 const T0 = 1_772_446_800_000;
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 async function fixture(name: string): Promise<Record<string, unknown>> {
   return JSON.parse(await readFile(path.join(FIXTURES, name), 'utf8')) as Record<string, unknown>;

@@ -18,9 +18,8 @@ import { createApp, type App } from '../../app/compose.ts';
 import { buildIntegrations, buildListener } from '../../app/integrations.ts';
 import { loadConfig } from '../../core/config/config.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
-import { countByState } from '../../core/store/inbox-repo.ts';
 import { getTask } from '../../core/store/task-repo.ts';
-import { fixtureProject, TASK, toAwaitingCi } from '../inbound/inbound-harness.ts';
+import { fixtureProject, inboxDrained, TASK, toAwaitingCi } from '../inbound/inbound-harness.ts';
 import { createGitRemote, git, pushCommit, remoteFile, type GitRemote } from '../support/git-fixtures.ts';
 
 const TOKEN = 'ghp_e2e0123456789abcdefghijklmnopqrstuvwx';
@@ -57,13 +56,8 @@ async function startWorld(): Promise<World> {
     forge: integrations.forge,
     async send(event, payload) {
       const delivery = await gh.deliverWebhook(url, SECRET, event, payload);
-      const deadline = Date.now() + 10_000;
-      for (;;) {
-        const counts = countByState(app.store);
-        if (counts.pending + counts.retrying === 0) return delivery.status;
-        if (Date.now() > deadline) throw new Error(`inbox not drained: ${JSON.stringify(counts)}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await inboxDrained(app.store);
+      return delivery.status;
     },
     async close() {
       await listener.close();

@@ -16,6 +16,7 @@ import { buildCardView } from '../../core/notify/card-view.ts';
 import { pendingApproval } from '../../core/store/approval-repo.ts';
 import { deployImageHistory } from '../../core/store/deploy-image-repo.ts';
 import { buildBusyboxImage, removeLabelled, runLabel } from '../support/busybox-image.ts';
+import { waitFor } from '../support/conveyor-harness.ts';
 import { deployWorld, type DeployWorld } from '../support/deploy-world.ts';
 import { describeDocker } from '../support/describe-docker.ts';
 import { pushCommit } from '../support/git-fixtures.ts';
@@ -233,8 +234,7 @@ describeDocker('production deploy failure paths (real git, real processes, real 
     x.decide(delivered, 'approve', 222);
     expect(card(delivered)).toMatch(/waiting for: deploy queued/);
     const running = x.runJob('deploy');
-    const until = Date.now() + 60_000;
-    while (x.hookCalls().length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => x.hookCalls().length > 0, 60_000, () => 'the deploy hook to start');
     expect(card(delivered)).toMatch(/⏳ waiting for: deploy running/);
     // The hook's start queues a card edit: nothing else moves while it runs.
     expect(x.h.store.sqlite.prepare(`SELECT count(*) AS n FROM outbox WHERE kind = 'card' AND task_id = ? AND payload LIKE '%deploy-hook%'`).get(delivered)).toEqual({ n: 1 });

@@ -9,42 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { DockerodeDocker } from '../../adapters/docker/dockerode-docker.ts';
-import type { StagingInput, StagingResult, StagingRunnerPort } from '../../core/staging/staging-types.ts';
 import { getApproval, pendingApproval } from '../../core/store/approval-repo.ts';
 import { deployImageHistory } from '../../core/store/deploy-image-repo.ts';
 import { loadDeployState } from '../../core/store/deploy-state-repo.ts';
 import { buildBusyboxImage, removeLabelled, runLabel } from '../support/busybox-image.ts';
+import { RealImageStaging } from '../support/deploy-world.ts';
 import { describeDocker } from '../support/describe-docker.ts';
 import { remoteFile } from '../support/git-fixtures.ts';
 import { mergePhaseHarness, type MergePhaseHarness } from '../support/merge-phase-harness.ts';
 
 const LABEL = 'conveyor.test.deploy-stage';
-
-/** Tags one real image as each staged revision and answers SUCCESS. */
-class RealImageStaging implements StagingRunnerPort {
-  readonly calls: StagingInput[] = [];
-  constructor(
-    private readonly docker: DockerodeDocker,
-    private readonly baseImageId: string,
-    private readonly repo: string,
-  ) {}
-  async run(input: StagingInput): Promise<StagingResult> {
-    this.calls.push(input);
-    await this.docker.tagImage(this.baseImageId, this.repo, input.sha);
-    return {
-      verdict: 'SUCCESS',
-      revision: input.sha,
-      imageId: this.baseImageId,
-      imageRef: `${this.repo}:${input.sha}`,
-      checks: [],
-      waived: ['C9a'],
-      reason: null,
-      mustFix: null,
-      report: `---\nstaging_status: SUCCESS\nrevision: ${input.sha}\n---\nVERDICT: SUCCESS\n`,
-      durationMs: 1,
-    };
-  }
-}
 
 describeDocker('the production deploy stage (real git, real processes, real Docker engine)', (dockerHost) => {
   const docker = new DockerodeDocker({ dockerHost });

@@ -12,19 +12,11 @@ import type { GhRepo } from '../../adapters/sandbox/github/github-standin-model.
 import type { ProjectConfig } from '../../core/config/projects.ts';
 import { PermanentError, RetryableError } from '../../core/errors.ts';
 import { createGitRemote, pushCommit, remoteSha, type GitRemote } from '../support/git-fixtures.ts';
+import { rejection } from '../support/rejection.ts';
 
 const REPO = 'acme/shop';
 const TOKEN = 'ghp_canary0123456789abcdefghijklmnopqrstuv';
 const BRANCH = 'task/SHOP-7';
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('GithubClient against the GitHub stand-in', () => {
   let git: GitRemote;

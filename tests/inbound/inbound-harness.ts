@@ -178,6 +178,17 @@ export function toMerging(parts: EngineParts, head: string): void {
 }
 
 /** A composed Conveyor (createApp) with its listener served on loopback, for end-to-end webhook tests. */
+/** Resolves once the inbox has no pending or retrying delivery; throws with the counts after `timeoutMs`. */
+export async function inboxDrained(store: Store, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const counts = countByState(store);
+    if (counts.pending + counts.retrying === 0) return;
+    if (Date.now() > deadline) throw new Error(`inbox not drained: ${JSON.stringify(counts)}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 export interface WebhookApp {
   readonly app: App;
   /** `http://127.0.0.1:<port>` */
@@ -243,15 +254,7 @@ export async function startWebhookApp(
         body: (await response.json()) as { status?: string; error?: string },
       };
     },
-    async drained(timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const counts = countByState(app.store);
-        if (counts.pending + counts.retrying === 0) return;
-        if (Date.now() > deadline) throw new Error(`inbox not drained: ${JSON.stringify(counts)}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    },
+    drained: (timeoutMs) => inboxDrained(app.store, timeoutMs),
     async close() {
       await listener.close();
       await app.stop(1000);

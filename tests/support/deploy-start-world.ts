@@ -6,25 +6,19 @@
  * test's; `conveyorEnv()` is what every start gets (also written as a shell script, so a hook can
  * start Conveyor again the way an operator would).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTelegramSandbox, type TelegramSandbox } from '../../adapters/sandbox/telegram/telegram-sandbox.ts';
 import type { DockerPort } from '../../core/ports/docker.ts';
-import { queryDb, waitFor } from './conveyor-harness.ts';
+import { queryDb } from './conveyor-harness.ts';
 import { RealImageStaging } from './deploy-world.ts';
 import { mergePhaseHarness, type MergePhaseHarness } from './merge-phase-harness.ts';
-import { freePort } from './start-process.ts';
+import { freePort, startConveyorChild, type RunningConveyor } from './start-process.ts';
 
 export const SANDBOX_CHAT = { id: -1009876543210, type: 'supergroup' as const, title: 'Deploys' };
 const TOKEN = '987654321:deploy-start-sandbox-token';
 const STAGES = ['analysis', 'development', 'review', 'testing', 'deploy-staging', 'deploy'];
-
-export interface StartedProcess {
-  readonly child: ChildProcess;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  output(): string;
-}
 
 export interface DeployStartWorld {
   readonly h: MergePhaseHarness;
@@ -35,7 +29,7 @@ export interface DeployStartWorld {
   /** Where `restart.sh` (Conveyor started by a hook) writes its output and pid. */
   readonly restartLog: string;
   readonly restartPid: string;
-  start(): Promise<StartedProcess>;
+  start(): Promise<RunningConveyor>;
   query<T>(sql: string, ...params: unknown[]): T[];
   botMessages(): Promise<{ plain: string; buttons: unknown[][] }[]>;
   close(): Promise<void>;
@@ -135,20 +129,9 @@ export async function deployStartWorld(options: DeployStartOptions): Promise<Dep
     restartLog,
     restartPid,
     async start() {
-      const child = spawn(process.execPath, ['bin/conveyor.js', 'start'], {
-        cwd: repoRoot,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...env, ORCH_HTTP_PORT: String(port) },
-      });
-      children.push(child);
-      let text = '';
-      child.stdout?.on('data', (c: Buffer) => (text += c.toString()));
-      child.stderr?.on('data', (c: Buffer) => (text += c.toString()));
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-        child.once('exit', (code, signal) => resolve({ code, signal })),
-      );
-      await waitFor(() => /conveyor started/.test(text) || child.exitCode !== null, 60_000, () => `conveyor did not start:\n${text}`);
-      return { child, exited, output: () => text };
+      const started = await startConveyorChild({ ...env, ORCH_HTTP_PORT: String(port) }, 60_000);
+      children.push(started.child);
+      return started;
     },
     query: <T>(sql: string, ...params: unknown[]) => queryDb<T>(dbPath, sql, ...params),
     async botMessages() {

@@ -3,16 +3,16 @@
  * Gitea, Plane) on one database, started with or without ORCH_TEST_CRASH_AFTER, for the
  * crash-after-effect fault tests (tests/fault/effect-crash.test.ts).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHAT, PLANE_PROJECT, REPO, startDemoWorld, type DemoWorld } from '../../app/demo/demo-world.ts';
 import { WebhookLog } from '../../app/demo/webhook-log.ts';
 import type { CrashEffect } from '../../core/fault/crash-point.ts';
 import { createGitRemote, pushCommit, type GitRemote } from './git-fixtures.ts';
-import { queryDb, waitFor } from './conveyor-harness.ts';
+import { queryDb } from './conveyor-harness.ts';
+import { freePort, startConveyorChild, type RunningConveyor } from './start-process.ts';
 
 export const ALICE = { id: 111, first_name: 'Alice', username: 'alice' };
 
@@ -23,11 +23,7 @@ const AGENTS = {
   tester: 'true\n',
 };
 
-export interface RunningConveyor {
-  readonly child: ChildProcess;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  output(): string;
-}
+export type { RunningConveyor } from './start-process.ts';
 
 export interface CrashWorldOptions {
   /** The analyst waits for {@link CrashWorld.releaseAnalyst} before it writes the BRD. */
@@ -50,15 +46,6 @@ export interface CrashWorld {
   /** Let a held analyst go on (see {@link CrashWorldOptions.holdAnalyst}). */
   releaseAnalyst(): void;
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 export async function startCrashWorld(options: CrashWorldOptions = {}): Promise<CrashWorld> {
@@ -90,10 +77,8 @@ export async function startCrashWorld(options: CrashWorldOptions = {}): Promise<
     dir,
     listenerUrl,
     async start(crashAfter, env = {}) {
-      const child = spawn(process.execPath, ['bin/conveyor.js', 'start'], {
-        cwd: join(import.meta.dirname, '../..'),
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: {
+      const started = await startConveyorChild(
+        {
           ...world.env,
           PATH: process.env.PATH,
           HOME: dir,
@@ -106,16 +91,10 @@ export async function startCrashWorld(options: CrashWorldOptions = {}): Promise<
           ...env,
           ...(crashAfter ? { ORCH_TEST_CRASH_AFTER: crashAfter } : {}),
         },
-      });
-      children.push(child);
-      let text = '';
-      child.stdout?.on('data', (c: Buffer) => (text += c.toString()));
-      child.stderr?.on('data', (c: Buffer) => (text += c.toString()));
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-        child.once('exit', (code, signal) => resolve({ code, signal })),
+        30_000,
       );
-      await waitFor(() => /conveyor started/.test(text) || child.exitCode !== null, 30_000, () => `conveyor did not start:\n${text}`);
-      return { child, exited, output: () => text };
+      children.push(started.child);
+      return started;
     },
     query: <T>(sql: string, ...params: unknown[]) => queryDb<T>(dbPath, sql, ...params),
     releaseAnalyst: () => writeFileSync(release, ''),

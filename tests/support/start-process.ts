@@ -6,6 +6,41 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { waitFor } from './conveyor-harness.ts';
+
+/** A `conveyor start` child: how it ended and what it wrote (stdout and stderr). */
+export interface RunningConveyor {
+  readonly child: ChildProcess;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  output(): string;
+}
+
+/** Spawns `conveyor start` with exactly `env` (nothing is inherited) and collects its output. */
+function spawnStart(env: Readonly<Record<string, string | undefined>>): RunningConveyor {
+  const child = spawn(process.execPath, ['bin/conveyor.js', 'start'], {
+    cwd: join(import.meta.dirname, '../..'),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env,
+  });
+  let text = '';
+  child.stdout?.on('data', (c: Buffer) => (text += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (text += c.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, exited, output: () => text };
+}
+
+/**
+ * Spawns `conveyor start` with exactly `env` and resolves once it says `conveyor started` or has
+ * ended (the caller reads `exited`); throws with its output after `timeoutMs`.
+ */
+export async function startConveyorChild(env: Readonly<Record<string, string | undefined>>, timeoutMs: number): Promise<RunningConveyor> {
+  const started = spawnStart(env);
+  const { child } = started;
+  await waitFor(() => /conveyor started/.test(started.output()) || child.exitCode !== null, timeoutMs, () => `conveyor did not start:\n${started.output()}`);
+  return started;
+}
 
 /** /healthz's body. */
 export interface HealthBody {
@@ -46,19 +81,13 @@ export async function spawnConveyorStart(
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env = typeof vars === 'function' ? vars(url) : vars;
-  const child = spawn(process.execPath, ['bin/conveyor.js', 'start'], {
-    cwd: join(import.meta.dirname, '../..'),
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH, ORCH_HTTP_PORT: String(port), ORCH_LOG_LEVEL: 'info', ...env },
-  });
-  let output = '';
-  child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const started = spawnStart({ PATH: process.env.PATH, ORCH_HTTP_PORT: String(port), ORCH_LOG_LEVEL: 'info', ...env });
+  const { child } = started;
+  const exited = started.exited.then(({ code }) => code);
   return {
     child,
     url,
-    output: () => output,
+    output: () => started.output(),
     exited,
     async health() {
       try {

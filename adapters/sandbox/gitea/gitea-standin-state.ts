@@ -13,7 +13,10 @@ import {
   type StandinRepo,
   type StandinStatus,
 } from './gitea-standin-model.ts';
-import { gitMerge, readGitHeads, type GitMergeStyle } from './gitea-standin-git.ts';
+import { gitHeads, gitMerge, type GitIdentity, type GitMergeStyle } from '../forge-standin-git.ts';
+
+/** Gitea commits merges as its own bot. */
+const GITEA: GitIdentity = { name: 'Gitea', email: 'gitea@localhost' };
 
 /** The stand-in's state and its control helpers. */
 export class GiteaStandinState {
@@ -58,7 +61,7 @@ export class GiteaStandinState {
     const bare = this.gitBacked.get(fullName.toLowerCase());
     const repo = this.repo(fullName);
     if (!bare || !repo) return;
-    const heads = readGitHeads(bare);
+    const heads = gitHeads(bare);
     for (const name of [...repo.branches.keys()]) if (!heads.has(name)) repo.branches.delete(name);
     for (const [name, sha] of heads) if (repo.branches.get(name) !== sha) this.setBranchHead(fullName, name, sha);
   }
@@ -187,7 +190,7 @@ export class GiteaStandinState {
     let sha = style === 'fast-forward-only' ? pull.headSha : randomSha();
     if (bare) {
       const message = input.message ? `${title}\n\n${input.message}` : title;
-      const merged = gitMerge(bare, { base: pull.base, baseSha: repo.branches.get(pull.base) ?? '', head: pull.headSha, style, message });
+      const merged = gitMerge(bare, { branch: pull.base, baseSha: repo.branches.get(pull.base) ?? '', head: pull.headSha, style, message, identity: GITEA });
       if (merged.type === 'conflict') return { type: 'conflict', stderr: merged.stderr };
       sha = merged.sha;
     }

@@ -3,7 +3,7 @@
  * people (a CI app reporting check runs, a reviewer approving, an admin protecting the branch).
  * Outcomes are values; the routes map them to GitHub's status codes and messages.
  */
-import { commitsAhead, gitHeads, gitMerge, mergeTree } from '../forge-standin-git.ts';
+import { commitsAhead, gitHeads, gitMerge, mergeTree, type GitIdentity } from '../forge-standin-git.ts';
 import { githubTime, type GhCheckRun, type GhComment, type GhPull, type GhRepo, type GhStatus, type GithubMergeMethod } from './github-standin-model.ts';
 
 /** What opening a pull request came to. */
@@ -18,6 +18,8 @@ export type MergeRequest =
 
 const METHOD_NAMES: Readonly<Record<GithubMergeMethod, string>> = { merge: 'Merge commits', squash: 'Squash merges', rebase: 'Rebase merges' };
 const PASSING = new Set(['success', 'neutral', 'skipped']);
+/** GitHub commits merges as its own bot. */
+const GITHUB: GitIdentity = { name: 'GitHub', email: 'noreply@github.com' };
 
 /** The world of one stand-in. */
 export class GithubStandinState {
@@ -134,7 +136,7 @@ export class GithubStandinState {
     if (!repo.allowedMethods.has(input.method)) return { type: 'refused', status: 405, message: `${METHOD_NAMES[input.method]} are not allowed on this repository.` };
     const blocked = this.protectionBlock(repo, pull);
     if (blocked) return { type: 'refused', status: 405, message: blocked };
-    const merged = gitMerge(repo.bare, pull.base, pull.baseSha, pull.headSha, input.method, input.title);
+    const merged = gitMerge(repo.bare, { branch: pull.base, baseSha: pull.baseSha, head: pull.headSha, style: input.method, message: input.title, identity: GITHUB, alwaysReplay: true });
     if (merged.type === 'conflict') return { type: 'refused', status: 405, message: 'Pull Request is not mergeable' };
     const at = githubTime(this.now());
     Object.assign(pull, { state: 'closed', merged: true, mergeCommitSha: merged.sha, mergedAt: at, closedAt: at, updatedAt: at });

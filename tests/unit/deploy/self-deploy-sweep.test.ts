@@ -14,6 +14,7 @@ import type { DeployHookEnv, DeployRunRef } from '../../../core/ports/deploy-hoo
 import { silentLogger, type Logger } from '../../../core/ports/logger.ts';
 import { JobQueue } from '../../../core/queue/job-queue.ts';
 import { openStore, type Store } from '../../../core/store/database.ts';
+import { waitFor } from '../../support/conveyor-harness.ts';
 
 let dir = '';
 let store: Store | null = null;
@@ -57,12 +58,11 @@ it('reports and acknowledges only the ended runs no deploy job will finish', asy
   await start('SHOP-3', 'sleep 30'); // still running
   await start('SHOP-4', 'kill -9 0'); // the wrapper killed: no result written, no job
   queue.enqueue({ kind: 'deploy', taskId: 'SHOP-2', payload: { attempt: 1 }, idempotencyKey: 'SHOP-2:deploy:1' }, Date.now());
-  const until = Date.now() + 15_000;
   const ended = async () => {
     const states = await Promise.all(['SHOP-1', 'SHOP-2', 'SHOP-4'].map((id) => hooks.readSelfDeploy(run(id))));
     return states.every((s) => s?.type === 'finished' || s?.type === 'vanished');
   };
-  while (!(await ended()) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  await waitFor(ended, 15_000, () => 'the hooks of SHOP-1, SHOP-2 and SHOP-4 to end');
 
   const warnings: string[] = [];
   const logger: Logger = { ...silentLogger, warn: (_fields, message) => void warnings.push(message) };
