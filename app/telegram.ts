@@ -2,6 +2,7 @@
  * Wires the Telegram side: the bot (handlers, runtime), the notifier that drains the outbox into
  * it, one pacer shared by both, and the card refresher that runs with the bot.
  */
+import { forgeOf } from '../core/config/merge-method.ts';
 import type { Bot } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { FileRunFiles } from '../adapters/agents/file-run-files.ts';
@@ -62,8 +63,10 @@ export function buildTelegram(parts: CoreParts, options: TelegramOptions): Teleg
   const signer = new CallbackSigner(token);
   const pacer = new SendPacer(options.limits ?? TELEGRAM_LIMITS);
   const agentLogLine = agentLogReader(config.workdir);
+  // Card and approval links have Gitea's shape (/pulls/N, /src/branch/…): none for GitHub projects
+  // rather than wrong ones.
   const forgeRepoBase = (project: ProjectConfig | undefined) =>
-    config.gitea && project ? `${config.gitea.url}/${project.repo}` : null;
+    config.gitea && project && forgeOf(project) === 'gitea' ? `${config.gitea.url}/${project.repo}` : null;
   const logger = options.logger.child({ part: 'bot' });
   const people = new PeopleDirectory(parts.store, () => clock.now(), (id) => access.isKnownPerson(id));
   const connection = new TelegramConnection(options.logger.child({ part: 'telegram' }), () => clock.now());
