@@ -32,6 +32,8 @@ export interface Labels {
   readonly stagingRun: (state: 'queued' | 'running', age: string) => string;
   /** The production deploy job waiting, or its hook running (design §10). */
   readonly deployRun: (state: 'queued' | 'running', age: string) => string;
+  /** The deploy's hook waits for a confirmed roll-back of the same project (ADR 0034). */
+  readonly deployAfterRollback: (rollbackOf: string) => string;
   readonly stagingVerdict: (verdict: string, waived: string) => string;
   readonly mergeQueue: (holder: string, waiting: string) => string;
   readonly blocked: string;
@@ -71,6 +73,7 @@ const en: Labels = {
   mergeQueued: (holder, position) => `🔒 waiting for merge lease: ${holder} · position ${position}`,
   stagingRun: (state, age) => `staging ${state === 'running' ? 'running' : 'queued'} ${age}`,
   deployRun: (state, age) => (state === 'running' ? `deploy running ${age}` : `deploy queued ${age}`),
+  deployAfterRollback: (rollbackOf) => `the roll-back of ${rollbackOf} to finish before deploying`,
   stagingVerdict: (verdict, waived) => `🧪 staging: ${verdict}${waived ? ` · waived ${waived}` : ''}`,
   mergeQueue: (holder, waiting) => `holder ${holder}${waiting ? ` · waiting ${waiting}` : ''}`,
   blocked: 'blocked in the tracker',
@@ -112,6 +115,7 @@ const ru: Labels = {
   mergeQueued: (holder, position) => `🔒 ждёт очереди на слияние: ${holder} · позиция ${position}`,
   stagingRun: (state, age) => `стейджинг ${state === 'running' ? 'идёт' : 'в очереди'} ${age}`,
   deployRun: (state, age) => (state === 'running' ? `деплой идёт ${age}` : `деплой в очереди ${age}`),
+  deployAfterRollback: (rollbackOf) => `окончания отката ${rollbackOf}, потом деплой`,
   stagingVerdict: (verdict, waived) => `🧪 стейджинг: ${verdict}${waived ? ` · пропущены ${waived}` : ''}`,
   mergeQueue: (holder, waiting) => `держит ${holder}${waiting ? ` · ждут ${waiting}` : ''}`,
   blocked: 'задача заблокирована в трекере',

@@ -92,6 +92,8 @@ function waitingText(view: CardView, locale: Locale, now: number, esc: (s: strin
       return `⏳ ${L.waitingFor(L.stagingRun(w.state, age(now - w.since)))}`;
     case 'deploy':
       return `⏳ ${L.waitingFor(L.deployRun(w.state, age(now - w.since)))}`;
+    case 'deploy-after-rollback':
+      return `⏳ ${L.waitingFor(L.deployAfterRollback(esc(w.rollbackOf)))}`;
     case 'merge':
       return `⏳ ${L.waitingFor(w.leaseHolder ? L.mergeLease(esc(w.leaseHolder)) : L.merging)}`;
     case 'escalated':
