@@ -8,7 +8,11 @@ export interface Labels {
   readonly roles: Readonly<Record<Role, string>>;
   /** The status line while a BRD waits for a decision (the progress line says what happens on approval). */
   readonly approvalPending: string;
-  readonly delivered: string;
+  /**
+   * The done card's heading (design §7/§10): `📦 Delivered` (ru `📦 Внедрено`) after a production
+   * deploy; a merge-only project's ru card says `📦 Готово`, since "внедрено" claims a deployment (ADR 0029).
+   */
+  readonly delivered: (deployed: boolean) => string;
   /** What "delivered" meant for this task: merged only, or merged and deployed (a merge-only project claims no deployment). */
   readonly deliveredVia: (deployed: boolean) => string;
   readonly escalated: string;
@@ -54,7 +58,7 @@ const en: Labels = {
   steps: { analysis: 'Analysis', approval: 'BRD approved', development: 'Development', review: 'Review', testing: 'Testing', 'deploy-staging': 'Staging', deploy: 'Deploy' },
   roles: { analyst: 'analyst', developer: 'developer', reviewer: 'reviewer', tester: 'tester' },
   approvalPending: 'BRD approval',
-  delivered: '📦 Delivered',
+  delivered: () => '📦 Delivered',
   deliveredVia: (deployed) => (deployed ? 'merged and deployed' : 'merged into the default branch'),
   escalated: '🆘 Escalated',
   cancelled: '✖️ Cancelled',
@@ -96,7 +100,7 @@ const ru: Labels = {
   steps: { analysis: 'Анализ', approval: 'Подтверждение BRD', development: 'Разработка', review: 'Ревью', testing: 'Тестирование', 'deploy-staging': 'Стейджинг', deploy: 'Деплой' },
   roles: { analyst: 'аналитик', developer: 'разработчик', reviewer: 'ревьюер', tester: 'тестировщик' },
   approvalPending: 'Подтверждение BRD',
-  delivered: '📦 Готово',
+  delivered: (deployed) => (deployed ? '📦 Внедрено' : '📦 Готово'),
   deliveredVia: (deployed) => (deployed ? 'слито и развёрнуто' : 'слито в основную ветку'),
   escalated: '🆘 Эскалация',
   cancelled: '✖️ Отменено',

@@ -33,7 +33,8 @@ export function renderCard(view: CardView, locale: Locale, now: number, format: 
 
   const current = view.steps.find((s) => s.state === 'current');
   if (task.stage === 'done') {
-    lines.push(`${L.delivered} · ${L.deliveredVia(view.steps.some((s) => s.step === 'deploy'))}`);
+    const deployed = view.steps.some((s) => s.step === 'deploy');
+    lines.push(`${L.delivered(deployed)} · ${L.deliveredVia(deployed)}`);
     // The finished card keeps the story: how many rollbacks it took and what the last one asked for.
     if (task.rollbacks > 0) lines.push(`🔁 ${L.rollbacks} ${task.rollbacks}/${view.maxRollbacks}${task.mustFix ? ` · ${L.lastMustFix}: ${esc(firstLine(task.mustFix).replace(/^[-*•]\s+/, ''))}` : ''}`);
   }
