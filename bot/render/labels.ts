@@ -47,6 +47,8 @@ export interface Labels {
   readonly lastMustFix: string;
   readonly ago: (age: string) => string;
   readonly brdReady: string;
+  /** The approval message's heading once decided (the decision line below says who and when). */
+  readonly brdDecided: (approved: boolean) => string;
   readonly approvedBy: (who: string, at: string) => string;
   readonly rejectedBy: (who: string, at: string) => string;
   readonly approve: string;
@@ -86,6 +88,7 @@ const en: Labels = {
   lastMustFix: 'last must fix',
   ago: (age) => `${age} ago`,
   brdReady: '📝 BRD ready for approval',
+  brdDecided: (approved) => (approved ? '📝 BRD approved' : '📝 BRD rejected'),
   approvedBy: (who, at) => `✅ Approved by ${who} · ${at}`,
   rejectedBy: (who, at) => `❌ Rejected by ${who} · ${at}`,
   approve: '✅ Approve',
@@ -128,6 +131,7 @@ const ru: Labels = {
   lastMustFix: 'последнее замечание',
   ago: (age) => `${age} назад`,
   brdReady: '📝 BRD ждёт подтверждения',
+  brdDecided: (approved) => (approved ? '📝 BRD подтверждён' : '📝 BRD отклонён'),
   approvedBy: (who, at) => `✅ Подтверждено: ${who} · ${at}`,
   rejectedBy: (who, at) => `❌ Отклонено: ${who} · ${at}`,
   approve: '✅ Подтвердить',
