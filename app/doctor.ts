@@ -19,6 +19,7 @@ import { signingKeyProblems } from './doctor-git-policy.ts';
 import { checkDashboard } from './doctor-dashboard.ts';
 import { checkTelegram } from './doctor-telegram.ts';
 import { loadProjects } from './load-projects.ts';
+import { fourEyesPeopleWarnings } from './four-eyes-people.ts';
 
 export interface DoctorCheck {
   readonly name: string;
@@ -63,6 +64,7 @@ export async function runDoctor(env: Env, options: { forStart?: boolean } = {}):
   checks.push({
     name: 'projects',
     problems: parsed.type === 'invalid' ? parsed.problems : forgeProblems(config, projects),
+    warnings: fourEyesPeopleWarnings(projects),
     notes: projects.map((p) => `${p.id}: ${p.repo}, stages ${p.stages.join(' → ')}`),
   });
   checks.push(checkDatabase(config));

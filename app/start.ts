@@ -28,6 +28,7 @@ import { buildTelegram, type TelegramSide } from './telegram.ts';
 import { ProcessDeployHook } from '../adapters/deploy/process-deploy-hook.ts';
 import { sweepOrphanedSelfDeploys } from './self-deploy-sweep.ts';
 import { dashboardFor } from './dashboard.ts';
+import { fourEyesPeopleWarnings } from './four-eyes-people.ts';
 
 const SHUTDOWN_GRACE_MS = 30_000;
 /** Jobs claimed in the moments before a refused token was noticed release their leases quickly. */
@@ -62,6 +63,7 @@ export async function runStart(env: Readonly<Record<string, string | undefined>>
   });
   // After the instance lock (createApp): a refused second start says one line only.
   for (const warning of isolationWarnings(projects.projects)) logger.warn({}, warning);
+  for (const warning of fourEyesPeopleWarnings(projects.projects)) logger.warn({}, warning);
   for (const missing of missingAgentPrograms(projects.projects, env.PATH ?? '')) logger.warn({ program: missing.program, usedBy: missing.usedBy }, `agent command not found: ${describeMissing(missing)}`);
   const side = telegram as TelegramSide | null;
   if (!side) throw new Error('the Telegram side was not built');

@@ -8,7 +8,11 @@ export interface Labels {
   readonly roles: Readonly<Record<Role, string>>;
   /** The status line while a BRD waits for a decision (the progress line says what happens on approval). */
   readonly approvalPending: string;
-  readonly delivered: string;
+  /**
+   * The done card's heading (design §7/§10): `📦 Delivered` (ru `📦 Внедрено`) after a production
+   * deploy; a merge-only project's ru card says `📦 Готово`, since "внедрено" claims a deployment (ADR 0029).
+   */
+  readonly delivered: (deployed: boolean) => string;
   /** What "delivered" meant for this task: merged only, or merged and deployed (a merge-only project claims no deployment). */
   readonly deliveredVia: (deployed: boolean) => string;
   readonly escalated: string;
@@ -32,6 +36,8 @@ export interface Labels {
   readonly stagingRun: (state: 'queued' | 'running', age: string) => string;
   /** The production deploy job waiting, or its hook running (design §10). */
   readonly deployRun: (state: 'queued' | 'running', age: string) => string;
+  /** The deploy's hook waits for a confirmed roll-back of the same project (ADR 0034). */
+  readonly deployAfterRollback: (rollbackOf: string) => string;
   readonly stagingVerdict: (verdict: string, waived: string) => string;
   readonly mergeQueue: (holder: string, waiting: string) => string;
   readonly blocked: string;
@@ -41,6 +47,8 @@ export interface Labels {
   readonly lastMustFix: string;
   readonly ago: (age: string) => string;
   readonly brdReady: string;
+  /** The approval message's heading once decided (the decision line below says who and when). */
+  readonly brdDecided: (approved: boolean) => string;
   readonly approvedBy: (who: string, at: string) => string;
   readonly rejectedBy: (who: string, at: string) => string;
   readonly approve: string;
@@ -52,7 +60,7 @@ const en: Labels = {
   steps: { analysis: 'Analysis', approval: 'BRD approved', development: 'Development', review: 'Review', testing: 'Testing', 'deploy-staging': 'Staging', deploy: 'Deploy' },
   roles: { analyst: 'analyst', developer: 'developer', reviewer: 'reviewer', tester: 'tester' },
   approvalPending: 'BRD approval',
-  delivered: '📦 Delivered',
+  delivered: () => '📦 Delivered',
   deliveredVia: (deployed) => (deployed ? 'merged and deployed' : 'merged into the default branch'),
   escalated: '🆘 Escalated',
   cancelled: '✖️ Cancelled',
@@ -71,6 +79,7 @@ const en: Labels = {
   mergeQueued: (holder, position) => `🔒 waiting for merge lease: ${holder} · position ${position}`,
   stagingRun: (state, age) => `staging ${state === 'running' ? 'running' : 'queued'} ${age}`,
   deployRun: (state, age) => (state === 'running' ? `deploy running ${age}` : `deploy queued ${age}`),
+  deployAfterRollback: (rollbackOf) => `the roll-back of ${rollbackOf} to finish before deploying`,
   stagingVerdict: (verdict, waived) => `🧪 staging: ${verdict}${waived ? ` · waived ${waived}` : ''}`,
   mergeQueue: (holder, waiting) => `holder ${holder}${waiting ? ` · waiting ${waiting}` : ''}`,
   blocked: 'blocked in the tracker',
@@ -79,6 +88,7 @@ const en: Labels = {
   lastMustFix: 'last must fix',
   ago: (age) => `${age} ago`,
   brdReady: '📝 BRD ready for approval',
+  brdDecided: (approved) => (approved ? '📝 BRD approved' : '📝 BRD rejected'),
   approvedBy: (who, at) => `✅ Approved by ${who} · ${at}`,
   rejectedBy: (who, at) => `❌ Rejected by ${who} · ${at}`,
   approve: '✅ Approve',
@@ -93,7 +103,7 @@ const ru: Labels = {
   steps: { analysis: 'Анализ', approval: 'Подтверждение BRD', development: 'Разработка', review: 'Ревью', testing: 'Тестирование', 'deploy-staging': 'Стейджинг', deploy: 'Деплой' },
   roles: { analyst: 'аналитик', developer: 'разработчик', reviewer: 'ревьюер', tester: 'тестировщик' },
   approvalPending: 'Подтверждение BRD',
-  delivered: '📦 Готово',
+  delivered: (deployed) => (deployed ? '📦 Внедрено' : '📦 Готово'),
   deliveredVia: (deployed) => (deployed ? 'слито и развёрнуто' : 'слито в основную ветку'),
   escalated: '🆘 Эскалация',
   cancelled: '✖️ Отменено',
@@ -112,6 +122,7 @@ const ru: Labels = {
   mergeQueued: (holder, position) => `🔒 ждёт очереди на слияние: ${holder} · позиция ${position}`,
   stagingRun: (state, age) => `стейджинг ${state === 'running' ? 'идёт' : 'в очереди'} ${age}`,
   deployRun: (state, age) => (state === 'running' ? `деплой идёт ${age}` : `деплой в очереди ${age}`),
+  deployAfterRollback: (rollbackOf) => `окончания отката ${rollbackOf}, потом деплой`,
   stagingVerdict: (verdict, waived) => `🧪 стейджинг: ${verdict}${waived ? ` · пропущены ${waived}` : ''}`,
   mergeQueue: (holder, waiting) => `держит ${holder}${waiting ? ` · ждут ${waiting}` : ''}`,
   blocked: 'задача заблокирована в трекере',
@@ -120,6 +131,7 @@ const ru: Labels = {
   lastMustFix: 'последнее замечание',
   ago: (age) => `${age} назад`,
   brdReady: '📝 BRD ждёт подтверждения',
+  brdDecided: (approved) => (approved ? '📝 BRD подтверждён' : '📝 BRD отклонён'),
   approvedBy: (who, at) => `✅ Подтверждено: ${who} · ${at}`,
   rejectedBy: (who, at) => `❌ Отклонено: ${who} · ${at}`,
   approve: '✅ Подтвердить',

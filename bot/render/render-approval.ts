@@ -35,15 +35,17 @@ export function renderApproval(
 ): string {
   const esc = format === 'html' ? escapeHtml : plain;
   const L = labelsFor(locale);
-  const lines = [`${L.brdReady} — ${format === 'html' ? `<b>${esc(task.id)}</b>` : task.id} · ${esc(task.title)}`, ''];
+  const decidedAt = approval.state !== 'pending' ? approval.decidedAt : null;
+  const heading = decidedAt ? L.brdDecided(approval.state === 'approved') : L.brdReady;
+  const lines = [`${heading} — ${format === 'html' ? `<b>${esc(task.id)}</b>` : task.id} · ${esc(task.title)}`, ''];
   const summary = approval.summary.trim();
   if (summary) lines.push(format === 'html' ? '<brd>' : summary, '');
   const linkParts: string[] = [];
   if (isPublicUrl(links.brd)) linkParts.push(format === 'html' ? `<a href="${escapeHtml(links.brd)}">BRD</a>` : `BRD ${links.brd}`);
   if (isPublicUrl(links.tracker)) linkParts.push(format === 'html' ? `<a href="${escapeHtml(links.tracker)}">Plane</a>` : `Plane ${links.tracker}`);
   if (linkParts.length > 0) lines.push(`🔗 ${linkParts.join(' · ')}`);
-  if (approval.state !== 'pending' && approval.decidedAt) {
-    const at = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone }).format(approval.decidedAt);
+  if (decidedAt) {
+    const at = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone }).format(decidedAt);
     const who = esc(approval.decidedByName ?? approval.decidedBy ?? '?');
     lines.push(approval.state === 'approved' ? L.approvedBy(who, at) : L.rejectedBy(who, at));
     if (approval.reason) lines.push(esc(localizeEvent(approval.reason, locale)));

@@ -33,7 +33,8 @@ export function renderCard(view: CardView, locale: Locale, now: number, format: 
 
   const current = view.steps.find((s) => s.state === 'current');
   if (task.stage === 'done') {
-    lines.push(`${L.delivered} · ${L.deliveredVia(view.steps.some((s) => s.step === 'deploy'))}`);
+    const deployed = view.steps.some((s) => s.step === 'deploy');
+    lines.push(`${L.delivered(deployed)} · ${L.deliveredVia(deployed)}`);
     // The finished card keeps the story: how many rollbacks it took and what the last one asked for.
     if (task.rollbacks > 0) lines.push(`🔁 ${L.rollbacks} ${task.rollbacks}/${view.maxRollbacks}${task.mustFix ? ` · ${L.lastMustFix}: ${esc(firstLine(task.mustFix).replace(/^[-*•]\s+/, ''))}` : ''}`);
   }
@@ -92,6 +93,8 @@ function waitingText(view: CardView, locale: Locale, now: number, esc: (s: strin
       return `⏳ ${L.waitingFor(L.stagingRun(w.state, age(now - w.since)))}`;
     case 'deploy':
       return `⏳ ${L.waitingFor(L.deployRun(w.state, age(now - w.since)))}`;
+    case 'deploy-after-rollback':
+      return `⏳ ${L.waitingFor(L.deployAfterRollback(esc(w.rollbackOf)))}`;
     case 'merge':
       return `⏳ ${L.waitingFor(w.leaseHolder ? L.mergeLease(esc(w.leaseHolder)) : L.merging)}`;
     case 'escalated':

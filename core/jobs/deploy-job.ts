@@ -6,7 +6,8 @@
  * engine. A hook that was started for this attempt and has no recorded result is never run again:
  * production's state is unknown and the task escalates.
  */
-import { finishHookPass, hookStarted } from './deploy-state-writes.ts';
+import { finishHookPass, hookStarted, RollbackFirst } from './deploy-state-writes.ts';
+import { waitForRollback } from './deploy-rollback-wait.ts';
 import { pollSelfDeploy, SELF_DEPLOY_POLL_MS } from './self-deploy-poll.ts';
 import { runDeploy, type DeployRunResult } from '../deploy/deploy-run.ts';
 import { DEPLOY_REPORT_FILE } from '../deploy/deploy-report.ts';
@@ -118,6 +119,8 @@ export function deployJob(deps: JobDeps): JobHandler {
         });
       }
       if (action.type !== 'run-hook') return { type: 'done' };
+      const rollbackFirst = waitForRollback(deps, job, task.id, project.id);
+      if (rollbackFirst) return rollbackFirst;
       const hold = holdMergeLease(deps, job, task);
       if (hold.type === 'wait') return hold.outcome;
       try {
@@ -135,7 +138,7 @@ export function deployJob(deps: JobDeps): JobHandler {
         if (fresh.type === 'stale') return { type: 'done', event: stale(job.id, task.id, head) };
         hold.assertHeld();
         const previous = currentProductionImage(deps.store.db, project.id);
-        const result = await runDeploy(
+        const result = await runDeployUnlessRollback(
           {
             hooks,
             docker,
@@ -157,9 +160,10 @@ export function deployJob(deps: JobDeps): JobHandler {
               ? { healthIntervalMs: deps.deployHealthIntervalMs }
               : {}),
             signal,
-            onHookStart: () => hookStarted(deps, task.id, attempt),
+            onHookStart: () => hookStarted(deps, project.id, task.id, attempt),
           },
         );
+        if (result.type === 'rollback-first') return waitForRollback(deps, job, task.id, project.id, result.rollbackOf) ?? { type: 'done' };
         if (result.type === 'restage')
           return finished({
             outcome: 'restage',
@@ -181,6 +185,18 @@ export function deployJob(deps: JobDeps): JobHandler {
       }
     },
   };
+}
+
+/** {@link runDeploy}, or `rollback-first` when a roll-back was confirmed before the hook started (nothing ran but the retag). */
+async function runDeployUnlessRollback(
+  ...args: Parameters<typeof runDeploy>
+): Promise<DeployRunResult | { readonly type: 'rollback-first'; readonly rollbackOf: string }> {
+  try {
+    return await runDeploy(...args);
+  } catch (error) {
+    if (error instanceof RollbackFirst) return { type: 'rollback-first', rollbackOf: error.rollbackOf };
+    throw error;
+  }
 }
 
 function stale(jobId: number, taskId: string, head: string): DomainEvent {

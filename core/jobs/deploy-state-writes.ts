@@ -8,10 +8,21 @@ import { recordDeployImage } from '../store/deploy-image-repo.ts';
 import { withdrawRollbackOffer } from '../deploy/rollback-offer.ts';
 import { addOutbox } from '../store/outbox-repo.ts';
 import { loadDeployState, saveDeployState } from '../store/deploy-state-repo.ts';
+import { rollbackInProgress } from '../store/rollback-repo.ts';
 import type { JobDeps } from './job-deps.ts';
 
-export function hookStarted(deps: JobDeps, taskId: string, attempt: number): void {
+/** Thrown by {@link hookStarted} when a roll-back of the project was confirmed meanwhile: the hook did not start. */
+export class RollbackFirst extends Error {
+  constructor(readonly rollbackOf: string) {
+    super(`the roll-back of ${rollbackOf} runs first`);
+  }
+}
+
+export function hookStarted(deps: JobDeps, projectId: string, taskId: string, attempt: number): void {
   deps.store.write((tx) => {
+    // With the marker, so a roll-back confirmed during the catch-up or the promote is never raced (ADR 0034).
+    const rollback = rollbackInProgress(tx, projectId);
+    if (rollback) throw new RollbackFirst(rollback.taskId);
     const state = loadDeployState(tx, taskId);
     const next = state ? recordHookStarted(state, attempt, deps.clock.now()) : null;
     if (!next || next.type !== 'ok')

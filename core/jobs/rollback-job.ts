@@ -42,7 +42,8 @@ export function rollbackJob(deps: JobDeps): JobHandler {
       if (!deploy || !hooks || !docker) return failed(`${project.id} has no deploy hook or Docker engine configured here; production was not changed`);
       // Two hooks must not change production at once: a deploy running now goes first.
       const deploying = deployInProgress(deps.store.db, project.id);
-      if (deploying) return { type: 'defer', delayMs: ROLLBACK_WAIT_MS, reason: `the deploy of ${deploying} is running; the roll-back of ${task.id} waits` };
+      const waitFor = (id: string): JobOutcome => ({ type: 'defer', delayMs: ROLLBACK_WAIT_MS, reason: `the deploy of ${id} is running; the roll-back of ${task.id} waits` });
+      if (deploying) return waitFor(deploying);
       const current = currentProductionImage(deps.store.db, project.id);
       const target = imageBeforeCurrent(deps.store.db, project.id);
       if (!current || current.taskId !== task.id || current.outcome !== 'deployed' || target?.ref !== rollback.targetRef)
@@ -55,7 +56,10 @@ export function rollbackJob(deps: JobDeps): JobHandler {
         return failed(`could not check out ${project.id}'s default branch for the hook (${describeError(error)}); production was not changed`);
       }
       try {
-        if (!deps.store.write((tx) => advanceRollback(tx, rollbackId, 'requested', 'hook-started'))) return { type: 'done' };
+        // Checked again with the claim: a deploy hook that started meanwhile goes first.
+        const claimed = deps.store.write((tx) => deployInProgress(tx, project.id) ?? advanceRollback(tx, rollbackId, 'requested', 'hook-started'));
+        if (typeof claimed === 'string') return waitFor(claimed);
+        if (!claimed) return { type: 'done' };
         const result = await runRollback(
           { hooks, docker, clock: deps.clock, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
           {

@@ -12,7 +12,7 @@ import { inMergePhase } from '../domain/merge-phase.ts';
 import { listLeases } from '../store/lease-repo.ts';
 import { mergeLeaseHolder, mergeQueuePosition } from '../store/merge-lease.ts';
 import { getTask } from '../store/task-repo.ts';
-import { rollbackOf, type RollbackRecord } from '../store/rollback-repo.ts';
+import { rollbackInProgress, rollbackOf, type RollbackRecord } from '../store/rollback-repo.ts';
 import { loadDeployState } from '../store/deploy-state-repo.ts';
 
 /** One step of the progress line. `approval` sits between analysis and development. */
@@ -31,6 +31,8 @@ export type Waiting =
   | { type: 'staging'; state: 'queued' | 'running'; since: number }
   /** The production deploy: its job waits, or its hook runs (detached for a self-deploy). */
   | { type: 'deploy'; state: 'queued' | 'running'; since: number }
+  /** The deploy's hook waits for a confirmed roll-back of the same project (ADR 0034). */
+  | { type: 'deploy-after-rollback'; rollbackOf: string }
   | { type: 'escalated'; reason: string }
   | { type: 'blocked' }
   | { type: 'delivered' }
@@ -154,6 +156,8 @@ function deployWaiting(store: Store, queue: JobQueue, task: Task): Waiting | nul
   const state = loadDeployState(store.db, task.id);
   const hookSince = state && state.hookStartedAt !== null && state.hookResult === null ? state.hookStartedAt : null;
   if (hookSince !== null) return { type: 'deploy', state: 'running', since: hookSince };
+  const rollback = rollbackInProgress(store.db, task.projectId);
+  if (rollback) return { type: 'deploy-after-rollback', rollbackOf: rollback.taskId };
   if (job.state === 'running') return { type: 'deploy', state: 'running', since: job.startedAt ?? job.updatedAt };
   return { type: 'deploy', state: 'queued', since: job.createdAt };
 }

@@ -4,8 +4,9 @@
  * confirm finds the row and changes nothing. `state` walks `requested` → `hook-started` → an
  * outcome; `decided_*` name who confirmed and when, `reason` says how it ended, `summary` the image.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Db, Tx } from './database.ts';
+import { loadDeployState } from './deploy-state-repo.ts';
 import { approvals, tasks } from './schema.ts';
 
 export const ROLLBACK_GATE = 'rollback';
@@ -86,14 +87,33 @@ export function advanceRollback(
   return result.changes === 1;
 }
 
-/** The project's task whose deploy job runs now (hook, health), if any: a roll-back waits for it. */
+/**
+ * The project's task whose deploy hook runs now (started, no result yet: hook and health loop), if
+ * any: a roll-back waits for it. A deploy job that has not reached its hook waits for the roll-back
+ * instead ({@link rollbackInProgress}), so the two never wait for each other.
+ */
 export function deployInProgress(db: Db, projectId: string): string | null {
-  const row = db
+  const rows = db
     .select({ id: tasks.id })
     .from(tasks)
     .where(and(eq(tasks.projectId, projectId), eq(tasks.stage, 'deploy'), eq(tasks.phase, 'working'), eq(tasks.escalated, false)))
+    .all();
+  const running = rows.find((row) => {
+    const state = loadDeployState(db, row.id);
+    return state !== null && state.hookStartedAt !== null && state.hookResult === null;
+  });
+  return running?.id ?? null;
+}
+
+/** The project's roll-back that is confirmed and not finished (`requested`/`hook-started`), if any: a deploy hook waits for it. */
+export function rollbackInProgress(db: Db, projectId: string): { readonly taskId: string; readonly state: RollbackState } | null {
+  const row = db
+    .select({ taskId: approvals.taskId, state: approvals.state })
+    .from(approvals)
+    .innerJoin(tasks, eq(tasks.id, approvals.taskId))
+    .where(and(eq(tasks.projectId, projectId), eq(approvals.gate, ROLLBACK_GATE), inArray(approvals.state, ['requested', 'hook-started'])))
     .get();
-  return row?.id ?? null;
+  return row ? { taskId: row.taskId, state: row.state as RollbackState } : null;
 }
 
 function toRecord(row: typeof approvals.$inferSelect): RollbackRecord {

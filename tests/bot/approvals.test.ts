@@ -147,8 +147,10 @@ describe('approval buttons', () => {
     // The new BRD gets its own approval request; one notifying message per request, nothing else notifies.
     await harness.waitFor(async () => (await notifying(harness)).length === 2, 'the second approval request');
     expect(harness.app.store.db.select().from(approvals).all()).toHaveLength(2);
-    expect(
-      (await notifying(harness)).every((m) => m.plain.startsWith('📝 BRD ready for approval — SHOP-1')),
-    ).toBe(true);
+    // The first request's message now says it was rejected; the second waits.
+    expect((await notifying(harness)).map((m) => m.plain.split(' · ')[0])).toEqual([
+      '📝 BRD rejected — SHOP-1',
+      '📝 BRD ready for approval — SHOP-1',
+    ]);
   });
 });

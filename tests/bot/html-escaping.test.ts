@@ -3,6 +3,7 @@
  * the chat escaped, so Telegram never answers "can't parse entities" and the visible text is the
  * title exactly. Also in Russian, where the finished card says `📦 Готово`.
  */
+import { isApprovalOf } from '../support/approval-message.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ALICE,
@@ -49,6 +50,12 @@ describe('HTML-hostile text', () => {
 
     await pressButton(harness, ALICE, approval.messageId, 'Approve');
     await harness.waitFor(() => harness.task('SHOP-1')?.stage === 'done', 'SHOP-1 to be done');
+    // Once decided, the heading says what happened; the title stays escaped text.
+    const decided = await harness.waitFor(
+      async () => (await harness.messages()).find((m) => m.messageId === approval.messageId && m.buttons.length === 0),
+      'the decided approval message',
+    );
+    expect(decided.plain.split('\n')[0]).toBe(`📝 BRD approved — SHOP-1 · ${TITLE}`);
     const card = await harness.waitFor(async () => {
       const live = await harness.liveCard('SHOP-1');
       return live?.plain.includes('📦 Delivered') ? live : null;
@@ -70,14 +77,18 @@ describe('HTML-hostile text', () => {
     await harness.say(ALICE, '/new SHOP Кнопка <избранное> & «корзина»');
     const approval = await harness.waitFor(
       async () =>
-        (await harness.messages()).find(
-          (m) => m.from.is_bot && m.plain.startsWith('📝 BRD ждёт подтверждения — SHOP-1'),
-        ),
+        (await harness.messages()).find((m) => isApprovalOf(m, 'SHOP-1')),
       'the approval message',
     );
+    expect(approval.plain.split('\n')[0]).toBe('📝 BRD ждёт подтверждения — SHOP-1 · Кнопка <избранное> & «корзина»');
     expect(approval.buttons.flat().map((b) => b.text)).toEqual(['✅ Подтвердить', '❌ Отклонить']);
     await pressButton(harness, ALICE, approval.messageId, 'Подтвердить');
     await harness.waitFor(() => harness.task('SHOP-1')?.stage === 'done', 'SHOP-1 to be done');
+    const decided = await harness.waitFor(
+      async () => (await harness.messages()).find((m) => m.messageId === approval.messageId && m.buttons.length === 0),
+      'the decided approval message',
+    );
+    expect(decided.plain.split('\n')[0]).toBe('📝 BRD подтверждён — SHOP-1 · Кнопка <избранное> & «корзина»');
     const card = await harness.waitFor(
       async () => (await harness.cardMessages('SHOP-1')).find((m) => m.plain.includes('📦 Готово')),
       'the delivered card',

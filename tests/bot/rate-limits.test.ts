@@ -4,6 +4,7 @@
  * outbox retries later), nothing is given up, every card ends showing its task's final state, and
  * no call the Bot API accepted broke the limits it was running under.
  */
+import { isApprovalOf } from '../support/approval-message.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findRateViolations } from '../../adapters/sandbox/telegram/rate-audit.ts';
 import type { RateLimits } from '../../adapters/sandbox/telegram/sandbox-types.ts';
@@ -29,9 +30,7 @@ describe('a 429 storm', () => {
     // Every task reaches its approval; SHOP-1 is approved and delivered, the others keep waiting.
     const approval = await harness.waitFor(
       async () =>
-        (await harness.messages()).find(
-          (m) => m.from.is_bot && m.plain.startsWith('📝 BRD ready for approval — SHOP-1 '),
-        ),
+        (await harness.messages()).find((m) => isApprovalOf(m, 'SHOP-1')),
       'SHOP-1 approval',
     );
     await pressButton(harness, ALICE, approval.messageId, 'Approve');

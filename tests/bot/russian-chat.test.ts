@@ -2,6 +2,7 @@
  * Russian through the Telegram stand-in: the command menu, /help, /queue with a BRD waiting (by
  * name) and the approval message carry no English wording.
  */
+import { isApprovalOf } from '../support/approval-message.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALICE, BOB, startBotHarness, type BotHarness } from '../support/bot-harness.ts';
 import { englishWords } from '../support/english-words.ts';
@@ -36,9 +37,10 @@ describe('Russian in the chat', () => {
     await h.say(ALICE, '/new SHOP Избранное');
     const approval = await h.waitFor(
       async () =>
-        (await h.messages()).find((m) => m.from.is_bot && m.plain.startsWith('📝 BRD ждёт подтверждения')),
+        (await h.messages()).find((m) => isApprovalOf(m, 'SHOP-1')),
       'the approval message',
     );
+    expect(approval.plain.split('\n')[0]).toBe('📝 BRD ждёт подтверждения — SHOP-1 · Избранное');
     const help = await ask('/help', (p) => p.startsWith('Conveyor'));
     const queue = await ask('/queue', (p) => p.startsWith('🚦'));
     expect(queue).toContain('📝 SHOP-1 · ждём подтверждения BRD от Alice или Bob');

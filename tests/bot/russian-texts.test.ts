@@ -322,10 +322,10 @@ describe('Russian texts', () => {
       expect(words, w).toContain(w);
   });
 
-  it('a merge-only project’s done card claims no deployment; a deploying one says deployed', async () => {
+  it('a merge-only project’s done card claims no deployment; a deploying one says deployed (design §10: 📦 Внедрено)', async () => {
     for (const [stages, en, ru] of [
-      [['analysis', 'development'], 'merged into the default branch', 'слито в основную ветку'],
-      [['analysis', 'development', 'deploy'], 'merged and deployed', 'слито и развёрнуто'],
+      [['analysis', 'development'], 'merged into the default branch', '📦 Готово · слито в основную ветку'],
+      [['analysis', 'development', 'deploy'], 'merged and deployed', '📦 Внедрено · слито и развёрнуто'],
     ] as const) {
       h = engineHarness();
       h.handle({
@@ -341,7 +341,7 @@ describe('Russian texts', () => {
       const project = { ...h.project, stages: [...stages] };
       const view = buildCardView(h.store, h.queue, new Map([[project.id, project]]), 'SHOP-1', 3, null)!;
       expect(renderCard(view, 'en', h.clock.now(), 'text').split('\n')[1]).toBe(`📦 Delivered · ${en}`);
-      expect(renderCard(view, 'ru', h.clock.now(), 'text').split('\n')[1]).toBe(`📦 Готово · ${ru}`);
+      expect(renderCard(view, 'ru', h.clock.now(), 'text').split('\n')[1]).toBe(ru);
       if (stages.length === 2) {
         expect(renderCard(view, 'en', h.clock.now(), 'text')).not.toMatch(/deploy/i);
         expect(renderCard(view, 'ru', h.clock.now(), 'text')).not.toMatch(/развёрн|деплой|внедр/i);

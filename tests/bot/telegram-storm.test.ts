@@ -4,6 +4,7 @@
  * given up (the outage is not counted against any message), every card ends showing its task's final state within seconds of the storm's end, no
  * hot loop (failed requests are counted), and no applied call broke the flood limits.
  */
+import { isApprovalOf } from '../support/approval-message.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findRateViolations } from '../../adapters/sandbox/telegram/rate-audit.ts';
 import type { SandboxFault } from '../../adapters/sandbox/telegram/sandbox-types.ts';
@@ -56,8 +57,9 @@ describe('a Telegram 5xx and outage storm', () => {
     expect(attempts.n).toBe(0);
     for (const id of ids) expect((await harness.liveCard(id))?.text).toBe(harness.expectedCard(id));
     for (const id of ids) expect(await harness.cardMessages(id)).toHaveLength(1);
-    const approvals = (await harness.messages()).filter((m) => m.from.is_bot && m.plain.startsWith('📝 BRD ready for approval'));
+    const approvals = (await harness.messages()).filter((m) => ids.some((id) => isApprovalOf(m, id)));
     expect(approvals).toHaveLength(ids.length);
+    for (const m of approvals) expect(m.plain).toMatch(/^📝 BRD ready for approval — /);
 
     const log = await harness.sandbox.requests();
     const failed = log.filter((r) => r.at >= stormStart && r.at <= stormEnd && (r.status === 0 || r.status >= 500));

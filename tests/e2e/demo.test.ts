@@ -18,7 +18,7 @@ describe('offline demo', () => {
 
     // The chat as its members saw it: /new, one card edited in place, the approval decided by a press.
     expect(output).toContain('Alice presses ✅ Approve');
-    expect(result.transcript).toContain('📝 BRD ready for approval — SHOP-1');
+    expect(result.transcript).toContain('📝 BRD approved — SHOP-1'); // the decided message says what happened
     expect(result.transcript).toContain('✅ Approved by Alice');
     expect(result.transcript).toContain('📦 Delivered');
     expect(result.transcript.match(/🧩 SHOP-1 · Add wishlist count/g)).toHaveLength(1); // one card, edited in place

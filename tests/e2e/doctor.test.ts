@@ -182,6 +182,32 @@ describe('conveyor doctor', () => {
     expect(down.stdout).toContain('TELEGRAM_API_ROOT: cannot reach http://127.0.0.1:1');
   });
 
+  it('warns, without an error, when deploy four-eyes and Plane have no plane.people map (ADR 0035)', async () => {
+    const shop = project({
+      stages: ['analysis', 'development', 'deploy-staging', 'deploy'],
+      staging: { health: { command: 'true' } },
+      deploy: { image: 'acme/shop', hook: 'true', health: { command: 'true' }, fourEyes: true },
+      plane: { projectId: 'p1' },
+    });
+    const result = await doctor({
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_API_ROOT: sandbox.apiRoot,
+      ORCH_DB_PATH: join(dir, 'f.db'),
+      ORCH_PROJECTS_JSON: JSON.stringify({ projects: [shop] }),
+    });
+    const lines = result.stdout.split('\n').filter((line) => line.includes('plane.people'));
+    expect(lines).toEqual([
+      '    ! warning: SHOP: deploy.fourEyes is on but plane.people is not set — four-eyes cannot recognise who created a Plane task, so its creator may approve its own deploy (map Plane user ids to Telegram ids, ADR 0035)',
+    ]);
+    const mapped = await doctor({
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_API_ROOT: sandbox.apiRoot,
+      ORCH_DB_PATH: join(dir, 'f.db'),
+      ORCH_PROJECTS_JSON: JSON.stringify({ projects: [{ ...shop, plane: { projectId: 'p1', people: { 'plane-user-1': 1 } } }] }),
+    });
+    expect(mapped.stdout).not.toContain('plane.people');
+  });
+
   it('explains a chat @username and a missing field with an example, not the validator text', async () => {
     const bad = {
       projects: [

@@ -75,6 +75,40 @@ describe('start-up failures', () => {
     }
   });
 
+  it('warns in one line when deploy four-eyes and Plane have no plane.people map (ADR 0035), and still starts', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const shop = {
+      id: 'SHOP',
+      repo: 'acme/shop',
+      cloneUrl: '/nowhere.git',
+      chatId: -1,
+      approvers: [1],
+      agents: { default: 'true' },
+      stages: ['analysis', 'development', 'deploy-staging', 'deploy'],
+      staging: { health: { command: 'true' } },
+      deploy: { image: 'acme/shop', hook: 'true', health: { command: 'true' }, fourEyes: true },
+      plane: { projectId: 'p1' },
+    };
+    const warning = 'SHOP: deploy.fourEyes is on but plane.people is not set';
+    try {
+      // The port in use ends the start after the start-up warnings: the warning did not stop it earlier.
+      const unmapped = await start({ ORCH_HTTP_PORT: String(port), ORCH_DB_PATH: join(dir, 'w.db'), ORCH_PROJECTS_JSON: JSON.stringify({ projects: [shop] }) });
+      expect(unmapped.code, unmapped.stderr).toBe(69);
+      expect(unmapped.stderr.split('\n').filter((line) => line.includes(warning))).toHaveLength(1);
+      const mapped = await start({
+        ORCH_HTTP_PORT: String(port),
+        ORCH_DB_PATH: join(dir, 'w.db'),
+        ORCH_PROJECTS_JSON: JSON.stringify({ projects: [{ ...shop, plane: { projectId: 'p1', people: { 'plane-user-1': 1 } } }] }),
+      });
+      expect(mapped.code, mapped.stderr).toBe(69);
+      expect(mapped.stderr).not.toContain(warning);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it('a database that cannot be opened names ORCH_DB_PATH and exits 74', async () => {
     writeFileSync(join(dir, 'plain-file'), 'x');
     const result = await start({ ORCH_HTTP_PORT: '0', ORCH_DB_PATH: join(dir, 'plain-file', 'conveyor.db') });

@@ -6,7 +6,13 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import { currentProductionImage, deployImageHistory, recordDeployImage } from '../../core/store/deploy-image-repo.ts';
-import { advanceRollback, rollbackOf } from '../../core/store/rollback-repo.ts';
+import { advanceRollback, deployInProgress, rollbackOf } from '../../core/store/rollback-repo.ts';
+import { beginDeployPass, recordApproved, recordApprovalRequested, recordHookStarted, type DeployState } from '../../core/deploy/deploy-state.ts';
+import { saveDeployState } from '../../core/store/deploy-state-repo.ts';
+import { deployJob } from '../../core/jobs/deploy-job.ts';
+import { hookStarted, RollbackFirst } from '../../core/jobs/deploy-state-writes.ts';
+import { buildCardView } from '../../core/notify/card-view.ts';
+import { renderCard } from '../../bot/render/render-card.ts';
 import { transitionsOf } from '../../core/store/transition-log.ts';
 import { finishHookPass } from '../../core/jobs/deploy-state-writes.ts';
 import type { JobDeps } from '../../core/jobs/job-deps.ts';
@@ -115,17 +121,69 @@ it("a new production deploy re-renders the card it replaces, so the older card's
   expect(cards()).toEqual([]);
 });
 
-it('a confirmed roll-back waits while a deploy of the same project runs: two hooks never change production at once', async () => {
+/** SHOP-2 in `deploy`/`working`, approved for attempt 1; `started` also marks its hook as started. */
+function deploying(w: ReturnType<typeof world>, started: boolean): void {
+  w.h.store.sqlite.prepare(`UPDATE tasks SET stage = 'deploy', phase = 'working' WHERE id = 'SHOP-2'`).run();
+  const ok = (u: { type: string; state?: DeployState }): DeployState => {
+    if (u.type !== 'ok' || !u.state) throw new Error('deploy state refused');
+    return u.state;
+  };
+  let state = ok(recordApproved(ok(recordApprovalRequested(beginDeployPass(null, 'SHOP-2', 'c'), 1, 'ap-1')), 1, 'ap-1', '222'));
+  if (started) state = ok(recordHookStarted(state, 1, w.h.clock.now()));
+  w.h.store.write((tx) => saveDeployState(tx, state, w.h.clock.now()));
+}
+
+function jobRow(w: ReturnType<typeof world>, kind: string, extra: Record<string, unknown> = {}): JobRow {
+  const row = w.h.store.sqlite.prepare(`SELECT * FROM jobs WHERE kind = ?`).get(kind) as Record<string, unknown>;
+  return { ...row, taskId: row.task_id, lastError: row.last_error, payload: JSON.parse(String(row.payload)) as Record<string, unknown>, ...extra } as unknown as JobRow;
+}
+
+it('a confirmed roll-back waits while a deploy hook of the same project runs: two hooks never change production at once', async () => {
   const w = world();
   w.deployed('a', 'SHOP-0');
   w.deployed('b', 'SHOP-1');
   w.ask('c1', 'telegram:222:Bob');
-  w.h.store.sqlite.prepare(`UPDATE tasks SET stage = 'deploy', phase = 'working' WHERE id = 'SHOP-2'`).run();
-  const row = w.h.store.sqlite.prepare(`SELECT * FROM jobs WHERE kind = 'rollback'`).get() as Record<string, unknown>;
-  const job = { ...row, taskId: row.task_id, payload: JSON.parse(String(row.payload)) as Record<string, unknown> } as unknown as JobRow;
+  deploying(w, true);
+  const job = jobRow(w, 'rollback');
   // Only what the job reads before it would check out the repository: anything further would throw.
   const deps = { store: w.h.store, projects: new Map([[w.h.project.id, w.h.project]]), deployHooks: {}, docker: {} } as unknown as JobDeps;
   const outcome = await rollbackJob(deps).run(job, new AbortController().signal);
   expect(outcome).toMatchObject({ type: 'defer', reason: 'the deploy of SHOP-2 is running; the roll-back of SHOP-1 waits' });
   expect(rollbackOf(w.h.store.db, 'SHOP-1')?.state).toBe('requested');
+});
+
+it('a deploy that has not started its hook waits for a confirmed roll-back instead, and its card says so', async () => {
+  const w = world();
+  w.deployed('a', 'SHOP-0');
+  w.deployed('b', 'SHOP-1');
+  deploying(w, false);
+  // Not a running deploy for the roll-back: the roll-back does not wait for it (no deadlock).
+  expect(deployInProgress(w.h.store.db, 'SHOP')).toBeNull();
+  w.ask('c1', 'telegram:222:Bob');
+  w.h.store.sqlite
+    .prepare(`INSERT INTO jobs (kind, task_id, payload, state, attempts, max_attempts, available_at, idempotency_key, created_at, updated_at) VALUES ('deploy', 'SHOP-2', '{"attempt":1}', 'running', 1, 5, 0, 'deploy:SHOP-2:1', 0, 0)`)
+    .run();
+  const cards = () => (w.h.store.sqlite.prepare(`SELECT task_id AS id FROM outbox WHERE kind = 'card' AND state = 'pending' AND task_id = 'SHOP-2'`).all()).length;
+  w.h.store.sqlite.prepare(`DELETE FROM outbox`).run();
+  // Only what the job reads before it would take the merge lease: anything further would throw.
+  const deps = { store: w.h.store, clock: w.h.clock, projects: new Map([[w.h.project.id, w.h.project]]), deployHooks: {}, docker: {} } as unknown as JobDeps;
+  const reason = 'the roll-back of SHOP-1 is running; the deploy of SHOP-2 waits';
+  expect(await deployJob(deps).run(jobRow(w, 'deploy'), new AbortController().signal)).toEqual({ type: 'defer', delayMs: 10_000, reason });
+  expect(cards()).toBe(1);
+  // Deferred again with the same reason: the card is not re-sent every poll.
+  await deployJob(deps).run(jobRow(w, 'deploy', { lastError: reason }), new AbortController().signal);
+  expect(cards()).toBe(1);
+  const view = buildCardView(w.h.store, w.h.queue, new Map([[w.h.project.id, w.h.project]]), 'SHOP-2', 2, null);
+  expect(view?.waiting).toEqual({ type: 'deploy-after-rollback', rollbackOf: 'SHOP-1' });
+  expect(renderCard(view!, 'en', w.h.clock.now(), 'text')).toContain('⏳ waiting for: the roll-back of SHOP-1 to finish before deploying');
+  expect(renderCard(view!, 'ru', w.h.clock.now(), 'text')).toContain('⏳ ждём окончания отката SHOP-1, потом деплой');
+  // A roll-back confirmed after the deploy's first look still stops its hook from starting.
+  expect(() => hookStarted(deps, 'SHOP', 'SHOP-2', 1)).toThrow(RollbackFirst);
+  w.h.store.write((tx) => advanceRollback(tx, 'rb-c1', 'requested', 'hook-started'));
+  expect(() => hookStarted(deps, 'SHOP', 'SHOP-2', 1)).toThrow(RollbackFirst);
+  // Once the roll-back ended, the deploy goes on (here: as far as the merge lease, which these deps lack).
+  w.h.store.write((tx) => advanceRollback(tx, 'rb-c1', 'hook-started', 'failed', 'x'));
+  await expect(deployJob(deps).run(jobRow(w, 'deploy'), new AbortController().signal)).rejects.toThrow();
+  hookStarted(deps, 'SHOP', 'SHOP-2', 1);
+  expect(deployInProgress(w.h.store.db, 'SHOP')).toBe('SHOP-2');
 });

@@ -14,6 +14,7 @@ import { CHAT, PLANE_PROJECT } from '../../app/demo/demo-world.ts';
 import type { SandboxMessage } from '../../adapters/sandbox/telegram/sandbox-types.ts';
 import type { CrashEffect } from '../../core/fault/crash-point.ts';
 import { waitFor } from '../support/conveyor-harness.ts';
+import { isApprovalOf } from '../support/approval-message.ts';
 import { ALICE, startCrashWorld, type CrashWorld, type RunningConveyor } from '../support/start-crash-world.ts';
 
 const TASK = 'SHOP-1';
@@ -25,7 +26,7 @@ afterEach(async () => {
 
 const botMessages = async (world: CrashWorld): Promise<SandboxMessage[]> =>
   ((await world.world.telegram.chat(CHAT.id))?.messages ?? []).filter((m) => m.from.is_bot && !m.deleted);
-const approvalCopies = async (world: CrashWorld) => (await botMessages(world)).filter((m) => m.plain.startsWith(`📝 BRD ready for approval — ${TASK}`));
+const approvalCopies = async (world: CrashWorld) => (await botMessages(world)).filter((m) => isApprovalOf(m, TASK));
 const cardMessages = async (world: CrashWorld) => (await botMessages(world)).filter((m) => m.plain.startsWith(`🧩 ${TASK} ·`));
 
 async function press(world: CrashWorld, message: SandboxMessage, label: string) {

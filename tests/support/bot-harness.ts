@@ -5,6 +5,7 @@
  * API; tests read the chat as its members see it. `restart` stops bot and app and starts new ones
  * on the same database, as a process restart would.
  */
+import { isApprovalOf } from './approval-message.ts';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -326,7 +327,7 @@ export async function approvalMessage(h: BotHarness, taskId: string): Promise<Sa
   return h.waitFor(
     async () =>
       (await h.messages())
-        .filter((m) => m.from.is_bot && m.plain.startsWith(`📝 BRD ready for approval — ${taskId}`))
+        .filter((m) => isApprovalOf(m, taskId))
         .at(-1),
     `the approval message of ${taskId}`,
   );
