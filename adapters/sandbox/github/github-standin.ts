@@ -7,6 +7,7 @@
 import { Hono } from 'hono';
 import { StandinHarness, type RecordedRequest, type StandinFault } from '../standin-server.ts';
 import { GithubResponder, type ArmedLimit } from './github-standin-http.ts';
+import { githubIssueRoutes } from './github-standin-issues.ts';
 import { githubRoutes } from './github-standin-routes.ts';
 import { GithubStandinState } from './github-standin-state.ts';
 import { deliverGithubWebhook, type GithubDelivery } from './github-webhook.ts';
@@ -51,6 +52,7 @@ export async function startGithubStandin(options: GithubStandinOptions): Promise
     state.refresh(repo);
     return next();
   });
+  githubIssueRoutes(app, r);
   githubRoutes(app, r);
   app.notFound((c) => r.notFound(c));
   const server = await harness.listen(app);
