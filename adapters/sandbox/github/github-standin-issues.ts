@@ -39,7 +39,7 @@ export function issueJson(api: string, repo: GhRepo, issue: GhIssue): object {
   };
 }
 
-const strings = (value: unknown): string[] | null => (Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : null);
+const strings = (value: unknown): string[] | null => (Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value) : null);
 
 /** Mounts the Issues routes on `app` (before the pull routes' comment route). */
 export function githubIssueRoutes(app: Hono, r: GithubResponder): void {
