@@ -88,7 +88,7 @@ export function installCommands(bot: Composer<BotContext>, deps: CommandDeps): v
     // A redelivered update must not create a second tracker issue.
     if (hasEventKey(deps.store.db, key)) return;
     let issue: { issueId: string; sequenceId: number } | null = null;
-    if (project.plane && deps.tracker) {
+    if ((project.plane || project.github?.issues) && deps.tracker) {
       // The tracker numbers the task (SHOP-<sequence id>), so chat and tracker ids never collide.
       try {
         issue = await deps.tracker.createIssue(project.id, title);
