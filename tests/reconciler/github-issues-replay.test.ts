@@ -19,7 +19,7 @@ let remote: GitRemote;
 let repo: GhRepo;
 
 afterEach(async () => {
-  world.cleanup();
+  await world.cleanup();
   await gh.close();
   await remote.cleanup();
 });
