@@ -2,6 +2,7 @@
  * Wires the Telegram side: the bot (handlers, runtime), the notifier that drains the outbox into
  * it, one pacer shared by both, and the card refresher that runs with the bot.
  */
+import { githubIssueUrl } from '../adapters/github/github-web-url.ts';
 import type { Bot } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { FileRunFiles } from '../adapters/agents/file-run-files.ts';
@@ -80,6 +81,8 @@ export function buildTelegram(parts: CoreParts, options: TelegramOptions): Teleg
     forgeBase: (projectId) => forgeRepoBase(parts.projects.get(projectId)),
     tracker: parts.tracker,
     trackerIssueUrl: (projectId, issueId) => {
+      const project = parts.projects.get(projectId);
+      if (project?.github?.issues) return config.github ? githubIssueUrl(config.github.apiUrl, project.repo, issueId) : null;
       const planeProject = parts.projects.get(projectId)?.plane?.projectId;
       const links = { webUrl: config.plane?.webUrl ?? null, workspace: config.plane?.workspace ?? null };
       return planeProject ? planeIssueUrl(links, planeProject, issueId) : null;
