@@ -10,6 +10,8 @@ import { mapGithubDelivery } from '../../adapters/github/github-facts.ts';
 import { GithubIssuesClient } from '../../adapters/github/github-issues-client.ts';
 import { githubIssueUrl } from '../../adapters/github/github-web-url.ts';
 import { startGithubStandin, type GithubStandin } from '../../adapters/sandbox/github/github-standin.ts';
+import { loadProjects } from '../../app/load-projects.ts';
+import { loadConfig } from '../../core/config/config.ts';
 import { parseProjects } from '../../core/config/projects.ts';
 import { PermanentError } from '../../core/errors.ts';
 import { FIXTURES_DIR, SECRET, sign } from '../http/webhook-harness.ts';
@@ -66,6 +68,13 @@ describe('the projects file', () => {
     expect(parse({ forge: 'github', github: { issues: true }, plane: { projectId: 'p' } })).toMatchObject({ type: 'invalid' });
     expect(parse({ forge: 'github', github: { issues: true, label: 'agent' } })).toMatchObject({ type: 'ok' });
     expect(parse({ forge: 'github', github: { issues: true, lable: 'agent' } })).toMatchObject({ type: 'invalid' });
+  });
+
+  it('a project with github.issues needs GITHUB_TOKEN at load', () => {
+    const json = JSON.stringify({ projects: [{ id: 'SHOP', repo: 'acme/shop', cloneUrl: '/x', chatId: '-1', approvers: [1], agents: { default: 'true' }, forge: 'github', github: { issues: true } }] });
+    const env = { ORCH_PROJECTS_JSON: json, ORCH_DB_PATH: '/tmp/unused.db', ORCH_WORKDIR: '/tmp/unused' };
+    expect(loadProjects(loadConfig(env))).toEqual({ type: 'invalid', problems: ["projects[0].github.issues: needs GITHUB_TOKEN (the issues are read and written through GitHub's API)"] });
+    expect(loadProjects(loadConfig({ ...env, GITHUB_TOKEN: TOKEN }))).toMatchObject({ type: 'ok' });
   });
 });
 
