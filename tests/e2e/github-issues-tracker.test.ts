@@ -10,7 +10,6 @@ import { GithubIssuesClient, IN_PROGRESS_LABEL } from '../../adapters/github/git
 import { createListener } from '../../adapters/http/listener.ts';
 import { createMetrics } from '../../adapters/http/metrics.ts';
 import { serveListener, type RunningListener } from '../../adapters/http/serve.ts';
-import { issuesPayload } from '../../adapters/sandbox/github/github-payloads.ts';
 import { startGithubStandin, type GithubStandin } from '../../adapters/sandbox/github/github-standin.ts';
 import type { GhIssue, GhRepo } from '../../adapters/sandbox/github/github-standin-model.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
@@ -49,8 +48,9 @@ afterAll(async () => {
   await remote?.cleanup();
 });
 
-async function send(issue: GhIssue, action: string, label?: string, deliveryId?: string): Promise<number> {
-  const delivery = await gh.deliverWebhook(`http://127.0.0.1:${listener.port}/webhooks/github`, SECRET, 'issues', issuesPayload(gh.url, repo, issue, action, label, 'priya'), deliveryId ? { deliveryId } : {});
+async function send(issue: GhIssue, action: 'opened' | 'labeled', label?: string, deliveryId?: string): Promise<number> {
+  const delivery = await gh.deliverIssueEvent(`http://127.0.0.1:${listener.port}/webhooks/github`, SECRET, { repo: REPO, number: issue.number, action, sender: 'priya', ...(label ? { label } : {}), ...(deliveryId ? { deliveryId } : {}) });
+  expect(delivery.headers['X-GitHub-Event']).toBe('issues');
   await h.waitFor(() => {
     const counts = countByState(h.app.store);
     return counts.pending + counts.retrying === 0 ? true : undefined;
