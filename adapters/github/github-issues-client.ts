@@ -29,13 +29,15 @@ export function commentMarker(externalId: string): string {
 export class GithubIssuesClient implements TrackerPort, TrackerReader {
   private readonly http: HttpClient;
   private readonly now: () => number;
+  private readonly perPage: number;
 
+  /** `perPage`: issues per reconciler page (default 100, GitHub's maximum). */
   constructor(
     options: GithubClientOptions & { readonly perPage?: number },
     private readonly projects: readonly ProjectConfig[],
-    private readonly perPage = options.perPage ?? PER_PAGE,
   ) {
     this.now = options.now ?? Date.now;
+    this.perPage = options.perPage ?? PER_PAGE;
     this.http = new HttpClient({
       baseUrl: options.apiUrl.replace(/\/+$/, ''),
       headers: { Authorization: `Bearer ${options.token}`, Accept: 'application/vnd.github+json', 'X-GitHub-Api-Version': '2022-11-28', 'User-Agent': 'conveyor' },
