@@ -9,6 +9,9 @@ import { GithubClient } from '../adapters/github/github-client.ts';
 import { GithubForgeReader } from '../adapters/github/github-forge-reader.ts';
 import type { ForgePort } from '../core/ports/forge.ts';
 import { ForgeRouter } from './forge-router.ts';
+import { TrackerRouter } from './tracker-router.ts';
+import { GithubIssuesClient } from '../adapters/github/github-issues-client.ts';
+import type { TrackerPort } from '../core/ports/tracker.ts';
 import { createListener } from '../adapters/http/listener.ts';
 import type { Metrics } from '../adapters/http/metrics.ts';
 import { PlaneClient } from '../adapters/plane/plane-client.ts';
@@ -34,6 +37,8 @@ export interface Integrations {
   /** Every configured forge behind one port, routed by each project's `forge` (null: none configured). */
   readonly forge: ForgePort | null;
   readonly plane: PlaneClient | null;
+  /** Every configured tracker behind one port, routed by each project (`github.issues`, ADR 0042). */
+  readonly tracker: TrackerPort | null;
   readonly inbound: { readonly lookups: InboundLookups; readonly planeLinks: PlaneLinks };
   /** What the reconciler reads from Plane and Gitea. */
   readonly readers: { readonly tracker: TrackerReader | null; readonly forge: ForgeReader | null };
@@ -86,13 +91,7 @@ export function buildIntegrations(
       : {}),
     ...(router.configured ? { branchHead: (repo: string, branch: string) => router.branchHead(repo, branch) } : {}),
   };
-  return {
-    gitea,
-    github,
-    forge: router.configured ? router : null,
-    plane,
-    readers: {
-      tracker:
+  const planeReader =
         plane && config.plane
           ? new PlaneTrackerReader({
               client: plane,
@@ -103,7 +102,20 @@ export function buildIntegrations(
               webUrl: config.plane.webUrl,
               ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
             })
-          : null,
+          : null;
+  const githubIssues =
+    config.github && projects.some((p) => p.github?.issues)
+      ? new GithubIssuesClient({ apiUrl: config.github.apiUrl, token: config.github.token, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) }, projects)
+      : null;
+  const trackers = new TrackerRouter({ plane: plane ? { port: plane, reader: planeReader } : null, github: githubIssues }, projects);
+  return {
+    gitea,
+    github,
+    forge: router.configured ? router : null,
+    plane,
+    tracker: trackers.configured ? trackers : null,
+    readers: {
+      tracker: trackers.configured ? trackers : null,
       forge: router.configured ? router : null,
     },
     inbound: {

@@ -52,7 +52,7 @@ export async function runStart(env: Readonly<Record<string, string | undefined>>
     projects: projects.projects,
     logger,
     env,
-    tracker: integrations.plane,
+    tracker: integrations.tracker,
     forge: integrations.forge,
     readers: integrations.readers,
     inbound: integrations.inbound,

@@ -3,6 +3,7 @@
  * it, one pacer shared by both, and the card refresher that runs with the bot.
  */
 import { forgeOf } from '../core/config/merge-method.ts';
+import { githubIssueUrl } from '../adapters/github/github-web-url.ts';
 import type { Bot } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { FileRunFiles } from '../adapters/agents/file-run-files.ts';
@@ -83,6 +84,8 @@ export function buildTelegram(parts: CoreParts, options: TelegramOptions): Teleg
     forgeBase: (projectId) => forgeRepoBase(parts.projects.get(projectId)),
     tracker: parts.tracker,
     trackerIssueUrl: (projectId, issueId) => {
+      const project = parts.projects.get(projectId);
+      if (project?.github?.issues) return config.github ? githubIssueUrl(config.github.apiUrl, project.repo, issueId) : null;
       const planeProject = parts.projects.get(projectId)?.plane?.projectId;
       const links = { webUrl: config.plane?.webUrl ?? null, workspace: config.plane?.workspace ?? null };
       return planeProject ? planeIssueUrl(links, planeProject, issueId) : null;

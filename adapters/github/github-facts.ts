@@ -4,15 +4,16 @@
  * are ignored. Check runs and completed check suites become CI contexts like statuses do: a check
  * run by its name, a suite as `check_suite:<app>`. Never throws.
  */
-import { ignored, type CommitStatusState, type ForgeFact, type IgnoredFact } from '../../core/inbound/inbound-fact.ts';
+import { ignored, type CommitStatusState, type ForgeFact, type IgnoredFact, type TrackerFact } from '../../core/inbound/inbound-fact.ts';
 import { asObject, numberField, objectField, stringField, textField, type JsonObject } from '../../core/inbound/payload-fields.ts';
+import { mapGithubIssues } from './github-issue-facts.ts';
 import { checkRunDescription, checkRunOrder, checkRunState } from './github-check-state.ts';
 
 const BRANCH_PREFIX = 'refs/heads/';
 const STATUS_STATES: ReadonlySet<string> = new Set(['pending', 'success', 'error', 'failure']);
 
 /** Map one GitHub delivery (the `X-GitHub-Event` value and the parsed body) to a fact. */
-export function mapGithubDelivery(event: string, payload: unknown): ForgeFact | IgnoredFact {
+export function mapGithubDelivery(event: string, payload: unknown): ForgeFact | TrackerFact | IgnoredFact {
   const body = asObject(payload);
   if (!body) return ignored('payload is not a JSON object');
   if (event === 'ping') return ignored('ping');
@@ -29,6 +30,8 @@ export function mapGithubDelivery(event: string, payload: unknown): ForgeFact | 
       return mapCheckSuite(repo, body);
     case 'pull_request':
       return mapPullRequest(repo, body);
+    case 'issues':
+      return mapGithubIssues(repo, body);
     default:
       return ignored(`github event "${event}" is not used`);
   }

@@ -2,6 +2,7 @@
  * Chat commands (design §7): /new, /queue, /status, /retry, /reconcile [dry], /help. The access
  * middleware has already checked the chat and the person; each command checks its own role.
  */
+import { trackerOf } from '../../core/config/tracker-of.ts';
 import type { CommandContext, Composer } from 'grammy';
 import type { User } from 'grammy/types';
 import type { Task } from '../../core/domain/task.ts';
@@ -88,7 +89,7 @@ export function installCommands(bot: Composer<BotContext>, deps: CommandDeps): v
     // A redelivered update must not create a second tracker issue.
     if (hasEventKey(deps.store.db, key)) return;
     let issue: { issueId: string; sequenceId: number } | null = null;
-    if (project.plane && deps.tracker) {
+    if (trackerOf(project) && deps.tracker) {
       // The tracker numbers the task (SHOP-<sequence id>), so chat and tracker ids never collide.
       try {
         issue = await deps.tracker.createIssue(project.id, title);
@@ -102,7 +103,7 @@ export function installCommands(bot: Composer<BotContext>, deps: CommandDeps): v
       key,
       projectId: project.id,
       title,
-      source: issue ? 'plane' : 'chat',
+      source: issue ? (trackerOf(project)?.kind ?? 'plane') : 'chat',
       ...(issue ? { externalId: issue.issueId, number: issue.sequenceId } : {}),
       ...(url ? { externalUrl: url } : {}),
       actor: actorOf(ctx.from),

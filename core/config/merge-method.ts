@@ -16,3 +16,11 @@ export function mergeMethodProblems(project: ProjectConfig): string[] {
   }
   return [];
 }
+
+/** GitHub Issues as the tracker needs the repository on GitHub and no second tracker (ADR 0042). */
+export function githubIssuesProblems(project: ProjectConfig): string[] {
+  if (!project.github?.issues) return [];
+  if (forgeOf(project) !== 'github') return ['github.issues: needs "forge": "github" (the issues live in the project\'s GitHub repository)'];
+  if (project.plane) return ['github.issues: a project has one tracker; remove "plane" or set github.issues to false'];
+  return [];
+}

@@ -4,7 +4,7 @@
  * names its field (`projects[0].approvers`).
  */
 import { z } from 'zod';
-import { mergeMethodProblems } from './merge-method.ts';
+import { githubIssuesProblems, mergeMethodProblems } from './merge-method.ts';
 import { deepFreeze } from '../deep-freeze.ts';
 import { ALL_STAGES, DEFAULT_STAGES, SUPPORTED_STAGES, type Role, type WorkStage } from '../domain/stage.ts';
 import type { StagingConfig } from '../staging/staging-types.ts';
@@ -60,6 +60,7 @@ const projectSchema = z
       .optional(),
     ciCommand: z.string().min(1).optional(),
     forge: z.enum(['gitea', 'github']).optional(),
+    github: z.object({ issues: z.boolean(), label: z.string().min(1).optional() }).strict().optional(),
     requiredChecks: z.array(z.string().min(1)).min(1).optional(),
     ciTimeoutS: z.number().int().positive().optional(),
     promptDir: z.string().min(1).optional(),
@@ -120,6 +121,11 @@ export interface ProjectConfig {
   /** Which forge hosts `repo` (ADR 0041); `gitea` when absent. */
   readonly forge?: 'gitea' | 'github';
   /**
+   * GitHub Issues of `repo` as the project's tracker (ADR 0042; needs `forge: "github"`, excludes
+   * `plane`): an open issue carrying `label` becomes a task.
+   */
+  readonly github?: { readonly issues: boolean; readonly label?: string };
+  /**
    * The CI contexts (status contexts or check-run names) that must succeed for green; when absent
    * every reported context counts.
    */
@@ -168,7 +174,7 @@ export function parseProjects(text: string, origin: string): ProjectsParse {
       ...(deploy ? { deploy: deployConfigOf(deploy, p.approvers) } : {}),
     }),
   );
-  const forgeProblems = projects.flatMap((p, i) => mergeMethodProblems(p).map((m) => `${origin}: projects[${i}].${m}`));
+  const forgeProblems = projects.flatMap((p, i) => [...mergeMethodProblems(p), ...githubIssuesProblems(p)].map((m) => `${origin}: projects[${i}].${m}`));
   if (forgeProblems.length > 0) return { type: 'invalid', problems: forgeProblems };
   return { type: 'ok', projects: Object.freeze(projects) };
 }

@@ -40,7 +40,7 @@ export type DomainEvent =
       projectId: string;
       title: string;
       description?: string;
-      source: 'chat' | 'plane';
+      source: 'chat' | 'plane' | 'github';
       /** Tracker issue id: with it, creation is idempotent per project. */
       externalId?: string;
       externalUrl?: string;

@@ -16,7 +16,7 @@ export interface Task {
   readonly projectId: string;
   readonly title: string;
   readonly description: string;
-  readonly source: 'chat' | 'plane';
+  readonly source: 'chat' | 'plane' | 'github';
   readonly externalId: string | null;
   readonly externalUrl: string | null;
   readonly stage: Stage;

@@ -103,8 +103,35 @@ export type PlaneFact =
       readonly actorId: string | null;
     };
 
+/**
+ * What a tracker delivery says beyond Plane (GitHub Issues, ADR 0042), in tracker-neutral words:
+ * an issue is (or became) eligible to be a task, or a person decided a pending approval.
+ * `repo` is the repository (`owner/name`) whose issues are the project's tracker.
+ */
+export type TrackerFact =
+  | {
+      readonly type: 'tracker-issue';
+      readonly tracker: 'github';
+      readonly repo: string;
+      /** The issue's id for the tracker calls (a task's `externalId`); GitHub: the issue number. */
+      readonly issueId: string;
+      readonly number: number;
+      readonly title: string;
+      readonly description: string;
+      readonly labels: readonly string[];
+      readonly createdBy: string | null;
+      readonly url: string | null;
+    }
+  | {
+      readonly type: 'tracker-decision';
+      readonly tracker: 'github';
+      readonly repo: string;
+      readonly issueId: string;
+      readonly decision: 'approved' | 'rejected';
+    };
+
 /** Any normalized fact. */
-export type InboundFact = ForgeFact | PlaneFact | IgnoredFact;
+export type InboundFact = ForgeFact | PlaneFact | TrackerFact | IgnoredFact;
 
 /** Maps one delivery of a source (its event name and parsed body) to a fact. Never throws. */
 export type DeliveryMapper = (event: string, payload: unknown) => InboundFact;

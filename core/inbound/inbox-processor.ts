@@ -16,6 +16,7 @@ import type { DeliveryResult, EffectContext } from './delivery-effects.ts';
 import { applyForgeFact, checkFallbackHead } from './gitea-effects.ts';
 import type { InboundLookups } from './inbound-lookups.ts';
 import { readPlaneActivity } from './plane-activity.ts';
+import { applyTrackerFact } from './tracker-effects.ts';
 import { applyPlaneFact, checkStateChange, type PlaneLinks } from './plane-effects.ts';
 import { mapStoredDelivery, type DeliveryMappers } from './stored-delivery.ts';
 
@@ -191,7 +192,9 @@ export class InboxProcessor {
           ? { type: 'ignored', reason: fact.reason }
           : fact.type === 'issue-created' || fact.type === 'issue-state-changed'
             ? applyPlaneFact(ctx, fact, stateCheck, this.deps.planeLinks ?? NO_LINKS)
-            : applyForgeFact(ctx, fact, headCheck);
+            : fact.type === 'tracker-issue' || fact.type === 'tracker-decision'
+              ? applyTrackerFact(ctx, fact)
+              : applyForgeFact(ctx, fact, headCheck);
       // Same transaction as the engine's writes: processed exactly when the effects are committed.
       markProcessed(store, row.id, now);
       return result;

@@ -8,7 +8,7 @@ export type WebhookSource = 'gitea' | 'github' | 'plane';
 
 const GITEA_EVENTS: ReadonlySet<string> = new Set(['push', 'status', 'pull_request']);
 // GitHub's X-GitHub-Event names (ping is answered by the route and never stored as actionable).
-const GITHUB_EVENTS: ReadonlySet<string> = new Set(['push', 'status', 'check_run', 'check_suite', 'pull_request']);
+const GITHUB_EVENTS: ReadonlySet<string> = new Set(['push', 'status', 'check_run', 'check_suite', 'pull_request', 'issues']);
 const PLANE_EVENTS: ReadonlySet<string> = new Set(['issue', 'workitem.created', 'workitem.updated']);
 
 /** True when the mappers can turn this event into a fact. */

@@ -8,6 +8,7 @@
  * 4. CI (with a forge reader): the forge's branch head and its combined status.
  * Escalated tasks never reach a probe: the candidate query leaves them out.
  */
+import { trackerOf } from '../config/tracker-of.ts';
 import type { Config } from '../config/config.ts';
 import type { ProjectConfig } from '../config/projects.ts';
 import type { ForgeReader } from '../ports/forge-reader.ts';
@@ -37,7 +38,7 @@ export interface ReconcilerProbeDeps {
 export function reconcilerProbes(deps: ReconcilerProbeDeps): Probe[] {
   const { store, projects, trackerReader, forgeReader, reconcile } = deps;
   const probes: Probe[] = [];
-  const tracked = [...projects.values()].some((p) => p.plane);
+  const tracked = [...projects.values()].some((p) => trackerOf(p) !== null);
   if (reconcile.planeEnabled && trackerReader && tracked) {
     probes.push(
       trackerProbe({

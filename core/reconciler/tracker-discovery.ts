@@ -5,6 +5,7 @@
  * TaskRequested (same number, text and link), so creation stays atomic and idempotent per project
  * and issue in the engine.
  */
+import { trackerOf } from '../config/tracker-of.ts';
 import type { ProjectConfig } from '../config/projects.ts';
 import { htmlToText } from '../inbound/html-text.ts';
 import { isBlockingState } from '../inbound/tracker-state-meaning.ts';
@@ -20,8 +21,9 @@ export function discoverIssues(store: Store, projects: ReadonlyMap<string, Proje
   const found: Discovery[] = [];
   for (const [projectId, view] of views) {
     const project = projects.get(projectId);
-    if (view.type !== 'read' || !project?.plane) continue;
-    const label = project.plane.label?.toLowerCase();
+    const tracker = project ? trackerOf(project) : null;
+    if (view.type !== 'read' || !tracker) continue;
+    const label = tracker.label?.toLowerCase();
     for (const issue of view.issues.values()) {
       if (label && !issue.labels.some((name) => name.toLowerCase() === label)) continue;
       if (!issue.state || FINISHED.has(issue.state.group) || isBlockingState(issue.state.name) || issue.createdAt > createdBefore) continue;
@@ -38,12 +40,13 @@ export function discoverIssues(store: Store, projects: ReadonlyMap<string, Proje
               key: `reconciler:create:${projectId}:${issue.id}`,
               projectId,
               title: issue.title,
-              description: htmlToText(issue.descriptionHtml),
-              source: 'plane',
+              // Plane sends HTML; GitHub issue bodies are markdown already.
+              description: tracker.kind === 'plane' ? htmlToText(issue.descriptionHtml) : issue.descriptionHtml,
+              source: tracker.kind,
               externalId: issue.id,
               ...(issue.url ? { externalUrl: issue.url } : {}),
               number: issue.sequenceId,
-              ...(issue.createdBy ? { requester: `plane:${issue.createdBy}` } : {}),
+              ...(issue.createdBy ? { requester: `${tracker.kind}:${issue.createdBy}` } : {}),
               actor: 'reconciler',
             },
           ],

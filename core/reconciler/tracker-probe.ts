@@ -3,6 +3,7 @@
  * its tasks, made on first need), each tracked task judged against it, then the issues without a
  * task. Tasks not linked to a tracker issue are not its business.
  */
+import { trackerOf } from '../config/tracker-of.ts';
 import type { ProjectConfig } from '../config/projects.ts';
 import type { TrackerReader } from '../ports/tracker-reader.ts';
 import type { Store } from '../store/database.ts';
@@ -24,7 +25,7 @@ export interface TrackerProbeOptions {
 
 /** The tracker-side probe (a pass probe: one budgeted read per pass). */
 export function trackerProbe(options: TrackerProbeOptions): PassProbe {
-  const tracked = [...options.projects.values()].filter((p) => p.plane).map((p) => p.id);
+  const tracked = [...options.projects.values()].filter((p) => trackerOf(p) !== null).map((p) => p.id);
   const walk = new TrackerWalk(options.reader, tracked, options.maxCallsPerPass);
   return {
     name: 'tracker',
@@ -34,7 +35,7 @@ export function trackerProbe(options: TrackerProbeOptions): PassProbe {
       return {
         async check(task) {
           const project = options.projects.get(task.projectId);
-          if (!task.externalId || !project?.plane) return NOTHING;
+          if (!task.externalId || !project || !trackerOf(project)) return NOTHING;
           const view = (await read()).get(project.id) ?? { type: 'unread' };
           return judgeTrackedTask(options.store, task, task.externalId, view);
         },

@@ -3,7 +3,8 @@
  * stand-in's world: `push`, `status`, `check_run`, `check_suite`, `pull_request`, `ping`.
  */
 import { checkRunJson, pullJson, repoJson, statusJson } from './github-standin-json.ts';
-import type { GhCheckRun, GhPull, GhRepo, GhStatus } from './github-standin-model.ts';
+import { issueJson } from './github-standin-issues.ts';
+import type { GhCheckRun, GhIssue, GhPull, GhRepo, GhStatus } from './github-standin-model.ts';
 
 const sender = { login: 'octocat', id: 1, type: 'User' };
 const ZERO = '0'.repeat(40);
@@ -33,6 +34,11 @@ export function checkSuitePayload(api: string, repo: GhRepo, sha: string, branch
 /** `pull_request` with `action` (opened, closed, reopened, synchronize…). */
 export function pullRequestPayload(api: string, repo: GhRepo, pull: GhPull, action: string): object {
   return { action, number: pull.number, pull_request: pullJson(api, repo, pull, { mergeable: null }), repository: repoJson(api, repo), sender };
+}
+
+/** `issues` with `action` (opened, labeled, unlabeled, closed, reopened…); `label` for (un)labeled. */
+export function issuesPayload(api: string, repo: GhRepo, issue: GhIssue, action: string, label?: string, actor: string = 'octocat'): object {
+  return { action, issue: issueJson(api, repo, issue), ...(label ? { label: { id: 208045946, name: label, color: 'f29513', default: false, description: null } } : {}), repository: repoJson(api, repo), sender: { login: actor, id: actor.length * 1000 + 7, type: actor.endsWith('[bot]') ? 'Bot' : 'User' } };
 }
 
 /** `ping`, sent once when a hook is created. */

@@ -34,6 +34,21 @@ export interface GhComment {
   readonly createdAt: string;
 }
 
+/** One issue (GitHub numbers issues and pull requests from one sequence per repository). */
+export interface GhIssue {
+  readonly id: number;
+  readonly number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  stateReason: 'completed' | 'reopened' | 'not_planned' | null;
+  labels: string[];
+  readonly user: string;
+  readonly createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
 /** One commit status (`POST /statuses/{sha}`). */
 export interface GhStatus {
   readonly id: number;
@@ -78,6 +93,9 @@ export interface GhRepo {
   readonly defaultBranch: string;
   readonly bare: string;
   readonly pulls: GhPull[];
+  readonly issues: GhIssue[];
+  /** Settings → Features → Issues; off answers 410 "Issues are disabled for this repo". */
+  issuesEnabled: boolean;
   readonly comments: GhComment[];
   readonly statuses: GhStatus[];
   readonly checkRuns: GhCheckRun[];

@@ -75,7 +75,7 @@ export function githubRoutes(app: Hono, r: GithubResponder): void {
     const body = await r.body(c);
     if (!body) return r.error(c, 400, 'Problems parsing JSON');
     const number = Number(c.req.param('number'));
-    if (!r.state.pull(repo, number)) return r.notFound(c);
+    if (!r.state.pull(repo, number) && !r.state.issue(repo, number)) return r.notFound(c);
     const text = str(body['body']);
     if (!text) return r.invalid(c, 'Validation Failed', [{ resource: 'IssueComment', field: 'body', code: 'missing_field' }]);
     return r.json(c, 201, commentJson(r.base, repo, r.state.comment(repo, number, text)));

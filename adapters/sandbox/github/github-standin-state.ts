@@ -4,7 +4,7 @@
  * Outcomes are values; the routes map them to GitHub's status codes and messages.
  */
 import { commitsAhead, gitHeads, gitMerge, mergeTree, type GitIdentity } from '../forge-standin-git.ts';
-import { githubTime, type GhCheckRun, type GhComment, type GhPull, type GhRepo, type GhStatus, type GithubMergeMethod } from './github-standin-model.ts';
+import { githubTime, type GhCheckRun, type GhComment, type GhIssue, type GhPull, type GhRepo, type GhStatus, type GithubMergeMethod } from './github-standin-model.ts';
 
 /** What opening a pull request came to. */
 export type CreatePull =
@@ -24,14 +24,14 @@ const GITHUB: GitIdentity = { name: 'GitHub', email: 'noreply@github.com' };
 /** The world of one stand-in. */
 export class GithubStandinState {
   private readonly repos = new Map<string, GhRepo>();
-  private next = { repo: 1296269, pull: 1_000_001, comment: 5_000_001, status: 7_000_001, check: 4_000_001, suite: 9_000_001 };
+  private next = { repo: 1296269, pull: 1_000_001, comment: 5_000_001, status: 7_000_001, check: 4_000_001, suite: 9_000_001, issue: 2_000_001 };
 
   constructor(private readonly now: () => number = Date.now) {}
 
   /** Adds `owner/name` backed by the bare repository `bare`. */
   addRepo(fullName: string, bare: string, defaultBranch = 'main'): GhRepo {
     const [owner = '', name = ''] = fullName.split('/');
-    const repo: GhRepo = { id: this.next.repo++, owner, name, fullName, defaultBranch, bare, pulls: [], comments: [], statuses: [], checkRuns: [], nextNumber: 1, protection: null, allowedMethods: new Set(['merge', 'squash', 'rebase']) };
+    const repo: GhRepo = { id: this.next.repo++, owner, name, fullName, defaultBranch, bare, pulls: [], issues: [], issuesEnabled: true, comments: [], statuses: [], checkRuns: [], nextNumber: 1, protection: null, allowedMethods: new Set(['merge', 'squash', 'rebase']) };
     this.repos.set(fullName.toLowerCase(), repo);
     return repo;
   }
@@ -84,6 +84,49 @@ export class GithubStandinState {
   mergeable(repo: GhRepo, pull: GhPull): boolean | null {
     if (pull.state !== 'open') return null;
     return mergeTree(repo.bare, pull.baseSha, pull.headSha) !== null;
+  }
+
+  /** Opens an issue (API or a control helper playing a person), numbered after pulls and issues. */
+  createIssue(repo: GhRepo, input: { title: string; body?: string; labels?: readonly string[]; user?: string }): GhIssue {
+    const at = githubTime(this.now());
+    const issue: GhIssue = { id: this.next.issue++, number: repo.nextNumber++, title: input.title, body: input.body ?? '', state: 'open', stateReason: null, labels: [...new Set(input.labels ?? [])], user: input.user ?? 'conveyor-bot', createdAt: at, updatedAt: at, closedAt: null };
+    repo.issues.push(issue);
+    return issue;
+  }
+
+  /** One issue by number (pull requests are not issues here). */
+  issue(repo: GhRepo, number: number): GhIssue | undefined {
+    return repo.issues.find((i) => i.number === number);
+  }
+
+  /** Closes or reopens; labels replaced or added/removed by name (case-insensitive like GitHub). */
+  updateIssue(repo: GhRepo, issue: GhIssue, change: { state?: 'open' | 'closed'; stateReason?: GhIssue['stateReason']; title?: string; body?: string; labels?: readonly string[] }): GhIssue {
+    const at = githubTime(this.now());
+    if (change.state && change.state !== issue.state) {
+      issue.state = change.state;
+      issue.closedAt = change.state === 'closed' ? at : null;
+      issue.stateReason = change.state === 'closed' ? (change.stateReason ?? 'completed') : 'reopened';
+    }
+    if (change.title !== undefined) issue.title = change.title;
+    if (change.body !== undefined) issue.body = change.body;
+    if (change.labels) issue.labels = [...new Set(change.labels)];
+    issue.updatedAt = at;
+    return issue;
+  }
+
+  /** Adds labels (an existing name is kept once). */
+  addLabels(issue: GhIssue, names: readonly string[]): void {
+    for (const name of names) if (!issue.labels.some((l) => l.toLowerCase() === name.toLowerCase())) issue.labels.push(name);
+    issue.updatedAt = githubTime(this.now());
+  }
+
+  /** Removes a label; false when the issue did not carry it (GitHub answers 404 "Label does not exist"). */
+  removeLabel(issue: GhIssue, name: string): boolean {
+    const at = issue.labels.findIndex((l) => l.toLowerCase() === name.toLowerCase());
+    if (at < 0) return false;
+    issue.labels.splice(at, 1);
+    issue.updatedAt = githubTime(this.now());
+    return true;
   }
 
   /** An issue comment on PR `number`. */

@@ -7,6 +7,8 @@
 import { Hono } from 'hono';
 import { StandinHarness, type RecordedRequest, type StandinFault } from '../standin-server.ts';
 import { GithubResponder, type ArmedLimit } from './github-standin-http.ts';
+import { issuesPayload } from './github-payloads.ts';
+import { githubIssueRoutes } from './github-standin-issues.ts';
 import { githubRoutes } from './github-standin-routes.ts';
 import { GithubStandinState } from './github-standin-state.ts';
 import { deliverGithubWebhook, type GithubDelivery } from './github-webhook.ts';
@@ -32,6 +34,8 @@ export interface GithubStandin {
   injectFault(fault: StandinFault, times?: number): void;
   /** Sends a GitHub-signed webhook. */
   deliverWebhook(targetUrl: string, secret: string, event: string, payload: object | string, options?: { deliveryId?: string }): Promise<GithubDelivery>;
+  /** Sends a signed `issues` webhook for issue `number` of `repo` as it is now (`label`: the one (un)labeled). */
+  deliverIssueEvent(targetUrl: string, secret: string, input: { repo: string; number: number; action: 'opened' | 'labeled' | 'unlabeled' | 'closed' | 'reopened'; label?: string; sender?: string; deliveryId?: string }): Promise<GithubDelivery>;
   close(): Promise<void>;
 }
 
@@ -51,6 +55,7 @@ export async function startGithubStandin(options: GithubStandinOptions): Promise
     state.refresh(repo);
     return next();
   });
+  githubIssueRoutes(app, r);
   githubRoutes(app, r);
   app.notFound((c) => r.notFound(c));
   const server = await harness.listen(app);
@@ -62,6 +67,12 @@ export async function startGithubStandin(options: GithubStandinOptions): Promise
     rateLimit: (limit, times) => r.arm(limit, times),
     injectFault: (fault, times) => harness.injectFault(fault, times),
     deliverWebhook: (targetUrl, secret, event, payload, deliveryOptions) => deliverGithubWebhook(targetUrl, secret, event, payload, deliveryOptions),
+    deliverIssueEvent: (targetUrl, secret, input) => {
+      const repo = state.repo(input.repo);
+      const issue = repo ? state.issue(repo, input.number) : undefined;
+      if (!repo || !issue) throw new Error(`github stand-in: no issue ${input.repo}#${input.number}`);
+      return deliverGithubWebhook(targetUrl, secret, 'issues', issuesPayload(server.url, repo, issue, input.action, input.label, input.sender), input.deliveryId ? { deliveryId: input.deliveryId } : {});
+    },
     close: server.close,
   };
 }

@@ -55,7 +55,7 @@ export function onTaskRequested(ctx: EngineContext, event: TaskRequested): Engin
     stagingVerdict: null,
     stagingWaived: null,
     requestedBy: event.requester ?? requesterOf(event.actor),
-    lastEvent: event.source === 'plane' ? 'created from the tracker' : 'created from the chat',
+    lastEvent: event.source !== 'chat' ? 'created from the tracker' : 'created from the chat',
     lastEventAt: ctx.now,
     stageEnteredAt: ctx.now,
     createdAt: ctx.now,
