@@ -132,7 +132,7 @@ describe('Telegram faults never stop conveyor start', () => {
     const code = await Promise.race([conveyor.exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 30_000))]);
     const output = conveyor.output();
     expect(code, output).toBe(77);
-    expect(lines(output, /401|unauthori[sz]ed|refused/i), output).toEqual(['conveyor: Telegram refused TELEGRAM_BOT_TOKEN (Telegram 401 Unauthorized); check the token']);
+    expect(lines(output, /(?<![\d.])401(?!\d)|unauthori[sz]ed|refused/i), output).toEqual(['conveyor: Telegram refused TELEGRAM_BOT_TOKEN (Telegram 401 Unauthorized); check the token']);
     expect(output).not.toMatch(/\n\s+at |Error:/);
     expect(output).not.toContain(wrong);
     expect(output).not.toContain('not-the-right-token');
