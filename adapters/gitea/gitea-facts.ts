@@ -3,8 +3,9 @@
  * processor as the `gitea` source's mapper, so core never sees Gitea's wire format. Only push, status and pull request
  * open/merge matter to Conveyor; everything else, and every malformed shape, is ignored.
  */
-import { ignored, type CommitStatusState, type ForgeFact, type IgnoredFact } from '../../core/inbound/inbound-fact.ts';
+import { ignored, type ForgeFact, type IgnoredFact } from '../../core/inbound/inbound-fact.ts';
 import { asObject, numberField, objectField, stringField, textField, type JsonObject } from '../../core/inbound/payload-fields.ts';
+import { mapBranchPush, mapCommitStatus } from '../forge-payloads/commit-payloads.ts';
 
 const STATUS_STATES: ReadonlySet<string> = new Set(['pending', 'success', 'error', 'failure', 'warning', 'skipped']);
 const BRANCH_PREFIX = 'refs/heads/';
@@ -17,50 +18,14 @@ export function mapGiteaDelivery(event: string, payload: unknown): ForgeFact | I
   if (!repo) return ignored('payload has no repository.full_name');
   switch (event) {
     case 'status':
-      return mapStatus(repo, body);
+      return mapCommitStatus(repo, body, STATUS_STATES);
     case 'push':
-      return mapPush(repo, body);
+      return mapBranchPush(repo, body);
     case 'pull_request':
       return mapPullRequest(repo, body);
     default:
       return ignored(`gitea event "${event}" is not used`);
   }
-}
-
-function mapStatus(repo: string, body: JsonObject): ForgeFact | IgnoredFact {
-  const sha = textField(body, 'sha');
-  const context = textField(body, 'context');
-  const state = stringField(body, 'state');
-  if (!sha || !context) return ignored('status without sha or context');
-  if (!state || !STATUS_STATES.has(state)) return ignored(`status state "${String(state)}" is unknown`);
-  return {
-    type: 'status',
-    repo,
-    sha,
-    context,
-    state: state as CommitStatusState,
-    description: stringField(body, 'description') ?? '',
-    targetUrl: textField(body, 'target_url'),
-    statusId: numberField(body, 'id'),
-  };
-}
-
-function mapPush(repo: string, body: JsonObject): ForgeFact | IgnoredFact {
-  const ref = textField(body, 'ref');
-  const after = textField(body, 'after');
-  const before = textField(body, 'before');
-  if (!ref || !after || !before) return ignored('push without ref, before or after');
-  if (!ref.startsWith(BRANCH_PREFIX) || ref.length === BRANCH_PREFIX.length) return ignored(`push to "${ref}" is not a branch`);
-  return {
-    type: 'push',
-    repo,
-    branch: ref.slice(BRANCH_PREFIX.length),
-    ref,
-    after,
-    before,
-    defaultBranch: textField(objectField(body, 'repository'), 'default_branch'),
-    deleted: /^0+$/.test(after),
-  };
 }
 
 function mapPullRequest(repo: string, body: JsonObject): ForgeFact | IgnoredFact {

@@ -4,12 +4,12 @@
  * are ignored. Check runs and completed check suites become CI contexts like statuses do: a check
  * run by its name, a suite as `check_suite:<app>`. Never throws.
  */
-import { ignored, type CommitStatusState, type ForgeFact, type IgnoredFact, type TrackerFact } from '../../core/inbound/inbound-fact.ts';
+import { ignored, type ForgeFact, type IgnoredFact, type TrackerFact } from '../../core/inbound/inbound-fact.ts';
 import { asObject, numberField, objectField, stringField, textField, type JsonObject } from '../../core/inbound/payload-fields.ts';
+import { mapBranchPush, mapCommitStatus } from '../forge-payloads/commit-payloads.ts';
 import { mapGithubIssues } from './github-issue-facts.ts';
 import { checkRunDescription, checkRunOrder, checkRunState } from './github-check-state.ts';
 
-const BRANCH_PREFIX = 'refs/heads/';
 const STATUS_STATES: ReadonlySet<string> = new Set(['pending', 'success', 'error', 'failure']);
 
 /** Map one GitHub delivery (the `X-GitHub-Event` value and the parsed body) to a fact. */
@@ -21,9 +21,9 @@ export function mapGithubDelivery(event: string, payload: unknown): ForgeFact | 
   if (!repo) return ignored('payload has no repository.full_name');
   switch (event) {
     case 'push':
-      return mapPush(repo, body);
+      return mapBranchPush(repo, body);
     case 'status':
-      return mapStatus(repo, body);
+      return mapCommitStatus(repo, body, STATUS_STATES);
     case 'check_run':
       return mapCheckRun(repo, body);
     case 'check_suite':
@@ -35,25 +35,6 @@ export function mapGithubDelivery(event: string, payload: unknown): ForgeFact | 
     default:
       return ignored(`github event "${event}" is not used`);
   }
-}
-
-function mapPush(repo: string, body: JsonObject): ForgeFact | IgnoredFact {
-  const ref = textField(body, 'ref');
-  const after = textField(body, 'after');
-  const before = textField(body, 'before');
-  if (!ref || !after || !before) return ignored('push without ref, before or after');
-  if (!ref.startsWith(BRANCH_PREFIX) || ref.length === BRANCH_PREFIX.length) return ignored(`push to "${ref}" is not a branch`);
-  const deleted = body['deleted'] === true || /^0+$/.test(after);
-  return { type: 'push', repo, branch: ref.slice(BRANCH_PREFIX.length), ref, after, before, defaultBranch: textField(objectField(body, 'repository'), 'default_branch'), deleted };
-}
-
-function mapStatus(repo: string, body: JsonObject): ForgeFact | IgnoredFact {
-  const sha = textField(body, 'sha');
-  const context = textField(body, 'context');
-  const state = stringField(body, 'state');
-  if (!sha || !context) return ignored('status without sha or context');
-  if (!state || !STATUS_STATES.has(state)) return ignored(`status state "${String(state)}" is unknown`);
-  return { type: 'status', repo, sha, context, state: state as CommitStatusState, description: stringField(body, 'description') ?? '', targetUrl: textField(body, 'target_url'), statusId: numberField(body, 'id') };
 }
 
 function mapCheckRun(repo: string, body: JsonObject): ForgeFact | IgnoredFact {
