@@ -1,7 +1,8 @@
 /**
  * `sh -c <script>` inside a running container. Output is multiplexed (no TTY): split with
  * `modem.demuxStream` into one ordered buffer. The exit code is in `exec.inspect()` only once
- * `Running` is false, so it is polled. The Engine API cannot kill an exec, so the wrapper prints
+ * `Running` is false and the code is set (before the process starts, `Running` is false too, with
+ * no code), so it is polled. The Engine API cannot kill an exec, so the wrapper prints
  * the shell's pid first; at the timeout a second exec kills that process tree.
  */
 import type Docker from 'dockerode';
@@ -14,6 +15,8 @@ const KILL_TREE =
   'k() { for c in $(cat /proc/$1/task/*/children 2>/dev/null); do k "$c"; done; kill -KILL "$1" 2>/dev/null; }; k "$1"';
 const FIRST_POLL_MS = 20;
 const MAX_POLL_MS = 250;
+/** How long an ended exec may report no exit code before it counts as failed. */
+const UNKNOWN_EXIT_MS = 2_000;
 
 /** Run `script` in `container`; a timeout kills it and reports `timedOut`. */
 export async function execScript(
@@ -57,9 +60,16 @@ export async function execScript(
   let timedOut = false;
   let exitCode: number | null = null;
   let wait = FIRST_POLL_MS;
+  let streamEnded = false;
+  void ended.then(() => (streamEnded = true));
+  let unknownSince: number | null = null;
   for (;;) {
     const info = await engineCall(doing, () => exec.inspect());
-    if (!info.Running) {
+    // Not running with no exit code yet: the engine has not started the process (seen on a loaded
+    // machine right after start). Keep looking; give up only once the output ended long ago.
+    const notStarted = !info.Running && (info.ExitCode === null || info.ExitCode === undefined);
+    if (notStarted && streamEnded) unknownSince ??= Date.now();
+    if (!info.Running && (!notStarted || (unknownSince !== null && Date.now() - unknownSince > UNKNOWN_EXIT_MS))) {
       exitCode = info.ExitCode ?? -1;
       break;
     }
