@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { lastLine, lastLogLine } from '../../bot/telegram/agent-log-line.ts';
+import { lastLogLine } from '../../adapters/agents/log-file-tail.ts';
+import { lastLine } from '../../core/notify/log-line.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'conveyor-log-line-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

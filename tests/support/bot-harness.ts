@@ -26,7 +26,7 @@ import {
 import { createApp, type App } from '../../app/compose.ts';
 import { countTelegramCalls } from '../../app/integrations.ts';
 import { buildTelegram, type TelegramSide } from '../../app/telegram.ts';
-import { lastLogLine } from '../../bot/telegram/agent-log-line.ts';
+import { lastLogLine } from '../../adapters/agents/log-file-tail.ts';
 import { renderCard } from '../../bot/render/render-card.ts';
 import { TELEGRAM_WEBHOOK_PATH } from '../../bot/telegram/run-bot.ts';
 import { scaleLimits, TELEGRAM_LIMITS, type SendLimits } from '../../bot/telegram/send-pacer.ts';
