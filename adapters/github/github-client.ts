@@ -27,6 +27,18 @@ export interface GithubClientOptions {
 const PER_PAGE = 100;
 const MAX_PAGES = 50;
 
+/** The HTTP client every GitHub REST client shares: base URL, token, API version; the token is scrubbed. */
+export function githubHttp(options: GithubClientOptions, now: () => number): HttpClient {
+  return new HttpClient({
+    baseUrl: options.apiUrl.replace(/\/+$/, ''),
+    headers: { Authorization: `Bearer ${options.token}`, Accept: 'application/vnd.github+json', 'X-GitHub-Api-Version': '2022-11-28', 'User-Agent': 'conveyor' },
+    timeoutMs: options.timeoutMs,
+    fetch: options.fetch,
+    secrets: [options.token],
+    now,
+  });
+}
+
 /** GitHub REST client. */
 export class GithubClient implements ForgePort {
   private readonly http: HttpClient;
@@ -34,14 +46,7 @@ export class GithubClient implements ForgePort {
 
   constructor(options: GithubClientOptions) {
     this.now = options.now ?? Date.now;
-    this.http = new HttpClient({
-      baseUrl: options.apiUrl.replace(/\/+$/, ''),
-      headers: { Authorization: `Bearer ${options.token}`, Accept: 'application/vnd.github+json', 'X-GitHub-Api-Version': '2022-11-28', 'User-Agent': 'conveyor' },
-      timeoutMs: options.timeoutMs,
-      fetch: options.fetch,
-      secrets: [options.token],
-      now: this.now,
-    });
+    this.http = githubHttp(options, this.now);
   }
 
   /** Returns the open PR `branch` → `base`, or opens it (a 422 "already exists" race is looked up again). */

@@ -10,8 +10,8 @@ import { PermanentError, type RetryableError } from '../../core/errors.ts';
 import type { ProjectConfig } from '../../core/config/projects.ts';
 import type { TrackerIssue, TrackerIssuePage, TrackerReader } from '../../core/ports/tracker-reader.ts';
 import type { TrackerPort } from '../../core/ports/tracker.ts';
-import { HttpClient, type HttpRequest, type HttpResponse } from '../http-client/http-client.ts';
-import type { GithubClientOptions } from './github-client.ts';
+import type { HttpClient, HttpRequest, HttpResponse } from '../http-client/http-client.ts';
+import { githubHttp, type GithubClientOptions } from './github-client.ts';
 import { githubFailure } from './github-failure.ts';
 import { readIssue, readIssueList, type GithubIssue } from './github-issue-wire.ts';
 
@@ -38,14 +38,7 @@ export class GithubIssuesClient implements TrackerPort, TrackerReader {
   ) {
     this.now = options.now ?? Date.now;
     this.perPage = options.perPage ?? PER_PAGE;
-    this.http = new HttpClient({
-      baseUrl: options.apiUrl.replace(/\/+$/, ''),
-      headers: { Authorization: `Bearer ${options.token}`, Accept: 'application/vnd.github+json', 'X-GitHub-Api-Version': '2022-11-28', 'User-Agent': 'conveyor' },
-      timeoutMs: options.timeoutMs,
-      fetch: options.fetch,
-      secrets: [options.token],
-      now: this.now,
-    });
+    this.http = githubHttp(options, this.now);
   }
 
   /** Opens the issue with the project's label; its number numbers the task. */
