@@ -121,17 +121,17 @@ export interface App {
   stop(graceMs: number): Promise<void>;
 }
 
-export function createApp(options: AppOptions): App {
+export async function createApp(options: AppOptions): Promise<App> {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
   const store = openStore(config.dbPath);
   protectDatabase(config.dbPath, config.workdir);
   // Before anything else writes: a second live instance of this database is refused here.
-  const { id: instanceId, heartbeat } = takeInstance(store, { config, logger, clock, ...(options.processProbe ? { probe: options.processProbe } : {}) });
-  syncProjects(store, options.projects, clock.now());
+  const { id: instanceId, heartbeat } = await takeInstance(store, { config, logger, clock, ...(options.processProbe ? { probe: options.processProbe } : {}) });
+  await syncProjects(store, options.projects, clock.now());
   const projects = new Map(options.projects.map((p) => [p.id, p]));
   const queue = new JobQueue(store);
-  const metrics = createMetrics({ jobsByState: () => queue.countByState(), inboxByState: () => ({ ...countInbox(store) }), ...alertSources(store, () => clock.now()) });
+  const metrics = createMetrics({ jobsByState: async () => await queue.countByState(), inboxByState: async () => ({ ...(await countInbox(store)) }), ...alertSources(store, () => clock.now()) });
   const tracker = options.tracker ?? null;
   const forge = options.forge ?? null;
   const engine = new Engine(
@@ -287,7 +287,7 @@ export function createApp(options: AppOptions): App {
       await Promise.all(pools.map((p) => p.stop(graceMs)));
       await drain.drainOnce().catch(() => 0);
       await drain.stop();
-      heartbeat.stop();
+      await heartbeat.stop();
       store.close();
       logger.info({}, 'conveyor stopped');
     },

@@ -22,10 +22,10 @@ export interface Instance {
 }
 
 /** Register; on a live holder, close the store and throw AlreadyRunningError (one line for the CLI). */
-export function takeInstance(store: Store, deps: { config: Config; logger: Logger; clock: Clock; probe?: ProcessProbe }): Instance {
+export async function takeInstance(store: Store, deps: { config: Config; logger: Logger; clock: Clock; probe?: ProcessProbe }): Promise<Instance> {
   const { config, logger, clock } = deps;
   const id = `${hostname()}:${process.pid}:${randomId()}`;
-  const registered = registerInstance(store, deps.probe ?? procProcessProbe, clock, id);
+  const registered = await registerInstance(store, deps.probe ?? procProcessProbe, clock, id);
   if (registered.type === 'locked') {
     store.close();
     throw new AlreadyRunningError(lockedMessage(registered.holder, config.dbPath));

@@ -10,13 +10,20 @@ import { getTask } from '../core/store/task-repo.ts';
 
 /** Count applied transitions in `conveyor_transitions_total`, labelled with the stage the task is in now. */
 export function countTransitions(engine: Engine, store: Store, metrics: Metrics): void {
+  const stageOf = async (taskId: string | undefined): Promise<string> => {
+    if (!taskId) return 'none';
+    try {
+      return (await getTask(store.db, taskId))?.stage ?? 'unknown';
+    } catch {
+      return 'unknown';
+    }
+  };
   engine.onHandled((_event, outcome) => {
     if (outcome.type !== 'applied' && outcome.type !== 'created') return;
     const count = outcome.type === 'created' ? 1 : outcome.transitions;
     if (count === 0) return;
-    // A handled event is a hint (its transaction may have rolled back); the task row says where it went.
-    const stage = outcome.taskId ? (getTask(store.db, outcome.taskId)?.stage ?? 'unknown') : 'none';
-    metrics.transitions.inc({ stage }, count);
+    // The listener runs after the commit; the task row says where it went.
+    void stageOf(outcome.taskId).then((stage) => metrics.transitions.inc({ stage }, count));
   });
 }
 

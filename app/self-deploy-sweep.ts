@@ -22,7 +22,7 @@ export async function sweepOrphanedSelfDeploys(deps: SelfDeploySweepDeps): Promi
   for (const run of await deps.hooks.listPendingSelfDeploys()) {
     const state = run.state;
     if (run.purpose !== 'deploy' || state.type === 'running') continue;
-    if (deps.queue.activeForTask(run.taskId).some((job) => job.kind === 'deploy')) continue;
+    if ((await deps.queue.activeForTask(run.taskId)).some((job) => job.kind === 'deploy')) continue;
     orphaned += 1;
     const result = describeResult(state);
     deps.logger.warn(

@@ -47,7 +47,7 @@ export async function runStart(env: Readonly<Record<string, string | undefined>>
   protectOwnFile('.env');
   const integrations = buildIntegrations(config, projects.projects);
   let telegram: TelegramSide | null = null;
-  const app = openApp({
+  const app = await openApp({
     config,
     projects: projects.projects,
     logger,
@@ -118,9 +118,9 @@ export async function runStart(env: Readonly<Record<string, string | undefined>>
 }
 
 /** createApp, with a database that cannot be opened said as one line (ORCH_DB_PATH). */
-function openApp(options: Parameters<typeof createApp>[0]): ReturnType<typeof createApp> {
+async function openApp(options: Parameters<typeof createApp>[0]): Promise<ReturnType<typeof createApp>> {
   try {
-    return createApp(options);
+    return await createApp(options);
   } catch (error) {
     throw databaseFailure(options.config.dbPath, error) ?? error;
   }

@@ -36,29 +36,31 @@ export class ConsoleNotifier implements NotifierPort {
 
   async deliver(message: OutboxMessage): Promise<void> {
     const { store, clock, locale, write } = this.deps;
-    const task = getTask(store.db, message.taskId);
+    const task = await getTask(store.db, message.taskId);
     if (!task) return;
     const chat = this.deps.projects.get(task.projectId)?.chatId ?? '?';
     switch (message.kind) {
       case 'card': {
-        const view = buildCardView(store, this.deps.queue, this.deps.projects, task.id, this.deps.maxRollbacks, null);
+        const view = await buildCardView(store, this.deps.queue, this.deps.projects, task.id, this.deps.maxRollbacks, null);
         if (!view) return;
         // The age fields change every second; hash the render without them to skip no-op edits.
         const text = renderCard(view, locale, clock.now(), 'text');
         const hash = createHash('sha256').update(renderCard(view, locale, view.task.updatedAt, 'text')).digest('hex');
         const card = store.db.select().from(cards).where(eq(cards.taskId, task.id)).get();
         if (card?.lastRenderHash === hash) return;
-        store.db
-          .insert(cards)
-          .values({ taskId: task.id, chatId: chat, messageId: null, lastRenderHash: hash, updatedAt: clock.now() })
-          .onConflictDoUpdate({ target: cards.taskId, set: { lastRenderHash: hash, updatedAt: clock.now() } })
-          .run();
+        await store.transaction(async (tx) => {
+          tx.db
+            .insert(cards)
+            .values({ taskId: task.id, chatId: chat, messageId: null, lastRenderHash: hash, updatedAt: clock.now() })
+            .onConflictDoUpdate({ target: cards.taskId, set: { lastRenderHash: hash, updatedAt: clock.now() } })
+            .run();
+        });
         write(frame(`card ${task.id} · chat ${chat} · silent`, text));
         return;
       }
       case 'approval-request':
       case 'approval-decided': {
-        const approval = getApproval(store.db, message.approvalId);
+        const approval = await getApproval(store.db, message.approvalId);
         if (!approval) return;
         const text = renderApproval(task, approval, { brd: null, tracker: task.externalUrl }, locale, 'text');
         const L = labelsFor(locale);

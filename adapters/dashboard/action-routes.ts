@@ -56,20 +56,20 @@ export function actionRoutes(deps: TaskActionDeps, now: () => number): Hono<Dash
   app.post('/approvals/:id/:decision{approve|reject}', async (c) => {
     const id = c.req.param('id');
     // The dashboard decides BRDs only; production approvals stay in the chat (four-eyes, ADR 0028).
-    if (approvalSubject(deps, id)?.approval.gate !== 'brd') return c.json({ ok: false, message: 'not found' }, 404);
+    if ((await approvalSubject(deps, id))?.approval.gate !== 'brd') return c.json({ ok: false, message: 'not found' }, 404);
     const decision = c.req.param('decision') === 'approve' ? 'approve' : 'reject';
     const reason = decision === 'reject' ? (await reasonOf(c)) || 'rejected from the dashboard without a reason' : undefined;
-    return answer(c, decideApproval(deps, id, decision, actorOf(c.get('viewer')), reason), decision === 'approve' ? 'BRD approved' : 'BRD rejected');
+    return answer(c, await decideApproval(deps, id, decision, actorOf(c.get('viewer')), reason), decision === 'approve' ? 'BRD approved' : 'BRD rejected');
   });
-  app.post('/tasks/:id/retry', (c) => {
+  app.post('/tasks/:id/retry', async (c) => {
     const key = `dashboard:${c.get('viewer').userId}:retry:${c.req.param('id')}:${now()}`;
-    return answer(c, retryTask(deps, c.req.param('id').toUpperCase(), actorOf(c.get('viewer')), key), 'retrying');
+    return answer(c, await retryTask(deps, c.req.param('id').toUpperCase(), actorOf(c.get('viewer')), key), 'retrying');
   });
   app.post('/tasks/:id/cancel', async (c) => {
     const viewer = c.get('viewer');
     const reason = (await reasonOf(c)) || `cancelled by ${viewer.name}`;
     const key = `dashboard:${viewer.userId}:cancel:${c.req.param('id')}:${now()}`;
-    return answer(c, cancelTask(deps, c.req.param('id').toUpperCase(), actorOf(viewer), key, reason), 'cancelled');
+    return answer(c, await cancelTask(deps, c.req.param('id').toUpperCase(), actorOf(viewer), key, reason), 'cancelled');
   });
   return app;
 }

@@ -59,22 +59,22 @@ export function dashboardApp(deps: DashboardDeps): Hono<DashboardEnv> {
   const render = (c: Context<DashboardEnv>, shell: Omit<Shell, 'viewerName' | 'projects'>) =>
     c.html(page({ ...shell, viewerName: c.get('viewer').name, projects: visible(c).map((p) => p.id) }, c.req.header(PARTIAL_HEADER) === '1'));
 
-  app.get('/board', (c) => {
+  app.get('/board', async (c) => {
     const project = chosen(c);
     if (!project) return c.html(h`<p>No such project.</p>`.text, 404);
-    return render(c, { title: `${project.id} board`, project: project.id, tab: 'board', body: boardBody(buildBoardView(deps.actions.store, project), deps.now()) });
+    return render(c, { title: `${project.id} board`, project: project.id, tab: 'board', body: boardBody(await buildBoardView(deps.actions.store, project), deps.now()) });
   });
-  app.get('/task/:id', (c) => {
-    const task = getTask(deps.actions.store.db, c.req.param('id').toUpperCase());
+  app.get('/task/:id', async (c) => {
+    const task = await getTask(deps.actions.store.db, c.req.param('id').toUpperCase());
     const project = task ? visible(c).find((p) => p.id === task.projectId) : undefined;
-    const view = task && project ? buildTaskView(deps.actions.store, project, task.id, deps.now(), deps.forgeBase(project.id), deps.readLog) : null;
+    const view = task && project ? await buildTaskView(deps.actions.store, project, task.id, deps.now(), deps.forgeBase(project.id), deps.readLog) : null;
     // Someone else's project's task looks exactly like a missing one.
     if (!view || !project) return c.html(h`<p>No such task.</p>`.text, 404);
     return render(c, { title: view.task.id, project: project.id, tab: 'task', body: taskBody(view, deps.rights.mayAct(project, c.get('viewer').userId)) });
   });
-  app.get('/queue', (c) => {
+  app.get('/queue', async (c) => {
     const ids = new Set(visible(c).map((p) => p.id));
-    const view = buildQueueView(deps.actions.store, deps.queue, deps.capacity, (id) => deps.rights.project(id)?.approvers ?? []);
+    const view = await buildQueueView(deps.actions.store, deps.queue, deps.capacity, (id) => deps.rights.project(id)?.approvers ?? []);
     const body = queueBody(view, (taskId) => ids.has(taskId.slice(0, taskId.lastIndexOf('-'))), deps.now());
     return render(c, { title: 'Queue', project: null, tab: 'queue', body });
   });
@@ -83,9 +83,9 @@ export function dashboardApp(deps: DashboardDeps): Hono<DashboardEnv> {
     if (!project) return c.html(h`<p>No such project.</p>`.text, 404);
     return render(c, { title: `${project.id} charts`, project: project.id, tab: 'charts', head: CHARTS_HEAD, body: chartsBody(project.id, buildChartData(deps.actions.store, project)) });
   });
-  app.get('/api/board', (c) => {
+  app.get('/api/board', async (c) => {
     const project = chosen(c);
-    return project ? c.json(buildBoardView(deps.actions.store, project)) : c.json({ error: 'not found' }, 404);
+    return project ? c.json(await buildBoardView(deps.actions.store, project)) : c.json({ error: 'not found' }, 404);
   });
   app.get('/api/charts', (c) => {
     const project = chosen(c);

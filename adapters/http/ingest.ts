@@ -61,17 +61,17 @@ export function ingestRoute(spec: WebhookSpec, deps: IngestDeps): Hono {
       if (!deliveryId) return reject(c, 'no_delivery_id', 400, 'missing delivery id');
       const event = spec.event(c.req.raw.headers, payload)?.trim();
       if (!event) return reject(c, 'malformed', 400, 'missing event');
-      return record(c, spec.source, { deliveryId, event, text }, deps);
+      return await record(c, spec.source, { deliveryId, event, text }, deps);
     },
   );
 }
 
-function record(c: Context, source: WebhookSource, delivery: { deliveryId: string; event: string; text: string }, deps: IngestDeps): Response {
+async function record(c: Context, source: WebhookSource, delivery: { deliveryId: string; event: string; text: string }, deps: IngestDeps): Promise<Response> {
   const { deliveryId, event } = delivery;
   const handled = isHandledEvent(source, event);
   let stored: InsertOutcome;
   try {
-    stored = insertDelivery(deps.store, { source, deliveryId, event, payload: delivery.text, now: deps.now(), processed: !handled });
+    stored = await insertDelivery(deps.store, { source, deliveryId, event, payload: delivery.text, now: deps.now(), processed: !handled });
   } catch (error) {
     deps.logger.error({ source, deliveryId, event, error: describeError(error) }, 'storing webhook delivery failed');
     return c.json({ error: 'store unavailable' }, 503);

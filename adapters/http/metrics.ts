@@ -24,10 +24,10 @@ export interface Metrics extends MetricHistograms {
   readonly reconcilerUnblocked: Counter;
 }
 
-/** Read-at-scrape sources the composition root provides (synchronous store queries). */
+/** Read-at-scrape sources the composition root provides (store queries). */
 export interface MetricsSources extends AlertSources {
-  readonly jobsByState?: () => Readonly<Record<string, number>>;
-  readonly inboxByState?: () => Readonly<Record<string, number>>;
+  readonly jobsByState?: () => Promise<Readonly<Record<string, number>>>;
+  readonly inboxByState?: () => Promise<Readonly<Record<string, number>>>;
   /** Node's process metrics (CPU, memory, event loop, GC); on unless false. */
   readonly processMetrics?: boolean;
 }
@@ -77,7 +77,7 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
 function stateGauge(
   name: string,
   help: string,
-  read: (() => Readonly<Record<string, number>>) | undefined,
+  read: (() => Promise<Readonly<Record<string, number>>>) | undefined,
   registers: Registry[],
 ): Gauge<'state'> {
   return new Gauge({
@@ -85,11 +85,11 @@ function stateGauge(
     help,
     labelNames: ['state'] as const,
     registers,
-    collect() {
+    async collect() {
       if (!read) return;
       let counts: Readonly<Record<string, number>>;
       try {
-        counts = read();
+        counts = await read();
       } catch {
         // A failing source must not break the whole scrape; the gauge keeps its last values.
         return;

@@ -19,11 +19,11 @@ export async function pressApprove(sandbox: TelegramSandbox, pressed: Set<number
 
 /** After done: let the tracker and forge jobs, Gitea's webhooks, the inbox and the outbox finish. */
 export async function settle(app: App, id: string, world: DemoWorld): Promise<void> {
-  await waitFor(() => (app.queue.activeForTask(id).some((j) => j.kind !== 'agent' && j.kind !== 'ci') ? null : true), 15_000, 'side jobs did not finish').catch(() => undefined);
+  await waitFor(async () => ((await app.queue.activeForTask(id)).some((j) => j.kind !== 'agent' && j.kind !== 'ci') ? null : true), 15_000, 'side jobs did not finish').catch(() => undefined);
   await world.gitea.settle();
   await world.plane.webhooksIdle();
   // A pass already in flight may have read the inbox before the last deliveries arrived.
-  for (let i = 0; i < 20 && countInbox(app.store).pending + countInbox(app.store).retrying > 0; i += 1) await app.inbox.processOnce();
+  for (let i = 0; i < 20 && (await countInbox(app.store)).pending + (await countInbox(app.store)).retrying > 0; i += 1) await app.inbox.processOnce();
   // Let the final card state reach the chat (the pacer keeps Telegram's limits).
   await app.drain.drainOnce();
   await app.drain.drainOnce();

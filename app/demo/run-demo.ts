@@ -94,7 +94,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const logger = createLogger({ level: config.logLevel, secrets: world.secrets });
   const integrations = buildIntegrations(config, [project]);
   let telegram: TelegramSide | null = null;
-  const app = createApp({
+  const app = await createApp({
     config,
     projects: [project],
     logger,
@@ -138,15 +138,15 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const deadline = Date.now() + (options.timeoutMs ?? 180_000);
     const pressed = new Set<number>();
     while (Date.now() < deadline) {
-      const task = getTask(app.store.db, id);
+      const task = await getTask(app.store.db, id);
       if (!task || task.stage === 'done' || task.stage === 'cancelled' || task.escalated) break;
       await pressApprove(world.telegram, pressed, write);
       await new Promise((r) => setTimeout(r, 100));
     }
     await settle(app, id, world);
-    const task = getTask(app.store.db, id);
+    const task = await getTask(app.store.db, id);
     seen.finalStage = task?.stage ?? null;
-    printSummary(app.store, id, join(root, 'work'), (t) => void (seen.summary += t));
+    await printSummary(app.store, id, join(root, 'work'), (t) => void (seen.summary += t));
     for (const d of world.plane.deliveries) log.record({ source: 'plane', deliveryId: d.deliveryId, what: describePlaneDelivery(d.body), status: d.status, answer: d.responseBody });
     seen.world = describeWorld(world.plane, world.gitea.standin, REPO, await branchHead(remote, 'main'));
     seen.metrics = await metricsExcerpt(listenerUrl);

@@ -5,9 +5,9 @@ import type { Store } from '../../core/store/database.ts';
 import { getTask } from '../../core/store/task-repo.ts';
 import { transitionsOf } from '../../core/store/transition-log.ts';
 
-export function printSummary(store: Store, taskId: string, workdir: string, write: (text: string) => void): void {
-  const task = getTask(store.db, taskId);
-  const log = transitionsOf(store.db, taskId);
+export async function printSummary(store: Store, taskId: string, workdir: string, write: (text: string) => void): Promise<void> {
+  const task = await getTask(store.db, taskId);
+  const log = await transitionsOf(store.db, taskId);
   if (!task || log.length === 0) return;
   const spent = new Map<string, number>();
   for (let i = 0; i < log.length; i += 1) {

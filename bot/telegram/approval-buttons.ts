@@ -45,8 +45,8 @@ export async function onApprovalPress(ctx: BotContext, deps: ApprovalDeps): Prom
     await ctx.answerCallbackQuery({ text: T.invalid, show_alert: true });
     return;
   }
-  const approval = getApproval(deps.store.db, parsed.approvalId);
-  const task = approval ? getTask(deps.store.db, approval.taskId) : null;
+  const approval = await getApproval(deps.store.db, parsed.approvalId);
+  const task = approval ? await getTask(deps.store.db, approval.taskId) : null;
   const project = task ? deps.access.project(task.projectId) : undefined;
   if (!approval || !task || !project || String(ctx.chat?.id) !== project.chatId) {
     await ctx.answerCallbackQuery({ text: T.invalid, show_alert: true });
@@ -68,7 +68,7 @@ export async function onApprovalPress(ctx: BotContext, deps: ApprovalDeps): Prom
     return;
   }
   if (parsed.action === 'approve') {
-    const result = decideApproval(actionDeps(deps), approval.id, 'approve', { userId: from.id, actor: actorOf(from) });
+    const result = await decideApproval(actionDeps(deps), approval.id, 'approve', { userId: from.id, actor: actorOf(from) });
     const applied = result.type === 'outcome' && result.outcome.type === 'applied';
     await answerOutcome(ctx, deps, approval.id, applied ? (isDeploy ? T.deployApproved(task.id) : T.approved(task.id)) : null);
     await decideCopy(ctx, deps, approval.id, pressed);
@@ -85,7 +85,7 @@ export async function onApprovalPress(ctx: BotContext, deps: ApprovalDeps): Prom
  * a failure is logged, never shown: the decision itself is recorded already.
  */
 async function decideCopy(ctx: Context, deps: ApprovalDeps, approvalId: string, pressed: number | null): Promise<void> {
-  const html = strayCopyHtml(deps, approvalId, pressed);
+  const html = await strayCopyHtml(deps, approvalId, pressed);
   if (html === null || pressed === null || !ctx.chat) return;
   try {
     await showOnCopy(ctx.api, ctx.chat.id, pressed, html, `showing the decision on a copy of approval ${approvalId}`);
@@ -96,9 +96,9 @@ async function decideCopy(ctx: Context, deps: ApprovalDeps, approvalId: string, 
 }
 
 /** The decided approval's HTML when `pressed` is a copy other than the recorded message; else null. */
-function strayCopyHtml(deps: ApprovalDeps, approvalId: string, pressed: number | null): string | null {
-  const approval = getApproval(deps.store.db, approvalId);
-  const task = approval ? getTask(deps.store.db, approval.taskId) : null;
+async function strayCopyHtml(deps: ApprovalDeps, approvalId: string, pressed: number | null): Promise<string | null> {
+  const approval = await getApproval(deps.store.db, approvalId);
+  const task = approval ? await getTask(deps.store.db, approval.taskId) : null;
   if (!approval || !task || approval.state === 'pending' || pressed === null || pressed === approval.messageId) return null;
   return approvalHtml(task, approval, deps.forgeBase(task.projectId), deps.locale, deps.access.project(task.projectId)?.deploy);
 }
@@ -109,9 +109,9 @@ export function rejectReasonConversation(deps: ApprovalDeps) {
     const T = buttonTexts(deps.locale);
     const from = ctx.from;
     if (!from) return;
-    const subject = await conversation.external(() => {
-      const approval = getApproval(deps.store.db, approvalId);
-      const task = approval ? getTask(deps.store.db, approval.taskId) : null;
+    const subject = await conversation.external(async () => {
+      const approval = await getApproval(deps.store.db, approvalId);
+      const task = approval ? await getTask(deps.store.db, approval.taskId) : null;
       return task && approval ? { task, isDeploy: approval.gate === 'deploy' } : null;
     });
     if (!subject) return;
@@ -123,9 +123,9 @@ export function rejectReasonConversation(deps: ApprovalDeps) {
       maxMilliseconds: REASON_WAIT_MS,
     });
     const reason = (answer.message?.text ?? '').trim().slice(0, 2000);
-    const outcome = await conversation.external(() => outcomeOf(decideApproval(actionDeps(deps), approvalId, 'reject', { userId: from.id, actor: actorOf(from) }, reason)));
+    const outcome = await conversation.external(async () => outcomeOf(await decideApproval(actionDeps(deps), approvalId, 'reject', { userId: from.id, actor: actorOf(from) }, reason)));
     if (outcome.type === 'applied') await answer.reply((isDeploy ? T.deployRejected : T.rejected)(task.id), { disable_notification: true });
-    const strayHtml = await conversation.external(() => strayCopyHtml(deps, approvalId, pressed));
+    const strayHtml = await conversation.external(async () => await strayCopyHtml(deps, approvalId, pressed));
     if (strayHtml !== null && pressed !== null && ctx.chat) {
       await showOnCopy(ctx.api, ctx.chat.id, pressed, strayHtml, `showing the rejection on a copy of approval ${approvalId}`).catch((error: unknown) =>
         deps.logger.warn({ approval: approvalId, message: pressed, error: describeError(error) }, 'could not show the decision on a duplicate approval message'),
@@ -133,7 +133,7 @@ export function rejectReasonConversation(deps: ApprovalDeps) {
     }
     if (outcome.type === 'applied') return;
     if (outcome.type === 'already-decided') {
-      const approval = await conversation.external(() => getApproval(deps.store.db, approvalId));
+      const approval = await conversation.external(async () => await getApproval(deps.store.db, approvalId));
       await answer.reply(T.alreadyDecided(approval?.state ?? 'decided', displayText(approval?.decidedByName ?? '?'), approval?.decidedAt ?? 0), { disable_notification: true });
     }
   };
@@ -158,6 +158,6 @@ async function answerOutcome(ctx: BotContext, deps: ApprovalDeps, approvalId: st
     return;
   }
   // Someone decided between our read and our write.
-  const approval = getApproval(deps.store.db, approvalId);
+  const approval = await getApproval(deps.store.db, approvalId);
   await ctx.answerCallbackQuery({ text: T.alreadyDecided(approval?.state ?? 'decided', displayText(approval?.decidedByName ?? '?'), approval?.decidedAt ?? 0), show_alert: true });
 }

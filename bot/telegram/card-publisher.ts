@@ -19,9 +19,9 @@ import { isMessageGone, isNotModified, translateTelegramError } from './telegram
 export type PublishOutcome = 'unchanged' | 'edited' | 'sent' | 'resent' | 'bumped';
 
 /** Renders the card's current state as HTML; null when there is nothing to show (task gone). */
-export type CardRender = () => string | null;
+export type CardRender = () => Promise<string | null>;
 /** The card's buttons now (the delivered task's `↩️ Roll back`, ADR 0034); undefined: none. */
-export type CardMarkup = () => InlineKeyboardMarkup | undefined;
+export type CardMarkup = () => Promise<InlineKeyboardMarkup | undefined>;
 
 type CardRow = typeof cards.$inferSelect;
 
@@ -39,13 +39,13 @@ export class CardPublisher {
     },
   ) {}
 
-  async publish(taskId: string, chatId: string, render: CardRender, taskMarkup: CardMarkup = () => undefined): Promise<PublishOutcome> {
-    const markup = () => joinKeyboards(taskMarkup(), this.deps.keyboard?.(taskId, chatId));
-    if (this.pending(taskId, chatId, render(), markup()) === null) return 'unchanged';
+  async publish(taskId: string, chatId: string, render: CardRender, taskMarkup: CardMarkup = async () => undefined): Promise<PublishOutcome> {
+    const markup = async () => joinKeyboards(await taskMarkup(), this.deps.keyboard?.(taskId, chatId));
+    if (this.pending(taskId, chatId, await render(), await markup()) === null) return 'unchanged';
     await this.deps.pacer.acquire(chatId);
     // The state may have moved on while we waited: show the newest.
-    const html = render();
-    const keyboard = markup();
+    const html = await render();
+    const keyboard = await markup();
     const card = this.pending(taskId, chatId, html, keyboard);
     if (card === null || html === null) return 'unchanged';
     return this.deps.pacer.withSlot(chatId, () => this.put(taskId, chatId, html, card.previous, keyboard));
@@ -79,23 +79,23 @@ export class CardPublisher {
           ...buttons,
         });
         crashPoint('card');
-        this.save(taskId, chatId, previous, hash);
+        await this.save(taskId, chatId, previous, hash);
         return 'edited';
       } catch (error) {
         if (isNotModified(error)) {
-          this.save(taskId, chatId, previous, hash);
+          await this.save(taskId, chatId, previous, hash);
           return 'edited';
         }
         if (!isMessageGone(error)) throw translateTelegramError(`editing card ${taskId}`, error);
         const id = await this.send(taskId, chatId, html, buttons);
-        this.save(taskId, chatId, id, hash);
+        await this.save(taskId, chatId, id, hash);
         return 'resent';
       }
     }
 
     const id = await this.send(taskId, chatId, html, buttons);
     if (previous === null) crashPoint('card-post');
-    this.save(taskId, chatId, id, hash);
+    await this.save(taskId, chatId, id, hash);
     if (previous === null) return 'sent';
     // The new card is posted and pointed to already: a failed delete leaves clutter, never blocks.
     this.deps.onCall?.('deleteMessage');
@@ -122,16 +122,18 @@ export class CardPublisher {
     return this.deps.store.db.select().from(cards).where(eq(cards.taskId, taskId)).get();
   }
 
-  private save(taskId: string, chatId: string, messageId: number, hash: string): void {
+  private async save(taskId: string, chatId: string, messageId: number, hash: string): Promise<void> {
     const now = this.deps.now();
-    this.deps.store.db
-      .insert(cards)
-      .values({ taskId, chatId, messageId, lastRenderHash: hash, updatedAt: now })
-      .onConflictDoUpdate({
-        target: cards.taskId,
-        set: { chatId, messageId, lastRenderHash: hash, updatedAt: now },
-      })
-      .run();
+    await this.deps.store.transaction(async (tx) => {
+      tx.db
+        .insert(cards)
+        .values({ taskId, chatId, messageId, lastRenderHash: hash, updatedAt: now })
+        .onConflictDoUpdate({
+          target: cards.taskId,
+          set: { chatId, messageId, lastRenderHash: hash, updatedAt: now },
+        })
+        .run();
+    });
   }
 }
 

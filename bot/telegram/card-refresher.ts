@@ -33,14 +33,16 @@ export class CardRefresher {
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => {
-      try {
-        if (this.tick() > 0) this.deps.onQueued?.();
-      } catch (error) {
-        this.deps.logger.warn({ error: describeError(error) }, 'card refresh failed');
-      }
-    }, this.deps.intervalMs ?? CARD_REFRESH_MS);
+    this.timer = setInterval(() => void this.refresh(), this.deps.intervalMs ?? CARD_REFRESH_MS);
     this.timer.unref?.();
+  }
+
+  private async refresh(): Promise<void> {
+    try {
+      if ((await this.tick()) > 0) this.deps.onQueued?.();
+    } catch (error) {
+      this.deps.logger.warn({ error: describeError(error) }, 'card refresh failed');
+    }
   }
 
   stop(): void {
@@ -49,11 +51,11 @@ export class CardRefresher {
   }
 
   /** Queue a card row for every task whose agent is running; returns how many were queued. */
-  tick(): number {
+  async tick(): Promise<number> {
     const { store, queue, clock } = this.deps;
     const running = new Set(
-      queue
-        .active()
+      (await queue
+        .active())
         .flatMap((job) =>
           // A deploy job sits queued (deferred) while a self-deploy's detached hook runs.
           (job.kind === 'agent' && job.state === 'running') || job.kind === 'deploy' ? (job.taskId ? [job.taskId] : []) : [],
@@ -61,16 +63,16 @@ export class CardRefresher {
     );
     if (running.size === 0) return 0;
     const now = clock.now();
-    return store.write((tx) => {
+    return await store.transaction(async (tx) => {
       let queued = 0;
       for (const taskId of running) {
-        const waiting = tx
+        const waiting = tx.db
           .select({ id: outbox.id })
           .from(outbox)
           .where(and(eq(outbox.kind, 'card'), eq(outbox.taskId, taskId), eq(outbox.state, 'pending')))
           .get();
         if (waiting) continue;
-        addOutbox(tx, 'card', taskId, { reason: 'refresh' }, now);
+        await addOutbox(tx, 'card', taskId, { reason: 'refresh' }, now);
         queued += 1;
       }
       return queued;

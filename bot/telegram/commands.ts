@@ -87,7 +87,7 @@ export function installCommands(bot: Composer<BotContext>, deps: CommandDeps): v
     if (!ctx.from || !deps.access.isApprover(project, ctx.from.id)) return void (await ctx.reply(esc(T.notApprover(project.id)), html));
     const key = `telegram:${ctx.chat.id}:${ctx.msg.message_id}`;
     // A redelivered update must not create a second tracker issue.
-    if (hasEventKey(deps.store.db, key)) return;
+    if (await hasEventKey(deps.store.db, key)) return;
     let issue: { issueId: string; sequenceId: number } | null = null;
     if (trackerOf(project) && deps.tracker) {
       // The tracker numbers the task (SHOP-<sequence id>), so chat and tracker ids never collide.
@@ -98,7 +98,7 @@ export function installCommands(bot: Composer<BotContext>, deps: CommandDeps): v
       }
     }
     const url = issue ? deps.trackerIssueUrl(project.id, issue.issueId) : null;
-    const outcome = deps.engine.handle({
+    const outcome = await deps.engine.handle({
       type: 'TaskRequested',
       key,
       projectId: project.id,
@@ -116,20 +116,20 @@ export function installCommands(bot: Composer<BotContext>, deps: CommandDeps): v
     const approversOf = (projectId: string) => deps.access.project(projectId)?.approvers ?? [];
     const button = dashboardButton(deps.config.publicUrl, String(ctx.chat.id), ctx.me.username, null);
     const markup = button ? { reply_markup: { inline_keyboard: [[button]] } } : {};
-    await ctx.reply(renderQueue(buildQueueView(deps.store, deps.queue, deps.config.maxConcurrency, approversOf), deps.config.locale, deps.clock.now(), deps.names), { ...html, ...markup });
+    await ctx.reply(renderQueue(await buildQueueView(deps.store, deps.queue, deps.config.maxConcurrency, approversOf), deps.config.locale, deps.clock.now(), deps.names), { ...html, ...markup });
   });
 
   bot.command('status', async (ctx) => {
     const id = ctx.match.trim().toUpperCase();
-    const task = id ? getTask(deps.store.db, id) : null;
+    const task = id ? await getTask(deps.store.db, id) : null;
     if (!task || !deps.access.projectsInChat(String(ctx.chat.id)).some((p) => p.id === task.projectId)) return void (await ctx.reply(esc(T.unknownTask(id)), html));
-    const view = buildCardView(deps.store, deps.queue, new Map(deps.access.projectsInChat(String(ctx.chat.id)).map((p) => [p.id, p])), task.id, deps.config.maxDeveloperRetries, deps.forgeBase(task.projectId));
+    const view = await buildCardView(deps.store, deps.queue, new Map(deps.access.projectsInChat(String(ctx.chat.id)).map((p) => [p.id, p])), task.id, deps.config.maxDeveloperRetries, deps.forgeBase(task.projectId));
     if (view) await ctx.reply(renderCard(view, deps.config.locale, deps.clock.now(), 'html', { logLine: runningAgentLine(view.waiting, task.id, deps.agentLogLine), ...(deps.names ? { names: deps.names } : {}) }), html);
   });
 
   /** The task named in the command if it is this chat's; otherwise replies that it is unknown. */
   const chatTask = async (ctx: CommandContext<BotContext>, id: string): Promise<Task | null> => {
-    const task = id ? getTask(deps.store.db, id) : null;
+    const task = id ? await getTask(deps.store.db, id) : null;
     const project = task ? deps.access.project(task.projectId) : undefined;
     if (task && project && project.chatId === String(ctx.chat.id)) return task;
     await ctx.reply(esc(T.unknownTask(id)), html);
@@ -152,7 +152,7 @@ export function installCommands(bot: Composer<BotContext>, deps: CommandDeps): v
     const task = await chatTask(ctx, ctx.match.trim().toUpperCase());
     if (!task) return;
     if (!ctx.from) return void (await ctx.reply(esc(T.notApprover(task.projectId)), html));
-    const result = retryTask(actions, task.id, actorFrom(ctx.from), `telegram:${ctx.chat.id}:${ctx.msg.message_id}`);
+    const result = await retryTask(actions, task.id, actorFrom(ctx.from), `telegram:${ctx.chat.id}:${ctx.msg.message_id}`);
     await ctx.reply(esc(answer(result, task.id, T.retrying(task.id))), html);
   });
 
@@ -162,7 +162,7 @@ export function installCommands(bot: Composer<BotContext>, deps: CommandDeps): v
     if (!task) return;
     if (!ctx.from) return void (await ctx.reply(esc(T.notApprover(task.projectId)), html));
     const reason = wellFormed(words.join(' ').trim()) || `cancelled by ${ctx.from.first_name}`;
-    const result = cancelTask(actions, task.id, actorFrom(ctx.from), `telegram:${ctx.chat.id}:${ctx.msg.message_id}`, reason);
+    const result = await cancelTask(actions, task.id, actorFrom(ctx.from), `telegram:${ctx.chat.id}:${ctx.msg.message_id}`, reason);
     await ctx.reply(esc(answer(result, task.id, T.cancelled(task.id))), html);
   });
 

@@ -89,9 +89,9 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   bot.use(async (ctx, next) => {
     const chatId = ctx.chat ? String(ctx.chat.id) : '';
     if (deps.access.projectsInChat(chatId).length === 0) return; // not a configured chat: stay silent
-    deps.people?.remember(ctx.from);
-    deps.people?.remember(ctx.chatMember?.new_chat_member.user);
-    for (const user of ctx.message?.new_chat_members ?? []) deps.people?.remember(user);
+    await deps.people?.remember(ctx.from);
+    await deps.people?.remember(ctx.chatMember?.new_chat_member.user);
+    for (const user of ctx.message?.new_chat_members ?? []) await deps.people?.remember(user);
     // Presses are judged per approval (a stranger gets an alert); everything else needs a known person.
     if (ctx.callbackQuery || (ctx.from && deps.access.isKnownPerson(ctx.from.id))) await next();
   });

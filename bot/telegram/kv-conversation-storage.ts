@@ -16,16 +16,20 @@ export function kvConversationStorage<S>(store: Store, now: () => number): Versi
       const row = store.db.select().from(kv).where(eq(kv.key, key(k))).get();
       return row ? (JSON.parse(row.value) as Versioned<S>) : undefined;
     },
-    write(k, state) {
+    async write(k, state) {
       const value = JSON.stringify(state);
-      store.db
-        .insert(kv)
-        .values({ key: key(k), value, updatedAt: now() })
-        .onConflictDoUpdate({ target: kv.key, set: { value, updatedAt: now() } })
-        .run();
+      await store.transaction(async (tx) => {
+        tx.db
+          .insert(kv)
+          .values({ key: key(k), value, updatedAt: now() })
+          .onConflictDoUpdate({ target: kv.key, set: { value, updatedAt: now() } })
+          .run();
+      });
     },
-    delete(k) {
-      store.db.delete(kv).where(eq(kv.key, key(k))).run();
+    async delete(k) {
+      await store.transaction(async (tx) => {
+        tx.db.delete(kv).where(eq(kv.key, key(k))).run();
+      });
     },
   };
 }

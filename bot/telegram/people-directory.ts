@@ -43,7 +43,7 @@ export class PeopleDirectory {
   }
 
   /** Record `user`'s current name (a no-op when unchanged, a bot, or not someone the bot serves). */
-  remember(user: PersonSeen | undefined): void {
+  async remember(user: PersonSeen | undefined): Promise<void> {
     if (!user || user.is_bot || !this.isKnown(user.id)) return;
     const name = displayName(user);
     if (!name || this.names.get(user.id) === name) return;
@@ -51,11 +51,13 @@ export class PeopleDirectory {
     const key = `${PREFIX}${user.id}`;
     const value = JSON.stringify({ name });
     const at = this.now();
-    this.store.db
-      .insert(kv)
-      .values({ key, value, updatedAt: at })
-      .onConflictDoUpdate({ target: kv.key, set: { value, updatedAt: at } })
-      .run();
+    await this.store.transaction(async (tx) => {
+      tx.db
+        .insert(kv)
+        .values({ key, value, updatedAt: at })
+        .onConflictDoUpdate({ target: kv.key, set: { value, updatedAt: at } })
+        .run();
+    });
   }
 
   /** The name last seen for `userId`, or null. */

@@ -48,7 +48,7 @@ export function installRollbackButtons(bot: Bot<BotContext>, deps: RollbackButto
 export async function onRollbackPress(ctx: BotContext, deps: RollbackButtonDeps, action: RollbackAction, taskId: string): Promise<void> {
   const L = rollbackLabelsFor(deps.locale);
   const alert = (text: string) => ctx.answerCallbackQuery({ text, show_alert: true });
-  const task = getTask(deps.store.db, taskId);
+  const task = await getTask(deps.store.db, taskId);
   const project = task ? deps.access.project(task.projectId) : undefined;
   if (!task || !project || String(ctx.chat?.id) !== project.chatId) {
     await alert(buttonTexts(deps.locale).invalid);
@@ -63,7 +63,7 @@ export async function onRollbackPress(ctx: BotContext, deps: RollbackButtonDeps,
     await alert(L.selfDeploy(project.id));
     return;
   }
-  const earlier = rollbackOf(deps.store.db, task.id);
+  const earlier = await rollbackOf(deps.store.db, task.id);
   if (earlier) {
     await alert(L.alreadyDone(displayText(earlier.byName), utcTime(earlier.at), earlier.state));
     return;
@@ -74,11 +74,11 @@ export async function onRollbackPress(ctx: BotContext, deps: RollbackButtonDeps,
     await closePrompt(ctx, deps, L.cancelled(task.id, name));
     return;
   }
-  const offer = rollbackOffer(deps.store.db, project.deploy, task);
+  const offer = await rollbackOffer(deps.store.db, project.deploy, task);
   if (offer.type !== 'offer') {
     await alert(L.notOffered(task.id));
     // The card still showing the button is stale: render it again without.
-    deps.store.write((tx) => addOutbox(tx, 'card', task.id, {}, deps.now()));
+    await deps.store.transaction(async (tx) => await addOutbox(tx, 'card', task.id, {}, deps.now()));
     return;
   }
   if (action === 'rollback') {
@@ -93,13 +93,13 @@ export async function onRollbackPress(ctx: BotContext, deps: RollbackButtonDeps,
     });
     return;
   }
-  const outcome = deps.engine.handle({ type: 'RollbackRequested', key: `rollback:${task.id}`, taskId: task.id, rollbackId: randomId(), actor: actorOf(from) });
+  const outcome = await deps.engine.handle({ type: 'RollbackRequested', key: `rollback:${task.id}`, taskId: task.id, rollbackId: randomId(), actor: actorOf(from) });
   if (outcome.type === 'applied') {
     await ctx.answerCallbackQuery({ text: L.started(task.id, name, utcTime(deps.now())) });
     await closePrompt(ctx, deps, L.started(task.id, name, utcTime(deps.now())));
     return;
   }
-  const first = rollbackOf(deps.store.db, task.id);
+  const first = await rollbackOf(deps.store.db, task.id);
   await alert(first ? L.alreadyDone(displayText(first.byName), utcTime(first.at), first.state) : L.notOffered(task.id));
 }
 

@@ -13,15 +13,15 @@ import { getTask } from '../../core/store/task-repo.ts';
 import { deployLabelsFor } from '../render/deploy-labels.ts';
 import type { CallbackSigner } from './callback-data.ts';
 
-export function rollbackKeyboard(
+export async function rollbackKeyboard(
   store: Store,
   project: ProjectConfig,
   taskId: string,
   signer: CallbackSigner,
   locale: Locale,
-): InlineKeyboardMarkup | undefined {
-  const task = getTask(store.db, taskId);
+): Promise<InlineKeyboardMarkup | undefined> {
+  const task = await getTask(store.db, taskId);
   if (!task || task.stage !== 'done' || !project.deploy || project.deploy.self) return undefined;
-  if (rollbackOffer(store.db, project.deploy, task).type !== 'offer') return undefined;
+  if ((await rollbackOffer(store.db, project.deploy, task)).type !== 'offer') return undefined;
   return new InlineKeyboard().text(deployLabelsFor(locale).rollBack, signer.sign('rollback', task.id));
 }

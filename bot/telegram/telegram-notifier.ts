@@ -55,19 +55,19 @@ export class TelegramNotifier implements NotifierPort {
 
   async deliver(message: OutboxMessage): Promise<void> {
     const { store } = this.deps;
-    const task = getTask(store.db, message.taskId);
+    const task = await getTask(store.db, message.taskId);
     const project = task ? this.deps.projects.get(task.projectId) : undefined;
     if (!task || !project) return;
     const chatId = project.chatId;
     const L = labelsFor(this.deps.locale);
     switch (message.kind) {
       case 'card':
-        await this.deps.cards.publish(task.id, chatId, () => this.renderCard(task.id, project), () =>
-          rollbackKeyboard(store, project, task.id, this.deps.signer, this.deps.locale),
+        await this.deps.cards.publish(task.id, chatId, async () => await this.renderCard(task.id, project), async () =>
+          await rollbackKeyboard(store, project, task.id, this.deps.signer, this.deps.locale),
         );
         return;
       case 'approval-request': {
-        const approval = getApproval(store.db, message.approvalId);
+        const approval = await getApproval(store.db, message.approvalId);
         if (!approval || approval.messageId !== null || approval.state !== 'pending') return; // sent already, or decided meanwhile
         const html = approvalHtml(task, approval, this.deps.forgeBase(project), this.deps.locale, project.deploy);
         const texts = approval.gate === 'deploy' ? deployLabelsFor(this.deps.locale) : { deploy: L.approve, reject: L.reject };
@@ -78,11 +78,11 @@ export class TelegramNotifier implements NotifierPort {
           this.deps.api.sendMessage(chatId, html, { parse_mode: 'HTML', reply_markup: keyboard, link_preview_options: { is_disabled: true } }),
         );
         crashPoint('approval-message');
-        setApprovalMessage(store.db, approval.id, chatId, sent.message_id);
+        await store.transaction(async (tx) => await setApprovalMessage(tx, approval.id, chatId, sent.message_id));
         return;
       }
       case 'approval-decided': {
-        const approval = getApproval(store.db, message.approvalId);
+        const approval = await getApproval(store.db, message.approvalId);
         if (!approval) return;
         if (approval.messageId === null) return;
         this.deps.onCall?.('editMessageText');
@@ -103,8 +103,8 @@ export class TelegramNotifier implements NotifierPort {
   }
 
   /** The card of `taskId` as it is now, or null when it cannot be built. */
-  private renderCard(taskId: string, project: ProjectConfig): string | null {
-    const view = buildCardView(this.deps.store, this.deps.queue, this.deps.projects, taskId, this.deps.maxRollbacks, this.deps.forgeBase(project));
+  private async renderCard(taskId: string, project: ProjectConfig): Promise<string | null> {
+    const view = await buildCardView(this.deps.store, this.deps.queue, this.deps.projects, taskId, this.deps.maxRollbacks, this.deps.forgeBase(project));
     if (!view) return null;
     const logLine = runningAgentLine(view.waiting, taskId, this.deps.agentLogLine);
     return renderCard(view, this.deps.locale, this.deps.clock.now(), 'html', { logLine, ...(this.deps.names ? { names: this.deps.names } : {}) });

@@ -54,22 +54,22 @@ export function mayAct(project: ProjectConfig, userId: number): boolean {
 }
 
 /** The approval, its task and project; null when any is unknown. */
-export function approvalSubject(deps: TaskActionDeps, approvalId: string): { approval: ApprovalRow; task: Task; project: ProjectConfig } | null {
-  const approval = getApproval(deps.store.db, approvalId);
-  const task = approval ? getTask(deps.store.db, approval.taskId) : null;
+export async function approvalSubject(deps: TaskActionDeps, approvalId: string): Promise<{ approval: ApprovalRow; task: Task; project: ProjectConfig } | null> {
+  const approval = await getApproval(deps.store.db, approvalId);
+  const task = approval ? await getTask(deps.store.db, approval.taskId) : null;
   const project = task ? deps.project(task.projectId) : undefined;
   return approval && task && project ? { approval, task, project } : null;
 }
 
 /** Approve or reject an approval; decided once (a second decision answers who decided). */
-export function decideApproval(deps: TaskActionDeps, approvalId: string, decision: 'approve' | 'reject', who: Actor, reason?: string): ActionResult {
-  const subject = approvalSubject(deps, approvalId);
+export async function decideApproval(deps: TaskActionDeps, approvalId: string, decision: 'approve' | 'reject', who: Actor, reason?: string): Promise<ActionResult> {
+  const subject = await approvalSubject(deps, approvalId);
   if (!subject) return { type: 'unknown' };
   const { approval, task, project } = subject;
   const right = approvalRight(project, task, approval, who.userId);
   if (right.type !== 'allowed') return right;
   if (approval.state !== 'pending') return { type: 'already-decided', approval };
-  const outcome = deps.engine.handle({
+  const outcome = await deps.engine.handle({
     type: 'ApprovalDecided',
     key: `approval:${approval.id}`,
     taskId: task.id,
@@ -82,21 +82,21 @@ export function decideApproval(deps: TaskActionDeps, approvalId: string, decisio
 }
 
 /** Run an escalated task again (`key` makes a redelivered request a no-op). */
-export function retryTask(deps: TaskActionDeps, taskId: string, who: Actor, key: string): ActionResult {
-  const target = actionTarget(deps, taskId, who);
+export async function retryTask(deps: TaskActionDeps, taskId: string, who: Actor, key: string): Promise<ActionResult> {
+  const target = await actionTarget(deps, taskId, who);
   if (target.type !== 'allowed') return target;
-  return { type: 'outcome', taskId, outcome: deps.engine.handle({ type: 'RetryRequested', key, taskId, actor: who.actor }) };
+  return { type: 'outcome', taskId, outcome: await deps.engine.handle({ type: 'RetryRequested', key, taskId, actor: who.actor }) };
 }
 
 /** Stop a task for good. */
-export function cancelTask(deps: TaskActionDeps, taskId: string, who: Actor, key: string, reason: string): ActionResult {
-  const target = actionTarget(deps, taskId, who);
+export async function cancelTask(deps: TaskActionDeps, taskId: string, who: Actor, key: string, reason: string): Promise<ActionResult> {
+  const target = await actionTarget(deps, taskId, who);
   if (target.type !== 'allowed') return target;
-  return { type: 'outcome', taskId, outcome: deps.engine.handle({ type: 'TaskCancelled', key, taskId, reason, actor: who.actor }) };
+  return { type: 'outcome', taskId, outcome: await deps.engine.handle({ type: 'TaskCancelled', key, taskId, reason, actor: who.actor }) };
 }
 
-function actionTarget(deps: TaskActionDeps, taskId: string, who: Actor): ActionResult | { type: 'allowed' } {
-  const task = getTask(deps.store.db, taskId);
+async function actionTarget(deps: TaskActionDeps, taskId: string, who: Actor): Promise<ActionResult | { type: 'allowed' }> {
+  const task = await getTask(deps.store.db, taskId);
   const project = task ? deps.project(task.projectId) : undefined;
   if (!task || !project) return { type: 'unknown' };
   return mayAct(project, who.userId) ? { type: 'allowed' } : { type: 'not-approver', projectId: project.id };

@@ -36,7 +36,7 @@ export interface BoardView {
 export const DONE_SHOWN = 20;
 
 /** The board of `project`. */
-export function buildBoardView(store: Store, project: ProjectConfig): BoardView {
+export async function buildBoardView(store: Store, project: ProjectConfig): Promise<BoardView> {
   // Both queries follow the tasks_stage index (stage, escalated, updated_at): the open stages by
   // name rather than "not done", and the done column newest first without sorting every done task.
   const open = store.db
@@ -52,7 +52,7 @@ export function buildBoardView(store: Store, project: ProjectConfig): BoardView 
     .orderBy(desc(tasks.updatedAt))
     .limit(DONE_SHOWN)
     .all();
-  const holder = mergeLeaseHolder(store.db, project.id)?.holder ?? null;
+  const holder = (await mergeLeaseHolder(store.db, project.id))?.holder ?? null;
   const card = (row: typeof tasks.$inferSelect): BoardCard => {
     const role = row.stage in STAGE_SPECS ? STAGE_SPECS[row.stage as WorkStage].role : null;
     const badges: BoardBadge[] = [];

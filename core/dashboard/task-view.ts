@@ -47,12 +47,12 @@ export interface TaskView {
 }
 
 /** The page of `taskId`; null when unknown. `forgeBase` is the repository's browser URL, or null. */
-export function buildTaskView(store: Store, project: ProjectConfig, taskId: string, now: number, forgeBase: string | null, readLog: RunLogReader): TaskView | null {
-  const task = getTask(store.db, taskId);
+export async function buildTaskView(store: Store, project: ProjectConfig, taskId: string, now: number, forgeBase: string | null, readLog: RunLogReader): Promise<TaskView | null> {
+  const task = await getTask(store.db, taskId);
   if (!task || task.projectId !== project.id) return null;
-  const rows = transitionsOf(store.db, task.id);
+  const rows = await transitionsOf(store.db, task.id);
   const timeline = timelineOf(rows, now);
-  const brd = hasApproval(store.db, task.id, 'brd') ? `${artifactsDirOf(task.id)}/01-brd.md` : null;
+  const brd = await hasApproval(store.db, task.id, 'brd') ? `${artifactsDirOf(task.id)}/01-brd.md` : null;
   return {
     task,
     timeline,
@@ -60,7 +60,7 @@ export function buildTaskView(store: Store, project: ProjectConfig, taskId: stri
     runs: runsOf(store, task.id, now, readLog),
     rollbacks: rollbacksOf(rows),
     mustFix: task.mustFix,
-    ci: task.headSha ? statusesFor(store.db, project.repo, task.headSha) : [],
+    ci: task.headSha ? await statusesFor(store.db, project.repo, task.headSha) : [],
     staging: task.stagingVerdict
       ? { verdict: task.stagingVerdict, waived: task.stagingWaived ?? [], imageRef: task.stagingImageRef, revision: task.stagingRevision }
       : null,
@@ -71,7 +71,7 @@ export function buildTaskView(store: Store, project: ProjectConfig, taskId: stri
       .orderBy(desc(deployImages.id))
       .all()
       .map((d) => ({ at: d.deployedAt, ref: d.ref, outcome: d.outcome })),
-    pendingBrd: pendingApproval(store.db, task.id, 'brd')?.id ?? null,
+    pendingBrd: (await pendingApproval(store.db, task.id, 'brd'))?.id ?? null,
     links: {
       tracker: task.externalUrl,
       pr: forgeBase && task.prNumber !== null ? `${forgeBase}/pulls/${task.prNumber}` : null,

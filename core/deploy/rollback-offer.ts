@@ -4,7 +4,7 @@
  * exists to go back to. Once a roll-back was confirmed, the card shows it instead, for good.
  */
 import type { Task } from '../domain/task.ts';
-import type { Db, Tx } from '../store/database.ts';
+import type { Reader, Tx } from '../store/database.ts';
 import { addOutbox } from '../store/outbox-repo.ts';
 import {
   currentProductionImage,
@@ -19,18 +19,18 @@ export type RollbackOffer =
   | { readonly type: 'ran'; readonly rollback: RollbackRecord }
   | { readonly type: 'none'; readonly reason: string };
 
-export function rollbackOffer(
-  db: Db,
+export async function rollbackOffer(
+  db: Reader,
   deploy: DeployConfig | null | undefined,
   task: Pick<Task, 'id' | 'projectId' | 'stage'>,
-): RollbackOffer {
-  const ran = rollbackOf(db, task.id);
+): Promise<RollbackOffer> {
+  const ran = await rollbackOf(db, task.id);
   if (ran) return { type: 'ran', rollback: ran };
   if (!deploy || task.stage !== 'done') return { type: 'none', reason: `${task.id} was not delivered by a deploy` };
-  const current = currentProductionImage(db, task.projectId);
+  const current = await currentProductionImage(db, task.projectId);
   if (!current || current.outcome !== 'deployed' || current.taskId !== task.id)
     return { type: 'none', reason: `${task.id} is no longer ${task.projectId}'s latest production deploy` };
-  const target = imageBeforeCurrent(db, task.projectId);
+  const target = await imageBeforeCurrent(db, task.projectId);
   if (!target) return { type: 'none', reason: `${task.projectId} has no earlier production image to go back to` };
   return { type: 'offer', current, target };
 }
@@ -40,7 +40,7 @@ export function rollbackOffer(
  * deploy it replaces offers the roll-back no more, so render it again now rather than leave a stale
  * button on it.
  */
-export function withdrawRollbackOffer(tx: Tx, projectId: string, taskId: string, now: number): void {
-  const replaced = currentProductionImage(tx, projectId);
-  if (replaced && replaced.taskId !== taskId) addOutbox(tx, 'card', replaced.taskId, {}, now);
+export async function withdrawRollbackOffer(tx: Tx, projectId: string, taskId: string, now: number): Promise<void> {
+  const replaced = await currentProductionImage(tx, projectId);
+  if (replaced && replaced.taskId !== taskId) await addOutbox(tx, 'card', replaced.taskId, {}, now);
 }

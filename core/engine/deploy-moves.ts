@@ -16,15 +16,15 @@ import type { EngineContext } from './engine-context.ts';
 export const DEPLOY_APPROVAL_LEASE_MS = 7 * 24 * 60 * 60_000;
 
 /** Enter `deploy`: a new deploy pass and a production approval request (round = attempt). */
-export function requestDeployApproval(ctx: EngineContext, task: Task, reason: string, actor: string, lastEvent: string, extra: TaskPatch = {}): Task {
-  const pass = beginDeployPass(loadDeployState(ctx.tx, task.id), task.id, task.stagingRevision ?? task.headSha ?? '');
+export async function requestDeployApproval(ctx: EngineContext, task: Task, reason: string, actor: string, lastEvent: string, extra: TaskPatch = {}): Promise<Task> {
+  const pass = beginDeployPass(await loadDeployState(ctx.tx, task.id), task.id, task.stagingRevision ?? task.headSha ?? '');
   const approvalId = ctx.deps.newId();
-  insertApproval(ctx.tx, { id: approvalId, taskId: task.id, gate: 'deploy', round: pass.attempt, state: 'pending', summary: '', createdAt: ctx.now });
+  await insertApproval(ctx.tx, { id: approvalId, taskId: task.id, gate: 'deploy', round: pass.attempt, state: 'pending', summary: '', createdAt: ctx.now });
   const requested = recordApprovalRequested(pass, pass.attempt, approvalId);
-  saveDeployState(ctx.tx, requested.type === 'ok' ? requested.state : pass, ctx.now);
-  takeMergeLease(ctx.tx, task, ctx.now, DEPLOY_APPROVAL_LEASE_MS);
-  ctx.outbox('approval-request', task.id, { approvalId });
-  return ctx.move(
+  await saveDeployState(ctx.tx, requested.type === 'ok' ? requested.state : pass, ctx.now);
+  await takeMergeLease(ctx.tx, task, ctx.now, DEPLOY_APPROVAL_LEASE_MS);
+  await ctx.outbox('approval-request', task.id, { approvalId });
+  return await ctx.move(
     task,
     { ...extra, stage: 'deploy', phase: 'awaiting-approval', mergeQueuedAt: task.mergeQueuedAt ?? ctx.now, lastEvent },
     `${reason}; production approval requested (deploy attempt ${pass.attempt})`,
@@ -33,20 +33,20 @@ export function requestDeployApproval(ctx: EngineContext, task: Task, reason: st
 }
 
 /** Run the approved deploy attempt: one deploy job. */
-export function startDeployJob(ctx: EngineContext, task: Task, attempt: number, reason: string, actor: string, lastEvent: string): Task {
-  takeMergeLease(ctx.tx, task, ctx.now);
-  ctx.enqueue({
+export async function startDeployJob(ctx: EngineContext, task: Task, attempt: number, reason: string, actor: string, lastEvent: string): Promise<Task> {
+  await takeMergeLease(ctx.tx, task, ctx.now);
+  await ctx.enqueue({
     kind: 'deploy',
     taskId: task.id,
     payload: { attempt },
     idempotencyKey: `${task.id}:deploy:${attempt}`,
     maxAttempts: 3,
   });
-  return ctx.move(task, { phase: 'working', lastEvent }, reason, actor);
+  return await ctx.move(task, { phase: 'working', lastEvent }, reason, actor);
 }
 
 /** A failed or rejected deploy drops every marker of its attempt (ORCH-036: a re-deploy starts clean). */
-export function clearDeployMarkers(ctx: EngineContext, taskId: string): void {
-  const state = loadDeployState(ctx.tx, taskId);
-  if (state) saveDeployState(ctx.tx, clearAfterFailure(state), ctx.now);
+export async function clearDeployMarkers(ctx: EngineContext, taskId: string): Promise<void> {
+  const state = await loadDeployState(ctx.tx, taskId);
+  if (state) await saveDeployState(ctx.tx, clearAfterFailure(state), ctx.now);
 }

@@ -49,18 +49,18 @@ export class EngineContext {
    * Change a task and log the transition. The first transition of an event carries its key, so a
    * replay of the event is recognised. `lastEvent` is what the card shows as "last:".
    */
-  move(task: Task, patch: TaskPatch & { lastEvent: string }, reason: string, actor: string): Task {
+  async move(task: Task, patch: TaskPatch & { lastEvent: string }, reason: string, actor: string): Promise<Task> {
     const toStage: Stage = patch.stage ?? task.stage;
     const toPhase: Phase = patch.phase ?? task.phase;
     if (!isAllowedMove(task.stage, toStage)) throw new Error(`transition table forbids ${task.stage} → ${toStage} for ${task.id}`);
     const stageChanged = toStage !== task.stage;
-    const next = updateTask(
+    const next = await updateTask(
       this.tx,
       task,
       { ...patch, lastEventAt: this.now, ...(stageChanged ? { stageEnteredAt: this.now } : {}) },
       this.now,
     );
-    appendTransition(this.tx, {
+    await appendTransition(this.tx, {
       taskId: task.id,
       fromStage: task.stage,
       fromPhase: task.phase,
@@ -72,13 +72,13 @@ export class EngineContext {
       at: this.now,
     });
     this.transitions += 1;
-    this.card(task.id);
+    await this.card(task.id);
     return next;
   }
 
   /** Record the first transition of a new task. */
-  created(task: Task, actor: string): void {
-    appendTransition(this.tx, {
+  async created(task: Task, actor: string): Promise<void> {
+    await appendTransition(this.tx, {
       taskId: task.id,
       fromStage: null,
       fromPhase: null,
@@ -90,19 +90,19 @@ export class EngineContext {
       at: this.now,
     });
     this.transitions += 1;
-    this.card(task.id);
+    await this.card(task.id);
   }
 
-  enqueue(job: NewJob): number | null {
-    return this.deps.queue.enqueueInTx(this.tx, job, this.now);
+  async enqueue(job: NewJob): Promise<number | null> {
+    return await this.deps.queue.enqueueInTx(this.tx, job, this.now);
   }
 
-  card(taskId: string): void {
-    addOutbox(this.tx, 'card', taskId, {}, this.now);
+  async card(taskId: string): Promise<void> {
+    await addOutbox(this.tx, 'card', taskId, {}, this.now);
   }
 
-  outbox(kind: 'approval-request' | 'approval-decided' | 'escalation' | 'notice', taskId: string, payload: Record<string, unknown>): void {
-    addOutbox(this.tx, kind, taskId, payload, this.now);
+  async outbox(kind: 'approval-request' | 'approval-decided' | 'escalation' | 'notice', taskId: string, payload: Record<string, unknown>): Promise<void> {
+    await addOutbox(this.tx, kind, taskId, payload, this.now);
   }
 
   private takeKey(): string | null {

@@ -39,69 +39,69 @@ export class Engine {
   ) {}
 
   /** Handle one event in its own transaction. */
-  handle(event: DomainEvent): EngineOutcome {
-    return this.store.write((tx) => this.handleInTx(tx, event));
+  async handle(event: DomainEvent): Promise<EngineOutcome> {
+    return await this.store.transaction(async (tx) => await this.handleInTx(tx, event));
   }
 
   /** Handle inside the caller's transaction (a worker completing its job atomically with the event). */
-  handleInTx(tx: Tx, event: DomainEvent): EngineOutcome {
-    if (hasEventKey(tx, event.key)) return { type: 'duplicate' };
+  async handleInTx(tx: Tx, event: DomainEvent): Promise<EngineOutcome> {
+    if (await hasEventKey(tx, event.key)) return { type: 'duplicate' };
     const ctx = new EngineContext(tx, this.clock.now(), this.deps, event);
-    const outcome = dispatch(ctx, event);
+    const outcome = await dispatch(ctx, event);
     this.deps.logger.debug({ event: event.type, key: event.key, outcome: outcome.type }, 'event handled');
-    // Listeners hear of it after the caller's transaction has had its chance to commit.
-    if (this.listeners.size > 0) queueMicrotask(() => this.listeners.forEach((l) => l(event, outcome)));
+    // Listeners hear of it once the caller's transaction has committed (never of a rolled-back one).
+    if (this.listeners.size > 0) tx.afterCommit(() => this.listeners.forEach((l) => l(event, outcome)));
     return outcome;
   }
 
-  /** Be told of every handled event (wake the notifier, metrics). A hint: the transaction may have rolled back. */
+  /** Be told of every handled event once its transaction has committed (wake the notifier, metrics). */
   onHandled(listener: (event: DomainEvent, outcome: EngineOutcome) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 }
 
-function dispatch(ctx: EngineContext, event: DomainEvent): EngineOutcome {
+async function dispatch(ctx: EngineContext, event: DomainEvent): Promise<EngineOutcome> {
   switch (event.type) {
     case 'TaskRequested':
-      return onTaskRequested(ctx, event);
+      return await onTaskRequested(ctx, event);
     case 'AgentRunFinished':
-      return onAgentRunFinished(ctx, event);
+      return await onAgentRunFinished(ctx, event);
     case 'CiStatusReported':
-      return onCiStatusReported(ctx, event);
+      return await onCiStatusReported(ctx, event);
     case 'ApprovalDecided':
-      return onApprovalDecided(ctx, event);
+      return await onApprovalDecided(ctx, event);
     case 'TrackerStateChanged':
-      return onTrackerStateChanged(ctx, event);
+      return await onTrackerStateChanged(ctx, event);
     case 'BranchPushed':
-      return onBranchPushed(ctx, event);
+      return await onBranchPushed(ctx, event);
     case 'DefaultBranchMoved':
       return onDefaultBranchMoved(ctx, event);
     case 'PullRequestOpened':
-      return onPullRequestOpened(ctx, event);
+      return await onPullRequestOpened(ctx, event);
     case 'Merged':
-      return onMerged(ctx, event);
+      return await onMerged(ctx, event);
     case 'MergeFailed':
-      return onMergeFailed(ctx, event);
+      return await onMergeFailed(ctx, event);
     case 'StagingFinished':
-      return onStagingFinished(ctx, event);
+      return await onStagingFinished(ctx, event);
     case 'StagingStale':
-      return onStagingStale(ctx, event);
+      return await onStagingStale(ctx, event);
     case 'DeployFinished':
-      return onDeployFinished(ctx, event);
+      return await onDeployFinished(ctx, event);
     case 'MergeRetestRequested':
-      return onMergeRetestRequested(ctx, event);
+      return await onMergeRetestRequested(ctx, event);
     case 'MergeBlocked':
-      return onMergeBlocked(ctx, event);
+      return await onMergeBlocked(ctx, event);
     case 'RetryRequested':
-      return onRetryRequested(ctx, event);
+      return await onRetryRequested(ctx, event);
     case 'TaskCancelled':
-      return onTaskCancelled(ctx, event);
+      return await onTaskCancelled(ctx, event);
     case 'JobDead':
-      return onJobDead(ctx, event);
+      return await onJobDead(ctx, event);
     case 'RollbackRequested':
-      return onRollbackRequested(ctx, event);
+      return await onRollbackRequested(ctx, event);
     case 'RollbackFinished':
-      return onRollbackFinished(ctx, event);
+      return await onRollbackFinished(ctx, event);
   }
 }

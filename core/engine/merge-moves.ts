@@ -15,53 +15,53 @@ import type { EngineContext } from './engine-context.ts';
 const MERGE_PHASE_KINDS = ['merge', 'staging'];
 
 /** Take the lease if free (the job waits for it otherwise) and keep the task's place in the queue. */
-function joinMergeQueue(ctx: EngineContext, task: Task): TaskPatch {
-  takeMergeLease(ctx.tx, task, ctx.now);
+async function joinMergeQueue(ctx: EngineContext, task: Task): Promise<TaskPatch> {
+  await takeMergeLease(ctx.tx, task, ctx.now);
   return { mergeQueuedAt: task.mergeQueuedAt ?? ctx.now };
 }
 
 /** Join the merge queue and enqueue the one job of this merge-phase step for the current head. */
-function startMergePhaseJob(ctx: EngineContext, task: Task, kind: 'staging' | 'merge', maxAttempts: number, reason: string, actor: string, patch: TaskPatch & { lastEvent: string }): Task {
-  const queued = joinMergeQueue(ctx, task);
-  ctx.enqueue({ kind, taskId: task.id, payload: { headSha: task.headSha }, idempotencyKey: `${task.id}:${kind}:${task.version}`, maxAttempts });
-  return ctx.move(task, { ...patch, ...queued }, reason, actor);
+async function startMergePhaseJob(ctx: EngineContext, task: Task, kind: 'staging' | 'merge', maxAttempts: number, reason: string, actor: string, patch: TaskPatch & { lastEvent: string }): Promise<Task> {
+  const queued = await joinMergeQueue(ctx, task);
+  await ctx.enqueue({ kind, taskId: task.id, payload: { headSha: task.headSha }, idempotencyKey: `${task.id}:${kind}:${task.version}`, maxAttempts });
+  return await ctx.move(task, { ...patch, ...queued }, reason, actor);
 }
 
 /** Run (or re-run) the staging stage: one staging job for the current head. */
-export function startStaging(ctx: EngineContext, task: Task, reason: string, actor: string, extra: TaskPatch & { lastEvent: string }): Task {
-  return startMergePhaseJob(ctx, task, 'staging', 3, reason, actor, { ...extra, stage: 'deploy-staging', phase: 'working' });
+export async function startStaging(ctx: EngineContext, task: Task, reason: string, actor: string, extra: TaskPatch & { lastEvent: string }): Promise<Task> {
+  return await startMergePhaseJob(ctx, task, 'staging', 3, reason, actor, { ...extra, stage: 'deploy-staging', phase: 'working' });
 }
 
 /** The merge step after the last stage: one merge job. */
-export function startMerge(ctx: EngineContext, task: Task, reason: string, actor: string, extra: TaskPatch & { lastEvent: string }): Task {
-  return startMergePhaseJob(ctx, task, 'merge', 5, reason, actor, { ...extra, phase: 'merging' });
+export async function startMerge(ctx: EngineContext, task: Task, reason: string, actor: string, extra: TaskPatch & { lastEvent: string }): Promise<Task> {
+  return await startMergePhaseJob(ctx, task, 'merge', 5, reason, actor, { ...extra, phase: 'merging' });
 }
 
 /** Carry on where the merge phase stands: staging in `deploy-staging`, else the merge step. */
-export function resumeMergePhase(
+export async function resumeMergePhase(
   ctx: EngineContext,
   task: Task,
   reason: string,
   actor: string,
   extra: TaskPatch & { lastEvent: string },
-): Task {
+): Promise<Task> {
   return task.stage === 'deploy-staging'
-    ? startStaging(ctx, task, reason, actor, extra)
-    : startMerge(ctx, task, reason, actor, extra);
+    ? await startStaging(ctx, task, reason, actor, extra)
+    : await startMerge(ctx, task, reason, actor, extra);
 }
 
 /**
  * Leaving the merge phase: release the lease if `task` holds it and make the waiters' jobs due
  * now. Returns the patch that takes the task out of the queue.
  */
-export function leaveMergePhase(ctx: EngineContext, task: Task): TaskPatch {
+export async function leaveMergePhase(ctx: EngineContext, task: Task): Promise<TaskPatch> {
   if (task.mergeQueuedAt === null) return {};
-  if (releaseMergeLease(ctx.tx, task)) {
-    const waiting = mergeWaiters(ctx.tx, task.projectId)
+  if (await releaseMergeLease(ctx.tx, task)) {
+    const waiting = (await mergeWaiters(ctx.tx, task.projectId))
       .filter((t) => t.id !== task.id)
       .map((t) => t.id);
     if (waiting.length > 0) {
-      ctx.tx
+      ctx.tx.db
         .update(jobs)
         .set({ availableAt: ctx.now, updatedAt: ctx.now })
         .where(

@@ -39,8 +39,8 @@ export type DeliveryResult =
   | { readonly type: 'ignored'; readonly reason: string };
 
 /** Hand `event` to the engine inside the delivery's transaction. */
-export function emit(ctx: EffectContext, event: DomainEvent): EmittedEvent {
-  const outcome = ctx.engine.handleInTx(ctx.tx, event);
+export async function emit(ctx: EffectContext, event: DomainEvent): Promise<EmittedEvent> {
+  const outcome = await ctx.engine.handleInTx(ctx.tx, event);
   const taskId =
     'taskId' in event ? event.taskId : 'taskId' in outcome && outcome.taskId ? outcome.taskId : null;
   return { event: event.type, key: event.key, taskId, outcome };

@@ -9,10 +9,11 @@
  * - pull_request: opened → PullRequestOpened; closed and merged → Merged; closed unmerged → noted.
  * The CI verdict honours the project's required contexts (`requiredChecks`).
  */
+import { mapInOrder } from '../map-in-order.ts';
 import type { ProjectConfig } from '../config/projects.ts';
 import { ciVerdict } from '../gates/ci-verdict.ts';
 import { recordStatus, statusesFor } from '../store/ci-status-repo.ts';
-import type { Db } from '../store/database.ts';
+import type { Reader } from '../store/database.ts';
 import {
   emit,
   handled,
@@ -35,15 +36,15 @@ export type HeadCheck =
 
 /** For a status whose sha no task has as head: ask the forge where the one candidate's branch is. */
 export async function checkFallbackHead(
-  db: Db,
+  db: Reader,
   projects: ReadonlyMap<string, ProjectConfig>,
   fact: StatusFact,
   lookups: InboundLookups,
   onError: (e: unknown) => void,
 ): Promise<HeadCheck> {
   const ids = projectsOfRepo(projects, fact.repo).map((p) => p.id);
-  if (tasksAtHead(db, ids, fact.sha).length > 0) return { type: 'none' };
-  const candidates = tasksAwaitingCi(db, ids);
+  if ((await tasksAtHead(db, ids, fact.sha)).length > 0) return { type: 'none' };
+  const candidates = await tasksAwaitingCi(db, ids);
   const only = candidates.length === 1 ? candidates[0] : undefined;
   if (!only) return { type: 'none' };
   return {
@@ -54,17 +55,17 @@ export async function checkFallbackHead(
 }
 
 /** Apply a forge fact inside the delivery's transaction. */
-export function applyForgeFact(ctx: EffectContext, fact: ForgeFact, check: HeadCheck): DeliveryResult {
+export async function applyForgeFact(ctx: EffectContext, fact: ForgeFact, check: HeadCheck): Promise<DeliveryResult> {
   switch (fact.type) {
     case 'pr-closed':
       return { type: 'ignored', reason: `PR #${fact.number} of ${fact.repo} (${fact.headBranch}) was closed without merging` };
     case 'status':
-      return applyStatus(ctx, fact, check);
+      return await applyStatus(ctx, fact, check);
     case 'push':
-      return applyPush(ctx, fact);
+      return await applyPush(ctx, fact);
     case 'pr-opened':
     case 'pr-merged': {
-      const task = taskOfBranch(ctx.tx, ctx.projects, fact.repo, fact.headBranch);
+      const task = await taskOfBranch(ctx.tx, ctx.projects, fact.repo, fact.headBranch);
       if (!task)
         return {
           type: 'unresolved',
@@ -72,7 +73,7 @@ export function applyForgeFact(ctx: EffectContext, fact: ForgeFact, check: HeadC
         };
       if (fact.type === 'pr-opened')
         return handled([
-          emit(ctx, {
+          await emit(ctx, {
             type: 'PullRequestOpened',
             key: ctx.key,
             taskId: task.id,
@@ -82,18 +83,18 @@ export function applyForgeFact(ctx: EffectContext, fact: ForgeFact, check: HeadC
         ]);
       // The sha now on the default branch (a squash or merge commit) is what the card shows.
       const sha = fact.mergeSha ?? fact.headSha ?? task.headSha ?? '';
-      return handled([emit(ctx, { type: 'Merged', key: ctx.key, taskId: task.id, sha, actor: ctx.actor })]);
+      return handled([await emit(ctx, { type: 'Merged', key: ctx.key, taskId: task.id, sha, actor: ctx.actor })]);
     }
   }
 }
 
-function applyStatus(ctx: EffectContext, fact: StatusFact, check: HeadCheck): DeliveryResult {
+async function applyStatus(ctx: EffectContext, fact: StatusFact, check: HeadCheck): Promise<DeliveryResult> {
   const projects = projectsOfRepo(ctx.projects, fact.repo);
   const first = projects[0];
   if (!first) return { type: 'ignored', reason: `${fact.repo} is not a configured repository` };
   // Stored under the configured spelling, which is what the engine reads back.
   const repo = first.repo;
-  recordStatus(ctx.tx, {
+  await recordStatus(ctx.tx, {
     repo,
     sha: fact.sha,
     context: fact.context,
@@ -105,9 +106,9 @@ function applyStatus(ctx: EffectContext, fact: StatusFact, check: HeadCheck): De
   });
   const ids = projects.map((p) => p.id);
   const emitted: EmittedEvent[] = [];
-  let targets = tasksAtHead(ctx.tx, ids, fact.sha);
+  let targets = await tasksAtHead(ctx.tx, ids, fact.sha);
   if (targets.length === 0) {
-    const candidates = tasksAwaitingCi(ctx.tx, ids);
+    const candidates = await tasksAwaitingCi(ctx.tx, ids);
     const only = candidates.length === 1 ? candidates[0] : undefined;
     if (!only)
       return {
@@ -126,7 +127,7 @@ function applyStatus(ctx: EffectContext, fact: StatusFact, check: HeadCheck): De
       };
     }
     emitted.push(
-      emit(ctx, {
+      await emit(ctx, {
         type: 'BranchPushed',
         key: `${ctx.key}:head`,
         taskId: only.id,
@@ -138,11 +139,11 @@ function applyStatus(ctx: EffectContext, fact: StatusFact, check: HeadCheck): De
   }
   for (const task of targets) {
     const project = ctx.projects.get(task.projectId);
-    const stored = statusesFor(ctx.tx, project?.repo ?? repo, fact.sha);
+    const stored = await statusesFor(ctx.tx, project?.repo ?? repo, fact.sha);
     const verdict = ciVerdict(stored, project?.requiredChecks);
     const key = targets.length === 1 ? ctx.key : `${ctx.key}:${task.id}`;
     emitted.push(
-      emit(ctx, {
+      await emit(ctx, {
         type: 'CiStatusReported',
         key,
         taskId: task.id,
@@ -156,12 +157,12 @@ function applyStatus(ctx: EffectContext, fact: StatusFact, check: HeadCheck): De
   return handled(emitted);
 }
 
-function applyPush(ctx: EffectContext, fact: PushFact): DeliveryResult {
+async function applyPush(ctx: EffectContext, fact: PushFact): Promise<DeliveryResult> {
   if (fact.deleted) return { type: 'ignored', reason: `branch ${fact.branch} deleted` };
-  const task = taskOfBranch(ctx.tx, ctx.projects, fact.repo, fact.branch);
+  const task = await taskOfBranch(ctx.tx, ctx.projects, fact.repo, fact.branch);
   if (task)
     return handled([
-      emit(ctx, { type: 'BranchPushed', key: ctx.key, taskId: task.id, sha: fact.after, actor: ctx.actor }),
+      await emit(ctx, { type: 'BranchPushed', key: ctx.key, taskId: task.id, sha: fact.after, actor: ctx.actor }),
     ]);
   const moved = projectsOfRepo(ctx.projects, fact.repo).filter((p) => p.defaultBranch === fact.branch);
   if (moved.length === 0)
@@ -170,8 +171,8 @@ function applyPush(ctx: EffectContext, fact: PushFact): DeliveryResult {
       reason: `push to ${fact.branch} of ${fact.repo} is not about a known task`,
     };
   return handled(
-    moved.map((p) =>
-      emit(ctx, {
+    await mapInOrder(moved, async (p) =>
+      await emit(ctx, {
         type: 'DefaultBranchMoved',
         key: `${ctx.key}:${p.id}`,
         projectId: p.id,

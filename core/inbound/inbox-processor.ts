@@ -118,7 +118,7 @@ export class InboxProcessor {
   }
 
   private async pass(): Promise<InboxPass> {
-    const rows = claimPending(this.deps.store, this.deps.clock.now(), BATCH);
+    const rows = await claimPending(this.deps.store, this.deps.clock.now(), BATCH);
     let processed = 0;
     let failed = 0;
     for (const row of rows) {
@@ -143,7 +143,7 @@ export class InboxProcessor {
       result = await this.apply(row, log);
     } catch (error) {
       const text = describeError(error);
-      const retry = markFailed(this.deps.store, row.id, text, this.deps.clock.now());
+      const retry = await markFailed(this.deps.store, row.id, text, this.deps.clock.now());
       log.warn(
         { error: text, attempts: retry?.attempts, retryAt: retry?.availableAt },
         'processing a webhook delivery failed; will retry',
@@ -176,7 +176,7 @@ export class InboxProcessor {
       fact.type === 'issue-state-changed'
         ? await checkStateChange(fact, activity, lookups, onLookupError)
         : NO_CHECK;
-    return store.write((tx): DeliveryResult => {
+    return await store.transaction(async (tx): Promise<DeliveryResult> => {
       const now = clock.now();
       const ctx: EffectContext = {
         tx,
@@ -191,12 +191,12 @@ export class InboxProcessor {
         fact.type === 'ignored'
           ? { type: 'ignored', reason: fact.reason }
           : fact.type === 'issue-created' || fact.type === 'issue-state-changed'
-            ? applyPlaneFact(ctx, fact, stateCheck, this.deps.planeLinks ?? NO_LINKS)
+            ? await applyPlaneFact(ctx, fact, stateCheck, this.deps.planeLinks ?? NO_LINKS)
             : fact.type === 'tracker-issue' || fact.type === 'tracker-decision'
-              ? applyTrackerFact(ctx, fact)
-              : applyForgeFact(ctx, fact, headCheck);
+              ? await applyTrackerFact(ctx, fact)
+              : await applyForgeFact(ctx, fact, headCheck);
       // Same transaction as the engine's writes: processed exactly when the effects are committed.
-      markProcessed(store, row.id, now);
+      await markProcessed(tx, row.id, now);
       return result;
     });
   }

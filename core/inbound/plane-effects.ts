@@ -6,6 +6,7 @@
  *   blocked, unblocked, started, other). Changes made by Conveyor's own API key are skipped: by
  *   actor id when Plane told us who we are, else every change made through the API.
  */
+import { mapInOrder } from '../map-in-order.ts';
 import type { ProjectConfig } from '../config/projects.ts';
 import { findTaskByExternal } from '../store/task-repo.ts';
 import { emit, handled, type DeliveryResult, type EffectContext } from './delivery-effects.ts';
@@ -62,32 +63,32 @@ export async function checkStateChange(
 }
 
 /** Apply a Plane fact inside the delivery's transaction. */
-export function applyPlaneFact(
+export async function applyPlaneFact(
   ctx: EffectContext,
   fact: PlaneFact,
   check: StateCheck,
   links: PlaneLinks,
-): DeliveryResult {
+): Promise<DeliveryResult> {
   const project = projectOfPlane(ctx.projects, fact.planeProjectId);
   if (!project) return { type: 'ignored', reason: `Plane project ${fact.planeProjectId} is not configured` };
   return fact.type === 'issue-created'
-    ? requestTask(ctx, fact, project, links)
-    : changeState(ctx, fact, project, check);
+    ? await requestTask(ctx, fact, project, links)
+    : await changeState(ctx, fact, project, check);
 }
 
-function requestTask(
+async function requestTask(
   ctx: EffectContext,
   fact: Created,
   project: ProjectConfig,
   links: PlaneLinks,
-): DeliveryResult {
+): Promise<DeliveryResult> {
   const label = project.plane?.label;
   if (label && !fact.labels.some((name) => name.toLowerCase() === label.toLowerCase())) {
     return { type: 'ignored', reason: `work item ${fact.issueId} does not carry the label "${label}"` };
   }
   const externalUrl = planeIssueUrl(links, fact.planeProjectId, fact.issueId) ?? undefined;
   return handled([
-    emit(ctx, {
+    await emit(ctx, {
       type: 'TaskRequested',
       key: ctx.key,
       projectId: project.id,
@@ -105,22 +106,22 @@ function requestTask(
   ]);
 }
 
-function changeState(
+async function changeState(
   ctx: EffectContext,
   fact: StateChanged,
   project: ProjectConfig,
   check: StateCheck,
-): DeliveryResult {
+): Promise<DeliveryResult> {
   if (check.type === 'own-change') return { type: 'ignored', reason: check.reason };
-  const task = findTaskByExternal(ctx.tx, project.id, fact.issueId);
+  const task = await findTaskByExternal(ctx.tx, project.id, fact.issueId);
   if (!task)
     return { type: 'unresolved', reason: `no task for Plane work item ${fact.issueId} in ${project.id}` };
   const to = check.type === 'states' ? check.to : { name: fact.stateName, group: fact.stateGroup };
   const from = check.type === 'states' ? check.from : null;
   const groups = trackerGroupsFor({ from, to, wasBlocked: task.blocked });
   return handled(
-    groups.map((group) =>
-      emit(ctx, {
+    await mapInOrder(groups, async (group) =>
+      await emit(ctx, {
         type: 'TrackerStateChanged',
         key: groups.length === 1 ? ctx.key : `${ctx.key}:${group}`,
         taskId: task.id,

@@ -5,11 +5,10 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { ProjectConfig } from '../config/projects.ts';
 import { TASK_ID_PATTERN, type Task } from '../domain/task.ts';
-import type { Db } from '../store/database.ts';
+import { readerDb, type Reader } from '../store/database.ts';
 import { tasks } from '../store/schema.ts';
 import { getTask } from '../store/task-repo.ts';
 
-type Reader = Db;
 type Projects = ReadonlyMap<string, ProjectConfig>;
 
 const TASK_BRANCH_PREFIX = 'task/';
@@ -26,23 +25,23 @@ export function projectOfPlane(projects: Projects, planeProjectId: string): Proj
 }
 
 /** Open tasks of these projects whose recorded head is `sha`. */
-export function tasksAtHead(db: Reader, projectIds: readonly string[], sha: string): Task[] {
+export async function tasksAtHead(reader: Reader, projectIds: readonly string[], sha: string): Promise<Task[]> {
   if (projectIds.length === 0) return [];
-  const rows = db
+  const rows = readerDb(reader)
     .select({ id: tasks.id, stage: tasks.stage })
     .from(tasks)
     .where(and(inArray(tasks.projectId, [...projectIds]), eq(tasks.headSha, sha)))
     .all();
   return loadOpen(
-    db,
+    reader,
     rows.map((r) => r.id),
   );
 }
 
 /** Tasks of these projects in development waiting for a CI verdict (the unknown-sha fallback's candidates). */
-export function tasksAwaitingCi(db: Reader, projectIds: readonly string[]): Task[] {
+export async function tasksAwaitingCi(reader: Reader, projectIds: readonly string[]): Promise<Task[]> {
   if (projectIds.length === 0) return [];
-  const rows = db
+  const rows = readerDb(reader)
     .select({ id: tasks.id })
     .from(tasks)
     .where(
@@ -55,7 +54,7 @@ export function tasksAwaitingCi(db: Reader, projectIds: readonly string[]): Task
     )
     .all();
   return loadOpen(
-    db,
+    reader,
     rows.map((r) => r.id),
   );
 }
@@ -68,15 +67,14 @@ export function taskIdOfBranch(branch: string): string | null {
 }
 
 /** The task a `task/<ID>` branch of `repo` belongs to: the task must exist in a project of that repository. */
-export function taskOfBranch(db: Reader, projects: Projects, repo: string, branch: string): Task | null {
+export async function taskOfBranch(db: Reader, projects: Projects, repo: string, branch: string): Promise<Task | null> {
   const id = taskIdOfBranch(branch);
-  const task = id ? getTask(db, id) : null;
+  const task = id ? await getTask(db, id) : null;
   if (!task) return null;
   return projectsOfRepo(projects, repo).some((p) => p.id === task.projectId) ? task : null;
 }
 
-function loadOpen(db: Reader, ids: readonly string[]): Task[] {
-  return ids
-    .map((id) => getTask(db, id))
-    .filter((t): t is Task => t !== null && t.stage !== 'done' && t.stage !== 'cancelled');
+async function loadOpen(reader: Reader, ids: readonly string[]): Promise<Task[]> {
+  const found = await Promise.all(ids.map((id) => getTask(reader, id)));
+  return found.filter((t): t is Task => t !== null && t.stage !== 'done' && t.stage !== 'cancelled');
 }

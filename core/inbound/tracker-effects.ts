@@ -15,20 +15,20 @@ export function projectOfIssues(projects: ReadonlyMap<string, ProjectConfig>, re
 }
 
 /** Apply a tracker fact inside the delivery's transaction. */
-export function applyTrackerFact(ctx: EffectContext, fact: TrackerFact): DeliveryResult {
+export async function applyTrackerFact(ctx: EffectContext, fact: TrackerFact): Promise<DeliveryResult> {
   const project = projectOfIssues(ctx.projects, fact.repo);
   if (!project) return { type: 'ignored', reason: `no project uses the issues of ${fact.repo} as its tracker` };
   if (fact.type === 'tracker-decision') {
-    const task = findTaskByExternal(ctx.tx, project.id, fact.issueId);
+    const task = await findTaskByExternal(ctx.tx, project.id, fact.issueId);
     if (!task) return { type: 'unresolved', reason: `no task for issue #${fact.issueId} in ${project.id}` };
-    return handled([emit(ctx, { type: 'TrackerStateChanged', key: ctx.key, taskId: task.id, group: fact.decision, actor: ctx.actor })]);
+    return handled([await emit(ctx, { type: 'TrackerStateChanged', key: ctx.key, taskId: task.id, group: fact.decision, actor: ctx.actor })]);
   }
   const label = project.github?.label;
   if (label && !fact.labels.some((name) => name.toLowerCase() === label.toLowerCase())) {
     return { type: 'ignored', reason: `issue #${fact.issueId} does not carry the label "${label}"` };
   }
   return handled([
-    emit(ctx, {
+    await emit(ctx, {
       type: 'TaskRequested',
       key: ctx.key,
       projectId: project.id,

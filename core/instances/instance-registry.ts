@@ -31,23 +31,23 @@ const HEARTBEAT_MS = 10_000;
 const KEEP_STOPPED_MS = 30 * 24 * 3600_000;
 
 /** Take an instance row for this process in one immediate transaction (two starts serialise). */
-export function registerInstance(store: Store, probe: ProcessProbe, clock: Clock, id: string): RegisterOutcome {
+export async function registerInstance(store: Store, probe: ProcessProbe, clock: Clock, id: string): Promise<RegisterOutcome> {
   const self = probe.self();
-  return store.write((tx): RegisterOutcome => {
+  return await store.transaction(async (tx): Promise<RegisterOutcome> => {
     const now = clock.now();
     const reclaimed: { instance: InstanceRow; jobs: number }[] = [];
-    for (const row of openInstances(tx)) {
+    for (const row of await openInstances(tx)) {
       const liveness = probe.liveness(row);
       if (liveness === 'alive') return { type: 'locked', holder: row };
       if (liveness === 'gone') reclaimed.push({ instance: row, jobs: 0 });
     }
     for (const entry of reclaimed) {
-      markInstanceStopped(tx, entry.instance.id, now);
-      releaseMergeLeasesOf(tx, entry.instance.id);
-      entry.jobs = expireLeasesOf(tx, entry.instance.id);
+      await markInstanceStopped(tx, entry.instance.id, now);
+      await releaseMergeLeasesOf(tx, entry.instance.id);
+      entry.jobs = await expireLeasesOf(tx, entry.instance.id);
     }
-    pruneStoppedInstances(tx, now - KEEP_STOPPED_MS);
-    insertInstance(tx, { id, host: self.host, pid: self.pid, processStart: self.processStart, bootId: self.bootId, startedAt: now, heartbeatAt: now });
+    await pruneStoppedInstances(tx, now - KEEP_STOPPED_MS);
+    await insertInstance(tx, { id, host: self.host, pid: self.pid, processStart: self.processStart, bootId: self.bootId, startedAt: now, heartbeatAt: now });
     return { type: 'registered', id, reclaimed };
   });
 }
@@ -67,21 +67,23 @@ export class InstanceHeartbeat {
   ) {}
 
   start(): void {
-    this.timer ??= setInterval(() => {
-      try {
-        heartbeatInstance(this.deps.store.db, this.id, this.deps.clock.now());
-      } catch (error) {
-        this.deps.logger.warn({ error: String(error) }, 'instance heartbeat failed');
-      }
-    }, HEARTBEAT_MS);
+    this.timer ??= setInterval(() => void this.beat(), HEARTBEAT_MS);
     this.timer.unref();
   }
 
-  stop(): void {
+  private async beat(): Promise<void> {
+    try {
+      await this.deps.store.transaction(async (tx) => await heartbeatInstance(tx, this.id, this.deps.clock.now()));
+    } catch (error) {
+      this.deps.logger.warn({ error: String(error) }, 'instance heartbeat failed');
+    }
+  }
+
+  async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     try {
-      markInstanceStopped(this.deps.store.db, this.id, this.deps.clock.now());
+      await this.deps.store.transaction(async (tx) => await markInstanceStopped(tx, this.id, this.deps.clock.now()));
     } catch (error) {
       // The next start sees the process gone and marks the row itself.
       this.deps.logger.warn({ error: String(error) }, 'could not mark this instance stopped');

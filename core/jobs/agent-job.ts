@@ -17,7 +17,7 @@ import { jobSubject, type JobDeps } from './job-deps.ts';
 export function agentJob(deps: JobDeps): JobHandler {
   return {
     async run(job, signal) {
-      const { task, project } = jobSubject(deps, job);
+      const { task, project } = await jobSubject(deps, job);
       const role = job.payload.role as Role;
       const attempt = Number(job.payload.attempt);
       const stage = job.payload.stage as WorkStage;

@@ -5,7 +5,7 @@ import { jobSubject, type JobDeps } from './job-deps.ts';
 export function ciJob(deps: JobDeps): JobHandler {
   return {
     async run(job) {
-      const { task, project } = jobSubject(deps, job);
+      const { task, project } = await jobSubject(deps, job);
       const sha = String(job.payload.sha);
       if (!project.ciCommand) return { type: 'done' };
       if (task.headSha !== sha || task.phase !== 'awaiting-ci') return { type: 'done' }; // superseded

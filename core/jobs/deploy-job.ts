@@ -26,7 +26,7 @@ import { holdMergeLease } from './merge-lease-hold.ts';
 export function deployJob(deps: JobDeps): JobHandler {
   return {
     async run(job, signal) {
-      const { task, project } = jobSubject(deps, job);
+      const { task, project } = await jobSubject(deps, job);
       const attempt = Number(job.payload.attempt);
       if (task.stage !== 'deploy' || task.phase !== 'working' || task.escalated) return { type: 'done' };
       const deploy = project.deploy;
@@ -44,7 +44,7 @@ export function deployJob(deps: JobDeps): JobHandler {
         type: 'done',
         event: { type: 'DeployFinished', key: `job:${job.id}:deploy`, taskId: task.id, attempt, facts },
       });
-      const action = nextDeployAction(loadDeployState(deps.store.db, task.id), attempt);
+      const action = nextDeployAction(await loadDeployState(deps.store.db, task.id), attempt);
       const target = {
         targetImage: `${deploy.image}:${task.stagingRevision ?? ''}`,
         imageId: task.stagingImageId ?? '',
@@ -53,7 +53,7 @@ export function deployJob(deps: JobDeps): JobHandler {
         result: Exclude<DeployRunResult, { type: 'restage' | 'detached' }>,
       ): Promise<JobOutcome> => {
         const sha = task.stagingRevision ?? '';
-        finishHookPass(deps, {
+        await finishHookPass(deps, {
           projectId: project.id,
           taskId: task.id,
           attempt,
@@ -73,7 +73,7 @@ export function deployJob(deps: JobDeps): JobHandler {
       };
       // A self-deploy's hook runs detached: this job polls its result files, also after a restart.
       if (action.type === 'hook-interrupted' && deploy.self) {
-        const held = holdMergeLease(deps, job, task);
+        const held = await holdMergeLease(deps, job, task);
         if (held.type === 'wait') return held.outcome;
         try {
           const polled = await pollSelfDeploy(deps, {
@@ -82,7 +82,7 @@ export function deployJob(deps: JobDeps): JobHandler {
             deploy,
             attempt,
             target,
-            previous: currentProductionImage(deps.store.db, project.id)?.ref ?? null,
+            previous: (await currentProductionImage(deps.store.db, project.id))?.ref ?? null,
           });
           if (polled.type === 'wait')
             return {
@@ -119,9 +119,9 @@ export function deployJob(deps: JobDeps): JobHandler {
         });
       }
       if (action.type !== 'run-hook') return { type: 'done' };
-      const rollbackFirst = waitForRollback(deps, job, task.id, project.id);
+      const rollbackFirst = await waitForRollback(deps, job, task.id, project.id);
       if (rollbackFirst) return rollbackFirst;
-      const hold = holdMergeLease(deps, job, task);
+      const hold = await holdMergeLease(deps, job, task);
       if (hold.type === 'wait') return hold.outcome;
       try {
         const ready = await catchUpAndRetest(deps, job, task, project);
@@ -137,7 +137,7 @@ export function deployJob(deps: JobDeps): JobHandler {
             : ({ type: 'stale', reason: 'no validated staging image' } as const);
         if (fresh.type === 'stale') return { type: 'done', event: stale(job.id, task.id, head) };
         hold.assertHeld();
-        const previous = currentProductionImage(deps.store.db, project.id);
+        const previous = await currentProductionImage(deps.store.db, project.id);
         const result = await runDeployUnlessRollback(
           {
             hooks,
@@ -160,10 +160,10 @@ export function deployJob(deps: JobDeps): JobHandler {
               ? { healthIntervalMs: deps.deployHealthIntervalMs }
               : {}),
             signal,
-            onHookStart: () => hookStarted(deps, project.id, task.id, attempt),
+            onHookStart: async () => await hookStarted(deps, project.id, task.id, attempt),
           },
         );
-        if (result.type === 'rollback-first') return waitForRollback(deps, job, task.id, project.id, result.rollbackOf) ?? { type: 'done' };
+        if (result.type === 'rollback-first') return await waitForRollback(deps, job, task.id, project.id, result.rollbackOf) ?? { type: 'done' };
         if (result.type === 'restage')
           return finished({
             outcome: 'restage',

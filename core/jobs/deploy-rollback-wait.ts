@@ -13,18 +13,18 @@ import type { JobDeps } from './job-deps.ts';
 export const DEPLOY_ROLLBACK_WAIT_MS = 10_000;
 
 /** The deferral while a roll-back of `projectId` runs (or `rollbackOf` names one seen at the hook), else null. */
-export function waitForRollback(
+export async function waitForRollback(
   deps: Pick<JobDeps, 'store' | 'clock'>,
   job: JobRow,
   taskId: string,
   projectId: string,
   rollbackOf?: string,
-): JobOutcome | null {
-  const running = rollbackOf ?? rollbackInProgress(deps.store.db, projectId)?.taskId;
+): Promise<JobOutcome | null> {
+  const running = rollbackOf ?? (await rollbackInProgress(deps.store.db, projectId))?.taskId;
   if (!running) return null;
   const reason = `the roll-back of ${running} is running; the deploy of ${taskId} waits`;
   // Once per wait, not every poll: the card is built from the store and says the same each time.
   if (job.lastError !== reason)
-    deps.store.write((tx) => addOutbox(tx, 'card', taskId, { reason: 'deploy-waits-rollback' }, deps.clock.now()));
+    await deps.store.transaction(async (tx) => await addOutbox(tx, 'card', taskId, { reason: 'deploy-waits-rollback' }, deps.clock.now()));
   return { type: 'defer', delayMs: DEPLOY_ROLLBACK_WAIT_MS, reason };
 }

@@ -18,18 +18,18 @@ export class RollbackFirst extends Error {
   }
 }
 
-export function hookStarted(deps: JobDeps, projectId: string, taskId: string, attempt: number): void {
-  deps.store.write((tx) => {
+export async function hookStarted(deps: JobDeps, projectId: string, taskId: string, attempt: number): Promise<void> {
+  await deps.store.transaction(async (tx) => {
     // With the marker, so a roll-back confirmed during the catch-up or the promote is never raced (ADR 0034).
-    const rollback = rollbackInProgress(tx, projectId);
+    const rollback = await rollbackInProgress(tx, projectId);
     if (rollback) throw new RollbackFirst(rollback.taskId);
-    const state = loadDeployState(tx, taskId);
+    const state = await loadDeployState(tx, taskId);
     const next = state ? recordHookStarted(state, attempt, deps.clock.now()) : null;
     if (!next || next.type !== 'ok')
       throw new Error(`deploy state of ${taskId} moved past attempt ${attempt}; not running the hook`);
-    saveDeployState(tx, next.state, deps.clock.now());
+    await saveDeployState(tx, next.state, deps.clock.now());
     // Nothing else moves while the hook runs: the card says it runs now.
-    addOutbox(tx, 'card', taskId, { reason: 'deploy-hook' }, deps.clock.now());
+    await addOutbox(tx, 'card', taskId, { reason: 'deploy-hook' }, deps.clock.now());
   });
 }
 
@@ -44,7 +44,7 @@ export interface HookPass {
   readonly result: Extract<DeployRunResult, { type: 'delivered' | 'rollback' | 'escalate' }>;
 }
 
-export function finishHookPass(deps: Pick<JobDeps, 'store' | 'clock'>, pass: HookPass): void {
+export async function finishHookPass(deps: Pick<JobDeps, 'store' | 'clock'>, pass: HookPass): Promise<void> {
   const now = deps.clock.now();
   const verdict =
     pass.result.type === 'delivered'
@@ -52,18 +52,18 @@ export function finishHookPass(deps: Pick<JobDeps, 'store' | 'clock'>, pass: Hoo
       : pass.result.type === 'rollback'
         ? 'failed-unchanged'
         : 'unknown';
-  deps.store.write((tx) => {
-    const state = loadDeployState(tx, pass.taskId);
+  await deps.store.transaction(async (tx) => {
+    const state = await loadDeployState(tx, pass.taskId);
     const next = state ? recordHookResult(state, pass.attempt, verdict, now) : null;
-    if (next?.type === 'ok') saveDeployState(tx, next.state, now);
+    if (next?.type === 'ok') await saveDeployState(tx, next.state, now);
     const outcome =
       pass.result.type === 'delivered'
         ? 'deployed'
         : pass.result.type === 'rollback'
           ? pass.result.history
           : 'failed';
-    if (outcome === 'deployed') withdrawRollbackOffer(tx, pass.projectId, pass.taskId, now); // ADR 0034
-    recordDeployImage(tx, {
+    if (outcome === 'deployed') await withdrawRollbackOffer(tx, pass.projectId, pass.taskId, now); // ADR 0034
+    await recordDeployImage(tx, {
       projectId: pass.projectId,
       imageId: pass.imageId,
       ref: pass.targetRef,

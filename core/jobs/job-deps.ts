@@ -45,8 +45,8 @@ export interface JobDeps {
 }
 
 /** The task and project a job belongs to; a job for a vanished task is a permanent failure. */
-export function jobSubject(deps: JobDeps, job: JobRow): { task: Task; project: ProjectConfig } {
-  const task = job.taskId ? getTask(deps.store.db, job.taskId) : null;
+export async function jobSubject(deps: JobDeps, job: JobRow): Promise<{ task: Task; project: ProjectConfig }> {
+  const task = job.taskId ? await getTask(deps.store.db, job.taskId) : null;
   if (!task) throw new PermanentError(`job ${job.id}: task ${job.taskId ?? '(none)'} not found`);
   const project = deps.projects.get(task.projectId);
   if (!project) throw new PermanentError(`job ${job.id}: project ${task.projectId} is not configured`);

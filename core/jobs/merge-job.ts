@@ -14,9 +14,9 @@ import { landingTitle } from '../config/git-policy-schema.ts';
 export function mergeJob(deps: JobDeps): JobHandler {
   return {
     async run(job) {
-      const { task, project } = jobSubject(deps, job);
+      const { task, project } = await jobSubject(deps, job);
       if (task.phase !== 'merging' || task.escalated) return { type: 'done' };
-      const hold = holdMergeLease(deps, job, task);
+      const hold = await holdMergeLease(deps, job, task);
       if (hold.type === 'wait') return hold.outcome;
       try {
         const key = `job:${job.id}:merge`;

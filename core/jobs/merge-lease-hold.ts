@@ -23,9 +23,9 @@ export type HoldOutcome = LeaseHold | { readonly type: 'wait'; readonly outcome:
 
 const RENEW_EVERY_MS = Math.floor(MERGE_LEASE_TTL_MS / 4);
 
-export function holdMergeLease(deps: JobDeps, job: JobRow, task: Task): HoldOutcome {
+export async function holdMergeLease(deps: JobDeps, job: JobRow, task: Task): Promise<HoldOutcome> {
   const now = deps.clock.now();
-  const taken = deps.store.write((tx) => takeMergeLease(tx, getTask(tx, task.id) ?? task, now));
+  const taken = await deps.store.transaction(async (tx) => await takeMergeLease(tx, await getTask(tx, task.id) ?? task, now));
   if (taken.type === 'busy') {
     const waited = now - (task.mergeQueuedAt ?? now);
     if (waited >= deps.mergeMaxWaitMs) {
@@ -52,14 +52,15 @@ export function holdMergeLease(deps: JobDeps, job: JobRow, task: Task): HoldOutc
     };
   }
   let lost = false;
-  const timer = setInterval(() => {
+  const renew = async (): Promise<void> => {
     try {
-      if (!deps.store.write((tx) => renewMergeLease(tx, task, deps.clock.now()))) lost = true;
+      if (!(await deps.store.transaction(async (tx) => await renewMergeLease(tx, task, deps.clock.now())))) lost = true;
     } catch (error) {
       deps.logger.warn({ task: task.id, error: String(error) }, 'renewing the merge lease failed');
       lost = true;
     }
-  }, RENEW_EVERY_MS);
+  };
+  const timer = setInterval(() => void renew(), RENEW_EVERY_MS);
   return {
     type: 'held',
     assertHeld() {

@@ -19,9 +19,9 @@ export const ROLLBACK_WAIT_MS = 10_000;
 export function rollbackJob(deps: JobDeps): JobHandler {
   return {
     async run(job, signal) {
-      const { task, project } = jobSubject(deps, job);
+      const { task, project } = await jobSubject(deps, job);
       const rollbackId = String(job.payload.rollbackId);
-      const rollback = rollbackById(deps.store.db, rollbackId);
+      const rollback = await rollbackById(deps.store.db, rollbackId);
       if (!rollback || (rollback.state !== 'requested' && rollback.state !== 'hook-started')) return { type: 'done' };
       const finish = (facts: Omit<RollbackFacts, 'targetRef'> & { targetRef?: string }): JobOutcome => ({
         type: 'done',
@@ -41,11 +41,11 @@ export function rollbackJob(deps: JobDeps): JobHandler {
       const docker = deps.docker;
       if (!deploy || !hooks || !docker) return failed(`${project.id} has no deploy hook or Docker engine configured here; production was not changed`);
       // Two hooks must not change production at once: a deploy running now goes first.
-      const deploying = deployInProgress(deps.store.db, project.id);
+      const deploying = await deployInProgress(deps.store.db, project.id);
       const waitFor = (id: string): JobOutcome => ({ type: 'defer', delayMs: ROLLBACK_WAIT_MS, reason: `the deploy of ${id} is running; the roll-back of ${task.id} waits` });
       if (deploying) return waitFor(deploying);
-      const current = currentProductionImage(deps.store.db, project.id);
-      const target = imageBeforeCurrent(deps.store.db, project.id);
+      const current = await currentProductionImage(deps.store.db, project.id);
+      const target = await imageBeforeCurrent(deps.store.db, project.id);
       if (!current || current.taskId !== task.id || current.outcome !== 'deployed' || target?.ref !== rollback.targetRef)
         return failed(`production changed since the roll-back was confirmed (it runs ${current?.ref ?? 'nothing known'}); nothing was done`);
       const checkoutId = `${task.id}-rollback`;
@@ -57,7 +57,7 @@ export function rollbackJob(deps: JobDeps): JobHandler {
       }
       try {
         // Checked again with the claim: a deploy hook that started meanwhile goes first.
-        const claimed = deps.store.write((tx) => deployInProgress(tx, project.id) ?? advanceRollback(tx, rollbackId, 'requested', 'hook-started'));
+        const claimed = await deps.store.transaction(async (tx) => await deployInProgress(tx, project.id) ?? await advanceRollback(tx, rollbackId, 'requested', 'hook-started'));
         if (typeof claimed === 'string') return waitFor(claimed);
         if (!claimed) return { type: 'done' };
         const result = await runRollback(

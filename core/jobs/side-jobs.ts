@@ -10,12 +10,12 @@ import { jobSubject, type JobDeps } from './job-deps.ts';
 export function cleanupJob(deps: JobDeps): JobHandler {
   return {
     async run(job) {
-      const { task, project } = jobSubject(deps, job);
+      const { task, project } = await jobSubject(deps, job);
       await deps.workspace.remove(project, task.id);
       if (deps.docker && project.stages.includes('deploy-staging')) {
         // Finished tasks' staging images go; production's and the rollback history stay (ADR 0026).
-        const keep = new Set(deployImageHistory(deps.store.db, project.id).map((r) => r.imageId));
-        const report = await pruneStagingImages(deps.docker, { projectId: project.id, activeTasks: activeTaskIds(deps.store.db, project.id), keep });
+        const keep = new Set((await deployImageHistory(deps.store.db, project.id)).map((r) => r.imageId));
+        const report = await pruneStagingImages(deps.docker, { projectId: project.id, activeTasks: await activeTaskIds(deps.store.db, project.id), keep });
         if (report.removed.length > 0 || report.failed.length > 0) deps.logger.info({ project: project.id, ...report }, 'staging images pruned');
       }
       return { type: 'done' };
@@ -26,7 +26,7 @@ export function cleanupJob(deps: JobDeps): JobHandler {
 export function trackerJob(deps: JobDeps): JobHandler {
   return {
     async run(job) {
-      const { task, project } = jobSubject(deps, job);
+      const { task, project } = await jobSubject(deps, job);
       if (!deps.tracker || !task.externalId) return { type: 'done' };
       if (job.payload.action === 'move') {
         await deps.tracker.moveToGroup(project.id, task.externalId, job.payload.group === 'completed' ? 'completed' : 'started');
@@ -44,7 +44,7 @@ export function trackerJob(deps: JobDeps): JobHandler {
 export function forgeJob(deps: JobDeps): JobHandler {
   return {
     async run(job) {
-      const { task, project } = jobSubject(deps, job);
+      const { task, project } = await jobSubject(deps, job);
       if (!deps.forge) return { type: 'done' };
       const body = `Conveyor task ${task.id}${task.externalUrl ? ` (${task.externalUrl})` : ''}`;
       const number = await deps.forge.ensurePullRequest(project.repo, task.branch, project.defaultBranch, `${task.id}: ${task.title}`, body);

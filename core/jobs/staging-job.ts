@@ -15,7 +15,7 @@ import { holdMergeLease } from './merge-lease-hold.ts';
 export function stagingJob(deps: JobDeps): JobHandler {
   return {
     async run(job, signal) {
-      const { task, project } = jobSubject(deps, job);
+      const { task, project } = await jobSubject(deps, job);
       if (task.stage !== 'deploy-staging' || task.phase !== 'working' || task.escalated)
         return { type: 'done' };
       const staging = project.staging;
@@ -27,7 +27,7 @@ export function stagingJob(deps: JobDeps): JobHandler {
         throw new PermanentError(
           `staging ${task.id}: no Docker engine is configured for this Conveyor (set DOCKER_HOST or enable the local socket)`,
         );
-      const hold = holdMergeLease(deps, job, task);
+      const hold = await holdMergeLease(deps, job, task);
       if (hold.type === 'wait') return hold.outcome;
       try {
         const ready = await catchUpAndRetest(deps, job, task, project);

@@ -51,15 +51,15 @@ export interface CardView {
 }
 
 /** Build the card of `taskId`; null when the task or its project is unknown. */
-export function buildCardView(
+export async function buildCardView(
   store: Store,
   queue: JobQueue,
   projects: ReadonlyMap<string, ProjectConfig>,
   taskId: string,
   maxRollbacks: number,
   forgeBase: string | null,
-): CardView | null {
-  const task = getTask(store.db, taskId);
+): Promise<CardView | null> {
+  const task = await getTask(store.db, taskId);
   const project = task ? projects.get(task.projectId) : undefined;
   if (!task || !project) return null;
   const role = task.stage in STAGE_SPECS ? STAGE_SPECS[task.stage as WorkStage].role : null;
@@ -68,16 +68,16 @@ export function buildCardView(
     steps: stepsOf(task, project),
     attempt: role ? (task.attempts[role] ?? 0) : 0,
     maxRollbacks,
-    waiting: waitingOf(store, queue, task, project),
+    waiting: await waitingOf(store, queue, task, project),
     links: {
       tracker: task.externalUrl,
       branch: task.branch,
       pr: task.prNumber,
       // Only a BRD that exists: the analyst may have run and failed without writing one.
-      brd: hasApproval(store.db, task.id, 'brd') ? `${artifactsDirOf(task.id)}/01-brd.md` : null,
+      brd: await hasApproval(store.db, task.id, 'brd') ? `${artifactsDirOf(task.id)}/01-brd.md` : null,
       forgeBase,
     },
-    rollback: task.stage === 'done' && project.deploy ? rollbackOf(store.db, task.id) : null,
+    rollback: task.stage === 'done' && project.deploy ? await rollbackOf(store.db, task.id) : null,
   };
 }
 
@@ -102,37 +102,37 @@ function stepsOf(task: Task, project: ProjectConfig): { step: ProgressStep; stat
   }));
 }
 
-function waitingOf(store: Store, queue: JobQueue, task: Task, project: ProjectConfig): Waiting {
+async function waitingOf(store: Store, queue: JobQueue, task: Task, project: ProjectConfig): Promise<Waiting> {
   if (task.stage === 'done') return { type: 'delivered' };
   if (task.stage === 'cancelled') return { type: 'cancelled' };
   if (task.escalated) return { type: 'escalated', reason: task.escalationReason ?? '' };
   if (task.blocked) return { type: 'blocked' };
   if (inMergePhase(task) && task.phase !== 'awaiting-ci') {
-    const holder = mergeLeaseHolder(store.db, project.id)?.holder ?? null;
-    const position = holder && holder !== task.id ? mergeQueuePosition(store.db, task) : null;
+    const holder = (await mergeLeaseHolder(store.db, project.id))?.holder ?? null;
+    const position = holder && holder !== task.id ? await mergeQueuePosition(store.db, task) : null;
     if (holder && position !== null) return { type: 'merge-lease', holder, position };
   }
   if (task.stage === 'deploy-staging' && task.phase === 'working') {
-    const job = queue.activeForTask(task.id).find((j) => j.kind === 'staging');
+    const job = (await queue.activeForTask(task.id)).find((j) => j.kind === 'staging');
     if (job) return { type: 'staging', state: job.state === 'running' ? 'running' : 'queued', since: job.state === 'running' ? (job.startedAt ?? job.updatedAt) : job.createdAt };
   }
   if (task.stage === 'deploy' && task.phase === 'working') {
-    const deploying = deployWaiting(store, queue, task);
+    const deploying = await deployWaiting(store, queue, task);
     if (deploying) return deploying;
   }
   switch (task.phase) {
     case 'awaiting-approval':
       if (task.stage === 'deploy')
-        return pendingApproval(store.db, task.id, 'deploy') ? { type: 'approval', approvers: project.deploy?.approvers ?? project.approvers, gate: 'deploy' } : { type: 'nothing' };
-      return pendingApproval(store.db, task.id, 'brd') ? { type: 'approval', approvers: project.approvers } : { type: 'nothing' };
+        return await pendingApproval(store.db, task.id, 'deploy') ? { type: 'approval', approvers: project.deploy?.approvers ?? project.approvers, gate: 'deploy' } : { type: 'nothing' };
+      return await pendingApproval(store.db, task.id, 'brd') ? { type: 'approval', approvers: project.approvers } : { type: 'nothing' };
     case 'awaiting-ci':
       return { type: 'ci', sha: task.headSha, local: project.ciCommand !== undefined };
     case 'merging': {
-      const lease = listLeases(store.db).find((l) => l.name === `merge:${project.id}`);
+      const lease = (await listLeases(store.db)).find((l) => l.name === `merge:${project.id}`);
       return { type: 'merge', leaseHolder: lease && lease.holder !== task.id ? lease.holder : null };
     }
     case 'working': {
-      const job = queue.activeForTask(task.id).find((j) => j.kind === 'agent');
+      const job = (await queue.activeForTask(task.id)).find((j) => j.kind === 'agent');
       if (!job) return { type: 'nothing' };
       const running = job.state === 'running';
       return {
@@ -150,13 +150,13 @@ function waitingOf(store: Store, queue: JobQueue, task: Task, project: ProjectCo
 }
 
 /** Running from the moment the hook started (a self-deploy's job sits deferred meanwhile) or the job runs. */
-function deployWaiting(store: Store, queue: JobQueue, task: Task): Waiting | null {
-  const job = queue.activeForTask(task.id).find((j) => j.kind === 'deploy');
+async function deployWaiting(store: Store, queue: JobQueue, task: Task): Promise<Waiting | null> {
+  const job = (await queue.activeForTask(task.id)).find((j) => j.kind === 'deploy');
   if (!job) return null;
-  const state = loadDeployState(store.db, task.id);
+  const state = await loadDeployState(store.db, task.id);
   const hookSince = state && state.hookStartedAt !== null && state.hookResult === null ? state.hookStartedAt : null;
   if (hookSince !== null) return { type: 'deploy', state: 'running', since: hookSince };
-  const rollback = rollbackInProgress(store.db, task.projectId);
+  const rollback = await rollbackInProgress(store.db, task.projectId);
   if (rollback) return { type: 'deploy-after-rollback', rollbackOf: rollback.taskId };
   if (job.state === 'running') return { type: 'deploy', state: 'running', since: job.startedAt ?? job.updatedAt };
   return { type: 'deploy', state: 'queued', since: job.createdAt };

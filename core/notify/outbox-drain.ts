@@ -126,7 +126,7 @@ export class OutboxDrain {
 
   private async pass(): Promise<number> {
     if (this.outage.waiting(this.deps.clock.now())) return 0;
-    const queue = [...this.lanesDue().values()];
+    const queue = [...(await this.lanesDue()).values()];
     let delivered = 0;
     const worker = async (): Promise<void> => {
       for (let lane = queue.shift(); lane; lane = queue.shift()) {
@@ -144,9 +144,9 @@ export class OutboxDrain {
     return delivered;
   }
 
-  private unavailable(row: OutboxRow, text: string): Delivery {
+  private async unavailable(row: OutboxRow, text: string): Promise<Delivery> {
     const { store, clock, logger } = this.deps;
-    store.write((tx) => noteOutboxError(tx, row.id, text));
+    await store.transaction(async (tx) => await noteOutboxError(tx, row.id, text));
     const { began, pauseMs } = this.outage.failed(clock.now());
     if (began) logger.warn({ outbox: row.id, kind: row.kind, error: text }, 'notifier unreachable: outbox paused, messages kept pending');
     else logger.debug({ outbox: row.id, error: text, pauseMs }, 'notifier still unreachable');
@@ -159,10 +159,10 @@ export class OutboxDrain {
   }
 
   /** Due rows grouped by task in id order, cards coalesced, rows behind a waiting retry held back. */
-  private lanesDue(): Map<string, OutboxRow[]> {
+  private async lanesDue(): Promise<Map<string, OutboxRow[]>> {
     const { store, clock } = this.deps;
     const now = clock.now();
-    const rows = pendingOutbox(store.db, now, BATCH);
+    const rows = await pendingOutbox(store.db, now, BATCH);
     const latestCard = new Map<string, number>();
     for (const row of rows) if (row.kind === 'card' && row.taskId) latestCard.set(row.taskId, row.id);
     const retrying = new Map(
@@ -190,24 +190,24 @@ export class OutboxDrain {
     const { store, notifier, clock, logger } = this.deps;
     const message = toOutboxMessage(row);
     if (!message) {
-      store.write((tx) => markOutboxDead(tx, row.id, `unknown outbox kind ${row.kind}`, clock.now()));
+      await store.transaction(async (tx) => await markOutboxDead(tx, row.id, `unknown outbox kind ${row.kind}`, clock.now()));
       return 'dropped';
     }
-    recordSendAttempt({ store, clock, logger }, row);
+    await recordSendAttempt({ store, clock, logger }, row);
     try {
       await notifier.deliver(message);
       const doneAt = clock.now();
-      store.write((tx) => markOutboxDone(tx, row, doneAt));
+      await store.transaction(async (tx) => await markOutboxDone(tx, row, doneAt));
       this.deps.onDelivered?.(row.kind, doneAt - row.createdAt);
       this.recovered();
       return 'delivered';
     } catch (error) {
       const text = describeError(error);
-      if (error instanceof UnavailableError) return this.unavailable(row, text);
+      if (error instanceof UnavailableError) return await this.unavailable(row, text);
       this.recovered(); // the service answered, if only to refuse this message
       const now = clock.now();
       if (error instanceof PermanentError || row.attempts + 1 >= MAX_ATTEMPTS) {
-        store.write((tx) => markOutboxDead(tx, row.id, text, now));
+        await store.transaction(async (tx) => await markOutboxDead(tx, row.id, text, now));
         logger.error({ outbox: row.id, kind: row.kind, error: text }, 'outbox message given up');
         return 'dropped';
       }
@@ -215,7 +215,7 @@ export class OutboxDrain {
         error instanceof RetryableError && error.retryAfterMs !== undefined
           ? error.retryAfterMs
           : backoffDelay({ baseMs: 1000, capMs: 60_000 }, row.attempts + 1);
-      store.write((tx) => markOutboxRetry(tx, row.id, text, now + delay));
+      await store.transaction(async (tx) => await markOutboxRetry(tx, row.id, text, now + delay));
       logger.warn(
         { outbox: row.id, kind: row.kind, error: text, delay },
         'outbox delivery failed; will retry',

@@ -1,4 +1,5 @@
 /** What `/queue` shows, as data: agents running and queued, tasks per stage, escalations, leases, the reconciler. */
+import { mapInOrder } from '../map-in-order.ts';
 import { and, eq, isNotNull, notInArray, sql } from 'drizzle-orm';
 import { ALL_STAGES, type WorkStage } from '../domain/stage.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
@@ -31,8 +32,8 @@ export interface QueueView {
 }
 
 /** `approversOf` names who decides a project's BRDs (empty when unknown). */
-export function buildQueueView(store: Store, queue: JobQueue, capacity: number, approversOf: (projectId: string) => readonly number[] = () => []): QueueView {
-  const active = queue.active().filter((j) => j.kind === 'agent' || j.kind === 'ci');
+export async function buildQueueView(store: Store, queue: JobQueue, capacity: number, approversOf: (projectId: string) => readonly number[] = () => []): Promise<QueueView> {
+  const active = (await queue.active()).filter((j) => j.kind === 'agent' || j.kind === 'ci');
   const roleOf = (payload: Record<string, unknown>, kind: string): string => (kind === 'ci' ? 'ci' : typeof payload.role === 'string' ? payload.role : kind);
   const counts = store.db
     .select({ stage: tasks.stage, n: sql<number>`COUNT(*)` })
@@ -62,20 +63,23 @@ export function buildQueueView(store: Store, queue: JobQueue, capacity: number, 
     perStage,
     escalated,
     awaitingApproval,
-    leases: listLeases(store.db).map((l) => ({ name: l.name, holder: l.holder, since: l.acquiredAt })),
-    mergeQueues: mergeQueuesOf(store),
+    leases: (await listLeases(store.db)).map((l) => ({ name: l.name, holder: l.holder, since: l.acquiredAt })),
+    mergeQueues: await mergeQueuesOf(store),
     reconciler: stats ? (JSON.parse(stats.value) as ReconcilerStats) : null,
   };
 }
 
-function mergeQueuesOf(store: Store): QueueView['mergeQueues'] {
+async function mergeQueuesOf(store: Store): Promise<QueueView['mergeQueues']> {
   const projectIds = store.db
     .selectDistinct({ projectId: tasks.projectId })
     .from(tasks)
     .where(and(isNotNull(tasks.mergeQueuedAt), eq(tasks.escalated, false)))
     .all()
     .map((r) => r.projectId);
-  return projectIds
-    .map((projectId) => ({ projectId, holder: mergeLeaseHolder(store.db, projectId)?.holder ?? null, waiting: mergeWaiters(store.db, projectId).map((t) => t.id) }))
-    .filter((q) => q.waiting.length > 0);
+  const queues = await mapInOrder(projectIds, async (projectId) => ({
+    projectId,
+    holder: (await mergeLeaseHolder(store.db, projectId))?.holder ?? null,
+    waiting: (await mergeWaiters(store.db, projectId)).map((t) => t.id),
+  }));
+  return queues.filter((q) => q.waiting.length > 0);
 }

@@ -17,7 +17,7 @@ import { cards, outbox } from '../store/schema.ts';
 const POSTING: Readonly<Record<string, string>> = { 'approval-request': 'approval', escalation: 'escalation', notice: 'notice' };
 
 /** Record that `row` is about to be sent, after logging a possible duplicate of an earlier attempt. */
-export function recordSendAttempt(deps: { store: Store; clock: Clock; logger: Logger }, row: OutboxRow): void {
+export async function recordSendAttempt(deps: { store: Store; clock: Clock; logger: Logger }, row: OutboxRow): Promise<void> {
   const { store, clock, logger } = deps;
   const taskId = row.taskId ?? '';
   // A card posts a message only while the task has none recorded; later it is edited.
@@ -28,7 +28,7 @@ export function recordSendAttempt(deps: { store: Store; clock: Clock; logger: Lo
       { outbox: row.id, kind: row.kind, task: row.taskId },
       `a duplicate ${posting} message may exist for ${taskId || '?'}: an earlier send was not confirmed (the process died?)`,
     );
-  store.write((tx) => markOutboxSending(tx, row.id, clock.now()));
+  await store.transaction(async (tx) => await markOutboxSending(tx, row.id, clock.now()));
 }
 
 /** Whether the task's card was posted and recorded. */

@@ -6,6 +6,8 @@
  *
  * Hot paths use prepared statements on the raw connection; every method that takes `tx` runs
  * inside the caller's transaction, so the job change commits atomically with the state change.
+ * The others run in a transaction of their own (writes) or on the store's read connection
+ * (reads: committed data only). Every method is asynchronous, as the store's port is (ADR 0050).
  */
 import type { Statement } from 'better-sqlite3';
 import type { Store, Tx } from '../store/database.ts';
@@ -57,7 +59,7 @@ export class JobQueue {
   }
 
   /** Enqueue inside `tx`. Returns the new id, or null when the idempotency key already exists. */
-  enqueueInTx(_tx: Tx, job: NewJob, now: number): number | null {
+  async enqueueInTx(tx: Tx, job: NewJob, now: number): Promise<number | null> {
     const row = this.insert.get(
       job.kind,
       job.taskId,
@@ -68,27 +70,39 @@ export class JobQueue {
       now,
       now,
     ) as { id: number } | undefined;
-    if (row) queueMicrotask(() => this.listeners.forEach((l) => l()));
+    if (row && this.listeners.size > 0) tx.afterCommit(() => this.listeners.forEach((l) => l()));
     return row?.id ?? null;
   }
 
   /** Enqueue in its own transaction. */
-  enqueue(job: NewJob, now: number): number | null {
-    return this.store.write((tx) => this.enqueueInTx(tx, job, now));
+  async enqueue(job: NewJob, now: number): Promise<number | null> {
+    return await this.store.transaction(async (tx) => await this.enqueueInTx(tx, job, now));
   }
 
   /**
    * Claim the next runnable job of the given kinds: queued and due, or running with an expired
    * lease. Each claim counts as an attempt.
    */
-  claim(kinds: readonly JobKind[], owner: string, now: number, leaseMs: number): JobRow | null {
-    // One UPDATE … RETURNING is atomic on its own and takes the write lock up front (with the
-    // busy handler), so it needs no surrounding BEGIN IMMEDIATE: one commit instead of two.
-    return this.claimRaw(kinds, owner, now, leaseMs);
+  async claim(
+    kinds: readonly JobKind[],
+    owner: string,
+    now: number,
+    leaseMs: number,
+  ): Promise<JobRow | null> {
+    return await this.store.transaction(async (tx) => await this.claimInTx(tx, kinds, owner, now, leaseMs));
   }
 
   private claimRaw(kinds: readonly JobKind[], owner: string, now: number, leaseMs: number): JobRow | null {
-    const raw = this.claimStatement(kinds).get(owner, now + leaseMs, now, now, ...kinds, now, now, ...kinds) as RawJob | undefined;
+    const raw = this.claimStatement(kinds).get(
+      owner,
+      now + leaseMs,
+      now,
+      now,
+      ...kinds,
+      now,
+      now,
+      ...kinds,
+    ) as RawJob | undefined;
     return raw ? { ...raw, payload: JSON.parse(raw.payload) as Record<string, unknown> } : null;
   }
 
@@ -96,23 +110,38 @@ export class JobQueue {
    * Claim inside the caller's transaction: a worker that just completed a job claims its slot's
    * next one in the same commit (one commit per job instead of two while busy).
    */
-  claimInTx(_tx: Tx, kinds: readonly JobKind[], owner: string, now: number, leaseMs: number): JobRow | null {
+  async claimInTx(
+    _tx: Tx,
+    kinds: readonly JobKind[],
+    owner: string,
+    now: number,
+    leaseMs: number,
+  ): Promise<JobRow | null> {
     return this.claimRaw(kinds, owner, now, leaseMs);
   }
 
   /** Renew a lease. False when the lease was lost (reclaimed by another worker, or the job was cancelled). */
-  heartbeat(id: number, owner: string, now: number, leaseMs: number): boolean {
-    return this.heartbeatStmt.run(now + leaseMs, now, id, owner).changes === 1;
+  async heartbeat(id: number, owner: string, now: number, leaseMs: number): Promise<boolean> {
+    return await this.store.transaction(
+      async () => this.heartbeatStmt.run(now + leaseMs, now, id, owner).changes === 1,
+    );
   }
 
   /** Mark succeeded inside `tx`; false when `owner` no longer holds the lease (the outcome is stale). */
-  completeInTx(_tx: Tx, id: number, owner: string, now: number): boolean {
+  async completeInTx(_tx: Tx, id: number, owner: string, now: number): Promise<boolean> {
     return this.completeStmt.run(now, now, id, owner).changes === 1;
   }
 
   /** Record an infrastructure failure: retry with backoff, or dead once attempts are used up. */
-  failInTx(tx: Tx, id: number, owner: string, error: string, now: number, options: { retryAfterMs?: number; permanent?: boolean } = {}): FailOutcome {
-    const job = this.getInTx(tx, id);
+  async failInTx(
+    tx: Tx,
+    id: number,
+    owner: string,
+    error: string,
+    now: number,
+    options: { retryAfterMs?: number; permanent?: boolean } = {},
+  ): Promise<FailOutcome> {
+    const job = await this.getInTx(tx, id);
     if (!job || job.state !== 'running' || job.leaseOwner !== owner) return { type: 'stale' };
     const db = this.store.sqlite;
     if (options.permanent || job.attempts >= job.maxAttempts) {
@@ -132,48 +161,62 @@ export class JobQueue {
    * Give a claimed job back without counting the attempt: a busy lease (defer) or a graceful
    * shutdown. It becomes runnable again at `availableAt`.
    */
-  release(id: number, owner: string, availableAt: number, now: number, note?: string): boolean {
-    return (
-      this.store.sqlite
-        .prepare(
-          `UPDATE jobs SET state = 'queued', attempts = MAX(attempts - 1, 0), available_at = ?, lease_owner = NULL, lease_expires_at = NULL,
+  async release(
+    id: number,
+    owner: string,
+    availableAt: number,
+    now: number,
+    note?: string,
+  ): Promise<boolean> {
+    return await this.store.transaction(
+      async () =>
+        this.store.sqlite
+          .prepare(
+            `UPDATE jobs SET state = 'queued', attempts = MAX(attempts - 1, 0), available_at = ?, lease_owner = NULL, lease_expires_at = NULL,
            last_error = COALESCE(?, last_error), updated_at = ? WHERE id = ? AND state = 'running' AND lease_owner = ?`,
-        )
-        .run(availableAt, note ?? null, now, id, owner).changes === 1
+          )
+          .run(availableAt, note ?? null, now, id, owner).changes === 1,
     );
   }
 
   /** Cancel a task's queued jobs (escalation, cancellation). Running jobs finish and are ignored. */
-  cancelQueuedForTaskInTx(_tx: Tx, taskId: string, now: number): number {
+  async cancelQueuedForTaskInTx(_tx: Tx, taskId: string, now: number): Promise<number> {
     return this.store.sqlite
-      .prepare(`UPDATE jobs SET state = 'cancelled', finished_at = ?, updated_at = ? WHERE task_id = ? AND state = 'queued'`)
+      .prepare(
+        `UPDATE jobs SET state = 'cancelled', finished_at = ?, updated_at = ? WHERE task_id = ? AND state = 'queued'`,
+      )
       .run(now, now, taskId).changes;
   }
 
-  getInTx(_tx: Tx | null, id: number): JobRow | null {
-    const raw = this.store.sqlite.prepare(`SELECT ${COLUMNS} FROM jobs WHERE id = ?`).get(id) as RawJob | undefined;
+  /** A job by id: inside `tx` (its own writes included), or committed data when `tx` is null. */
+  async getInTx(tx: Tx | null, id: number): Promise<JobRow | null> {
+    const raw = (tx ? this.store.sqlite : this.store.readSqlite)
+      .prepare(`SELECT ${COLUMNS} FROM jobs WHERE id = ?`)
+      .get(id) as RawJob | undefined;
     return raw ? { ...raw, payload: JSON.parse(raw.payload) as Record<string, unknown> } : null;
   }
 
   /** Jobs of a task that are queued or running. */
-  activeForTask(taskId: string): JobRow[] {
-    const rows = this.store.sqlite
+  async activeForTask(taskId: string): Promise<JobRow[]> {
+    const rows = this.store.readSqlite
       .prepare(`SELECT ${COLUMNS} FROM jobs WHERE task_id = ? AND state IN ('queued', 'running') ORDER BY id`)
       .all(taskId) as RawJob[];
     return rows.map((raw) => ({ ...raw, payload: JSON.parse(raw.payload) as Record<string, unknown> }));
   }
 
   /** Queued and running jobs, for /queue. */
-  active(): JobRow[] {
-    const rows = this.store.sqlite
+  async active(): Promise<JobRow[]> {
+    const rows = this.store.readSqlite
       .prepare(`SELECT ${COLUMNS} FROM jobs WHERE state IN ('queued', 'running') ORDER BY state DESC, id`)
       .all() as RawJob[];
     return rows.map((raw) => ({ ...raw, payload: JSON.parse(raw.payload) as Record<string, unknown> }));
   }
 
   /** Count of jobs per state. */
-  countByState(): Record<string, number> {
-    const rows = this.store.sqlite.prepare(`SELECT state, COUNT(*) AS n FROM jobs GROUP BY state`).all() as { state: string; n: number }[];
+  async countByState(): Promise<Record<string, number>> {
+    const rows = this.store.readSqlite
+      .prepare(`SELECT state, COUNT(*) AS n FROM jobs GROUP BY state`)
+      .all() as { state: string; n: number }[];
     return Object.fromEntries(rows.map((r) => [r.state, r.n]));
   }
 

@@ -87,7 +87,7 @@ export class WorkerPool {
   private async run(): Promise<void> {
     while (!this.stopping) {
       while (!this.stopping && this.running.size < this.options.concurrency) {
-        const job = this.claimNext();
+        const job = await this.claimNext();
         if (!job) break;
         this.launch(job);
         // Let timers, heartbeats and I/O run between claims: a backlog of instant jobs must not starve them.
@@ -105,9 +105,9 @@ export class WorkerPool {
   }
 
   /** The next job, or null; a failing claim (database busy or gone) is logged and tried again at the next poll. */
-  private claimNext(): JobRow | null {
+  private async claimNext(): Promise<JobRow | null> {
     try {
-      return this.deps.queue.claim(this.options.kinds, this.options.owner, this.deps.clock.now(), this.leaseMs);
+      return await this.deps.queue.claim(this.options.kinds, this.options.owner, this.deps.clock.now(), this.leaseMs);
     } catch (error) {
       this.deps.logger.error({ pool: this.options.name, error: describeError(error) }, 'claiming a job failed; trying again at the next poll');
       return null;
@@ -126,7 +126,7 @@ export class WorkerPool {
         // instant jobs must not starve timers, heartbeats or I/O.
         if (next) await new Promise((resolve) => setImmediate(resolve));
         this.running.delete(job.id);
-        if (next && this.stopping) this.deps.queue.release(next.id, this.options.owner, this.deps.clock.now(), this.deps.clock.now(), 'released at shutdown');
+        if (next && this.stopping) await this.deps.queue.release(next.id, this.options.owner, this.deps.clock.now(), this.deps.clock.now(), 'released at shutdown');
         else if (next) this.launch(next);
         this.wake();
       });
@@ -140,21 +140,27 @@ export class WorkerPool {
     const log = this.deps.logger.child({ job: job.id, kind: job.kind, task: job.taskId, attempt: job.attempts });
     if (job.attempts > job.maxAttempts) {
       // Reclaimed after its worker died on the last allowed attempt: do not run it again.
-      this.fail(job, both('lease expired on the last attempt (worker died)'), { permanent: true }, log);
+      await this.fail(job, both('lease expired on the last attempt (worker died)'), { permanent: true }, log);
       return null;
     }
     const handler = this.options.handlers[job.kind as JobKind];
     if (!handler) {
-      this.fail(job, both(`no handler for job kind ${job.kind}`), { permanent: true }, log);
+      await this.fail(job, both(`no handler for job kind ${job.kind}`), { permanent: true }, log);
       return null;
     }
     let leaseLost = false;
-    const beat = setInterval(() => {
-      if (!queue.heartbeat(job.id, owner, clock.now(), this.leaseMs)) {
-        leaseLost = true;
-        abort.abort(new Error('lease lost'));
+    const heartbeat = async (): Promise<void> => {
+      try {
+        if (!(await queue.heartbeat(job.id, owner, clock.now(), this.leaseMs))) {
+          leaseLost = true;
+          abort.abort(new Error('lease lost'));
+        }
+      } catch (error) {
+        // The next beat tries again; the lease outlives a few missed ones.
+        log.warn({ error: describeError(error) }, 'heartbeat failed');
       }
-    }, Math.max(50, Math.floor(this.leaseMs / 3)));
+    };
+    const beat = setInterval(() => void heartbeat(), Math.max(50, Math.floor(this.leaseMs / 3)));
     try {
       log.info({}, 'job started');
       const startedAt = clock.now();
@@ -165,15 +171,15 @@ export class WorkerPool {
       if (leaseLost) return null;
       if (outcome.type !== 'defer') this.deps.onRun?.(job, 'succeeded', clock.now() - startedAt);
       if (outcome.type === 'defer') {
-        queue.release(job.id, owner, clock.now() + outcome.delayMs, clock.now(), outcome.reason);
+        await queue.release(job.id, owner, clock.now() + outcome.delayMs, clock.now(), outcome.reason);
         log.info({ delayMs: outcome.delayMs, reason: outcome.reason }, 'job deferred');
         return null;
       }
       // Outcome, engine event and the claim of this slot's next job commit together.
-      const result = store.write((tx) => {
-        if (!queue.completeInTx(tx, job.id, owner, clock.now())) return { stale: true, next: null };
-        if (outcome.event) engine.handleInTx(tx, outcome.event);
-        const next = this.stopping ? null : queue.claimInTx(tx, this.options.kinds, owner, clock.now(), this.leaseMs);
+      const result = await store.transaction(async (tx) => {
+        if (!await queue.completeInTx(tx, job.id, owner, clock.now())) return { stale: true, next: null };
+        if (outcome.event) await engine.handleInTx(tx, outcome.event);
+        const next = this.stopping ? null : await queue.claimInTx(tx, this.options.kinds, owner, clock.now(), this.leaseMs);
         return { stale: false, next };
       });
       log.info({ stale: result.stale }, result.stale ? 'job finished after losing its lease; outcome dropped' : 'job succeeded');
@@ -182,11 +188,11 @@ export class WorkerPool {
       if (leaseLost) {
         log.warn({}, 'job lost its lease; another worker owns it');
       } else if (this.stopping && abort.signal.aborted) {
-        queue.release(job.id, owner, clock.now(), clock.now(), 'released at shutdown');
+        await queue.release(job.id, owner, clock.now(), clock.now(), 'released at shutdown');
         log.info({}, 'job released at shutdown');
       } else {
         const retryAfterMs = error instanceof RetryableError ? error.retryAfterMs : undefined;
-        this.fail(job, { logged: describeError(error), said: errorSentence(error) }, { permanent: error instanceof PermanentError, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }, log);
+        await this.fail(job, { logged: describeError(error), said: errorSentence(error) }, { permanent: error instanceof PermanentError, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }, log);
       }
       return null;
     } finally {
@@ -195,12 +201,12 @@ export class WorkerPool {
   }
 
   /** `logged` (with the error's class) goes to the job row and the log; `said` is what a dead job's escalation tells people. */
-  private fail(job: JobRow, error: { logged: string; said: string }, options: { permanent?: boolean; retryAfterMs?: number }, log: Logger): void {
+  private async fail(job: JobRow, error: { logged: string; said: string }, options: { permanent?: boolean; retryAfterMs?: number }, log: Logger): Promise<void> {
     const { queue, store, engine, clock } = this.deps;
-    const outcome = store.write((tx) => {
-      const result = queue.failInTx(tx, job.id, this.options.owner, error.logged, clock.now(), options);
+    const outcome = await store.transaction(async (tx) => {
+      const result = await queue.failInTx(tx, job.id, this.options.owner, error.logged, clock.now(), options);
       if (result.type === 'dead' && job.taskId) {
-        engine.handleInTx(tx, { type: 'JobDead', key: `job-dead:${job.id}`, taskId: job.taskId, jobId: job.id, kind: job.kind, error: error.said });
+        await engine.handleInTx(tx, { type: 'JobDead', key: `job-dead:${job.id}`, taskId: job.taskId, jobId: job.id, kind: job.kind, error: error.said });
       }
       return result;
     });

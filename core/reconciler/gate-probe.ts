@@ -26,13 +26,13 @@ export interface GateProbeOptions {
 
 /** The gate-side probe: stored CI statuses, read-only. */
 export function gateProbe(store: Store, projects: ReadonlyMap<string, ProjectConfig>, options: GateProbeOptions = {}): TaskProbe {
-  return (task) => {
+  return async (task) => {
     // Development's CI, and a head rebased in the merge phase waiting for its re-test (ADR 0023).
     if (task.phase !== 'awaiting-ci') return NOTHING;
     const project = projects.get(task.projectId);
     if (!project) return skip('unknown project');
     if (task.headSha) {
-      const statuses = statusesFor(store.db, project.repo, task.headSha);
+      const statuses = await statusesFor(store.db, project.repo, task.headSha);
       if (statuses.length > 0) {
         if (ciVerdict(statuses, project.requiredChecks).state !== 'success') return NOTHING;
         return {
@@ -42,12 +42,12 @@ export function gateProbe(store: Store, projects: ReadonlyMap<string, ProjectCon
         };
       }
     }
-    return options.unknownShaFallback ? unclaimedStatus(store, projects, project, task) : NOTHING;
+    return options.unknownShaFallback ? await unclaimedStatus(store, projects, project, task) : NOTHING;
   };
 }
 
 /** The newest stored statuses for commits nobody's head, as seen from `task`. */
-function unclaimedStatus(store: Store, projects: ReadonlyMap<string, ProjectConfig>, project: ProjectConfig, task: Task): ProbeResult {
+async function unclaimedStatus(store: Store, projects: ReadonlyMap<string, ProjectConfig>, project: ProjectConfig, task: Task): Promise<ProbeResult> {
   const shas = recentShas(store).all({ repo: project.repo, since: task.stageEnteredAt, head: task.headSha ?? '' });
   for (const { sha } of shas) {
     const owner = resolveStatusOwner(store.db, projects, project.repo, sha);
@@ -55,7 +55,7 @@ function unclaimedStatus(store: Store, projects: ReadonlyMap<string, ProjectConf
     if (owner.type === 'unresolved') return skip(`CI status for unknown commit ${sha.slice(0, 7)} not resolved (${owner.reason})`);
     if (owner.task.id !== task.id) continue;
     // Only the newest unclaimed commit counts, and only when green: red or pending stays silent.
-    if (ciVerdict(statusesFor(store.db, project.repo, sha), project.requiredChecks).state !== 'success') return NOTHING;
+    if (ciVerdict(await statusesFor(store.db, project.repo, sha), project.requiredChecks).state !== 'success') return NOTHING;
     return {
       type: 'unblock',
       reason: `CI green on ${sha.slice(0, 7)}, a commit no branch head was known at (the only task in development)`,

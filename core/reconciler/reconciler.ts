@@ -14,7 +14,7 @@ import { RECONCILER_STATS_KEY, type ReconcilerStats } from '../notify/queue-view
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { ReconcilerPort, ReconcileReport } from '../ports/reconciler.ts';
-import type { Store } from '../store/database.ts';
+import type { Db, Store, Tx } from '../store/database.ts';
 import { addOutbox } from '../store/outbox-repo.ts';
 import { kv } from '../store/schema.ts';
 import { NOTHING, sessionOf, type Probe, type ProbeResult, type ProbeSession } from './probe.ts';
@@ -89,7 +89,7 @@ export class Reconciler implements ReconcilerPort {
       }
     }
     const durationMs = clock.now() - startedAt;
-    if (!dryRun) this.recordPass(startedAt, durationMs);
+    if (!dryRun) await this.recordPass(startedAt, durationMs);
     return { dryRun, startedAt, durationMs, examined: tally.examined, unblocked: tally.unblocked, skipped: tally.skipped };
   }
 
@@ -100,7 +100,7 @@ export class Reconciler implements ReconcilerPort {
       if (found.type === 'skip') tally.skipped.push({ taskId, reason: found.reason });
       if (found.type !== 'unblock') return;
       if (dryRun) return void tally.unblocked.push({ taskId, reason: found.reason });
-      const applied = this.apply(taskId, found);
+      const applied = await this.apply(taskId, found);
       if (applied.type === 'applied') tally.unblocked.push({ taskId: applied.taskId, reason: found.reason });
       else if (applied.refusal) tally.skipped.push({ taskId, reason: `engine refused: ${applied.refusal}` });
     } catch (error) {
@@ -110,21 +110,21 @@ export class Reconciler implements ReconcilerPort {
   }
 
   /** Replay through the engine; the notice and the stats commit with the transition. */
-  private apply(taskId: string, found: Unblock): { type: 'applied'; taskId: string } | { type: 'none'; refusal: string | null } {
+  private async apply(taskId: string, found: Unblock): Promise<{ type: 'applied'; taskId: string } | { type: 'none'; refusal: string | null }> {
     const { store, engine, clock, logger } = this.options;
-    const result = store.write((tx) => {
+    const result = await store.transaction(async (tx) => {
       let applied: string | null = null;
       let refusal: string | null = null;
       for (const event of found.events) {
-        const outcome = engine.handleInTx(tx, event);
+        const outcome = await engine.handleInTx(tx, event);
         if (outcome.type === 'applied' || outcome.type === 'created') applied ??= outcome.taskId || taskId;
         if (outcome.type === 'rejected') refusal = outcome.reason;
       }
       if (!applied) return { type: 'none' as const, refusal };
       const now = clock.now();
-      addOutbox(tx, 'notice', applied, { text: `🔁 ${applied}: ${found.reason} — replayed by the reconciler` }, now);
-      const stats = readStats(store);
-      writeStats(store, { ...stats, unblockedTotal: stats.unblockedTotal + 1, lastUnblocked: { taskId: applied, reason: found.reason, at: now } }, now);
+      await addOutbox(tx, 'notice', applied, { text: `🔁 ${applied}: ${found.reason} — replayed by the reconciler` }, now);
+      const stats = statsIn(tx.db);
+      writeStats(tx, { ...stats, unblockedTotal: stats.unblockedTotal + 1, lastUnblocked: { taskId: applied, reason: found.reason, at: now } }, now);
       return { type: 'applied' as const, taskId: applied };
     });
     if (result.type === 'applied') {
@@ -134,9 +134,9 @@ export class Reconciler implements ReconcilerPort {
     return result;
   }
 
-  private recordPass(startedAt: number, durationMs: number): void {
+  private async recordPass(startedAt: number, durationMs: number): Promise<void> {
     const { store, clock } = this.options;
-    store.write(() => writeStats(store, { ...readStats(store), lastPassAt: startedAt, lastPassMs: durationMs }, clock.now()));
+    await store.transaction(async (tx) => writeStats(tx, { ...statsIn(tx.db), lastPassAt: startedAt, lastPassMs: durationMs }, clock.now()));
   }
 }
 
@@ -150,11 +150,15 @@ async function firstFinding(sessions: readonly ProbeSession[], task: Task): Prom
 
 /** The figures `/queue` shows (persisted, so they survive a restart). */
 export function readStats(store: Store): ReconcilerStats {
-  const row = store.db.select().from(kv).where(eq(kv.key, RECONCILER_STATS_KEY)).get();
+  return statsIn(store.db);
+}
+
+function statsIn(db: Db): ReconcilerStats {
+  const row = db.select().from(kv).where(eq(kv.key, RECONCILER_STATS_KEY)).get();
   return row ? (JSON.parse(row.value) as ReconcilerStats) : { lastPassAt: null, lastPassMs: null, unblockedTotal: 0, lastUnblocked: null };
 }
 
-function writeStats(store: Store, stats: ReconcilerStats, now: number): void {
+function writeStats(tx: Tx, stats: ReconcilerStats, now: number): void {
   const value = JSON.stringify(stats);
-  store.db.insert(kv).values({ key: RECONCILER_STATS_KEY, value, updatedAt: now }).onConflictDoUpdate({ target: kv.key, set: { value, updatedAt: now } }).run();
+  tx.db.insert(kv).values({ key: RECONCILER_STATS_KEY, value, updatedAt: now }).onConflictDoUpdate({ target: kv.key, set: { value, updatedAt: now } }).run();
 }

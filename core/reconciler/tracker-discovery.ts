@@ -17,7 +17,7 @@ import type { ProjectView } from './tracker-walk.ts';
 const FINISHED = new Set(['completed', 'cancelled']);
 
 /** Issues of this pass's snapshot that should be tasks, as creations to replay. */
-export function discoverIssues(store: Store, projects: ReadonlyMap<string, ProjectConfig>, views: ReadonlyMap<string, ProjectView>, createdBefore: number): Discovery[] {
+export async function discoverIssues(store: Store, projects: ReadonlyMap<string, ProjectConfig>, views: ReadonlyMap<string, ProjectView>, createdBefore: number): Promise<Discovery[]> {
   const found: Discovery[] = [];
   for (const [projectId, view] of views) {
     const project = projects.get(projectId);
@@ -27,7 +27,7 @@ export function discoverIssues(store: Store, projects: ReadonlyMap<string, Proje
     for (const issue of view.issues.values()) {
       if (label && !issue.labels.some((name) => name.toLowerCase() === label)) continue;
       if (!issue.state || FINISHED.has(issue.state.group) || isBlockingState(issue.state.name) || issue.createdAt > createdBefore) continue;
-      if (findTaskByExternal(store.db, projectId, issue.id)) continue;
+      if (await findTaskByExternal(store.db, projectId, issue.id)) continue;
       const taskId = `${projectId}-${issue.sequenceId}`;
       found.push({
         taskId,

@@ -19,7 +19,7 @@ import { NOTHING, skip, type ProbeResult } from './probe.ts';
 import type { ProjectView } from './tracker-walk.ts';
 
 /** What the tracker side makes of one tracked task, from the pass's view of its project. */
-export function judgeTrackedTask(store: Store, task: Task, externalId: string, view: ProjectView): ProbeResult {
+export async function judgeTrackedTask(store: Store, task: Task, externalId: string, view: ProjectView): Promise<ProbeResult> {
   if (view.type === 'error') return skip(`tracker error: ${view.reason.slice(0, 160)}`);
   if (view.type === 'unread') return skip('tracker not read this pass (call budget); next pass');
   const issue = view.issues.get(externalId);
@@ -37,7 +37,7 @@ export function judgeTrackedTask(store: Store, task: Task, externalId: string, v
     };
   }
   if ((meaning === 'approved' || meaning === 'rejected') && task.stage === 'analysis' && task.phase === 'awaiting-approval') {
-    const approval = pendingApproval(store.db, task.id, 'brd');
+    const approval = await pendingApproval(store.db, task.id, 'brd');
     if (!approval || issue.updatedAt < approval.createdAt) return NOTHING;
     return {
       type: 'unblock',

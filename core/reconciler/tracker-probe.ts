@@ -37,10 +37,10 @@ export function trackerProbe(options: TrackerProbeOptions): PassProbe {
           const project = options.projects.get(task.projectId);
           if (!task.externalId || !project || !trackerOf(project)) return NOTHING;
           const view = (await read()).get(project.id) ?? { type: 'unread' };
-          return judgeTrackedTask(options.store, task, task.externalId, view);
+          return await judgeTrackedTask(options.store, task, task.externalId, view);
         },
         async discover() {
-          return discoverIssues(options.store, options.projects, await read(), pass.now - options.discoveryGraceMs);
+          return await discoverIssues(options.store, options.projects, await read(), pass.now - options.discoveryGraceMs);
         },
       };
     },

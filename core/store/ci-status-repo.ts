@@ -1,22 +1,34 @@
 /** Latest commit status per (repo, sha, context): a newer status for a context replaces the older. */
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db, Tx } from './database.ts';
+import { readerDb, type Reader, type Tx } from './database.ts';
 import { ciStatuses } from './schema.ts';
 
 export type CiStatusRow = typeof ciStatuses.$inferSelect;
 
 /** Record a status; an older status id than the stored one is ignored (latest wins). */
-export function recordStatus(tx: Tx, row: CiStatusRow): void {
-  tx.insert(ciStatuses)
+export async function recordStatus(tx: Tx, row: CiStatusRow): Promise<void> {
+  tx.db
+    .insert(ciStatuses)
     .values(row)
     .onConflictDoUpdate({
       target: [ciStatuses.repo, ciStatuses.sha, ciStatuses.context],
-      set: { state: row.state, description: row.description, targetUrl: row.targetUrl, statusId: row.statusId, updatedAt: row.updatedAt },
+      set: {
+        state: row.state,
+        description: row.description,
+        targetUrl: row.targetUrl,
+        statusId: row.statusId,
+        updatedAt: row.updatedAt,
+      },
       setWhere: sql`${ciStatuses.statusId} IS NULL OR excluded.status_id IS NULL OR excluded.status_id >= ${ciStatuses.statusId}`,
     })
     .run();
 }
 
-export function statusesFor(db: Db, repo: string, sha: string): CiStatusRow[] {
-  return db.select().from(ciStatuses).where(and(eq(ciStatuses.repo, repo), eq(ciStatuses.sha, sha))).all();
+export async function statusesFor(reader: Reader, repo: string, sha: string): Promise<CiStatusRow[]> {
+  const db = readerDb(reader);
+  return db
+    .select()
+    .from(ciStatuses)
+    .where(and(eq(ciStatuses.repo, repo), eq(ciStatuses.sha, sha)))
+    .all();
 }

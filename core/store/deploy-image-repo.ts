@@ -1,6 +1,6 @@
 /** Each project's production image history (design §10): what was deployed, when, by which task, how it ended. */
 import { desc, eq } from 'drizzle-orm';
-import type { Db, Tx } from './database.ts';
+import { readerDb, type Reader, type Tx } from './database.ts';
 import { deployImages } from './schema.ts';
 
 /** How a deploy of an image ended. */
@@ -16,12 +16,17 @@ export interface DeployImageRecord {
   readonly outcome: DeployImageOutcome;
 }
 
-export function recordDeployImage(tx: Tx, record: DeployImageRecord): void {
-  tx.insert(deployImages).values(record).run();
+export async function recordDeployImage(tx: Tx, record: DeployImageRecord): Promise<void> {
+  tx.db.insert(deployImages).values(record).run();
 }
 
 /** The project's history, newest first. */
-export function deployImageHistory(db: Db, projectId: string, limit = 20): DeployImageRecord[] {
+export async function deployImageHistory(
+  reader: Reader,
+  projectId: string,
+  limit = 20,
+): Promise<DeployImageRecord[]> {
+  const db = readerDb(reader);
   return db
     .select()
     .from(deployImages)
@@ -36,7 +41,11 @@ export function deployImageHistory(db: Db, projectId: string, limit = 20): Deplo
  * What production runs now: the newest image that went live (`deployed`, or brought back by a
  * roll-back), or null before the first deploy. Its ref is the next deploy's PREVIOUS_IMAGE.
  */
-export function currentProductionImage(db: Db, projectId: string): DeployImageRecord | null {
+export async function currentProductionImage(
+  reader: Reader,
+  projectId: string,
+): Promise<DeployImageRecord | null> {
+  const db = readerDb(reader);
   const row = db
     .select()
     .from(deployImages)
@@ -48,10 +57,14 @@ export function currentProductionImage(db: Db, projectId: string): DeployImageRe
 }
 
 /** The image a one-tap roll-back returns to: the live image before the current one, or null. */
-export function imageBeforeCurrent(db: Db, projectId: string): DeployImageRecord | null {
-  const current = currentProductionImage(db, projectId);
+export async function imageBeforeCurrent(
+  reader: Reader,
+  projectId: string,
+): Promise<DeployImageRecord | null> {
+  const db = readerDb(reader);
+  const current = await currentProductionImage(db, projectId);
   if (!current) return null;
-  const live = deployImageHistory(db, projectId, 200).filter(
+  const live = (await deployImageHistory(db, projectId, 200)).filter(
     (r) => (r.outcome === 'deployed' || r.outcome === 'rolled-back') && r.imageId !== current.imageId,
   );
   return live[0] ?? null;

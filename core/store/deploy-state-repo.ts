@@ -4,7 +4,7 @@
  */
 import { eq } from 'drizzle-orm';
 import type { DeployState } from '../deploy/deploy-state.ts';
-import type { Db, Tx } from './database.ts';
+import { readerDb, type Reader, type Tx } from './database.ts';
 import { kv } from './schema.ts';
 
 function keyOf(taskId: string): string {
@@ -12,7 +12,8 @@ function keyOf(taskId: string): string {
 }
 
 /** The stored state, or null when none (or when it was written by an unknown version). */
-export function loadDeployState(db: Db, taskId: string): DeployState | null {
+export async function loadDeployState(reader: Reader, taskId: string): Promise<DeployState | null> {
+  const db = readerDb(reader);
   const row = db
     .select()
     .from(kv)
@@ -27,9 +28,10 @@ export function loadDeployState(db: Db, taskId: string): DeployState | null {
   }
 }
 
-export function saveDeployState(tx: Tx, state: DeployState, now: number): void {
+export async function saveDeployState(tx: Tx, state: DeployState, now: number): Promise<void> {
   const value = JSON.stringify(state);
-  tx.insert(kv)
+  tx.db
+    .insert(kv)
     .values({ key: keyOf(state.taskId), value, updatedAt: now })
     .onConflictDoUpdate({ target: kv.key, set: { value, updatedAt: now } })
     .run();

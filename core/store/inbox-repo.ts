@@ -5,7 +5,7 @@
  */
 import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
 import { inbox } from './schema.ts';
-import type { Store } from './database.ts';
+import type { Db, Store, Tx } from './database.ts';
 import type { WebhookSource } from '../inbound/webhook-events.ts';
 import { PermanentError } from '../errors.ts';
 
@@ -25,7 +25,8 @@ export interface NewDelivery {
 }
 
 /** Whether the delivery was new; either way `id` is its row. */
-export type InsertOutcome = { readonly type: 'stored'; readonly id: number } | { readonly type: 'duplicate'; readonly id: number };
+export type InsertOutcome =
+  { readonly type: 'stored'; readonly id: number } | { readonly type: 'duplicate'; readonly id: number };
 
 /** Inbox rows by state, for metrics. */
 export interface InboxCounts {
@@ -41,8 +42,13 @@ const MAX_RETRY_MS = 10 * 60_000;
 const MAX_ERROR_LENGTH = 2_000;
 
 /** Store a delivery; a second one with the same (source, delivery id) is reported, not thrown. */
-export function insertDelivery(store: Store, delivery: NewDelivery): InsertOutcome {
-  const statements = statementsFor(store);
+export async function insertDelivery(store: Store, delivery: NewDelivery): Promise<InsertOutcome> {
+  return await store.transaction(async (tx) => await insertDeliveryInTx(tx, delivery));
+}
+
+/** {@link insertDelivery} inside the caller's transaction. */
+export async function insertDeliveryInTx(tx: Tx, delivery: NewDelivery): Promise<InsertOutcome> {
+  const statements = statementsFor(tx.db);
   const key = { source: delivery.source, deliveryId: delivery.deliveryId };
   const inserted = statements.insert.get({
     ...key,
@@ -54,28 +60,31 @@ export function insertDelivery(store: Store, delivery: NewDelivery): InsertOutco
   if (inserted) return { type: 'stored', id: inserted.id };
   const existing = statements.lookup.get(key);
   // The conflicting row is committed (SQLite serialises writers), so it is always found.
-  if (!existing) throw new PermanentError(`storing delivery ${delivery.source}/${delivery.deliveryId}: conflict without a row`);
+  if (!existing)
+    throw new PermanentError(
+      `storing delivery ${delivery.source}/${delivery.deliveryId}: conflict without a row`,
+    );
   return { type: 'duplicate', id: existing.id };
 }
 
 // Ingest is the hot path: prepare its two statements once per store, not per delivery.
-const prepared = new WeakMap<Store, ReturnType<typeof prepareStatements>>();
+const prepared = new WeakMap<Db, ReturnType<typeof prepareStatements>>();
 
-function statementsFor(store: Store): ReturnType<typeof prepareStatements> {
-  let statements = prepared.get(store);
+function statementsFor(db: Db): ReturnType<typeof prepareStatements> {
+  let statements = prepared.get(db);
   if (!statements) {
-    statements = prepareStatements(store);
-    prepared.set(store, statements);
+    statements = prepareStatements(db);
+    prepared.set(db, statements);
   }
   return statements;
 }
 
-function prepareStatements(store: Store) {
+function prepareStatements(db: Db) {
   const source = sql.placeholder('source');
   const deliveryId = sql.placeholder('deliveryId');
   const now = sql.placeholder('now');
   return {
-    insert: store.db
+    insert: db
       .insert(inbox)
       .values({
         source,
@@ -89,7 +98,7 @@ function prepareStatements(store: Store) {
       .onConflictDoNothing({ target: [inbox.source, inbox.deliveryId] })
       .returning({ id: inbox.id })
       .prepare(),
-    lookup: store.db
+    lookup: db
       .select({ id: inbox.id })
       .from(inbox)
       .where(and(eq(inbox.source, source), eq(inbox.deliveryId, deliveryId)))
@@ -101,7 +110,7 @@ function prepareStatements(store: Store) {
  * Deliveries due for processing (not processed, available by `now`), oldest first. Nothing is
  * leased: the single inbox processor owns every row it reads until it marks it.
  */
-export function claimPending(store: Store, now: number, limit: number): InboxRow[] {
+export async function claimPending(store: Store, now: number, limit: number): Promise<InboxRow[]> {
   return store.db
     .select()
     .from(inbox)
@@ -112,18 +121,24 @@ export function claimPending(store: Store, now: number, limit: number): InboxRow
 }
 
 /** The delivery took effect (or was deliberately ignored). */
-export function markProcessed(store: Store, id: number, now: number): void {
-  store.db.update(inbox).set({ processedAt: now, error: null }).where(eq(inbox.id, id)).run();
+export async function markProcessed(tx: Tx, id: number, now: number): Promise<void> {
+  tx.db.update(inbox).set({ processedAt: now, error: null }).where(eq(inbox.id, id)).run();
 }
 
 /** Processing failed: count the attempt, keep the error, and try again after a backoff. */
-export function markFailed(store: Store, id: number, error: string, now: number): { attempts: number; availableAt: number } | null {
-  return store.write((tx) => {
-    const row = tx.select({ attempts: inbox.attempts }).from(inbox).where(eq(inbox.id, id)).get();
+export async function markFailed(
+  store: Store,
+  id: number,
+  error: string,
+  now: number,
+): Promise<{ attempts: number; availableAt: number } | null> {
+  return await store.transaction(async (tx) => {
+    const row = tx.db.select({ attempts: inbox.attempts }).from(inbox).where(eq(inbox.id, id)).get();
     if (!row) return null;
     const attempts = row.attempts + 1;
     const availableAt = now + inboxRetryDelayMs(attempts);
-    tx.update(inbox)
+    tx.db
+      .update(inbox)
       .set({ attempts, availableAt, error: error.slice(0, MAX_ERROR_LENGTH) })
       .where(eq(inbox.id, id))
       .run();
@@ -138,7 +153,7 @@ export function inboxRetryDelayMs(attempts: number): number {
 }
 
 /** How many rows are pending, retrying and processed. */
-export function countByState(store: Store): InboxCounts {
+export async function countByState(store: Store): Promise<InboxCounts> {
   const row = store.db
     .select({
       pending: sql<number>`coalesce(sum(case when ${inbox.processedAt} is null and ${inbox.attempts} = 0 then 1 else 0 end), 0)`,

@@ -1,30 +1,31 @@
 /** Instance rows: one per Conveyor process that opened the database (ADR 0021). */
 import { and, eq, inArray, isNull, like, lt } from 'drizzle-orm';
-import type { Db, Tx } from './database.ts';
+import { readerDb, type Reader, type Tx } from './database.ts';
 import { instances, jobs, leases } from './schema.ts';
 
 export type InstanceRow = typeof instances.$inferSelect;
 
 /** Rows not known to have stopped. */
-export function openInstances(db: Db): InstanceRow[] {
+export async function openInstances(reader: Reader): Promise<InstanceRow[]> {
+  const db = readerDb(reader);
   return db.select().from(instances).where(isNull(instances.stoppedAt)).all();
 }
 
-export function insertInstance(tx: Tx, row: Omit<InstanceRow, 'stoppedAt'>): void {
-  tx.insert(instances).values(row).run();
+export async function insertInstance(tx: Tx, row: Omit<InstanceRow, 'stoppedAt'>): Promise<void> {
+  tx.db.insert(instances).values(row).run();
 }
 
 /** Forget instances that stopped before `before` (one row per start would otherwise pile up). */
-export function pruneStoppedInstances(tx: Tx, before: number): void {
-  tx.delete(instances).where(lt(instances.stoppedAt, before)).run();
+export async function pruneStoppedInstances(tx: Tx, before: number): Promise<void> {
+  tx.db.delete(instances).where(lt(instances.stoppedAt, before)).run();
 }
 
-export function heartbeatInstance(db: Db, id: string, now: number): void {
-  db.update(instances).set({ heartbeatAt: now }).where(eq(instances.id, id)).run();
+export async function heartbeatInstance(tx: Tx, id: string, now: number): Promise<void> {
+  tx.db.update(instances).set({ heartbeatAt: now }).where(eq(instances.id, id)).run();
 }
 
-export function markInstanceStopped(db: Db, id: string, now: number): void {
-  db.update(instances).set({ stoppedAt: now }).where(eq(instances.id, id)).run();
+export async function markInstanceStopped(tx: Tx, id: string, now: number): Promise<void> {
+  tx.db.update(instances).set({ stoppedAt: now }).where(eq(instances.id, id)).run();
 }
 
 /**
@@ -32,23 +33,26 @@ export function markInstanceStopped(db: Db, id: string, now: number): void {
  * instance was running: the lease would otherwise block every other merge of the project until
  * it expires, even when the reclaimed job does not run again (its attempts used up).
  */
-export function releaseMergeLeasesOf(tx: Tx, owner: string): number {
-  const holders = tx
+export async function releaseMergeLeasesOf(tx: Tx, owner: string): Promise<number> {
+  const holders = tx.db
     .select({ taskId: jobs.taskId })
     .from(jobs)
     .where(and(eq(jobs.state, 'running'), eq(jobs.kind, 'merge'), eq(jobs.leaseOwner, owner)))
     .all()
     .flatMap((j) => (j.taskId ? [j.taskId] : []));
   if (holders.length === 0) return 0;
-  return tx.delete(leases).where(and(like(leases.name, 'merge:%'), inArray(leases.holder, holders))).run().changes;
+  return tx.db
+    .delete(leases)
+    .where(and(like(leases.name, 'merge:%'), inArray(leases.holder, holders)))
+    .run().changes;
 }
 
 /**
  * Let the running jobs of a dead instance be claimed now instead of when their lease expires: the
  * claim counts the attempt, and the agent runner stops the dead run's orphaned group first.
  */
-export function expireLeasesOf(tx: Tx, owner: string): number {
-  return tx
+export async function expireLeasesOf(tx: Tx, owner: string): Promise<number> {
+  return tx.db
     .update(jobs)
     .set({ leaseExpiresAt: 0 })
     .where(and(eq(jobs.state, 'running'), eq(jobs.leaseOwner, owner)))

@@ -7,7 +7,7 @@
 import { and, asc, eq, isNotNull } from 'drizzle-orm';
 import { inMergePhase, mergeLeaseName } from '../domain/merge-phase.ts';
 import type { Task } from '../domain/task.ts';
-import type { Db, Tx } from './database.ts';
+import { readerDb, type Reader, type Tx } from './database.ts';
 import { leases, tasks } from './schema.ts';
 import { getTask } from './task-repo.ts';
 
@@ -19,21 +19,22 @@ export type MergeLeaseOutcome =
   | { readonly type: 'busy'; readonly holder: string; readonly expiresAt: number };
 
 /** Take (or renew) the merge lease of `task`'s project for `task`, `ttlMs` from `now`. */
-export function takeMergeLease(
+export async function takeMergeLease(
   tx: Tx,
   task: Task,
   now: number,
   ttlMs = MERGE_LEASE_TTL_MS,
-): MergeLeaseOutcome {
+): Promise<MergeLeaseOutcome> {
   const name = mergeLeaseName(task.projectId);
-  const current = tx.select().from(leases).where(eq(leases.name, name)).get();
+  const current = tx.db.select().from(leases).where(eq(leases.name, name)).get();
   if (current && current.holder !== task.id && current.expiresAt > now) {
-    const holder = getTask(tx, current.holder);
+    const holder = await getTask(tx, current.holder);
     if (holder && inMergePhase(holder))
       return { type: 'busy', holder: current.holder, expiresAt: current.expiresAt };
   }
   const acquiredAt = current?.holder === task.id ? current.acquiredAt : now;
-  tx.insert(leases)
+  tx.db
+    .insert(leases)
     .values({ name, holder: task.id, expiresAt: now + ttlMs, acquiredAt })
     .onConflictDoUpdate({ target: leases.name, set: { holder: task.id, expiresAt: now + ttlMs, acquiredAt } })
     .run();
@@ -41,15 +42,15 @@ export function takeMergeLease(
 }
 
 /** Extend `task`'s hold; false when it no longer holds the lease (reclaimed by another task). */
-export function renewMergeLease(
+export async function renewMergeLease(
   tx: Tx,
   task: Pick<Task, 'id' | 'projectId'>,
   now: number,
   ttlMs = MERGE_LEASE_TTL_MS,
-): boolean {
+): Promise<boolean> {
   const name = mergeLeaseName(task.projectId);
   return (
-    tx
+    tx.db
       .update(leases)
       .set({ expiresAt: now + ttlMs })
       .where(and(eq(leases.name, name), eq(leases.holder, task.id)))
@@ -58,10 +59,10 @@ export function renewMergeLease(
 }
 
 /** Give the lease up if `task` holds it. */
-export function releaseMergeLease(tx: Tx, task: Pick<Task, 'id' | 'projectId'>): boolean {
+export async function releaseMergeLease(tx: Tx, task: Pick<Task, 'id' | 'projectId'>): Promise<boolean> {
   const name = mergeLeaseName(task.projectId);
   return (
-    tx
+    tx.db
       .delete(leases)
       .where(and(eq(leases.name, name), eq(leases.holder, task.id)))
       .run().changes === 1
@@ -69,10 +70,11 @@ export function releaseMergeLease(tx: Tx, task: Pick<Task, 'id' | 'projectId'>):
 }
 
 /** The current holder of a project's merge lease, or null. */
-export function mergeLeaseHolder(
-  db: Db,
+export async function mergeLeaseHolder(
+  reader: Reader,
   projectId: string,
-): { holder: string; acquiredAt: number; expiresAt: number } | null {
+): Promise<{ holder: string; acquiredAt: number; expiresAt: number } | null> {
+  const db = readerDb(reader);
   const row = db
     .select()
     .from(leases)
@@ -82,21 +84,22 @@ export function mergeLeaseHolder(
 }
 
 /** Tasks of a project in the merge phase that do not hold the lease, first come first. */
-export function mergeWaiters(db: Db, projectId: string): Task[] {
-  const holder = mergeLeaseHolder(db, projectId)?.holder ?? null;
+export async function mergeWaiters(reader: Reader, projectId: string): Promise<Task[]> {
+  const db = readerDb(reader);
+  const holder = (await mergeLeaseHolder(db, projectId))?.holder ?? null;
   const rows = db
     .select({ id: tasks.id })
     .from(tasks)
     .where(and(eq(tasks.projectId, projectId), isNotNull(tasks.mergeQueuedAt), eq(tasks.escalated, false)))
     .orderBy(asc(tasks.mergeQueuedAt), asc(tasks.id))
     .all();
-  return rows
-    .map((r) => getTask(db, r.id))
-    .filter((t): t is Task => t !== null && t.id !== holder && inMergePhase(t));
+  const found = await Promise.all(rows.map((r) => getTask(db, r.id)));
+  return found.filter((t): t is Task => t !== null && t.id !== holder && inMergePhase(t));
 }
 
 /** 1-based place of `task` among its project's merge waiters; null when it is not waiting. */
-export function mergeQueuePosition(db: Db, task: Task): number | null {
-  const index = mergeWaiters(db, task.projectId).findIndex((t) => t.id === task.id);
+export async function mergeQueuePosition(reader: Reader, task: Task): Promise<number | null> {
+  const db = readerDb(reader);
+  const index = (await mergeWaiters(db, task.projectId)).findIndex((t) => t.id === task.id);
   return index < 0 ? null : index + 1;
 }

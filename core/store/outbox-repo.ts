@@ -1,17 +1,27 @@
 /** The outbox: messages for people, written with the state change, delivered afterwards. */
 import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import type { OutboxKind, OutboxMessage } from '../notify/outbox-message.ts';
-import type { Db, Tx } from './database.ts';
+import { readerDb, type Reader, type Tx } from './database.ts';
 import { outbox } from './schema.ts';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 
-export function addOutbox(tx: Tx, kind: OutboxKind, taskId: string, payload: Record<string, unknown>, now: number): void {
-  tx.insert(outbox).values({ kind, taskId, payload, state: 'pending', availableAt: now, createdAt: now }).run();
+export async function addOutbox(
+  tx: Tx,
+  kind: OutboxKind,
+  taskId: string,
+  payload: Record<string, unknown>,
+  now: number,
+): Promise<void> {
+  tx.db
+    .insert(outbox)
+    .values({ kind, taskId, payload, state: 'pending', availableAt: now, createdAt: now })
+    .run();
 }
 
 /** Pending rows that are due, oldest first. */
-export function pendingOutbox(db: Db, now: number, limit: number): OutboxRow[] {
+export async function pendingOutbox(reader: Reader, now: number, limit: number): Promise<OutboxRow[]> {
+  const db = readerDb(reader);
   return db
     .select()
     .from(outbox)
@@ -22,37 +32,46 @@ export function pendingOutbox(db: Db, now: number, limit: number): OutboxRow[] {
 }
 
 /** Mark done; for cards, also every earlier pending card row of the task (the latest state was shown). */
-export function markOutboxDone(tx: Tx, row: OutboxRow, now: number): void {
+export async function markOutboxDone(tx: Tx, row: OutboxRow, now: number): Promise<void> {
   if (row.kind === 'card' && row.taskId) {
-    tx.update(outbox)
+    tx.db
+      .update(outbox)
       .set({ state: 'done', doneAt: now })
-      .where(and(eq(outbox.kind, 'card'), eq(outbox.taskId, row.taskId), eq(outbox.state, 'pending'), lte(outbox.id, row.id)))
+      .where(
+        and(
+          eq(outbox.kind, 'card'),
+          eq(outbox.taskId, row.taskId),
+          eq(outbox.state, 'pending'),
+          lte(outbox.id, row.id),
+        ),
+      )
       .run();
     return;
   }
-  tx.update(outbox).set({ state: 'done', doneAt: now }).where(eq(outbox.id, row.id)).run();
+  tx.db.update(outbox).set({ state: 'done', doneAt: now }).where(eq(outbox.id, row.id)).run();
 }
 
 /** Record that a send of row `id` starts now (committed before the send: ADR 0022). */
-export function markOutboxSending(tx: Tx, id: number, now: number): void {
-  tx.update(outbox).set({ sendStartedAt: now }).where(eq(outbox.id, id)).run();
+export async function markOutboxSending(tx: Tx, id: number, now: number): Promise<void> {
+  tx.db.update(outbox).set({ sendStartedAt: now }).where(eq(outbox.id, id)).run();
 }
 
 /** A failed send was answered (no message went out as far as we know): the attempt is settled. */
-export function markOutboxRetry(tx: Tx, id: number, error: string, availableAt: number): void {
-  tx.update(outbox)
+export async function markOutboxRetry(tx: Tx, id: number, error: string, availableAt: number): Promise<void> {
+  tx.db
+    .update(outbox)
     .set({ attempts: sql`${outbox.attempts} + 1`, error, availableAt, sendStartedAt: null })
     .where(eq(outbox.id, id))
     .run();
 }
 
 /** Records why the last try failed without counting it (the service was unreachable). */
-export function noteOutboxError(tx: Tx, id: number, error: string): void {
-  tx.update(outbox).set({ error }).where(eq(outbox.id, id)).run();
+export async function noteOutboxError(tx: Tx, id: number, error: string): Promise<void> {
+  tx.db.update(outbox).set({ error }).where(eq(outbox.id, id)).run();
 }
 
-export function markOutboxDead(tx: Tx, id: number, error: string, now: number): void {
-  tx.update(outbox).set({ state: 'dead', error, doneAt: now }).where(eq(outbox.id, id)).run();
+export async function markOutboxDead(tx: Tx, id: number, error: string, now: number): Promise<void> {
+  tx.db.update(outbox).set({ state: 'dead', error, doneAt: now }).where(eq(outbox.id, id)).run();
 }
 
 /** A row as the notifier's message. */
@@ -66,9 +85,20 @@ export function toOutboxMessage(row: OutboxRow): OutboxMessage | null {
     case 'approval-decided':
       return { kind: row.kind, outboxId: row.id, taskId, approvalId: String(p.approvalId) };
     case 'escalation':
-      return { kind: 'escalation', outboxId: row.id, taskId, reason: typeof p.reason === 'string' ? p.reason : '' };
+      return {
+        kind: 'escalation',
+        outboxId: row.id,
+        taskId,
+        reason: typeof p.reason === 'string' ? p.reason : '',
+      };
     case 'notice':
-      return { kind: 'notice', outboxId: row.id, taskId, text: typeof p.text === 'string' ? p.text : '', ...(p.notify === true ? { notify: true } : {}) };
+      return {
+        kind: 'notice',
+        outboxId: row.id,
+        taskId,
+        text: typeof p.text === 'string' ? p.text : '',
+        ...(p.notify === true ? { notify: true } : {}),
+      };
     default:
       return null;
   }

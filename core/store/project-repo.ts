@@ -3,10 +3,11 @@ import type { ProjectConfig } from '../config/projects.ts';
 import type { Store } from './database.ts';
 import { projects } from './schema.ts';
 
-export function syncProjects(store: Store, list: readonly ProjectConfig[], now: number): void {
-  store.write((tx) => {
+export async function syncProjects(store: Store, list: readonly ProjectConfig[], now: number): Promise<void> {
+  await store.transaction(async (tx) => {
     for (const p of list) {
-      tx.insert(projects)
+      tx.db
+        .insert(projects)
         .values({ id: p.id, repo: p.repo, config: p, updatedAt: now })
         .onConflictDoUpdate({ target: projects.id, set: { repo: p.repo, config: p, updatedAt: now } })
         .run();

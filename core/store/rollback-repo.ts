@@ -5,7 +5,7 @@
  * outcome; `decided_*` name who confirmed and when, `reason` says how it ended, `summary` the image.
  */
 import { and, eq, inArray } from 'drizzle-orm';
-import type { Db, Tx } from './database.ts';
+import { readerDb, type Reader, type Tx } from './database.ts';
 import { loadDeployState } from './deploy-state-repo.ts';
 import { approvals, tasks } from './schema.ts';
 
@@ -30,11 +30,11 @@ export interface RollbackRecord {
 }
 
 /** Claim the task's roll-back; false when it was claimed before (by anyone). */
-export function claimRollback(
+export async function claimRollback(
   tx: Tx,
   claim: { id: string; taskId: string; by: string; byName: string; targetRef: string; now: number },
-): boolean {
-  const result = tx
+): Promise<boolean> {
+  const result = tx.db
     .insert(approvals)
     .values({
       id: claim.id,
@@ -53,7 +53,8 @@ export function claimRollback(
   return result.changes === 1;
 }
 
-export function rollbackOf(db: Db, taskId: string): RollbackRecord | null {
+export async function rollbackOf(reader: Reader, taskId: string): Promise<RollbackRecord | null> {
+  const db = readerDb(reader);
   const row = db
     .select()
     .from(approvals)
@@ -62,7 +63,8 @@ export function rollbackOf(db: Db, taskId: string): RollbackRecord | null {
   return row ? toRecord(row) : null;
 }
 
-export function rollbackById(db: Db, id: string): RollbackRecord | null {
+export async function rollbackById(reader: Reader, id: string): Promise<RollbackRecord | null> {
+  const db = readerDb(reader);
   const row = db
     .select()
     .from(approvals)
@@ -72,14 +74,14 @@ export function rollbackById(db: Db, id: string): RollbackRecord | null {
 }
 
 /** Move the roll-back from `from` to `to`; false when it is no longer in `from` (decided once). */
-export function advanceRollback(
+export async function advanceRollback(
   tx: Tx,
   id: string,
   from: RollbackState,
   to: RollbackState,
   outcome: string | null = null,
-): boolean {
-  const result = tx
+): Promise<boolean> {
+  const result = tx.db
     .update(approvals)
     .set({ state: to, ...(outcome !== null ? { reason: outcome } : {}) })
     .where(and(eq(approvals.id, id), eq(approvals.gate, ROLLBACK_GATE), eq(approvals.state, from)))
@@ -92,26 +94,44 @@ export function advanceRollback(
  * any: a roll-back waits for it. A deploy job that has not reached its hook waits for the roll-back
  * instead ({@link rollbackInProgress}), so the two never wait for each other.
  */
-export function deployInProgress(db: Db, projectId: string): string | null {
+export async function deployInProgress(reader: Reader, projectId: string): Promise<string | null> {
+  const db = readerDb(reader);
   const rows = db
     .select({ id: tasks.id })
     .from(tasks)
-    .where(and(eq(tasks.projectId, projectId), eq(tasks.stage, 'deploy'), eq(tasks.phase, 'working'), eq(tasks.escalated, false)))
+    .where(
+      and(
+        eq(tasks.projectId, projectId),
+        eq(tasks.stage, 'deploy'),
+        eq(tasks.phase, 'working'),
+        eq(tasks.escalated, false),
+      ),
+    )
     .all();
-  const running = rows.find((row) => {
-    const state = loadDeployState(db, row.id);
-    return state !== null && state.hookStartedAt !== null && state.hookResult === null;
-  });
-  return running?.id ?? null;
+  for (const row of rows) {
+    const state = await loadDeployState(db, row.id);
+    if (state !== null && state.hookStartedAt !== null && state.hookResult === null) return row.id;
+  }
+  return null;
 }
 
 /** The project's roll-back that is confirmed and not finished (`requested`/`hook-started`), if any: a deploy hook waits for it. */
-export function rollbackInProgress(db: Db, projectId: string): { readonly taskId: string; readonly state: RollbackState } | null {
+export async function rollbackInProgress(
+  reader: Reader,
+  projectId: string,
+): Promise<{ readonly taskId: string; readonly state: RollbackState } | null> {
+  const db = readerDb(reader);
   const row = db
     .select({ taskId: approvals.taskId, state: approvals.state })
     .from(approvals)
     .innerJoin(tasks, eq(tasks.id, approvals.taskId))
-    .where(and(eq(tasks.projectId, projectId), eq(approvals.gate, ROLLBACK_GATE), inArray(approvals.state, ['requested', 'hook-started'])))
+    .where(
+      and(
+        eq(tasks.projectId, projectId),
+        eq(approvals.gate, ROLLBACK_GATE),
+        inArray(approvals.state, ['requested', 'hook-started']),
+      ),
+    )
     .get();
   return row ? { taskId: row.taskId, state: row.state as RollbackState } : null;
 }

@@ -102,9 +102,15 @@ export const jobs = sqliteTable(
   (t) => [
     uniqueIndex('jobs_idempotency').on(t.idempotencyKey),
     // Partial indexes: only live jobs are indexed, so finished ones cost no index maintenance.
-    index('jobs_due').on(t.kind, t.availableAt).where(sql`${t.state} = 'queued'`),
-    index('jobs_leases').on(t.leaseExpiresAt).where(sql`${t.state} = 'running'`),
-    index('jobs_active_task').on(t.taskId).where(sql`${t.state} IN ('queued', 'running')`),
+    index('jobs_due')
+      .on(t.kind, t.availableAt)
+      .where(sql`${t.state} = 'queued'`),
+    index('jobs_leases')
+      .on(t.leaseExpiresAt)
+      .where(sql`${t.state} = 'running'`),
+    index('jobs_active_task')
+      .on(t.taskId)
+      .where(sql`${t.state} IN ('queued', 'running')`),
   ],
 );
 
@@ -208,7 +214,9 @@ export const ciStatuses = sqliteTable(
 export const kv = sqliteTable('kv', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
-  updatedAt: integer('updated_at').notNull().default(sql`0`),
+  updatedAt: integer('updated_at')
+    .notNull()
+    .default(sql`0`),
 });
 
 /** Each project's production image history: one row per deploy outcome (design §10 "Production"). */

@@ -2,10 +2,9 @@
 import { and, eq, notInArray, sql } from 'drizzle-orm';
 import type { Phase, Task } from '../domain/task.ts';
 import type { Stage } from '../domain/stage.ts';
-import type { Db, Tx } from './database.ts';
+import { readerDb, type Reader, type Tx } from './database.ts';
 import { tasks } from './schema.ts';
 
-type Reader = Db;
 export type TaskPatch = Partial<Omit<Task, 'id' | 'projectId' | 'createdAt' | 'version' | 'updatedAt'>>;
 
 function toTask(row: typeof tasks.$inferSelect): Task {
@@ -18,34 +17,48 @@ function toTask(row: typeof tasks.$inferSelect): Task {
   };
 }
 
-export function getTask(db: Reader, id: string): Task | null {
+export async function getTask(reader: Reader, id: string): Promise<Task | null> {
+  const db = readerDb(reader);
   const row = db.select().from(tasks).where(eq(tasks.id, id)).get();
   return row ? toTask(row) : null;
 }
 
-export function findTaskByExternal(db: Reader, projectId: string, externalId: string): Task | null {
-  const row = db.select().from(tasks).where(and(eq(tasks.projectId, projectId), eq(tasks.externalId, externalId))).get();
+export async function findTaskByExternal(
+  reader: Reader,
+  projectId: string,
+  externalId: string,
+): Promise<Task | null> {
+  const db = readerDb(reader);
+  const row = db
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.projectId, projectId), eq(tasks.externalId, externalId)))
+    .get();
   return row ? toTask(row) : null;
 }
 
 /** The next free task number of a project (max + 1). */
-export function nextTaskNumber(db: Reader, projectId: string): number {
+export async function nextTaskNumber(reader: Reader, projectId: string): Promise<number> {
+  const db = readerDb(reader);
   const row = db
-    .select({ n: sql<number | null>`MAX(CAST(SUBSTR(${tasks.id}, LENGTH(${tasks.projectId}) + 2) AS INTEGER))` })
+    .select({
+      n: sql<number | null>`MAX(CAST(SUBSTR(${tasks.id}, LENGTH(${tasks.projectId}) + 2) AS INTEGER))`,
+    })
     .from(tasks)
     .where(eq(tasks.projectId, projectId))
     .get();
   return (row?.n ?? 0) + 1;
 }
 
-export function insertTask(tx: Tx, task: Task): void {
-  tx.insert(tasks).values(task).run();
+export async function insertTask(tx: Tx, task: Task): Promise<void> {
+  tx.db.insert(tasks).values(task).run();
 }
 
 /** Apply `patch` and return the new task. */
-export function updateTask(tx: Tx, task: Task, patch: TaskPatch, now: number): Task {
+export async function updateTask(tx: Tx, task: Task, patch: TaskPatch, now: number): Promise<Task> {
   const next: Task = { ...task, ...patch, updatedAt: now, version: task.version + 1 };
-  tx.update(tasks)
+  tx.db
+    .update(tasks)
     .set({ ...patch, updatedAt: now, version: next.version })
     .where(eq(tasks.id, task.id))
     .run();
@@ -53,7 +66,8 @@ export function updateTask(tx: Tx, task: Task, patch: TaskPatch, now: number): T
 }
 
 /** Ids of a project's tasks that are neither done nor cancelled. */
-export function activeTaskIds(db: Reader, projectId: string): Set<string> {
+export async function activeTaskIds(reader: Reader, projectId: string): Promise<Set<string>> {
+  const db = readerDb(reader);
   const rows = db
     .select({ id: tasks.id })
     .from(tasks)

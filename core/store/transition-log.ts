@@ -1,23 +1,37 @@
 /** The append-only transition log. A non-null event key appears at most once (replays are no-ops). */
 import { desc, eq } from 'drizzle-orm';
-import type { Db, Tx } from './database.ts';
+import { readerDb, type Reader, type Tx } from './database.ts';
 import { transitions } from './schema.ts';
 
 export type TransitionRow = typeof transitions.$inferSelect;
 export type NewTransition = Omit<TransitionRow, 'id'>;
 
-export function appendTransition(tx: Tx, row: NewTransition): void {
-  tx.insert(transitions).values(row).run();
+export async function appendTransition(tx: Tx, row: NewTransition): Promise<void> {
+  tx.db.insert(transitions).values(row).run();
 }
 
-export function hasEventKey(db: Db, key: string): boolean {
-  return db.select({ id: transitions.id }).from(transitions).where(eq(transitions.eventKey, key)).get() !== undefined;
+export async function hasEventKey(reader: Reader, key: string): Promise<boolean> {
+  const db = readerDb(reader);
+  return (
+    db.select({ id: transitions.id }).from(transitions).where(eq(transitions.eventKey, key)).get() !==
+    undefined
+  );
 }
 
-export function transitionsOf(db: Db, taskId: string): TransitionRow[] {
+export async function transitionsOf(reader: Reader, taskId: string): Promise<TransitionRow[]> {
+  const db = readerDb(reader);
   return db.select().from(transitions).where(eq(transitions.taskId, taskId)).orderBy(transitions.id).all();
 }
 
-export function lastTransition(db: Db, taskId: string): TransitionRow | null {
-  return db.select().from(transitions).where(eq(transitions.taskId, taskId)).orderBy(desc(transitions.id)).limit(1).get() ?? null;
+export async function lastTransition(reader: Reader, taskId: string): Promise<TransitionRow | null> {
+  const db = readerDb(reader);
+  return (
+    db
+      .select()
+      .from(transitions)
+      .where(eq(transitions.taskId, taskId))
+      .orderBy(desc(transitions.id))
+      .limit(1)
+      .get() ?? null
+  );
 }

@@ -133,9 +133,9 @@ async function main(): Promise<void> {
       await res.text();
     };
     const board = await time(() => page('/app/board'));
-    const boardBare = await time(() => buildBoardView(store, project));
+    const boardBare = await time(async () => await buildBoardView(store, project));
     const task = await time(() => page(`/app/task/${taskId()}`));
-    const taskBare = await time(() => buildTaskView(store, project, taskId(), Date.now(), forgeBase(), readLog));
+    const taskBare = await time(async () => await buildTaskView(store, project, taskId(), Date.now(), forgeBase(), readLog));
     console.log(`board: page p50 ${board.p50} ms, p99 ${board.p99} ms; bare p50 ${boardBare.p50} ms, p99 ${boardBare.p99} ms`);
     console.log(`task page: page p50 ${task.p50} ms, p99 ${task.p99} ms; bare p50 ${taskBare.p50} ms, p99 ${taskBare.p99} ms`);
     const slower = board.p99 >= task.p99 ? { page: board, bare: boardBare } : { page: task, bare: taskBare };
@@ -149,7 +149,7 @@ async function main(): Promise<void> {
     for (let round_ = 0; round_ < FANOUT_ROUNDS; round_++) {
       const before = new Set(received.keys());
       const started = performance.now();
-      const outcome = engine.handle({ type: 'TaskRequested', key: `bench:${round_}`, projectId: 'SHOP', title: `Live ${round_}`, source: 'chat', actor: 'telegram:111:Bench' });
+      const outcome = await engine.handle({ type: 'TaskRequested', key: `bench:${round_}`, projectId: 'SHOP', title: `Live ${round_}`, source: 'chat', actor: 'telegram:111:Bench' });
       if (outcome.type !== 'created') throw new Error(JSON.stringify(outcome));
       const deadline = Date.now() + 10_000;
       let seq: number | undefined;

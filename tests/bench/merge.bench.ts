@@ -12,6 +12,7 @@
  * the commits of main whose test fails (each commit checked out and tested).
  * Run: `npm run bench:merge`. The last line is one JSON object. Figures: docs/benchmarks.md.
  */
+import { mapInOrder } from '../../core/map-in-order.ts';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -146,7 +147,7 @@ async function runSize(
     // N tasks whose development CI is pending on their pushed branches.
     const ids: string[] = [];
     for (let i = 1; i <= n; i += 1) {
-      const created = engine.handle({
+      const created = await engine.handle({
         type: 'TaskRequested',
         key: `t${i}`,
         projectId: project.id,
@@ -184,20 +185,20 @@ async function runSize(
     engine.onHandled(() => pool.wake());
     pool.start();
     const t0 = performance.now();
-    store.write((tx) => {
+    await store.transaction(async (tx) => {
       for (const id of ids)
-        engine.handleInTx(tx, {
+        await engine.handleInTx(tx, {
           type: 'CiStatusReported',
           key: `ci:${id}`,
           taskId: id,
-          sha: getTask(tx, id)!.headSha!,
+          sha: (await getTask(tx, id))!.headSha!,
           state: 'success',
           detail: '',
           actor: 'bench',
         });
     });
-    while (!ids.every((id) => getTask(store.db, id)?.stage === 'done')) {
-      const stuck = ids.map((id) => getTask(store.db, id)!).find((t) => t.escalated || t.phase === 'working');
+    while (!(await mapInOrder(ids, (id) => getTask(store.db, id))).every((t) => t?.stage === 'done')) {
+      const stuck = (await mapInOrder(ids, async (id) => (await getTask(store.db, id))!)).find((t) => t.escalated || t.phase === 'working');
       if (stuck) throw new Error(`${stuck.id} did not merge: ${stuck.escalationReason ?? stuck.lastEvent}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }

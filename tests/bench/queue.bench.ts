@@ -45,9 +45,9 @@ async function claimThroughput(
   try {
     const queue = new JobQueue(store);
     const now = Date.now();
-    store.write((tx) => {
+    await store.transaction(async (tx) => {
       for (let i = 0; i < count; i++) {
-        queue.enqueueInTx(
+        await queue.enqueueInTx(
           tx,
           {
             kind: 'agent',
@@ -63,20 +63,20 @@ async function claimThroughput(
     // one in the same transaction.
     const worker = async (n: number): Promise<void> => {
       const owner = `bench-worker-${n}`;
-      let job = queue.claim(['agent', 'ci'], owner, Date.now(), 60_000);
+      let job = await queue.claim(['agent', 'ci'], owner, Date.now(), 60_000);
       while (job) {
         await yieldToLoop(); // the handler's await
         const current = job;
-        job = store.write((tx) => {
-          if (!queue.completeInTx(tx, current.id, owner, Date.now())) throw new Error(`job ${current.id} lost its lease`);
-          return queue.claimInTx(tx, ['agent', 'ci'], owner, Date.now(), 60_000);
+        job = await store.transaction(async (tx) => {
+          if (!await queue.completeInTx(tx, current.id, owner, Date.now())) throw new Error(`job ${current.id} lost its lease`);
+          return await queue.claimInTx(tx, ['agent', 'ci'], owner, Date.now(), 60_000);
         });
       }
     };
     const started = process.hrtime.bigint();
     await Promise.all(Array.from({ length: concurrency }, (_, n) => worker(n)));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const states = queue.countByState();
+    const states = await queue.countByState();
     if (states.succeeded !== count)
       throw new Error(`expected ${count} succeeded jobs, got ${JSON.stringify(states)}`);
     return count / seconds;
@@ -130,12 +130,12 @@ interface Latencies {
  * with AgentRunFinished in one transaction, as the worker does (BRD → awaiting approval); then
  * the approval is decided, which commits the transition to development and enqueues the developer.
  */
-function engineLatency(
+async function engineLatency(
   dir: string,
   label: string,
   tasks: number,
   options: { autoCheckpoint: boolean },
-): Latencies {
+): Promise<Latencies> {
   const file = join(dir, `engine-${label}.db`);
   // The store's default checkpoints the WAL from a timer; autoCheckpoint measures SQLite's own.
   const store = openStore(file, options.autoCheckpoint ? { checkpointIntervalMs: 0 } : {});
@@ -173,7 +173,7 @@ function engineLatency(
     );
     const ids: string[] = [];
     for (let i = 0; i < tasks; i++) {
-      const outcome = engine.handle({
+      const outcome = await engine.handle({
         type: 'TaskRequested',
         key: `bench:req:${i}`,
         projectId: 'SHOP',
@@ -186,12 +186,12 @@ function engineLatency(
     }
     const finished: number[] = [];
     for (let i = 0; i < tasks; i++) {
-      const job = queue.claim(['agent'], 'bench', Date.now(), 60_000);
+      const job = await queue.claim(['agent'], 'bench', Date.now(), 60_000);
       if (!job?.taskId) throw new Error('no analyst job to claim');
       const taskId = job.taskId;
       const started = process.hrtime.bigint();
-      const outcome = store.write((tx) => {
-        if (!queue.completeInTx(tx, job.id, 'bench', Date.now()))
+      const outcome = await store.transaction(async (tx) => {
+        if (!await queue.completeInTx(tx, job.id, 'bench', Date.now()))
           throw new Error(`job ${job.id} lost its lease`);
         const facts = {
           role: 'analyst' as const,
@@ -200,7 +200,7 @@ function engineLatency(
           artifacts: { '01-brd.md': BRD },
           logTail: '',
         };
-        return engine.handleInTx(tx, {
+        return await engine.handleInTx(tx, {
           type: 'AgentRunFinished',
           key: `bench:analyst:${job.id}`,
           taskId,
@@ -213,10 +213,10 @@ function engineLatency(
     }
     const approved: number[] = [];
     for (const taskId of ids) {
-      const approval = pendingApproval(store.db, taskId, 'brd');
+      const approval = await pendingApproval(store.db, taskId, 'brd');
       if (!approval) throw new Error(`${taskId} has no pending approval`);
       const started = process.hrtime.bigint();
-      const outcome = engine.handle({
+      const outcome = await engine.handle({
         type: 'ApprovalDecided',
         key: `bench:approve:${taskId}`,
         taskId,
@@ -227,7 +227,7 @@ function engineLatency(
       approved.push(Number(process.hrtime.bigint() - started) / 1e6);
       if (outcome.type !== 'applied') throw new Error(`${taskId} approval: ${JSON.stringify(outcome)}`);
     }
-    const developers = queue.active().filter((j) => j.payload.role === 'developer').length;
+    const developers = (await queue.active()).filter((j) => j.payload.role === 'developer').length;
     if (developers !== tasks) throw new Error(`expected ${tasks} developer jobs, found ${developers}`);
     return { finished, approved };
   } finally {
@@ -282,7 +282,7 @@ async function main(): Promise<void> {
     console.log(
       `ratio to raw: concurrency 1 ${ratio.toFixed(3)}, concurrency 4 ${(claims[4]! / raw).toFixed(3)}, concurrency 16 ${(claims[16]! / raw).toFixed(3)}`,
     );
-    const latency = engineLatency(dir, 'default', TASKS, { autoCheckpoint: false });
+    const latency = await engineLatency(dir, 'default', TASKS, { autoCheckpoint: false });
     const [fin50, fin99] = [percentile(latency.finished, 50), percentile(latency.finished, 99)];
     const [p50, p99] = [percentile(latency.approved, 50), percentile(latency.approved, 99)];
     console.log(
@@ -293,7 +293,7 @@ async function main(): Promise<void> {
     );
     // Diagnostic, not a target: the same path with SQLite's automatic WAL checkpoint, whose
     // fsyncs land inside whichever commit crosses the threshold (what openStore avoids).
-    const quiet = engineLatency(dir, 'autocheckpoint', TASKS, { autoCheckpoint: true }).approved;
+    const quiet = (await engineLatency(dir, 'autocheckpoint', TASKS, { autoCheckpoint: true })).approved;
     console.log(
       `diagnostic, SQLite automatic checkpoints instead: ApprovalDecided p50 ${percentile(quiet, 50).toFixed(3)} ms, p99 ${percentile(quiet, 99).toFixed(3)} ms, max ${Math.max(...quiet).toFixed(3)} ms`,
     );

@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   );
   if (parsed.type !== 'ok') throw new Error(parsed.problems.join('; '));
   let side: TelegramSide | null = null;
-  const app = createApp({
+  const app = await createApp({
     config,
     projects: parsed.projects,
     logger: silentLogger,
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     // Tasks exist before the clock starts; no worker runs, so only the updates below move them.
     const ids: string[] = [];
     for (let i = 0; i < TASKS; i += 1) {
-      const outcome = app.engine.handle({
+      const outcome = await app.engine.handle({
         type: 'TaskRequested',
         key: `bench:${i}`,
         projectId: 'SHOP',
@@ -107,8 +107,8 @@ async function main(): Promise<void> {
     store.sqlite.prepare(`UPDATE outbox SET state = 'done'`).run(); // the creation rows are not part of the run
     await sandbox.clearRequests();
 
-    const render = (id: string): string => {
-      const view = buildCardView(store, app.queue, app.projects, id, config.maxDeveloperRetries, null);
+    const render = async (id: string): Promise<string> => {
+      const view = await buildCardView(store, app.queue, app.projects, id, config.maxDeveloperRetries, null);
       if (!view) throw new Error(`no card view for ${id}`);
       return renderCard(view, config.locale, systemClock.now(), 'html');
     };
@@ -121,12 +121,13 @@ async function main(): Promise<void> {
       const id = ids[k % TASKS]!;
       const n = Math.floor(k / TASKS) + 1;
       const now = Date.now();
-      store.write((tx) => {
-        tx.update(taskTable)
+      await store.transaction(async (tx) => {
+        tx.db
+          .update(taskTable)
           .set({ lastEvent: `stage update ${n} of ${UPDATES / TASKS}`, lastEventAt: now, updatedAt: now })
           .where(eq(taskTable.id, id))
           .run();
-        addOutbox(tx, 'card', id, {}, now);
+        await addOutbox(tx, 'card', id, {}, now);
       });
     }
     const updatesMs = Date.now() - started;
@@ -159,7 +160,7 @@ async function main(): Promise<void> {
         continue;
       }
       const firstPost = live.edits[0]?.text ?? live.text;
-      const final = render(id);
+      const final = await render(id);
       minimum += 1 + (firstPost === final ? 0 : 1);
       if (live.text !== final) correct = false;
     }

@@ -26,12 +26,12 @@ describe('duplicate approval messages', () => {
     const stray = await approvalMessage(harness, 'SHOP-1');
     const { store } = harness.app;
     const approval = store.db.select().from(approvals).all()[0]!;
-    expect(await harness.waitFor(() => getApproval(store.db, approval.id)?.messageId, 'the first copy recorded')).toBe(stray.messageId);
+    expect(await harness.waitFor(async () => (await getApproval(store.db, approval.id))?.messageId, 'the first copy recorded')).toBe(stray.messageId);
 
     store.sqlite.prepare('UPDATE approvals SET message_id = NULL WHERE id = ?').run(approval.id);
-    store.write((tx) => addOutbox(tx, 'approval-request', 'SHOP-1', { approvalId: approval.id }, Date.now()));
+    await store.transaction(async (tx) => await addOutbox(tx, 'approval-request', 'SHOP-1', { approvalId: approval.id }, Date.now()));
     harness.app.drain.wake();
-    const recorded = await harness.waitFor(() => getApproval(store.db, approval.id)?.messageId, 'the second copy recorded');
+    const recorded = await harness.waitFor(async () => (await getApproval(store.db, approval.id))?.messageId, 'the second copy recorded');
     expect(recorded).not.toBe(stray.messageId);
 
     expect((await pressButton(harness, ALICE, stray.messageId, 'Reject')).text).toBe('Reply with the reason for rejecting.');
@@ -43,7 +43,7 @@ describe('duplicate approval messages', () => {
       return both.length === 2 && both.every((m) => m.buttons.length === 0) ? both : null;
     }, 'both copies without buttons');
     for (const copy of copies) expect(copy.plain).toMatch(/❌ Rejected by Alice · \d\d:\d\d\nCover guest shoppers$/);
-    expect(getApproval(store.db, approval.id)).toMatchObject({ state: 'rejected', reason: 'Cover guest shoppers' });
+    expect(await getApproval(store.db, approval.id)).toMatchObject({ state: 'rejected', reason: 'Cover guest shoppers' });
     const decisions = store.sqlite.prepare(`SELECT COUNT(*) AS n FROM transitions WHERE event_key = ?`).get(`approval:${approval.id}`) as { n: number };
     expect(decisions.n).toBe(1);
   });

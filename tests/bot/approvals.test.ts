@@ -42,7 +42,7 @@ describe('approval buttons', () => {
     h = await startBotHarness();
     const harness = h;
     const { message, approval } = await taskAwaitingApproval(harness);
-    const before = transitionsOf(harness.app.store.db, 'SHOP-1').length;
+    const before = (await transitionsOf(harness.app.store.db, 'SHOP-1')).length;
 
     for (const label of ['Approve', 'Reject']) {
       const answer = await pressButton(harness, MALLORY, message.messageId, label);
@@ -53,11 +53,11 @@ describe('approval buttons', () => {
       });
     }
     await new Promise((r) => setTimeout(r, 300)); // a wrongly recorded decision would reach the chat by now
-    const changed = transitionsOf(harness.app.store.db, 'SHOP-1').length - before;
-    console.log(`[figure] presses by a non-approver 2: decisions ${changed}, approval ${getApproval(harness.app.store.db, approval.id)?.state}`);
-    expect(getApproval(harness.app.store.db, approval.id)?.state).toBe('pending');
-    expect(transitionsOf(harness.app.store.db, 'SHOP-1').length).toBe(before);
-    expect(harness.task('SHOP-1')).toMatchObject({ stage: 'analysis', phase: 'awaiting-approval' });
+    const changed = (await transitionsOf(harness.app.store.db, 'SHOP-1')).length - before;
+    console.log(`[figure] presses by a non-approver 2: decisions ${changed}, approval ${(await getApproval(harness.app.store.db, approval.id))?.state}`);
+    expect((await getApproval(harness.app.store.db, approval.id))?.state).toBe('pending');
+    expect((await transitionsOf(harness.app.store.db, 'SHOP-1')).length).toBe(before);
+    expect(await harness.task('SHOP-1')).toMatchObject({ stage: 'analysis', phase: 'awaiting-approval' });
     const now = (await harness.messages()).find((m) => m.messageId === message.messageId)!;
     expect(now.buttons.flat().map((b) => b.text)).toEqual(['✅ Approve', '❌ Reject']);
     expect(now.edits).toHaveLength(0);
@@ -80,9 +80,9 @@ describe('approval buttons', () => {
     expect(second).toMatchObject({ show_alert: true });
     expect(second.text).toMatch(/^Already approved by Alice at \d\d:\d\d UTC\.$/);
 
-    const decided = getApproval(harness.app.store.db, approval.id)!;
+    const decided = (await getApproval(harness.app.store.db, approval.id))!;
     expect(decided).toMatchObject({ state: 'approved', decidedByName: 'Alice', reason: null });
-    const log = transitionsOf(harness.app.store.db, 'SHOP-1');
+    const log = await transitionsOf(harness.app.store.db, 'SHOP-1');
     const decisions = log.filter((t) => t.reason.startsWith('BRD approved') || t.reason.startsWith('BRD rejected')).length;
     console.log(`[figure] double press (Approve and Reject at once): decisions recorded ${decisions}`);
     expect(log.filter((t) => t.reason.startsWith('BRD approved'))).toHaveLength(1);
@@ -93,7 +93,7 @@ describe('approval buttons', () => {
       'the buttons to go',
     );
     expect((await harness.messages()).some((m) => m.plain.includes('why is the BRD'))).toBe(false); // Bob's Reject started nothing
-    await harness.waitFor(() => harness.task('SHOP-1')?.stage === 'done', 'SHOP-1 to be done');
+    await harness.waitFor(async () => (await harness.task('SHOP-1'))?.stage === 'done', 'SHOP-1 to be done');
     expect((await notifying(harness)).map((m) => m.messageId)).toEqual([message.messageId]);
   });
 
@@ -112,7 +112,7 @@ describe('approval buttons', () => {
       'the reason prompt',
     );
     expect(prompt.silent).toBe(true);
-    expect(getApproval(harness.app.store.db, approval.id)?.state).toBe('pending'); // nothing decided without a reason
+    expect((await getApproval(harness.app.store.db, approval.id))?.state).toBe('pending'); // nothing decided without a reason
 
     await harness.restart(); // a new process on the same database
     const reason = 'Cover the <empty> cart & "guest" shoppers';
@@ -126,7 +126,7 @@ describe('approval buttons', () => {
         ),
       'the rejection reply',
     );
-    expect(getApproval(harness.app.store.db, approval.id)).toMatchObject({
+    expect(await getApproval(harness.app.store.db, approval.id)).toMatchObject({
       state: 'rejected',
       decidedByName: 'Alice',
       reason,

@@ -29,7 +29,7 @@ describe('card in bump mode', () => {
     await harness.say(ALICE, '/new SHOP Add wishlist button');
     const approval = await approvalMessage(harness, 'SHOP-1');
     await pressButton(harness, ALICE, approval.messageId, 'Approve');
-    await harness.waitFor(() => harness.task('SHOP-1')?.stage === 'done', 'SHOP-1 to be done');
+    await harness.waitFor(async () => (await harness.task('SHOP-1'))?.stage === 'done', 'SHOP-1 to be done');
     await harness.waitFor(
       async () => (await harness.cardMessages('SHOP-1')).at(-1)?.plain.includes('📦 Delivered'),
       'the delivered card',

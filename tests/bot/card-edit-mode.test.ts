@@ -45,7 +45,7 @@ describe('card in edit mode', () => {
     expect(approval.silent).toBe(false);
     const pressed = await pressButton(harness, ALICE, approval.messageId, 'Approve');
     expect(pressed.text).toBe('Approved: SHOP-1 goes to development.');
-    await harness.waitFor(() => harness.task('SHOP-1')?.stage === 'done', 'SHOP-1 to be done');
+    await harness.waitFor(async () => (await harness.task('SHOP-1'))?.stage === 'done', 'SHOP-1 to be done');
     await harness.waitFor(
       async () => (await harness.cardMessages('SHOP-1')).at(-1)?.plain.includes('📦 Delivered'),
       'the delivered card',
@@ -55,7 +55,7 @@ describe('card in edit mode', () => {
     expect(others).toHaveLength(0); // one card, edited in place
     expect(card!.deleted).toBe(false);
     expect(card!.silent).toBe(true);
-    expect(card!.text).toBe(harness.expectedCard('SHOP-1'));
+    expect(card!.text).toBe(await harness.expectedCard('SHOP-1'));
     expect(card!.plain.split('\n')[1]).toBe('📦 Delivered · merged into the default branch');
     expect(cardRow(harness, 'SHOP-1')?.messageId).toBe(card!.messageId);
     // It went through the stages: waiting for the analyst, the approval, development, delivered.
@@ -107,7 +107,7 @@ describe('card in edit mode', () => {
     expect(((await deleted.json()) as { ok: boolean }).ok).toBe(true);
 
     await pressButton(harness, ALICE, approval.messageId, 'Approve');
-    await harness.waitFor(() => harness.task('SHOP-1')?.stage === 'done', 'SHOP-1 to be done');
+    await harness.waitFor(async () => (await harness.task('SHOP-1'))?.stage === 'done', 'SHOP-1 to be done');
     await harness.waitFor(
       async () => (await harness.cardMessages('SHOP-1')).at(-1)?.plain.includes('📦 Delivered'),
       'the delivered card',
@@ -117,7 +117,7 @@ describe('card in edit mode', () => {
     expect(all).toHaveLength(2);
     expect(all[0]).toMatchObject({ messageId: first.messageId, deleted: true });
     expect(all[1]!.deleted).toBe(false);
-    expect(all[1]!.text).toBe(harness.expectedCard('SHOP-1'));
+    expect(all[1]!.text).toBe(await harness.expectedCard('SHOP-1'));
     expect(cardRow(harness, 'SHOP-1')?.messageId).toBe(all[1]!.messageId);
     // The failed edit was answered "message to edit not found" exactly once, then the card was re-sent.
     const log = await harness.sandbox.requests();

@@ -15,8 +15,8 @@ import { engineHarness, type EngineHarness } from '../support/engine-harness.ts'
 let h: EngineHarness;
 afterEach(() => h.cleanup());
 
-function create(n: number): string {
-  const outcome = h.handle({
+async function create(n: number): Promise<string> {
+  const outcome = await h.handle({
     type: 'TaskRequested',
     key: `new:${n}`,
     projectId: 'SHOP',
@@ -41,12 +41,12 @@ function settleCards(): void {
 }
 
 describe('card refresher', () => {
-  it('queues one card row per task with a running agent, and only one while it waits', () => {
+  it('queues one card row per task with a running agent, and only one while it waits', async () => {
     h = engineHarness();
-    const running = create(1);
-    const queued = create(2);
+    const running = await create(1);
+    const queued = await create(2);
     settleCards();
-    const job = h.queue.claim(['agent'], 'worker-1', h.clock.now(), 60_000);
+    const job = await h.queue.claim(['agent'], 'worker-1', h.clock.now(), 60_000);
     expect(job?.taskId).toBe(running);
     const refresher = new CardRefresher({
       store: h.store,
@@ -55,37 +55,37 @@ describe('card refresher', () => {
       logger: silentLogger,
     });
 
-    expect(refresher.tick()).toBe(1);
+    expect(await refresher.tick()).toBe(1);
     expect(refreshRows(running)).toHaveLength(1);
     expect(refreshRows(queued)).toHaveLength(0); // its agent has not started: nothing moves on its card
-    expect(refresher.tick()).toBe(0); // the first row has not been delivered yet
+    expect(await refresher.tick()).toBe(0); // the first row has not been delivered yet
     expect(refreshRows(running)).toHaveLength(1);
 
     settleCards();
-    expect(refresher.tick()).toBe(1);
-    h.store.write((tx) => h.queue.completeInTx(tx, job!.id, 'worker-1', h.clock.now()));
+    expect(await refresher.tick()).toBe(1);
+    await h.store.transaction(async (tx) => await h.queue.completeInTx(tx, job!.id, 'worker-1', h.clock.now()));
     settleCards();
-    expect(refresher.tick()).toBe(0); // the agent finished: nothing to refresh
+    expect(await refresher.tick()).toBe(0); // the agent finished: nothing to refresh
   });
 
-  it('refreshes the card of a task with an active deploy job, queued too (a self-deploy waits deferred while its hook runs)', () => {
+  it('refreshes the card of a task with an active deploy job, queued too (a self-deploy waits deferred while its hook runs)', async () => {
     h = engineHarness();
-    const deploying = create(1);
+    const deploying = await create(1);
     settleCards();
     h.store.sqlite.prepare(`UPDATE jobs SET state = 'cancelled' WHERE task_id = ?`).run(deploying);
     const refresher = new CardRefresher({ store: h.store, queue: h.queue, clock: h.clock, logger: silentLogger });
-    expect(refresher.tick()).toBe(0);
-    h.queue.enqueue({ kind: 'deploy', taskId: deploying, payload: { attempt: 1 }, idempotencyKey: `${deploying}:deploy:1` }, h.clock.now());
-    expect(refresher.tick()).toBe(1);
+    expect(await refresher.tick()).toBe(0);
+    await h.queue.enqueue({ kind: 'deploy', taskId: deploying, payload: { attempt: 1 }, idempotencyKey: `${deploying}:deploy:1` }, h.clock.now());
+    expect(await refresher.tick()).toBe(1);
     expect(refreshRows(deploying)).toHaveLength(1);
   });
 
   it('runs once a minute by default, on its interval while started, and not after stop', async () => {
     expect(CARD_REFRESH_MS).toBe(60_000);
     h = engineHarness();
-    const running = create(1);
+    const running = await create(1);
     settleCards();
-    h.queue.claim(['agent'], 'worker-1', h.clock.now(), 60_000);
+    await h.queue.claim(['agent'], 'worker-1', h.clock.now(), 60_000);
     let woken = 0;
     const refresher = new CardRefresher({
       store: h.store,
@@ -105,11 +105,11 @@ describe('card refresher', () => {
     expect(refreshRows(running)).toHaveLength(0);
   });
 
-  it('renders a running card the same within a minute, so a refresh without news sends nothing', () => {
+  it('renders a running card the same within a minute, so a refresh without news sends nothing', async () => {
     h = engineHarness();
-    const id = create(1);
-    h.queue.claim(['agent'], 'worker-1', h.clock.now(), 60_000);
-    const view = buildCardView(h.store, h.queue, new Map([[h.project.id, h.project]]), id, 3, null)!;
+    const id = await create(1);
+    await h.queue.claim(['agent'], 'worker-1', h.clock.now(), 60_000);
+    const view = (await buildCardView(h.store, h.queue, new Map([[h.project.id, h.project]]), id, 3, null))!;
     expect(view.waiting).toMatchObject({ type: 'agent', role: 'analyst', attempt: 1, state: 'running' });
     const at = (ms: number, logLine: string | null = 'step 1') =>
       renderCard(view, 'en', h.clock.now() + ms, 'html', { logLine });

@@ -16,24 +16,24 @@ afterEach(() => {
   h = null;
 });
 
-function doneCard(rollbacks: number, mustFix: string | null) {
+async function doneCard(rollbacks: number, mustFix: string | null) {
   h = engineHarness();
-  h.handle({ type: 'TaskRequested', key: 'n', projectId: 'SHOP', title: 'Wishlist', source: 'chat', actor: 'telegram:111:Alice' });
+  await h.handle({ type: 'TaskRequested', key: 'n', projectId: 'SHOP', title: 'Wishlist', source: 'chat', actor: 'telegram:111:Alice' });
   h.store.sqlite.prepare(`UPDATE tasks SET stage='done', phase='idle', rollbacks=?, must_fix=?`).run(rollbacks, mustFix);
-  return buildCardView(h.store, h.queue, new Map([[h.project.id, h.project]]), 'SHOP-1', 3, null)!;
+  return (await buildCardView(h.store, h.queue, new Map([[h.project.id, h.project]]), 'SHOP-1', 3, null))!;
 }
 
 describe('the delivered card keeps its story', () => {
-  it('states the rollbacks and the last must-fix line, in en and ru, escaped in HTML', () => {
-    const view = doneCard(1, '\n- P1: cart.js wishlistCount(null) throws a <TypeError>\n- P2: more\n');
+  it('states the rollbacks and the last must-fix line, in en and ru, escaped in HTML', async () => {
+    const view = await doneCard(1, '\n- P1: cart.js wishlistCount(null) throws a <TypeError>\n- P2: more\n');
     const now = h!.clock.now();
     expect(renderCard(view, 'en', now, 'text').split('\n')[2]).toBe('🔁 rollbacks 1/3 · last must fix: P1: cart.js wishlistCount(null) throws a <TypeError>');
     expect(renderCard(view, 'ru', now, 'text').split('\n')[2]).toBe('🔁 откаты 1/3 · последнее замечание: P1: cart.js wishlistCount(null) throws a <TypeError>');
     expect(renderCard(view, 'en', now, 'html')).toContain('throws a &lt;TypeError&gt;');
   });
 
-  it('says nothing about rollbacks when there were none', () => {
-    const view = doneCard(0, null);
+  it('says nothing about rollbacks when there were none', async () => {
+    const view = await doneCard(0, null);
     expect(renderCard(view, 'en', h!.clock.now(), 'text')).not.toMatch(/rollback|🔁/);
   });
 });

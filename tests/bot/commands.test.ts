@@ -101,13 +101,13 @@ describe('commands', () => {
     const created = await ask(ALICE, '/new SHOP Add wishlist button');
     expect(created.plain).toBe('🧩 SHOP-1 created; its card follows.');
     expect(created.silent).toBe(true);
-    expect(h.task('SHOP-1')).toMatchObject({ title: 'Add wishlist button', source: 'chat' });
+    expect(await h.task('SHOP-1')).toMatchObject({ title: 'Add wishlist button', source: 'chat' });
   });
 
   it('/status shows the card as it is now; an unknown id is said to be unknown', async () => {
     await approvalMessage(h, 'SHOP-1');
     const status = await ask(ALICE, '/status shop-1', (m) => m.plain.startsWith('🧩 SHOP-1'));
-    expect(status.text).toBe(h.expectedCard('SHOP-1'));
+    expect(status.text).toBe(await h.expectedCard('SHOP-1'));
     // Alice has spoken in the chat, Bob not yet: he is shown by id.
     expect(status.plain).toContain('waiting for: BRD approval by Alice or 222');
     expect((await ask(BOB, '/status NOPE-9')).plain).toBe('No task NOPE-9 in this chat.');
@@ -149,7 +149,7 @@ describe('commands', () => {
     );
     expect(escalation.silent).toBe(false);
     expect(escalation.plain).toContain('/retry SHOP-1');
-    expect(h.task('SHOP-1')).toMatchObject({ stage: 'development', escalated: true });
+    expect(await h.task('SHOP-1')).toMatchObject({ stage: 'development', escalated: true });
 
     const before = (await h.messages()).length;
     await h.say(MALLORY, '/retry SHOP-1');
@@ -161,8 +161,8 @@ describe('commands', () => {
         .filter((m) => m.from.is_bot && !isCard(m))
         .map((m) => m.messageId),
     ).toEqual([retried.messageId]);
-    await h.waitFor(() => h.task('SHOP-1')?.stage === 'done', 'SHOP-1 to be done after the retry');
-    expect(h.task('SHOP-1')).toMatchObject({ escalated: false, attempts: { analyst: 1, developer: 2 } });
+    await h.waitFor(async () => (await h.task('SHOP-1'))?.stage === 'done', 'SHOP-1 to be done after the retry');
+    expect(await h.task('SHOP-1')).toMatchObject({ escalated: false, attempts: { analyst: 1, developer: 2 } });
     // Only the approval request and the escalation notified anyone.
     expect((await h.messages()).filter((m) => m.from.is_bot && !m.silent).map((m) => m.messageId)).toEqual([
       approval.messageId,
@@ -180,7 +180,7 @@ describe('/cancel', () => {
     const approval = await approvalMessage(h, id!);
     const cancelled = await ask(BOB, `/cancel ${id!} not needed after all`, (m) => m.plain.startsWith('✖️'));
     expect(cancelled.plain).toBe(`✖️ ${id!} cancelled: no more agent runs; its worktree is removed, the branch stays.`);
-    expect(h.task(id!)).toMatchObject({ stage: 'cancelled', phase: 'idle' });
+    expect(await h.task(id!)).toMatchObject({ stage: 'cancelled', phase: 'idle' });
     // The approval message loses its buttons and says who closed it and why.
     const closed = await h.waitFor(
       async () => (await h.messages()).find((m) => m.messageId === approval.messageId && m.buttons.length === 0),

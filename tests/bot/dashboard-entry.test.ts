@@ -57,12 +57,12 @@ describe('dashboard entry points in the bot', () => {
       const initData = signInitData(TOKEN, { auth_date: String(Math.floor(Date.now() / 1000)), user: JSON.stringify({ id: ALICE.id, first_name: 'Alice' }) });
       const session = await dashboard.app.request('/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ initData }) });
       const cookie = (session.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-      const approval = pendingApproval(h.app.store.db, 'SHOP-1', 'brd')!;
+      const approval = (await pendingApproval(h.app.store.db, 'SHOP-1', 'brd'))!;
       const res = await dashboard.app.request(`/api/approvals/${approval.id}/approve`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', 'X-Conveyor-Dashboard': '1' }, body: '{}' });
       expect(res.status).toBe(200);
       const after = await h.waitFor(async () => (await h.messages()).find((m) => m.messageId === before.messageId && m.buttons.flat().length === 0), 'the approval message without buttons');
       expect(after.plain).toContain('Alice');
-      expect(h.task('SHOP-1')?.stage).toBe('development');
+      expect((await h.task('SHOP-1'))?.stage).toBe('development');
     } finally {
       dashboard.close();
     }

@@ -30,12 +30,12 @@ it('asks the deploy approvers, refuses others and the requester with an alert, a
   const harness = h;
   await harness.start();
   await harness.say(ALICE, '/new SHOP Add wishlist button');
-  await harness.waitFor(() => harness.task('SHOP-1'), 'the task');
+  await harness.waitFor(async () => await harness.task('SHOP-1'), 'the task');
   // Bring the task to a green staging run directly (the staging run itself is tested elsewhere).
   const { sqlite } = harness.app.store;
   sqlite.prepare(`UPDATE jobs SET state = 'cancelled' WHERE task_id = 'SHOP-1' AND state IN ('queued', 'running')`).run();
   sqlite.prepare(`UPDATE tasks SET stage = 'deploy-staging', phase = 'working', head_sha = ? WHERE id = 'SHOP-1'`).run(SHA);
-  const staged = harness.app.engine.handle({
+  const staged = await harness.app.engine.handle({
     type: 'StagingFinished',
     key: 'staging:SHOP-1',
     taskId: 'SHOP-1',
@@ -51,8 +51,8 @@ it('asks the deploy approvers, refuses others and the requester with an alert, a
   expect(message.plain).toContain('waived: C9a');
   expect(message.plain).toContain(`registry.example/shop:${SHA}`);
   expect(message.buttons.flat().map((b) => b.text)).toEqual(['✅ Deploy', '❌ Reject']);
-  const approval = pendingApproval(harness.app.store.db, 'SHOP-1', 'deploy')!;
-  const before = transitionsOf(harness.app.store.db, 'SHOP-1').length;
+  const approval = (await pendingApproval(harness.app.store.db, 'SHOP-1', 'deploy'))!;
+  const before = (await transitionsOf(harness.app.store.db, 'SHOP-1')).length;
 
   expect(await pressButton(harness, MALLORY, message.messageId, 'Deploy')).toMatchObject({
     show_alert: true,
@@ -63,15 +63,15 @@ it('asks the deploy approvers, refuses others and the requester with an alert, a
     show_alert: true,
     text: 'Four-eyes: you requested SHOP-1, so someone else must approve its deploy.',
   });
-  expect(harness.task('SHOP-1')).toMatchObject({ stage: 'deploy', phase: 'awaiting-approval', requestedBy: 'telegram:111' });
-  expect(transitionsOf(harness.app.store.db, 'SHOP-1').length).toBe(before);
-  expect(pendingApproval(harness.app.store.db, 'SHOP-1', 'deploy')?.id).toBe(approval.id);
+  expect(await harness.task('SHOP-1')).toMatchObject({ stage: 'deploy', phase: 'awaiting-approval', requestedBy: 'telegram:111' });
+  expect((await transitionsOf(harness.app.store.db, 'SHOP-1')).length).toBe(before);
+  expect((await pendingApproval(harness.app.store.db, 'SHOP-1', 'deploy'))?.id).toBe(approval.id);
 
   await pressButton(harness, BOB, message.messageId, 'Reject');
   await harness.waitFor(async () => (await harness.messages()).find((m) => m.from.is_bot && m.plain.includes('why is the deploy of SHOP-1 rejected')), 'the reason prompt');
   await harness.say(BOB, 'Not during the sale');
-  await harness.waitFor(() => harness.task('SHOP-1')?.stage === 'development', 'the rollback to development');
-  expect(harness.task('SHOP-1')?.mustFix).toContain('Not during the sale');
+  await harness.waitFor(async () => (await harness.task('SHOP-1'))?.stage === 'development', 'the rollback to development');
+  expect((await harness.task('SHOP-1'))?.mustFix).toContain('Not during the sale');
   await harness.waitFor(
     async () => (await harness.messages()).find((m) => m.messageId === message.messageId && m.buttons.length === 0 && m.plain.includes('Bob')),
     'the decision on the message, without buttons',

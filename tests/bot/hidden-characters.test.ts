@@ -23,7 +23,7 @@ describe('control and bidi characters', () => {
     const harness = h;
     await harness.start();
     await harness.say(ALICE, `/new SHOP ${TITLE}`);
-    expect(await harness.waitFor(() => harness.task('SHOP-1')?.title, 'the task')).toBe(TITLE);
+    expect(await harness.waitFor(async () => (await harness.task('SHOP-1'))?.title, 'the task')).toBe(TITLE);
 
     const approval = await approvalMessage(harness, 'SHOP-1');
     expect(approval.plain.split('\n')[0]).toBe(`📝 BRD ready for approval — SHOP-1 · ${SHOWN}`);

@@ -31,7 +31,7 @@ describe('HTML-hostile text', () => {
     const harness = h;
     await harness.start();
     await harness.say(ALICE, `/new SHOP ${TITLE}`);
-    expect(await harness.waitFor(() => harness.task('SHOP-1')?.title, 'the task')).toBe(TITLE);
+    expect(await harness.waitFor(async () => (await harness.task('SHOP-1'))?.title, 'the task')).toBe(TITLE);
 
     const approval = await approvalMessage(harness, 'SHOP-1');
     expect(approval.plain.split('\n')[0]).toBe(`📝 BRD ready for approval — SHOP-1 · ${TITLE}`);
@@ -49,7 +49,7 @@ describe('HTML-hostile text', () => {
     expect(status.plain.split('\n')[0]).toBe(`🧩 SHOP-1 · ${TITLE}`);
 
     await pressButton(harness, ALICE, approval.messageId, 'Approve');
-    await harness.waitFor(() => harness.task('SHOP-1')?.stage === 'done', 'SHOP-1 to be done');
+    await harness.waitFor(async () => (await harness.task('SHOP-1'))?.stage === 'done', 'SHOP-1 to be done');
     // Once decided, the heading says what happened; the title stays escaped text.
     const decided = await harness.waitFor(
       async () => (await harness.messages()).find((m) => m.messageId === approval.messageId && m.buttons.length === 0),
@@ -61,7 +61,7 @@ describe('HTML-hostile text', () => {
       return live?.plain.includes('📦 Delivered') ? live : null;
     }, 'the delivered card');
     expect(card.plain.split('\n')[0]).toBe(`🧩 SHOP-1 · ${TITLE}`);
-    expect(card.text).toBe(harness.expectedCard('SHOP-1'));
+    expect(card.text).toBe(await harness.expectedCard('SHOP-1'));
     // Only the id is bold: the title's <b> stayed text.
     expect(
       card.entities.filter((e) => e.type === 'bold').map((e) => card.plain.substr(e.offset, e.length)),
@@ -83,7 +83,7 @@ describe('HTML-hostile text', () => {
     expect(approval.plain.split('\n')[0]).toBe('📝 BRD ждёт подтверждения — SHOP-1 · Кнопка <избранное> & «корзина»');
     expect(approval.buttons.flat().map((b) => b.text)).toEqual(['✅ Подтвердить', '❌ Отклонить']);
     await pressButton(harness, ALICE, approval.messageId, 'Подтвердить');
-    await harness.waitFor(() => harness.task('SHOP-1')?.stage === 'done', 'SHOP-1 to be done');
+    await harness.waitFor(async () => (await harness.task('SHOP-1'))?.stage === 'done', 'SHOP-1 to be done');
     const decided = await harness.waitFor(
       async () => (await harness.messages()).find((m) => m.messageId === approval.messageId && m.buttons.length === 0),
       'the decided approval message',
@@ -94,7 +94,7 @@ describe('HTML-hostile text', () => {
       'the delivered card',
     );
     expect(card.plain.split('\n')[0]).toBe('🧩 SHOP-1 · Кнопка <избранное> & «корзина»');
-    expect(card.text).toBe(harness.expectedCard('SHOP-1'));
+    expect(card.text).toBe(await harness.expectedCard('SHOP-1'));
     expect((await harness.sandbox.requests()).filter((r) => r.status === 400)).toEqual([]);
   });
 });

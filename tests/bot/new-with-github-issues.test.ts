@@ -45,8 +45,8 @@ describe('/new with GitHub Issues', () => {
     expect(await reply('/new SHOP Add a wishlist button')).toBe('🧩 SHOP-2 created; its card follows.');
     const issue = gh.state.issue(repo, 2);
     expect(issue).toMatchObject({ title: 'Add a wishlist button', labels: ['agent'], state: 'open' });
-    expect(h.task('SHOP-2')).toMatchObject({ source: 'github', externalId: '2', title: 'Add a wishlist button' });
-    const again = h.app.engine.handle({ type: 'TaskRequested', key: 'github:delivery-x', projectId: 'SHOP', title: 'Add a wishlist button', source: 'github', externalId: '2', number: 2, actor: 'github' });
+    expect(await h.task('SHOP-2')).toMatchObject({ source: 'github', externalId: '2', title: 'Add a wishlist button' });
+    const again = await h.app.engine.handle({ type: 'TaskRequested', key: 'github:delivery-x', projectId: 'SHOP', title: 'Add a wishlist button', source: 'github', externalId: '2', number: 2, actor: 'github' });
     expect(again).toEqual({ type: 'duplicate', taskId: 'SHOP-2' });
   });
 
@@ -56,6 +56,6 @@ describe('/new with GitHub Issues', () => {
     expect(answer).toContain('No task created: the tracker issue could not be created');
     expect(answer).toContain('Issues are disabled');
     expect(answer).not.toContain(TOKEN);
-    expect(h.task('SHOP-3')).toBeNull();
+    expect(await h.task('SHOP-3')).toBeNull();
   });
 });

@@ -44,9 +44,9 @@ describe('/new with a tracker', () => {
     expect(await reply('/new SHOP Add a wishlist button')).toBe('🧩 SHOP-3 created; its card follows.');
     const item = plane.state.itemByKey('SHOP', 3);
     expect(item?.name).toBe('Add a wishlist button');
-    expect(h.task('SHOP-3')).toMatchObject({ source: 'plane', externalId: item?.id, title: 'Add a wishlist button' });
+    expect(await h.task('SHOP-3')).toMatchObject({ source: 'plane', externalId: item?.id, title: 'Add a wishlist button' });
     // The issue's webhook (same issue id) later makes no second task.
-    const again = h.app.engine.handle({ type: 'TaskRequested', key: 'plane:delivery-x', projectId: 'SHOP', title: 'Add a wishlist button', source: 'plane', externalId: item!.id, number: 3, actor: 'tracker' });
+    const again = await h.app.engine.handle({ type: 'TaskRequested', key: 'plane:delivery-x', projectId: 'SHOP', title: 'Add a wishlist button', source: 'plane', externalId: item!.id, number: 3, actor: 'tracker' });
     expect(again).toEqual({ type: 'duplicate', taskId: 'SHOP-3' });
   });
 
@@ -56,6 +56,6 @@ describe('/new with a tracker', () => {
     expect(answer).toContain('No task created: the tracker issue could not be created');
     expect(answer).not.toMatch(/\b\w+Error:/); // the sentence, not the error's class
     expect(answer).not.toContain(API_KEY);
-    expect(h.task('SHOP-4')).toBeNull();
+    expect(await h.task('SHOP-4')).toBeNull();
   });
 });

@@ -45,9 +45,9 @@ class RecordingNotifier implements NotifierPort {
   }
 }
 
-function add(kind: 'card' | 'notice', taskId: string): number {
-  t.store.write((tx) =>
-    addOutbox(tx, kind, taskId, kind === 'notice' ? { text: `${taskId} note` } : {}, Date.now()),
+async function add(kind: 'card' | 'notice', taskId: string): Promise<number> {
+  await t.store.transaction(async (tx) =>
+    await addOutbox(tx, kind, taskId, kind === 'notice' ? { text: `${taskId} note` } : {}, Date.now()),
   );
   return (t.store.sqlite.prepare('SELECT MAX(id) AS id FROM outbox').get() as { id: number }).id;
 }
@@ -64,7 +64,7 @@ describe('outbox drain lanes', () => {
     t = createTempStore();
     const ids = new Map<string, number[]>();
     for (const task of ['A-1', 'B-1', 'C-1', 'D-1', 'E-1', 'F-1'])
-      ids.set(task, [add('notice', task), add('card', task), add('notice', task), add('card', task)]);
+      ids.set(task, [await add('notice', task), await add('card', task), await add('notice', task), await add('card', task)]);
     const notifier = new RecordingNotifier(25);
     const drain = new OutboxDrain(
       { store: t.store, notifier, clock: systemClock, logger: silentLogger },
@@ -90,10 +90,10 @@ describe('outbox drain lanes', () => {
 
   it('holds a task’s later rows behind a row waiting for its retry, except its card', async () => {
     t = createTempStore();
-    const first = add('notice', 'A-1');
-    const second = add('notice', 'A-1');
-    const card = add('card', 'A-1');
-    const other = add('notice', 'B-1');
+    const first = await add('notice', 'A-1');
+    const second = await add('notice', 'A-1');
+    const card = await add('card', 'A-1');
+    const other = await add('notice', 'B-1');
     const notifier = new RecordingNotifier(1);
     notifier.failing.add(first);
     const drain = new OutboxDrain(

@@ -39,10 +39,10 @@ class FlakyNotifier implements NotifierPort {
   }
 }
 
-function setup(rows: number) {
+async function setup(rows: number) {
   t = createTempStore('conveyor-outage-');
   const clock = { t: Date.UTC(2026, 0, 5, 12), now: () => clock.t };
-  for (let i = 0; i < rows; i++) t.store.write((tx) => addOutbox(tx, 'notice', `SHOP-${i % 10}`, { text: `note ${i}` }, clock.t));
+  for (let i = 0; i < rows; i++) await t.store.transaction(async (tx) => await addOutbox(tx, 'notice', `SHOP-${i % 10}`, { text: `note ${i}` }, clock.t));
   const notifier = new FlakyNotifier();
   const drain = new OutboxDrain({ store: t.store, notifier, clock, logger: silentLogger }, 500);
   const rowsByState = () => t.store.sqlite.prepare('SELECT state, attempts, error FROM outbox').all() as { state: string; attempts: number; error: string | null }[];
@@ -51,7 +51,7 @@ function setup(rows: number) {
 
 describe('the outbox through an outage', () => {
   it('keeps every message through an hour-long outage, probing one at a time at most every 5 s', async () => {
-    const { clock, notifier, drain, rowsByState } = setup(20);
+    const { clock, notifier, drain, rowsByState } = await setup(20);
     const seconds = 3600;
     await drain.drainOnce(); // the outage begins: each lane in flight fails once
     expect(notifier.calls).toBeLessThanOrEqual(8);
@@ -80,7 +80,7 @@ describe('the outbox through an outage', () => {
   });
 
   it('resume() probes at once instead of at the next step', async () => {
-    const { notifier, drain } = setup(3);
+    const { notifier, drain } = await setup(3);
     await drain.drainOnce();
     const first = notifier.calls;
     await drain.drainOnce(); // paused: no call

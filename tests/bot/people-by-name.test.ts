@@ -52,7 +52,7 @@ describe('people by name', () => {
     const named = await status();
     expect(named.plain).toContain('⏳ waiting for: BRD approval by Alice or Bob <the> & "builder"');
     expect(named.text).toContain('Bob &lt;the&gt; &amp; &quot;builder&quot;');
-    expect(named.text).toBe(h.expectedCard('SHOP-1'));
+    expect(named.text).toBe(await h.expectedCard('SHOP-1'));
     expect(people()).toEqual([
       ['person:111', 'Alice'],
       ['person:222', 'Bob <the> & "builder"'],
@@ -63,7 +63,7 @@ describe('people by name', () => {
 
     // A button press teaches the name too (here Bob's new one).
     await pressButton(h, BOB, approval.messageId, 'Approve');
-    await h.waitFor(() => h.task('SHOP-1')?.stage === 'development', 'the approval to apply');
+    await h.waitFor(async () => (await h.task('SHOP-1'))?.stage === 'development', 'the approval to apply');
     expect(h.side.people.nameOf(BOB.id)).toBe('Bob');
     expect(people()).toContainEqual(['person:222', 'Bob']);
     expect((await h.sandbox.requests()).filter((r) => r.status === 400)).toEqual([]);

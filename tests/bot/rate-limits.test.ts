@@ -4,6 +4,7 @@
  * outbox retries later), nothing is given up, every card ends showing its task's final state, and
  * no call the Bot API accepted broke the limits it was running under.
  */
+import { mapInOrder } from '../../core/map-in-order.ts';
 import { isApprovalOf } from '../support/approval-message.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findRateViolations } from '../../adapters/sandbox/telegram/rate-audit.ts';
@@ -35,8 +36,8 @@ describe('a 429 storm', () => {
     );
     await pressButton(harness, ALICE, approval.messageId, 'Approve');
     await harness.waitFor(
-      () =>
-        harness.task('SHOP-1')?.stage === 'done' && ids.every((id) => harness.task(id)?.phase !== 'working'),
+      async () =>
+        (await harness.task('SHOP-1'))?.stage === 'done' && (await mapInOrder(ids, (id) => harness.task(id))).every((t) => t?.phase !== 'working'),
       'every task to settle',
       20_000,
     );
@@ -45,7 +46,7 @@ describe('a 429 storm', () => {
         n: number;
       };
     await harness.waitFor(() => pending().n === 0, 'the outbox to be delivered', 20_000);
-    for (const id of ids) expect((await harness.liveCard(id))?.text).toBe(harness.expectedCard(id));
+    for (const id of ids) expect((await harness.liveCard(id))?.text).toBe(await harness.expectedCard(id));
 
     const log = await harness.sandbox.requests();
     const limited = log.filter((r) => r.status === 429);

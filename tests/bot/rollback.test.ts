@@ -63,16 +63,16 @@ describeDocker('the one-tap roll-back (Telegram sandbox, real hook processes, re
     await harness.start();
     await harness.say(ALICE, '/new SHOP Add wishlist button');
     await harness.say(ALICE, '/new SHOP Add gift cards');
-    await harness.waitFor(() => harness.task('SHOP-2'), 'the tasks');
+    await harness.waitFor(async () => await harness.task('SHOP-2'), 'the tasks');
     const { sqlite } = harness.app.store;
     sqlite.prepare(`UPDATE jobs SET state = 'cancelled' WHERE state IN ('queued', 'running')`).run();
     sqlite.prepare(`UPDATE tasks SET stage = 'done', phase = 'idle'`).run();
-    const deployed = (key: keyof typeof SHA, taskId: string) =>
-      harness.app.store.write((tx) =>
-        recordDeployImage(tx, { projectId: 'SHOP', imageId: ids[key], ref: `${prodRepo}:${SHA[key]}`, sha: SHA[key], taskId, deployedAt: Date.now(), outcome: 'deployed' }),
+    const deployed = async (key: keyof typeof SHA, taskId: string) =>
+      await harness.app.store.transaction(async (tx) =>
+        await recordDeployImage(tx, { projectId: 'SHOP', imageId: ids[key], ref: `${prodRepo}:${SHA[key]}`, sha: SHA[key], taskId, deployedAt: Date.now(), outcome: 'deployed' }),
       );
-    const render = (taskId: string) => {
-      harness.app.store.write((tx) => addOutbox(tx, 'card', taskId, {}, Date.now()));
+    const render = async (taskId: string) => {
+      await harness.app.store.transaction(async (tx) => await addOutbox(tx, 'card', taskId, {}, Date.now()));
       harness.app.drain.wake();
     };
     const hookCalls = () => (existsSync(calls) ? readFileSync(calls, 'utf8').trim().split('\n') : []);
@@ -92,14 +92,14 @@ describeDocker('the one-tap roll-back (Telegram sandbox, real hook processes, re
     const w = await world(0);
     const { harness } = w;
     // SHOP-1 delivered image b after an earlier image a: its card offers the roll-back.
-    w.deployed('a', 'SHOP-0');
-    w.deployed('b', 'SHOP-1');
-    w.render('SHOP-1');
+    await w.deployed('a', 'SHOP-0');
+    await w.deployed('b', 'SHOP-1');
+    await w.render('SHOP-1');
     await w.cardWith('SHOP-1', ['↩️ Roll back']);
     // SHOP-2 delivers image c: the older card loses the button on its next render, the new one has it.
-    w.deployed('c', 'SHOP-2');
-    w.render('SHOP-1');
-    w.render('SHOP-2');
+    await w.deployed('c', 'SHOP-2');
+    await w.render('SHOP-1');
+    await w.render('SHOP-2');
     await w.cardWith('SHOP-1', []);
     const card = await w.cardWith('SHOP-2', ['↩️ Roll back']);
 
@@ -121,36 +121,36 @@ describeDocker('the one-tap roll-back (Telegram sandbox, real hook processes, re
       `SOURCE_IMAGE=${prodRepo}:${SHA.b} TARGET_IMAGE=${prodRepo}:${SHA.b} PREVIOUS_IMAGE=${prodRepo}:${SHA.c} EXPECTED_REVISION=${SHA.b} ORCH_TASK_ID=SHOP-2`,
     ]);
     // Who and when in the transition log; the history says production is back on b; `:current` is b.
-    const asked = transitionsOf(harness.app.store.db, 'SHOP-2').find((t) => t.reason.includes('confirmed by Bob'));
+    const asked = (await transitionsOf(harness.app.store.db, 'SHOP-2')).find((t) => t.reason.includes('confirmed by Bob'));
     expect(asked).toMatchObject({ actor: 'telegram:222:Bob', toStage: 'done' });
-    expect(transitionsOf(harness.app.store.db, 'SHOP-2').at(-1)?.reason).toContain('roll-back rolled-back');
-    expect(deployImageHistory(harness.app.store.db, 'SHOP')[0]).toMatchObject({ outcome: 'rolled-back', imageId: ids.b, ref: `${prodRepo}:${SHA.b}` });
-    expect(currentProductionImage(harness.app.store.db, 'SHOP')?.imageId).toBe(ids.b);
+    expect((await transitionsOf(harness.app.store.db, 'SHOP-2')).at(-1)?.reason).toContain('roll-back rolled-back');
+    expect((await deployImageHistory(harness.app.store.db, 'SHOP'))[0]).toMatchObject({ outcome: 'rolled-back', imageId: ids.b, ref: `${prodRepo}:${SHA.b}` });
+    expect((await currentProductionImage(harness.app.store.db, 'SHOP'))?.imageId).toBe(ids.b);
     expect((await docker.inspectImage(`${prodRepo}:current`))?.id).toBe(ids.b);
     const done = await w.cardWith('SHOP-2', []);
     await harness.waitFor(async () => (await harness.liveCard('SHOP-2'))?.plain.includes(`↩️ Rolled back to ${prodRepo}:${SHA.b} by Bob`), 'the outcome on the card');
     expect(done.messageId).toBe(card.messageId);
 
     // Alice confirms her prompt afterwards: told who did it and when; no second job, no second hook run.
-    const first = rollbackOf(harness.app.store.db, 'SHOP-2')!;
+    const first = (await rollbackOf(harness.app.store.db, 'SHOP-2'))!;
     expect(await pressButton(harness, ALICE, alices!.messageId, 'Confirm roll back')).toMatchObject({
       show_alert: true,
       text: `Bob already rolled this deploy back at ${utcTime(first.at)}.`,
     });
     expect(w.rollbackJobs()).toBe(1);
     expect(w.hookCalls()).toHaveLength(1);
-    expect(deployImageHistory(harness.app.store.db, 'SHOP').filter((r) => r.outcome === 'rolled-back')).toHaveLength(1);
+    expect((await deployImageHistory(harness.app.store.db, 'SHOP')).filter((r) => r.outcome === 'rolled-back')).toHaveLength(1);
     expect((await harness.messages(CHAT_ID)).filter((m) => m.from.is_bot && m.plain.startsWith('↩️ Rolled back SHOP-2'))).toHaveLength(1);
   }, 120_000);
 
   it('a hook that exits 1 is said as it is: production and its history unchanged', async () => {
     const w = await world(1);
     const { harness } = w;
-    w.deployed('a', 'SHOP-1');
-    w.deployed('b', 'SHOP-2');
-    w.render('SHOP-2');
+    await w.deployed('a', 'SHOP-1');
+    await w.deployed('b', 'SHOP-2');
+    await w.render('SHOP-2');
     const card = await w.cardWith('SHOP-2', ['↩️ Roll back']);
-    const before = deployImageHistory(harness.app.store.db, 'SHOP');
+    const before = await deployImageHistory(harness.app.store.db, 'SHOP');
     await pressButton(harness, ALICE, card.messageId, 'Roll back');
     const [prompt] = await harness.waitFor(async () => ((await w.prompts()).length === 1 ? w.prompts() : null), 'the confirmation prompt');
     await pressButton(harness, ALICE, prompt!.messageId, 'Confirm roll back');
@@ -159,9 +159,9 @@ describeDocker('the one-tap roll-back (Telegram sandbox, real hook processes, re
     expect(outcome.plain).toContain('failed: the roll-back hook failed before changing anything (exit 1)');
     expect(outcome.plain).toContain(`production still runs ${prodRepo}:${SHA.b}`);
     expect(w.hookCalls()).toHaveLength(1);
-    expect(deployImageHistory(harness.app.store.db, 'SHOP')).toEqual(before);
-    expect(currentProductionImage(harness.app.store.db, 'SHOP')?.imageId).toBe(ids.b);
-    expect(rollbackOf(harness.app.store.db, 'SHOP-2')?.state).toBe('failed');
+    expect(await deployImageHistory(harness.app.store.db, 'SHOP')).toEqual(before);
+    expect((await currentProductionImage(harness.app.store.db, 'SHOP'))?.imageId).toBe(ids.b);
+    expect((await rollbackOf(harness.app.store.db, 'SHOP-2'))?.state).toBe('failed');
     await harness.waitFor(async () => (await harness.liveCard('SHOP-2'))?.plain.includes(`⚠️ Roll-back to ${prodRepo}:${SHA.a} failed (asked by Alice`), 'the failure on the card');
     expect((await harness.liveCard('SHOP-2'))?.buttons).toEqual([]);
   }, 120_000);
@@ -169,9 +169,9 @@ describeDocker('the one-tap roll-back (Telegram sandbox, real hook processes, re
   it('unhealthy after the hook exits 0: production state unknown, said so, never claimed as rolled back', async () => {
     const w = await world(0, 'echo probe refused; exit 1');
     const { harness } = w;
-    w.deployed('a', 'SHOP-1');
-    w.deployed('b', 'SHOP-2');
-    w.render('SHOP-2');
+    await w.deployed('a', 'SHOP-1');
+    await w.deployed('b', 'SHOP-2');
+    await w.render('SHOP-2');
     const card = await w.cardWith('SHOP-2', ['↩️ Roll back']);
     await pressButton(harness, BOB, card.messageId, 'Roll back');
     const [prompt] = await harness.waitFor(async () => ((await w.prompts()).length === 1 ? w.prompts() : null), 'the confirmation prompt');
@@ -181,40 +181,40 @@ describeDocker('the one-tap roll-back (Telegram sandbox, real hook processes, re
     expect(outcome.plain).toContain('left production in an unknown state');
     expect(outcome.plain).toContain('probe refused');
     expect(w.hookCalls()).toHaveLength(1);
-    expect(rollbackOf(harness.app.store.db, 'SHOP-2')?.state).toBe('unknown');
-    expect(deployImageHistory(harness.app.store.db, 'SHOP').map((r) => r.outcome)).toEqual(['deployed', 'deployed']);
+    expect((await rollbackOf(harness.app.store.db, 'SHOP-2'))?.state).toBe('unknown');
+    expect((await deployImageHistory(harness.app.store.db, 'SHOP')).map((r) => r.outcome)).toEqual(['deployed', 'deployed']);
     expect(await w.bot('↩️ Rolled back')).toEqual([]);
   }, 120_000);
 
   it('a roll-back job that finds its hook already started (Conveyor died during it) never runs the hook again', async () => {
     const w = await world(0);
     const { harness } = w;
-    w.deployed('a', 'SHOP-1');
-    w.deployed('b', 'SHOP-2');
+    await w.deployed('a', 'SHOP-1');
+    await w.deployed('b', 'SHOP-2');
     // The state a crash during the hook leaves: claimed, hook started, the job still queued.
-    harness.app.store.write((tx) => {
-      claimRollback(tx, { id: 'rb1', taskId: 'SHOP-2', by: 'telegram:222:Bob', byName: 'Bob', targetRef: `${prodRepo}:${SHA.a}`, now: Date.now() });
-      advanceRollback(tx, 'rb1', 'requested', 'hook-started');
-      harness.app.queue.enqueueInTx(tx, { kind: 'rollback', taskId: 'SHOP-2', payload: { rollbackId: 'rb1' }, idempotencyKey: 'SHOP-2:rollback', maxAttempts: 3 }, Date.now());
+    await harness.app.store.transaction(async (tx) => {
+      await claimRollback(tx, { id: 'rb1', taskId: 'SHOP-2', by: 'telegram:222:Bob', byName: 'Bob', targetRef: `${prodRepo}:${SHA.a}`, now: Date.now() });
+      await advanceRollback(tx, 'rb1', 'requested', 'hook-started');
+      await harness.app.queue.enqueueInTx(tx, { kind: 'rollback', taskId: 'SHOP-2', payload: { rollbackId: 'rb1' }, idempotencyKey: 'SHOP-2:rollback', maxAttempts: 3 }, Date.now());
     });
     const outcome = await harness.waitFor(async () => (await w.bot('🆘 Roll-back of SHOP-2'))[0], 'the unknown-state message', 60_000);
     expect(outcome.plain).toContain('it is not run twice');
     expect(w.hookCalls()).toEqual([]);
-    expect(rollbackOf(harness.app.store.db, 'SHOP-2')?.state).toBe('unknown');
-    expect(deployImageHistory(harness.app.store.db, 'SHOP').map((r) => r.outcome)).toEqual(['deployed', 'deployed']);
+    expect((await rollbackOf(harness.app.store.db, 'SHOP-2'))?.state).toBe('unknown');
+    expect((await deployImageHistory(harness.app.store.db, 'SHOP')).map((r) => r.outcome)).toEqual(['deployed', 'deployed']);
   }, 120_000);
 
   it('a self-deploy project offers no button and the engine refuses its roll-back (ADR 0034)', async () => {
     const w = await world(0, 'true', { self: true });
     const { harness } = w;
-    w.deployed('a', 'SHOP-1');
-    w.deployed('b', 'SHOP-2');
-    w.render('SHOP-2');
+    await w.deployed('a', 'SHOP-1');
+    await w.deployed('b', 'SHOP-2');
+    await w.render('SHOP-2');
     await w.cardWith('SHOP-2', []);
-    const outcome = harness.app.engine.handle({ type: 'RollbackRequested', key: 'rollback:SHOP-2', taskId: 'SHOP-2', rollbackId: 'rb1', actor: 'telegram:222:Bob' });
+    const outcome = await harness.app.engine.handle({ type: 'RollbackRequested', key: 'rollback:SHOP-2', taskId: 'SHOP-2', rollbackId: 'rb1', actor: 'telegram:222:Bob' });
     expect(outcome).toMatchObject({ type: 'rejected' });
     expect(outcome.type === 'rejected' && outcome.reason).toContain('roll back with its hook by hand');
     expect(w.rollbackJobs()).toBe(0);
-    expect(rollbackOf(harness.app.store.db, 'SHOP-2')).toBeNull();
+    expect(await rollbackOf(harness.app.store.db, 'SHOP-2')).toBeNull();
   }, 120_000);
 });

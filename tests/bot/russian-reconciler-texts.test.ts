@@ -22,10 +22,10 @@ afterEach(async () => {
 describe('reconciler texts', () => {
   it('notice, /reconcile report and /queue line in Russian', async () => {
     const app = (w = await startWebhookApp({ env: { ORCH_RECONCILE_GRACE_S: '0' } })).app;
-    toAwaitingCi(app, A3);
+    await toAwaitingCi(app, A3);
     app.store.sqlite.prepare(`UPDATE jobs SET state = 'succeeded' WHERE kind = 'forge'`).run();
-    app.store.write((tx) =>
-      recordStatus(tx, {
+    await app.store.transaction(async (tx) =>
+      await recordStatus(tx, {
         repo: 'acme/shop',
         sha: A3,
         context: 'ci',
@@ -38,17 +38,17 @@ describe('reconciler texts', () => {
     );
     const report = await app.reconciler.runPass({ dryRun: false, actor: 'test' });
     expect(report.unblocked.map((u) => u.taskId)).toEqual([TASK]);
-    const notices = pendingOutbox(app.store.db, Date.now() + 1, 100)
+    const notices = (await pendingOutbox(app.store.db, Date.now() + 1, 100))
       .map(toOutboxMessage)
       .flatMap((m) => (m?.kind === 'notice' ? [m.text] : []));
     expect(notices).toHaveLength(1);
-    const queue = (locale: 'en' | 'ru') =>
-      renderQueue(buildQueueView(app.store, app.queue, 2), locale, Date.now());
+    const queue = async (locale: 'en' | 'ru') =>
+      renderQueue(await buildQueueView(app.store, app.queue, 2), locale, Date.now());
 
     const ru = [
       localizeEvent(notices[0] ?? '', 'ru'),
       commandTexts('ru').reconcileReport(report),
-      queue('ru'),
+      await queue('ru'),
     ];
     expect(ru.flatMap(englishWords).filter((word) => word !== TASK.split('-')[0])).toEqual([]);
     expect(ru[0]).toMatch(
@@ -61,7 +61,7 @@ describe('reconciler texts', () => {
     const en = [
       localizeEvent(notices[0] ?? '', 'en'),
       commandTexts('en').reconcileReport(report),
-      queue('en'),
+      await queue('en'),
     ];
     expect(en[0]).toBe(notices[0]);
     expect(en[0]).toMatch(/— replayed by the reconciler$/);

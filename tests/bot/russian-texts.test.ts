@@ -6,6 +6,7 @@
  * any Latin word left is wording that leaked. The same states are rendered in English as a
  * control: the check must find English words there.
  */
+import { mapInOrder } from '../../core/map-in-order.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConsoleNotifier } from '../../bot/console-notifier.ts';
 import { renderApproval } from '../../bot/render/render-approval.ts';
@@ -41,19 +42,19 @@ function reader(locale: Locale) {
   return {
     seen,
     async look(taskId: string) {
-      const view = buildCardView(
+      const view = (await buildCardView(
         h.store,
         h.queue,
         new Map([[h.project.id, h.project]]),
         taskId,
         3,
         'https://git.example.com/acme/shop',
-      )!;
+      ))!;
       for (const format of ['html', 'text'] as const)
         seen.push(renderCard(view, locale, h.clock.now(), format, { names, logLine: 'шаг 1' }));
       seen.push(
         renderQueue(
-          buildQueueView(h.store, h.queue, 2, () => h.project.approvers),
+          await buildQueueView(h.store, h.queue, 2, () => h.project.approvers),
           locale,
           h.clock.now(),
           names,
@@ -62,7 +63,7 @@ function reader(locale: Locale) {
       const rows = h.store.sqlite
         .prepare('SELECT id FROM approvals WHERE task_id = ? ORDER BY created_at')
         .all(taskId) as { id: string }[];
-      for (const approval of rows.map((row) => getApproval(h.store.db, row.id)!)) {
+      for (const approval of await mapInOrder(rows, async (row) => (await getApproval(h.store.db, row.id))!)) {
         seen.push(
           renderApproval(
             view.task,
@@ -73,7 +74,7 @@ function reader(locale: Locale) {
           ),
         );
       }
-      for (const row of pendingOutbox(h.store.db, h.clock.now() + 1, 100)) {
+      for (const row of await pendingOutbox(h.store.db, h.clock.now() + 1, 100)) {
         const message = toOutboxMessage(row);
         if (message) await notifier.deliver(message);
         h.store.sqlite.prepare('DELETE FROM outbox WHERE id = ?').run(row.id);
@@ -83,17 +84,17 @@ function reader(locale: Locale) {
   };
 }
 
-function finish(
+async function finish(
   taskId: string,
   role: Role,
   artifacts: Record<string, string | null>,
   headSha: string | null,
 ) {
-  const job = h.queue.activeForTask(taskId).find((j) => j.kind === 'agent' && j.payload.role === role);
+  const job = (await h.queue.activeForTask(taskId)).find((j) => j.kind === 'agent' && j.payload.role === role);
   if (!job) throw new Error(`no active ${role} job`);
-  h.store.write((tx) => {
+  await h.store.transaction(async (tx) => {
     h.store.sqlite.prepare(`UPDATE jobs SET state='succeeded' WHERE id = ?`).run(job.id);
-    h.engine.handleInTx(tx, {
+    await h.engine.handleInTx(tx, {
       type: 'AgentRunFinished',
       key: `job:${job.id}:finished`,
       taskId,
@@ -127,7 +128,7 @@ async function walk(locale: Locale): Promise<string[]> {
   });
   const r = reader(locale);
   const alice = 'telegram:111:Alice';
-  h.handle({
+  await h.handle({
     type: 'TaskRequested',
     key: 'new:1',
     projectId: 'SHOP',
@@ -141,12 +142,12 @@ async function walk(locale: Locale): Promise<string[]> {
   await r.look(id);
   running(id);
   await r.look(id);
-  finish(id, 'analyst', {}, null); // red: no BRD
+  await finish(id, 'analyst', {}, null); // red: no BRD
   await r.look(id);
-  finish(id, 'analyst', { '01-brd.md': BRD }, null);
+  await finish(id, 'analyst', { '01-brd.md': BRD }, null);
   await r.look(id);
-  const first = pendingApproval(h.store.db, id, 'brd')!;
-  h.handle({
+  const first = (await pendingApproval(h.store.db, id, 'brd'))!;
+  await h.handle({
     type: 'ApprovalDecided',
     key: 'a1',
     taskId: id,
@@ -156,12 +157,12 @@ async function walk(locale: Locale): Promise<string[]> {
     actor: 'telegram:222:Bob',
   });
   await r.look(id);
-  finish(id, 'analyst', { '01-brd.md': BRD }, null);
-  h.handle({ type: 'TrackerStateChanged', key: 't1', taskId: id, group: 'rejected', actor: 'Боб' });
+  await finish(id, 'analyst', { '01-brd.md': BRD }, null);
+  await h.handle({ type: 'TrackerStateChanged', key: 't1', taskId: id, group: 'rejected', actor: 'Боб' });
   await r.look(id);
-  finish(id, 'analyst', { '01-brd.md': BRD }, null);
-  const third = pendingApproval(h.store.db, id, 'brd')!;
-  h.handle({
+  await finish(id, 'analyst', { '01-brd.md': BRD }, null);
+  const third = (await pendingApproval(h.store.db, id, 'brd'))!;
+  await h.handle({
     type: 'ApprovalDecided',
     key: 'a3',
     taskId: id,
@@ -170,9 +171,9 @@ async function walk(locale: Locale): Promise<string[]> {
     actor: alice,
   });
   await r.look(id);
-  finish(id, 'developer', {}, SHA('1'));
+  await finish(id, 'developer', {}, SHA('1'));
   await r.look(id);
-  h.handle({
+  await h.handle({
     type: 'CiStatusReported',
     key: 'c1',
     taskId: id,
@@ -182,25 +183,25 @@ async function walk(locale: Locale): Promise<string[]> {
     actor: 'local-ci',
   });
   await r.look(id);
-  finish(id, 'developer', {}, null);
+  await finish(id, 'developer', {}, null);
   await r.look(id);
-  h.handle({ type: 'BranchPushed', key: 'p1', taskId: id, sha: SHA('2'), actor: 'gitea' });
-  h.handle({ type: 'PullRequestOpened', key: 'pr1', taskId: id, number: 7, actor: 'gitea' });
+  await h.handle({ type: 'BranchPushed', key: 'p1', taskId: id, sha: SHA('2'), actor: 'gitea' });
+  await h.handle({ type: 'PullRequestOpened', key: 'pr1', taskId: id, number: 7, actor: 'gitea' });
   await r.look(id);
-  h.handle({
+  await h.handle({
     type: 'CiStatusReported',
     key: 'c2',
     taskId: id,
-    sha: h.task(id).headSha!,
+    sha: (await h.task(id)).headSha!,
     state: 'success',
     detail: '',
     actor: 'local-ci',
   });
   await r.look(id);
-  finish(id, 'reviewer', { '12-review.md': REVIEW_RED }, null);
+  await finish(id, 'reviewer', { '12-review.md': REVIEW_RED }, null);
   await r.look(id);
-  finish(id, 'developer', {}, SHA('3'));
-  h.handle({
+  await finish(id, 'developer', {}, SHA('3'));
+  await h.handle({
     type: 'CiStatusReported',
     key: 'c3',
     taskId: id,
@@ -209,22 +210,22 @@ async function walk(locale: Locale): Promise<string[]> {
     detail: '',
     actor: 'local-ci',
   });
-  finish(id, 'reviewer', { '12-review.md': REVIEW_GREEN }, null);
+  await finish(id, 'reviewer', { '12-review.md': REVIEW_GREEN }, null);
   await r.look(id);
-  h.handle({ type: 'TrackerStateChanged', key: 'b1', taskId: id, group: 'blocked', actor: 'Боб' });
+  await h.handle({ type: 'TrackerStateChanged', key: 'b1', taskId: id, group: 'blocked', actor: 'Боб' });
   await r.look(id);
-  h.handle({ type: 'TrackerStateChanged', key: 'b2', taskId: id, group: 'unblocked', actor: 'Боб' });
+  await h.handle({ type: 'TrackerStateChanged', key: 'b2', taskId: id, group: 'unblocked', actor: 'Боб' });
   await r.look(id);
-  finish(id, 'tester', { '13-test-report.md': TESTS_RED }, null); // the third rollback: the cap
+  await finish(id, 'tester', { '13-test-report.md': TESTS_RED }, null); // the third rollback: the cap
   await r.look(id);
-  h.handle({ type: 'RetryRequested', key: 'r1', taskId: id, actor: alice });
+  await h.handle({ type: 'RetryRequested', key: 'r1', taskId: id, actor: alice });
   await r.look(id);
-  finish(id, 'tester', { '13-test-report.md': TESTS_GREEN }, null);
+  await finish(id, 'tester', { '13-test-report.md': TESTS_GREEN }, null);
   await r.look(id);
-  h.handle({ type: 'MergeFailed', key: 'm1', taskId: id, reason: 'конфликт', actor: 'worker' });
+  await h.handle({ type: 'MergeFailed', key: 'm1', taskId: id, reason: 'конфликт', actor: 'worker' });
   await r.look(id);
-  finish(id, 'developer', {}, SHA('5'));
-  h.handle({
+  await finish(id, 'developer', {}, SHA('5'));
+  await h.handle({
     type: 'CiStatusReported',
     key: 'c5',
     taskId: id,
@@ -233,10 +234,10 @@ async function walk(locale: Locale): Promise<string[]> {
     detail: '',
     actor: 'local-ci',
   });
-  finish(id, 'reviewer', { '12-review.md': REVIEW_GREEN }, null);
-  finish(id, 'tester', { '13-test-report.md': TESTS_GREEN }, null);
-  h.store.write((tx) =>
-    addOutbox(
+  await finish(id, 'reviewer', { '12-review.md': REVIEW_GREEN }, null);
+  await finish(id, 'tester', { '13-test-report.md': TESTS_GREEN }, null);
+  await h.store.transaction(async (tx) =>
+    await addOutbox(
       tx,
       'notice',
       id,
@@ -245,8 +246,8 @@ async function walk(locale: Locale): Promise<string[]> {
     ),
   );
   await r.look(id);
-  const dead = h.queue.activeForTask(id).find((j) => j.kind === 'merge')!;
-  h.handle({
+  const dead = (await h.queue.activeForTask(id)).find((j) => j.kind === 'merge')!;
+  await h.handle({
     type: 'JobDead',
     key: 'd1',
     taskId: id,
@@ -255,8 +256,8 @@ async function walk(locale: Locale): Promise<string[]> {
     error: 'конфликт слияния',
   });
   await r.look(id);
-  h.handle({ type: 'RetryRequested', key: 'r2', taskId: id, actor: alice });
-  h.handle({
+  await h.handle({ type: 'RetryRequested', key: 'r2', taskId: id, actor: alice });
+  await h.handle({
     type: 'JobDead',
     key: 'd2',
     taskId: id,
@@ -265,10 +266,10 @@ async function walk(locale: Locale): Promise<string[]> {
     error: 'трекер недоступен',
   });
   await r.look(id);
-  h.handle({ type: 'Merged', key: 'm2', taskId: id, sha: SHA('6'), actor: 'worker' });
+  await h.handle({ type: 'Merged', key: 'm2', taskId: id, sha: SHA('6'), actor: 'worker' });
   await r.look(id);
 
-  h.handle({
+  await h.handle({
     type: 'TaskRequested',
     key: 'new:2',
     projectId: 'SHOP',
@@ -277,7 +278,7 @@ async function walk(locale: Locale): Promise<string[]> {
     actor: alice,
   });
   await r.look('SHOP-2');
-  h.handle({
+  await h.handle({
     type: 'TaskCancelled',
     key: 'x2',
     taskId: 'SHOP-2',
@@ -328,7 +329,7 @@ describe('Russian texts', () => {
       [['analysis', 'development', 'deploy'], 'merged and deployed', '📦 Внедрено · слито и развёрнуто'],
     ] as const) {
       h = engineHarness();
-      h.handle({
+      await h.handle({
         type: 'TaskRequested',
         key: 'n',
         projectId: 'SHOP',
@@ -339,7 +340,7 @@ describe('Russian texts', () => {
       h.store.sqlite.prepare(`UPDATE tasks SET stage='done', phase='idle'`).run();
       // Deploy stages are not accepted by the projects file yet (docs/adr/0003): the card is judged on the config alone.
       const project = { ...h.project, stages: [...stages] };
-      const view = buildCardView(h.store, h.queue, new Map([[project.id, project]]), 'SHOP-1', 3, null)!;
+      const view = (await buildCardView(h.store, h.queue, new Map([[project.id, project]]), 'SHOP-1', 3, null))!;
       expect(renderCard(view, 'en', h.clock.now(), 'text').split('\n')[1]).toBe(`📦 Delivered · ${en}`);
       expect(renderCard(view, 'ru', h.clock.now(), 'text').split('\n')[1]).toBe(ru);
       if (stages.length === 2) {

@@ -4,6 +4,7 @@
  * given up (the outage is not counted against any message), every card ends showing its task's final state within seconds of the storm's end, no
  * hot loop (failed requests are counted), and no applied call broke the flood limits.
  */
+import { mapInOrder } from '../../core/map-in-order.ts';
 import { isApprovalOf } from '../support/approval-message.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findRateViolations } from '../../adapters/sandbox/telegram/rate-audit.ts';
@@ -36,7 +37,7 @@ describe('a Telegram 5xx and outage storm', () => {
     await harness.start();
     const ids = ['SHOP-1', 'SHOP-2', 'SHOP-3'];
     for (const title of ['Wishlist button', 'Cart badge', 'Gift wrap']) await harness.say(ALICE, `/new SHOP ${title}`);
-    await harness.waitFor(() => ids.every((id) => harness.task(id)), 'the tasks to exist');
+    await harness.waitFor(async () => (await mapInOrder(ids, (id) => harness.task(id))).every(Boolean), 'the tasks to exist');
 
     // The analysts run and their approvals and card edits queue up while Telegram fails.
     const stormStart = Date.now();
@@ -46,7 +47,7 @@ describe('a Telegram 5xx and outage storm', () => {
     }
     await harness.sandbox.setFault(null);
     const stormEnd = Date.now();
-    await harness.waitFor(() => ids.every((id) => harness.task(id)?.phase === 'awaiting-approval'), 'every task to await approval', 20_000);
+    await harness.waitFor(async () => (await mapInOrder(ids, (id) => harness.task(id))).every((t) => t?.phase === 'awaiting-approval'), 'every task to await approval', 20_000);
 
     const undelivered = () =>
       harness.app.store.sqlite.prepare("SELECT state, COUNT(*) AS n FROM outbox WHERE state != 'done' GROUP BY state").all() as { state: string; n: number }[];
@@ -55,7 +56,7 @@ describe('a Telegram 5xx and outage storm', () => {
     // The outage never counted against a message (a long one cannot make them give up).
     const attempts = harness.app.store.sqlite.prepare('SELECT MAX(attempts) AS n FROM outbox').get() as { n: number };
     expect(attempts.n).toBe(0);
-    for (const id of ids) expect((await harness.liveCard(id))?.text).toBe(harness.expectedCard(id));
+    for (const id of ids) expect((await harness.liveCard(id))?.text).toBe(await harness.expectedCard(id));
     for (const id of ids) expect(await harness.cardMessages(id)).toHaveLength(1);
     const approvals = (await harness.messages()).filter((m) => ids.some((id) => isApprovalOf(m, id)));
     expect(approvals).toHaveLength(ids.length);

@@ -49,7 +49,7 @@ describe('webhook mode', () => {
     const approval = await approvalMessage(h, 'SHOP-1');
     const pressed = await pressButton(h, ALICE, approval.messageId, 'Approve');
     expect(pressed.text).toBe('Approved: SHOP-1 goes to development.');
-    await h.waitFor(() => h.task('SHOP-1')?.stage === 'done', 'SHOP-1 to be done');
+    await h.waitFor(async () => (await h.task('SHOP-1'))?.stage === 'done', 'SHOP-1 to be done');
     expect((await h.sandbox.webhook()).deliveredCount).toBeGreaterThanOrEqual(2);
     // Polling is off: nobody called getUpdates.
     expect((await h.sandbox.requests()).filter((r) => r.method === 'getUpdates')).toEqual([]);
@@ -89,7 +89,7 @@ describe('webhook mode', () => {
 
     // With the right secret again, the waiting update goes through.
     expect((await setHook('hook-secret_42')).status).toBe(200);
-    await h.waitFor(() => h.task('SHOP-2'), 'SHOP-2 from the re-delivered update');
-    expect(h.task('SHOP-2')?.title).toBe('Second task');
+    await h.waitFor(async () => await h.task('SHOP-2'), 'SHOP-2 from the re-delivered update');
+    expect((await h.task('SHOP-2'))?.title).toBe('Second task');
   });
 });

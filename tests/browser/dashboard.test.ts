@@ -23,8 +23,8 @@ describeBrowser('dashboard in a real browser (Chromium + playwright-core)', () =
 
   beforeAll(async () => {
     w = dashboardWorld();
-    seedTasks(w);
-    delivered = seedHistory(w);
+    await seedTasks(w);
+    delivered = await seedHistory(w);
     listener = await serveListener(w.app, { host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${listener.port}`;
     browser = await launchBrowser();
@@ -69,7 +69,7 @@ describeBrowser('dashboard in a real browser (Chromium + playwright-core)', () =
     await page.waitForFunction("document.documentElement.dataset.live === 'on'");
     await page.evaluate('window.marker = 42');
     const started = Date.now();
-    w.finish('SHOP-1', 'analyst', { '01-brd.md': BRD });
+    await w.finish('SHOP-1', 'analyst', { '01-brd.md': BRD });
     await page.locator('[data-task="SHOP-1"] .badge-approval').waitFor({ timeout: 10_000 });
     const elapsed = Date.now() - started;
     console.log(`[figure] transition to board: ${elapsed} ms`);
@@ -103,24 +103,24 @@ describeBrowser('dashboard in a real browser (Chromium + playwright-core)', () =
     await page.goto(`${base}/app/task/SHOP-2`);
     await page.locator('#timeline').waitFor();
     expect(await page.locator('#approve').count()).toBe(0);
-    const approval = pendingApproval(w.h.store.db, 'SHOP-2', 'brd')!;
+    const approval = (await pendingApproval(w.h.store.db, 'SHOP-2', 'brd'))!;
     const status = await page.evaluate(async (url) => {
       const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'X-Conveyor-Dashboard': '1' }, body: '{}' });
       return res.status;
     }, `/app/api/approvals/${approval.id}/approve`);
     expect(status).toBe(403);
-    expect(getApproval(w.h.store.db, approval.id)?.state).toBe('pending');
+    expect((await getApproval(w.h.store.db, approval.id))?.state).toBe('pending');
   });
 
   it('an approver approves from the page; the task moves on', async () => {
     const page = await open(w.initData(APPROVER));
     await page.waitForURL(/\/app\/board$/);
     await page.goto(`${base}/app/task/SHOP-2`);
-    const approval = pendingApproval(w.h.store.db, 'SHOP-2', 'brd')!;
+    const approval = (await pendingApproval(w.h.store.db, 'SHOP-2', 'brd'))!;
     await page.click('#approve');
     await page.locator('#action-result', { hasText: 'BRD approved' }).waitFor({ timeout: 10_000 });
-    expect(getApproval(w.h.store.db, approval.id)?.state).toBe('approved');
-    expect(w.h.task('SHOP-2').stage).toBe('development');
+    expect((await getApproval(w.h.store.db, approval.id))?.state).toBe('approved');
+    expect((await w.h.task('SHOP-2')).stage).toBe('development');
   });
 
   it('expired or forged initData → the 401 page', async () => {

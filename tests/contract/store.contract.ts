@@ -4,6 +4,7 @@
  * Tests that need a second connection (another process on the same file) are skipped, with the
  * reason, where the fixture cannot share its database.
  */
+import { mapInOrder } from '../../core/map-in-order.ts';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -74,7 +75,7 @@ export function describeStoreContract(name: string, open: () => StoreFixture): v
     });
     afterEach(() => f.cleanup());
 
-    const jobRow = (id: number) => queue.getInTx(null, id)!;
+    const jobRow = async (id: number) => (await queue.getInTx(null, id))!;
 
     describe('opening', () => {
       it('applies every committed migration once, and reopening applies none again', () => {
@@ -122,12 +123,12 @@ export function describeStoreContract(name: string, open: () => StoreFixture): v
         check(f.reopen());
       });
 
-      it('keeps committed rows across a close and reopen', () => {
-        const id = queue.enqueue(job('durable'), T0)!;
-        queue.claim(['ci'], 'w1', T0, LEASE);
-        store.write((tx) => {
-          appendTransition(tx, transition('SHOP-1', 'ev-1'));
-          insertApproval(tx, {
+      it('keeps committed rows across a close and reopen', async () => {
+        const id = (await queue.enqueue(job('durable'), T0))!;
+        await queue.claim(['ci'], 'w1', T0, LEASE);
+        await store.transaction(async (tx) => {
+          await appendTransition(tx, transition('SHOP-1', 'ev-1'));
+          await insertApproval(tx, {
             id: 'a1',
             taskId: 'SHOP-1',
             gate: 'brd',
@@ -136,52 +137,52 @@ export function describeStoreContract(name: string, open: () => StoreFixture): v
             summary: 'BRD',
             createdAt: T0,
           });
-          acquireLease(tx, 'merge:SHOP', 'SHOP-1', 60_000, T0);
+          await acquireLease(tx, 'merge:SHOP', 'SHOP-1', 60_000, T0);
         });
         store = f.reopen();
-        const again = new JobQueue(store, policy, 3).getInTx(null, id);
+        const again = await new JobQueue(store, policy, 3).getInTx(null, id);
         expect(again).toMatchObject({
           state: 'running',
           leaseOwner: 'w1',
           attempts: 1,
           payload: { key: 'durable' },
         });
-        expect(hasEventKey(store.db, 'ev-1')).toBe(true);
-        expect(getApproval(store.db, 'a1')?.state).toBe('pending');
-        expect(listLeases(store.db)).toMatchObject([{ name: 'merge:SHOP', holder: 'SHOP-1' }]);
+        expect(await hasEventKey(store.db, 'ev-1')).toBe(true);
+        expect((await getApproval(store.db, 'a1'))?.state).toBe('pending');
+        expect(await listLeases(store.db)).toMatchObject([{ name: 'merge:SHOP', holder: 'SHOP-1' }]);
       });
     });
 
     describe('jobs', () => {
-      it('enqueues once per idempotency key', () => {
-        const first = queue.enqueue(job('k1'), T0);
-        const second = queue.enqueue(job('k1', { payload: { other: true } }), T0 + 5);
+      it('enqueues once per idempotency key', async () => {
+        const first = await queue.enqueue(job('k1'), T0);
+        const second = await queue.enqueue(job('k1', { payload: { other: true } }), T0 + 5);
         expect(first).toBeTypeOf('number');
         expect(second).toBeNull();
-        expect(queue.countByState()).toEqual({ queued: 1 });
-        expect(jobRow(first!).payload).toEqual({ key: 'k1' });
+        expect(await queue.countByState()).toEqual({ queued: 1 });
+        expect((await jobRow(first!)).payload).toEqual({ key: 'k1' });
       });
 
-      it('claims due jobs by available_at then id, and respects delays', () => {
-        const now = queue.enqueue(job('now'), T0)!;
-        const early1 = queue.enqueue(job('early-1', { availableAt: T0 - 100 }), T0)!;
-        const early2 = queue.enqueue(job('early-2', { availableAt: T0 - 100 }), T0)!;
-        const later = queue.enqueue(job('later', { availableAt: T0 + 1_000 }), T0)!;
-        const order = [1, 2, 3, 4].map(() => queue.claim(['ci'], 'w1', T0, LEASE)?.id ?? null);
+      it('claims due jobs by available_at then id, and respects delays', async () => {
+        const now = (await queue.enqueue(job('now'), T0))!;
+        const early1 = (await queue.enqueue(job('early-1', { availableAt: T0 - 100 }), T0))!;
+        const early2 = (await queue.enqueue(job('early-2', { availableAt: T0 - 100 }), T0))!;
+        const later = (await queue.enqueue(job('later', { availableAt: T0 + 1_000 }), T0))!;
+        const order = await mapInOrder([1, 2, 3, 4], async () => (await queue.claim(['ci'], 'w1', T0, LEASE))?.id ?? null);
         expect(order).toEqual([early1, early2, now, null]);
-        expect(queue.claim(['ci'], 'w1', T0 + 999, LEASE)).toBeNull();
-        expect(queue.claim(['ci'], 'w1', T0 + 1_000, LEASE)?.id).toBe(later);
+        expect(await queue.claim(['ci'], 'w1', T0 + 999, LEASE)).toBeNull();
+        expect((await queue.claim(['ci'], 'w1', T0 + 1_000, LEASE))?.id).toBe(later);
       });
 
-      it('claims only the kinds asked for', () => {
-        const agent = queue.enqueue(job('agent', { kind: 'agent' }), T0)!;
-        expect(queue.claim(['ci', 'merge'], 'w1', T0, LEASE)).toBeNull();
-        expect(queue.claim(['agent'], 'w1', T0, LEASE)?.id).toBe(agent);
+      it('claims only the kinds asked for', async () => {
+        const agent = (await queue.enqueue(job('agent', { kind: 'agent' }), T0))!;
+        expect(await queue.claim(['ci', 'merge'], 'w1', T0, LEASE)).toBeNull();
+        expect((await queue.claim(['agent'], 'w1', T0, LEASE))?.id).toBe(agent);
       });
 
-      it('marks a claimed job running with the lease owner and expiry, and counts the attempt', () => {
-        const id = queue.enqueue(job('k'), T0)!;
-        const claimed = queue.claim(['ci'], 'w1', T0 + 10, LEASE)!;
+      it('marks a claimed job running with the lease owner and expiry, and counts the attempt', async () => {
+        const id = (await queue.enqueue(job('k'), T0))!;
+        const claimed = (await queue.claim(['ci'], 'w1', T0 + 10, LEASE))!;
         expect(claimed).toMatchObject({
           id,
           state: 'running',
@@ -190,89 +191,89 @@ export function describeStoreContract(name: string, open: () => StoreFixture): v
           attempts: 1,
           startedAt: T0 + 10,
         });
-        expect(jobRow(id)).toEqual(claimed);
+        expect(await jobRow(id)).toEqual(claimed);
       });
 
-      it('reclaims an expired lease for another owner; the old owner is then stale everywhere', () => {
-        const id = queue.enqueue(job('k'), T0)!;
-        queue.claim(['ci'], 'old', T0, LEASE);
-        expect(queue.claim(['ci'], 'new', T0 + LEASE, LEASE)).toBeNull();
-        const reclaimed = queue.claim(['ci'], 'new', T0 + LEASE + 1, LEASE)!;
+      it('reclaims an expired lease for another owner; the old owner is then stale everywhere', async () => {
+        const id = (await queue.enqueue(job('k'), T0))!;
+        await queue.claim(['ci'], 'old', T0, LEASE);
+        expect(await queue.claim(['ci'], 'new', T0 + LEASE, LEASE)).toBeNull();
+        const reclaimed = (await queue.claim(['ci'], 'new', T0 + LEASE + 1, LEASE))!;
         expect(reclaimed).toMatchObject({ id, leaseOwner: 'new', attempts: 2 });
-        expect(queue.heartbeat(id, 'old', T0 + LEASE + 2, LEASE)).toBe(false);
-        expect(store.write((tx) => queue.completeInTx(tx, id, 'old', T0 + LEASE + 3))).toBe(false);
-        expect(store.write((tx) => queue.failInTx(tx, id, 'old', 'boom', T0 + LEASE + 4))).toEqual({
+        expect(await queue.heartbeat(id, 'old', T0 + LEASE + 2, LEASE)).toBe(false);
+        expect(await store.transaction(async (tx) => await queue.completeInTx(tx, id, 'old', T0 + LEASE + 3))).toBe(false);
+        expect(await store.transaction(async (tx) => await queue.failInTx(tx, id, 'old', 'boom', T0 + LEASE + 4))).toEqual({
           type: 'stale',
         });
-        expect(queue.release(id, 'old', T0, T0 + LEASE + 5)).toBe(false);
-        expect(jobRow(id)).toMatchObject({
+        expect(await queue.release(id, 'old', T0, T0 + LEASE + 5)).toBe(false);
+        expect(await jobRow(id)).toMatchObject({
           state: 'running',
           leaseOwner: 'new',
           attempts: 2,
           lastError: null,
         });
-        expect(store.write((tx) => queue.completeInTx(tx, id, 'new', T0 + LEASE + 6))).toBe(true);
-        expect(jobRow(id)).toMatchObject({
+        expect(await store.transaction(async (tx) => await queue.completeInTx(tx, id, 'new', T0 + LEASE + 6))).toBe(true);
+        expect(await jobRow(id)).toMatchObject({
           state: 'succeeded',
           leaseOwner: null,
           finishedAt: T0 + LEASE + 6,
         });
       });
 
-      it('extends the lease on heartbeat', () => {
-        const id = queue.enqueue(job('k'), T0)!;
-        queue.claim(['ci'], 'w1', T0, LEASE);
-        expect(queue.heartbeat(id, 'w1', T0 + 900, LEASE)).toBe(true);
-        expect(jobRow(id).leaseExpiresAt).toBe(T0 + 900 + LEASE);
-        expect(queue.claim(['ci'], 'w2', T0 + 1_500, LEASE)).toBeNull();
-        expect(queue.claim(['ci'], 'w2', T0 + 1_901, LEASE)?.leaseOwner).toBe('w2');
+      it('extends the lease on heartbeat', async () => {
+        const id = (await queue.enqueue(job('k'), T0))!;
+        await queue.claim(['ci'], 'w1', T0, LEASE);
+        expect(await queue.heartbeat(id, 'w1', T0 + 900, LEASE)).toBe(true);
+        expect((await jobRow(id)).leaseExpiresAt).toBe(T0 + 900 + LEASE);
+        expect(await queue.claim(['ci'], 'w2', T0 + 1_500, LEASE)).toBeNull();
+        expect((await queue.claim(['ci'], 'w2', T0 + 1_901, LEASE))?.leaseOwner).toBe('w2');
       });
 
-      it('retries a failure after the backoff delay, then goes dead after maxAttempts', () => {
-        const id = queue.enqueue(job('k'), T0)!;
+      it('retries a failure after the backoff delay, then goes dead after maxAttempts', async () => {
+        const id = (await queue.enqueue(job('k'), T0))!;
         let now = T0;
         const outcomes = [];
         for (let attempt = 1; attempt <= 3; attempt++) {
-          const claimed = queue.claim(['ci'], 'w1', now, LEASE);
+          const claimed = await queue.claim(['ci'], 'w1', now, LEASE);
           expect(claimed?.attempts).toBe(attempt);
-          const outcome = store.write((tx) => queue.failInTx(tx, id, 'w1', `boom ${attempt}`, now));
+          const outcome = await store.transaction(async (tx) => await queue.failInTx(tx, id, 'w1', `boom ${attempt}`, now));
           outcomes.push(outcome);
           if (outcome.type !== 'retry') break;
           const delay = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
           expect(outcome.availableAt).toBe(now + delay);
-          expect(queue.claim(['ci'], 'w1', outcome.availableAt - 1, LEASE)).toBeNull();
+          expect(await queue.claim(['ci'], 'w1', outcome.availableAt - 1, LEASE)).toBeNull();
           now = outcome.availableAt;
         }
         expect(outcomes.map((o) => o.type)).toEqual(['retry', 'retry', 'dead']);
-        expect(jobRow(id)).toMatchObject({
+        expect(await jobRow(id)).toMatchObject({
           state: 'dead',
           attempts: 3,
           lastError: 'boom 3',
           leaseOwner: null,
           finishedAt: now,
         });
-        expect(queue.claim(['ci'], 'w1', now + 60_000, LEASE)).toBeNull();
+        expect(await queue.claim(['ci'], 'w1', now + 60_000, LEASE)).toBeNull();
       });
 
-      it('honours retryAfterMs when it is longer than the backoff, and dies at once when permanent', () => {
-        const slow = queue.enqueue(job('slow'), T0)!;
-        queue.claim(['ci'], 'w1', T0, LEASE);
+      it('honours retryAfterMs when it is longer than the backoff, and dies at once when permanent', async () => {
+        const slow = (await queue.enqueue(job('slow'), T0))!;
+        await queue.claim(['ci'], 'w1', T0, LEASE);
         expect(
-          store.write((tx) => queue.failInTx(tx, slow, 'w1', 'rate limited', T0, { retryAfterMs: 30_000 })),
+          await store.transaction(async (tx) => await queue.failInTx(tx, slow, 'w1', 'rate limited', T0, { retryAfterMs: 30_000 })),
         ).toEqual({ type: 'retry', availableAt: T0 + 30_000 });
-        const broken = queue.enqueue(job('broken'), T0)!;
-        expect(queue.claim(['ci'], 'w1', T0, LEASE)?.id).toBe(broken);
+        const broken = (await queue.enqueue(job('broken'), T0))!;
+        expect((await queue.claim(['ci'], 'w1', T0, LEASE))?.id).toBe(broken);
         expect(
-          store.write((tx) => queue.failInTx(tx, broken, 'w1', 'bad input', T0, { permanent: true })),
+          await store.transaction(async (tx) => await queue.failInTx(tx, broken, 'w1', 'bad input', T0, { permanent: true })),
         ).toEqual({ type: 'dead' });
-        expect(jobRow(broken)).toMatchObject({ state: 'dead', attempts: 1 });
+        expect(await jobRow(broken)).toMatchObject({ state: 'dead', attempts: 1 });
       });
 
-      it('release gives the attempt back and requeues at the given time', () => {
-        const id = queue.enqueue(job('k'), T0)!;
-        queue.claim(['ci'], 'w1', T0, LEASE);
-        expect(queue.release(id, 'w1', T0 + 500, T0 + 1, 'lease busy')).toBe(true);
-        expect(jobRow(id)).toMatchObject({
+      it('release gives the attempt back and requeues at the given time', async () => {
+        const id = (await queue.enqueue(job('k'), T0))!;
+        await queue.claim(['ci'], 'w1', T0, LEASE);
+        expect(await queue.release(id, 'w1', T0 + 500, T0 + 1, 'lease busy')).toBe(true);
+        expect(await jobRow(id)).toMatchObject({
           state: 'queued',
           attempts: 0,
           availableAt: T0 + 500,
@@ -280,21 +281,21 @@ export function describeStoreContract(name: string, open: () => StoreFixture): v
           leaseExpiresAt: null,
           lastError: 'lease busy',
         });
-        expect(queue.release(id, 'w1', T0, T0 + 2)).toBe(false);
-        expect(queue.claim(['ci'], 'w1', T0 + 499, LEASE)).toBeNull();
-        expect(queue.claim(['ci'], 'w1', T0 + 500, LEASE)).toMatchObject({ id, attempts: 1 });
+        expect(await queue.release(id, 'w1', T0, T0 + 2)).toBe(false);
+        expect(await queue.claim(['ci'], 'w1', T0 + 499, LEASE)).toBeNull();
+        expect(await queue.claim(['ci'], 'w1', T0 + 500, LEASE)).toMatchObject({ id, attempts: 1 });
       });
 
-      it('cancels a task’s queued jobs but leaves its running ones and other tasks alone', () => {
-        const running = queue.enqueue(job('running'), T0)!;
-        queue.claim(['ci'], 'w1', T0, LEASE);
-        const queued = queue.enqueue(job('queued', { kind: 'agent' }), T0)!;
-        const other = queue.enqueue(job('other', { taskId: 'SHOP-2' }), T0)!;
-        expect(store.write((tx) => queue.cancelQueuedForTaskInTx(tx, 'SHOP-1', T0 + 1))).toBe(1);
-        expect(jobRow(queued)).toMatchObject({ state: 'cancelled', finishedAt: T0 + 1 });
-        expect(jobRow(running)).toMatchObject({ state: 'running', leaseOwner: 'w1' });
-        expect(jobRow(other).state).toBe('queued');
-        expect(store.write((tx) => queue.completeInTx(tx, running, 'w1', T0 + 2))).toBe(true);
+      it('cancels a task’s queued jobs but leaves its running ones and other tasks alone', async () => {
+        const running = (await queue.enqueue(job('running'), T0))!;
+        await queue.claim(['ci'], 'w1', T0, LEASE);
+        const queued = (await queue.enqueue(job('queued', { kind: 'agent' }), T0))!;
+        const other = (await queue.enqueue(job('other', { taskId: 'SHOP-2' }), T0))!;
+        expect(await store.transaction(async (tx) => await queue.cancelQueuedForTaskInTx(tx, 'SHOP-1', T0 + 1))).toBe(1);
+        expect(await jobRow(queued)).toMatchObject({ state: 'cancelled', finishedAt: T0 + 1 });
+        expect(await jobRow(running)).toMatchObject({ state: 'running', leaseOwner: 'w1' });
+        expect((await jobRow(other)).state).toBe('queued');
+        expect(await store.transaction(async (tx) => await queue.completeInTx(tx, running, 'w1', T0 + 2))).toBe(true);
       });
 
       it('never hands one job to two connections claiming in turn', async (ctx) => {
@@ -303,19 +304,19 @@ export function describeStoreContract(name: string, open: () => StoreFixture): v
         const queues = [queue, new JobQueue(other, policy, 3)] as const;
         const stores = [store, other] as const;
         const total = 500;
-        store.write((tx) => {
-          for (let i = 0; i < total; i++) queue.enqueueInTx(tx, job(`j${i}`), T0);
+        await store.transaction(async (tx) => {
+          for (let i = 0; i < total; i++) await queue.enqueueInTx(tx, job(`j${i}`), T0);
         });
         const claimed: number[][] = [[], []];
         const worker = async (side: 0 | 1) => {
           for (;;) {
-            const next = queues[side].claim(['ci'], `conn-${side}`, T0, LEASE);
+            const next = await queues[side].claim(['ci'], `conn-${side}`, T0, LEASE);
             if (!next) return;
             claimed[side]!.push(next.id);
             // Yield between claim and completion so the other connection claims in between.
             await new Promise((resolve) => setImmediate(resolve));
             expect(
-              stores[side].write((tx) => queues[side].completeInTx(tx, next.id, `conn-${side}`, T0)),
+              await stores[side].transaction(async (tx) => await queues[side].completeInTx(tx, next.id, `conn-${side}`, T0)),
             ).toBe(true);
           }
         };
@@ -325,15 +326,15 @@ export function describeStoreContract(name: string, open: () => StoreFixture): v
         expect(claimed[1]!.length).toBeGreaterThan(0);
         expect(new Set(all).size).toBe(all.length);
         expect(all.length).toBe(total);
-        expect(queue.countByState()).toEqual({ succeeded: total });
+        expect(await queue.countByState()).toEqual({ succeeded: total });
       });
 
       it('never hands one job to two processes claiming at the same time, and never reports SQLITE_BUSY', async (ctx) => {
         if (!f.connect || store.path === ':memory:')
           return ctx.skip('needs a database file another process can open');
         const total = 1_000;
-        store.write((tx) => {
-          for (let i = 0; i < total; i++) queue.enqueueInTx(tx, job(`p${i}`), Date.now());
+        await store.transaction(async (tx) => {
+          for (let i = 0; i < total; i++) await queue.enqueueInTx(tx, job(`p${i}`), Date.now());
         });
         const child = await startClaimer(store.path);
         try {
@@ -348,10 +349,10 @@ export function describeStoreContract(name: string, open: () => StoreFixture): v
             await new Promise((resolve) => setTimeout(resolve, 5));
           for (;;) {
             try {
-              const next = queue.claim(['ci'], 'parent', Date.now(), 60_000);
+              const next = await queue.claim(['ci'], 'parent', Date.now(), 60_000);
               if (!next) break;
               mine.push(next.id);
-              store.write((tx) => queue.completeInTx(tx, next.id, 'parent', Date.now()));
+              await store.transaction(async (tx) => await queue.completeInTx(tx, next.id, 'parent', Date.now()));
             } catch (error) {
               errors.push(String(error));
               break;
@@ -368,7 +369,7 @@ export function describeStoreContract(name: string, open: () => StoreFixture): v
           const all = [...mine, ...theirs.claimed];
           expect(new Set(all).size).toBe(all.length);
           expect(all.length).toBe(total);
-          expect(queue.countByState()).toEqual({ succeeded: total });
+          expect(await queue.countByState()).toEqual({ succeeded: total });
         } finally {
           child.cleanup();
         }
@@ -376,34 +377,34 @@ export function describeStoreContract(name: string, open: () => StoreFixture): v
     });
 
     describe('transition log', () => {
-      it('accepts an event key once; null keys repeat freely', () => {
-        store.write((tx) => appendTransition(tx, transition('SHOP-1', 'ev-1')));
-        expect(() =>
-          store.write((tx) => {
-            appendTransition(tx, transition('SHOP-1', null));
-            appendTransition(tx, transition('SHOP-1', 'ev-1'));
+      it('accepts an event key once; null keys repeat freely', async () => {
+        await store.transaction(async (tx) => await appendTransition(tx, transition('SHOP-1', 'ev-1')));
+        await expect(
+          store.transaction(async (tx) => {
+            await appendTransition(tx, transition('SHOP-1', null));
+            await appendTransition(tx, transition('SHOP-1', 'ev-1'));
           }),
-        ).toThrow(/UNIQUE/);
-        store.write((tx) => {
-          appendTransition(tx, transition('SHOP-1', null));
-          appendTransition(tx, transition('SHOP-1', null));
+        ).rejects.toThrow(/UNIQUE/);
+        await store.transaction(async (tx) => {
+          await appendTransition(tx, transition('SHOP-1', null));
+          await appendTransition(tx, transition('SHOP-1', null));
         });
         // The failed transaction left nothing behind.
-        expect(transitionsOf(store.db, 'SHOP-1').map((t) => t.eventKey)).toEqual(['ev-1', null, null]);
-        expect(hasEventKey(store.db, 'ev-1')).toBe(true);
-        expect(hasEventKey(store.db, 'ev-2')).toBe(false);
+        expect((await transitionsOf(store.db, 'SHOP-1')).map((t) => t.eventKey)).toEqual(['ev-1', null, null]);
+        expect(await hasEventKey(store.db, 'ev-1')).toBe(true);
+        expect(await hasEventKey(store.db, 'ev-2')).toBe(false);
       });
     });
 
     describe('outbox', () => {
-      it('settles older pending cards of the same task when the newest is delivered, and nothing else', () => {
-        store.write((tx) => {
-          addOutbox(tx, 'card', 'SHOP-1', {}, T0);
-          addOutbox(tx, 'card', 'SHOP-2', {}, T0);
-          addOutbox(tx, 'escalation', 'SHOP-1', { reason: 'x' }, T0);
-          addOutbox(tx, 'card', 'SHOP-1', {}, T0);
+      it('settles older pending cards of the same task when the newest is delivered, and nothing else', async () => {
+        await store.transaction(async (tx) => {
+          await addOutbox(tx, 'card', 'SHOP-1', {}, T0);
+          await addOutbox(tx, 'card', 'SHOP-2', {}, T0);
+          await addOutbox(tx, 'escalation', 'SHOP-1', { reason: 'x' }, T0);
+          await addOutbox(tx, 'card', 'SHOP-1', {}, T0);
         });
-        const pending = pendingOutbox(store.db, T0, 10);
+        const pending = await pendingOutbox(store.db, T0, 10);
         expect(pending.map((r) => `${r.kind}:${r.taskId}`)).toEqual([
           'card:SHOP-1',
           'card:SHOP-2',
@@ -411,10 +412,10 @@ export function describeStoreContract(name: string, open: () => StoreFixture): v
           'card:SHOP-1',
         ]);
         // A newer card queued after the one being delivered must still be delivered.
-        store.write((tx) => addOutbox(tx, 'card', 'SHOP-1', {}, T0 + 1));
-        const newer = pendingOutbox(store.db, T0 + 1, 10).at(-1)!;
-        store.write((tx) => markOutboxDone(tx, pending[3]!, T0 + 2));
-        expect(pendingOutbox(store.db, T0 + 5, 10).map((r) => r.id)).toEqual([
+        await store.transaction(async (tx) => await addOutbox(tx, 'card', 'SHOP-1', {}, T0 + 1));
+        const newer = (await pendingOutbox(store.db, T0 + 1, 10)).at(-1)!;
+        await store.transaction(async (tx) => await markOutboxDone(tx, pending[3]!, T0 + 2));
+        expect((await pendingOutbox(store.db, T0 + 5, 10)).map((r) => r.id)).toEqual([
           pending[1]!.id,
           pending[2]!.id,
           newer.id,
@@ -423,7 +424,7 @@ export function describeStoreContract(name: string, open: () => StoreFixture): v
     });
 
     describe('approvals', () => {
-      it('records one decision; a second decision and a duplicate request change nothing', () => {
+      it('records one decision; a second decision and a duplicate request change nothing', async () => {
         const request = {
           id: 'a1',
           taskId: 'SHOP-1',
@@ -433,46 +434,46 @@ export function describeStoreContract(name: string, open: () => StoreFixture): v
           summary: 'BRD',
           createdAt: T0,
         };
-        store.write((tx) => {
-          insertApproval(tx, request);
-          insertApproval(tx, { ...request, id: 'a2' });
+        await store.transaction(async (tx) => {
+          await insertApproval(tx, request);
+          await insertApproval(tx, { ...request, id: 'a2' });
         });
-        expect(getApproval(store.db, 'a2')).toBeNull();
-        expect(pendingApproval(store.db, 'SHOP-1', 'brd')?.id).toBe('a1');
+        expect(await getApproval(store.db, 'a2')).toBeNull();
+        expect((await pendingApproval(store.db, 'SHOP-1', 'brd'))?.id).toBe('a1');
         expect(
-          store.write((tx) => decideApproval(tx, 'a1', 'approved', 'telegram:1', 'Alice', null, T0 + 1)),
+          await store.transaction(async (tx) => await decideApproval(tx, 'a1', 'approved', 'telegram:1', 'Alice', null, T0 + 1)),
         ).toBe(true);
         expect(
-          store.write((tx) => decideApproval(tx, 'a1', 'rejected', 'telegram:2', 'Bob', 'no', T0 + 2)),
+          await store.transaction(async (tx) => await decideApproval(tx, 'a1', 'rejected', 'telegram:2', 'Bob', 'no', T0 + 2)),
         ).toBe(false);
-        expect(getApproval(store.db, 'a1')).toMatchObject({
+        expect(await getApproval(store.db, 'a1')).toMatchObject({
           state: 'approved',
           decidedBy: 'telegram:1',
           decidedByName: 'Alice',
           decidedAt: T0 + 1,
           reason: null,
         });
-        expect(pendingApproval(store.db, 'SHOP-1', 'brd')).toBeNull();
+        expect(await pendingApproval(store.db, 'SHOP-1', 'brd')).toBeNull();
       });
     });
 
     describe('leases', () => {
-      it('has one holder at a time, is reclaimed after expiry, and is released only by its holder', () => {
-        const take = (holder: string, now: number) =>
-          store.write((tx) => acquireLease(tx, 'merge:SHOP', holder, 1_000, now));
-        expect(take('SHOP-1', T0)).toEqual({ type: 'acquired' });
-        expect(take('SHOP-2', T0 + 500)).toEqual({ type: 'busy', holder: 'SHOP-1', expiresAt: T0 + 1_000 });
-        expect(take('SHOP-1', T0 + 600)).toEqual({ type: 'acquired' });
-        expect(listLeases(store.db)).toEqual([
+      it('has one holder at a time, is reclaimed after expiry, and is released only by its holder', async () => {
+        const take = async (holder: string, now: number) =>
+          await store.transaction(async (tx) => await acquireLease(tx, 'merge:SHOP', holder, 1_000, now));
+        expect(await take('SHOP-1', T0)).toEqual({ type: 'acquired' });
+        expect(await take('SHOP-2', T0 + 500)).toEqual({ type: 'busy', holder: 'SHOP-1', expiresAt: T0 + 1_000 });
+        expect(await take('SHOP-1', T0 + 600)).toEqual({ type: 'acquired' });
+        expect(await listLeases(store.db)).toEqual([
           { name: 'merge:SHOP', holder: 'SHOP-1', expiresAt: T0 + 1_600, acquiredAt: T0 },
         ]);
-        expect(take('SHOP-2', T0 + 1_599).type).toBe('busy');
-        expect(take('SHOP-2', T0 + 1_601)).toEqual({ type: 'acquired' });
-        store.write((tx) => releaseLease(tx, 'merge:SHOP', 'SHOP-1'));
-        expect(listLeases(store.db)).toMatchObject([{ holder: 'SHOP-2', acquiredAt: T0 + 1_601 }]);
-        store.write((tx) => releaseLease(tx, 'merge:SHOP', 'SHOP-2'));
-        expect(listLeases(store.db)).toEqual([]);
-        expect(take('SHOP-3', T0 + 1_700)).toEqual({ type: 'acquired' });
+        expect((await take('SHOP-2', T0 + 1_599)).type).toBe('busy');
+        expect(await take('SHOP-2', T0 + 1_601)).toEqual({ type: 'acquired' });
+        await store.transaction(async (tx) => await releaseLease(tx, 'merge:SHOP', 'SHOP-1'));
+        expect(await listLeases(store.db)).toMatchObject([{ holder: 'SHOP-2', acquiredAt: T0 + 1_601 }]);
+        await store.transaction(async (tx) => await releaseLease(tx, 'merge:SHOP', 'SHOP-2'));
+        expect(await listLeases(store.db)).toEqual([]);
+        expect(await take('SHOP-3', T0 + 1_700)).toEqual({ type: 'acquired' });
       });
     });
   });
@@ -504,10 +505,10 @@ const errors = [];
 process.stdin.once('data', async () => {
   for (;;) {
     try {
-      const job = queue.claim(['ci'], 'child', Date.now(), 60000);
+      const job = await queue.claim(['ci'], 'child', Date.now(), 60000);
       if (!job) break;
       claimed.push(job.id);
-      store.write((tx) => queue.completeInTx(tx, job.id, 'child', Date.now()));
+      await store.transaction((tx) => queue.completeInTx(tx, job.id, 'child', Date.now()));
     } catch (error) {
       errors.push(String(error));
       break;

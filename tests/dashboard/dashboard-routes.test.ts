@@ -4,9 +4,9 @@ import { pendingOutbox } from '../../core/store/outbox-repo.ts';
 import { APPROVER, MUST_FIX, STRANGER, VIEWER, dashboardWorld, seedTasks, type DashboardWorld } from '../support/dashboard-harness.ts';
 
 let w: DashboardWorld;
-beforeEach(() => {
+beforeEach(async () => {
   w = dashboardWorld();
-  seedTasks(w);
+  await seedTasks(w);
 });
 afterEach(() => w.cleanup());
 
@@ -69,35 +69,35 @@ describe('dashboard routes (app.request)', () => {
   it('an approver approves from the dashboard through the bot path; the chat message is updated', async () => {
     const { cookie } = await signIn(APPROVER);
     const page = await (await w.app.request('/app/task/SHOP-2', { headers: { cookie } })).text();
-    const approval = pendingApproval(w.h.store.db, 'SHOP-2', 'brd');
+    const approval = await pendingApproval(w.h.store.db, 'SHOP-2', 'brd');
     expect(page).toContain(`/app/api/approvals/${approval!.id}/approve`);
     const res = await post(`/app/api/approvals/${approval!.id}/approve`, cookie);
     expect(res.status).toBe(200);
-    expect(getApproval(w.h.store.db, approval!.id)).toMatchObject({ state: 'approved', decidedBy: `telegram:${APPROVER}:User${APPROVER}` });
-    expect(w.h.task('SHOP-2').stage).toBe('development');
-    expect(pendingOutbox(w.h.store.db, Number.MAX_SAFE_INTEGER, 1000).some((o) => o.kind === 'approval-decided' && o.taskId === 'SHOP-2')).toBe(true);
+    expect(await getApproval(w.h.store.db, approval!.id)).toMatchObject({ state: 'approved', decidedBy: `telegram:${APPROVER}:User${APPROVER}` });
+    expect((await w.h.task('SHOP-2')).stage).toBe('development');
+    expect((await pendingOutbox(w.h.store.db, Number.MAX_SAFE_INTEGER, 1000)).some((o) => o.kind === 'approval-decided' && o.taskId === 'SHOP-2')).toBe(true);
     const again = await post(`/app/api/approvals/${approval!.id}/approve`, cookie);
     expect(again.status).toBe(409);
   });
 
   it('a viewer who may not act is refused (403) and nothing changes; requests without the header are 400', async () => {
     const { cookie } = await signIn(VIEWER);
-    const approval = pendingApproval(w.h.store.db, 'SHOP-2', 'brd')!;
+    const approval = (await pendingApproval(w.h.store.db, 'SHOP-2', 'brd'))!;
     expect((await post(`/app/api/approvals/${approval.id}/approve`, cookie)).status).toBe(403);
     expect((await post('/app/api/tasks/SHOP-1/cancel', cookie, { reason: 'no' })).status).toBe(403);
-    expect(getApproval(w.h.store.db, approval.id)?.state).toBe('pending');
-    expect(w.h.task('SHOP-1').stage).toBe('analysis');
+    expect((await getApproval(w.h.store.db, approval.id))?.state).toBe('pending');
+    expect((await w.h.task('SHOP-1')).stage).toBe('analysis');
     const approver = await signIn(APPROVER);
     const formPost = await w.app.request('/app/api/tasks/SHOP-1/cancel', { method: 'POST', headers: { cookie: approver.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: 'reason=x' });
     expect(formPost.status).toBe(400);
-    expect(w.h.task('SHOP-1').stage).toBe('analysis');
+    expect((await w.h.task('SHOP-1')).stage).toBe('analysis');
   });
 
   it('an approver cancels with a reason', async () => {
     const { cookie } = await signIn(APPROVER);
     const res = await post('/app/api/tasks/SHOP-1/cancel', cookie, { reason: 'not needed' });
     expect(res.status).toBe(200);
-    expect(w.h.task('SHOP-1').stage).toBe('cancelled');
+    expect((await w.h.task('SHOP-1')).stage).toBe('cancelled');
   });
 
   it('chart data: rollbacks per stage and agent time per role', async () => {

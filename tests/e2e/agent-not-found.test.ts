@@ -43,7 +43,7 @@ describe('a missing agent program', () => {
     );
     if (parsed.type !== 'ok') throw new Error(parsed.problems.join('\n'));
     let chat = '';
-    const app = createApp({
+    const app = await createApp({
       config,
       projects: parsed.projects,
       logger: silentLogger,
@@ -60,7 +60,7 @@ describe('a missing agent program', () => {
     });
     app.start();
     try {
-      const created = app.engine.handle({
+      const created = await app.engine.handle({
         type: 'TaskRequested',
         key: 'k',
         projectId: 'SHOP',
@@ -70,10 +70,10 @@ describe('a missing agent program', () => {
       });
       if (created.type !== 'created') throw new Error(JSON.stringify(created));
       const deadline = Date.now() + 60_000;
-      while (Date.now() < deadline && !getTask(app.store.db, created.taskId)?.escalated)
+      while (Date.now() < deadline && !(await getTask(app.store.db, created.taskId))?.escalated)
         await new Promise((r) => setTimeout(r, 50));
       await app.drain.drainOnce();
-      const task = getTask(app.store.db, created.taskId)!;
+      const task = (await getTask(app.store.db, created.taskId))!;
       expect(task.escalated, chat).toBe(true);
       expect(task.escalationReason).toContain(
         'agent command not found: no-such-analyst-cli (projects[SHOP].agents.analyst)',

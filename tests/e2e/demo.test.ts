@@ -38,7 +38,7 @@ describe('offline demo', () => {
     const taskId = result.taskId;
     if (!taskId) throw new Error('the demo made no task');
     const store = openStore(result.dbPath);
-    const log = transitionsOf(store.db, taskId);
+    const log = await transitionsOf(store.db, taskId);
     store.close();
     const rollback = log.find((t) => t.fromStage === 'review' && t.toStage === 'development');
     expect(rollback?.reason).toMatch(/REQUEST_CHANGES/);

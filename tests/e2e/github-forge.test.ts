@@ -44,7 +44,7 @@ async function startWorld(): Promise<World> {
   const project = fixtureProject({ forge: 'github', cloneUrl: remote.remote });
   const integrations = buildIntegrations(config, [project], { timeoutMs: 5000 });
   if (!integrations.forge) throw new Error('no forge composed');
-  const app = createApp({ config, projects: [project], logger: silentLogger, env: {}, notifier: () => ({ deliver: async () => undefined }), forge: integrations.forge, readers: integrations.readers, inbound: integrations.inbound, pollMs: 50 });
+  const app = await createApp({ config, projects: [project], logger: silentLogger, env: {}, notifier: () => ({ deliver: async () => undefined }), forge: integrations.forge, readers: integrations.readers, inbound: integrations.inbound, pollMs: 50 });
   const listener = await serveListener(buildListener({ app, config, logger: silentLogger }), { host: '127.0.0.1', port: 0 });
   app.inbox.start();
   const url = `http://127.0.0.1:${listener.port}/webhooks/github`;
@@ -79,15 +79,15 @@ describe('a project on GitHub', () => {
   it('signed push and check_run webhooks take the task to CI green; the PR merges through the client', async () => {
     const w = (world = await startWorld());
     const head = await pushCommit(w.remote.remote, 'task/SHOP-42', { 'src/coupon.txt': 'coupon\n' }, 'SHOP-42: coupons');
-    toAwaitingCi(w.app, head);
+    await toAwaitingCi(w.app, head);
     expect(await w.send('push', pushPayload(w.gh.url, w.repo, 'task/SHOP-42', null, head))).toBe(200);
     const run = w.gh.state.checkRun(w.repo, head, { name: 'build', status: 'in_progress' });
     expect(await w.send('check_run', checkRunPayload(w.gh.url, w.repo, run, 'created'))).toBe(200);
-    expect(getTask(w.app.store.db, TASK)).toMatchObject({ stage: 'development', phase: 'awaiting-ci', headSha: head });
+    expect(await getTask(w.app.store.db, TASK)).toMatchObject({ stage: 'development', phase: 'awaiting-ci', headSha: head });
 
     w.gh.state.checkRun(w.repo, head, { id: run.id, name: 'build', conclusion: 'success', title: 'All 120 tests passed' });
     expect(await w.send('check_run', checkRunPayload(w.gh.url, w.repo, run, 'completed'))).toBe(200);
-    const task = getTask(w.app.store.db, TASK);
+    const task = await getTask(w.app.store.db, TASK);
     expect(task?.stage).toBe('review');
     expect(task?.lastEvent).toContain(`CI green on ${head.slice(0, 7)}`);
 
@@ -104,10 +104,10 @@ describe('a project on GitHub', () => {
   it('a red check run rolls the task back with the check\'s name, summary and link', async () => {
     const w = (world = await startWorld());
     const head = await pushCommit(w.remote.remote, 'task/SHOP-42', { 'src/coupon.txt': 'coupon\n' }, 'SHOP-42: coupons');
-    toAwaitingCi(w.app, head);
+    await toAwaitingCi(w.app, head);
     const run = w.gh.state.checkRun(w.repo, head, { name: 'build', conclusion: 'failure', title: 'Tests failed', summary: '2 of 120 tests failed', detailsUrl: 'https://ci.example/runs/7' });
     expect(await w.send('check_run', checkRunPayload(w.gh.url, w.repo, run, 'completed'))).toBe(200);
-    const task = getTask(w.app.store.db, TASK);
+    const task = await getTask(w.app.store.db, TASK);
     expect(task?.phase).not.toBe('awaiting-ci');
     expect(task?.mustFix).toContain('build: Tests failed: 2 of 120 tests failed (https://ci.example/runs/7)');
   });
@@ -115,7 +115,7 @@ describe('a project on GitHub', () => {
   it('check_run and check_suite webhooks lost: the reconciler reads GitHub and advances the task', async () => {
     const w = (world = await startWorld());
     const head = await pushCommit(w.remote.remote, 'task/SHOP-42', { 'src/coupon.txt': 'coupon\n' }, 'SHOP-42: coupons');
-    toAwaitingCi(w.app, head);
+    await toAwaitingCi(w.app, head);
     // The side worker opened the PR already; the task has no active job left.
     w.app.store.sqlite.prepare(`UPDATE jobs SET state = 'succeeded' WHERE kind = 'forge'`).run();
     w.gh.state.checkRun(w.repo, head, { name: 'build', status: 'in_progress' });
@@ -123,6 +123,6 @@ describe('a project on GitHub', () => {
     w.gh.state.checkRun(w.repo, head, { id: w.repo.checkRuns[0]!.id, name: 'build', conclusion: 'success' });
     const report = await w.app.reconciler.runPass({ dryRun: false, actor: 'test' });
     expect(report.unblocked.map((u) => u.taskId)).toEqual([TASK]);
-    expect(getTask(w.app.store.db, TASK)?.stage).toBe('review');
+    expect((await getTask(w.app.store.db, TASK))?.stage).toBe('review');
   });
 });

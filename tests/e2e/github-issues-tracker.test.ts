@@ -51,8 +51,8 @@ afterAll(async () => {
 async function send(issue: GhIssue, action: 'opened' | 'labeled', label?: string, deliveryId?: string): Promise<number> {
   const delivery = await gh.deliverIssueEvent(`http://127.0.0.1:${listener.port}/webhooks/github`, SECRET, { repo: REPO, number: issue.number, action, sender: 'priya', ...(label ? { label } : {}), ...(deliveryId ? { deliveryId } : {}) });
   expect(delivery.headers['X-GitHub-Event']).toBe('issues');
-  await h.waitFor(() => {
-    const counts = countByState(h.app.store);
+  await h.waitFor(async () => {
+    const counts = await countByState(h.app.store);
     return counts.pending + counts.retrying === 0 ? true : undefined;
   }, 'the inbox to drain');
   return delivery.status;
@@ -71,7 +71,7 @@ describe('GitHub Issues as the tracker', () => {
     const id = 'a1b2c3d4-0000-11ef-8000-000000000001';
     expect(await send(issue, 'labeled', 'agent', id)).toBe(200);
     const taskId = `SHOP-${issue.number}`;
-    expect(h.task(taskId)).toMatchObject({ source: 'github', externalId: String(issue.number), title: 'Add a wishlist button', description: 'Customers want to save items.' });
+    expect(await h.task(taskId)).toMatchObject({ source: 'github', externalId: String(issue.number), title: 'Add a wishlist button', description: 'Customers want to save items.' });
     await h.waitFor(async () => ((await h.cardMessages(taskId)).length > 0 ? true : undefined), 'the card in the chat');
 
     // GitHub's "Redeliver" repeats the delivery id; an `edited`-then-`reopened` style second event
@@ -83,7 +83,7 @@ describe('GitHub Issues as the tracker', () => {
     await approvalMessage(h, taskId);
     gh.state.addLabels(issue, ['approved']);
     await send(issue, 'labeled', 'approved');
-    await h.waitFor(() => (h.task(taskId)?.stage === 'done' ? true : undefined), `${taskId} to be done`);
+    await h.waitFor(async () => ((await h.task(taskId))?.stage === 'done' ? true : undefined), `${taskId} to be done`);
     await h.waitFor(() => (issue.state === 'closed' ? true : undefined), 'the issue to close');
     expect(issue.stateReason).toBe('completed');
     expect(issue.labels).toContain(IN_PROGRESS_LABEL);

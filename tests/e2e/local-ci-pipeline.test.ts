@@ -51,7 +51,7 @@ describe('local CI pipeline', () => {
     );
     if (parsed.type !== 'ok') throw new Error(parsed.problems.join('\n'));
     let chat = '';
-    const app = createApp({
+    const app = await createApp({
       config,
       projects: parsed.projects,
       logger: silentLogger,
@@ -61,21 +61,21 @@ describe('local CI pipeline', () => {
     });
     app.start();
     try {
-      const created = app.engine.handle({ type: 'TaskRequested', key: 'k', projectId: 'SHOP', title: 'Add wishlist count', source: 'chat', actor: 'telegram:111:Alice' });
+      const created = await app.engine.handle({ type: 'TaskRequested', key: 'k', projectId: 'SHOP', title: 'Add wishlist count', source: 'chat', actor: 'telegram:111:Alice' });
       if (created.type !== 'created') throw new Error(JSON.stringify(created));
       const id = created.taskId;
       const deadline = Date.now() + 90_000;
       while (Date.now() < deadline) {
-        const task = getTask(app.store.db, id);
+        const task = await getTask(app.store.db, id);
         if (!task || task.stage === 'done' || task.escalated) break;
-        const approval = task.phase === 'awaiting-approval' ? pendingApproval(app.store.db, id, 'brd') : null;
-        if (approval) app.engine.handle({ type: 'ApprovalDecided', key: `a:${approval.id}`, taskId: id, approvalId: approval.id, decision: 'approve', actor: 'telegram:111:Alice' });
+        const approval = task.phase === 'awaiting-approval' ? await pendingApproval(app.store.db, id, 'brd') : null;
+        if (approval) await app.engine.handle({ type: 'ApprovalDecided', key: `a:${approval.id}`, taskId: id, approvalId: approval.id, decision: 'approve', actor: 'telegram:111:Alice' });
         await new Promise((r) => setTimeout(r, 50));
       }
       await app.drain.drainOnce();
-      const task = getTask(app.store.db, id)!;
+      const task = (await getTask(app.store.db, id))!;
       expect(task.stage, chat).toBe('done');
-      const log = transitionsOf(app.store.db, id);
+      const log = await transitionsOf(app.store.db, id);
       const ciRed = log.find((t) => t.actor === 'local-ci' && t.reason.startsWith('red: CI failed'));
       expect(ciRed, log.map((t) => `${t.actor} ${t.reason}`).join('\n')).toBeDefined();
       expect(task.attempts).toMatchObject({ developer: 2 });

@@ -3,6 +3,7 @@
  * together; merges are serialised by the project's lease, and the second task — now behind main —
  * is rebased, re-tested with the local ciCommand, and merged. Both changes end on main.
  */
+import { mapInOrder } from '../../core/map-in-order.ts';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,7 +44,7 @@ describe('merge gate', () => {
       'test',
     );
     if (parsed.type !== 'ok') throw new Error(parsed.problems.join('\n'));
-    const app = createApp({
+    const app = await createApp({
       config,
       projects: parsed.projects,
       logger: silentLogger,
@@ -53,22 +54,22 @@ describe('merge gate', () => {
     });
     app.start();
     try {
-      const ids = ['one', 'two'].map((n) => {
-        const outcome = app.engine.handle({ type: 'TaskRequested', key: n, projectId: 'SHOP', title: `Feature ${n}`, source: 'chat', actor: 'telegram:111:Alice' });
+      const ids = await mapInOrder(['one', 'two'], async (n) => {
+        const outcome = await app.engine.handle({ type: 'TaskRequested', key: n, projectId: 'SHOP', title: `Feature ${n}`, source: 'chat', actor: 'telegram:111:Alice' });
         if (outcome.type !== 'created') throw new Error(JSON.stringify(outcome));
         return outcome.taskId;
       });
       const deadline = Date.now() + 90_000;
       while (Date.now() < deadline) {
-        const tasks = ids.map((id) => getTask(app.store.db, id)!);
+        const tasks = await mapInOrder(ids, async (id) => (await getTask(app.store.db, id))!);
         if (tasks.every((t) => t.stage === 'done' || t.escalated)) break;
         for (const t of tasks) {
-          const approval = t.phase === 'awaiting-approval' ? pendingApproval(app.store.db, t.id, 'brd') : null;
-          if (approval) app.engine.handle({ type: 'ApprovalDecided', key: `a:${approval.id}`, taskId: t.id, approvalId: approval.id, decision: 'approve', actor: 'telegram:111:Alice' });
+          const approval = t.phase === 'awaiting-approval' ? await pendingApproval(app.store.db, t.id, 'brd') : null;
+          if (approval) await app.engine.handle({ type: 'ApprovalDecided', key: `a:${approval.id}`, taskId: t.id, approvalId: approval.id, decision: 'approve', actor: 'telegram:111:Alice' });
         }
         await new Promise((r) => setTimeout(r, 50));
       }
-      for (const id of ids) expect(getTask(app.store.db, id), JSON.stringify(transitionsOf(app.store.db, id).map((t) => t.reason))).toMatchObject({ stage: 'done', escalated: false });
+      for (const id of ids) expect(await getTask(app.store.db, id), JSON.stringify((await transitionsOf(app.store.db, id)).map((t) => t.reason))).toMatchObject({ stage: 'done', escalated: false });
       const files = execFileSync('git', ['ls-tree', '--name-only', 'main'], { cwd: remote, encoding: 'utf8' });
       expect(files).toContain('feature-SHOP-1.txt');
       expect(files).toContain('feature-SHOP-2.txt');
@@ -80,7 +81,7 @@ describe('merge gate', () => {
         const landed = gitOut(['log', '--format=%H', '--fixed-strings', `--grep=${id}: ${title}`, 'main']).split('\n');
         expect(landed, `${id} squashed once`).toHaveLength(1);
         // The card's sha is the squash commit on main, and its tree is the tested head's tree.
-        expect(getTask(app.store.db, id)!.headSha).toBe(landed[0]);
+        expect((await getTask(app.store.db, id))!.headSha).toBe(landed[0]);
         expect(gitOut(['rev-parse', `${landed[0]}^{tree}`])).toBe(gitOut(['rev-parse', `refs/heads/task/${id}^{tree}`]));
       }
       // One of them was behind main at merge time: its CI ran again on the rebased tree.

@@ -7,6 +7,7 @@
  * at every commit of main, and a task that arrives second is rebased, re-tested and rolled back
  * with the failure text; its developer then squashes a compatible change and it is delivered.
  */
+import { mapInOrder } from '../../core/map-in-order.ts';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,7 +88,7 @@ async function race(mode: 'local' | 'forge', n: number) {
     'test',
   );
   if (parsed.type !== 'ok') throw new Error(parsed.problems.join('\n'));
-  const app = createApp({
+  const app = await createApp({
     config,
     projects: parsed.projects,
     logger: silentLogger,
@@ -105,8 +106,8 @@ async function race(mode: 'local' | 'forge', n: number) {
   });
   app.start();
   try {
-    const ids = Array.from({ length: n }, (_, i) => {
-      const outcome = app.engine.handle({
+    const ids = await mapInOrder(Array.from({ length: n }, (_, i) => i), async (i) => {
+      const outcome = await app.engine.handle({
         type: 'TaskRequested',
         key: `t${i}`,
         projectId: 'SHOP',
@@ -121,13 +122,13 @@ async function race(mode: 'local' | 'forge', n: number) {
     const deadline = Date.now() + 150_000;
     let approved = false;
     while (Date.now() < deadline) {
-      const tasks = ids.map((id) => getTask(app.store.db, id)!);
+      const tasks = await mapInOrder(ids, async (id) => (await getTask(app.store.db, id))!);
       if (tasks.every((t) => t.stage === 'done' || t.escalated)) break;
       if (!approved && tasks.every((t) => t.phase === 'awaiting-approval')) {
         approved = true;
         for (const t of tasks) {
-          const approval = pendingApproval(app.store.db, t.id, 'brd')!;
-          app.engine.handle({
+          const approval = (await pendingApproval(app.store.db, t.id, 'brd'))!;
+          await app.engine.handle({
             type: 'ApprovalDecided',
             key: `a:${approval.id}`,
             taskId: t.id,
@@ -139,10 +140,10 @@ async function race(mode: 'local' | 'forge', n: number) {
       }
       await new Promise((r) => setTimeout(r, 50));
     }
-    const history = (id: string) =>
-      transitionsOf(app.store.db, id).map((t) => `${t.toStage}/${t.toPhase}: ${t.reason}`);
+    const history = async (id: string) =>
+      (await transitionsOf(app.store.db, id)).map((t) => `${t.toStage}/${t.toPhase}: ${t.reason}`);
     for (const id of ids)
-      expect(getTask(app.store.db, id), history(id).join('\n')).toMatchObject({
+      expect(await getTask(app.store.db, id), (await history(id)).join('\n')).toMatchObject({
         stage: 'done',
         escalated: false,
       });
@@ -171,8 +172,9 @@ async function race(mode: 'local' | 'forge', n: number) {
     for (const id of ids) expect(subjects.filter((s) => s.startsWith(`${id}: `)), subjects.join('\n')).toHaveLength(1);
 
     // The later tasks were rebased, re-tested and rolled back with the failure text.
-    const rolledBackAtMerge = ids.filter((id) =>
-      history(id).some((line) => line.startsWith('development/working: red: merge failed')),
+    const histories = await mapInOrder(ids, (id) => history(id));
+    const rolledBackAtMerge = ids.filter((_id, i) =>
+      histories[i]!.some((line) => line.startsWith('development/working: red: merge failed')),
     );
     expect(rolledBackAtMerge.length).toBeGreaterThanOrEqual(1);
     if (n === 2) expect(rolledBackAtMerge).toHaveLength(1);

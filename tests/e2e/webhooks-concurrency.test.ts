@@ -38,30 +38,30 @@ describe('one delivery, 50 concurrent sends', () => {
     await w.drained();
 
     const rows = w.app.store.db.select().from(inbox).all().length;
-    const log = transitionsOf(w.app.store.db, TASK);
+    const log = await transitionsOf(w.app.store.db, TASK);
     const ok = answers.filter((a) => a.status >= 200 && a.status < 300).length;
     console.log(`[figure] one delivery id sent ${answers.length}× concurrently: answered 2xx ${ok}, inbox rows ${rows}, transitions ${log.length}`);
     expect(rows).toBe(1);
     expect(log).toHaveLength(1);
     expect(log[0]?.eventKey).toBe(`inbox:plane:${headers['X-Plane-Delivery']}`);
-    expect(w.app.queue.activeForTask(TASK).map((j) => j.idempotencyKey)).toEqual(['SHOP-42:agent:analyst:1']);
+    expect((await w.app.queue.activeForTask(TASK)).map((j) => j.idempotencyKey)).toEqual(['SHOP-42:agent:analyst:1']);
   });
 
   it('Gitea push: one row and one "branch pushed" transition', async () => {
     const w = (running = await startWebhookApp());
-    toAwaitingCi(w.app, A1);
-    const before = transitionsOf(w.app.store.db, TASK).length;
+    await toAwaitingCi(w.app, A1);
+    const before = (await transitionsOf(w.app.store.db, TASK)).length;
     const { text, headers } = fixture('gitea-push');
     const answers = await fanOut(w, '/webhooks/gitea', text, () => headers);
     expect(answers.every((a) => a.status === 200)).toBe(true);
     await w.drained();
 
     expect(w.app.store.db.select().from(inbox).all()).toHaveLength(1);
-    const added = transitionsOf(w.app.store.db, TASK).slice(before);
+    const added = (await transitionsOf(w.app.store.db, TASK)).slice(before);
     expect(added.map((t) => [t.reason, t.eventKey])).toEqual([
       ['branch pushed', `inbox:gitea:${headers['X-Gitea-Delivery']}`],
     ]);
-    expect(transitionsOf(w.app.store.db, TASK).at(-1)?.toPhase).toBe('awaiting-ci');
+    expect((await transitionsOf(w.app.store.db, TASK)).at(-1)?.toPhase).toBe('awaiting-ci');
     expect(
       (
         w.app.store.sqlite.prepare('SELECT head_sha AS head FROM tasks WHERE id = ?').get(TASK) as {
@@ -79,7 +79,7 @@ describe('one delivery, 50 concurrent sends', () => {
     await w.drained();
 
     expect(w.app.store.db.select().from(inbox).all()).toHaveLength(TIMES);
-    expect(transitionsOf(w.app.store.db, TASK)).toHaveLength(1);
+    expect(await transitionsOf(w.app.store.db, TASK)).toHaveLength(1);
     expect(w.app.store.sqlite.prepare('SELECT count(*) AS n FROM tasks').get()).toEqual({ n: 1 });
   });
 });

@@ -52,7 +52,7 @@ describe('offline demo through Gitea and Plane', () => {
       expect(new Set(rows.map((r) => `${r.source}:${r.event}`))).toEqual(
         new Set(['plane:issue', 'gitea:push', 'gitea:status', 'gitea:pull_request']),
       );
-      const log = transitionsOf(store.db, result.taskId!);
+      const log = await transitionsOf(store.db, result.taskId!);
       // The task exists because the Plane webhook went through the listener into the engine.
       expect(log[0]).toMatchObject({ reason: 'task requested', actor: 'plane:priya.nair' });
       expect(log[0]?.eventKey).toMatch(/^inbox:plane:/);
@@ -64,7 +64,7 @@ describe('offline demo through Gitea and Plane', () => {
       expect(statuses).toEqual([{ state: 'success' }]);
       // The card's sha is the one now on main (the forge's squash commit).
       const main = execFileSync('git', ['--git-dir', join(root, 'remote', 'shop.git'), 'rev-parse', 'main'], { encoding: 'utf8' }).trim();
-      expect(getTask(store.db, result.taskId!)).toMatchObject({ stage: 'done', headSha: main });
+      expect(await getTask(store.db, result.taskId!)).toMatchObject({ stage: 'done', headSha: main });
     } finally {
       store.close();
     }

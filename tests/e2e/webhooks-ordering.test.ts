@@ -25,17 +25,17 @@ afterEach(async () => {
 });
 
 /** Deliver fixtures one after another (each answered before the next is sent) and let the processor finish. */
-async function run(setup: (parts: EngineParts) => void, order: readonly FixtureName[]) {
+async function run(setup: (parts: EngineParts) => Promise<void>, order: readonly FixtureName[]) {
   const w = await startWebhookApp();
   opened.push(w);
-  setup(w.app);
+  await setup(w.app);
   for (const name of order) {
     const { text, headers } = fixture(name);
     const answer = await w.post('/webhooks/gitea', text, headers);
     expect(answer.status, name).toBe(200);
   }
   await w.drained();
-  const task = getTask(w.app.store.db, TASK)!;
+  const task = (await getTask(w.app.store.db, TASK))!;
   return {
     task: {
       stage: task.stage,
@@ -48,37 +48,37 @@ async function run(setup: (parts: EngineParts) => void, order: readonly FixtureN
       prNumber: task.prNumber,
       mustFix: task.mustFix,
     },
-    jobs: w.app.queue
-      .activeForTask(TASK)
+    jobs: (await w.app.queue
+      .activeForTask(TASK))
       .map((j) => j.idempotencyKey)
       .sort(),
-    statuses: statusesFor(w.app.store.db, 'acme/shop', A3).map((s) => `${s.context}=${s.state}`),
+    statuses: (await statusesFor(w.app.store.db, 'acme/shop', A3)).map((s) => `${s.context}=${s.state}`),
   };
 }
 
 describe('out-of-order webhooks converge', () => {
   it('status before push gives the state of push then status: CI green on the pushed head, review queued', async () => {
-    const ordered = await run((p) => toAwaitingCi(p, A1), ['gitea-push', 'gitea-status-success']);
-    const reversed = await run((p) => toAwaitingCi(p, A1), ['gitea-status-success', 'gitea-push']);
+    const ordered = await run(async (p) => await toAwaitingCi(p, A1), ['gitea-push', 'gitea-status-success']);
+    const reversed = await run(async (p) => await toAwaitingCi(p, A1), ['gitea-status-success', 'gitea-push']);
     expect(ordered.task).toMatchObject({ stage: 'review', phase: 'working', headSha: A3 });
     expect(ordered.jobs).toContain('SHOP-42:agent:reviewer:1');
     expect(reversed).toEqual(ordered);
   });
 
   it('a failing status before its push gives the same rollback as after it', async () => {
-    const ordered = await run((p) => toAwaitingCi(p, A1), ['gitea-push', 'gitea-status-failure']);
-    const reversed = await run((p) => toAwaitingCi(p, A1), ['gitea-status-failure', 'gitea-push']);
+    const ordered = await run(async (p) => await toAwaitingCi(p, A1), ['gitea-push', 'gitea-status-failure']);
+    const reversed = await run(async (p) => await toAwaitingCi(p, A1), ['gitea-status-failure', 'gitea-push']);
     expect(ordered.task).toMatchObject({ stage: 'development', phase: 'working', rollbacks: 1, headSha: A3 });
     expect(reversed).toEqual(ordered);
   });
 
   it('merge before status gives the state of status then merge: done at the merged head', async () => {
     const ordered = await run(
-      (p) => toMerging(p, A3),
+      async (p) => await toMerging(p, A3),
       ['gitea-pull_request-opened', 'gitea-status-success', 'gitea-pull_request-merged'],
     );
     const reversed = await run(
-      (p) => toMerging(p, A3),
+      async (p) => await toMerging(p, A3),
       ['gitea-pull_request-merged', 'gitea-status-success', 'gitea-pull_request-opened'],
     );
     const differing = Object.keys(ordered.task).filter((k) => JSON.stringify(ordered.task[k as keyof typeof ordered.task]) !== JSON.stringify(reversed.task[k as keyof typeof reversed.task]));

@@ -54,11 +54,11 @@ describe('listener wiring in the composed app', () => {
 
   it('counts a reconciler unblock', async () => {
     const w = (running = await startWebhookApp({ env: { ORCH_RECONCILE_GRACE_S: '0' } }));
-    toAwaitingCi(w.app, A3);
+    await toAwaitingCi(w.app, A3);
     // The side worker opened the PR already; the task has no active job left.
     w.app.store.sqlite.prepare(`UPDATE jobs SET state = 'succeeded' WHERE kind = 'forge'`).run();
     // A green status that was stored but never applied (its event lost): the reconciler's case.
-    w.app.store.write((tx) => recordStatus(tx, { repo: 'acme/shop', sha: A3, context: 'ci', state: 'success', description: '', targetUrl: null, statusId: 1, updatedAt: 0 }));
+    await w.app.store.transaction(async (tx) => await recordStatus(tx, { repo: 'acme/shop', sha: A3, context: 'ci', state: 'success', description: '', targetUrl: null, statusId: 1, updatedAt: 0 }));
     const report = await w.app.reconciler.runPass({ dryRun: false, actor: 'test' });
     expect(report.unblocked.map((u) => u.taskId)).toEqual([TASK]);
     expect(await metric(w, 'conveyor_reconciler_unblocked_total')).toEqual(['conveyor_reconciler_unblocked_total 1']);

@@ -58,10 +58,10 @@ describeDocker('production deploy failure paths (real git, real processes, real 
   /** Deliver one task with image A (exit 0, healthy) so production has a previous image. */
   async function deliverA(x: DeployWorld): Promise<string> {
     const id = await x.toApproval(1);
-    x.decide(id, 'approve', 222);
+    await x.decide(id, 'approve', 222);
     expect((await x.runJob('deploy'))?.type).toBe('done');
     expect((await x.runJob('merge'))?.type).toBe('done');
-    expect(x.h.task(id).stage).toBe('done');
+    expect((await x.h.task(id)).stage).toBe('done');
     expect(await current()).toBe(images.a);
     return id;
   }
@@ -75,9 +75,9 @@ describeDocker('production deploy failure paths (real git, real processes, real 
     x.setCodes([1]);
     x.staging.next.push(images.b);
     const failed = await x.toApproval(2);
-    x.decide(failed, 'approve', 222);
+    await x.decide(failed, 'approve', 222);
     expect((await x.runJob('deploy'))?.type).toBe('done');
-    let task = x.h.task(failed);
+    let task = await x.h.task(failed);
     expect([task.stage, task.escalated]).toEqual(['development', false]);
     expect(task.mustFix).toContain('The deploy hook failed before changing production (exit 1).');
     expect(task.mustFix).toContain('hook says code 1');
@@ -90,16 +90,16 @@ describeDocker('production deploy failure paths (real git, real processes, real 
     x.setCodes([2]);
     x.staging.next.push(images.b);
     const restored = await x.toApproval(3);
-    x.decide(restored, 'approve', 222);
+    await x.decide(restored, 'approve', 222);
     expect((await x.runJob('deploy'))?.type).toBe('done');
-    task = x.h.task(restored);
+    task = await x.h.task(restored);
     expect([task.stage, task.escalated]).toEqual(['development', false]);
     expect(task.mustFix).toContain('restored the previous version (exit 2)');
     expect(x.healthCalls()).toBe(healthBefore);
     expect(await current()).toBe(images.a);
     // One hook run per deploy: no automatic second call after exit 1 or 2.
     expect(x.hookCalls().map((l) => l.split(' ')[0])).toEqual(['0', '1', '2']);
-    expect(deployImageHistory(x.h.store.db, x.h.project.id).map((r) => [r.outcome, r.imageId])).toEqual([
+    expect((await deployImageHistory(x.h.store.db, x.h.project.id)).map((r) => [r.outcome, r.imageId])).toEqual([
       ['restored', images.b],
       ['failed', images.b],
       ['deployed', images.a],
@@ -110,11 +110,11 @@ describeDocker('production deploy failure paths (real git, real processes, real 
     const x = await world({ timeoutS: 2 });
     x.setCodes(['sleep', 7]);
     const hung = await x.toApproval(1);
-    x.decide(hung, 'approve', 222);
+    await x.decide(hung, 'approve', 222);
     const started = Date.now();
     expect((await x.runJob('deploy'))?.type).toBe('done');
     console.log(`[figure] hook timeout 2 s: deploy job ended after ${Date.now() - started} ms`);
-    let task = x.h.task(hung);
+    let task = await x.h.task(hung);
     expect([task.stage, task.phase, task.escalated]).toEqual(['deploy', 'working', true]);
     expect(task.escalationReason).toMatch(/production state unknown: the deploy hook timed out after 2 s and was killed/);
     expect(x.healthCalls()).toBe(0);
@@ -123,15 +123,15 @@ describeDocker('production deploy failure paths (real git, real processes, real 
     expect(x.h.store.sqlite.prepare(`SELECT count(*) AS n FROM transitions WHERE task_id = ? AND to_stage = 'done'`).get(hung)).toEqual({ n: 0 });
 
     // The same task, retried: a new pass asks again; exit 7 says nothing about production either.
-    expect(x.h.handle({ type: 'RetryRequested', key: `retry:${hung}`, taskId: hung, actor: 'telegram:222:Ann' }).type).toBe('applied');
-    x.decide(hung, 'approve', 333);
+    expect((await x.h.handle({ type: 'RetryRequested', key: `retry:${hung}`, taskId: hung, actor: 'telegram:222:Ann' })).type).toBe('applied');
+    await x.decide(hung, 'approve', 333);
     expect((await x.runJob('deploy'))?.type).toBe('done');
-    task = x.h.task(hung);
+    task = await x.h.task(hung);
     expect([task.stage, task.escalated]).toEqual(['deploy', true]);
     expect(task.escalationReason).toContain('exited with 7, which says nothing about production');
     expect(await current()).toBeNull();
     expect(x.hookCalls().map((l) => l.split(' ')[0])).toEqual(['sleep', '7']);
-    expect(deployImageHistory(x.h.store.db, x.h.project.id).map((r) => r.outcome)).toEqual(['failed', 'failed']);
+    expect((await deployImageHistory(x.h.store.db, x.h.project.id)).map((r) => r.outcome)).toEqual(['failed', 'failed']);
   }, 180_000);
 
   it('failed health: the hook runs again with the previous image and the task rolls back with the reason', async () => {
@@ -145,9 +145,9 @@ describeDocker('production deploy failure paths (real git, real processes, real 
     x.staging.next.push(images.b);
     const id = await x.toApproval(2);
     const sha = x.staging.calls[1]!.sha;
-    x.decide(id, 'approve', 222);
+    await x.decide(id, 'approve', 222);
     expect((await x.runJob('deploy'))?.type).toBe('done');
-    const task = x.h.task(id);
+    const task = await x.h.task(id);
     expect([task.stage, task.escalated]).toEqual(['development', false]);
     expect(task.mustFix).toContain('Production health failed after the deploy, so the previous image was restored');
     expect(task.mustFix).toMatch(/health/);
@@ -158,7 +158,7 @@ describeDocker('production deploy failure paths (real git, real processes, real 
     expect(x.hookCalls()).toHaveLength(3);
     expect(x.healthCalls()).toBeGreaterThan(2);
     expect(await current()).toBe(images.a);
-    expect(deployImageHistory(x.h.store.db, x.h.project.id).map((r) => [r.outcome, r.taskId])).toEqual([
+    expect((await deployImageHistory(x.h.store.db, x.h.project.id)).map((r) => [r.outcome, r.taskId])).toEqual([
       ['restored', id],
       ['deployed', first],
     ]);
@@ -169,9 +169,9 @@ describeDocker('production deploy failure paths (real git, real processes, real 
     x.setCodes([0]);
     x.setUnhealthy(true);
     const id = await x.toApproval(1);
-    x.decide(id, 'approve', 222);
+    await x.decide(id, 'approve', 222);
     expect((await x.runJob('deploy'))?.type).toBe('done');
-    const task = x.h.task(id);
+    const task = await x.h.task(id);
     expect([task.stage, task.escalated]).toEqual(['deploy', true]);
     expect(task.escalationReason).toContain('there is no previous image to restore');
     expect(x.hookCalls()).toHaveLength(1);
@@ -184,27 +184,27 @@ describeDocker('production deploy failure paths (real git, real processes, real 
     // Staging reports image C for revision S, but C carries another revision (ORCH-058).
     x.staging.next.push(images.c);
     const id = await x.toApproval(1);
-    x.decide(id, 'approve', 222);
+    await x.decide(id, 'approve', 222);
     expect((await x.runJob('deploy'))?.type).toBe('done');
-    let task = x.h.task(id);
+    let task = await x.h.task(id);
     expect([task.stage, task.phase]).toEqual(['deploy-staging', 'working']);
     expect(task.lastEvent).toContain(`carries revision ${'f'.repeat(40)}`);
     expect(x.hookCalls()).toEqual([]);
     expect((await x.runJob('staging'))?.type).toBe('done');
     expect(x.staging.calls).toHaveLength(2);
-    expect(pendingApproval(x.h.store.db, id, 'deploy')?.round).toBe(2);
+    expect((await pendingApproval(x.h.store.db, id, 'deploy'))?.round).toBe(2);
 
     // Approved again, the branch moves before the deploy: the image no longer matches it.
-    x.decide(id, 'approve', 222);
+    await x.decide(id, 'approve', 222);
     const moved = await pushCommit(x.h.git.remote, `task/${id}`, { 'src/late.ts': 'export const late = 1;\n' }, `${id} late fix`);
     expect((await x.runJob('deploy'))?.type).toBe('done');
-    task = x.h.task(id);
+    task = await x.h.task(id);
     expect([task.stage, task.phase]).toEqual(['deploy-staging', 'working']);
     expect(x.hookCalls()).toEqual([]);
     expect((await x.runJob('staging'))?.type).toBe('done');
     expect(x.staging.calls.map((c) => c.sha)).toHaveLength(3);
     expect(x.staging.calls[2]!.sha).toBe(moved);
-    x.decide(id, 'approve', 333);
+    await x.decide(id, 'approve', 333);
     expect((await x.runJob('deploy'))?.type).toBe('done');
     expect(x.hookCalls()).toEqual([`0 ${prodRepo}:${moved} ${stagingRepo}:${moved} ${moved}`]);
     // Promotion by retag: the production image id is the (re-)staged image id.
@@ -212,13 +212,13 @@ describeDocker('production deploy failure paths (real git, real processes, real 
     expect((await docker.inspectImage(`${stagingRepo}:${moved}`))?.id).toBe(images.a);
     expect(await current()).toBe(images.a);
     expect((await x.runJob('merge'))?.type).toBe('done');
-    expect(x.h.task(id).stage).toBe('done');
+    expect((await x.h.task(id)).stage).toBe('done');
   }, 180_000);
 
   it('the card says the deploy runs while the hook runs, and the tracker gets a comment at each outcome', async () => {
     const x = await world({}, true);
-    const card = (id: string, locale: 'en' | 'ru' = 'en') =>
-      renderCard(buildCardView(x.h.store, x.h.queue, new Map([[x.h.project.id, x.h.project]]), id, 3, null)!, locale, Date.now(), 'text');
+    const card = async (id: string, locale: 'en' | 'ru' = 'en') =>
+      renderCard((await buildCardView(x.h.store, x.h.queue, new Map([[x.h.project.id, x.h.project]]), id, 3, null))!, locale, Date.now(), 'text');
     const fromTracker = (id: string, n: number) =>
       x.h.store.sqlite.prepare(`UPDATE tasks SET external_id = ?, external_url = ? WHERE id = ?`).run(`issue-${n}`, `https://plane.test/issues/${n}`, id);
     const comments = (id: string) =>
@@ -230,40 +230,40 @@ describeDocker('production deploy failure paths (real git, real processes, real 
     x.setCodes(['wait']);
     const delivered = await x.toApproval(1);
     fromTracker(delivered, 1);
-    expect(card(delivered)).toContain('⏳ waiting for: production approval by 222, 333, or 111');
-    x.decide(delivered, 'approve', 222);
-    expect(card(delivered)).toMatch(/waiting for: deploy queued/);
+    expect(await card(delivered)).toContain('⏳ waiting for: production approval by 222, 333, or 111');
+    await x.decide(delivered, 'approve', 222);
+    expect(await card(delivered)).toMatch(/waiting for: deploy queued/);
     const running = x.runJob('deploy');
     await waitFor(() => x.hookCalls().length > 0, 60_000, () => 'the deploy hook to start');
-    expect(card(delivered)).toMatch(/⏳ waiting for: deploy running/);
+    expect(await card(delivered)).toMatch(/⏳ waiting for: deploy running/);
     // The hook's start queues a card edit: nothing else moves while it runs.
     expect(x.h.store.sqlite.prepare(`SELECT count(*) AS n FROM outbox WHERE kind = 'card' AND task_id = ? AND payload LIKE '%deploy-hook%'`).get(delivered)).toEqual({ n: 1 });
-    expect(card(delivered, 'ru')).toMatch(/⏳ ждём деплой идёт/);
+    expect(await card(delivered, 'ru')).toMatch(/⏳ ждём деплой идёт/);
     x.release();
     expect((await running)?.type).toBe('done');
-    expect(card(delivered)).not.toContain('deploy running');
+    expect(await card(delivered)).not.toContain('deploy running');
     expect(comments(delivered).at(-1)).toContain(`Deployed to production: ${prodRepo}:`);
     expect((await x.runJob('merge'))?.type).toBe('done');
 
     x.setCodes([1]);
     const failed = await x.toApproval(2);
     fromTracker(failed, 2);
-    x.decide(failed, 'approve', 222);
+    await x.decide(failed, 'approve', 222);
     await x.runJob('deploy');
     expect(comments(failed).at(-1)).toContain('Production deploy failed, back to development: The deploy hook failed before changing production (exit 1).');
 
     x.setCodes([7]);
     const unknown = await x.toApproval(3);
     fromTracker(unknown, 3);
-    x.decide(unknown, 'approve', 222);
+    await x.decide(unknown, 'approve', 222);
     await x.runJob('deploy');
     expect(comments(unknown).at(-1)).toContain('Production deploy needs a person: production state unknown');
-    expect(x.h.handle({ type: 'TaskCancelled', key: `cancel:${unknown}`, taskId: unknown, reason: 'checked by hand', actor: 'telegram:222:Ann' }).type).toBe('applied');
+    expect((await x.h.handle({ type: 'TaskCancelled', key: `cancel:${unknown}`, taskId: unknown, reason: 'checked by hand', actor: 'telegram:222:Ann' })).type).toBe('applied');
 
     x.staging.next.push(images.c);
     const stale = await x.toApproval(4);
     fromTracker(stale, 4);
-    x.decide(stale, 'approve', 222);
+    await x.decide(stale, 'approve', 222);
     await x.runJob('deploy');
     expect(comments(stale).at(-1)).toContain('Production deploy not started, staging again: the validated image');
   }, 180_000);

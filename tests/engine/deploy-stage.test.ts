@@ -65,10 +65,10 @@ describeDocker('the production deploy stage (real git, real processes, real Dock
       expect((await harness.runJob('staging'))?.type).toBe('done');
       return id;
     };
-    const decide = (id: string, decision: 'approve' | 'reject', userId: number, reason?: string) => {
-      const approval = pendingApproval(harness.store.db, id, 'deploy');
+    const decide = async (id: string, decision: 'approve' | 'reject', userId: number, reason?: string) => {
+      const approval = await pendingApproval(harness.store.db, id, 'deploy');
       if (!approval) throw new Error(`no pending deploy approval for ${id}`);
-      return harness.handle({ type: 'ApprovalDecided', key: `decide:${approval.id}:${userId}:${decision}`, taskId: id, approvalId: approval.id, decision, actor: `telegram:${userId}:Person ${userId}`, ...(reason ? { reason } : {}) });
+      return await harness.handle({ type: 'ApprovalDecided', key: `decide:${approval.id}:${userId}:${decision}`, taskId: id, approvalId: approval.id, decision, actor: `telegram:${userId}:Person ${userId}`, ...(reason ? { reason } : {}) });
     };
     return { h: harness, staging, setCodes, hookCalls, toApproval, decide };
   }
@@ -76,27 +76,27 @@ describeDocker('the production deploy stage (real git, real processes, real Dock
   it('asks for a production approval after staging, deploys the staged image id unchanged, merges and finishes', async () => {
     const w = await world();
     const id = await w.toApproval(1);
-    let task = w.h.task(id);
+    let task = await w.h.task(id);
     expect([task.stage, task.phase]).toEqual(['deploy', 'awaiting-approval']);
-    const approval = pendingApproval(w.h.store.db, id, 'deploy');
+    const approval = await pendingApproval(w.h.store.db, id, 'deploy');
     expect(approval?.round).toBe(1);
     expect(w.h.store.sqlite.prepare(`SELECT kind FROM outbox WHERE task_id = ? AND kind = 'approval-request'`).all(id)).toHaveLength(1);
     expect(w.h.store.sqlite.prepare(`SELECT holder FROM leases`).get()).toEqual({ holder: id });
 
-    expect(w.decide(id, 'approve', 222).type).toBe('applied');
-    expect(getApproval(w.h.store.db, approval!.id)?.state).toBe('approved');
+    expect((await w.decide(id, 'approve', 222)).type).toBe('applied');
+    expect((await getApproval(w.h.store.db, approval!.id))?.state).toBe('approved');
     expect((await w.h.runJob('deploy'))?.type).toBe('done');
-    task = w.h.task(id);
+    task = await w.h.task(id);
     expect([task.stage, task.phase]).toEqual(['deploy', 'merging']);
     const staged = w.staging.calls[0]!.sha;
     expect(w.hookCalls()).toEqual([`0 ${prodRepo}:${staged} ${stagingRepo}:${staged} ${staged}`]);
     // Promotion by retag: production's image id is the staging image id.
     expect((await docker.inspectImage(`${prodRepo}:${staged}`))?.id).toBe(baseImageId);
     expect((await docker.inspectImage(`${prodRepo}:current`))?.id).toBe(baseImageId);
-    expect(deployImageHistory(w.h.store.db, w.h.project.id).map((r) => [r.outcome, r.imageId])).toEqual([['deployed', baseImageId]]);
+    expect((await deployImageHistory(w.h.store.db, w.h.project.id)).map((r) => [r.outcome, r.imageId])).toEqual([['deployed', baseImageId]]);
 
     expect((await w.h.runJob('merge'))?.type).toBe('done');
-    task = w.h.task(id);
+    task = await w.h.task(id);
     expect(task.stage).toBe('done');
     const report = await remoteFile(w.h.git.remote, 'main', `docs/work-items/${id}/15-deploy-report.md`);
     expect(report).toContain('deploy_status: SUCCESS');
@@ -108,19 +108,19 @@ describeDocker('the production deploy stage (real git, real processes, real Dock
     const w = await world({ fourEyes: true, approvers: [111, 222] });
     const id = await w.toApproval(1);
     // The harness requests every task as telegram:111.
-    expect(w.decide(id, 'approve', 111)).toMatchObject({ type: 'rejected' });
-    expect(w.decide(id, 'approve', 333)).toMatchObject({ type: 'rejected' });
-    expect(pendingApproval(w.h.store.db, id, 'deploy')?.state).toBe('pending');
+    expect(await w.decide(id, 'approve', 111)).toMatchObject({ type: 'rejected' });
+    expect(await w.decide(id, 'approve', 333)).toMatchObject({ type: 'rejected' });
+    expect((await pendingApproval(w.h.store.db, id, 'deploy'))?.state).toBe('pending');
     expect(w.h.store.sqlite.prepare(`SELECT count(*) AS n FROM jobs WHERE kind = 'deploy'`).get()).toEqual({ n: 0 });
-    expect([w.h.task(id).stage, w.h.task(id).phase]).toEqual(['deploy', 'awaiting-approval']);
-    expect(w.decide(id, 'approve', 222).type).toBe('applied');
+    expect([(await w.h.task(id)).stage, (await w.h.task(id)).phase]).toEqual(['deploy', 'awaiting-approval']);
+    expect((await w.decide(id, 'approve', 222)).type).toBe('applied');
   }, 120_000);
 
   it('a reject sends the task back to development with the reason and releases the lease', async () => {
     const w = await world();
     const id = await w.toApproval(1);
-    expect(w.decide(id, 'reject', 333, 'not during the sale').type).toBe('applied');
-    const task = w.h.task(id);
+    expect((await w.decide(id, 'reject', 333, 'not during the sale')).type).toBe('applied');
+    const task = await w.h.task(id);
     expect([task.stage, task.mergeQueuedAt]).toEqual(['development', null]);
     expect(task.mustFix).toContain('not during the sale');
     expect(w.h.store.sqlite.prepare(`SELECT count(*) AS n FROM leases WHERE holder = ?`).get(id)).toEqual({ n: 0 });
@@ -131,25 +131,25 @@ describeDocker('the production deploy stage (real git, real processes, real Dock
     const w = await world();
     w.setCodes([1]);
     const first = await w.toApproval(1);
-    w.decide(first, 'approve', 222);
+    await w.decide(first, 'approve', 222);
     await w.h.runJob('deploy');
-    const failed = w.h.task(first);
+    const failed = await w.h.task(first);
     expect([failed.stage, failed.escalated]).toEqual(['development', false]);
     expect(failed.mustFix).toContain('hook says code 1');
     expect(failed.lastEvent).toContain('hook says code 1');
-    expect(deployImageHistory(w.h.store.db, w.h.project.id).map((r) => r.outcome)).toEqual(['failed']);
+    expect((await deployImageHistory(w.h.store.db, w.h.project.id)).map((r) => r.outcome)).toEqual(['failed']);
 
     w.setCodes([7]);
     const second = await w.toApproval(2);
-    w.decide(second, 'approve', 222);
+    await w.decide(second, 'approve', 222);
     await w.h.runJob('deploy');
-    const unknown = w.h.task(second);
+    const unknown = await w.h.task(second);
     expect([unknown.stage, unknown.escalated]).toEqual(['deploy', true]);
     expect(unknown.escalationReason).toMatch(/deploy/);
     // /retry never re-runs an unknown deploy blindly: a new pass asks the approvers again.
-    expect(w.h.handle({ type: 'RetryRequested', key: `retry:${second}`, taskId: second, actor: 'telegram:222:Ann' }).type).toBe('applied');
-    expect([w.h.task(second).phase, w.h.task(second).escalated]).toEqual(['awaiting-approval', false]);
-    expect(pendingApproval(w.h.store.db, second, 'deploy')?.round).toBe(2);
+    expect((await w.h.handle({ type: 'RetryRequested', key: `retry:${second}`, taskId: second, actor: 'telegram:222:Ann' })).type).toBe('applied');
+    expect([(await w.h.task(second)).phase, (await w.h.task(second)).escalated]).toEqual(['awaiting-approval', false]);
+    expect((await pendingApproval(w.h.store.db, second, 'deploy'))?.round).toBe(2);
     expect(w.hookCalls()).toHaveLength(2);
   }, 120_000);
 
@@ -157,28 +157,28 @@ describeDocker('the production deploy stage (real git, real processes, real Dock
     const w = await world();
     w.setCodes([2, 0]);
     const id = await w.toApproval(1);
-    w.decide(id, 'approve', 222);
+    await w.decide(id, 'approve', 222);
     await w.h.runJob('deploy');
-    expect(w.h.task(id).stage).toBe('development');
-    expect(loadDeployState(w.h.store.db, id)).toMatchObject({ attempt: 1, hookStartedAt: null, hookResult: null });
+    expect((await w.h.task(id)).stage).toBe('development');
+    expect(await loadDeployState(w.h.store.db, id)).toMatchObject({ attempt: 1, hookStartedAt: null, hookResult: null });
 
     // The developer fixes it; the task comes back through testing and staging.
     w.h.store.sqlite.prepare(`UPDATE jobs SET state = 'cancelled' WHERE task_id = ? AND state = 'queued'`).run(id);
     w.h.store.sqlite.prepare(`UPDATE tasks SET stage = 'testing', phase = 'working', attempts = ? WHERE id = ?`).run(JSON.stringify({ analyst: 1, developer: 2, reviewer: 1, tester: 2 }), id);
-    w.h.handle({ type: 'AgentRunFinished', key: `tester2:${id}`, taskId: id, jobId: 0, facts: { role: 'tester', attempt: 2, headSha: w.h.task(id).headSha, artifacts: { '13-test-report.md': '---\nresult: PASS\n---\nok\n' }, logTail: '' } });
+    await w.h.handle({ type: 'AgentRunFinished', key: `tester2:${id}`, taskId: id, jobId: 0, facts: { role: 'tester', attempt: 2, headSha: (await w.h.task(id)).headSha, artifacts: { '13-test-report.md': '---\nresult: PASS\n---\nok\n' }, logTail: '' } });
     expect((await w.h.runJob('staging'))?.type).toBe('done');
-    expect(pendingApproval(w.h.store.db, id, 'deploy')?.round).toBe(2);
-    w.decide(id, 'approve', 333);
+    expect((await pendingApproval(w.h.store.db, id, 'deploy'))?.round).toBe(2);
+    await w.decide(id, 'approve', 333);
     await w.h.runJob('deploy');
     expect(w.hookCalls().map((line) => line.split(' ')[0])).toEqual(['2', '0']);
-    expect(w.h.task(id).phase).toBe('merging');
+    expect((await w.h.task(id)).phase).toBe('merging');
   }, 120_000);
 
   it('self-deploy: the detached hook is polled by the deferred job; exit 0 delivers once, a hook killed mid-way escalates', async () => {
     const w = await world({ self: true });
     w.setCodes([0]);
     const id = await w.toApproval(1);
-    w.decide(id, 'approve', 222);
+    await w.decide(id, 'approve', 222);
     const started = await w.h.runJob('deploy');
     expect(started?.type).toBe('defer');
     const finishedRun = async () => {
@@ -191,23 +191,23 @@ describeDocker('the production deploy stage (real git, real processes, real Dock
       throw new Error('the self-deploy never finished');
     };
     expect((await finishedRun()).type).toBe('done');
-    expect(w.h.task(id).phase).toBe('merging');
+    expect((await w.h.task(id)).phase).toBe('merging');
     expect(w.hookCalls()).toHaveLength(1);
     expect(await w.h.deps.deployHooks!.listPendingSelfDeploys()).toEqual([]);
     expect(await w.h.runJob('deploy')).toBeNull();
 
     // A hook that is killed mid-way (SIGKILL of its own shell): unknown state, never delivered.
     expect((await w.h.runJob('merge'))?.type).toBe('done');
-    expect(w.h.task(id).stage).toBe('done');
+    expect((await w.h.task(id)).stage).toBe('done');
     const second = await w.h.taskPassingTests(2, { 'src/g.ts': 'export const g = 1;\n' });
     expect((await w.h.runJob('staging'))?.type).toBe('done');
     writeFileSync(join(scratch, 'codes'), 'kill\n');
-    w.decide(second, 'approve', 222);
+    await w.decide(second, 'approve', 222);
     await w.h.runJob('deploy');
     await finishedRun();
-    const task = w.h.task(second);
+    const task = await w.h.task(second);
     expect([task.stage, task.escalated]).toEqual(['deploy', true]);
     expect(w.hookCalls()).toHaveLength(2);
-    expect(deployImageHistory(w.h.store.db, w.h.project.id).map((r) => r.outcome)).toEqual(['failed', 'deployed']);
+    expect((await deployImageHistory(w.h.store.db, w.h.project.id)).map((r) => r.outcome)).toEqual(['failed', 'deployed']);
   }, 120_000);
 });

@@ -6,6 +6,7 @@
  * or stopped renewing loses the lease; in forge mode without a ciCommand a rebased head waits for
  * the forge's status (the reconciler covers a lost one) and is merged by API with its sha as guard.
  */
+import { mapInOrder } from '../../core/map-in-order.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GiteaClient } from '../../adapters/gitea/gitea-client.ts';
 import { GiteaForgeReader } from '../../adapters/gitea/gitea-forge-reader.ts';
@@ -29,21 +30,21 @@ describe('the merge lease', () => {
     const one = await h.taskPassingTests(1, { 'parts/one.txt': '1\n' });
     h.clock.advance(10);
     const two = await h.taskPassingTests(2, { 'parts/two.txt': '2\n' });
-    expect(mergeLeaseHolder(h.store.db, 'SHOP')?.holder).toBe(one);
+    expect((await mergeLeaseHolder(h.store.db, 'SHOP'))?.holder).toBe(one);
 
     expect(await h.runJob('merge')).toMatchObject({ type: 'done', event: { type: 'Merged' } }); // SHOP-1's job is claimed first
-    expect(h.task(one).stage).toBe('done');
-    expect(mergeLeaseHolder(h.store.db, 'SHOP')).toBeNull(); // released with the merge
+    expect((await h.task(one)).stage).toBe('done');
+    expect(await mergeLeaseHolder(h.store.db, 'SHOP')).toBeNull(); // released with the merge
     const mainAfterOne = await remoteSha(h.git.remote, 'main');
 
     const red = await h.runJob('merge');
     expect(red).toMatchObject({ type: 'done', event: { type: 'MergeFailed' } });
-    const task = h.task(two);
+    const task = await h.task(two);
     expect(task).toMatchObject({ stage: 'development', rollbacks: 1, mergeQueuedAt: null });
     expect(task.mustFix).toContain('CI failed after rebasing onto main');
     expect(task.mustFix).toContain('semantic clash: 2 parts');
     expect(await remoteSha(h.git.remote, 'main')).toBe(mainAfterOne);
-    expect(mergeLeaseHolder(h.store.db, 'SHOP')).toBeNull();
+    expect(await mergeLeaseHolder(h.store.db, 'SHOP')).toBeNull();
   });
 
   it('defers a waiter without counting attempts, shows holder and position, and wakes it on release', async () => {
@@ -62,17 +63,17 @@ describe('the merge lease', () => {
       reason: `waiting for merge lease held by ${one}`,
     });
     expect(await h.runJob('merge')).toMatchObject({ type: 'defer' });
-    const job = h.queue.activeForTask(three).find((j) => j.kind === 'merge');
+    const job = (await h.queue.activeForTask(three)).find((j) => j.kind === 'merge');
     expect(job).toMatchObject({ state: 'queued', attempts: 0 });
 
-    const card = buildCardView(h.store, h.queue, new Map([[h.project.id, h.project]]), three, 3, null);
+    const card = await buildCardView(h.store, h.queue, new Map([[h.project.id, h.project]]), three, 3, null);
     expect(renderCard(card!, 'en', h.clock.now(), 'text')).toContain(
       `🔒 waiting for merge lease: ${one} · position 2`,
     );
     expect(renderCard(card!, 'ru', h.clock.now(), 'text')).toContain(
       `🔒 ждёт очереди на слияние: ${one} · позиция 2`,
     );
-    const queue = renderQueue(buildQueueView(h.store, h.queue, 2), 'en', h.clock.now());
+    const queue = renderQueue(await buildQueueView(h.store, h.queue, 2), 'en', h.clock.now());
     expect(queue).toContain(`SHOP merge queue: holder ${one} · waiting 1. ${two}, 2. ${three}`);
 
     h.store.sqlite.prepare(`UPDATE jobs SET available_at = ? WHERE task_id = ?`).run(h.clock.now(), one);
@@ -80,7 +81,7 @@ describe('the merge lease', () => {
     // The release made the waiters' jobs due now, although their backoff had not passed.
     expect(await h.runJob('merge')).toMatchObject({ type: 'done', event: { type: 'Merged' } });
     expect(await h.runJob('merge')).toMatchObject({ type: 'done', event: { type: 'Merged' } });
-    expect([one, two, three].map((id) => h.task(id).stage)).toEqual(['done', 'done', 'done']);
+    expect((await mapInOrder([one, two, three], (id) => h.task(id))).map((t) => t.stage)).toEqual(['done', 'done', 'done']);
     expect(await remoteFile(h.git.remote, 'main', 'notes/three.txt')).toBe('3');
   });
 
@@ -92,18 +93,18 @@ describe('the merge lease', () => {
       .prepare(`UPDATE jobs SET available_at = available_at + 3600000 WHERE task_id = ?`)
       .run(one);
     expect(await h.runJob('merge')).toMatchObject({ type: 'defer' });
-    expect(h.queue.activeForTask(two)[0]!.availableAt).toBeGreaterThan(h.clock.now());
-    h.handle({
+    expect((await h.queue.activeForTask(two))[0]!.availableAt).toBeGreaterThan(h.clock.now());
+    await h.handle({
       type: 'TaskCancelled',
       key: 'cancel:1',
       taskId: one,
       reason: 'not needed',
       actor: 'telegram:111',
     });
-    expect(mergeLeaseHolder(h.store.db, 'SHOP')).toBeNull();
-    expect(h.queue.activeForTask(two)[0]!.availableAt).toBeLessThanOrEqual(h.clock.now());
+    expect(await mergeLeaseHolder(h.store.db, 'SHOP')).toBeNull();
+    expect((await h.queue.activeForTask(two))[0]!.availableAt).toBeLessThanOrEqual(h.clock.now());
     expect(await h.runJob('merge')).toMatchObject({ type: 'done', event: { type: 'Merged' } });
-    expect(h.task(two).stage).toBe('done');
+    expect((await h.task(two)).stage).toBe('done');
   });
 
   it('escalates a task that waited longer than ORCH_MERGE_MAX_WAIT_S, naming the holder', async () => {
@@ -116,11 +117,11 @@ describe('the merge lease', () => {
     expect(await h.runJob('merge')).toMatchObject({ type: 'defer' });
     h.clock.advance(61_000);
     expect(await h.runJob('merge')).toMatchObject({ type: 'done', event: { type: 'MergeBlocked' } });
-    expect(h.task(two)).toMatchObject({ escalated: true, mergeQueuedAt: null });
-    expect(h.task(two).escalationReason).toMatch(
+    expect(await h.task(two)).toMatchObject({ escalated: true, mergeQueuedAt: null });
+    expect((await h.task(two)).escalationReason).toMatch(
       new RegExp(`merge lease held by ${one} \\(ORCH_MERGE_MAX_WAIT_S=60\\)`),
     );
-    expect(mergeLeaseHolder(h.store.db, 'SHOP')?.holder).toBe(one);
+    expect((await mergeLeaseHolder(h.store.db, 'SHOP'))?.holder).toBe(one);
   });
 
   it('merges nothing while the lease store cannot be read', async () => {
@@ -133,7 +134,7 @@ describe('the merge lease', () => {
       error: expect.stringMatching(/no such table: leases/),
     });
     expect(await remoteSha(h.git.remote, 'main')).toBe(before);
-    expect(h.task(one).stage).toBe('testing');
+    expect((await h.task(one)).stage).toBe('testing');
     h.store.sqlite.exec('ALTER TABLE leases_unreadable RENAME TO leases');
     h.store.sqlite.prepare(`UPDATE jobs SET available_at = 0 WHERE task_id = ?`).run(one);
     expect(await h.runJob('merge')).toMatchObject({ type: 'done', event: { type: 'Merged' } });
@@ -147,17 +148,17 @@ describe('the merge lease', () => {
     h.store.sqlite.prepare(`UPDATE tasks SET stage = 'development', phase = 'working' WHERE id = ?`).run(one);
     h.store.sqlite.prepare(`UPDATE jobs SET state = 'cancelled' WHERE task_id = ?`).run(one);
     expect(await h.runJob('merge')).toMatchObject({ type: 'done', event: { type: 'Merged' } });
-    expect(h.task(two).stage).toBe('done');
+    expect((await h.task(two)).stage).toBe('done');
 
     const three = await h.taskPassingTests(3, { 'notes/three.txt': '3\n' });
     const four = await h.taskPassingTests(4, { 'notes/four.txt': '4\n' });
-    expect(mergeLeaseHolder(h.store.db, 'SHOP')?.holder).toBe(three);
+    expect((await mergeLeaseHolder(h.store.db, 'SHOP'))?.holder).toBe(three);
     h.store.sqlite.prepare(`UPDATE jobs SET state = 'cancelled' WHERE task_id = ?`).run(three);
     expect(await h.runJob('merge')).toMatchObject({ type: 'defer' }); // SHOP-3 is still in the phase and its lease is live
     h.clock.advance(3 * 60_000); // no renewal: expired
     h.store.sqlite.prepare(`UPDATE jobs SET available_at = 0 WHERE task_id = ?`).run(four);
     expect(await h.runJob('merge')).toMatchObject({ type: 'done', event: { type: 'Merged' } });
-    expect(h.task(four).stage).toBe('done');
+    expect((await h.task(four)).stage).toBe('done');
   });
 });
 
@@ -174,7 +175,7 @@ describe("the merge step lands with the project's git policy (local path)", () =
     const main = await remoteSha(h.git.remote, 'main');
     const tested = await remoteSha(h.git.remote, `task/${two}`);
     expect(landed).toMatchObject({ type: 'done', event: { type: 'Merged', sha: main } });
-    expect(h.task(two)).toMatchObject({ stage: 'done', headSha: main });
+    expect(await h.task(two)).toMatchObject({ stage: 'done', headSha: main });
     expect(await git(h.git.remote, ['rev-parse', 'main^{tree}'])).toBe(await git(h.git.remote, ['rev-parse', `${tested}^{tree}`]));
     const parents = (await git(h.git.remote, ['log', '-1', '--format=%P', 'main'])).split(' ');
     const subject = await git(h.git.remote, ['log', '-1', '--format=%s', 'main']);
@@ -182,7 +183,7 @@ describe("the merge step lands with the project's git policy (local path)", () =
     if (mergeMethod === 'merge') expect({ parents, subject }).toEqual({ parents: [before, tested], subject: `Merge ${two}: Task 2` });
     if (mergeMethod === 'rebase' || mergeMethod === 'fast-forward') expect(main).toBe(tested);
     expect(await git(h.git.remote, ['log', '-1', '--format=%cn <%ce>', 'main'])).toBe('Shop Bot <bot@acme.test>');
-    expect(h.task(one).stage).toBe('done');
+    expect((await h.task(one)).stage).toBe('done');
   });
 });
 
@@ -200,19 +201,19 @@ describe('forge mode without a ciCommand', () => {
     const retest = await h.runJob('merge');
     expect(retest).toMatchObject({ type: 'done', event: { type: 'MergeRetestRequested' } });
     const rebased = (retest as { event: { sha: string } }).event.sha;
-    expect(h.task(two)).toMatchObject({ stage: 'testing', phase: 'awaiting-ci', headSha: rebased });
-    expect(mergeLeaseHolder(h.store.db, 'SHOP')?.holder).toBe(two);
-    expect(h.queue.activeForTask(two)).toHaveLength(0);
+    expect(await h.task(two)).toMatchObject({ stage: 'testing', phase: 'awaiting-ci', headSha: rebased });
+    expect((await mergeLeaseHolder(h.store.db, 'SHOP'))?.holder).toBe(two);
+    expect(await h.queue.activeForTask(two)).toHaveLength(0);
 
     // The forge's CI posts green but the webhook is lost: the reconciler's CI side replays it.
     h.gitea!.state.postStatus(h.project.repo, rebased, { state: 'success', context: 'ci/forge' });
     const reader = new GiteaForgeReader(
       new GiteaClient({ baseUrl: h.gitea!.url, token: 'tok', timeoutMs: 5000 }),
     );
-    const probe = await ciProbe(new Map([[h.project.id, h.project]]), reader)(h.task(two));
+    const probe = await ciProbe(new Map([[h.project.id, h.project]]), reader)(await h.task(two));
     if (probe.type !== 'unblock') throw new Error(`reconciler found nothing: ${JSON.stringify(probe)}`);
-    for (const event of probe.events) h.handle(event);
-    expect(h.task(two)).toMatchObject({ phase: 'merging' });
+    for (const event of probe.events) await h.handle(event);
+    expect(await h.task(two)).toMatchObject({ phase: 'merging' });
 
     const before = await remoteSha(h.git.remote, 'main');
     const landed = await h.runJob('merge');
@@ -222,15 +223,15 @@ describe('forge mode without a ciCommand', () => {
     expect(landed).toMatchObject({ type: 'done', event: { type: 'Merged', sha: main } });
     expect(await git(h.git.remote, ['rev-parse', 'main^{tree}'])).toBe(await git(h.git.remote, ['rev-parse', `${rebased}^{tree}`]));
     expect(await git(h.git.remote, ['log', '-1', '--format=%P', 'main'])).toBe(before);
-    expect(h.task(two)).toMatchObject({ stage: 'done', headSha: main });
+    expect(await h.task(two)).toMatchObject({ stage: 'done', headSha: main });
     expect(await remoteFile(h.git.remote, 'main', 'notes/two.txt')).toBe('2');
-    expect(h.task(one).stage).toBe('done');
+    expect((await h.task(one)).stage).toBe('done');
   });
 
   it("merges in the project's style: mergeMethod merge makes the forge write a merge commit of the tested head", async () => {
     h = await mergePhaseHarness({ forge: true, git: { mergeMethod: 'merge' } });
     const one = await h.taskPassingTests(1, { 'notes/one.txt': '1\n' });
-    const tested = h.task(one).headSha;
+    const tested = (await h.task(one)).headSha;
     const before = await remoteSha(h.git.remote, 'main');
     const merged = await h.runJob('merge');
     const main = await remoteSha(h.git.remote, 'main');
@@ -246,7 +247,7 @@ describe('forge mode without a ciCommand', () => {
     await h.runJob('merge');
     const retest = await h.runJob('merge');
     const rebased = (retest as { event: { sha: string } }).event.sha;
-    h.handle({
+    await h.handle({
       type: 'CiStatusReported',
       key: 'status:red',
       taskId: two,
@@ -255,11 +256,11 @@ describe('forge mode without a ciCommand', () => {
       detail: 'ci/forge: 3 tests failed',
       actor: 'forge',
     });
-    expect(h.task(two)).toMatchObject({
+    expect(await h.task(two)).toMatchObject({
       stage: 'development',
       rollbacks: 1,
       mustFix: expect.stringContaining('3 tests failed'),
     });
-    expect(mergeLeaseHolder(h.store.db, 'SHOP')).toBeNull();
+    expect(await mergeLeaseHolder(h.store.db, 'SHOP')).toBeNull();
   });
 });

@@ -28,49 +28,49 @@ afterEach(() => {
 
 const deploy = { image: 'registry.example/shop', hook: 'exit 0', health: { command: 'true' } };
 
-function world() {
+async function world() {
   h = engineHarness({ tracker: true, project: { stages: ['analysis', 'development', 'deploy-staging', 'deploy'], staging: { health: { command: 'true' } }, deploy } });
   const harness = h;
-  harness.handle({ type: 'TaskRequested', key: 'new:1', projectId: 'SHOP', title: 'Wishlist', source: 'plane', externalId: 'issue-1', actor: 'plane' });
-  harness.handle({ type: 'TaskRequested', key: 'new:2', projectId: 'SHOP', title: 'Gift cards', source: 'chat', actor: 'telegram:111' });
+  await harness.handle({ type: 'TaskRequested', key: 'new:1', projectId: 'SHOP', title: 'Wishlist', source: 'plane', externalId: 'issue-1', actor: 'plane' });
+  await harness.handle({ type: 'TaskRequested', key: 'new:2', projectId: 'SHOP', title: 'Gift cards', source: 'chat', actor: 'telegram:111' });
   harness.store.sqlite.prepare(`UPDATE tasks SET stage = 'done', phase = 'idle'`).run();
   harness.store.sqlite.prepare(`UPDATE jobs SET state = 'cancelled'`).run();
-  const deployed = (sha: string, taskId: string) =>
-    harness.store.write((tx) =>
-      recordDeployImage(tx, { projectId: 'SHOP', imageId: `sha256:${sha}`, ref: `registry.example/shop:${sha}`, sha, taskId, deployedAt: harness.clock.now(), outcome: 'deployed' }),
+  const deployed = async (sha: string, taskId: string) =>
+    await harness.store.transaction(async (tx) =>
+      await recordDeployImage(tx, { projectId: 'SHOP', imageId: `sha256:${sha}`, ref: `registry.example/shop:${sha}`, sha, taskId, deployedAt: harness.clock.now(), outcome: 'deployed' }),
     );
   const jobs = () => harness.store.sqlite.prepare(`SELECT payload FROM jobs WHERE kind = 'rollback'`).all() as { payload: string }[];
-  const ask = (key: string, actor: string, taskId = 'SHOP-1') => harness.handle({ type: 'RollbackRequested', key, taskId, rollbackId: `rb-${key}`, actor });
+  const ask = async (key: string, actor: string, taskId = 'SHOP-1') => await harness.handle({ type: 'RollbackRequested', key, taskId, rollbackId: `rb-${key}`, actor });
   return { h: harness, deployed, jobs, ask };
 }
 
-it('claims the roll-back and enqueues its job once; later confirms say who was first; non-approvers and stale cards are refused', () => {
-  const w = world();
-  w.deployed('a', 'SHOP-0');
-  w.deployed('b', 'SHOP-1');
-  expect(w.ask('p1', 'telegram:666:Mallory')).toMatchObject({ type: 'rejected' });
-  expect(w.ask('p2', 'telegram:222:Bob', 'SHOP-2')).toMatchObject({ type: 'rejected', reason: "SHOP-2 is no longer SHOP's latest production deploy" });
+it('claims the roll-back and enqueues its job once; later confirms say who was first; non-approvers and stale cards are refused', async () => {
+  const w = await world();
+  await w.deployed('a', 'SHOP-0');
+  await w.deployed('b', 'SHOP-1');
+  expect(await w.ask('p1', 'telegram:666:Mallory')).toMatchObject({ type: 'rejected' });
+  expect(await w.ask('p2', 'telegram:222:Bob', 'SHOP-2')).toMatchObject({ type: 'rejected', reason: "SHOP-2 is no longer SHOP's latest production deploy" });
   expect(w.jobs()).toHaveLength(0);
 
-  expect(w.ask('c1', 'telegram:222:Bob')).toMatchObject({ type: 'applied' });
-  expect(w.ask('c2', 'telegram:111:Alice')).toEqual({ type: 'already-decided', by: 'Bob', at: w.h.clock.now(), state: 'requested' });
+  expect(await w.ask('c1', 'telegram:222:Bob')).toMatchObject({ type: 'applied' });
+  expect(await w.ask('c2', 'telegram:111:Alice')).toEqual({ type: 'already-decided', by: 'Bob', at: w.h.clock.now(), state: 'requested' });
   expect(w.jobs()).toHaveLength(1);
   expect(JSON.parse(w.jobs()[0]!.payload)).toEqual({ rollbackId: 'rb-c1' });
-  expect(rollbackOf(w.h.store.db, 'SHOP-1')).toMatchObject({ by: 'telegram:222:Bob', state: 'requested', targetRef: 'registry.example/shop:a' });
-  expect(transitionsOf(w.h.store.db, 'SHOP-1').at(-1)).toMatchObject({
+  expect(await rollbackOf(w.h.store.db, 'SHOP-1')).toMatchObject({ by: 'telegram:222:Bob', state: 'requested', targetRef: 'registry.example/shop:a' });
+  expect((await transitionsOf(w.h.store.db, 'SHOP-1')).at(-1)).toMatchObject({
     actor: 'telegram:222:Bob',
     reason: 'roll-back of production from registry.example/shop:b to registry.example/shop:a confirmed by Bob',
     eventKey: 'c1',
   });
 });
 
-it('records a rolled-back row only on success; every outcome is a notifying notice and a tracker comment', () => {
-  const w = world();
-  w.deployed('a', 'SHOP-0');
-  w.deployed('b', 'SHOP-1');
-  w.ask('c1', 'telegram:222:Bob');
-  w.h.store.write((tx) => advanceRollback(tx, 'rb-c1', 'requested', 'hook-started'));
-  const finished = w.h.handle({
+it('records a rolled-back row only on success; every outcome is a notifying notice and a tracker comment', async () => {
+  const w = await world();
+  await w.deployed('a', 'SHOP-0');
+  await w.deployed('b', 'SHOP-1');
+  await w.ask('c1', 'telegram:222:Bob');
+  await w.h.store.transaction(async (tx) => await advanceRollback(tx, 'rb-c1', 'requested', 'hook-started'));
+  const finished = await w.h.handle({
     type: 'RollbackFinished',
     key: 'job:1:rollback',
     taskId: 'SHOP-1',
@@ -78,8 +78,8 @@ it('records a rolled-back row only on success; every outcome is a notifying noti
     facts: { outcome: 'rolled-back', reason: null, targetRef: 'registry.example/shop:a', imageId: 'sha256:a', sha: 'a', logTail: '' },
   });
   expect(finished.type).toBe('applied');
-  expect(currentProductionImage(w.h.store.db, 'SHOP')).toMatchObject({ outcome: 'rolled-back', imageId: 'sha256:a', taskId: 'SHOP-1' });
-  expect(rollbackOf(w.h.store.db, 'SHOP-1')?.state).toBe('rolled-back');
+  expect(await currentProductionImage(w.h.store.db, 'SHOP')).toMatchObject({ outcome: 'rolled-back', imageId: 'sha256:a', taskId: 'SHOP-1' });
+  expect((await rollbackOf(w.h.store.db, 'SHOP-1'))?.state).toBe('rolled-back');
   const notices = w.h.store.sqlite.prepare(`SELECT payload FROM outbox WHERE kind = 'notice'`).all() as { payload: string }[];
   expect(notices.map((n) => JSON.parse(n.payload) as unknown)).toEqual([
     { text: '↩️ Rolled back SHOP-1 (asked by Bob): production runs registry.example/shop:a again and is healthy.', notify: true },
@@ -89,7 +89,7 @@ it('records a rolled-back row only on success; every outcome is a notifying noti
     { action: 'comment', externalId: 'conveyor-rollback-rolled-back' },
   ]);
   // A replayed or late verdict changes nothing more.
-  const again = w.h.handle({
+  const again = await w.h.handle({
     type: 'RollbackFinished',
     key: 'job:2:rollback',
     taskId: 'SHOP-1',
@@ -97,24 +97,24 @@ it('records a rolled-back row only on success; every outcome is a notifying noti
     facts: { outcome: 'failed', reason: 'late', targetRef: 'registry.example/shop:a', imageId: 'sha256:a', sha: 'a', logTail: '' },
   });
   expect(again.type).toBe('noop');
-  expect(deployImageHistory(w.h.store.db, 'SHOP').map((r) => r.outcome)).toEqual(['rolled-back', 'deployed', 'deployed']);
+  expect((await deployImageHistory(w.h.store.db, 'SHOP')).map((r) => r.outcome)).toEqual(['rolled-back', 'deployed', 'deployed']);
 });
 
-it("a new production deploy re-renders the card it replaces, so the older card's button goes at once", () => {
-  const w = world();
-  w.deployed('a', 'SHOP-0');
-  w.deployed('b', 'SHOP-1');
+it("a new production deploy re-renders the card it replaces, so the older card's button goes at once", async () => {
+  const w = await world();
+  await w.deployed('a', 'SHOP-0');
+  await w.deployed('b', 'SHOP-1');
   const cards = () => (w.h.store.sqlite.prepare(`SELECT task_id AS id FROM outbox WHERE kind = 'card' AND state = 'pending'`).all() as { id: string }[]).map((r) => r.id);
   w.h.store.sqlite.prepare(`DELETE FROM outbox`).run();
-  finishHookPass(
+  await finishHookPass(
     { store: w.h.store, clock: w.h.clock },
     { projectId: 'SHOP', taskId: 'SHOP-2', attempt: 1, sha: 'c', imageId: 'sha256:c', targetRef: 'registry.example/shop:c', result: { type: 'delivered', targetImage: 'registry.example/shop:c', imageId: 'sha256:c', report: '' } },
   );
   expect(cards()).toEqual(['SHOP-1']);
-  expect(currentProductionImage(w.h.store.db, 'SHOP')?.taskId).toBe('SHOP-2');
+  expect((await currentProductionImage(w.h.store.db, 'SHOP'))?.taskId).toBe('SHOP-2');
   // A failed deploy leaves production, and the offer, where they were.
   w.h.store.sqlite.prepare(`DELETE FROM outbox`).run();
-  finishHookPass(
+  await finishHookPass(
     { store: w.h.store, clock: w.h.clock },
     { projectId: 'SHOP', taskId: 'SHOP-3', attempt: 1, sha: 'd', imageId: 'sha256:d', targetRef: 'registry.example/shop:d', result: { type: 'rollback', mustFix: 'x', history: 'failed', report: '' } },
   );
@@ -122,7 +122,7 @@ it("a new production deploy re-renders the card it replaces, so the older card's
 });
 
 /** SHOP-2 in `deploy`/`working`, approved for attempt 1; `started` also marks its hook as started. */
-function deploying(w: ReturnType<typeof world>, started: boolean): void {
+async function deploying(w: Awaited<ReturnType<typeof world>>, started: boolean): Promise<void> {
   w.h.store.sqlite.prepare(`UPDATE tasks SET stage = 'deploy', phase = 'working' WHERE id = 'SHOP-2'`).run();
   const ok = (u: { type: string; state?: DeployState }): DeployState => {
     if (u.type !== 'ok' || !u.state) throw new Error('deploy state refused');
@@ -130,36 +130,36 @@ function deploying(w: ReturnType<typeof world>, started: boolean): void {
   };
   let state = ok(recordApproved(ok(recordApprovalRequested(beginDeployPass(null, 'SHOP-2', 'c'), 1, 'ap-1')), 1, 'ap-1', '222'));
   if (started) state = ok(recordHookStarted(state, 1, w.h.clock.now()));
-  w.h.store.write((tx) => saveDeployState(tx, state, w.h.clock.now()));
+  await w.h.store.transaction(async (tx) => await saveDeployState(tx, state, w.h.clock.now()));
 }
 
-function jobRow(w: ReturnType<typeof world>, kind: string, extra: Record<string, unknown> = {}): JobRow {
+function jobRow(w: Awaited<ReturnType<typeof world>>, kind: string, extra: Record<string, unknown> = {}): JobRow {
   const row = w.h.store.sqlite.prepare(`SELECT * FROM jobs WHERE kind = ?`).get(kind) as Record<string, unknown>;
   return { ...row, taskId: row.task_id, lastError: row.last_error, payload: JSON.parse(String(row.payload)) as Record<string, unknown>, ...extra } as unknown as JobRow;
 }
 
 it('a confirmed roll-back waits while a deploy hook of the same project runs: two hooks never change production at once', async () => {
-  const w = world();
-  w.deployed('a', 'SHOP-0');
-  w.deployed('b', 'SHOP-1');
-  w.ask('c1', 'telegram:222:Bob');
-  deploying(w, true);
+  const w = await world();
+  await w.deployed('a', 'SHOP-0');
+  await w.deployed('b', 'SHOP-1');
+  await w.ask('c1', 'telegram:222:Bob');
+  await deploying(w, true);
   const job = jobRow(w, 'rollback');
   // Only what the job reads before it would check out the repository: anything further would throw.
   const deps = { store: w.h.store, projects: new Map([[w.h.project.id, w.h.project]]), deployHooks: {}, docker: {} } as unknown as JobDeps;
   const outcome = await rollbackJob(deps).run(job, new AbortController().signal);
   expect(outcome).toMatchObject({ type: 'defer', reason: 'the deploy of SHOP-2 is running; the roll-back of SHOP-1 waits' });
-  expect(rollbackOf(w.h.store.db, 'SHOP-1')?.state).toBe('requested');
+  expect((await rollbackOf(w.h.store.db, 'SHOP-1'))?.state).toBe('requested');
 });
 
 it('a deploy that has not started its hook waits for a confirmed roll-back instead, and its card says so', async () => {
-  const w = world();
-  w.deployed('a', 'SHOP-0');
-  w.deployed('b', 'SHOP-1');
-  deploying(w, false);
+  const w = await world();
+  await w.deployed('a', 'SHOP-0');
+  await w.deployed('b', 'SHOP-1');
+  await deploying(w, false);
   // Not a running deploy for the roll-back: the roll-back does not wait for it (no deadlock).
-  expect(deployInProgress(w.h.store.db, 'SHOP')).toBeNull();
-  w.ask('c1', 'telegram:222:Bob');
+  expect(await deployInProgress(w.h.store.db, 'SHOP')).toBeNull();
+  await w.ask('c1', 'telegram:222:Bob');
   w.h.store.sqlite
     .prepare(`INSERT INTO jobs (kind, task_id, payload, state, attempts, max_attempts, available_at, idempotency_key, created_at, updated_at) VALUES ('deploy', 'SHOP-2', '{"attempt":1}', 'running', 1, 5, 0, 'deploy:SHOP-2:1', 0, 0)`)
     .run();
@@ -173,17 +173,17 @@ it('a deploy that has not started its hook waits for a confirmed roll-back inste
   // Deferred again with the same reason: the card is not re-sent every poll.
   await deployJob(deps).run(jobRow(w, 'deploy', { lastError: reason }), new AbortController().signal);
   expect(cards()).toBe(1);
-  const view = buildCardView(w.h.store, w.h.queue, new Map([[w.h.project.id, w.h.project]]), 'SHOP-2', 2, null);
+  const view = await buildCardView(w.h.store, w.h.queue, new Map([[w.h.project.id, w.h.project]]), 'SHOP-2', 2, null);
   expect(view?.waiting).toEqual({ type: 'deploy-after-rollback', rollbackOf: 'SHOP-1' });
   expect(renderCard(view!, 'en', w.h.clock.now(), 'text')).toContain('⏳ waiting for: the roll-back of SHOP-1 to finish before deploying');
   expect(renderCard(view!, 'ru', w.h.clock.now(), 'text')).toContain('⏳ ждём окончания отката SHOP-1, потом деплой');
   // A roll-back confirmed after the deploy's first look still stops its hook from starting.
-  expect(() => hookStarted(deps, 'SHOP', 'SHOP-2', 1)).toThrow(RollbackFirst);
-  w.h.store.write((tx) => advanceRollback(tx, 'rb-c1', 'requested', 'hook-started'));
-  expect(() => hookStarted(deps, 'SHOP', 'SHOP-2', 1)).toThrow(RollbackFirst);
+  await expect(hookStarted(deps, 'SHOP', 'SHOP-2', 1)).rejects.toThrow(RollbackFirst);
+  await w.h.store.transaction(async (tx) => await advanceRollback(tx, 'rb-c1', 'requested', 'hook-started'));
+  await expect(hookStarted(deps, 'SHOP', 'SHOP-2', 1)).rejects.toThrow(RollbackFirst);
   // Once the roll-back ended, the deploy goes on (here: as far as the merge lease, which these deps lack).
-  w.h.store.write((tx) => advanceRollback(tx, 'rb-c1', 'hook-started', 'failed', 'x'));
+  await w.h.store.transaction(async (tx) => await advanceRollback(tx, 'rb-c1', 'hook-started', 'failed', 'x'));
   await expect(deployJob(deps).run(jobRow(w, 'deploy'), new AbortController().signal)).rejects.toThrow();
-  hookStarted(deps, 'SHOP', 'SHOP-2', 1);
-  expect(deployInProgress(w.h.store.db, 'SHOP')).toBe('SHOP-2');
+  await hookStarted(deps, 'SHOP', 'SHOP-2', 1);
+  expect(await deployInProgress(w.h.store.db, 'SHOP')).toBe('SHOP-2');
 });

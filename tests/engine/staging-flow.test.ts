@@ -26,15 +26,15 @@ describe('deploy-staging in the engine', () => {
     const staging = new ScriptedStaging(['SUCCESS']);
     h = await mergePhaseHarness({ stages: STAGES, staging });
     const id = await h.taskPassingTests(1, { 'src/feature.txt': 'feature\n' });
-    expect(h.task(id)).toMatchObject({ stage: 'deploy-staging', phase: 'working' });
-    expect(mergeLeaseHolder(h.store.db, 'SHOP')?.holder).toBe(id);
-    const tested = h.task(id).headSha;
+    expect(await h.task(id)).toMatchObject({ stage: 'deploy-staging', phase: 'working' });
+    expect((await mergeLeaseHolder(h.store.db, 'SHOP'))?.holder).toBe(id);
+    const tested = (await h.task(id)).headSha;
 
     expect(await h.runJob('staging')).toMatchObject({ type: 'done', event: { type: 'StagingFinished' } });
     expect(staging.calls.map((c) => c.sha)).toEqual([tested]);
     const report = await remoteFile(h.git.remote, `task/${id}`, `docs/work-items/${id}/14-staging-report.md`);
     expect(report).toContain('VERDICT: SUCCESS');
-    const task = h.task(id);
+    const task = await h.task(id);
     expect(task).toMatchObject({
       stage: 'deploy-staging',
       phase: 'merging',
@@ -45,22 +45,22 @@ describe('deploy-staging in the engine', () => {
     });
     expect(task.headSha).not.toBe(tested); // the report commit
     expect(task.lastEvent).toContain('waived C9a');
-    const card = buildCardView(h.store, h.queue, new Map([[h.project.id, h.project]]), id, 3, null)!;
+    const card = (await buildCardView(h.store, h.queue, new Map([[h.project.id, h.project]]), id, 3, null))!;
     expect(renderCard(card, 'en', Date.now(), 'text')).toContain('🧪 staging: SUCCESS · waived C9a');
     expect(renderCard(card, 'ru', Date.now(), 'html')).toContain('🧪 стейджинг: SUCCESS · пропущены C9a');
 
     expect(await h.runJob('merge')).toMatchObject({ type: 'done', event: { type: 'Merged' } });
-    expect(h.task(id)).toMatchObject({ stage: 'done' });
+    expect(await h.task(id)).toMatchObject({ stage: 'done' });
     expect(await remoteFile(h.git.remote, 'main', 'src/feature.txt')).toBe('feature');
     expect(staging.calls).toHaveLength(1);
-    expect(mergeLeaseHolder(h.store.db, 'SHOP')).toBeNull();
+    expect(await mergeLeaseHolder(h.store.db, 'SHOP')).toBeNull();
   });
 
   it('FAILED: rolls back to development with the must-fix text verbatim and releases the lease', async () => {
     h = await mergePhaseHarness({ stages: STAGES, staging: new ScriptedStaging(['FAILED']) });
     const id = await h.taskPassingTests(1, { 'src/feature.txt': 'feature\n' });
     await h.runJob('staging');
-    const task = h.task(id);
+    const task = await h.task(id);
     expect(task).toMatchObject({
       stage: 'development',
       phase: 'working',
@@ -69,7 +69,7 @@ describe('deploy-staging in the engine', () => {
       mergeQueuedAt: null,
     });
     expect(task.mustFix).toContain('wget: server returned error: HTTP/1.1 500 Internal Server Error');
-    expect(mergeLeaseHolder(h.store.db, 'SHOP')).toBeNull();
+    expect(await mergeLeaseHolder(h.store.db, 'SHOP')).toBeNull();
     expect(
       await remoteFile(h.git.remote, `task/${id}`, `docs/work-items/${id}/14-staging-report.md`),
     ).toContain('VERDICT: FAILED');
@@ -92,12 +92,12 @@ describe('deploy-staging in the engine', () => {
       type: 'done',
       event: { type: 'StagingStale', headSha: moved },
     });
-    expect(h.task(id)).toMatchObject({ stage: 'deploy-staging', phase: 'working' });
+    expect(await h.task(id)).toMatchObject({ stage: 'deploy-staging', phase: 'working' });
     expect(await remoteFile(h.git.remote, 'main', 'src/feature.txt')).toBeNull();
     await h.runJob('staging');
     expect(staging.calls.map((c) => c.sha)).toEqual([expect.any(String), moved]);
     await h.runJob('merge');
-    expect(h.task(id)).toMatchObject({ stage: 'done' });
+    expect(await h.task(id)).toMatchObject({ stage: 'done' });
     expect(await remoteFile(h.git.remote, 'main', 'src/feature.txt')).toBe('feature, fixed');
   });
 
@@ -109,19 +109,19 @@ describe('deploy-staging in the engine', () => {
       type: 'failed',
       error: expect.stringMatching(/no Docker engine/),
     });
-    expect(h.task(id)).toMatchObject({
+    expect(await h.task(id)).toMatchObject({
       escalated: true,
       escalationReason: expect.stringMatching(/no Docker engine/),
       mergeQueuedAt: null,
     });
-    expect(h.task(id).stagingVerdict).toBeNull();
+    expect((await h.task(id)).stagingVerdict).toBeNull();
     expect(await remoteSha(h.git.remote, 'main')).toBe(mainBefore);
-    expect(transitionsOf(h.store.db, id).some((t) => t.toPhase === 'merging')).toBe(false);
+    expect((await transitionsOf(h.store.db, id)).some((t) => t.toPhase === 'merging')).toBe(false);
     // /retry after the engine is configured runs staging again (a new job, not the dead one's key).
-    h.handle({ type: 'RetryRequested', key: 'retry:1', taskId: id, actor: 'telegram:111' });
-    expect(h.task(id)).toMatchObject({ stage: 'deploy-staging', phase: 'working', escalated: false });
-    expect(mergeLeaseHolder(h.store.db, 'SHOP')?.holder).toBe(id);
-    expect(h.queue.activeForTask(id).map((j) => j.kind)).toEqual(['staging']);
+    await h.handle({ type: 'RetryRequested', key: 'retry:1', taskId: id, actor: 'telegram:111' });
+    expect(await h.task(id)).toMatchObject({ stage: 'deploy-staging', phase: 'working', escalated: false });
+    expect((await mergeLeaseHolder(h.store.db, 'SHOP'))?.holder).toBe(id);
+    expect((await h.queue.activeForTask(id)).map((j) => j.kind)).toEqual(['staging']);
   });
 });
 

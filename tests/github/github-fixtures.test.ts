@@ -35,13 +35,13 @@ describe('signed GitHub fixtures', () => {
 
   it('a push and a failed check run roll the task back naming the check, its summary and its link', async () => {
     w = await startWebhookApp({ env: { GITHUB_WEBHOOK_SECRET: SECRET } });
-    toAwaitingCi(w.app, A3);
+    await toAwaitingCi(w.app, A3);
     const push = githubFixture('github-push');
     expect(await w.post('/webhooks/github', push.text, push.headers)).toEqual({ status: 200, body: { status: 'accepted' } });
     const red = githubFixture('github-check_run-completed-failure');
     expect(await w.post('/webhooks/github', red.text, red.headers)).toEqual({ status: 200, body: { status: 'accepted' } });
     await w.drained();
-    expect(getTask(w.app.store.db, TASK)?.mustFix).toContain(
+    expect((await getTask(w.app.store.db, TASK))?.mustFix).toContain(
       'test: test failed: 2 of 120 tests failed: coupon.spec.ts › rejects an expired code (https://github.com/acme/shop/actions/runs/12040/job/31415926535)',
     );
     expect(await w.post('/webhooks/github', red.text, red.headers)).toEqual({ status: 200, body: { status: 'duplicate' } });

@@ -20,7 +20,7 @@ describe('merge gate on GitHub', () => {
     expect(await h.runJob('merge')).toMatchObject({ type: 'done', event: { type: 'Merged' } });
     expect(await git(h.git.remote, ['log', '--format=%P', `${before}..main`])).toBe(before);
     expect(await remoteFile(h.git.remote, 'main', 'notes/one.txt')).toBe('1');
-    expect(h.task(one).stage).toBe('done');
+    expect((await h.task(one)).stage).toBe('done');
   });
 
   it('branch protection refusing the merge escalates with GitHub\'s message, once', async () => {
@@ -30,11 +30,11 @@ describe('merge gate on GitHub', () => {
     const one = await h.taskPassingTests(1, { 'notes/one.txt': '1\n' });
     const main = await git(h.git.remote, ['rev-parse', 'main']);
     expect(await h.runJob('merge')).toMatchObject({ type: 'done', event: { type: 'MergeBlocked' } });
-    expect(h.task(one)).toMatchObject({
+    expect(await h.task(one)).toMatchObject({
       escalated: true,
       escalationReason: expect.stringContaining('GitHub refused the merge: At least 1 approving review is required by reviewers with write access.'),
     });
-    expect(mergeLeaseHolder(h.store.db, h.project.id)).toBeNull();
+    expect(await mergeLeaseHolder(h.store.db, h.project.id)).toBeNull();
     expect(await h.runJob('merge')).toBeNull();
     const merges = h.github!.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/merge'));
     expect(merges).toHaveLength(1);

@@ -35,7 +35,7 @@ describe('histograms', () => {
     await h.start();
     await h.say(ALICE, '/new SHOP Wishlist');
     await pressButton(h, ALICE, (await approvalMessage(h, 'SHOP-1')).messageId, 'Approve');
-    await h.waitFor(() => h.task('SHOP-1')?.stage === 'done', 'SHOP-1 delivered', 30_000);
+    await h.waitFor(async () => (await h.task('SHOP-1'))?.stage === 'done', 'SHOP-1 delivered', 30_000);
     await h.waitFor(async () => (await h.app.drain.drainOnce()) === 0, 'the outbox drained');
     const text = await h.app.metrics.registry.metrics();
     expect(sample(text, 'conveyor_stage_duration_seconds_count{stage="analysis"}')).toBe(1);

@@ -22,7 +22,7 @@ describe('metrics', () => {
   it('job and inbox gauges are read from their sources at scrape time', async () => {
     let jobs: Record<string, number> = { queued: 3, running: 1 };
     const ref: { store?: Parameters<typeof countByState>[0] } = {};
-    const metrics = createMetrics({ jobsByState: () => jobs, inboxByState: () => ({ ...countByState(ref.store!) }) });
+    const metrics = createMetrics({ jobsByState: async () => jobs, inboxByState: async () => ({ ...(await countByState(ref.store!)) }) });
     const harness = makeListener({ metrics });
     ref.store = harness.store;
     try {
@@ -44,7 +44,7 @@ describe('metrics', () => {
   it('a failing source does not break the scrape', async () => {
     const metrics = createMetrics({
       jobsByState: () => {
-        throw new Error('database is locked');
+        return Promise.reject(new Error('database is locked'));
       },
     });
     const harness = makeListener({ metrics });

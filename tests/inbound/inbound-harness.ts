@@ -75,15 +75,15 @@ export function fixtureText(name: FixtureName, edit?: (body: FixtureBody) => voi
 }
 
 /** Store a delivery as the listener would (the processor reads rows, not requests). */
-export function storeDelivery(
+export async function storeDelivery(
   store: Store,
   source: WebhookSource,
   event: string,
   payload: string,
   deliveryId: string,
   now = Date.now(),
-): number {
-  const stored = insertDelivery(store, { source, deliveryId, event, payload, now });
+): Promise<number> {
+  const stored = await insertDelivery(store, { source, deliveryId, event, payload, now });
   return stored.id;
 }
 
@@ -104,8 +104,8 @@ export interface EngineParts {
 }
 
 /** Create SHOP-42 as the Plane issue of the fixtures (as if its created webhook had come earlier). */
-export function requestTask(parts: EngineParts): void {
-  const outcome = parts.engine.handle({
+export async function requestTask(parts: EngineParts): Promise<void> {
+  const outcome = await parts.engine.handle({
     type: 'TaskRequested',
     key: 'test:new',
     projectId: 'SHOP',
@@ -119,17 +119,17 @@ export function requestTask(parts: EngineParts): void {
 }
 
 /** Finish the task's active agent job of `role` as a worker would. */
-export function finishAgent(
+export async function finishAgent(
   parts: EngineParts,
   role: Role,
   artifacts: Record<string, string | null>,
   headSha: string | null,
 ) {
-  const job = parts.queue.activeForTask(TASK).find((j) => j.kind === 'agent' && j.payload.role === role);
+  const job = (await parts.queue.activeForTask(TASK)).find((j) => j.kind === 'agent' && j.payload.role === role);
   if (!job) throw new Error(`no active ${role} job`);
-  return parts.store.write((tx) => {
+  return await parts.store.transaction(async (tx) => {
     parts.store.sqlite.prepare(`UPDATE jobs SET state = 'succeeded' WHERE id = ?`).run(job.id);
-    return parts.engine.handleInTx(tx, {
+    return await parts.engine.handleInTx(tx, {
       type: 'AgentRunFinished',
       key: `job:${job.id}:finished`,
       taskId: TASK,
@@ -140,17 +140,17 @@ export function finishAgent(
 }
 
 /** SHOP-42 with its BRD waiting for approval. */
-export function toApproval(parts: EngineParts): void {
-  requestTask(parts);
-  finishAgent(parts, 'analyst', { '01-brd.md': BRD }, null);
+export async function toApproval(parts: EngineParts): Promise<void> {
+  await requestTask(parts);
+  await finishAgent(parts, 'analyst', { '01-brd.md': BRD }, null);
 }
 
 /** SHOP-42 in development, its developer having pushed `head`: waiting for CI. */
-export function toAwaitingCi(parts: EngineParts, head: string): void {
-  toApproval(parts);
-  const approval = pendingApproval(parts.store.db, TASK, 'brd');
+export async function toAwaitingCi(parts: EngineParts, head: string): Promise<void> {
+  await toApproval(parts);
+  const approval = await pendingApproval(parts.store.db, TASK, 'brd');
   if (!approval) throw new Error('no pending approval');
-  parts.engine.handle({
+  await parts.engine.handle({
     type: 'ApprovalDecided',
     key: 'test:approve',
     taskId: TASK,
@@ -158,13 +158,13 @@ export function toAwaitingCi(parts: EngineParts, head: string): void {
     decision: 'approve',
     actor: 'telegram:111:Alice',
   });
-  finishAgent(parts, 'developer', {}, head);
+  await finishAgent(parts, 'developer', {}, head);
 }
 
 /** SHOP-42 past review and testing at `head`: merging. */
-export function toMerging(parts: EngineParts, head: string): void {
-  toAwaitingCi(parts, head);
-  parts.engine.handle({
+export async function toMerging(parts: EngineParts, head: string): Promise<void> {
+  await toAwaitingCi(parts, head);
+  await parts.engine.handle({
     type: 'CiStatusReported',
     key: 'test:ci',
     taskId: TASK,
@@ -173,8 +173,8 @@ export function toMerging(parts: EngineParts, head: string): void {
     detail: '',
     actor: 'test',
   });
-  finishAgent(parts, 'reviewer', { '12-review.md': '---\nverdict: APPROVE\n---\n## Findings\n' }, head);
-  finishAgent(parts, 'tester', { '13-test-report.md': '---\nresult: PASS\n---\nok\n' }, head);
+  await finishAgent(parts, 'reviewer', { '12-review.md': '---\nverdict: APPROVE\n---\n## Findings\n' }, head);
+  await finishAgent(parts, 'tester', { '13-test-report.md': '---\nresult: PASS\n---\nok\n' }, head);
 }
 
 /** A composed Conveyor (createApp) with its listener served on loopback, for end-to-end webhook tests. */
@@ -182,7 +182,7 @@ export function toMerging(parts: EngineParts, head: string): void {
 export async function inboxDrained(store: Store, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const counts = countByState(store);
+    const counts = await countByState(store);
     if (counts.pending + counts.retrying === 0) return;
     if (Date.now() > deadline) throw new Error(`inbox not drained: ${JSON.stringify(counts)}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -222,7 +222,7 @@ export async function startWebhookApp(
     ORCH_LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const app = createApp({
+  const app = await createApp({
     config,
     projects: [fixtureProject()],
     logger: silentLogger,

@@ -76,8 +76,8 @@ function taskCount(): number {
   return (h.store.sqlite.prepare('SELECT count(*) AS n FROM tasks').get() as { n: number }).n;
 }
 
-function deliver(source: 'gitea' | 'plane', event: string, payload: string, deliveryId: string): number {
-  return storeDelivery(h.store, source, event, payload, deliveryId, h.clock.now());
+async function deliver(source: 'gitea' | 'plane', event: string, payload: string, deliveryId: string): Promise<number> {
+  return await storeDelivery(h.store, source, event, payload, deliveryId, h.clock.now());
 }
 
 /** Store a delivery, run one pass, and return what the engine was handed. */
@@ -88,7 +88,7 @@ async function process(
   payload: string,
   deliveryId: string,
 ) {
-  const id = deliver(source, event, payload, deliveryId);
+  const id = await deliver(source, event, payload, deliveryId);
   await settle();
   const pass = await processor.processOnce();
   return { id, pass, events: seen.map((s) => s.event), outcomes: seen.map((s) => s.outcome) };
@@ -128,7 +128,7 @@ describe('Plane deliveries', () => {
         actor: 'plane:priya.nair',
       },
     ]);
-    expect(h.task(TASK)).toMatchObject({
+    expect(await h.task(TASK)).toMatchObject({
       title: 'Validate coupon codes at checkout',
       description:
         'Apply coupon validation rules (expiry, usage limit, minimum basket) before payment is captured. Reject invalid coupons with a clear error.',
@@ -136,8 +136,8 @@ describe('Plane deliveries', () => {
       externalUrl: `https://plane.acme.test/acme/projects/${IDS.project_id}/issues/${IDS.issue_SHOP_42}`,
       stage: 'analysis',
     });
-    expect(h.queue.activeForTask(TASK).map((j) => j.idempotencyKey)).toEqual(['SHOP-42:agent:analyst:1']);
-    expect(transitionsOf(h.store.db, TASK)[0]?.eventKey).toBe('inbox:plane:d-created');
+    expect((await h.queue.activeForTask(TASK)).map((j) => j.idempotencyKey)).toEqual(['SHOP-42:agent:analyst:1']);
+    expect((await transitionsOf(h.store.db, TASK))[0]?.eventKey).toBe('inbox:plane:d-created');
     expect(inboxRow(h.store, id)).toMatchObject({ processedAt: h.clock.now(), error: null });
   });
 
@@ -145,18 +145,18 @@ describe('Plane deliveries', () => {
     const creator = '781b9a43-d04c-450b-8620-f0877e5fe381'; // the fixture's created_by (Priya)
     const processor = setup({ project: { plane: { projectId: IDS.project_id, people: { [creator]: 333 } } } });
     await process(processor, 'plane', 'issue', fixtureText('plane-issue-created'), 'd-created');
-    expect(h.task(TASK).requestedBy).toBe(`plane:${creator}`);
-    expect(requesterIdOf(h.task(TASK), h.project)).toBe(333);
+    expect((await h.task(TASK)).requestedBy).toBe(`plane:${creator}`);
+    expect(requesterIdOf(await h.task(TASK), h.project)).toBe(333);
     const deploy = { image: 'shop', hook: 'true', health: { command: 'true', timeoutS: 5, successes: 1 }, approvers: [222, 333], fourEyes: true, self: false, timeoutS: 60 };
-    expect(deployDecisionRight(deploy, 333, requesterIdOf(h.task(TASK), h.project))).toMatchObject({ type: 'requester' });
-    expect(deployDecisionRight(deploy, 222, requesterIdOf(h.task(TASK), h.project))).toMatchObject({ type: 'allowed' });
+    expect(deployDecisionRight(deploy, 333, requesterIdOf(await h.task(TASK), h.project))).toMatchObject({ type: 'requester' });
+    expect(deployDecisionRight(deploy, 222, requesterIdOf(await h.task(TASK), h.project))).toMatchObject({ type: 'allowed' });
     // Whoever approves the BRD does not become the requester.
-    finishAgent(h, 'analyst', { '01-brd.md': '# BRD\n\nValidate coupons.\n' }, null);
-    const brd = pendingApproval(h.store.db, TASK, 'brd')!;
-    h.engine.handle({ type: 'ApprovalDecided', key: 'test:brd', taskId: TASK, approvalId: brd.id, decision: 'approve', actor: 'telegram:222:Bob' });
-    expect(h.task(TASK)).toMatchObject({ stage: 'development', requestedBy: `plane:${creator}` });
+    await finishAgent(h, 'analyst', { '01-brd.md': '# BRD\n\nValidate coupons.\n' }, null);
+    const brd = (await pendingApproval(h.store.db, TASK, 'brd'))!;
+    await h.engine.handle({ type: 'ApprovalDecided', key: 'test:brd', taskId: TASK, approvalId: brd.id, decision: 'approve', actor: 'telegram:222:Bob' });
+    expect(await h.task(TASK)).toMatchObject({ stage: 'development', requestedBy: `plane:${creator}` });
     // A creator the project does not map is unknown to four-eyes, never someone else.
-    expect(requesterIdOf(h.task(TASK), { plane: { projectId: IDS.project_id, people: { other: 222 } } })).toBeNull();
+    expect(requesterIdOf(await h.task(TASK), { plane: { projectId: IDS.project_id, people: { other: 222 } } })).toBeNull();
     expect(requesterIdOf({ requestedBy: 'plane:toString' }, { plane: { projectId: 'p', people: {} } })).toBeNull();
   });
 
@@ -184,7 +184,7 @@ describe('Plane deliveries', () => {
 
   it('issue moved to In Progress by a person → TrackerStateChanged started', async () => {
     const processor = setup();
-    requestTask(h);
+    await requestTask(h);
     const { events } = await process(
       processor,
       'plane',
@@ -205,8 +205,8 @@ describe('Plane deliveries', () => {
 
   it('moved to an Approved state → the pending BRD approval is decided and development starts', async () => {
     const processor = setup();
-    toApproval(h);
-    const approval = pendingApproval(h.store.db, TASK, 'brd')!;
+    await toApproval(h);
+    const approval = (await pendingApproval(h.store.db, TASK, 'brd'))!;
     const { outcomes } = await process(
       processor,
       'plane',
@@ -215,15 +215,15 @@ describe('Plane deliveries', () => {
       'd-approved',
     );
     expect(outcomes[0]).toMatchObject({ type: 'applied', taskId: TASK });
-    expect(getApproval(h.store.db, approval.id)).toMatchObject({ state: 'approved', decidedBy: 'tracker' });
-    expect(h.task(TASK)).toMatchObject({ stage: 'development', phase: 'working' });
+    expect(await getApproval(h.store.db, approval.id)).toMatchObject({ state: 'approved', decidedBy: 'tracker' });
+    expect(await h.task(TASK)).toMatchObject({ stage: 'development', phase: 'working' });
   });
 
   it('Rejected → the BRD is rejected and analysis runs again', async () => {
     const processor = setup();
-    toApproval(h);
+    await toApproval(h);
     await process(processor, 'plane', 'issue', stateChange('Rejected', 'cancelled'), 'd-rejected');
-    expect(h.task(TASK)).toMatchObject({ stage: 'analysis', phase: 'working', attempts: { analyst: 2 } });
+    expect(await h.task(TASK)).toMatchObject({ stage: 'analysis', phase: 'working', attempts: { analyst: 2 } });
   });
 
   it('Blocked / Needs Input blocks the task; leaving it (named by the old state) unblocks', async () => {
@@ -232,7 +232,7 @@ describe('Plane deliveries', () => {
         id === 'blocked-state' ? { name: 'Needs input', group: 'started' } : null,
     };
     const processor = setup({ lookups });
-    requestTask(h);
+    await requestTask(h);
     const blocked = await process(
       processor,
       'plane',
@@ -241,7 +241,7 @@ describe('Plane deliveries', () => {
       'd-block',
     );
     expect(blocked.events).toMatchObject([{ type: 'TrackerStateChanged', group: 'blocked' }]);
-    expect(h.task(TASK).blocked).toBe(true);
+    expect((await h.task(TASK)).blocked).toBe(true);
 
     const back = await process(
       processor,
@@ -258,13 +258,13 @@ describe('Plane deliveries', () => {
       'inbox:plane:d-unblock:unblocked',
       'inbox:plane:d-unblock:started',
     ]);
-    expect(h.task(TASK).blocked).toBe(false);
+    expect((await h.task(TASK)).blocked).toBe(false);
   });
 
   it("skips Conveyor's own changes: by actor id when known, by the API field when it is not", async () => {
     const own = IDS.users['chatops-bot'];
     const known = setup({ lookups: { trackerSelfId: async () => own } });
-    requestTask(h);
+    await requestTask(h);
     expect(
       (
         await process(
@@ -292,7 +292,7 @@ describe('Plane deliveries', () => {
     const unknown = setup({
       lookups: { trackerSelfId: () => Promise.reject(new Error('403 Given API token is not valid')) },
     });
-    requestTask(h);
+    await requestTask(h);
     expect(
       (
         await process(
@@ -304,11 +304,11 @@ describe('Plane deliveries', () => {
         )
       ).events,
     ).toEqual([]);
-    expect(h.task(TASK).blocked).toBe(false);
+    expect((await h.task(TASK)).blocked).toBe(false);
     expect(
       (await process(unknown, 'plane', 'issue', stateChange('Blocked', 'started'), 'd-ui')).events,
     ).toHaveLength(1);
-    expect(h.task(TASK).blocked).toBe(true);
+    expect((await h.task(TASK)).blocked).toBe(true);
   });
 
   it('a state change for an issue Conveyor has no task for is processed and changes nothing', async () => {
@@ -329,29 +329,29 @@ describe('Plane deliveries', () => {
 describe('Gitea deliveries', () => {
   it('push to task/SHOP-42 → BranchPushed: the head is recorded', async () => {
     const processor = setup();
-    toAwaitingCi(h, A1);
+    await toAwaitingCi(h, A1);
     const { events } = await process(processor, 'gitea', 'push', fixtureText('gitea-push'), 'g-push');
     expect(events).toEqual([
       { type: 'BranchPushed', key: 'inbox:gitea:g-push', taskId: TASK, sha: A3, actor: 'gitea' },
     ]);
-    expect(h.task(TASK).headSha).toBe(A3);
+    expect((await h.task(TASK)).headSha).toBe(A3);
   });
 
   it('push to the default branch marks open tasks behind it; a branch delete is ignored', async () => {
     const processor = setup();
-    requestTask(h);
+    await requestTask(h);
     const toMain = fixtureText('gitea-push', (b) => (b.ref = 'refs/heads/main'));
     expect((await process(processor, 'gitea', 'push', toMain, 'g-main')).events).toMatchObject([
       { type: 'DefaultBranchMoved', projectId: 'SHOP', sha: A3 },
     ]);
-    expect(h.task(TASK).behindDefault).toBe(true);
+    expect((await h.task(TASK)).behindDefault).toBe(true);
     const deleted = fixtureText('gitea-push', (b) => (b.after = '0'.repeat(40)));
     expect((await process(processor, 'gitea', 'push', deleted, 'g-delete')).events).toEqual([]);
   });
 
   it('status success on the head → CI green, the task moves to review', async () => {
     const processor = setup();
-    toAwaitingCi(h, A3);
+    await toAwaitingCi(h, A3);
     const { events } = await process(
       processor,
       'gitea',
@@ -360,33 +360,33 @@ describe('Gitea deliveries', () => {
       'g-ok',
     );
     expect(events).toMatchObject([{ type: 'CiStatusReported', taskId: TASK, sha: A3, state: 'success' }]);
-    expect(h.task(TASK)).toMatchObject({ stage: 'review', phase: 'working' });
+    expect(await h.task(TASK)).toMatchObject({ stage: 'review', phase: 'working' });
   });
 
   it('status failure → CI red with the failing context, its description and link as must-fix text', async () => {
     const processor = setup();
-    toAwaitingCi(h, A3);
+    await toAwaitingCi(h, A3);
     await process(processor, 'gitea', 'status', fixtureText('gitea-status-failure'), 'g-fail');
-    expect(h.task(TASK)).toMatchObject({ stage: 'development', phase: 'working', rollbacks: 1 });
-    expect(h.task(TASK).mustFix).toContain(
+    expect(await h.task(TASK)).toMatchObject({ stage: 'development', phase: 'working', rollbacks: 1 });
+    expect((await h.task(TASK)).mustFix).toContain(
       'CI / test (push): Failing after 48s (https://git.acme.test/acme/shop/actions/runs/57/jobs/0)',
     );
   });
 
   it('combines contexts (one pending keeps it waiting) and the latest status per context wins', async () => {
     const processor = setup();
-    toAwaitingCi(h, A3);
+    await toAwaitingCi(h, A3);
     const lint = fixtureText('gitea-status-success', (b) =>
       Object.assign(b, { context: 'lint', state: 'pending', id: 400 }),
     );
     await process(processor, 'gitea', 'status', lint, 'g-lint-pending');
     await process(processor, 'gitea', 'status', fixtureText('gitea-status-failure'), 'g-311');
-    expect(h.task(TASK)).toMatchObject({ stage: 'development', rollbacks: 1 }); // any failure is red at once
+    expect(await h.task(TASK)).toMatchObject({ stage: 'development', rollbacks: 1 }); // any failure is red at once
     // The re-run (id 318) replaces the failure; an older id arriving late does not win back.
     await process(processor, 'gitea', 'status', fixtureText('gitea-status-success'), 'g-318');
     await process(processor, 'gitea', 'status', fixtureText('gitea-status-failure'), 'g-311-late');
     expect(
-      statusesFor(h.store.db, 'acme/shop', A3)
+      (await statusesFor(h.store.db, 'acme/shop', A3))
         .map((s) => [s.context, s.state])
         .sort(),
     ).toEqual([
@@ -397,7 +397,7 @@ describe('Gitea deliveries', () => {
 
   it('a status for an unknown sha falls back to the one task awaiting CI (head recorded first)', async () => {
     const processor = setup();
-    toAwaitingCi(h, A1);
+    await toAwaitingCi(h, A1);
     const { events } = await process(
       processor,
       'gitea',
@@ -406,7 +406,7 @@ describe('Gitea deliveries', () => {
       'g-fallback',
     );
     expect(events.map((e) => e.type)).toEqual(['BranchPushed', 'CiStatusReported']);
-    expect(h.task(TASK)).toMatchObject({ headSha: A3, stage: 'review' });
+    expect(await h.task(TASK)).toMatchObject({ headSha: A3, stage: 'review' });
   });
 
   it('the fallback is refused when Gitea says the branch is elsewhere, and without a single candidate', async () => {
@@ -415,7 +415,7 @@ describe('Gitea deliveries', () => {
         branchHead: async (repo, branch) => (repo === 'acme/shop' && branch === 'task/SHOP-42' ? A1 : null),
       },
     });
-    toAwaitingCi(h, A1);
+    await toAwaitingCi(h, A1);
     const refused = await process(
       processor,
       'gitea',
@@ -424,11 +424,11 @@ describe('Gitea deliveries', () => {
       'g-stale',
     );
     expect(refused.events).toEqual([]);
-    expect(h.task(TASK)).toMatchObject({ headSha: A1, stage: 'development', phase: 'awaiting-ci' });
+    expect(await h.task(TASK)).toMatchObject({ headSha: A1, stage: 'development', phase: 'awaiting-ci' });
     h.cleanup();
 
     const none = setup();
-    requestTask(h);
+    await requestTask(h);
     const { id, events } = await process(
       none,
       'gitea',
@@ -438,14 +438,14 @@ describe('Gitea deliveries', () => {
     );
     expect(events).toEqual([]);
     expect(inboxRow(h.store, id)?.processedAt).not.toBeNull();
-    expect(statusesFor(h.store.db, 'acme/shop', A3)).toHaveLength(1); // kept for when the push arrives
+    expect(await statusesFor(h.store.db, 'acme/shop', A3)).toHaveLength(1); // kept for when the push arrives
   });
 
   it('pull request opened → PullRequestOpened; merged while merging → done', async () => {
     const processor = setup();
-    toMerging(h, A3);
+    await toMerging(h, A3);
     await process(processor, 'gitea', 'pull_request', fixtureText('gitea-pull_request-opened'), 'g-pr');
-    expect(h.task(TASK).prNumber).toBe(7);
+    expect((await h.task(TASK)).prNumber).toBe(7);
     const { events } = await process(
       processor,
       'gitea',
@@ -457,13 +457,13 @@ describe('Gitea deliveries', () => {
     const mergeSha = (JSON.parse(fixtureText('gitea-pull_request-merged')) as { pull_request: { merge_commit_sha: string } }).pull_request.merge_commit_sha;
     expect(mergeSha).not.toBe(A3);
     expect(events).toMatchObject([{ type: 'Merged', taskId: TASK, sha: mergeSha }]);
-    expect(h.task(TASK)).toMatchObject({ stage: 'done', phase: 'idle', headSha: mergeSha });
+    expect(await h.task(TASK)).toMatchObject({ stage: 'done', phase: 'idle', headSha: mergeSha });
   });
 
   it('a merge webhook for a task that is not merging changes nothing', async () => {
     const processor = setup();
-    toAwaitingCi(h, A3);
-    const before = h.task(TASK);
+    await toAwaitingCi(h, A3);
+    const before = await h.task(TASK);
     const { outcomes } = await process(
       processor,
       'gitea',
@@ -472,7 +472,7 @@ describe('Gitea deliveries', () => {
       'g-early',
     );
     expect(outcomes).toMatchObject([{ type: 'noop' }]);
-    expect(h.task(TASK)).toEqual(before);
+    expect(await h.task(TASK)).toEqual(before);
   });
 });
 
@@ -480,12 +480,12 @@ describe('failures and replays', () => {
   /** The engine with a disk that fails the first `n` writes of events. */
   class FailingEngine extends Engine {
     failures = 0;
-    override handleInTx(tx: Tx, event: DomainEvent): EngineOutcome {
+    override async handleInTx(tx: Tx, event: DomainEvent): Promise<EngineOutcome> {
       if (this.failures > 0) {
         this.failures -= 1;
         throw new Error('disk I/O error');
       }
-      return super.handleInTx(tx, event);
+      return await super.handleInTx(tx, event);
     }
   }
 
@@ -513,9 +513,9 @@ describe('failures and replays', () => {
       logger: silentLogger,
       mappers: { gitea: mapGiteaDelivery },
     });
-    toAwaitingCi(h, A3);
+    await toAwaitingCi(h, A3);
     engine.failures = 2;
-    const id = deliver('gitea', 'status', fixtureText('gitea-status-success'), 'g-flaky');
+    const id = await deliver('gitea', 'status', fixtureText('gitea-status-success'), 'g-flaky');
 
     expect(await failing.processOnce()).toEqual({ processed: 0, failed: 1 });
     expect(inboxRow(h.store, id)).toMatchObject({
@@ -524,7 +524,7 @@ describe('failures and replays', () => {
       availableAt: h.clock.now() + 1000,
     });
     expect(inboxRow(h.store, id)?.error).toContain('disk I/O error');
-    expect(statusesFor(h.store.db, 'acme/shop', A3)).toEqual([]); // the status write rolled back with it
+    expect(await statusesFor(h.store.db, 'acme/shop', A3)).toEqual([]); // the status write rolled back with it
 
     expect(await failing.processOnce()).toEqual({ processed: 0, failed: 0 }); // not due yet
     h.clock.advance(1000);
@@ -533,23 +533,23 @@ describe('failures and replays', () => {
     h.clock.advance(2000);
     expect(await failing.processOnce()).toEqual({ processed: 1, failed: 0 });
     expect(inboxRow(h.store, id)).toMatchObject({ error: null, attempts: 2 });
-    expect(h.task(TASK).stage).toBe('review');
+    expect((await h.task(TASK)).stage).toBe('review');
   });
 
   it('a replayed delivery (same row again, or Plane resending under a new delivery id) changes nothing', async () => {
     const processor = setup();
     const first = await process(processor, 'plane', 'issue', fixtureText('plane-issue-created'), 'd-once');
-    const transitions = transitionsOf(h.store.db, TASK).length;
+    const transitions = (await transitionsOf(h.store.db, TASK)).length;
     const outbox = h.store.sqlite.prepare('SELECT count(*) AS n FROM outbox').get();
-    h.store.db.update(inbox).set({ processedAt: null }).run();
+    h.store.sqlite.prepare('UPDATE inbox SET processed_at = NULL').run();
     await settle();
     expect(await processor.processOnce()).toEqual({ processed: 1, failed: 0 });
     expect(seen).toEqual([]); // the engine found the event key and wrote nothing
-    expect(transitionsOf(h.store.db, TASK)).toHaveLength(transitions);
+    expect(await transitionsOf(h.store.db, TASK)).toHaveLength(transitions);
     const resent = await process(processor, 'plane', 'issue', fixtureText('plane-issue-created'), 'd-resent');
     expect(resent.outcomes).toMatchObject([{ type: 'duplicate', taskId: TASK }]);
-    expect(transitionsOf(h.store.db, TASK)).toHaveLength(transitions);
-    expect(h.queue.activeForTask(TASK)).toHaveLength(1);
+    expect(await transitionsOf(h.store.db, TASK)).toHaveLength(transitions);
+    expect(await h.queue.activeForTask(TASK)).toHaveLength(1);
     expect(h.store.sqlite.prepare('SELECT count(*) AS n FROM outbox').get()).toEqual(outbox);
     expect(inboxRow(h.store, first.id)?.processedAt).not.toBeNull();
   });
@@ -558,11 +558,11 @@ describe('failures and replays', () => {
     const processor = setup();
     processor.start();
     try {
-      deliver('plane', 'issue', fixtureText('plane-issue-created'), 'd-woken');
+      await deliver('plane', 'issue', fixtureText('plane-issue-created'), 'd-woken');
       processor.wake();
       const deadline = Date.now() + 2000;
       while (Date.now() < deadline && taskCount() === 0) await new Promise((r) => setTimeout(r, 10));
-      expect(h.task(TASK).stage).toBe('analysis');
+      expect((await h.task(TASK)).stage).toBe('analysis');
       expect(processor.alive(h.clock.now())).toBe(true);
     } finally {
       await processor.stop();

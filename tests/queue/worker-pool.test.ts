@@ -23,9 +23,9 @@ const MAX_ATTEMPTS = 3;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(5);
   }
@@ -103,8 +103,8 @@ describe('WorkerPool', () => {
   }
 
   /** A task at analysis with its analyst job queued (kind `agent`); returns that job's id. */
-  function requestTask(): number {
-    const outcome = engine.handle({
+  async function requestTask(): Promise<number> {
+    const outcome = await engine.handle({
       type: 'TaskRequested',
       key: 'chat:1',
       projectId: 'SHOP',
@@ -113,33 +113,33 @@ describe('WorkerPool', () => {
       actor: 'telegram:111',
     });
     expect(outcome).toEqual({ type: 'created', taskId: 'SHOP-1' });
-    const [analyst] = queue.activeForTask('SHOP-1');
+    const [analyst] = await queue.activeForTask('SHOP-1');
     expect(analyst).toMatchObject({ kind: 'agent', state: 'queued', payload: { role: 'analyst' } });
     return analyst!.id;
   }
 
-  const jobOf = (id: number) => queue.getInTx(null, id)!;
-  const enqueue = (key: string, kind: JobKind = 'ci', taskId: string | null = null) =>
-    queue.enqueue({ kind, taskId, payload: {}, idempotencyKey: key }, Date.now())!;
+  const jobOf = async (id: number) => (await queue.getInTx(null, id))!;
+  const enqueue = async (key: string, kind: JobKind = 'ci', taskId: string | null = null) =>
+    (await queue.enqueue({ kind, taskId, payload: {}, idempotencyKey: key }, Date.now()))!;
 
   it('keeps polling when a claim fails (database busy or gone for a moment)', async () => {
-    const id = enqueue('claim-fails');
+    const id = await enqueue('claim-fails');
     const real = queue.claim.bind(queue);
     let failures = 0;
-    queue.claim = (...args: Parameters<JobQueue['claim']>) => {
+    queue.claim = async (...args: Parameters<JobQueue['claim']>) => {
       if (failures < 3) {
         failures += 1;
         throw new Error('SQLITE_BUSY: database is locked');
       }
-      return real(...args);
+      return await real(...args);
     };
     pool(['ci'], { ci: handler(async () => ({ type: 'done' })) }).start();
-    await waitFor(() => jobOf(id).state === 'succeeded', 'the job to run after the failed claims');
+    await waitFor(async () => (await jobOf(id)).state === 'succeeded', 'the job to run after the failed claims');
     expect(failures).toBe(3);
   });
 
   it('retries a failing job with growing backoff, stops at maxAttempts, and escalates its task', async () => {
-    const id = requestTask();
+    const id = await requestTask();
     const calls: number[] = [];
     pool(['agent'], {
       agent: handler(async () => {
@@ -147,28 +147,28 @@ describe('WorkerPool', () => {
         throw new RetryableError('agent process crashed');
       }),
     }).start();
-    await waitFor(() => jobOf(id).state === 'dead', 'the job to die');
+    await waitFor(async () => (await jobOf(id)).state === 'dead', 'the job to die');
     await sleep(400); // four times the backoff cap: a spinning worker would have called again
     const gaps = calls.slice(1).map((at, i) => at - calls[i]!);
-    console.log(`[figure] always-failing job: runs ${calls.length} (max ${MAX_ATTEMPTS}), gaps ${gaps.join(', ')} ms, state ${jobOf(id).state}, runs after dead ${calls.length - MAX_ATTEMPTS}`);
+    console.log(`[figure] always-failing job: runs ${calls.length} (max ${MAX_ATTEMPTS}), gaps ${gaps.join(', ')} ms, state ${(await jobOf(id)).state}, runs after dead ${calls.length - MAX_ATTEMPTS}`);
     expect(calls).toHaveLength(MAX_ATTEMPTS);
     expect(calls[1]! - calls[0]!).toBeGreaterThanOrEqual(BACKOFF.baseMs);
     expect(calls[2]! - calls[1]!).toBeGreaterThanOrEqual(BACKOFF.baseMs * 2);
-    expect(jobOf(id)).toMatchObject({
+    expect(await jobOf(id)).toMatchObject({
       attempts: MAX_ATTEMPTS,
       lastError: 'RetryableError: agent process crashed',
       leaseOwner: null,
     });
-    expect(getTask(temp.store.db, 'SHOP-1')).toMatchObject({
+    expect(await getTask(temp.store.db, 'SHOP-1')).toMatchObject({
       escalated: true,
       escalationReason: 'agent job failed: agent process crashed',
     });
-    expect(hasEventKey(temp.store.db, `job-dead:${id}`)).toBe(true);
-    expect(lastTransition(temp.store.db, 'SHOP-1')).toMatchObject({
+    expect(await hasEventKey(temp.store.db, `job-dead:${id}`)).toBe(true);
+    expect(await lastTransition(temp.store.db, 'SHOP-1')).toMatchObject({
       actor: 'worker',
       reason: expect.stringMatching(/^escalated: agent job failed/),
     });
-    expect(pendingOutbox(temp.store.db, Date.now(), 50).filter((r) => r.kind === 'escalation')).toHaveLength(
+    expect((await pendingOutbox(temp.store.db, Date.now(), 50)).filter((r) => r.kind === 'escalation')).toHaveLength(
       1,
     );
   });
@@ -177,7 +177,7 @@ describe('WorkerPool', () => {
     let active = 0;
     let peak = 0;
     let calls = 0;
-    for (let i = 0; i < 6; i++) enqueue(`slow-${i}`);
+    for (let i = 0; i < 6; i++) await enqueue(`slow-${i}`);
     pool(
       ['ci'],
       {
@@ -192,14 +192,14 @@ describe('WorkerPool', () => {
       },
       { concurrency: 2 },
     ).start();
-    await waitFor(() => queue.countByState().succeeded === 6, 'all six jobs to succeed');
+    await waitFor(async () => (await queue.countByState()).succeeded === 6, 'all six jobs to succeed');
     expect(peak).toBe(2);
     expect(calls).toBe(6);
   });
 
   it('aborts a handler whose lease was reclaimed and drops its outcome', async () => {
-    requestTask();
-    const id = enqueue('SHOP-1:forge:open-pr', 'forge', 'SHOP-1');
+    await requestTask();
+    const id = await enqueue('SHOP-1:forge:open-pr', 'forge', 'SHOP-1');
     let started = false;
     let seen: { aborted: boolean; reason: string } | null = null;
     const opened: DomainEvent = {
@@ -228,19 +228,19 @@ describe('WorkerPool', () => {
     workers.start();
     await waitFor(() => started, 'the handler to start');
     // Another worker whose clock is past the lease takes the job over.
-    const intruder = queue.claim(['forge'], 'intruder', Date.now() + 10_000, 60_000);
+    const intruder = await queue.claim(['forge'], 'intruder', Date.now() + 10_000, 60_000);
     expect(intruder).toMatchObject({ id, attempts: 2, leaseOwner: 'intruder' });
     await waitFor(() => seen !== null && workers.busy === 0, 'the handler to be aborted and settle', 2_000);
     expect(seen).toEqual({ aborted: true, reason: 'Error: lease lost' });
-    expect(jobOf(id)).toMatchObject({ state: 'running', leaseOwner: 'intruder', lastError: null });
-    expect(getTask(temp.store.db, 'SHOP-1')?.prNumber).toBeNull();
-    expect(hasEventKey(temp.store.db, opened.key)).toBe(false);
-    expect(temp.store.write((tx) => queue.completeInTx(tx, id, 'intruder', Date.now()))).toBe(true);
-    expect(jobOf(id).state).toBe('succeeded');
+    expect(await jobOf(id)).toMatchObject({ state: 'running', leaseOwner: 'intruder', lastError: null });
+    expect((await getTask(temp.store.db, 'SHOP-1'))?.prNumber).toBeNull();
+    expect(await hasEventKey(temp.store.db, opened.key)).toBe(false);
+    expect(await temp.store.transaction(async (tx) => await queue.completeInTx(tx, id, 'intruder', Date.now()))).toBe(true);
+    expect((await jobOf(id)).state).toBe('succeeded');
   });
 
   it('on stop, waits out the grace period, then aborts and releases the running job with its attempt restored', async () => {
-    const id = enqueue('long');
+    const id = await enqueue('long');
     let signalSeen: AbortSignal | null = null;
     const workers = pool(['ci'], {
       ci: handler(async (_job, signal) => {
@@ -253,12 +253,12 @@ describe('WorkerPool', () => {
     });
     workers.start();
     await waitFor(() => signalSeen !== null, 'the handler to start');
-    expect(jobOf(id)).toMatchObject({ state: 'running', attempts: 1 });
+    expect(await jobOf(id)).toMatchObject({ state: 'running', attempts: 1 });
     const began = Date.now();
     await workers.stop(100);
     expect(Date.now() - began).toBeGreaterThanOrEqual(99);
     expect(signalSeen!.aborted).toBe(true);
-    expect(jobOf(id)).toMatchObject({
+    expect(await jobOf(id)).toMatchObject({
       state: 'queued',
       attempts: 0,
       leaseOwner: null,
@@ -266,14 +266,14 @@ describe('WorkerPool', () => {
       lastError: 'released at shutdown',
     });
     // A stopped pool claims nothing more; the released job is runnable at once by anyone else.
-    const late = enqueue('late');
+    const late = await enqueue('late');
     await sleep(50);
-    expect(jobOf(late).state).toBe('queued');
-    expect(queue.claim(['ci'], 'next-process', Date.now(), 1_000)).toMatchObject({ id, attempts: 1 });
+    expect((await jobOf(late)).state).toBe('queued');
+    expect(await queue.claim(['ci'], 'next-process', Date.now(), 1_000)).toMatchObject({ id, attempts: 1 });
   });
 
   it('on stop, lets a job that finishes within the grace period complete', async () => {
-    const id = enqueue('short');
+    const id = await enqueue('short');
     let started = false;
     const workers = pool(['ci'], {
       ci: handler(async () => {
@@ -285,11 +285,11 @@ describe('WorkerPool', () => {
     workers.start();
     await waitFor(() => started, 'the handler to start');
     await workers.stop(2_000);
-    expect(jobOf(id)).toMatchObject({ state: 'succeeded', attempts: 1 });
+    expect(await jobOf(id)).toMatchObject({ state: 'succeeded', attempts: 1 });
   });
 
   it('kills a job at once on PermanentError', async () => {
-    const id = enqueue('broken');
+    const id = await enqueue('broken');
     let calls = 0;
     pool(['ci'], {
       ci: handler(async () => {
@@ -297,14 +297,14 @@ describe('WorkerPool', () => {
         throw new PermanentError('repository not found');
       }),
     }).start();
-    await waitFor(() => jobOf(id).state === 'dead', 'the job to die');
+    await waitFor(async () => (await jobOf(id)).state === 'dead', 'the job to die');
     await sleep(150);
     expect(calls).toBe(1);
-    expect(jobOf(id)).toMatchObject({ attempts: 1, lastError: 'PermanentError: repository not found' });
+    expect(await jobOf(id)).toMatchObject({ attempts: 1, lastError: 'PermanentError: repository not found' });
   });
 
   it('escalates a PermanentError with its sentence for people and keeps the class for the log', async () => {
-    const id = requestTask();
+    const id = await requestTask();
     const logged: unknown[] = [];
     const logger: Logger = { ...silentLogger, warn: (fields) => void logged.push(fields), child: () => logger };
     const made = new WorkerPool(
@@ -313,14 +313,14 @@ describe('WorkerPool', () => {
     );
     pools.push(made);
     made.start();
-    await waitFor(() => getTask(temp.store.db, 'SHOP-1')?.escalated === true, 'the task to escalate');
-    expect(getTask(temp.store.db, 'SHOP-1')?.escalationReason).toBe('agent job failed: agent command not found: claude (projects[SHOP].agents.default)');
-    expect(jobOf(id).lastError).toBe('PermanentError: agent command not found: claude (projects[SHOP].agents.default)');
+    await waitFor(async () => (await getTask(temp.store.db, 'SHOP-1'))?.escalated === true, 'the task to escalate');
+    expect((await getTask(temp.store.db, 'SHOP-1'))?.escalationReason).toBe('agent job failed: agent command not found: claude (projects[SHOP].agents.default)');
+    expect((await jobOf(id)).lastError).toBe('PermanentError: agent command not found: claude (projects[SHOP].agents.default)');
     expect(logged).toContainEqual(expect.objectContaining({ error: 'PermanentError: agent command not found: claude (projects[SHOP].agents.default)' }));
   });
 
   it('waits retryAfterMs before retrying a RetryableError that names a delay', async () => {
-    const id = enqueue('rate-limited');
+    const id = await enqueue('rate-limited');
     const calls: number[] = [];
     pool(['ci'], {
       ci: handler(async () => {
@@ -329,22 +329,22 @@ describe('WorkerPool', () => {
         return { type: 'done' };
       }),
     }).start();
-    await waitFor(() => jobOf(id).lastError !== null, 'the first failure');
-    const failed = jobOf(id);
+    await waitFor(async () => (await jobOf(id)).lastError !== null, 'the first failure');
+    const failed = await jobOf(id);
     expect(failed).toMatchObject({
       state: 'queued',
       attempts: 1,
       lastError: 'RetryableError: 429 from the forge',
     });
     expect(failed.availableAt - failed.updatedAt).toBe(300);
-    await waitFor(() => jobOf(id).state === 'succeeded', 'the retry to succeed');
+    await waitFor(async () => (await jobOf(id)).state === 'succeeded', 'the retry to succeed');
     expect(calls).toHaveLength(2);
     expect(calls[1]!).toBeGreaterThanOrEqual(failed.availableAt);
-    expect(jobOf(id).attempts).toBe(2);
+    expect((await jobOf(id)).attempts).toBe(2);
   });
 
   it('releases a deferred job without counting the attempt', async () => {
-    const id = enqueue('merge', 'merge');
+    const id = await enqueue('merge', 'merge');
     let calls = 0;
     pool(['merge'], {
       merge: handler(async () => {
@@ -352,8 +352,8 @@ describe('WorkerPool', () => {
         return { type: 'defer', delayMs: 5_000, reason: 'merge lease held by SHOP-2' };
       }),
     }).start();
-    await waitFor(() => jobOf(id).state === 'queued' && calls === 1, 'the deferral');
-    const deferred = jobOf(id);
+    await waitFor(async () => (await jobOf(id)).state === 'queued' && calls === 1, 'the deferral');
+    const deferred = await jobOf(id);
     expect(deferred).toMatchObject({
       attempts: 0,
       lastError: 'merge lease held by SHOP-2',
@@ -365,7 +365,7 @@ describe('WorkerPool', () => {
   // The claim loop yields between claims, so a backlog of handlers that resolve at once cannot
   // starve timers (heartbeats, the HTTP listener).
   it('yields to timers while draining a backlog of instant jobs', async () => {
-    for (let i = 0; i < 200; i++) enqueue(`instant-${i}`, 'cleanup');
+    for (let i = 0; i < 200; i++) await enqueue(`instant-${i}`, 'cleanup');
     let done = 0;
     pool(['cleanup'], {
       cleanup: handler(async () => {
@@ -378,11 +378,11 @@ describe('WorkerPool', () => {
   });
 
   it('does not run again a job whose worker died on its last attempt: it goes dead and escalates', async () => {
-    const id = requestTask();
+    const id = await requestTask();
     const t = Date.now();
     // Three workers claim it in turn and die without a word; each lease expires a millisecond later.
     for (let crash = 0; crash < MAX_ATTEMPTS; crash++) {
-      expect(queue.claim(['agent'], `crashed-${crash}`, t + 2 * crash, 1)).toMatchObject({
+      expect(await queue.claim(['agent'], `crashed-${crash}`, t + 2 * crash, 1)).toMatchObject({
         id,
         attempts: crash + 1,
       });
@@ -395,12 +395,12 @@ describe('WorkerPool', () => {
         return { type: 'done' };
       }),
     }).start();
-    await waitFor(() => jobOf(id).state === 'dead', 'the job to die');
+    await waitFor(async () => (await jobOf(id)).state === 'dead', 'the job to die');
     expect(calls).toBe(0);
-    expect(jobOf(id)).toMatchObject({
+    expect(await jobOf(id)).toMatchObject({
       attempts: MAX_ATTEMPTS + 1,
       lastError: 'lease expired on the last attempt (worker died)',
     });
-    expect(getTask(temp.store.db, 'SHOP-1')?.escalated).toBe(true);
+    expect((await getTask(temp.store.db, 'SHOP-1'))?.escalated).toBe(true);
   });
 });

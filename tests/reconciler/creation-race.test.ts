@@ -25,16 +25,16 @@ afterEach(async () => {
   remote = null;
 });
 
-function webhook(item: { id: string; sequenceId: number; name: string }) {
-  return world.handle({ type: 'TaskRequested', key: `plane:delivery:${item.id}`, projectId: 'SHOP', title: item.name, source: 'plane', externalId: item.id, number: item.sequenceId, actor: 'plane' });
+async function webhook(item: { id: string; sequenceId: number; name: string }) {
+  return await world.handle({ type: 'TaskRequested', key: `plane:delivery:${item.id}`, projectId: 'SHOP', title: item.name, source: 'plane', externalId: item.id, number: item.sequenceId, actor: 'plane' });
 }
 
 /** One task per issue, each with exactly one analyst job and one creation transition. */
-function expectOneOfEach(items: readonly { id: string; sequenceId: number }[]): void {
+async function expectOneOfEach(items: readonly { id: string; sequenceId: number }[]): Promise<void> {
   expect(world.count('tasks')).toBe(items.length);
   for (const item of items) {
     const id = `SHOP-${item.sequenceId}`;
-    expect(world.task(id)).toMatchObject({ externalId: item.id, branch: `task/${id}` });
+    expect(await world.task(id)).toMatchObject({ externalId: item.id, branch: `task/${id}` });
     expect(world.count('jobs', `task_id = '${id}'`)).toBe(1);
     expect(world.count('jobs', `idempotency_key = '${id}:agent:analyst:1'`)).toBe(1);
     expect(world.count('transitions', `task_id = '${id}' AND from_stage IS NULL`)).toBe(1);
@@ -51,12 +51,12 @@ describe('incident 5: a webhook and a pass racing on the same new issue', () => 
     const reconciler = world.reconciler({ graceS: 0 });
     const deliveries = (async () => {
       for (const item of items) {
-        webhook(item);
+        await webhook(item);
         await new Promise((resolve) => setImmediate(resolve));
       }
     })();
     const [report] = await Promise.all([reconciler.runPass({ dryRun: false, actor: 'reconciler' }), deliveries]);
-    expectOneOfEach(items);
+    await expectOneOfEach(items);
     // Whoever lost a race made nothing: every creation is either the webhook's or the reconciler's.
     expect(world.count('transitions', `from_stage IS NULL AND actor = 'reconciler'`)).toBe(report.unblocked.length);
     expect(world.count('outbox', `kind = 'notice'`)).toBe(report.unblocked.length);
@@ -65,7 +65,7 @@ describe('incident 5: a webhook and a pass racing on the same new issue', () => 
     const workdir = join(world.dir, 'work');
     const workspace = new GitWorkspace({ workdir });
     const project = { ...world.project, cloneUrl: remote.remote };
-    const analystJobs = world.queue.active().filter((j) => j.kind === 'agent' && j.payload.role === 'analyst');
+    const analystJobs = (await world.queue.active()).filter((j) => j.kind === 'agent' && j.payload.role === 'analyst');
     expect(analystJobs).toHaveLength(items.length);
     await Promise.all(analystJobs.map((job) => workspace.prepare(project, job.taskId!)));
     expect(readdirSync(join(workdir, 'worktrees', 'SHOP')).sort()).toEqual(items.map((i) => `SHOP-${i.sequenceId}`).sort());
@@ -86,7 +86,7 @@ describe('incident 5: a webhook and a pass racing on the same new issue', () => 
           async discover() {
             const found = await session.discover!();
             expect(found.map((f) => f.taskId)).toEqual([`SHOP-${item.sequenceId}`]);
-            expect(webhook(item).type).toBe('created');
+            expect((await webhook(item)).type).toBe('created');
             return found;
           },
         };
@@ -95,7 +95,7 @@ describe('incident 5: a webhook and a pass racing on the same new issue', () => 
     const reconciler = new Reconciler({ store: world.store, engine: world.engine, clock: world.clock, logger: silentLogger, probes: [racing, ...rest], query: { graceMs: {}, defaultGraceMs: 0, skipBlocked: true, pageSize: 50 } });
     const report = await reconciler.runPass({ dryRun: false, actor: 'reconciler' });
     expect(report.unblocked).toEqual([]);
-    expectOneOfEach([item]);
+    await expectOneOfEach([item]);
     expect(world.count('outbox', `kind = 'notice'`)).toBe(0);
     expect(world.count('transitions', `actor = 'reconciler'`)).toBe(0);
   });
@@ -114,7 +114,7 @@ describe('incident 5: a webhook and a pass racing on the same new issue', () => 
     const outcomes = (await done).replace(/^done /, '').split(',');
     child.stdin.end();
     await new Promise((resolve) => child.once('exit', resolve));
-    expectOneOfEach(items);
+    await expectOneOfEach(items);
     const byWebhook = outcomes.filter((o) => o === 'created').length;
     expect(byWebhook + report.unblocked.length).toBe(items.length);
     expect(outcomes.every((o) => o === 'created' || o === 'duplicate')).toBe(true);

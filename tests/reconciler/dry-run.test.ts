@@ -21,11 +21,11 @@ describe('incident 8: /reconcile dry changes nothing', () => {
     world = await ReconcilerWorld.start({ plane: true, gitea: true });
     // Every task here comes from the tracker: chat numbers would collide with Plane's (ADR 0002).
     const ciItem = world.plane!.state.createWorkItem(PLANE_PROJECT, { name: 'CI lost', state: 'In Progress' });
-    const ciTask = world.awaitingCi(SHA, { source: 'plane', externalId: ciItem.id, number: ciItem.sequenceId });
+    const ciTask = await world.awaitingCi(SHA, { source: 'plane', externalId: ciItem.id, number: ciItem.sequenceId });
     world.gitea!.state.setBranchHead('acme/shop', `task/${ciTask}`, SHA);
     world.gitea!.state.postStatus('acme/shop', SHA, { state: 'success' });
     const approvalItem = world.plane!.state.createWorkItem(PLANE_PROJECT, { name: 'Approve me' });
-    const approvalTask = world.awaitingApproval({ source: 'plane', externalId: approvalItem.id, number: approvalItem.sequenceId });
+    const approvalTask = await world.awaitingApproval({ source: 'plane', externalId: approvalItem.id, number: approvalItem.sequenceId });
     world.advance(1_000);
     world.plane!.state.moveWorkItem(approvalItem.id, 'Approved');
     const orphan = world.plane!.state.createWorkItem(PLANE_PROJECT, { name: 'No task yet' });
@@ -49,9 +49,9 @@ describe('incident 8: /reconcile dry changes nothing', () => {
 
     const real = await world.reconciler().runPass({ dryRun: false, actor: 'reconciler' });
     expect([...real.unblocked].sort((a, b) => a.taskId.localeCompare(b.taskId))).toEqual([...dry.unblocked].sort((a, b) => a.taskId.localeCompare(b.taskId)));
-    expect(world.task(ciTask).stage).toBe('review');
-    expect(world.task(approvalTask).stage).toBe('development');
-    expect(world.task(`SHOP-${orphan.sequenceId}`)).toMatchObject({ stage: 'analysis', externalId: orphan.id, title: 'No task yet' });
+    expect((await world.task(ciTask)).stage).toBe('review');
+    expect((await world.task(approvalTask)).stage).toBe('development');
+    expect(await world.task(`SHOP-${orphan.sequenceId}`)).toMatchObject({ stage: 'analysis', externalId: orphan.id, title: 'No task yet' });
     expect(readStats(world.store).unblockedTotal).toBe(3);
   });
 

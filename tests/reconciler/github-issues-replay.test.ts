@@ -42,7 +42,7 @@ describe('tracker side on GitHub Issues', () => {
     for (let i = 0; i < 3; i++) gh.state.createIssue(repo, { title: `Old ${i}`, labels: ['agent'], user: 'priya' }).state = 'closed';
     world.advance(GRACE_MS + 1000);
     await pass();
-    const task = world.task(`SHOP-${wanted.number}`);
+    const task = await world.task(`SHOP-${wanted.number}`);
     expect(task).toMatchObject({ source: 'github', externalId: String(wanted.number), title: 'Add a wishlist', description: 'Save items for later.', requestedBy: 'github:priya' });
     expect(world.count('tasks')).toBe(1);
   });
@@ -50,14 +50,14 @@ describe('tracker side on GitHub Issues', () => {
   it('an approved label whose webhook was lost approves the pending BRD once', async () => {
     await start();
     const issue = gh.state.createIssue(repo, { title: 'Wishlist', labels: ['agent'], user: 'priya' });
-    const id = world.awaitingApproval({ source: 'github', externalId: String(issue.number), number: issue.number });
-    const approval = pendingApproval(world.store.db, id, 'brd')!;
+    const id = await world.awaitingApproval({ source: 'github', externalId: String(issue.number), number: issue.number });
+    const approval = (await pendingApproval(world.store.db, id, 'brd'))!;
     world.advance(60_000);
     gh.state.addLabels(issue, ['approved']);
     world.advance(GRACE_MS);
     const report = await pass();
     expect(report.unblocked).toEqual([{ taskId: id, reason: 'BRD approved in the tracker ("Approved")' }]);
-    expect(getApproval(world.store.db, approval.id)).toMatchObject({ state: 'approved', decidedBy: 'tracker' });
+    expect(await getApproval(world.store.db, approval.id)).toMatchObject({ state: 'approved', decidedBy: 'tracker' });
     world.advance(GRACE_MS);
     expect((await pass()).unblocked).toEqual([]);
   });

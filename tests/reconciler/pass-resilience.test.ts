@@ -64,10 +64,10 @@ describe('the pass', () => {
 
   it('an error on one task is logged and the pass goes on to the next', async () => {
     world = await ReconcilerWorld.start();
-    const broken = world.awaitingCi('1'.repeat(40));
+    const broken = await world.awaitingCi('1'.repeat(40));
     world.advance(10);
-    const healthy = world.awaitingCi('2'.repeat(40));
-    world.storeStatus('2'.repeat(40), 'success');
+    const healthy = await world.awaitingCi('2'.repeat(40));
+    await world.storeStatus('2'.repeat(40), 'success');
     const lines: { level: string; fields: object; message: string }[] = [];
     const explode = (task: Task) => {
       if (task.id === broken) throw new TypeError('probe exploded');

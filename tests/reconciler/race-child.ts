@@ -26,7 +26,7 @@ lines.once('line', () => {
   void (async () => {
     const outcomes: string[] = [];
     for (const issue of issues) {
-      const outcome = engine.handle({ type: 'TaskRequested', key: `plane:delivery:${issue.id}`, projectId: 'SHOP', title: issue.title, source: 'plane', externalId: issue.id, number: issue.sequenceId, actor: 'plane' });
+      const outcome = await engine.handle({ type: 'TaskRequested', key: `plane:delivery:${issue.id}`, projectId: 'SHOP', title: issue.title, source: 'plane', externalId: issue.id, number: issue.sequenceId, actor: 'plane' });
       outcomes.push(outcome.type);
       // Give the other process room to interleave its transactions with ours.
       await new Promise((resolve) => setTimeout(resolve, 1));

@@ -11,7 +11,7 @@ let world: ReconcilerWorld;
 afterEach(async () => world.cleanup());
 
 async function quietOver(passes: number, id: string): Promise<void> {
-  const before = { jobs: world.count('jobs'), outbox: world.count('outbox'), transitions: world.count('transitions'), task: world.task(id) };
+  const before = { jobs: world.count('jobs'), outbox: world.count('outbox'), transitions: world.count('transitions'), task: await world.task(id) };
   const reconciler = world.reconciler();
   for (let pass = 0; pass < passes; pass++) {
     world.advance(GRACE_MS);
@@ -21,22 +21,22 @@ async function quietOver(passes: number, id: string): Promise<void> {
   expect(world.count('jobs')).toBe(before.jobs);
   expect(world.count('outbox')).toBe(before.outbox);
   expect(world.count('transitions')).toBe(before.transitions);
-  expect(world.task(id)).toEqual(before.task);
+  expect(await world.task(id)).toEqual(before.task);
   expect(readStats(world.store)).toMatchObject({ unblockedTotal: 0, lastUnblocked: null });
 }
 
 describe('incident 7: a red gate stays silent', () => {
   it('red CI stored for the head: twenty passes, nothing', async () => {
     world = await ReconcilerWorld.start();
-    const id = world.awaitingCi(SHA);
-    world.storeStatus(SHA, 'success', 'ci/lint');
-    world.storeStatus(SHA, 'failure', 'ci/test');
+    const id = await world.awaitingCi(SHA);
+    await world.storeStatus(SHA, 'success', 'ci/lint');
+    await world.storeStatus(SHA, 'failure', 'ci/test');
     await quietOver(20, id);
   });
 
   it('the forge says red, then pending: twenty passes, nothing', async () => {
     world = await ReconcilerWorld.start({ gitea: true });
-    const id = world.awaitingCi(SHA);
+    const id = await world.awaitingCi(SHA);
     world.gitea!.state.setBranchHead('acme/shop', `task/${id}`, SHA);
     world.gitea!.state.postStatus('acme/shop', SHA, { state: 'failure', context: 'ci/test' });
     await quietOver(10, id);

@@ -14,8 +14,8 @@ afterEach(async () => world.cleanup());
 async function trackedTaskWithGreenCi(): Promise<string> {
   world = await ReconcilerWorld.start({ plane: true });
   const item = world.plane!.state.createWorkItem(PLANE_PROJECT, { name: 'Wishlist', state: 'In Progress' });
-  const id = world.awaitingCi(SHA, { source: 'plane', externalId: item.id, number: item.sequenceId });
-  world.storeStatus(SHA, 'success');
+  const id = await world.awaitingCi(SHA, { source: 'plane', externalId: item.id, number: item.sequenceId });
+  await world.storeStatus(SHA, 'success');
   return id;
 }
 
@@ -34,26 +34,26 @@ describe('incident 4: tracker down', () => {
       expect(down.skipped[0]).toMatchObject({ taskId: id });
       expect(down.skipped[0]!.reason).toMatch(/^tracker error: .*502/);
     }
-    expect(world.task(id)).toMatchObject({ stage: 'development', phase: 'awaiting-ci' });
+    expect(await world.task(id)).toMatchObject({ stage: 'development', phase: 'awaiting-ci' });
     expect(world.count('outbox')).toBe(outbox);
     expect(world.count('transitions')).toBe(transitions);
 
     const up = await reconciler.runPass({ dryRun: false, actor: 'reconciler' });
     expect(up.unblocked.map((u) => u.taskId)).toEqual([id]);
-    expect(world.task(id).stage).toBe('review');
+    expect((await world.task(id)).stage).toBe('review');
   });
 
   it('a reader that throws: skip, no advance, no message, and the pass goes on to untracked tasks', async () => {
     const id = await trackedTaskWithGreenCi();
-    const chatTask = world.awaitingCi('e'.repeat(40));
-    world.storeStatus('e'.repeat(40), 'success');
+    const chatTask = await world.awaitingCi('e'.repeat(40));
+    await world.storeStatus('e'.repeat(40), 'success');
     const trackedRows = world.count('outbox', `task_id = '${id}'`);
     const down = { issuesPage: () => Promise.reject(new RetryableError('reading work items of SHOP: request failed: ECONNREFUSED')) };
     world.advance(GRACE_MS);
     const report = await world.reconciler({ trackerReader: down }).runPass({ dryRun: false, actor: 'reconciler' });
     expect(report.skipped).toEqual([{ taskId: id, reason: 'tracker error: RetryableError: reading work items of SHOP: request failed: ECONNREFUSED' }]);
     expect(report.unblocked.map((u) => u.taskId)).toEqual([chatTask]);
-    expect(world.task(id).stage).toBe('development');
+    expect((await world.task(id)).stage).toBe('development');
     expect(world.count('outbox', `task_id = '${id}'`)).toBe(trackedRows);
     expect(world.count('outbox', `kind = 'notice' AND task_id = '${chatTask}'`)).toBe(1);
   });

@@ -3,6 +3,7 @@
  * decision state left over from an earlier round is never replayed (no rejection loop), issues
  * without a task become tasks (label, state and grace respected), and the call budget is kept.
  */
+import { mapInOrder } from '../../core/map-in-order.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getApproval, pendingApproval } from '../../core/store/approval-repo.ts';
 import { BRD, GRACE_MS, PLANE_PROJECT, ReconcilerWorld } from '../support/reconciler-harness.ts';
@@ -13,7 +14,7 @@ afterEach(async () => world.cleanup());
 async function trackedAwaitingApproval(): Promise<{ id: string; itemId: string }> {
   world = await ReconcilerWorld.start({ plane: true });
   const item = world.plane!.state.createWorkItem(PLANE_PROJECT, { name: 'Wishlist', state: 'Todo' });
-  const id = world.awaitingApproval({ source: 'plane', externalId: item.id, number: item.sequenceId });
+  const id = await world.awaitingApproval({ source: 'plane', externalId: item.id, number: item.sequenceId });
   return { id, itemId: item.id };
 }
 
@@ -22,15 +23,15 @@ const pass = () => world.reconciler().runPass({ dryRun: false, actor: 'reconcile
 describe('tracker side: lost state changes', () => {
   it('moved to Approved after the request, webhook lost: the approval is replayed once', async () => {
     const { id, itemId } = await trackedAwaitingApproval();
-    const approval = pendingApproval(world.store.db, id, 'brd')!;
+    const approval = (await pendingApproval(world.store.db, id, 'brd'))!;
     world.advance(60_000);
     world.plane!.state.moveWorkItem(itemId, 'Approved');
     world.advance(GRACE_MS);
     const report = await pass();
     expect(report.unblocked).toEqual([{ taskId: id, reason: 'BRD approved in the tracker ("Approved")' }]);
-    expect(world.task(id)).toMatchObject({ stage: 'development', phase: 'working' });
-    expect(getApproval(world.store.db, approval.id)).toMatchObject({ state: 'approved', decidedBy: 'tracker' });
-    expect(world.queue.activeForTask(id).map((j) => j.payload.role)).toEqual(['developer']);
+    expect(await world.task(id)).toMatchObject({ stage: 'development', phase: 'working' });
+    expect(await getApproval(world.store.db, approval.id)).toMatchObject({ state: 'approved', decidedBy: 'tracker' });
+    expect((await world.queue.activeForTask(id)).map((j) => j.payload.role)).toEqual(['developer']);
     expect(world.count('outbox', `kind = 'notice'`)).toBe(1);
   });
 
@@ -40,20 +41,20 @@ describe('tracker side: lost state changes', () => {
     world.plane!.state.moveWorkItem(itemId, 'Rejected');
     world.advance(GRACE_MS);
     expect((await pass()).unblocked).toEqual([{ taskId: id, reason: 'BRD rejected in the tracker ("Rejected")' }]);
-    expect(world.task(id)).toMatchObject({ stage: 'analysis', phase: 'working', notes: 'rejected in the tracker', attempts: { analyst: 2 } });
+    expect(await world.task(id)).toMatchObject({ stage: 'analysis', phase: 'working', notes: 'rejected in the tracker', attempts: { analyst: 2 } });
 
     // The analyst writes a new BRD; the issue still sits in Rejected from the first round.
     world.advance(60_000);
-    world.finish(id, 'analyst', { '01-brd.md': BRD });
+    await world.finish(id, 'analyst', { '01-brd.md': BRD });
     world.settleJobs(id);
-    expect(world.task(id).phase).toBe('awaiting-approval');
+    expect((await world.task(id)).phase).toBe('awaiting-approval');
     const jobs = world.count('jobs');
     const outbox = world.count('outbox');
     for (let i = 0; i < 5; i++) {
       world.advance(GRACE_MS);
       expect((await pass()).unblocked).toEqual([]);
     }
-    expect(world.task(id)).toMatchObject({ stage: 'analysis', phase: 'awaiting-approval', attempts: { analyst: 2 } });
+    expect(await world.task(id)).toMatchObject({ stage: 'analysis', phase: 'awaiting-approval', attempts: { analyst: 2 } });
     expect(world.count('jobs')).toBe(jobs);
     expect(world.count('outbox')).toBe(outbox);
   });
@@ -62,20 +63,20 @@ describe('tracker side: lost state changes', () => {
     world = await ReconcilerWorld.start({ plane: true });
     const item = world.plane!.state.createWorkItem(PLANE_PROJECT, { name: 'Early', state: 'Approved' });
     world.advance(60_000);
-    const id = world.awaitingApproval({ source: 'plane', externalId: item.id, number: item.sequenceId });
+    const id = await world.awaitingApproval({ source: 'plane', externalId: item.id, number: item.sequenceId });
     world.advance(GRACE_MS);
     expect((await pass()).unblocked).toEqual([]);
-    expect(world.task(id)).toMatchObject({ stage: 'analysis', phase: 'awaiting-approval' });
+    expect(await world.task(id)).toMatchObject({ stage: 'analysis', phase: 'awaiting-approval' });
   });
 
   it('an issue gone from a complete listing skips its task (never advanced on a guess)', async () => {
     world = await ReconcilerWorld.start({ plane: true });
-    const id = world.awaitingCi('9'.repeat(40), { source: 'plane', externalId: '00000000-0000-4000-8000-000000000000', number: 7 });
-    world.storeStatus('9'.repeat(40), 'success');
+    const id = await world.awaitingCi('9'.repeat(40), { source: 'plane', externalId: '00000000-0000-4000-8000-000000000000', number: 7 });
+    await world.storeStatus('9'.repeat(40), 'success');
     world.advance(GRACE_MS);
     const report = await pass();
     expect(report.skipped).toEqual([{ taskId: id, reason: 'issue not found in the tracker' }]);
-    expect(world.task(id).stage).toBe('development');
+    expect((await world.task(id)).stage).toBe('development');
   });
 });
 
@@ -92,7 +93,7 @@ describe('tracker side: issues without a task', () => {
     const young = make('Too young', { labels: ['agent'] });
     const report = await pass();
     expect(report.unblocked).toEqual([{ taskId: `SHOP-${wanted.sequenceId}`, reason: `tracker issue SHOP-${wanted.sequenceId} had no task (creation event lost)` }]);
-    expect(world.task(`SHOP-${wanted.sequenceId}`)).toMatchObject({
+    expect(await world.task(`SHOP-${wanted.sequenceId}`)).toMatchObject({
       source: 'plane',
       externalId: wanted.id,
       title: 'Wanted',
@@ -113,7 +114,7 @@ describe('tracker side: the call budget', () => {
     world = await ReconcilerWorld.start({ plane: true });
     const items = Array.from({ length: 5 }, (_, i) => world.plane!.state.createWorkItem(PLANE_PROJECT, { name: `Issue ${i + 1}`, state: 'Todo' }));
     const oldest = items[0]!;
-    const tasks = items.map((item) => world.awaitingApproval({ source: 'plane', externalId: item.id, number: item.sequenceId }));
+    const tasks = await mapInOrder(items, (item) => world.awaitingApproval({ source: 'plane', externalId: item.id, number: item.sequenceId }));
     world.advance(60_000);
     world.plane!.state.moveWorkItem(oldest.id, 'Approved');
     const reconciler = world.reconciler({ trackerReader: world.trackerReader(2), trackerCallsPerPass: 2 });

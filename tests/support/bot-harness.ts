@@ -101,8 +101,8 @@ export interface BotHarness {
   /** The message the task's card row points at, if any. */
   liveCard(taskId: string): Promise<SandboxMessage | undefined>;
   /** The card's HTML as the bot would render it now. */
-  expectedCard(taskId: string): string;
-  task(id: string): Task | null;
+  expectedCard(taskId: string): Promise<string>;
+  task(id: string): Promise<Task | null>;
   waitFor<T>(
     probe: () => T | null | undefined | false | Promise<T | null | undefined | false>,
     what: string,
@@ -155,9 +155,9 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
 
   let instance: { app: App; side: TelegramSide } | null = null;
   let running = false;
-  const build = (): { app: App; side: TelegramSide } => {
+  const build = async (): Promise<{ app: App; side: TelegramSide }> => {
     let side: TelegramSide | null = null;
-    const app = createApp({
+    const app = await createApp({
       config,
       projects: [project],
       logger,
@@ -214,7 +214,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
       return need().side;
     },
     async start() {
-      instance ??= build();
+      instance ??= await build();
       await instance.side.runtime.start();
       instance.app.start();
       running = true;
@@ -242,9 +242,9 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
         .get(taskId) as { id: number | null } | undefined;
       return (await harness.messages()).find((m) => m.messageId === row?.id);
     },
-    expectedCard(taskId) {
+    async expectedCard(taskId) {
       const { app } = need();
-      const view = buildCardView(
+      const view = await buildCardView(
         app.store,
         app.queue,
         app.projects,
@@ -260,7 +260,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
           : null;
       return renderCard(view, config.locale, Date.now(), 'html', { logLine, names: need().side.people.nameOf });
     },
-    task: (id) => getTask(need().app.store.db, id),
+    task: async (id) => await getTask(need().app.store.db, id),
     async waitFor(probe, what, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

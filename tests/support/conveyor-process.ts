@@ -113,7 +113,7 @@ class MarkerStaging implements StagingRunnerPort {
   }
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const config = loadConfig({
     ORCH_DB_PATH: settings.dbPath,
     ORCH_WORKDIR: settings.workdir,
@@ -122,7 +122,7 @@ function main(): void {
     ORCH_LOG_LEVEL: 'info',
   });
   const notifyFile = settings.notifyFile;
-  const app = createApp({
+  const app = await createApp({
     config,
     projects: [project()],
     logger: createLogger({ level: config.logLevel, secrets: [] }),
@@ -144,12 +144,12 @@ function main(): void {
     staging: settings.stagingMarker ? new MarkerStaging(settings.stagingMarker) : null,
   });
   if (settings.autoApprove) {
-    app.engine.onHandled(() => {
-      const task = getTask(app.store.db, `${PROJECT_ID}-1`);
+    const autoApprove = async (): Promise<void> => {
+      const task = await getTask(app.store.db, `${PROJECT_ID}-1`);
       const approval =
-        task?.phase === 'awaiting-approval' ? pendingApproval(app.store.db, task.id, 'brd') : null;
+        task?.phase === 'awaiting-approval' ? await pendingApproval(app.store.db, task.id, 'brd') : null;
       if (approval)
-        app.engine.handle({
+        await app.engine.handle({
           type: 'ApprovalDecided',
           key: `auto:${approval.id}`,
           taskId: approval.taskId,
@@ -157,10 +157,13 @@ function main(): void {
           decision: 'approve',
           actor: 'telegram:111:Alice',
         });
+    };
+    app.engine.onHandled(() => {
+      autoApprove().catch((error: unknown) => process.stderr.write(`conveyor-process: auto-approve failed: ${String(error)}\n`));
     });
   }
   app.start();
-  const requested = app.engine.handle({
+  const requested = await app.engine.handle({
     type: 'TaskRequested',
     key: TASK_EVENT_KEY,
     projectId: PROJECT_ID,
@@ -192,4 +195,7 @@ function main(): void {
   process.on('SIGINT', stop);
 }
 
-main();
+main().catch((error: unknown) => {
+  process.stderr.write(`conveyor-process: ${String(error)}\n`);
+  process.exit(1);
+});

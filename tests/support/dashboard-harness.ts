@@ -27,12 +27,12 @@ export interface DashboardWorld {
   readonly dashboard: Dashboard;
   /** Telegram-signed initData for `userId`, `ageS` seconds old. */
   initData(userId: number, ageS?: number): string;
-  create(title: string): string;
+  create(title: string): Promise<string>;
   /** The `role` run of `taskId` succeeds after `runMin` minutes of work (ending now + 2 min). */
-  finish(taskId: string, role: Role, artifacts: Record<string, string | null>, sha?: string, runMin?: number): void;
-  approve(taskId: string): void;
+  finish(taskId: string, role: Role, artifacts: Record<string, string | null>, sha?: string, runMin?: number): Promise<void>;
+  approve(taskId: string): Promise<void>;
   /** The `role` run of `taskId` dies after 10 minutes with `error` (the engine escalates). */
-  die(taskId: string, role: Role, error: string): void;
+  die(taskId: string, role: Role, error: string): Promise<void>;
   cleanup(): void;
 }
 
@@ -62,18 +62,18 @@ export function dashboardWorld(): DashboardWorld {
     dashboard,
     initData: (userId, ageS = 5) =>
       signInitData(BOT_TOKEN, { auth_date: String(Math.floor(Date.now() / 1000) - ageS), query_id: 'AAHdF6IQ', user: JSON.stringify({ id: userId, first_name: `User${userId}` }) }),
-    create: (title) => {
-      const outcome = h.handle({ type: 'TaskRequested', key: `new:${++n}`, projectId: 'SHOP', title, source: 'chat', actor: 'telegram:111:Alice' });
+    create: async (title) => {
+      const outcome = await h.handle({ type: 'TaskRequested', key: `new:${++n}`, projectId: 'SHOP', title, source: 'chat', actor: 'telegram:111:Alice' });
       if (outcome.type !== 'created') throw new Error(JSON.stringify(outcome));
       return outcome.taskId;
     },
-    finish: (taskId, role, artifacts, sha = 'a'.repeat(40), runMin = 15) => {
-      const job = h.queue.activeForTask(taskId).find((j) => j.kind === 'agent' && j.payload.role === role);
+    finish: async (taskId, role, artifacts, sha = 'a'.repeat(40), runMin = 15) => {
+      const job = (await h.queue.activeForTask(taskId)).find((j) => j.kind === 'agent' && j.payload.role === role);
       if (!job) throw new Error(`no active ${role} job for ${taskId}`);
       h.clock.advance((runMin + 2) * 60_000);
-      h.store.write((tx) => {
+      await h.store.transaction(async (tx) => {
         h.store.sqlite.prepare(`UPDATE jobs SET state='succeeded', started_at = ?, finished_at = ? WHERE id = ?`).run(h.clock.now() - runMin * 60_000, h.clock.now(), job.id);
-        return h.engine.handleInTx(tx, {
+        return await h.engine.handleInTx(tx, {
           type: 'AgentRunFinished',
           key: `job:${job.id}:finished`,
           taskId,
@@ -82,18 +82,18 @@ export function dashboardWorld(): DashboardWorld {
         });
       });
     },
-    approve: (taskId) => {
-      const approval = pendingApproval(h.store.db, taskId, 'brd');
+    approve: async (taskId) => {
+      const approval = await pendingApproval(h.store.db, taskId, 'brd');
       if (!approval) throw new Error('no pending approval');
-      h.handle({ type: 'ApprovalDecided', key: `approve:${approval.id}`, taskId, approvalId: approval.id, decision: 'approve', actor: 'telegram:111:Alice' });
+      await h.handle({ type: 'ApprovalDecided', key: `approve:${approval.id}`, taskId, approvalId: approval.id, decision: 'approve', actor: 'telegram:111:Alice' });
     },
-    die: (taskId, role, error) => {
-      const job = h.queue.activeForTask(taskId).find((j) => j.kind === 'agent' && j.payload.role === role);
+    die: async (taskId, role, error) => {
+      const job = (await h.queue.activeForTask(taskId)).find((j) => j.kind === 'agent' && j.payload.role === role);
       if (!job) throw new Error(`no active ${role} job for ${taskId}`);
       h.clock.advance(10 * 60_000);
-      h.store.write((tx) => {
+      await h.store.transaction(async (tx) => {
         h.store.sqlite.prepare(`UPDATE jobs SET state='dead', last_error = ?, started_at = ?, finished_at = ? WHERE id = ?`).run(error, h.clock.now() - 10 * 60_000, h.clock.now(), job.id);
-        return h.engine.handleInTx(tx, { type: 'JobDead', key: `job-dead:${job.id}`, taskId, jobId: job.id, kind: 'agent', error });
+        return await h.engine.handleInTx(tx, { type: 'JobDead', key: `job-dead:${job.id}`, taskId, jobId: job.id, kind: 'agent', error });
       });
     },
     cleanup: () => {
@@ -108,17 +108,17 @@ export function dashboardWorld(): DashboardWorld {
  * SHOP-1 in analysis (working), SHOP-2 waiting for BRD approval, SHOP-3 in development,
  * SHOP-4 rolled back from review to development with the must-fix text.
  */
-export function seedTasks(w: DashboardWorld): void {
-  w.create('Wishlist button');
-  const waiting = w.create('Gift cards');
-  w.finish(waiting, 'analyst', { '01-brd.md': BRD });
-  const dev = w.create('Dark mode');
-  w.finish(dev, 'analyst', { '01-brd.md': BRD });
-  w.approve(dev);
-  const bounced = w.create('Cart crash');
-  w.finish(bounced, 'analyst', { '01-brd.md': BRD });
-  w.approve(bounced);
-  w.finish(bounced, 'developer', {}, 'b'.repeat(40));
-  w.h.handle({ type: 'CiStatusReported', key: `ci:${bounced}:1`, taskId: bounced, sha: 'b'.repeat(40), state: 'success', detail: '', actor: 'local-ci' });
-  w.finish(bounced, 'reviewer', { '12-review.md': REVIEW_RED });
+export async function seedTasks(w: DashboardWorld): Promise<void> {
+  await w.create('Wishlist button');
+  const waiting = await w.create('Gift cards');
+  await w.finish(waiting, 'analyst', { '01-brd.md': BRD });
+  const dev = await w.create('Dark mode');
+  await w.finish(dev, 'analyst', { '01-brd.md': BRD });
+  await w.approve(dev);
+  const bounced = await w.create('Cart crash');
+  await w.finish(bounced, 'analyst', { '01-brd.md': BRD });
+  await w.approve(bounced);
+  await w.finish(bounced, 'developer', {}, 'b'.repeat(40));
+  await w.h.handle({ type: 'CiStatusReported', key: `ci:${bounced}:1`, taskId: bounced, sha: 'b'.repeat(40), state: 'success', detail: '', actor: 'local-ci' });
+  await w.finish(bounced, 'reviewer', { '12-review.md': REVIEW_RED });
 }

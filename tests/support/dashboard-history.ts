@@ -4,6 +4,7 @@
  * one escalation (a dead developer run, retried the next morning). They end in `done`, so the
  * board's open columns keep showing only `seedTasks`' four tasks.
  */
+import { mapInOrder } from '../../core/map-in-order.ts';
 import type { Role } from '../../core/domain/stage.ts';
 import type { DashboardWorld } from './dashboard-harness.ts';
 
@@ -71,30 +72,30 @@ export const DELIVERED: readonly Delivered[] = [
 ];
 
 /** Walks every `DELIVERED` task to done; the engine's clock ends where it started. */
-export function seedHistory(w: DashboardWorld): string[] {
+export async function seedHistory(w: DashboardWorld): Promise<string[]> {
   const { h } = w;
   const end = h.clock.now();
-  const ids = DELIVERED.map((task) => {
+  const ids = await mapInOrder(DELIVERED, async (task) => {
     h.clock.advance(end - task.startedDaysAgo * DAY - h.clock.now());
-    const id = w.create(task.title);
+    const id = await w.create(task.title);
     let sha = 0;
     for (const step of task.steps) {
       if ('wait' in step) h.clock.advance(step.wait * HOUR);
-      else if ('run' in step) w.finish(id, step.run, artifacts(step.run, step.red === true), headSha(id, ++sha), step.min);
-      else if ('approve' in step) w.approve(id);
+      else if ('run' in step) await w.finish(id, step.run, artifacts(step.run, step.red === true), headSha(id, ++sha), step.min);
+      else if ('approve' in step) await w.approve(id);
       else if ('ci' in step) {
         settle(w, id, 'ci');
-        h.handle({ type: 'CiStatusReported', key: `ci:${id}:${sha}`, taskId: id, sha: h.task(id).headSha!, state: 'success', detail: '', actor: 'local-ci' });
+        await h.handle({ type: 'CiStatusReported', key: `ci:${id}:${sha}`, taskId: id, sha: (await h.task(id)).headSha!, state: 'success', detail: '', actor: 'local-ci' });
       }
-      else if ('dies' in step) w.die(id, step.dies, 'developer exited 137 (out of memory)');
-      else if ('retry' in step) h.handle({ type: 'RetryRequested', key: `retry:${id}`, taskId: id, actor: 'telegram:111:Alice' });
+      else if ('dies' in step) await w.die(id, step.dies, 'developer exited 137 (out of memory)');
+      else if ('retry' in step) await h.handle({ type: 'RetryRequested', key: `retry:${id}`, taskId: id, actor: 'telegram:111:Alice' });
       else {
         settle(w, id, 'merge');
-        h.handle({ type: 'Merged', key: `merged:${id}`, taskId: id, sha: headSha(id, 99), actor: 'merge-gate' });
+        await h.handle({ type: 'Merged', key: `merged:${id}`, taskId: id, sha: headSha(id, 99), actor: 'merge-gate' });
         settle(w, id, 'cleanup');
       }
     }
-    if (h.task(id).stage !== 'done') throw new Error(`${id} ended in ${h.task(id).stage}/${h.task(id).phase}`);
+    if ((await h.task(id)).stage !== 'done') throw new Error(`${id} ended in ${(await h.task(id)).stage}/${(await h.task(id)).phase}`);
     return id;
   });
   h.clock.advance(end - h.clock.now());

@@ -76,7 +76,7 @@ export async function deployStartWorld(options: DeployStartOptions): Promise<Dep
   if (staged?.type !== 'done') throw new Error(`staging: ${JSON.stringify(staged)}`);
   const approval = h.store.sqlite.prepare(`SELECT id FROM approvals WHERE task_id = ? AND gate = 'deploy' AND state = 'pending'`).get(taskId) as { id: string } | undefined;
   if (!approval) throw new Error('no deploy approval');
-  h.handle({ type: 'ApprovalDecided', key: `decide:${approval.id}`, taskId, approvalId: approval.id, decision: 'approve', actor: 'telegram:222:Bob' });
+  await h.handle({ type: 'ApprovalDecided', key: `decide:${approval.id}`, taskId, approvalId: approval.id, decision: 'approve', actor: 'telegram:222:Bob' });
   h.store.close();
 
   const dbPath = join(h.dir, 'c.db');

@@ -140,10 +140,10 @@ export async function deployWorld(options: DeployWorldOptions): Promise<DeployWo
       if (staged?.type !== 'done') throw new Error(`staging of ${id}: ${JSON.stringify(staged)}`);
       return id;
     },
-    decide(id, decision, userId, reason) {
-      const approval = pendingApproval(h.store.db, id, 'deploy');
+    async decide(id, decision, userId, reason) {
+      const approval = await pendingApproval(h.store.db, id, 'deploy');
       if (!approval) throw new Error(`no pending deploy approval for ${id}`);
-      return h.handle({
+      return await h.handle({
         type: 'ApprovalDecided',
         key: `decide:${approval.id}:${userId}:${decision}`,
         taskId: id,

@@ -17,7 +17,7 @@ export interface EngineHarness {
   readonly engine: Engine;
   readonly project: ProjectConfig;
   readonly clock: { now(): number; advance(ms: number): void };
-  task(id: string): Task;
+  task(id: string): Promise<Task>;
   handle(event: DomainEvent): ReturnType<Engine['handle']>;
   cleanup(): void;
 }
@@ -70,12 +70,12 @@ export function engineHarness(options: { maxRetries?: number; project?: Record<s
     engine,
     project,
     clock,
-    task: (id) => {
-      const t = getTask(store.db, id);
+    task: async (id) => {
+      const t = await getTask(store.db, id);
       if (!t) throw new Error(`no task ${id}`);
       return t;
     },
-    handle: (event) => engine.handle(event),
+    handle: async (event) => await engine.handle(event),
     cleanup: () => {
       store.close();
       rmSync(dir, { recursive: true, force: true });

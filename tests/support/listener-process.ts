@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     PLANE_WEBHOOK_SECRET: 'test-secret',
     ORCH_LOG_LEVEL: 'silent',
   });
-  const app = createApp({
+  const app = await createApp({
     config,
     projects: [fixtureProject()],
     logger: silentLogger,

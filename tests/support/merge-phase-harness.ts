@@ -108,7 +108,7 @@ export interface MergePhaseHarness {
   /** The GitHub stand-in when `github` was asked for (instead of Gitea). */
   readonly github: GithubStandin | null;
   readonly clock: { now(): number; advance(ms: number): void };
-  task(id: string): Task;
+  task(id: string): Promise<Task>;
   handle(event: DomainEvent): ReturnType<Engine['handle']>;
   /** A task at the end of `testing` whose branch adds `files`; its tester's green report is handled (it enters the merge phase). */
   taskPassingTests(n: number, files: Record<string, string>): Promise<string>;
@@ -203,8 +203,8 @@ export async function mergePhaseHarness(options: MergePhaseOptions = {}): Promis
   };
   const handlers = { merge: mergeJob(deps), staging: stagingJob(deps), deploy: deployJob(deps) } as const;
   const owner = 'harness';
-  const task = (id: string): Task => {
-    const t = getTask(store.db, id);
+  const task = async (id: string): Promise<Task> => {
+    const t = await getTask(store.db, id);
     if (!t) throw new Error(`no task ${id}`);
     return t;
   };
@@ -220,9 +220,9 @@ export async function mergePhaseHarness(options: MergePhaseOptions = {}): Promis
     github,
     clock,
     task,
-    handle: (event) => engine.handle(event),
+    handle: async (event) => await engine.handle(event),
     async taskPassingTests(n, files) {
-      const created = engine.handle({
+      const created = await engine.handle({
         type: 'TaskRequested',
         key: `new:${n}`,
         projectId: project.id,
@@ -246,14 +246,14 @@ export async function mergePhaseHarness(options: MergePhaseOptions = {}): Promis
       if (github && hub) github.state.createPull(hub, { head: `task/${id}`, base: 'main', title: `${id} Task ${n}`, body: '' });
       const pr = gitea?.state.pullRequests(project.repo).find((p) => p.head === `task/${id}`) ?? hub?.pulls.find((p) => p.head === `task/${id}`);
       if (pr)
-        engine.handle({
+        await engine.handle({
           type: 'PullRequestOpened',
           key: `pr:${id}`,
           taskId: id,
           number: pr.number,
           actor: 'forge',
         });
-      engine.handle({
+      await engine.handle({
         type: 'AgentRunFinished',
         key: `tester:${id}`,
         taskId: id,
@@ -269,30 +269,30 @@ export async function mergePhaseHarness(options: MergePhaseOptions = {}): Promis
       return id;
     },
     async runJob(kind) {
-      const job = queue.claim([kind], owner, clock.now(), 60_000);
+      const job = await queue.claim([kind], owner, clock.now(), 60_000);
       if (!job) return null;
       const handler = handlers[kind as keyof typeof handlers];
       if (!handler) throw new Error(`no handler for ${kind}`);
       try {
         const outcome = await handler.run(job, new AbortController().signal);
         if (outcome.type === 'defer')
-          queue.release(job.id, owner, clock.now() + outcome.delayMs, clock.now(), outcome.reason);
+          await queue.release(job.id, owner, clock.now() + outcome.delayMs, clock.now(), outcome.reason);
         else {
-          store.write((tx) => {
-            queue.completeInTx(tx, job.id, owner, clock.now());
-            if (outcome.event) engine.handleInTx(tx, outcome.event);
+          await store.transaction(async (tx) => {
+            await queue.completeInTx(tx, job.id, owner, clock.now());
+            if (outcome.event) await engine.handleInTx(tx, outcome.event);
           });
         }
         return outcome;
       } catch (error) {
         const message = describeError(error);
-        store.write((tx) => {
-          const result = queue.failInTx(tx, job.id, owner, message, clock.now(), {
+        await store.transaction(async (tx) => {
+          const result = await queue.failInTx(tx, job.id, owner, message, clock.now(), {
             permanent:
               error instanceof PermanentError || !(error instanceof RetryableError || error instanceof Error),
           });
           if (result.type === 'dead' && job.taskId)
-            engine.handleInTx(tx, {
+            await engine.handleInTx(tx, {
               type: 'JobDead',
               key: `job-dead:${job.id}`,
               taskId: job.taskId,

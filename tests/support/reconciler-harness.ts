@@ -144,30 +144,30 @@ export class ReconcilerWorld {
     });
   }
 
-  task(id: string): Task {
-    const task = getTask(this.store.db, id);
+  async task(id: string): Promise<Task> {
+    const task = await getTask(this.store.db, id);
     if (!task) throw new Error(`no task ${id}`);
     return task;
   }
 
-  handle(event: DomainEvent): ReturnType<Engine['handle']> {
-    return this.engine.handle(event);
+  async handle(event: DomainEvent): Promise<ReturnType<Engine['handle']>> {
+    return await this.engine.handle(event);
   }
 
   /** A task made as the webhook or /new would make it. */
-  create(extra: Partial<Extract<DomainEvent, { type: 'TaskRequested' }>> = {}): string {
-    const outcome = this.handle({ type: 'TaskRequested', key: `new:${++this.ids}`, projectId: this.project.id, title: 'Wishlist', source: 'chat', actor: 'telegram:111', ...extra });
+  async create(extra: Partial<Extract<DomainEvent, { type: 'TaskRequested' }>> = {}): Promise<string> {
+    const outcome = await this.handle({ type: 'TaskRequested', key: `new:${++this.ids}`, projectId: this.project.id, title: 'Wishlist', source: 'chat', actor: 'telegram:111', ...extra });
     if (outcome.type !== 'created') throw new Error(JSON.stringify(outcome));
     return outcome.taskId;
   }
 
   /** Finish the task's active agent job of `role` as the worker would (job done + event, one transaction). */
-  finish(taskId: string, role: Role, artifacts: Record<string, string | null>, headSha: string | null = null): void {
-    const job = this.queue.activeForTask(taskId).find((j) => j.kind === 'agent' && j.payload.role === role);
+  async finish(taskId: string, role: Role, artifacts: Record<string, string | null>, headSha: string | null = null): Promise<void> {
+    const job = (await this.queue.activeForTask(taskId)).find((j) => j.kind === 'agent' && j.payload.role === role);
     if (!job) throw new Error(`no active ${role} job for ${taskId}`);
-    this.store.write((tx) => {
+    await this.store.transaction(async (tx) => {
       this.store.sqlite.prepare(`UPDATE jobs SET state = 'succeeded' WHERE id = ?`).run(job.id);
-      this.engine.handleInTx(tx, { type: 'AgentRunFinished', key: `job:${job.id}:finished`, taskId, jobId: job.id, facts: { role, attempt: Number(job.payload.attempt), headSha, artifacts, logTail: '' } });
+      await this.engine.handleInTx(tx, { type: 'AgentRunFinished', key: `job:${job.id}:finished`, taskId, jobId: job.id, facts: { role, attempt: Number(job.payload.attempt), headSha, artifacts, logTail: '' } });
     });
   }
 
@@ -176,31 +176,31 @@ export class ReconcilerWorld {
     this.store.sqlite.prepare(`UPDATE jobs SET state = 'succeeded' WHERE task_id = ? AND state IN ('queued', 'running')`).run(taskId);
   }
 
-  approve(taskId: string): void {
-    const approval = pendingApproval(this.store.db, taskId, 'brd');
+  async approve(taskId: string): Promise<void> {
+    const approval = await pendingApproval(this.store.db, taskId, 'brd');
     if (!approval) throw new Error('no pending approval');
-    this.handle({ type: 'ApprovalDecided', key: `approve:${approval.id}`, taskId, approvalId: approval.id, decision: 'approve', actor: 'telegram:111:Alice' });
+    await this.handle({ type: 'ApprovalDecided', key: `approve:${approval.id}`, taskId, approvalId: approval.id, decision: 'approve', actor: 'telegram:111:Alice' });
   }
 
   /** A task whose BRD waits for approval. */
-  awaitingApproval(extra: Partial<Extract<DomainEvent, { type: 'TaskRequested' }>> = {}): string {
-    const id = this.create(extra);
-    this.finish(id, 'analyst', { '01-brd.md': BRD });
+  async awaitingApproval(extra: Partial<Extract<DomainEvent, { type: 'TaskRequested' }>> = {}): Promise<string> {
+    const id = await this.create(extra);
+    await this.finish(id, 'analyst', { '01-brd.md': BRD });
     this.settleJobs(id);
     return id;
   }
 
   /** A task in development whose developer pushed `sha` and which now waits for CI. */
-  awaitingCi(sha: string | null, extra: Partial<Extract<DomainEvent, { type: 'TaskRequested' }>> = {}): string {
-    const id = this.awaitingApproval(extra);
-    this.approve(id);
-    this.finish(id, 'developer', {}, sha);
+  async awaitingCi(sha: string | null, extra: Partial<Extract<DomainEvent, { type: 'TaskRequested' }>> = {}): Promise<string> {
+    const id = await this.awaitingApproval(extra);
+    await this.approve(id);
+    await this.finish(id, 'developer', {}, sha);
     this.settleJobs(id);
     return id;
   }
 
-  storeStatus(sha: string, state: string, context = 'ci/build'): void {
-    this.store.write((tx) => recordStatus(tx, { repo: this.project.repo, sha, context, state, description: `${context} ${state}`, targetUrl: null, statusId: null, updatedAt: this.now }));
+  async storeStatus(sha: string, state: string, context = 'ci/build'): Promise<void> {
+    await this.store.transaction(async (tx) => await recordStatus(tx, { repo: this.project.repo, sha, context, state, description: `${context} ${state}`, targetUrl: null, statusId: null, updatedAt: this.now }));
   }
 
   count(table: 'jobs' | 'outbox' | 'transitions' | 'tasks', where = '1 = 1'): number {

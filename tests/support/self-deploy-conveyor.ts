@@ -30,10 +30,10 @@ const env = {
 };
 
 if (mode === 'deploy') {
-  const pass = beginDeployPass(loadDeployState(store.db, TASK), TASK, 'r');
+  const pass = beginDeployPass(await loadDeployState(store.db, TASK), TASK, 'r');
   const started = recordHookStarted(pass, pass.attempt, Date.now());
   if (started.type !== 'ok') throw new Error('stale');
-  store.write((tx) => saveDeployState(tx, started.state, Date.now()));
+  await store.transaction(async (tx) => await saveDeployState(tx, started.state, Date.now()));
   await hooks.startDetached(
     { hook, cwd, env, timeoutMs: 60_000 },
     { taskId: TASK, attempt: pass.attempt, purpose: 'deploy' },
@@ -49,14 +49,14 @@ if (mode === 'deploy') {
     const pending = await hooks.listPendingSelfDeploys();
     if (pending.length === 0) break;
     for (const run of pending) {
-      const state = loadDeployState(store.db, run.taskId);
+      const state = await loadDeployState(store.db, run.taskId);
       const decision = resumeSelfDeploy(run, state);
       if (decision.type === 'wait') continue;
       if (decision.type === 'finish' && state) {
         const verdict = classifySelfDeploy(run.state, Date.now(), 60_000);
         if (verdict.type === 'still-running') continue;
         const recorded = recordHookResult(state, run.attempt, verdict.type, Date.now());
-        if (recorded.type === 'ok') store.write((tx) => saveDeployState(tx, recorded.state, Date.now()));
+        if (recorded.type === 'ok') await store.transaction(async (tx) => await saveDeployState(tx, recorded.state, Date.now()));
         appendFileSync(
           completions,
           `${run.taskId} attempt ${run.attempt}: ${verdict.type} (by ${process.pid})\n`,

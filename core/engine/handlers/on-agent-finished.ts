@@ -16,8 +16,8 @@ import { evaluateCi } from './on-ci-status.ts';
 type AgentRunFinished = Extract<DomainEvent, { type: 'AgentRunFinished' }>;
 
 /** An agent exited 0: judge its artefacts with the stage's gate. */
-export function onAgentRunFinished(ctx: EngineContext, event: AgentRunFinished): EngineOutcome {
-  const task = getTask(ctx.tx, event.taskId);
+export async function onAgentRunFinished(ctx: EngineContext, event: AgentRunFinished): Promise<EngineOutcome> {
+  const task = await getTask(ctx.tx, event.taskId);
   if (!task) return noop(`unknown task ${event.taskId}`);
   const { role, attempt } = event.facts;
   const stage = stageOfRole(role);
@@ -32,19 +32,19 @@ export function onAgentRunFinished(ctx: EngineContext, event: AgentRunFinished):
   switch (STAGE_RULES[stage]?.afterRun) {
     case 'gate-then-approval': {
       const gate = brdGate(content);
-      if (gate.type !== 'green') return red(ctx, { ...task, ...pushed }, gate, `analyst: ${reasonOf(gate)}`);
+      if (gate.type !== 'green') return await red(ctx, { ...task, ...pushed }, gate, `analyst: ${reasonOf(gate)}`);
       const round = attempt;
       const approvalId = ctx.deps.newId();
-      insertApproval(ctx.tx, { id: approvalId, taskId: task.id, gate: 'brd', round, state: 'pending', summary: summarize(content ?? ''), createdAt: ctx.now });
-      ctx.outbox('approval-request', task.id, { approvalId });
-      const next = ctx.move(task, { ...pushed, phase: 'awaiting-approval', lastEvent: 'BRD ready for approval' }, 'BRD written; approval requested', `agent:${role}`);
+      await insertApproval(ctx.tx, { id: approvalId, taskId: task.id, gate: 'brd', round, state: 'pending', summary: summarize(content ?? ''), createdAt: ctx.now });
+      await ctx.outbox('approval-request', task.id, { approvalId });
+      const next = await ctx.move(task, { ...pushed, phase: 'awaiting-approval', lastEvent: 'BRD ready for approval' }, 'BRD written; approval requested', `agent:${role}`);
       return applied(ctx, next);
     }
     case 'await-ci': {
-      const next = ctx.move(task, { ...pushed, phase: 'awaiting-ci', lastEvent: `developer pushed ${short(event.facts.headSha)}` }, 'developer finished; waiting for CI', `agent:${role}`);
+      const next = await ctx.move(task, { ...pushed, phase: 'awaiting-ci', lastEvent: `developer pushed ${short(event.facts.headSha)}` }, 'developer finished; waiting for CI', `agent:${role}`);
       const project = ctx.project(task);
       if (project.ciCommand && next.headSha) {
-        ctx.enqueue({
+        await ctx.enqueue({
           kind: 'ci',
           taskId: task.id,
           payload: { sha: next.headSha, attempt },
@@ -52,21 +52,21 @@ export function onAgentRunFinished(ctx: EngineContext, event: AgentRunFinished):
         });
       } else if (ctx.deps.forgeEnabled) {
         // A status may have arrived before this push was recorded (out of order): judge it now.
-        evaluateCi(ctx, next);
+        await evaluateCi(ctx, next);
       }
       if (ctx.deps.forgeEnabled && next.prNumber === null) {
-        ctx.enqueue({ kind: 'forge', taskId: task.id, payload: { action: 'open-pr' }, idempotencyKey: `${task.id}:forge:open-pr`, maxAttempts: 8 });
+        await ctx.enqueue({ kind: 'forge', taskId: task.id, payload: { action: 'open-pr' }, idempotencyKey: `${task.id}:forge:open-pr`, maxAttempts: 8 });
       }
-      return applied(ctx, getTask(ctx.tx, task.id) ?? next);
+      return applied(ctx, await getTask(ctx.tx, task.id) ?? next);
     }
     case 'gate': {
       const gate = stage === 'review' ? reviewGate(content, artifactPath) : testsGate(content, artifactPath);
       const withHead = { ...task, ...pushed };
       if (gate.type === 'green') {
         const label = stage === 'review' ? 'review approved' : 'tests passed';
-        return applied(ctx, advance(ctx, withHead, `${stage} gate green`, `agent:${role}`, label));
+        return applied(ctx, await advance(ctx, withHead, `${stage} gate green`, `agent:${role}`, label));
       }
-      return red(ctx, withHead, gate, stage === 'review' ? `review: ${reasonOf(gate)}` : `testing: ${reasonOf(gate)}`);
+      return await red(ctx, withHead, gate, stage === 'review' ? `review: ${reasonOf(gate)}` : `testing: ${reasonOf(gate)}`);
     }
     case 'staging-verdict':
     case 'deploy-verdict':
@@ -75,10 +75,10 @@ export function onAgentRunFinished(ctx: EngineContext, event: AgentRunFinished):
   }
 }
 
-function red(ctx: EngineContext, task: Task, gate: GateResult, label: string): EngineOutcome {
+async function red(ctx: EngineContext, task: Task, gate: GateResult, label: string): Promise<EngineOutcome> {
   const reason = reasonOf(gate);
   const mustFix = gate.type === 'red' ? gate.mustFix : undefined;
-  return applied(ctx, onRed(ctx, task, reason, mustFix, 'gate', label));
+  return applied(ctx, await onRed(ctx, task, reason, mustFix, 'gate', label));
 }
 
 function reasonOf(gate: GateResult): string {

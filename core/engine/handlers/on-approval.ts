@@ -15,18 +15,18 @@ type ApprovalDecided = Extract<DomainEvent, { type: 'ApprovalDecided' }>;
  * A person decided on a BRD. Decided once: a second decision answers who decided first.
  * The bot checks approvers before it sends this event; the engine checks again (defence in depth).
  */
-export function onApprovalDecided(ctx: EngineContext, event: ApprovalDecided): EngineOutcome {
-  const approval = getApproval(ctx.tx, event.approvalId);
+export async function onApprovalDecided(ctx: EngineContext, event: ApprovalDecided): Promise<EngineOutcome> {
+  const approval = await getApproval(ctx.tx, event.approvalId);
   if (!approval || approval.taskId !== event.taskId) return { type: 'rejected', reason: 'unknown approval' };
-  const task = getTask(ctx.tx, approval.taskId);
+  const task = await getTask(ctx.tx, approval.taskId);
   if (!task) return { type: 'rejected', reason: 'unknown task' };
-  if (approval.gate === 'deploy') return onDeployDecided(ctx, task, approval, event);
+  if (approval.gate === 'deploy') return await onDeployDecided(ctx, task, approval, event);
   if (!isApprover(ctx, task, event.actor)) return { type: 'rejected', reason: `${event.actor} may not decide for ${task.projectId}` };
-  return decide(ctx, task, approval, event.decision, event.actor, actorName(event.actor), event.reason ?? null);
+  return await decide(ctx, task, approval, event.decision, event.actor, actorName(event.actor), event.reason ?? null);
 }
 
 /** Apply a decision (from the chat, or from the tracker's Approved/Rejected state). */
-export function decide(
+export async function decide(
   ctx: EngineContext,
   task: Task,
   approval: ApprovalRow,
@@ -34,19 +34,19 @@ export function decide(
   actor: string,
   name: string,
   reason: string | null,
-): EngineOutcome {
+): Promise<EngineOutcome> {
   if (approval.state !== 'pending') {
     return { type: 'already-decided', by: approval.decidedByName ?? approval.decidedBy ?? '?', at: approval.decidedAt ?? 0, state: approval.state };
   }
   if (task.stage !== 'analysis' || task.phase !== 'awaiting-approval') return noop(`${task.id} is not awaiting approval`);
   const state = decision === 'approve' ? 'approved' : 'rejected';
-  if (!decideApproval(ctx.tx, approval.id, state, actor, name, reason, ctx.now)) return noop('decided concurrently');
-  ctx.outbox('approval-decided', task.id, { approvalId: approval.id });
-  trackerComment(ctx, task, `conveyor-brd-${approval.id}`, `<p>BRD ${state} by ${escapeHtml(name)}${reason ? `: ${escapeHtml(reason)}` : ''}</p>`);
+  if (!await decideApproval(ctx.tx, approval.id, state, actor, name, reason, ctx.now)) return noop('decided concurrently');
+  await ctx.outbox('approval-decided', task.id, { approvalId: approval.id });
+  await trackerComment(ctx, task, `conveyor-brd-${approval.id}`, `<p>BRD ${state} by ${escapeHtml(name)}${reason ? `: ${escapeHtml(reason)}` : ''}</p>`);
   const next =
     decision === 'approve'
-      ? startStage(ctx, task, 'development', `BRD approved by ${name}`, actor, { lastEvent: `BRD approved by ${name}`, notes: null })
-      : startStage(ctx, task, 'analysis', `BRD rejected by ${name}`, actor, {
+      ? await startStage(ctx, task, 'development', `BRD approved by ${name}`, actor, { lastEvent: `BRD approved by ${name}`, notes: null })
+      : await startStage(ctx, task, 'analysis', `BRD rejected by ${name}`, actor, {
           lastEvent: `BRD rejected by ${name}`,
           notes: reason ?? 'rejected without a reason',
         });
@@ -54,8 +54,8 @@ export function decide(
 }
 
 /** The pending BRD approval of a task, for tracker-driven decisions. */
-export function pendingBrdApproval(ctx: EngineContext, taskId: string): ApprovalRow | null {
-  return pendingApproval(ctx.tx, taskId, 'brd');
+export async function pendingBrdApproval(ctx: EngineContext, taskId: string): Promise<ApprovalRow | null> {
+  return await pendingApproval(ctx.tx, taskId, 'brd');
 }
 
 function isApprover(ctx: EngineContext, task: Task, actor: string): boolean {

@@ -15,60 +15,60 @@ type JobDead = Extract<DomainEvent, { type: 'JobDead' }>;
 type PullRequestOpened = Extract<DomainEvent, { type: 'PullRequestOpened' }>;
 
 /** `/retry`: reset the rollback counter, clear the escalation, and run the stage again. */
-export function onRetryRequested(ctx: EngineContext, event: RetryRequested): EngineOutcome {
-  const task = getTask(ctx.tx, event.taskId);
+export async function onRetryRequested(ctx: EngineContext, event: RetryRequested): Promise<EngineOutcome> {
+  const task = await getTask(ctx.tx, event.taskId);
   if (!task) return { type: 'rejected', reason: `unknown task ${event.taskId}` };
   if (task.stage === 'done' || task.stage === 'cancelled') return { type: 'rejected', reason: `${task.id} is ${task.stage}` };
-  if (!task.escalated && ctx.deps.queue.activeForTask(task.id).length > 0) return noop(`${task.id} is already being worked on`);
+  if (!task.escalated && (await ctx.deps.queue.activeForTask(task.id)).length > 0) return noop(`${task.id} is already being worked on`);
   const reset = { rollbacks: 0, escalated: false, escalationReason: null, lastEvent: `retry by ${event.actor}` };
   const reason = `retry requested by ${event.actor}`;
   if (task.phase === 'merging' || task.stage === 'deploy-staging' || (task.phase === 'awaiting-ci' && task.stage !== 'development')) {
-    return applied(ctx, resumeMergePhase(ctx, { ...task, ...reset }, reason, event.actor, reset).id);
+    return applied(ctx, (await resumeMergePhase(ctx, { ...task, ...reset }, reason, event.actor, reset)).id);
   }
   // An escalated deploy is never resumed blindly: a new deploy pass asks the approvers again.
   if (task.stage === 'deploy' && task.phase === 'working') {
-    return applied(ctx, requestDeployApproval(ctx, { ...task, ...reset }, reason, event.actor, reset.lastEvent, reset).id);
+    return applied(ctx, (await requestDeployApproval(ctx, { ...task, ...reset }, reason, event.actor, reset.lastEvent, reset)).id);
   }
   if (task.phase === 'awaiting-approval') {
-    return applied(ctx, ctx.move(task, reset, reason, event.actor).id);
+    return applied(ctx, (await ctx.move(task, reset, reason, event.actor)).id);
   }
   const stage: WorkStage = task.stage;
   if (!STAGE_SPECS[stage].role) return { type: 'rejected', reason: `${stage} has no agent to retry` };
-  return applied(ctx, startStage(ctx, { ...task, ...reset }, stage, reason, event.actor, reset).id);
+  return applied(ctx, (await startStage(ctx, { ...task, ...reset }, stage, reason, event.actor, reset)).id);
 }
 
-export function onTaskCancelled(ctx: EngineContext, event: TaskCancelled): EngineOutcome {
-  const task = getTask(ctx.tx, event.taskId);
+export async function onTaskCancelled(ctx: EngineContext, event: TaskCancelled): Promise<EngineOutcome> {
+  const task = await getTask(ctx.tx, event.taskId);
   if (!task) return { type: 'rejected', reason: `unknown task ${event.taskId}` };
   if (task.stage === 'done' || task.stage === 'cancelled') return noop(`${task.id} is ${task.stage}`);
-  ctx.deps.queue.cancelQueuedForTaskInTx(ctx.tx, task.id, ctx.now);
+  await ctx.deps.queue.cancelQueuedForTaskInTx(ctx.tx, task.id, ctx.now);
   // A BRD still waiting for a decision is closed with the cancellation (its buttons go away).
-  const approval = pendingApproval(ctx.tx, task.id, 'brd');
-  if (approval && decideApproval(ctx.tx, approval.id, 'rejected', event.actor, actorName(event.actor), event.reason, ctx.now)) {
-    ctx.outbox('approval-decided', task.id, { approvalId: approval.id });
+  const approval = await pendingApproval(ctx.tx, task.id, 'brd');
+  if (approval && await decideApproval(ctx.tx, approval.id, 'rejected', event.actor, actorName(event.actor), event.reason, ctx.now)) {
+    await ctx.outbox('approval-decided', task.id, { approvalId: approval.id });
   }
-  ctx.enqueue({ kind: 'cleanup', taskId: task.id, payload: {}, idempotencyKey: `${task.id}:cleanup` });
-  const left = leaveMergePhase(ctx, task);
-  return applied(ctx, ctx.move(task, { ...left, stage: 'cancelled', phase: 'idle', lastEvent: `cancelled: ${event.reason}` }, event.reason, event.actor).id);
+  await ctx.enqueue({ kind: 'cleanup', taskId: task.id, payload: {}, idempotencyKey: `${task.id}:cleanup` });
+  const left = await leaveMergePhase(ctx, task);
+  return applied(ctx, (await ctx.move(task, { ...left, stage: 'cancelled', phase: 'idle', lastEvent: `cancelled: ${event.reason}` }, event.reason, event.actor)).id);
 }
 
 /** An infrastructure job ran out of attempts: a person must look. */
-export function onJobDead(ctx: EngineContext, event: JobDead): EngineOutcome {
-  const task = getTask(ctx.tx, event.taskId);
+export async function onJobDead(ctx: EngineContext, event: JobDead): Promise<EngineOutcome> {
+  const task = await getTask(ctx.tx, event.taskId);
   if (!task) return noop(`unknown task ${event.taskId}`);
   if (task.escalated || task.stage === 'done' || task.stage === 'cancelled') return noop('nothing to escalate');
   if (event.kind === 'tracker' || event.kind === 'forge' || event.kind === 'cleanup') {
     // Side channels failing must not stop delivery; the card shows it.
-    return applied(ctx, ctx.move(task, { lastEvent: `${event.kind} job failed: ${event.error.slice(0, 120)}` }, `${event.kind} job dead`, 'worker').id);
+    return applied(ctx, (await ctx.move(task, { lastEvent: `${event.kind} job failed: ${event.error.slice(0, 120)}` }, `${event.kind} job dead`, 'worker')).id);
   }
-  return applied(ctx, escalate(ctx, task, `${event.kind} job failed: ${event.error}`, 'worker', `${event.kind} failed`).id);
+  return applied(ctx, (await escalate(ctx, task, `${event.kind} job failed: ${event.error}`, 'worker', `${event.kind} failed`)).id);
 }
 
-export function onPullRequestOpened(ctx: EngineContext, event: PullRequestOpened): EngineOutcome {
-  const task = getTask(ctx.tx, event.taskId);
+export async function onPullRequestOpened(ctx: EngineContext, event: PullRequestOpened): Promise<EngineOutcome> {
+  const task = await getTask(ctx.tx, event.taskId);
   if (!task) return noop(`unknown task ${event.taskId}`);
   if (task.prNumber === event.number) return noop('PR already recorded');
-  return applied(ctx, ctx.move(task, { prNumber: event.number, lastEvent: `PR #${event.number} opened` }, 'pull request opened', event.actor).id);
+  return applied(ctx, (await ctx.move(task, { prNumber: event.number, lastEvent: `PR #${event.number} opened` }, 'pull request opened', event.actor)).id);
 }
 
 function applied(ctx: EngineContext, taskId: string): EngineOutcome {

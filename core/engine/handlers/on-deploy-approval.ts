@@ -40,7 +40,7 @@ export function requesterIdOf(task: Pick<Task, 'requestedBy'>, project: Pick<Pro
   return plane?.[1] && people && Object.hasOwn(people, plane[1]) ? (people[plane[1]] ?? null) : null;
 }
 
-export function onDeployDecided(ctx: EngineContext, task: Task, approval: ApprovalRow, event: ApprovalDecided): EngineOutcome {
+export async function onDeployDecided(ctx: EngineContext, task: Task, approval: ApprovalRow, event: ApprovalDecided): Promise<EngineOutcome> {
   const right = deployRightOf(ctx, task, event.actor);
   if (right.type !== 'allowed')
     return { type: 'rejected', reason: right.type === 'requester' ? `${event.actor} requested ${task.id}: four-eyes` : `${event.actor} may not deploy ${task.projectId}` };
@@ -50,19 +50,19 @@ export function onDeployDecided(ctx: EngineContext, task: Task, approval: Approv
   const name = actorName(event.actor);
   const reason = event.reason ?? null;
   const state = event.decision === 'approve' ? 'approved' : 'rejected';
-  if (!decideApproval(ctx.tx, approval.id, state, event.actor, name, reason, ctx.now)) return noop('decided concurrently');
-  ctx.outbox('approval-decided', task.id, { approvalId: approval.id });
-  trackerComment(ctx, task, `conveyor-deploy-${approval.id}`, `<p>Production deploy ${state} by ${escapeHtml(name)}${reason ? `: ${escapeHtml(reason)}` : ''}</p>`);
+  if (!await decideApproval(ctx.tx, approval.id, state, event.actor, name, reason, ctx.now)) return noop('decided concurrently');
+  await ctx.outbox('approval-decided', task.id, { approvalId: approval.id });
+  await trackerComment(ctx, task, `conveyor-deploy-${approval.id}`, `<p>Production deploy ${state} by ${escapeHtml(name)}${reason ? `: ${escapeHtml(reason)}` : ''}</p>`);
   if (event.decision === 'approve') {
-    const current = loadDeployState(ctx.tx, task.id);
+    const current = await loadDeployState(ctx.tx, task.id);
     const marked = current ? recordApproved(current, approval.round, approval.id, event.actor) : null;
     if (!marked || marked.type !== 'ok') return noop(`deploy approval ${approval.id} belongs to an earlier deploy pass`);
-    saveDeployState(ctx.tx, marked.state, ctx.now);
+    await saveDeployState(ctx.tx, marked.state, ctx.now);
     const lastEvent = `deploy approved by ${name}`;
-    return { type: 'applied', taskId: startDeployJob(ctx, task, approval.round, lastEvent, event.actor, lastEvent).id, transitions: ctx.transitions };
+    return { type: 'applied', taskId: (await startDeployJob(ctx, task, approval.round, lastEvent, event.actor, lastEvent)).id, transitions: ctx.transitions };
   }
-  clearDeployMarkers(ctx, task.id);
+  await clearDeployMarkers(ctx, task.id);
   const why = reason ?? 'rejected without a reason';
-  const next = onRed(ctx, task, `deploy rejected by ${name}`, `Production deploy rejected by ${name}: ${why}`, event.actor, `deploy rejected by ${name}`);
+  const next = await onRed(ctx, task, `deploy rejected by ${name}`, `Production deploy rejected by ${name}: ${why}`, event.actor, `deploy rejected by ${name}`);
   return { type: 'applied', taskId: next.id, transitions: ctx.transitions };
 }

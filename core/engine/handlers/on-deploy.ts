@@ -18,43 +18,43 @@ import { escalate, onRed, trackerComment } from '../task-moves.ts';
 
 type DeployFinished = Extract<DomainEvent, { type: 'DeployFinished' }>;
 
-export function onDeployFinished(ctx: EngineContext, event: DeployFinished): EngineOutcome {
-  const found = getTask(ctx.tx, event.taskId);
+export async function onDeployFinished(ctx: EngineContext, event: DeployFinished): Promise<EngineOutcome> {
+  const found = await getTask(ctx.tx, event.taskId);
   if (!found) return noop(`unknown task ${event.taskId}`);
   if (found.stage !== 'deploy' || found.phase !== 'working' || found.escalated)
     return noop(`stale deploy result for ${found.id} (${found.stage}/${found.phase})`);
-  if (loadDeployState(ctx.tx, found.id)?.attempt !== event.attempt) return noop(`deploy attempt ${event.attempt} of ${found.id} is not the current pass`);
+  if ((await loadDeployState(ctx.tx, found.id))?.attempt !== event.attempt) return noop(`deploy attempt ${event.attempt} of ${found.id} is not the current pass`);
   const f = event.facts;
   const task = f.headSha ? { ...found, headSha: f.headSha } : found;
   const head = f.headSha ? { headSha: f.headSha } : {};
   const tail = lastLine(f.logTail);
-  const comment = (text: string) => trackerComment(ctx, task, `conveyor-deploy-${event.attempt}-${f.outcome}`, `<p>${escapeHtml(text)}</p>`);
+  const comment = async (text: string) => await trackerComment(ctx, task, `conveyor-deploy-${event.attempt}-${f.outcome}`, `<p>${escapeHtml(text)}</p>`);
   const applied = (id: string): EngineOutcome => ({ type: 'applied', taskId: id, transitions: ctx.transitions });
   switch (f.outcome) {
     case 'delivered': {
-      comment(`Deployed to production: ${f.targetImage ?? '?'} (${f.imageId ?? '?'})`);
+      await comment(`Deployed to production: ${f.targetImage ?? '?'} (${f.imageId ?? '?'})`);
       const lastEvent = withTail(`deployed ${f.targetImage ?? ''}; merging`, tail);
-      return applied(startMerge(ctx, task, 'deployed to production', 'deploy', { ...head, lastEvent }).id);
+      return applied((await startMerge(ctx, task, 'deployed to production', 'deploy', { ...head, lastEvent })).id);
     }
     case 'rollback': {
-      clearDeployMarkers(ctx, task.id);
+      await clearDeployMarkers(ctx, task.id);
       const reason = f.reason ?? 'the deploy hook failed';
-      comment(`Production deploy failed, back to development: ${reason}`);
+      await comment(`Production deploy failed, back to development: ${reason}`);
       const pointer = `${artifactsDirOf(task.id)}/15-deploy-report.md`;
       const mustFix = truncateWithPointer(`Production deploy failed: ${reason}${f.logTail ? `\n\nHook output (tail):\n${f.logTail}` : ''}`, MUST_FIX_LIMIT, pointer);
-      return applied(onRed(ctx, task, `deploy failed: ${firstLine(reason)}`, mustFix, 'deploy', withTail('deploy failed', tail)).id);
+      return applied((await onRed(ctx, task, `deploy failed: ${firstLine(reason)}`, mustFix, 'deploy', withTail('deploy failed', tail))).id);
     }
     case 'escalate': {
-      clearDeployMarkers(ctx, task.id);
+      await clearDeployMarkers(ctx, task.id);
       const reason = f.reason ?? 'production state unknown';
-      comment(`Production deploy needs a person: ${reason}`);
-      return applied(escalate(ctx, task, `deploy: ${reason}`, 'deploy', withTail('deploy state unknown', tail)).id);
+      await comment(`Production deploy needs a person: ${reason}`);
+      return applied((await escalate(ctx, task, `deploy: ${reason}`, 'deploy', withTail('deploy state unknown', tail))).id);
     }
     case 'restage': {
-      clearDeployMarkers(ctx, task.id);
+      await clearDeployMarkers(ctx, task.id);
       const lastEvent = `validated image not deployable (${f.reason ?? 'stale'}); staging again`;
-      comment(`Production deploy not started, staging again: ${f.reason ?? 'the validated image is stale'}`);
-      return applied(startStaging(ctx, task, lastEvent, 'deploy', { ...head, lastEvent }).id);
+      await comment(`Production deploy not started, staging again: ${f.reason ?? 'the validated image is stale'}`);
+      return applied((await startStaging(ctx, task, lastEvent, 'deploy', { ...head, lastEvent })).id);
     }
   }
 }

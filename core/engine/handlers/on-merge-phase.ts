@@ -21,15 +21,15 @@ type StagingStale = Extract<DomainEvent, { type: 'StagingStale' }>;
 type MergeBlocked = Extract<DomainEvent, { type: 'MergeBlocked' }>;
 
 /** The staging job's verdict: record it, then leave staging (fresh), stage again (stale) or roll back. */
-export function onStagingFinished(ctx: EngineContext, event: StagingFinished): EngineOutcome {
-  const task = getTask(ctx.tx, event.taskId);
+export async function onStagingFinished(ctx: EngineContext, event: StagingFinished): Promise<EngineOutcome> {
+  const task = await getTask(ctx.tx, event.taskId);
   if (!task) return noop(`unknown task ${event.taskId}`);
   if (task.stage !== 'deploy-staging' || task.phase !== 'working' || task.escalated)
     return noop(`stale staging result for ${task.id} (${task.stage}/${task.phase})`);
   const f = event.facts;
   const short = f.revision.slice(0, 7);
   const waived = f.waived.length > 0 ? ` · waived ${f.waived.join(', ')}` : '';
-  const recorded = ctx.move(
+  const recorded = await ctx.move(
     task,
     {
       headSha: f.headSha,
@@ -48,30 +48,30 @@ export function onStagingFinished(ctx: EngineContext, event: StagingFinished): E
     const mustFix = truncateWithPointer(f.mustFix ?? f.reason ?? 'staging failed', MUST_FIX_LIMIT, pointer);
     return applied(
       ctx,
-      onRed(
+      (await onRed(
         ctx,
         recorded,
         `staging failed: ${f.reason ?? 'see the report'}`,
         mustFix,
         'staging',
         recorded.lastEvent,
-      ).id,
+      )).id,
     );
   }
   const fresh = stagingFreshness(task.id, f.revision, f.headSha, f.changedSinceRevision);
   if (fresh.type === 'stale')
     return applied(
       ctx,
-      startStaging(ctx, recorded, `staging result stale: ${fresh.reason}; staging again`, 'staging', {
+      (await startStaging(ctx, recorded, `staging result stale: ${fresh.reason}; staging again`, 'staging', {
         lastEvent: recorded.lastEvent,
-      }).id,
+      })).id,
     );
-  return applied(ctx, advance(ctx, recorded, 'staging green', 'staging', recorded.lastEvent).id);
+  return applied(ctx, (await advance(ctx, recorded, 'staging green', 'staging', recorded.lastEvent)).id);
 }
 
 /** The merge step found the validated image stale (the head moved beyond report commits): stage again. */
-export function onStagingStale(ctx: EngineContext, event: StagingStale): EngineOutcome {
-  const task = getTask(ctx.tx, event.taskId);
+export async function onStagingStale(ctx: EngineContext, event: StagingStale): Promise<EngineOutcome> {
+  const task = await getTask(ctx.tx, event.taskId);
   if (!task) return noop(`unknown task ${event.taskId}`);
   // The merge step after staging, or the deploy job's freshness check / the merge after deploy.
   const atStep =
@@ -81,23 +81,23 @@ export function onStagingStale(ctx: EngineContext, event: StagingStale): EngineO
   const lastEvent = `staged image stale at ${event.headSha.slice(0, 7)}; staging again`;
   return applied(
     ctx,
-    startStaging(ctx, { ...task, headSha: event.headSha }, lastEvent, event.actor, {
+    (await startStaging(ctx, { ...task, headSha: event.headSha }, lastEvent, event.actor, {
       headSha: event.headSha,
       lastEvent,
-    }).id,
+    })).id,
   );
 }
 
 /** A rebased head must be judged by the forge's CI first: wait for its status (webhook or reconciler). */
-export function onMergeRetestRequested(ctx: EngineContext, event: MergeRetestRequested): EngineOutcome {
-  const task = getTask(ctx.tx, event.taskId);
+export async function onMergeRetestRequested(ctx: EngineContext, event: MergeRetestRequested): Promise<EngineOutcome> {
+  const task = await getTask(ctx.tx, event.taskId);
   if (!task) return noop(`unknown task ${event.taskId}`);
   if (!inMergePhase(task) || task.phase === 'awaiting-ci')
     return noop(`${task.id} is not running a merge-phase job`);
   const project = ctx.project(task);
   // Waiting for the forge is part of the phase: the lease stays ours for the CI budget.
-  renewMergeLease(ctx.tx, task, ctx.now, Math.max(15 * 60_000, (project.ciTimeoutS ?? 900) * 1000 * 2));
-  const next = ctx.move(
+  await renewMergeLease(ctx.tx, task, ctx.now, Math.max(15 * 60_000, (project.ciTimeoutS ?? 900) * 1000 * 2));
+  const next = await ctx.move(
     task,
     {
       headSha: event.sha,
@@ -108,16 +108,16 @@ export function onMergeRetestRequested(ctx: EngineContext, event: MergeRetestReq
     'rebased; waiting for CI on the new head',
     event.actor,
   );
-  evaluateCi(ctx, next);
+  await evaluateCi(ctx, next);
   return applied(ctx, next.id);
 }
 
 /** The merge phase cannot go on by itself: escalate with the reason (the lease is released). */
-export function onMergeBlocked(ctx: EngineContext, event: MergeBlocked): EngineOutcome {
-  const task = getTask(ctx.tx, event.taskId);
+export async function onMergeBlocked(ctx: EngineContext, event: MergeBlocked): Promise<EngineOutcome> {
+  const task = await getTask(ctx.tx, event.taskId);
   if (!task) return noop(`unknown task ${event.taskId}`);
   if (!inMergePhase(task)) return noop(`${task.id} is not in the merge phase`);
-  return applied(ctx, escalate(ctx, task, event.reason, event.actor, 'merge blocked').id);
+  return applied(ctx, (await escalate(ctx, task, event.reason, event.actor, 'merge blocked')).id);
 }
 
 function applied(ctx: EngineContext, taskId: string): EngineOutcome {

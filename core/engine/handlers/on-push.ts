@@ -10,19 +10,19 @@ type BranchPushed = Extract<DomainEvent, { type: 'BranchPushed' }>;
 type DefaultBranchMoved = Extract<DomainEvent, { type: 'DefaultBranchMoved' }>;
 
 /** The forge saw a push to `task/<ID>`: record the head; CI verdicts already stored for it count. */
-export function onBranchPushed(ctx: EngineContext, event: BranchPushed): EngineOutcome {
-  const task = getTask(ctx.tx, event.taskId);
+export async function onBranchPushed(ctx: EngineContext, event: BranchPushed): Promise<EngineOutcome> {
+  const task = await getTask(ctx.tx, event.taskId);
   if (!task) return noop(`unknown task ${event.taskId}`);
   if (task.stage === 'done' || task.stage === 'cancelled') return noop(`${task.id} is ${task.stage}`);
   if (task.headSha === event.sha) return noop('head already known');
-  const next = ctx.move(task, { headSha: event.sha, lastEvent: `pushed ${event.sha.slice(0, 7)}` }, 'branch pushed', event.actor);
-  if (next.phase === 'awaiting-ci') evaluateCi(ctx, next);
+  const next = await ctx.move(task, { headSha: event.sha, lastEvent: `pushed ${event.sha.slice(0, 7)}` }, 'branch pushed', event.actor);
+  if (next.phase === 'awaiting-ci') await evaluateCi(ctx, next);
   return { type: 'applied', taskId: task.id, transitions: ctx.transitions };
 }
 
 /** The default branch moved: open tasks are now behind it (the merge will rebase). */
 export function onDefaultBranchMoved(ctx: EngineContext, event: DefaultBranchMoved): EngineOutcome {
-  const changed = ctx.tx
+  const changed = ctx.tx.db
     .update(tasks)
     .set({ behindDefault: true, updatedAt: ctx.now })
     .where(and(eq(tasks.projectId, event.projectId), eq(tasks.behindDefault, false), notInArray(tasks.stage, ['done', 'cancelled'])))

@@ -21,8 +21,8 @@ import { trackerComment } from '../task-moves.ts';
 type RollbackRequested = Extract<DomainEvent, { type: 'RollbackRequested' }>;
 type RollbackFinished = Extract<DomainEvent, { type: 'RollbackFinished' }>;
 
-export function onRollbackRequested(ctx: EngineContext, event: RollbackRequested): EngineOutcome {
-  const task = getTask(ctx.tx, event.taskId);
+export async function onRollbackRequested(ctx: EngineContext, event: RollbackRequested): Promise<EngineOutcome> {
+  const task = await getTask(ctx.tx, event.taskId);
   if (!task) return noop(`unknown task ${event.taskId}`);
   const deploy = ctx.project(task).deploy;
   const user = /^telegram:(\d+)/.exec(event.actor);
@@ -30,22 +30,22 @@ export function onRollbackRequested(ctx: EngineContext, event: RollbackRequested
     return { type: 'rejected', reason: `${event.actor} may not roll back ${task.projectId}` };
   if (deploy.self)
     return { type: 'rejected', reason: `${task.projectId} deploys Conveyor itself: roll back with its hook by hand (ADR 0034)` };
-  const earlier = rollbackOf(ctx.tx, task.id);
+  const earlier = await rollbackOf(ctx.tx, task.id);
   if (earlier) return { type: 'already-decided', by: earlier.byName, at: earlier.at, state: earlier.state };
-  const offer = rollbackOffer(ctx.tx, deploy, task);
+  const offer = await rollbackOffer(ctx.tx, deploy, task);
   if (offer.type === 'ran') return { type: 'already-decided', by: offer.rollback.byName, at: offer.rollback.at, state: offer.rollback.state };
   if (offer.type === 'none') return { type: 'rejected', reason: offer.reason };
   const name = actorName(event.actor);
-  if (!claimRollback(ctx.tx, { id: event.rollbackId, taskId: task.id, by: event.actor, byName: name, targetRef: offer.target.ref, now: ctx.now }))
+  if (!await claimRollback(ctx.tx, { id: event.rollbackId, taskId: task.id, by: event.actor, byName: name, targetRef: offer.target.ref, now: ctx.now }))
     return noop(`the roll-back of ${task.id} was claimed meanwhile`);
-  ctx.enqueue({
+  await ctx.enqueue({
     kind: 'rollback',
     taskId: task.id,
     payload: { rollbackId: event.rollbackId },
     idempotencyKey: `${task.id}:rollback`,
     maxAttempts: 3,
   });
-  const moved = ctx.move(
+  const moved = await ctx.move(
     task,
     { lastEvent: `roll-back to ${offer.target.ref} requested by ${name}` },
     `roll-back of production from ${offer.current.ref} to ${offer.target.ref} confirmed by ${name}`,
@@ -54,19 +54,19 @@ export function onRollbackRequested(ctx: EngineContext, event: RollbackRequested
   return { type: 'applied', taskId: moved.id, transitions: ctx.transitions };
 }
 
-export function onRollbackFinished(ctx: EngineContext, event: RollbackFinished): EngineOutcome {
-  const task = getTask(ctx.tx, event.taskId);
-  const rollback = rollbackById(ctx.tx, event.rollbackId);
+export async function onRollbackFinished(ctx: EngineContext, event: RollbackFinished): Promise<EngineOutcome> {
+  const task = await getTask(ctx.tx, event.taskId);
+  const rollback = await rollbackById(ctx.tx, event.rollbackId);
   if (!task || !rollback) return noop(`unknown roll-back ${event.rollbackId} of ${event.taskId}`);
   const f = event.facts;
   const reason = f.reason ?? '';
   const outcome = f.outcome === 'rolled-back' ? f.targetRef : reason;
   // From `requested` too: a roll-back that failed before its hook started (no checkout) ends here as well.
-  const ended = advanceRollback(ctx.tx, rollback.id, 'hook-started', f.outcome, outcome) || advanceRollback(ctx.tx, rollback.id, 'requested', f.outcome, outcome);
+  const ended = await advanceRollback(ctx.tx, rollback.id, 'hook-started', f.outcome, outcome) || await advanceRollback(ctx.tx, rollback.id, 'requested', f.outcome, outcome);
   if (!ended)
     return noop(`the roll-back of ${task.id} has ended already (${rollback.state})`);
   if (f.outcome === 'rolled-back')
-    recordDeployImage(ctx.tx, {
+    await recordDeployImage(ctx.tx, {
       projectId: task.projectId,
       imageId: f.imageId,
       ref: f.targetRef,
@@ -77,9 +77,9 @@ export function onRollbackFinished(ctx: EngineContext, event: RollbackFinished):
     });
   const who = rollback.byName;
   const text = outcomeText(task.id, who, f);
-  ctx.outbox('notice', task.id, { text, notify: true });
-  trackerComment(ctx, task, `conveyor-rollback-${f.outcome}`, `<p>${escapeHtml(text)}</p>`);
-  const moved = ctx.move(task, { lastEvent: lastEventOf(f) }, `roll-back ${f.outcome}: ${f.outcome === 'rolled-back' ? `production runs ${f.targetRef}` : reason}`, 'rollback');
+  await ctx.outbox('notice', task.id, { text, notify: true });
+  await trackerComment(ctx, task, `conveyor-rollback-${f.outcome}`, `<p>${escapeHtml(text)}</p>`);
+  const moved = await ctx.move(task, { lastEvent: lastEventOf(f) }, `roll-back ${f.outcome}: ${f.outcome === 'rolled-back' ? `production runs ${f.targetRef}` : reason}`, 'rollback');
   return { type: 'applied', taskId: moved.id, transitions: ctx.transitions };
 }
 

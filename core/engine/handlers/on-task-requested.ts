@@ -11,18 +11,18 @@ type TaskRequested = Extract<DomainEvent, { type: 'TaskRequested' }>;
  * Create a task at analysis and enqueue the analyst. Atomic and idempotent: the same tracker
  * issue (project + external id) or the same explicit number never makes a second task.
  */
-export function onTaskRequested(ctx: EngineContext, event: TaskRequested): EngineOutcome {
+export async function onTaskRequested(ctx: EngineContext, event: TaskRequested): Promise<EngineOutcome> {
   const project = ctx.deps.projects.get(event.projectId);
   if (!project) return { type: 'rejected', reason: `unknown project ${event.projectId}` };
   const title = event.title.trim();
   if (!title) return { type: 'rejected', reason: 'a task needs a title' };
   if (event.externalId) {
-    const existing = findTaskByExternal(ctx.tx, project.id, event.externalId);
+    const existing = await findTaskByExternal(ctx.tx, project.id, event.externalId);
     if (existing) return { type: 'duplicate', taskId: existing.id };
   }
-  const number = event.number ?? nextTaskNumber(ctx.tx, project.id);
+  const number = event.number ?? await nextTaskNumber(ctx.tx, project.id);
   const id = `${project.id}-${number}`;
-  const clash = getTask(ctx.tx, id);
+  const clash = await getTask(ctx.tx, id);
   if (clash) {
     return clash.externalId === (event.externalId ?? null) ? { type: 'duplicate', taskId: id } : { type: 'rejected', reason: `task id ${id} is taken` };
   }
@@ -62,9 +62,9 @@ export function onTaskRequested(ctx: EngineContext, event: TaskRequested): Engin
     updatedAt: ctx.now,
     version: 1,
   };
-  insertTask(ctx.tx, task);
-  ctx.created(task, event.actor);
-  ctx.enqueue({
+  await insertTask(ctx.tx, task);
+  await ctx.created(task, event.actor);
+  await ctx.enqueue({
     kind: 'agent',
     taskId: id,
     payload: { role: 'analyst', attempt: 1, stage: 'analysis', artifactsDir: artifactsDirOf(id) },

@@ -24,26 +24,26 @@ describe('deploy image history', () => {
   let temp: TempStore | undefined;
   afterEach(() => temp?.cleanup());
 
-  it('keeps each project history newest first and knows what production runs', () => {
+  it('keeps each project history newest first and knows what production runs', async () => {
     temp = createTempStore();
     const { store } = temp;
-    expect(currentProductionImage(store.db, 'SHOP')).toBeNull();
-    store.write((tx) => {
-      recordDeployImage(tx, row('SHOP', 1, 'deployed'));
-      recordDeployImage(tx, row('SHOP', 2, 'failed'));
-      recordDeployImage(tx, row('OTHER', 9, 'deployed'));
-      recordDeployImage(tx, row('SHOP', 3, 'restored'));
+    expect(await currentProductionImage(store.db, 'SHOP')).toBeNull();
+    await store.transaction(async (tx) => {
+      await recordDeployImage(tx, row('SHOP', 1, 'deployed'));
+      await recordDeployImage(tx, row('SHOP', 2, 'failed'));
+      await recordDeployImage(tx, row('OTHER', 9, 'deployed'));
+      await recordDeployImage(tx, row('SHOP', 3, 'restored'));
     });
-    expect(currentProductionImage(store.db, 'SHOP')?.imageId).toBe('sha256:1');
-    expect(imageBeforeCurrent(store.db, 'SHOP')).toBeNull();
-    store.write((tx) => recordDeployImage(tx, row('SHOP', 4, 'deployed')));
-    expect(currentProductionImage(store.db, 'SHOP')).toMatchObject({
+    expect((await currentProductionImage(store.db, 'SHOP'))?.imageId).toBe('sha256:1');
+    expect(await imageBeforeCurrent(store.db, 'SHOP')).toBeNull();
+    await store.transaction(async (tx) => await recordDeployImage(tx, row('SHOP', 4, 'deployed')));
+    expect(await currentProductionImage(store.db, 'SHOP')).toMatchObject({
       imageId: 'sha256:4',
       ref: 'registry.acme.test/shop:4',
       taskId: 'SHOP-4',
     });
-    expect(imageBeforeCurrent(store.db, 'SHOP')?.imageId).toBe('sha256:1');
-    expect(deployImageHistory(temp.reopen().db, 'SHOP').map((r) => [r.sha, r.outcome])).toEqual([
+    expect((await imageBeforeCurrent(store.db, 'SHOP'))?.imageId).toBe('sha256:1');
+    expect((await deployImageHistory(temp.reopen().db, 'SHOP')).map((r) => [r.sha, r.outcome])).toEqual([
       ['4', 'deployed'],
       ['3', 'restored'],
       ['2', 'failed'],
@@ -51,15 +51,15 @@ describe('deploy image history', () => {
     ]);
   });
 
-  it('after a roll-back, production runs the image rolled back to', () => {
+  it('after a roll-back, production runs the image rolled back to', async () => {
     temp = createTempStore();
     const { store } = temp;
-    store.write((tx) => {
-      recordDeployImage(tx, row('SHOP', 1, 'deployed'));
-      recordDeployImage(tx, row('SHOP', 2, 'deployed'));
-      recordDeployImage(tx, { ...row('SHOP', 1, 'rolled-back'), deployedAt: 5000 });
+    await store.transaction(async (tx) => {
+      await recordDeployImage(tx, row('SHOP', 1, 'deployed'));
+      await recordDeployImage(tx, row('SHOP', 2, 'deployed'));
+      await recordDeployImage(tx, { ...row('SHOP', 1, 'rolled-back'), deployedAt: 5000 });
     });
-    expect(currentProductionImage(store.db, 'SHOP')).toMatchObject({
+    expect(await currentProductionImage(store.db, 'SHOP')).toMatchObject({
       imageId: 'sha256:1',
       outcome: 'rolled-back',
     });

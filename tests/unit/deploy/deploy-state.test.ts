@@ -81,19 +81,19 @@ describe('deploy state in the store', () => {
   let temp: TempStore | undefined;
   afterEach(() => temp?.cleanup());
 
-  it('a re-deploy after a failed deploy and a fix runs the hook again (the ORCH-036 wedge)', () => {
+  it('a re-deploy after a failed deploy and a fix runs the hook again (the ORCH-036 wedge)', async () => {
     temp = createTempStore();
     const { store } = temp;
     // Pass 1: approved, hook ran, failed → the task went back to development.
-    let state = beginDeployPass(loadDeployState(store.db, 'SHOP-42'), 'SHOP-42', 'aaa');
+    let state = beginDeployPass(await loadDeployState(store.db, 'SHOP-42'), 'SHOP-42', 'aaa');
     state = ok(recordApproved(ok(recordApprovalRequested(state, 1, 'ap1')), 1, 'ap1', '111'));
     state = ok(recordHookResult(ok(recordHookStarted(state, 1, 10)), 1, 'failed-restored', 20));
-    store.write((tx) => saveDeployState(tx, clearAfterFailure(state), 30));
+    await store.transaction(async (tx) => await saveDeployState(tx, clearAfterFailure(state), 30));
     // Conveyor restarts; the developer fixes; pass 2 begins from what is stored.
     const reopened = temp.reopen();
-    let second = beginDeployPass(loadDeployState(reopened.db, 'SHOP-42'), 'SHOP-42', 'bbb');
-    reopened.write((tx) => saveDeployState(tx, second, 40));
-    second = loadDeployState(reopened.db, 'SHOP-42')!;
+    let second = beginDeployPass(await loadDeployState(reopened.db, 'SHOP-42'), 'SHOP-42', 'bbb');
+    await reopened.transaction(async (tx) => await saveDeployState(tx, second, 40));
+    second = (await loadDeployState(reopened.db, 'SHOP-42'))!;
     expect(second.attempt).toBe(2);
     expect(nextDeployAction(second, 2).type).toBe('request-approval');
     second = ok(recordApproved(ok(recordApprovalRequested(second, 2, 'ap2')), 2, 'ap2', '222'));
@@ -102,10 +102,10 @@ describe('deploy state in the store', () => {
     expect(nextDeployAction(second, 1).type).toBe('stale');
   });
 
-  it('ignores a stored value it cannot read', () => {
+  it('ignores a stored value it cannot read', async () => {
     temp = createTempStore();
-    temp.store.write((tx) => saveDeployState(tx, { ...fresh, v: 2 as 1 }, 1));
-    expect(loadDeployState(temp.store.db, 'SHOP-42')).toBeNull();
-    expect(loadDeployState(temp.store.db, 'SHOP-43')).toBeNull();
+    await temp.store.transaction(async (tx) => await saveDeployState(tx, { ...fresh, v: 2 as 1 }, 1));
+    expect(await loadDeployState(temp.store.db, 'SHOP-42')).toBeNull();
+    expect(await loadDeployState(temp.store.db, 'SHOP-43')).toBeNull();
   });
 });

@@ -85,7 +85,7 @@ describe('self-deploy restart (real processes)', () => {
     expect(all[1]).toMatch(/^SELF-1 attempt 1: deployed \(by \d+\)$/);
     expect(all[1]).not.toContain(`by ${a.pid}`);
     const store = openStore(db, { checkpointIntervalMs: 0 });
-    expect(loadDeployState(store.db, 'SELF-1')?.hookResult?.verdict).toBe('deployed');
+    expect((await loadDeployState(store.db, 'SELF-1'))?.hookResult?.verdict).toBe('deployed');
     store.close();
   });
 

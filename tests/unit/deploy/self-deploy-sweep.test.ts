@@ -57,7 +57,7 @@ it('reports and acknowledges only the ended runs no deploy job will finish', asy
   await start('SHOP-2', 'exit 0'); // its deferred deploy job is still queued
   await start('SHOP-3', 'sleep 30'); // still running
   await start('SHOP-4', 'kill -9 0'); // the wrapper killed: no result written, no job
-  queue.enqueue({ kind: 'deploy', taskId: 'SHOP-2', payload: { attempt: 1 }, idempotencyKey: 'SHOP-2:deploy:1' }, Date.now());
+  await queue.enqueue({ kind: 'deploy', taskId: 'SHOP-2', payload: { attempt: 1 }, idempotencyKey: 'SHOP-2:deploy:1' }, Date.now());
   const ended = async () => {
     const states = await Promise.all(['SHOP-1', 'SHOP-2', 'SHOP-4'].map((id) => hooks.readSelfDeploy(run(id))));
     return states.every((s) => s?.type === 'finished' || s?.type === 'vanished');

@@ -31,31 +31,31 @@ async function deadProcess(): Promise<{ pid: number; processStart: string }> {
   return { pid, processStart: stat?.startTime ?? '0' };
 }
 
-function runningJob(queue: JobQueue, owner: string): number {
+async function runningJob(queue: JobQueue, owner: string): Promise<number> {
   const now = clock.now();
-  const id = queue.enqueue({ kind: 'agent', taskId: 'SHOP-1', payload: {}, idempotencyKey: `k-${owner}` }, now) ?? 0;
-  expect(queue.claim(['agent'], owner, now, 600_000)?.id).toBe(id);
+  const id = await queue.enqueue({ kind: 'agent', taskId: 'SHOP-1', payload: {}, idempotencyKey: `k-${owner}` }, now) ?? 0;
+  expect((await queue.claim(['agent'], owner, now, 600_000))?.id).toBe(id);
   return id;
 }
 
 describe('instance registry', () => {
-  it('refuses a second live instance of this process and host', () => {
+  it('refuses a second live instance of this process and host', async () => {
     temp = createTempStore();
-    const first = registerInstance(temp.store, procProcessProbe, clock, 'first');
+    const first = await registerInstance(temp.store, procProcessProbe, clock, 'first');
     expect(first.type).toBe('registered');
-    const second = registerInstance(temp.store, procProcessProbe, clock, 'second');
+    const second = await registerInstance(temp.store, procProcessProbe, clock, 'second');
     expect(second).toMatchObject({ type: 'locked', holder: { id: 'first', pid: process.pid, host: hostname() } });
-    expect(openInstances(temp.store.db).map((r) => r.id)).toEqual(['first']);
+    expect((await openInstances(temp.store.db)).map((r) => r.id)).toEqual(['first']);
   });
 
-  it('lets a new instance start once the first stopped gracefully, and forgets instances stopped a month ago', () => {
+  it('lets a new instance start once the first stopped gracefully, and forgets instances stopped a month ago', async () => {
     temp = createTempStore();
     const monthAgo = { now: () => Date.now() - 31 * 24 * 3600_000 };
-    registerInstance(temp.store, procProcessProbe, monthAgo, 'old');
-    new InstanceHeartbeat({ store: temp.store, clock: monthAgo, logger: silentLogger }, 'old').stop();
-    registerInstance(temp.store, procProcessProbe, clock, 'first');
-    new InstanceHeartbeat({ store: temp.store, clock, logger: silentLogger }, 'first').stop();
-    expect(registerInstance(temp.store, procProcessProbe, clock, 'second').type).toBe('registered');
+    await registerInstance(temp.store, procProcessProbe, monthAgo, 'old');
+    await new InstanceHeartbeat({ store: temp.store, clock: monthAgo, logger: silentLogger }, 'old').stop();
+    await registerInstance(temp.store, procProcessProbe, clock, 'first');
+    await new InstanceHeartbeat({ store: temp.store, clock, logger: silentLogger }, 'first').stop();
+    expect((await registerInstance(temp.store, procProcessProbe, clock, 'second')).type).toBe('registered');
     const ids = (temp.store.sqlite.prepare('SELECT id FROM instances ORDER BY started_at').all() as { id: string }[]).map((r) => r.id);
     expect(ids).toEqual(['first', 'second']);
   });
@@ -66,35 +66,35 @@ describe('instance registry', () => {
     const queue = new JobQueue(store);
     const self = procProcessProbe.self();
     const dead = await deadProcess();
-    store.write((tx) => {
-      insertInstance(tx, { id: 'dead', host: self.host, pid: dead.pid, processStart: dead.processStart, bootId: self.bootId, startedAt: 1, heartbeatAt: 1 });
+    await store.transaction(async (tx) => {
+      await insertInstance(tx, { id: 'dead', host: self.host, pid: dead.pid, processStart: dead.processStart, bootId: self.bootId, startedAt: 1, heartbeatAt: 1 });
       // Our own pid, but another start time: the pid was reused by this process.
-      insertInstance(tx, { id: 'reused', host: self.host, pid: process.pid, processStart: '1', bootId: self.bootId, startedAt: 1, heartbeatAt: 1 });
-      insertInstance(tx, { id: 'elsewhere', host: `${self.host}-other`, pid: 1, processStart: '1', bootId: 'x', startedAt: 1, heartbeatAt: 1 });
+      await insertInstance(tx, { id: 'reused', host: self.host, pid: process.pid, processStart: '1', bootId: self.bootId, startedAt: 1, heartbeatAt: 1 });
+      await insertInstance(tx, { id: 'elsewhere', host: `${self.host}-other`, pid: 1, processStart: '1', bootId: 'x', startedAt: 1, heartbeatAt: 1 });
     });
-    const deadJob = runningJob(queue, 'dead');
+    const deadJob = await runningJob(queue, 'dead');
     // The dead instance was merging SHOP-7: the project's merge lease is held by that task.
-    const mergeJob = queue.enqueue({ kind: 'merge', taskId: 'SHOP-7', payload: {}, idempotencyKey: 'merge-7' }, clock.now()) ?? 0;
-    expect(queue.claim(['merge'], 'dead', clock.now(), 600_000)?.id).toBe(mergeJob);
-    store.write((tx) => {
-      acquireLease(tx, 'merge:SHOP', 'SHOP-7', 1_800_000, clock.now());
-      acquireLease(tx, 'merge:OTHER', 'OTHER-1', 1_800_000, clock.now());
+    const mergeJob = await queue.enqueue({ kind: 'merge', taskId: 'SHOP-7', payload: {}, idempotencyKey: 'merge-7' }, clock.now()) ?? 0;
+    expect((await queue.claim(['merge'], 'dead', clock.now(), 600_000))?.id).toBe(mergeJob);
+    await store.transaction(async (tx) => {
+      await acquireLease(tx, 'merge:SHOP', 'SHOP-7', 1_800_000, clock.now());
+      await acquireLease(tx, 'merge:OTHER', 'OTHER-1', 1_800_000, clock.now());
     });
-    const reusedJob = runningJob(queue, 'reused');
-    const elsewhereJob = runningJob(queue, 'elsewhere');
+    const reusedJob = await runningJob(queue, 'reused');
+    const elsewhereJob = await runningJob(queue, 'elsewhere');
 
-    const outcome = registerInstance(store, procProcessProbe, clock, 'new');
+    const outcome = await registerInstance(store, procProcessProbe, clock, 'new');
     expect(outcome.type).toBe('registered');
     if (outcome.type !== 'registered') return;
     expect(outcome.reclaimed.map((r) => [r.instance.id, r.jobs]).sort()).toEqual([['dead', 2], ['reused', 1]]);
-    expect(listLeases(store.db).map((l) => l.name)).toEqual(['merge:OTHER']);
-    expect(queue.claim(['merge'], 'new', clock.now(), 60_000)?.id).toBe(mergeJob);
-    expect(openInstances(store.db).map((r) => r.id).sort()).toEqual(['elsewhere', 'new']);
+    expect((await listLeases(store.db)).map((l) => l.name)).toEqual(['merge:OTHER']);
+    expect((await queue.claim(['merge'], 'new', clock.now(), 60_000))?.id).toBe(mergeJob);
+    expect((await openInstances(store.db)).map((r) => r.id).sort()).toEqual(['elsewhere', 'new']);
     // The dead instances' jobs are claimable now (attempt counted); the other host's waits for its lease.
     const now = clock.now();
-    const claimed = [queue.claim(['agent'], 'new', now, 60_000), queue.claim(['agent'], 'new', now, 60_000), queue.claim(['agent'], 'new', now, 60_000)];
+    const claimed = [await queue.claim(['agent'], 'new', now, 60_000), await queue.claim(['agent'], 'new', now, 60_000), await queue.claim(['agent'], 'new', now, 60_000)];
     expect(claimed.map((j) => j?.id ?? null).sort()).toEqual([deadJob, reusedJob, null].sort());
     expect(claimed[0]?.attempts).toBe(2);
-    expect(queue.getInTx(null, elsewhereJob)).toMatchObject({ state: 'running', leaseOwner: 'elsewhere' });
+    expect(await queue.getInTx(null, elsewhereJob)).toMatchObject({ state: 'running', leaseOwner: 'elsewhere' });
   });
 });

@@ -30,9 +30,9 @@ function recordingLogger(lines: string[]): Logger {
 describe('send attempts', () => {
   it('after a crash mid-send, the redelivered escalation logs that a duplicate may exist', async () => {
     temp = createTempStore();
-    temp.store.write((tx) => {
-      addOutbox(tx, 'escalation', 'SHOP-1', { reason: 'CI failed three times' }, clock.now());
-      addOutbox(tx, 'approval-decided', 'SHOP-2', { approvalId: 'a1' }, clock.now());
+    await temp.store.transaction(async (tx) => {
+      await addOutbox(tx, 'escalation', 'SHOP-1', { reason: 'CI failed three times' }, clock.now());
+      await addOutbox(tx, 'approval-decided', 'SHOP-2', { approvalId: 'a1' }, clock.now());
     });
     // First life: Telegram accepts both, then the process dies before the rows are marked done.
     const sent: OutboxMessage[] = [];
@@ -54,7 +54,7 @@ describe('send attempts', () => {
   it('a send Telegram refused is settled: its retry logs no duplicate', async () => {
     temp = createTempStore();
     const store = temp.store;
-    store.write((tx) => addOutbox(tx, 'notice', 'SHOP-1', { text: 'hello' }, clock.now()));
+    await store.transaction(async (tx) => await addOutbox(tx, 'notice', 'SHOP-1', { text: 'hello' }, clock.now()));
     const lines: string[] = [];
     let calls = 0;
     const drain = new OutboxDrain({

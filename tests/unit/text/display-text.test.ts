@@ -50,12 +50,12 @@ describe('displayText', () => {
     }
   });
 
-  it('a task title cut at 300 characters inside an emoji is stored with U+FFFD, not half a pair', () => {
+  it('a task title cut at 300 characters inside an emoji is stored with U+FFFD, not half a pair', async () => {
     const h = engineHarness();
     try {
       const title = `${'a'.repeat(299)}😀 and more`;
-      expect(h.handle({ type: 'TaskRequested', key: 'k1', projectId: h.project.id, title, source: 'chat', actor: 'telegram:1' })).toMatchObject({ type: 'created' });
-      const stored = h.task(`${h.project.id}-1`).title;
+      expect(await h.handle({ type: 'TaskRequested', key: 'k1', projectId: h.project.id, title, source: 'chat', actor: 'telegram:1' })).toMatchObject({ type: 'created' });
+      const stored = (await h.task(`${h.project.id}-1`)).title;
       expect(stored).toBe(`${'a'.repeat(299)}\uFFFD`);
       // What a fresh read of the row gives, not three U+FFFD from the half pair's bytes.
       expect((h.store.sqlite.prepare('SELECT title FROM tasks').get() as { title: string }).title).toBe(stored);
