@@ -6,6 +6,7 @@ import { ConfigError } from '../errors.ts';
 import { deepFreeze } from '../deep-freeze.ts';
 import { ALL_STAGES } from '../domain/stage.ts';
 import { CRASH_EFFECTS, type CrashEffect } from '../fault/crash-point.ts';
+import { planeWebFromApi } from './plane-web-url.ts';
 
 export type TelegramMode = 'polling' | 'webhook';
 export type TrackerMode = 'edit' | 'bump';
@@ -53,7 +54,8 @@ export interface Config {
   readonly githubWebhookSecret: string | null;
   readonly plane: {
     readonly apiUrl: string;
-    readonly webUrl: string | null;
+    /** Browser base for work item links: PLANE_WEB_URL, else derived from PLANE_API_URL (ADR 0045). */
+    readonly webUrl: string;
     readonly apiKey: string;
     readonly workspace: string;
   } | null;
@@ -186,7 +188,7 @@ export function loadConfig(env: Env, secretFiles: SecretFileReads = {}): Config 
     githubWebhookSecret,
     plane:
       planeApiUrl && planeKey && planeWorkspace
-        ? { apiUrl: stripSlash(planeApiUrl), webUrl: planeWebUrl ? stripSlash(planeWebUrl) : null, apiKey: planeKey, workspace: planeWorkspace }
+        ? { apiUrl: stripSlash(planeApiUrl), webUrl: planeWebUrl ? stripSlash(planeWebUrl) : planeWebFromApi(stripSlash(planeApiUrl)), apiKey: planeKey, workspace: planeWorkspace }
         : null,
     planeWebhookSecret,
     reconcile: {
