@@ -12,6 +12,7 @@ import type { Config } from '../core/config/config.ts';
 import { forgeOf } from '../core/config/merge-method.ts';
 import type { ProjectConfig } from '../core/config/projects.ts';
 import type { ForgeLinksOf, RepoLinks } from '../core/ports/forge-links.ts';
+import { browserBase } from '../core/links/public-url.ts';
 
 export interface Links {
   /** The project's repository links; null when its forge is not configured or has no browser base. */
@@ -40,5 +41,5 @@ export function linksFor(config: Pick<Config, 'gitea' | 'github' | 'plane'>, pro
 
 function repoLinks(config: Pick<Config, 'gitea'>, githubWeb: string | null, project: ProjectConfig): RepoLinks | null {
   if (forgeOf(project) === 'github') return githubWeb ? githubRepoLinks(githubWeb, project.repo) : null;
-  return config.gitea ? giteaRepoLinks(config.gitea.url, project.repo) : null;
+  return config.gitea ? giteaRepoLinks(browserBase(config.gitea.url), project.repo) : null;
 }

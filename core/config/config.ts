@@ -6,7 +6,7 @@ import { ConfigError } from '../errors.ts';
 import { deepFreeze } from '../deep-freeze.ts';
 import { ALL_STAGES } from '../domain/stage.ts';
 import { CRASH_EFFECTS, type CrashEffect } from '../fault/crash-point.ts';
-import { planeWebFromApi } from './plane-web-url.ts';
+import { planeWebBase } from './plane-web-url.ts';
 
 export type TelegramMode = 'polling' | 'webhook';
 export type TrackerMode = 'edit' | 'bump';
@@ -188,7 +188,7 @@ export function loadConfig(env: Env, secretFiles: SecretFileReads = {}): Config 
     githubWebhookSecret,
     plane:
       planeApiUrl && planeKey && planeWorkspace
-        ? { apiUrl: stripSlash(planeApiUrl), webUrl: planeWebUrl ? stripSlash(planeWebUrl) : planeWebFromApi(stripSlash(planeApiUrl)), apiKey: planeKey, workspace: planeWorkspace }
+        ? { apiUrl: stripSlash(planeApiUrl), webUrl: planeWebBase(planeWebUrl, planeApiUrl), apiKey: planeKey, workspace: planeWorkspace }
         : null,
     planeWebhookSecret,
     reconcile: {

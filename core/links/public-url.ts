@@ -34,3 +34,9 @@ function isLoopback(hostname: string): boolean {
     host.startsWith('[::ffff:7f') // IPv4-mapped 127.0.0.0/8
   );
 }
+
+/** `url` as a base for browser links: scheme, host and path only (credentials, query and a trailing slash dropped). */
+export function browserBase(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, '')}`;
+}
