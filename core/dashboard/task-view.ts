@@ -45,7 +45,8 @@ export interface TaskView {
   readonly deploys: readonly { readonly at: number; readonly ref: string; readonly outcome: string }[];
   /** The pending BRD approval's id (the approve/reject controls act on it), or null. */
   readonly pendingBrd: string | null;
-  readonly links: { readonly tracker: string | null; readonly pr: string | null; readonly brd: string | null; readonly branch: string | null };
+  /** Browser links, each only when it may be shown (core/links/public-url.ts); `head` is the branch head's commit. */
+  readonly links: { readonly tracker: string | null; readonly pr: string | null; readonly brd: string | null; readonly branch: string | null; readonly head: string | null };
 }
 
 /** The page of `taskId`; null when unknown. `forge` builds the repository's browser links, or null. */
@@ -79,6 +80,7 @@ export function buildTaskView(store: Store, project: ProjectConfig, taskId: stri
       pr: forge && task.prNumber !== null ? publicLink(forge.pr(task.prNumber)) : null,
       brd: forge && brd ? publicLink(forge.file(task.branch, brd)) : null,
       branch: forge ? publicLink(forge.branch(task.branch)) : null,
+      head: forge && task.headSha ? publicLink(forge.commit(task.headSha)) : null,
     },
   };
 }

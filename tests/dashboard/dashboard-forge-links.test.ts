@@ -31,10 +31,11 @@ async function taskPage(id: string): Promise<string> {
 const setTrackerUrl = (id: string, url: string) => w.h.store.sqlite.prepare('UPDATE tasks SET external_url = ? WHERE id = ?').run(url, id);
 
 describe('dashboard links of a GitHub project', () => {
-  it('links the branch (/tree/) and the BRD (/blob/) on GitHub Enterprise', async () => {
+  it('links the branch (/tree/), the BRD (/blob/) and the head commit on GitHub Enterprise', async () => {
     const html = await taskPage('SHOP-4');
     expect(html).toContain('href="https://ghe.acme.test/acme/shop/tree/task/SHOP-4"');
     expect(html).toContain('href="https://ghe.acme.test/acme/shop/blob/task/SHOP-4/docs/work-items/SHOP-4/01-brd.md"');
+    expect(html).toContain(`href="https://ghe.acme.test/acme/shop/commit/${'b'.repeat(40)}"`); // the branch head
     expect(html).not.toContain('/src/branch/');
   });
 
