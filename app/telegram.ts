@@ -30,7 +30,7 @@ import type { ProjectConfig } from '../core/config/projects.ts';
 import type { Clock } from '../core/ports/clock.ts';
 import type { Logger } from '../core/ports/logger.ts';
 import type { NotifierPort } from '../core/ports/notifier.ts';
-import { planeIssueUrl } from '../core/inbound/plane-effects.ts';
+import { planeIssueUrl } from '../adapters/plane/plane-links.ts';
 import type { CoreParts } from './compose.ts';
 
 export interface TelegramSide {
