@@ -10,13 +10,12 @@ import type { ProjectTracker } from './tracker-of.ts';
 /** A project's start rule; absent means `"created"`. */
 export type StartOn = 'created' | { readonly state: string } | { readonly label: string };
 
-const MESSAGE = 'must be "created", { "state": "<state name>" } (Plane) or { "label": "<label>" } (GitHub Issues)';
-
-/** The `startOn` field of a project. */
-export const startOnSchema = z.union(
-  [z.literal('created'), z.object({ state: z.string().trim().min(1) }).strict(), z.object({ label: z.string().trim().min(1) }).strict()],
-  { error: MESSAGE },
-);
+/** The `startOn` field of a project (problems are worded by project-issues.ts, with an example). */
+export const startOnSchema = z.union([
+  z.literal('created'),
+  z.object({ state: z.string().trim().min(1) }).strict(),
+  z.object({ label: z.string().trim().min(1) }).strict(),
+]);
 
 /** Problems with the rule for the project's tracker, as `field: message` lines. */
 export function startOnProblems(startOn: StartOn | undefined, tracker: ProjectTracker | null): string[] {
