@@ -1,5 +1,5 @@
 /**
- * Plane webhook payloads → tracker facts (ADR 0043). Two shapes are accepted: v1 (CE: `event:
+ * Plane webhook payloads → tracker facts (ADR 0044). Two shapes are accepted: v1 (CE: `event:
  * "issue"`, `action`, `data` with expanded state and labels, `activity` naming the one changed field)
  * and v2 (`event: "workitem.updated"`, flat `*_id` fields, `previous_attributes` holding old values).
  * Descriptions arrive as HTML and leave as plain text; the work item's link is built from PLANE_WEB_URL.

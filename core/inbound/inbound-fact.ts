@@ -113,7 +113,7 @@ export interface TrackerActor {
 }
 
 /**
- * What a tracker delivery says (Plane, GitHub Issues; ADR 0042, 0043), whichever tracker sent it:
+ * What a tracker delivery says (Plane, GitHub Issues; ADR 0042, 0044), whichever tracker sent it:
  * an issue was created (or reopened), its labels or its state changed, or a person decided a
  * pending approval. Each tracker's adapter maps its payloads to these.
  */

@@ -1,5 +1,5 @@
 /**
- * Tracker facts → engine events, the same for every tracker (Plane, GitHub Issues; ADR 0042, 0043):
+ * Tracker facts → engine events, the same for every tracker (Plane, GitHub Issues; ADR 0042, 0044; start rule: ADR 0043):
  * - an issue of a configured project, carrying the project's label when one is set, that its start
  *   rule lets start (`startOn`: at once, or in a state, or with a label) → TaskRequested with the
  *   tracker's number as the task number; atomic and idempotent by project + external id, so a

@@ -1,5 +1,5 @@
 /**
- * "core has no vendor payload types" (issue 13, ADR 0043), checked on the source: no type, class,
+ * "core has no vendor payload types" (issue 13, ADR 0044), checked on the source: no type, class,
  * function or constant in core/ is named after a vendor (Plane, Gitea, GitHub), no core module
  * reads fields out of a delivery body (the payload readers are used by the adapters' mappers
  * only), and no vendor payload key or header appears in core. The lint rule already keeps core

@@ -35,7 +35,7 @@ describe('mapStoredDelivery', () => {
     expect(mapStoredDelivery({ source: 'github', event: 'push', payload: text('gitea-push') }, MAPPERS)).toMatchObject({ type: 'ignored', reason: expect.stringContaining('github') });
     // Core has no Gitea mapping of its own: without the registered mapper a Gitea row is unknown.
     expect(mapStoredDelivery({ source: 'gitea', event: 'push', payload: text('gitea-push') })).toMatchObject({ type: 'ignored', reason: expect.stringContaining('gitea') });
-    // Nor a Plane one (ADR 0043): the Plane adapter's mapper is registered like the forges'.
+    // Nor a Plane one (ADR 0044): the Plane adapter's mapper is registered like the forges'.
     expect(mapStoredDelivery({ source: 'plane', event: 'issue', payload: text('plane-issue-created') })).toMatchObject({ type: 'ignored', reason: expect.stringContaining('plane') });
   });
 });
