@@ -23,7 +23,7 @@ import type { TrackerReader } from '../core/ports/tracker-reader.ts';
 import type { Config } from '../core/config/config.ts';
 import type { ProjectConfig } from '../core/config/projects.ts';
 import type { InboundLookups } from '../core/inbound/inbound-lookups.ts';
-import type { PlaneLinks } from '../core/inbound/plane-effects.ts';
+import type { PlaneLinks } from '../adapters/plane/plane-links.ts';
 import type { Logger } from '../core/ports/logger.ts';
 import type { App } from './compose.ts';
 import { withTelegramHealth } from './telegram.ts';
