@@ -54,11 +54,11 @@ export function githubDemoProjectEntry(remote: string, extra: Record<string, unk
   };
 }
 
-/** Start Telegram and GitHub (hosting `remote`); `drop` loses those webhook events. */
-export async function startGithubScene(remote: string, log: WebhookLog | null, agentEnv: Readonly<Record<string, string | undefined>>, options: { drop?: readonly string[] } = {}): Promise<GithubScene> {
+/** Start Telegram and GitHub (hosting `remote`); `drop` loses those webhook events; `ciCommand` is the Actions job's. */
+export async function startGithubScene(remote: string, log: WebhookLog | null, agentEnv: Readonly<Record<string, string | undefined>>, options: { drop?: readonly string[]; ciCommand?: string } = {}): Promise<GithubScene> {
   const telegram = await startTelegramSandbox({ token: TOKEN, botUsername: 'conveyor_demo_bot', botName: 'Conveyor' });
   await telegram.registerChat(CHAT);
-  const github = await startDemoGithub({ bare: remote, repo: REPO, token: GITHUB_TOKEN, ciCommand: 'node test.js', env: agentEnv, ...(log ? { onWebhook: (sent) => log.record(sent) } : {}), ...(options.drop ? { drop: options.drop } : {}) });
+  const github = await startDemoGithub({ bare: remote, repo: REPO, token: GITHUB_TOKEN, ciCommand: options.ciCommand ?? 'node test.js', env: agentEnv, ...(log ? { onWebhook: (sent) => log.record(sent) } : {}), ...(options.drop ? { drop: options.drop } : {}) });
   const env = { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: telegram.apiRoot, GITHUB_API_URL: github.url, GITHUB_TOKEN, GITHUB_WEBHOOK_SECRET: GITHUB_SECRET };
   return {
     telegram,

@@ -22,6 +22,8 @@ export interface GithubStartSetup {
   readonly project?: Record<string, unknown>;
   /** Webhook events GitHub loses on the way. */
   readonly drop?: readonly string[];
+  /** What GitHub Actions runs on each task-branch push (default `node test.js`). */
+  readonly ciCommand?: string;
   /** More variables for `conveyor start`. */
   readonly env?: Readonly<Record<string, string>>;
 }
@@ -49,7 +51,7 @@ export async function startGithubWorld(setup: GithubStartSetup = {}): Promise<Gi
   const root = mkdtempSync(join(tmpdir(), 'conveyor-github-start-'));
   const remote = seedDemoRepository(root);
   const agentEnv = { PATH: process.env.PATH, HOME: root };
-  const scene = await startGithubScene(remote, null, agentEnv, setup.drop ? { drop: setup.drop } : {});
+  const scene = await startGithubScene(remote, null, agentEnv, { ...(setup.drop ? { drop: setup.drop } : {}), ...(setup.ciCommand ? { ciCommand: setup.ciCommand } : {}) });
   const projects = { projects: [githubDemoProjectEntry(remote, setup.project)] };
   const env = {
     ...scene.env,
