@@ -11,11 +11,16 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_LABEL } from '../../app/demo/demo-scene-github.ts';
 import { waitFor } from '../support/conveyor-harness.ts';
 import { git } from '../support/git-fixtures.ts';
 import { startGithubWorld, type GithubStartWorld } from '../support/github-start-world.ts';
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, '../../bin/conveyor.js');
 
 let world: GithubStartWorld | null = null;
 afterEach(async () => {
@@ -27,6 +32,9 @@ describe('a GitHub-only team (conveyor start, no GITEA_*, no PLANE_*)', () => {
   it('a labelled issue goes to a merged PR on GitHub through check runs, review and testing; the issue is closed', async () => {
     const w = (world = await startGithubWorld());
     expect(Object.keys(w.env).filter((name) => /^(GITEA|PLANE)_/.test(name))).toEqual([]);
+    // `conveyor doctor` on the same environment is content with GitHub alone.
+    const doctor = await run(process.execPath, [BIN, 'doctor'], { env: { ...w.env, PATH: process.env.PATH ?? '' }, timeout: 60_000 });
+    expect(doctor.stdout).toContain('all checks passed');
     const issue = w.scene.github.openIssue({ title: 'Add wishlist count to the cart', body: 'Shoppers want to see how many items they **wished** for.', labels: [DEMO_LABEL], user: 'priya' });
     const id = `SHOP-${issue.number}`;
     await w.approveUntil(() => w.task(id)?.stage === 'done' || w.task(id)?.escalated === 1, 240_000, `${id} never reached done`);
