@@ -34,15 +34,16 @@ if (mode === 'deploy') {
   const started = recordHookStarted(pass, pass.attempt, Date.now());
   if (started.type !== 'ok') throw new Error('stale');
   store.write((tx) => saveDeployState(tx, started.state, Date.now()));
-  await hooks.startDetached(
-    { hook, cwd, env, timeoutMs: 60_000 },
-    { taskId: TASK, attempt: pass.attempt, purpose: 'deploy' },
-  );
+  // Listening before the hook starts: the hook's SIGTERM may come before startDetached resolves.
   process.on('SIGTERM', () => {
     appendFileSync(completions, `# ${process.pid} stopped by SIGTERM\n`);
     store.close();
     process.exit(0);
   });
+  await hooks.startDetached(
+    { hook, cwd, env, timeoutMs: 60_000 },
+    { taskId: TASK, attempt: pass.attempt, purpose: 'deploy' },
+  );
   setInterval(() => undefined, 60_000);
 } else {
   for (;;) {
