@@ -5,6 +5,7 @@ import { loadConfig } from '../core/config/config.ts';
 import { AlreadyRunningError, ConfigError } from '../core/errors.ts';
 import { openStore } from '../core/store/database.ts';
 import { runDemo } from './demo/run-demo.ts';
+import { DEMO_FORGES, type DemoForge } from './demo/demo-scene.ts';
 import { printDoctor, runDoctor } from './doctor.ts';
 import { engineDoctorChecks } from './doctor-docker.ts';
 import { runSandboxCommand } from './sandbox-command.ts';
@@ -49,12 +50,17 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     run: (_values, env) => runStart(env),
   },
   demo: {
-    usage: `usage: conveyor demo [--keep]\n\nDelivers one task end to end offline (Telegram, Gitea and Plane stand-ins, scripted agents).\nThe chat follows ORCH_LOCALE (en or ru).\n\n  --keep   keep the temp folder (database, work tree), print its path, and keep the dashboard\n           (its URL is printed at the start) open until Ctrl-C\n`,
-    options: { ...HELP_OPTION, keep: { type: 'boolean' } },
+    usage: `usage: conveyor demo [--keep] [--forge gitea|github]\n\nDelivers one task end to end offline (Telegram, Gitea and Plane stand-ins, scripted agents).\nThe chat follows ORCH_LOCALE (en or ru).\n\n  --keep           keep the temp folder (database, work tree), print its path, and keep the\n                   dashboard (its URL is printed at the start) open until Ctrl-C\n  --forge <name>   gitea (default: Gitea and Plane) or github (GitHub alone: the repository,\n                   Actions check runs and GitHub Issues as the tracker)\n`,
+    options: { ...HELP_OPTION, keep: { type: 'boolean' }, forge: { type: 'string' } },
     async run(values, env) {
+      const forge = values.forge ?? 'gitea';
+      if (!isDemoForge(forge)) {
+        process.stderr.write(`conveyor demo: --forge must be one of ${DEMO_FORGES.join(', ')} (got "${String(forge)}")\n`);
+        return USAGE_EXIT;
+      }
       // Only ORCH_LOCALE is taken from the environment: the demo brings its own world.
       const { locale } = loadConfig({ ORCH_LOCALE: env.ORCH_LOCALE });
-      const result = await runDemo({ env: { PATH: env.PATH, HOME: env.HOME, LANG: env.LANG, DOCKER_HOST: env.DOCKER_HOST }, keep: values.keep === true, locale, ...(values.keep === true ? { holdOpen: untilInterrupted } : {}) });
+      const result = await runDemo({ env: { PATH: env.PATH, HOME: env.HOME, LANG: env.LANG, DOCKER_HOST: env.DOCKER_HOST }, keep: values.keep === true, locale, forge, ...(values.keep === true ? { holdOpen: untilInterrupted } : {}) });
       return result.ok ? 0 : 1;
     },
   },
@@ -138,6 +144,10 @@ export async function main(argv: readonly string[], env: Env): Promise<number> {
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
   return pkg.version ?? 'unknown';
+}
+
+function isDemoForge(value: unknown): value is DemoForge {
+  return (DEMO_FORGES as readonly unknown[]).includes(value);
 }
 
 /** Resolves on the first SIGINT or SIGTERM (`demo --keep` keeps the dashboard up until then). */

@@ -18,7 +18,8 @@ import type { InboundLookups } from '../core/inbound/inbound-lookups.ts';
 import type { DeliveryMappers } from '../core/inbound/stored-delivery.ts';
 import { mapGiteaDelivery } from '../adapters/gitea/gitea-facts.ts';
 import { mapGithubDelivery } from '../adapters/github/github-facts.ts';
-import type { PlaneLinks } from '../core/inbound/plane-effects.ts';
+import { NO_PLANE_LINKS, type PlaneLinks } from '../adapters/plane/plane-links.ts';
+import { planeDeliveryMapper } from '../adapters/plane/plane-delivery.ts';
 import { agentJob } from '../core/jobs/agent-job.ts';
 import { ciJob } from '../core/jobs/ci-job.ts';
 import type { JobDeps } from '../core/jobs/job-deps.ts';
@@ -72,7 +73,7 @@ export interface AppOptions {
   readonly inbound?: {
     readonly lookups?: InboundLookups;
     readonly planeLinks?: PlaneLinks;
-    /** Payload mappers of forges beyond the built-in ones (GitHub), by webhook source. */
+    /** Payload mappers beyond the built-in ones (Gitea, GitHub, Plane), by webhook source. */
     readonly mappers?: DeliveryMappers;
     /** Told what each processed webhook delivery came to (the demo prints it). */
     readonly onProcessed?: InboxProcessorDeps['onProcessed'];
@@ -245,9 +246,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       clock,
       logger: logger.child({ part: 'inbox' }),
       ...(options.inbound?.lookups ? { lookups: options.inbound.lookups } : {}),
-      ...(options.inbound?.planeLinks ? { planeLinks: options.inbound.planeLinks } : {}),
-      // Each forge's payload mapper lives in its adapter; the composition root registers them.
-      mappers: { gitea: mapGiteaDelivery, github: mapGithubDelivery, ...options.inbound?.mappers },
+      // Each forge's and tracker's payload mapper lives in its adapter; the composition root registers them.
+      mappers: { gitea: mapGiteaDelivery, github: mapGithubDelivery, plane: planeDeliveryMapper(options.inbound?.planeLinks ?? NO_PLANE_LINKS), ...options.inbound?.mappers },
       onProcessed: (row, result) => {
         metrics.webhookLag.observe({ source: row.source }, Math.max(0, clock.now() - row.receivedAt) / 1000);
         options.inbound?.onProcessed?.(row, result);

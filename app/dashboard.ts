@@ -1,5 +1,5 @@
 /** The Mini App dashboard of a running app (docs/dashboard.md); null without a bot token. */
-import { forgeOf } from '../core/config/merge-method.ts';
+import { linksFor } from './links.ts';
 import { buildDashboard, type Dashboard } from '../adapters/dashboard/build-dashboard.ts';
 import { runLogReader } from '../adapters/dashboard/run-log-tail.ts';
 import type { Config } from '../core/config/config.ts';
@@ -19,11 +19,7 @@ export function dashboardFor(app: App, config: Config, logger: Logger, now?: () 
     initDataMaxAgeS: config.dashboard.initDataMaxAgeS,
     publicUrl: config.publicUrl,
     capacity: config.maxConcurrency,
-    forgeBase: (projectId) => {
-      const project = app.projects.get(projectId);
-      // Links have Gitea's shape: none for GitHub projects rather than wrong ones.
-      return config.gitea && project && forgeOf(project) === 'gitea' ? `${config.gitea.url}/${project.repo}` : null;
-    },
+    forgeLinks: linksFor(config, app.projects).forge,
     readLog: runLogReader(config.workdir),
     logger: logger.child({ part: 'dashboard' }),
     ...(now ? { now } : {}),

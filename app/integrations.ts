@@ -23,7 +23,8 @@ import type { TrackerReader } from '../core/ports/tracker-reader.ts';
 import type { Config } from '../core/config/config.ts';
 import type { ProjectConfig } from '../core/config/projects.ts';
 import type { InboundLookups } from '../core/inbound/inbound-lookups.ts';
-import type { PlaneLinks } from '../core/inbound/plane-effects.ts';
+import type { WebhookSource } from '../core/inbound/webhook-events.ts';
+import type { PlaneLinks } from '../adapters/plane/plane-links.ts';
 import type { Logger } from '../core/ports/logger.ts';
 import type { App } from './compose.ts';
 import { withTelegramHealth } from './telegram.ts';
@@ -169,6 +170,7 @@ export function buildListener(parts: ListenerParts): Hono {
     giteaSecret: config.giteaWebhookSecret,
     planeSecret: config.planeWebhookSecret,
     githubSecret: config.githubWebhookSecret,
+    sources: webhookSourcesOf([...app.projects.values()]),
     metrics: app.metrics,
     logger: parts.logger.child({ part: 'http' }),
     onStored: () => app.inbox.wake(),
@@ -177,6 +179,16 @@ export function buildListener(parts: ListenerParts): Hono {
     ...(handler ? { telegram: { path: TELEGRAM_WEBHOOK_PATH, handler } } : {}),
     ...(parts.dashboard ? { dashboard: parts.dashboard.app } : {}),
   });
+}
+
+/** Whose webhooks the projects rely on: their forges, and Plane or GitHub Issues as trackers. */
+export function webhookSourcesOf(projects: readonly ProjectConfig[]): WebhookSource[] {
+  const sources = new Set<WebhookSource>();
+  for (const project of projects) {
+    sources.add(project.forge ?? 'gitea');
+    if (project.plane) sources.add('plane');
+  }
+  return [...sources];
 }
 
 /** The bot's `onApiCall`: counts Telegram sends by method and 429 answers (polling itself is not a send). */

@@ -2,8 +2,7 @@
  * Wires the Telegram side: the bot (handlers, runtime), the notifier that drains the outbox into
  * it, one pacer shared by both, and the card refresher that runs with the bot.
  */
-import { forgeOf } from '../core/config/merge-method.ts';
-import { githubIssueUrl } from '../adapters/github/github-web-url.ts';
+import { linksFor } from './links.ts';
 import type { Bot } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { FileRunFiles } from '../adapters/agents/file-run-files.ts';
@@ -26,11 +25,9 @@ import { SendPacer, TELEGRAM_LIMITS, type SendLimits } from '../bot/telegram/sen
 import { TelegramNotifier } from '../bot/telegram/telegram-notifier.ts';
 import type { Config } from '../core/config/config.ts';
 import type { Role } from '../core/domain/stage.ts';
-import type { ProjectConfig } from '../core/config/projects.ts';
 import type { Clock } from '../core/ports/clock.ts';
 import type { Logger } from '../core/ports/logger.ts';
 import type { NotifierPort } from '../core/ports/notifier.ts';
-import { planeIssueUrl } from '../core/inbound/plane-effects.ts';
 import type { CoreParts } from './compose.ts';
 
 export interface TelegramSide {
@@ -65,10 +62,7 @@ export function buildTelegram(parts: CoreParts, options: TelegramOptions): Teleg
   const signer = new CallbackSigner(token);
   const pacer = new SendPacer(options.limits ?? TELEGRAM_LIMITS);
   const agentLogLine = agentLogReader(config.workdir);
-  // Card and approval links have Gitea's shape (/pulls/N, /src/branch/…): none for GitHub projects
-  // rather than wrong ones.
-  const forgeRepoBase = (project: ProjectConfig | undefined) =>
-    config.gitea && project && forgeOf(project) === 'gitea' ? `${config.gitea.url}/${project.repo}` : null;
+  const links = linksFor(config, parts.projects);
   const logger = options.logger.child({ part: 'bot' });
   const people = new PeopleDirectory(parts.store, () => clock.now(), (id) => access.isKnownPerson(id));
   const connection = new TelegramConnection(options.logger.child({ part: 'telegram' }), () => clock.now());
@@ -82,15 +76,9 @@ export function buildTelegram(parts: CoreParts, options: TelegramOptions): Teleg
     reconciler: parts.reconciler,
     clock,
     logger,
-    forgeBase: (projectId) => forgeRepoBase(parts.projects.get(projectId)),
+    forgeLinks: links.forge,
     tracker: parts.tracker,
-    trackerIssueUrl: (projectId, issueId) => {
-      const project = parts.projects.get(projectId);
-      if (project?.github?.issues) return config.github ? githubIssueUrl(config.github.apiUrl, project.repo, issueId) : null;
-      const planeProject = parts.projects.get(projectId)?.plane?.projectId;
-      const links = { webUrl: config.plane?.webUrl ?? null, workspace: config.plane?.workspace ?? null };
-      return planeProject ? planeIssueUrl(links, planeProject, issueId) : null;
-    },
+    trackerIssueUrl: links.trackerIssue,
     pacer,
     agentLogLine,
     people,
@@ -120,7 +108,7 @@ export function buildTelegram(parts: CoreParts, options: TelegramOptions): Teleg
     clock,
     cards,
     signer,
-    forgeBase: forgeRepoBase,
+    forgeLinks: links.forge,
     agentLogLine,
     names: people.nameOf,
   });

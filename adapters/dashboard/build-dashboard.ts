@@ -11,6 +11,7 @@ import type { Store } from '../../core/store/database.ts';
 import { dashboardApp } from './dashboard-app.ts';
 import type { DashboardEnv } from './dashboard-session.ts';
 import { LiveUpdates } from './live-updates.ts';
+import type { ForgeLinksOf } from '../../core/ports/forge-links.ts';
 
 export interface DashboardParts {
   readonly store: Store;
@@ -23,7 +24,8 @@ export interface DashboardParts {
   /** ORCH_PUBLIC_URL, or null. */
   readonly publicUrl: string | null;
   readonly capacity: number;
-  readonly forgeBase: (projectId: string) => string | null;
+  /** The forge repository's browser links of a project, or null. */
+  readonly forgeLinks: ForgeLinksOf;
   readonly readLog: RunLogReader;
   readonly logger: Logger;
   readonly now?: () => number;
@@ -53,7 +55,7 @@ export function buildDashboard(parts: DashboardParts): Dashboard {
     actions: { store: parts.store, engine: parts.engine, project: (id) => rights.project(id) },
     queue: parts.queue,
     capacity: parts.capacity,
-    forgeBase: parts.forgeBase,
+    forgeLinks: parts.forgeLinks,
     readLog: parts.readLog,
     live,
   });

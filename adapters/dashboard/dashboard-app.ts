@@ -23,6 +23,7 @@ import { page, type Shell } from './layout.ts';
 import type { LiveUpdates } from './live-updates.ts';
 import { queueBody } from './queue-page.ts';
 import { taskBody } from './task-page.ts';
+import type { ForgeLinksOf } from '../../core/ports/forge-links.ts';
 
 export interface DashboardDeps extends SessionDeps {
   readonly actions: TaskActionDeps;
@@ -30,7 +31,8 @@ export interface DashboardDeps extends SessionDeps {
   readonly rights: DashboardRights;
   /** Worker slots (ORCH_MAX_CONCURRENCY), shown on the queue page. */
   readonly capacity: number;
-  readonly forgeBase: (projectId: string) => string | null;
+  /** The forge repository's browser links of a project, or null. */
+  readonly forgeLinks: ForgeLinksOf;
   readonly readLog: RunLogReader;
   readonly live: LiveUpdates;
 }
@@ -67,7 +69,7 @@ export function dashboardApp(deps: DashboardDeps): Hono<DashboardEnv> {
   app.get('/task/:id', async (c) => {
     const task = await getTask(deps.actions.store.db, c.req.param('id').toUpperCase());
     const project = task ? visible(c).find((p) => p.id === task.projectId) : undefined;
-    const view = task && project ? await buildTaskView(deps.actions.store, project, task.id, deps.now(), deps.forgeBase(project.id), deps.readLog) : null;
+    const view = task && project ? await buildTaskView(deps.actions.store, project, task.id, deps.now(), deps.forgeLinks(project.id), deps.readLog) : null;
     // Someone else's project's task looks exactly like a missing one.
     if (!view || !project) return c.html(h`<p>No such task.</p>`.text, 404);
     return render(c, { title: view.task.id, project: project.id, tab: 'task', body: taskBody(view, deps.rights.mayAct(project, c.get('viewer').userId)) });

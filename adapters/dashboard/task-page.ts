@@ -41,6 +41,7 @@ function linkItems(view: TaskView): Markup[] {
   if (view.links.pr) items.push(h`<li><a href="${view.links.pr}" target="_blank" rel="noopener">PR #${view.task.prNumber ?? ''}</a></li>`);
   if (view.links.brd) items.push(h`<li><a href="${view.links.brd}" target="_blank" rel="noopener">BRD</a></li>`);
   if (view.links.branch) items.push(h`<li><a href="${view.links.branch}" target="_blank" rel="noopener">${view.task.branch}</a></li>`);
+  if (view.links.head) items.push(h`<li><a href="${view.links.head}" target="_blank" rel="noopener">head ${(view.task.headSha ?? '').slice(0, 7)}</a></li>`);
   if (items.length === 0) items.push(h`<li>${view.task.branch}</li>`);
   return items;
 }

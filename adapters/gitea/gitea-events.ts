@@ -1,4 +1,11 @@
-/** Gitea's event headers: which event a delivery is, from `X-Gitea-Event` or its fallback. */
+/** Gitea's event headers: which event a delivery is, from `X-Gitea-Event` or its fallback, and which ones Conveyor maps. */
+
+const GITEA_EVENTS: ReadonlySet<string> = new Set(['push', 'status', 'pull_request']);
+
+/** True when the Gitea mapper can turn this event into a fact. */
+export function isGiteaEvent(event: string): boolean {
+  return GITEA_EVENTS.has(event);
+}
 
 // Gitea folds these subscription types into `pull_request` (modules/webhook/type.go `Event()`).
 const GITEA_PULL_REQUEST_TYPES = /^pull_request_(assign|label|milestone|sync|review_request)$/;

@@ -3,7 +3,7 @@
  * ingest path.
  */
 import type { Hono } from 'hono';
-import { resolveGiteaEvent } from './gitea-events.ts';
+import { isGiteaEvent, resolveGiteaEvent } from './gitea-events.ts';
 import { ingestRoute, type IngestDeps } from '../http/ingest.ts';
 import { stripSha256Prefix } from '../http/signature.ts';
 
@@ -17,6 +17,7 @@ export function giteaRoute(secret: string | null, deps: IngestDeps): Hono {
       signature: (headers) => headers.get('x-gitea-signature') || stripSha256Prefix(headers.get('x-hub-signature-256')),
       deliveryId: (headers) => headers.get('x-gitea-delivery') || headers.get('x-github-delivery'),
       event: (headers) => resolveGiteaEvent(headers.get('x-gitea-event'), headers.get('x-gitea-event-type')),
+      handles: isGiteaEvent,
     },
     deps,
   );

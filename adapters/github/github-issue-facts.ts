@@ -1,6 +1,7 @@
 /**
  * GitHub `issues` webhooks (docs: webhook-events-and-payloads#issues) → tracker facts (ADR 0042).
- * `opened`, `reopened` and `labeled` say the issue may be a task (core checks the project's label);
+ * `opened`, `reopened` and `labeled` say the issue may be a task (core checks the project's label
+ * and its start rule, ADR 0043);
  * `labeled` with `approved` or `rejected` decides a pending approval instead. Other actions
  * (`unlabeled`, `closed`, `edited`…) and Conveyor's own label `in-progress` are ignored.
  */
@@ -19,10 +20,12 @@ export function mapGithubIssues(repo: string, body: JsonObject): TrackerFact | I
   if (issue.isPull) return ignored(`#${issue.number} is a pull request`);
   const label = textField(objectField(body, 'label'), 'name')?.toLowerCase() ?? null;
   if (action === 'labeled' && label !== null && DECISIONS.has(label)) {
-    return { type: 'tracker-decision', tracker: 'github', repo, issueId: String(issue.number), decision: label as 'approved' | 'rejected' };
+    return { type: 'tracker-decision', tracker: 'github', scope: repo, issueId: String(issue.number), decision: label as 'approved' | 'rejected' };
   }
   if (action === 'labeled' && label === IN_PROGRESS_LABEL) return ignored(`label "${IN_PROGRESS_LABEL}" is Conveyor's own`);
   if (action !== 'opened' && action !== 'reopened' && action !== 'labeled') return ignored(`issues action "${String(action)}" is not used`);
   if (issue.state !== 'open') return ignored(`issue #${issue.number} is closed`);
-  return { type: 'tracker-issue', tracker: 'github', repo, issueId: String(issue.number), number: issue.number, title: issue.title, description: issue.body, labels: issue.labels, createdBy: issue.user, url: issue.htmlUrl };
+  const fields = { tracker: 'github', scope: repo, issueId: String(issue.number), number: issue.number, title: issue.title, description: issue.body, labels: issue.labels, state: null, createdBy: issue.user, url: issue.htmlUrl } as const;
+  // The label events carry the issue as it is now, so the label a start rule waits for is in `labels`.
+  return action === 'labeled' ? { type: 'tracker-labels-changed', ...fields, actor: null } : { type: 'tracker-issue', ...fields, actor: null };
 }

@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import { ingestRoute, type IngestDeps } from '../http/ingest.ts';
 import { stripSha256Prefix } from '../http/signature.ts';
+import { isGithubEvent } from './github-events.ts';
 
 /** The GitHub webhook route; `secret` null refuses everything. */
 export function githubRoute(secret: string | null, deps: IngestDeps): Hono {
@@ -16,6 +17,7 @@ export function githubRoute(secret: string | null, deps: IngestDeps): Hono {
       signature: (headers) => stripSha256Prefix(headers.get('x-hub-signature-256')),
       deliveryId: (headers) => headers.get('x-github-delivery'),
       event: (headers) => headers.get('x-github-event'),
+      handles: isGithubEvent,
     },
     deps,
   );

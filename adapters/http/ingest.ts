@@ -7,7 +7,7 @@ import { Hono, type Context } from 'hono';
 import type { Logger } from '../../core/ports/logger.ts';
 import type { Store } from '../../core/store/database.ts';
 import { insertDelivery, type InsertOutcome } from '../../core/store/inbox-repo.ts';
-import { isHandledEvent, type WebhookSource } from '../../core/inbound/webhook-events.ts';
+import type { WebhookSource } from '../../core/inbound/webhook-events.ts';
 import { asObject, type JsonObject } from '../../core/inbound/payload-fields.ts';
 import { describeError } from '../../core/errors.ts';
 import type { Metrics } from './metrics.ts';
@@ -22,6 +22,8 @@ export interface WebhookSpec {
   signature(headers: Headers): string | null;
   deliveryId(headers: Headers, payload: JsonObject): string | null;
   event(headers: Headers, payload: JsonObject): string | null;
+  /** True for the events the sender's mapper turns into facts; the rest are stored already processed. */
+  handles(event: string): boolean;
 }
 
 /** What ingesting needs from the listener. */
@@ -61,14 +63,15 @@ export function ingestRoute(spec: WebhookSpec, deps: IngestDeps): Hono {
       if (!deliveryId) return reject(c, 'no_delivery_id', 400, 'missing delivery id');
       const event = spec.event(c.req.raw.headers, payload)?.trim();
       if (!event) return reject(c, 'malformed', 400, 'missing event');
-      return await record(c, spec.source, { deliveryId, event, text }, deps);
+      return await record(c, spec, { deliveryId, event, text }, deps);
     },
   );
 }
 
-async function record(c: Context, source: WebhookSource, delivery: { deliveryId: string; event: string; text: string }, deps: IngestDeps): Promise<Response> {
+async function record(c: Context, spec: WebhookSpec, delivery: { deliveryId: string; event: string; text: string }, deps: IngestDeps): Promise<Response> {
   const { deliveryId, event } = delivery;
-  const handled = isHandledEvent(source, event);
+  const source = spec.source;
+  const handled = spec.handles(event);
   let stored: InsertOutcome;
   try {
     stored = await insertDelivery(deps.store, { source, deliveryId, event, payload: delivery.text, now: deps.now(), processed: !handled });

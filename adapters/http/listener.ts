@@ -25,6 +25,11 @@ export interface ListenerDeps {
   readonly planeSecret: string | null;
   /** GITHUB_WEBHOOK_SECRET; `/webhooks/github` refuses everything (401) while it is null or absent. */
   readonly githubSecret?: string | null;
+  /**
+   * The webhook sources the projects rely on: an unset secret is warned about only for these
+   * (absent: gitea and plane). A GitHub-only team is not told about Gitea's and Plane's secrets.
+   */
+  readonly sources?: readonly WebhookSource[];
   readonly metrics: Metrics;
   readonly logger: Logger;
   /** Epoch milliseconds; defaults to `Date.now`. */
@@ -49,8 +54,8 @@ export function createListener(deps: ListenerDeps): Hono {
     now: deps.now ?? Date.now,
     ...(deps.onStored ? { onStored: deps.onStored } : {}),
   };
-  warnIfUnconfigured('gitea', deps.giteaSecret, deps.logger);
-  warnIfUnconfigured('plane', deps.planeSecret, deps.logger);
+  const secrets: Readonly<Record<WebhookSource, string | null>> = { gitea: deps.giteaSecret, plane: deps.planeSecret, github: deps.githubSecret ?? null };
+  for (const source of deps.sources ?? ['gitea', 'plane']) warnIfUnconfigured(source, secrets[source], deps.logger);
 
   const app = new Hono();
   app.route('/webhooks/gitea', giteaRoute(deps.giteaSecret, ingest));

@@ -6,6 +6,7 @@
 import type { Hono } from 'hono';
 import { textField } from '../../core/inbound/payload-fields.ts';
 import { ingestRoute, type IngestDeps } from '../http/ingest.ts';
+import { isPlaneEvent } from './plane-events.ts';
 
 /** The Plane webhook route; `secret` null refuses everything. */
 export function planeRoute(secret: string | null, deps: IngestDeps): Hono {
@@ -16,6 +17,7 @@ export function planeRoute(secret: string | null, deps: IngestDeps): Hono {
       signature: (headers) => headers.get('x-plane-signature'),
       deliveryId: (headers, payload) => textField(payload, 'event_id') ?? headers.get('x-plane-delivery'),
       event: (headers, payload) => headers.get('x-plane-event') || textField(payload, 'event'),
+      handles: isPlaneEvent,
     },
     deps,
   );

@@ -7,6 +7,8 @@
 /** Everything gathered while the demo ran, ready to print. */
 export interface DemoFindings {
   readonly chatTitle: string;
+  /** Whose closing look `world` is ("Plane and Gitea", "GitHub"). */
+  readonly systems: string;
   readonly transcript: string;
   readonly summary: string;
   readonly taskId: string | null;
@@ -30,7 +32,7 @@ export function printFindings(f: DemoFindings, write: (text: string) => void): v
   if (f.staging) write(`\nStaging report (docs/work-items/${f.taskId ?? '?'}/14-staging-report.md):\n${f.staging.map((l) => `  ${l}\n`).join('') || '  (no report on main)\n'}`);
   if (f.images) write(`\nThe image, staging to production (from the engine):\n${f.images.map((l) => `${l}\n`).join('')}`);
   write(`\nWebhooks: ${f.webhooks}${f.webhookFile ? `; each one: ${f.webhookFile}` : ''}\n`);
-  write(`\nWhat Plane and Gitea saw:\n${f.world}\nFrom ${f.metricsUrl}/metrics:\n${f.metrics}`);
+  write(`\nWhat ${f.systems} saw:\n${f.world}\nFrom ${f.metricsUrl}/metrics:\n${f.metrics}`);
   for (const problem of f.problems) write(`⚠️  ${problem}\n`);
   write(`\n${f.ok ? '✅ task reached done' : `❌ task did not reach done (${f.finalStage ?? 'no task'})`}\n`);
 }

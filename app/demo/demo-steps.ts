@@ -4,7 +4,7 @@ import type { Store } from '../../core/store/database.ts';
 import { countByState as countInbox } from '../../core/store/inbox-repo.ts';
 import type { App } from '../compose.ts';
 import { ALICE } from './demo-project.ts';
-import { CHAT, type DemoWorld } from './demo-world.ts';
+import { CHAT } from './demo-world.ts';
 
 /** Alice presses ✅ on every approval message that still has buttons (the BRD, then production). */
 export async function pressApprove(sandbox: TelegramSandbox, pressed: Set<number>, write: (t: string) => void): Promise<void> {
@@ -17,11 +17,10 @@ export async function pressApprove(sandbox: TelegramSandbox, pressed: Set<number
   }
 }
 
-/** After done: let the tracker and forge jobs, Gitea's webhooks, the inbox and the outbox finish. */
-export async function settle(app: App, id: string, world: DemoWorld): Promise<void> {
+/** After done: let the tracker and forge jobs, the forge's webhooks and CI, the inbox and the outbox finish. */
+export async function settle(app: App, id: string, world: { settle(): Promise<void> }): Promise<void> {
   await waitFor(async () => ((await app.queue.activeForTask(id)).some((j) => j.kind !== 'agent' && j.kind !== 'ci') ? null : true), 15_000, 'side jobs did not finish').catch(() => undefined);
-  await world.gitea.settle();
-  await world.plane.webhooksIdle();
+  await world.settle();
   // A pass already in flight may have read the inbox before the last deliveries arrived.
   for (let i = 0; i < 20 && (await countInbox(app.store)).pending + (await countInbox(app.store)).retrying > 0; i += 1) await app.inbox.processOnce();
   // Let the final card state reach the chat (the pacer keeps Telegram's limits).

@@ -9,6 +9,9 @@
  * engine the change is staged, Alice presses ✅ Deploy, and the validated image runs as the
  * production container. The PR Conveyor opened on Gitea is merged through Gitea's API into the
  * real repository. No token, no network. Exits non-zero unless the task reaches done.
+ * With `forge: 'github'` the same story plays on the GitHub stand-in alone: Priya opens a labelled
+ * GitHub issue, Actions report check runs, the PR is merged through GitHub's API and the issue is
+ * closed (demo-scene-github.ts).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,16 +29,18 @@ import { dashboardFor } from '../dashboard.ts';
 import { DashboardTokens } from '../../core/dashboard/signed-token.ts';
 import { branchHead } from './bare-repo.ts';
 import { demoDeployBlock, demoProdContainer, imageTrail, removeDemoProduction } from './demo-deploy.ts';
-import { ALICE, demoProject } from './demo-project.ts';
+import { ALICE } from './demo-project.ts';
 import { nextSteps, printFindings } from './demo-report.ts';
 import { addStagingFiles, detectDemoStaging, removeDemoStaging, stagingVerdictLines } from './demo-staging.ts';
 import { latestTaskId, metricsExcerpt, pressApprove, settle, waitFor } from './demo-steps.ts';
-import { CHAT, PLANE_PROJECT, REPO, startDemoWorld } from './demo-world.ts';
+import { CHAT } from './demo-world.ts';
+import type { DemoForge, DemoScene } from './demo-scene.ts';
+import { startGiteaScene } from './demo-scene-gitea.ts';
+import { startGithubScene } from './demo-scene-github.ts';
 import { seedDemoRepository } from './seed-repo.ts';
 import { printSummary } from './summary.ts';
 import { renderTranscript } from './transcript.ts';
-import { describePlaneDelivery, WebhookLog } from './webhook-log.ts';
-import { describeWorld } from './world-summary.ts';
+import { WebhookLog } from './webhook-log.ts';
 
 const TITLE = 'Add wishlist count to the cart';
 
@@ -63,6 +68,8 @@ export interface DemoOptions {
   readonly keep?: boolean;
   /** After the run, keep the listener (and so the dashboard) up until this resolves (`demo --keep`: Ctrl-C). */
   readonly holdOpen?: () => Promise<void>;
+  /** Where the demo plays: Gitea and Plane (default), or GitHub alone with GitHub Issues (ADR 0046). */
+  readonly forge?: DemoForge;
 }
 
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
@@ -78,7 +85,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const remote = seedDemoRepository(root, staging.type === 'enabled' ? (checkout) => addStagingFiles(checkout, staging.busybox) : undefined);
   const production = demoProdContainer(root);
   const log = new WebhookLog();
-  const world = await startDemoWorld(remote, log, agentEnv);
+  const world: DemoScene = options.forge === 'github' ? await startGithubScene(remote, log, agentEnv) : await startGiteaScene(remote, log, agentEnv);
   const config = loadConfig({
     ...world.env,
     ORCH_DB_PATH: join(root, 'conveyor.db'),
@@ -90,7 +97,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     ORCH_LOG_LEVEL: 'warn',
     ...(options.locale ? { ORCH_LOCALE: options.locale } : {}),
   });
-  const project = demoProject(remote, staging, staging.type === 'enabled' ? demoDeployBlock(production, agentEnv.DOCKER_HOST ?? '') : undefined);
+  const project = world.project(remote, staging, staging.type === 'enabled' ? demoDeployBlock(production, agentEnv.DOCKER_HOST ?? '') : undefined);
   const logger = createLogger({ level: config.logLevel, secrets: world.secrets });
   const integrations = buildIntegrations(config, [project]);
   let telegram: TelegramSide | null = null;
@@ -99,8 +106,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     projects: [project],
     logger,
     env: agentEnv,
-    tracker: integrations.plane,
-    forge: integrations.gitea,
+    tracker: integrations.tracker,
+    forge: integrations.forge,
     readers: integrations.readers,
     inbound: { ...integrations.inbound, onProcessed: (row, result) => log.onProcessed(row, result) },
     notifier: (parts) => {
@@ -119,9 +126,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const dashboardLink = demoDashboardLink(config.telegram.botToken, listenerUrl);
   world.connect(listenerUrl);
   write(
-    `Conveyor offline demo\n  repository:   ${remote} (hosted by the Gitea stand-in at ${world.env.GITEA_URL})\n  database:     ${config.dbPath}\n` +
-      `  Telegram API: ${world.telegram.apiRoot} (local Bot API sandbox, Telegram's rate limits)\n  Plane API:    ${world.env.PLANE_API_URL} (stand-in, workspace ${world.env.PLANE_WORKSPACE})\n` +
-      `  listener:     ${listenerUrl} (/webhooks/gitea and /webhooks/plane, HMAC-signed)\n` +
+    `Conveyor offline demo\n${world.intro(remote, listenerUrl)}  database:     ${config.dbPath}\n` +
+      `  Telegram API: ${world.telegram.apiRoot} (local Bot API sandbox, Telegram's rate limits)\n` +
       (staging.type === 'enabled' ? `  Docker:       ${agentEnv.DOCKER_HOST ?? 'the local socket'} (staging, then production as container ${production})\n` : '') +
       `  dashboard:    ${dashboardLink ?? '(no bot token)'} (as Alice, valid 1 h; outside Telegram, like a /dash link)\n\n`,
   );
@@ -130,9 +136,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   try {
     await side.runtime.start();
     app.start();
-    const item = world.plane.state.createWorkItem(PLANE_PROJECT, { name: TITLE, descriptionHtml: '<p>Shoppers want to see how many cart items they <strong>wished</strong> for.</p>' });
-    write(`Priya (Plane web UI): creates work item SHOP-${item.sequenceId} "${TITLE}" → Plane sends a signed issue webhook to the listener\n`);
-    const id = await waitFor(() => latestTaskId(app.store), 30_000, 'the Plane webhook did not create the task in time');
+    write(`${world.fileRequest(TITLE, { html: '<p>Shoppers want to see how many cart items they <strong>wished</strong> for.</p>', markdown: 'Shoppers want to see how many cart items they **wished** for.' })}\n`);
+    const id = await waitFor(() => latestTaskId(app.store), 30_000, 'the tracker\'s webhook did not create the task in time');
     seen.taskId = id;
     write(`Conveyor: task ${id} created from the webhook; card posted in "${CHAT.title}"\n`);
     const deadline = Date.now() + (options.timeoutMs ?? 180_000);
@@ -147,8 +152,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const task = await getTask(app.store.db, id);
     seen.finalStage = task?.stage ?? null;
     await printSummary(app.store, id, join(root, 'work'), (t) => void (seen.summary += t));
-    for (const d of world.plane.deliveries) log.record({ source: 'plane', deliveryId: d.deliveryId, what: describePlaneDelivery(d.body), status: d.status, answer: d.responseBody });
-    seen.world = describeWorld(world.plane, world.gitea.standin, REPO, await branchHead(remote, 'main'));
+    seen.world = world.describe(await branchHead(remote, 'main'), log);
     seen.metrics = await metricsExcerpt(listenerUrl);
     if (staging.type === 'enabled') {
       seen.staging = await stagingVerdictLines(remote, 'main', id);
@@ -170,12 +174,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   }
   const transcript = renderTranscript((await world.telegram.chat(CHAT.id))?.messages ?? [], 'Conveyor');
   await world.close();
-  const problems = world.gitea.problems;
+  const problems = world.problems;
   const delivered = staging.type === 'skipped' || (seen.staging?.includes('VERDICT: SUCCESS') === true && seen.sameImage?.staging != null && seen.sameImage.staging === seen.sameImage.production);
   const ok = seen.finalStage === 'done' && problems.length === 0 && delivered;
   const webhookFile = kept ? join(root, 'webhooks.txt') : null;
   if (webhookFile) writeFileSync(webhookFile, log.render());
-  printFindings({ chatTitle: CHAT.title, transcript, summary: seen.summary, taskId: seen.taskId, staging: seen.staging, images: seen.images, webhooks: log.summary(), webhookFile, world: seen.world, metricsUrl: listenerUrl, metrics: seen.metrics, problems, ok, finalStage: seen.finalStage }, write);
+  printFindings({ chatTitle: CHAT.title, systems: world.systems, transcript, summary: seen.summary, taskId: seen.taskId, staging: seen.staging, images: seen.images, webhooks: log.summary(), webhookFile, world: seen.world, metricsUrl: listenerUrl, metrics: seen.metrics, problems, ok, finalStage: seen.finalStage }, write);
   if (kept) write(`Kept in ${root}; inspect the database: sqlite3 ${config.dbPath} 'select * from transitions'\n`);
   else rmSync(root, { recursive: true, force: true });
   write(`Took ${((Date.now() - started) / 1000).toFixed(1)} s.\n${nextSteps(kept)}`);

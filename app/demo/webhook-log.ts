@@ -1,5 +1,5 @@
 /**
- * The demo's record of webhooks: what Gitea and Plane sent, what the listener answered, and what
+ * The demo's record of webhooks: what Gitea, Plane or GitHub sent, what the listener answered, and what
  * the inbox processor made of each delivery (in processing order, which is arrival order).
  */
 import type { DeliveryResult } from '../../core/inbound/delivery-effects.ts';
@@ -8,7 +8,7 @@ import type { InboxRow } from '../../core/store/inbox-repo.ts';
 
 /** One webhook as its sender saw it. */
 export interface WebhookSent {
-  readonly source: 'gitea' | 'plane';
+  readonly source: 'gitea' | 'plane' | 'github';
   readonly deliveryId: string;
   /** A short description (`push task/SHOP-1 1a2b3c4`). */
   readonly what: string;
@@ -16,6 +16,8 @@ export interface WebhookSent {
   readonly status: number;
   readonly answer: string;
 }
+
+const SENDERS = { gitea: 'Gitea', plane: 'Plane', github: 'GitHub' } as const;
 
 /** Collects sends and processing results; renders them side by side. */
 export class WebhookLog {
@@ -45,15 +47,16 @@ export class WebhookLog {
 
   /** One line with counts: how many came from where, and what they did to the task. */
   summary(): string {
-    const from = { gitea: 0, plane: 0 };
+    const from = { gitea: 0, plane: 0, github: 0 };
     const did = { created: 0, moved: 0, nothing: 0 };
     for (const { row, result } of this.processed) {
-      from[row.source === 'plane' ? 'plane' : 'gitea'] += 1;
+      from[row.source === 'plane' || row.source === 'github' ? row.source : 'gitea'] += 1;
       did[effectOf(result)] += 1;
     }
     const refused = [...this.sent.values()].filter((s) => s.status >= 300).length;
+    const senders = (['gitea', 'plane', 'github'] as const).filter((source) => from[source] > 0).map((source) => `${SENDERS[source]} ${from[source]}`);
     return (
-      `${this.processed.length} signed webhooks (Gitea ${from.gitea}, Plane ${from.plane}) verified, stored and processed${refused > 0 ? `, ${refused} refused` : ''}: ` +
+      `${this.processed.length} signed webhooks (${senders.join(', ')}) verified, stored and processed${refused > 0 ? `, ${refused} refused` : ''}: ` +
       `${did.created} created the task, ${did.moved} moved it, ${did.nothing} needed nothing (CI statuses of commits already past, Conveyor's own changes echoed back)`
     );
   }

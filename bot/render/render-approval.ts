@@ -7,19 +7,10 @@ import { localizeEvent } from './event-text.ts';
 import { labelsFor } from './labels.ts';
 import { markdownToTelegramHtml, visibleLength } from './markdown-html.ts';
 import type { CardFormat } from './render-card.ts';
+import { isPublicUrl } from '../../core/links/public-url.ts';
+import { trackerName } from './tracker-name.ts';
 
-/** A link is shown only when its base is a real, non-loopback URL. */
-export function isPublicUrl(url: string | null | undefined): url is string {
-  if (!url) return false;
-  try {
-    const { hostname, protocol } = new URL(url);
-    if (protocol !== 'http:' && protocol !== 'https:') return false;
-    return !(hostname === 'localhost' || hostname.endsWith('.localhost') || /^127\./.test(hostname) || hostname === '[::1]' || hostname === '0.0.0.0');
-  } catch {
-    return false;
-  }
-}
-
+/** Links of the approval message; each is shown only when it passes `isPublicUrl`. */
 export interface ApprovalLinks {
   readonly brd: string | null;
   readonly tracker: string | null;
@@ -42,7 +33,8 @@ export function renderApproval(
   if (summary) lines.push(format === 'html' ? '<brd>' : summary, '');
   const linkParts: string[] = [];
   if (isPublicUrl(links.brd)) linkParts.push(format === 'html' ? `<a href="${escapeHtml(links.brd)}">BRD</a>` : `BRD ${links.brd}`);
-  if (isPublicUrl(links.tracker)) linkParts.push(format === 'html' ? `<a href="${escapeHtml(links.tracker)}">Plane</a>` : `Plane ${links.tracker}`);
+  const tracker = trackerName(task);
+  if (isPublicUrl(links.tracker)) linkParts.push(format === 'html' ? `<a href="${escapeHtml(links.tracker)}">${tracker}</a>` : `${tracker} ${links.tracker}`);
   if (linkParts.length > 0) lines.push(`🔗 ${linkParts.join(' · ')}`);
   if (decidedAt) {
     const at = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone }).format(decidedAt);

@@ -10,6 +10,7 @@ import { formatCardAge, labelsFor } from './labels.ts';
 import { approverNames, type NameOf } from './person-name.ts';
 import { rollbackLabelsFor, utcTime } from './rollback-labels.ts';
 import { displayText } from '../../core/display-text.ts';
+import { trackerName } from './tracker-name.ts';
 
 export type CardFormat = 'html' | 'text';
 
@@ -64,11 +65,11 @@ export function renderCard(view: CardView, locale: Locale, now: number, format: 
 
   const links: string[] = [];
   const link = (label: string, url: string | null): string => (format === 'html' && url ? `<a href="${escapeHtml(url)}">${label}</a>` : label);
-  if (task.externalUrl) links.push(format === 'html' ? link('Plane', task.externalUrl) : `Plane ${task.externalUrl}`);
-  const forge = view.links.forgeBase ? `${view.links.forgeBase}` : null;
-  if (task.prNumber !== null) links.push(link(`PR #${task.prNumber}`, forge ? `${forge}/pulls/${task.prNumber}` : null));
-  else links.push(link(esc(task.branch), forge ? `${forge}/src/branch/${task.branch}` : null));
-  if (view.links.brd) links.push(link('BRD', forge ? `${forge}/src/branch/${task.branch}/${view.links.brd}` : null));
+  const { urls } = view;
+  if (urls.tracker) links.push(format === 'html' ? link(trackerName(task), urls.tracker) : `${trackerName(task)} ${urls.tracker}`);
+  if (task.prNumber !== null) links.push(link(`PR #${task.prNumber}`, urls.pr));
+  else links.push(link(esc(task.branch), urls.branch));
+  if (view.links.brd) links.push(link('BRD', urls.brd));
   lines.push(`🔗 ${links.join(' · ')}`);
   return lines.join('\n');
 }

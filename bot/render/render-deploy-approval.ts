@@ -8,7 +8,7 @@ import type { Locale } from '../../core/config/config.ts';
 import type { ApprovalRow } from '../../core/store/approval-repo.ts';
 import { escapeHtml, plain } from './escape-html.ts';
 import { deployLabelsFor } from './deploy-labels.ts';
-import { isPublicUrl } from './render-approval.ts';
+import { isPublicUrl } from '../../core/links/public-url.ts';
 import type { CardFormat } from './render-card.ts';
 
 /** What the production approval message shows. */
@@ -24,6 +24,8 @@ export interface DeployApprovalView {
   readonly fourEyes: boolean;
   readonly links: {
     readonly tracker: string | null;
+    /** The tracker link's label (default Plane). */
+    readonly trackerName?: string;
     readonly pr: string | null;
     readonly report: string | null;
   };
@@ -88,7 +90,7 @@ function shortId(id: string): string {
 
 function linkParts(links: DeployApprovalView['links'], format: CardFormat, reportName: string): string[] {
   const named: [string, string | null][] = [
-    ['Plane', links.tracker],
+    [links.trackerName ?? 'Plane', links.tracker],
     ['PR', links.pr],
     [reportName, links.report],
   ];

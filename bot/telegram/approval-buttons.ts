@@ -22,6 +22,7 @@ import { actorOf, type BotContext } from './bot-context.ts';
 import type { CallbackSigner } from './callback-data.ts';
 import { buttonTexts } from './button-texts.ts';
 import { approvalHtml, showOnCopy } from './approval-copy.ts';
+import type { ForgeLinksOf } from '../../core/ports/forge-links.ts';
 
 export const REJECT_CONVERSATION = 'reject-reason';
 const REASON_WAIT_MS = 30 * 60_000;
@@ -32,8 +33,8 @@ export interface ApprovalDeps {
   readonly access: Access;
   readonly signer: CallbackSigner;
   readonly locale: Locale;
-  /** The forge repository's browser base of a project (the BRD link), or null. */
-  readonly forgeBase: (projectId: string) => string | null;
+  /** The forge repository's browser links of a project (the BRD link), or null. */
+  readonly forgeLinks: ForgeLinksOf;
   readonly logger: Logger;
 }
 
@@ -100,7 +101,7 @@ async function strayCopyHtml(deps: ApprovalDeps, approvalId: string, pressed: nu
   const approval = await getApproval(deps.store.db, approvalId);
   const task = approval ? await getTask(deps.store.db, approval.taskId) : null;
   if (!approval || !task || approval.state === 'pending' || pressed === null || pressed === approval.messageId) return null;
-  return approvalHtml(task, approval, deps.forgeBase(task.projectId), deps.locale, deps.access.project(task.projectId)?.deploy);
+  return approvalHtml(task, approval, deps.forgeLinks(task.projectId), deps.locale, deps.access.project(task.projectId)?.deploy);
 }
 
 /** The reject conversation: ask the presser for a reason, then record the rejection with it. */

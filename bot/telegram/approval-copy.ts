@@ -6,17 +6,19 @@
  */
 import type { Api } from 'grammy';
 import type { Locale } from '../../core/config/config.ts';
-import type { Task } from '../../core/domain/task.ts';
+import { artifactsDirOf, type Task } from '../../core/domain/task.ts';
 import type { ApprovalRow } from '../../core/store/approval-repo.ts';
 import type { DeployConfig } from '../../core/deploy/deploy-types.ts';
+import type { RepoLinks } from '../../core/ports/forge-links.ts';
+import { trackerName } from '../render/tracker-name.ts';
 import { renderApproval } from '../render/render-approval.ts';
 import { renderDeployApproval, type DeployApprovalView } from '../render/render-deploy-approval.ts';
 import { isMessageGone, isNotModified, translateTelegramError } from './telegram-errors.ts';
 
-/** The approval message's HTML (its decision shown once taken); `forge` is the repository's browser base. */
-export function approvalHtml(task: Task, approval: ApprovalRow, forge: string | null, locale: Locale, deploy?: DeployConfig): string {
+/** The approval message's HTML (its decision shown once taken); `forge` builds the repository's browser links. */
+export function approvalHtml(task: Task, approval: ApprovalRow, forge: RepoLinks | null, locale: Locale, deploy?: DeployConfig): string {
   if (approval.gate === 'deploy') return renderDeployApproval(deployViewOf(task, forge, deploy), approval, locale, 'html').text;
-  const brd = forge ? `${forge}/src/branch/${task.branch}/docs/work-items/${task.id}/01-brd.md` : null;
+  const brd = forge ? forge.file(task.branch, `${artifactsDirOf(task.id)}/01-brd.md`) : null;
   return renderApproval(task, approval, { brd, tracker: task.externalUrl }, locale, 'html');
 }
 
@@ -32,7 +34,7 @@ export async function showOnCopy(api: Api, chatId: string | number, messageId: n
 }
 
 /** What the production approval shows of `task` (design §10): the validated image and its revision. */
-export function deployViewOf(task: Task, forge: string | null, deploy: DeployConfig | undefined): DeployApprovalView {
+export function deployViewOf(task: Task, forge: RepoLinks | null, deploy: DeployConfig | undefined): DeployApprovalView {
   const revision = task.stagingRevision ?? task.headSha ?? '';
   return {
     taskId: task.id,
@@ -44,8 +46,9 @@ export function deployViewOf(task: Task, forge: string | null, deploy: DeployCon
     fourEyes: deploy?.fourEyes ?? false,
     links: {
       tracker: task.externalUrl,
-      pr: forge && task.prNumber !== null ? `${forge}/pulls/${task.prNumber}` : null,
-      report: forge ? `${forge}/src/branch/${task.branch}/docs/work-items/${task.id}/14-staging-report.md` : null,
+      trackerName: trackerName(task),
+      pr: forge && task.prNumber !== null ? forge.pr(task.prNumber) : null,
+      report: forge ? forge.file(task.branch, `${artifactsDirOf(task.id)}/14-staging-report.md`) : null,
     },
   };
 }

@@ -31,6 +31,7 @@ import { runningAgentLine, type AgentLogReader } from './agent-log-line.ts';
 import { actorOf, type BotContext } from './bot-context.ts';
 import { commandTexts, helpText } from './command-texts.ts';
 import { dashboardButton } from './dashboard-menu.ts';
+import type { ForgeLinksOf } from '../../core/ports/forge-links.ts';
 
 export interface CommandDeps {
   readonly config: Config;
@@ -40,7 +41,8 @@ export interface CommandDeps {
   readonly access: Access;
   readonly clock: Clock;
   readonly reconciler: ReconcilerPort;
-  readonly forgeBase: (projectId: string) => string | null;
+  /** The forge repository's browser links of a project, or null. */
+  readonly forgeLinks: ForgeLinksOf;
   readonly tracker: TrackerPort | null;
   readonly trackerIssueUrl: (projectId: string, issueId: string) => string | null;
   readonly agentLogLine?: AgentLogReader;
@@ -123,7 +125,7 @@ export function installCommands(bot: Composer<BotContext>, deps: CommandDeps): v
     const id = ctx.match.trim().toUpperCase();
     const task = id ? await getTask(deps.store.db, id) : null;
     if (!task || !deps.access.projectsInChat(String(ctx.chat.id)).some((p) => p.id === task.projectId)) return void (await ctx.reply(esc(T.unknownTask(id)), html));
-    const view = await buildCardView(deps.store, deps.queue, new Map(deps.access.projectsInChat(String(ctx.chat.id)).map((p) => [p.id, p])), task.id, deps.config.maxDeveloperRetries, deps.forgeBase(task.projectId));
+    const view = await buildCardView(deps.store, deps.queue, new Map(deps.access.projectsInChat(String(ctx.chat.id)).map((p) => [p.id, p])), task.id, deps.config.maxDeveloperRetries, deps.forgeLinks(task.projectId));
     if (view) await ctx.reply(renderCard(view, deps.config.locale, deps.clock.now(), 'html', { logLine: runningAgentLine(view.waiting, task.id, deps.agentLogLine), ...(deps.names ? { names: deps.names } : {}) }), html);
   });
 

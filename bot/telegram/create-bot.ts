@@ -34,6 +34,7 @@ import { kvConversationStorage } from './kv-conversation-storage.ts';
 import { pacingTransformer } from './pacing-transformer.ts';
 import type { SendPacer } from './send-pacer.ts';
 import type { TelegramConnection } from './telegram-connection.ts';
+import type { ForgeLinksOf } from '../../core/ports/forge-links.ts';
 
 export interface BotDeps {
   readonly config: Config;
@@ -45,7 +46,8 @@ export interface BotDeps {
   readonly reconciler: ReconcilerPort;
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly forgeBase: (projectId: string) => string | null;
+  /** The forge repository's browser links of a project (card, BRD approval), or null. */
+  readonly forgeLinks: ForgeLinksOf;
   /** The tracker, when configured: `/new` in a project with a tracker creates the issue first. */
   readonly tracker?: TrackerPort | null;
   /** The tracker issue's browser link, when known. */
@@ -111,7 +113,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
       ],
     }),
   );
-  const approvalDeps = { store: deps.store, engine: deps.engine, access: deps.access, signer: deps.signer, locale: deps.config.locale, forgeBase: deps.forgeBase, logger: deps.logger };
+  const approvalDeps = { store: deps.store, engine: deps.engine, access: deps.access, signer: deps.signer, locale: deps.config.locale, forgeLinks: deps.forgeLinks, logger: deps.logger };
   bot.use(createConversation(rejectReasonConversation(approvalDeps), REJECT_CONVERSATION));
   installRollbackButtons(bot, { store: deps.store, engine: deps.engine, access: deps.access, signer: deps.signer, locale: deps.config.locale, now: () => deps.clock.now(), logger: deps.logger });
   bot.on('callback_query:data', (ctx) => onApprovalPress(ctx, approvalDeps));
@@ -123,7 +125,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
     access: deps.access,
     clock: deps.clock,
     reconciler: deps.reconciler,
-    forgeBase: deps.forgeBase,
+    forgeLinks: deps.forgeLinks,
     tracker: deps.tracker ?? null,
     trackerIssueUrl: deps.trackerIssueUrl ?? (() => null),
     ...(deps.agentLogLine ? { agentLogLine: deps.agentLogLine } : {}),

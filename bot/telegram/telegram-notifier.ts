@@ -30,6 +30,7 @@ import { approvalHtml, showOnCopy } from './approval-copy.ts';
 import { deployLabelsFor } from '../render/deploy-labels.ts';
 import { translateTelegramError } from './telegram-errors.ts';
 import { rollbackKeyboard } from './rollback-keyboard.ts';
+import type { ForgeLinksOf } from '../../core/ports/forge-links.ts';
 
 export interface TelegramNotifierDeps {
   readonly api: Api;
@@ -41,8 +42,8 @@ export interface TelegramNotifierDeps {
   readonly clock: Clock;
   readonly cards: CardPublisher;
   readonly signer: CallbackSigner;
-  /** Browser base of the forge repository links (`<GITEA_URL>/<repo>`), or null. */
-  readonly forgeBase: (project: ProjectConfig) => string | null;
+  /** The forge repository's browser links of a project (per its `forge`), or null. */
+  readonly forgeLinks: ForgeLinksOf;
   readonly onCall?: (method: string) => void;
   /** The running agent's last log line (cheap: reads the log's tail). */
   readonly agentLogLine?: AgentLogReader;
@@ -69,7 +70,7 @@ export class TelegramNotifier implements NotifierPort {
       case 'approval-request': {
         const approval = await getApproval(store.db, message.approvalId);
         if (!approval || approval.messageId !== null || approval.state !== 'pending') return; // sent already, or decided meanwhile
-        const html = approvalHtml(task, approval, this.deps.forgeBase(project), this.deps.locale, project.deploy);
+        const html = approvalHtml(task, approval, this.deps.forgeLinks(project.id), this.deps.locale, project.deploy);
         const texts = approval.gate === 'deploy' ? deployLabelsFor(this.deps.locale) : { deploy: L.approve, reject: L.reject };
         const keyboard = new InlineKeyboard()
           .text(approval.gate === 'deploy' ? texts.deploy : L.approve, this.deps.signer.sign('approve', approval.id))
@@ -78,7 +79,7 @@ export class TelegramNotifier implements NotifierPort {
           this.deps.api.sendMessage(chatId, html, { parse_mode: 'HTML', reply_markup: keyboard, link_preview_options: { is_disabled: true } }),
         );
         crashPoint('approval-message');
-        await store.transaction(async (tx) => await setApprovalMessage(tx, approval.id, chatId, sent.message_id));
+        await store.transaction((tx) => setApprovalMessage(tx, approval.id, chatId, sent.message_id));
         return;
       }
       case 'approval-decided': {
@@ -86,7 +87,7 @@ export class TelegramNotifier implements NotifierPort {
         if (!approval) return;
         if (approval.messageId === null) return;
         this.deps.onCall?.('editMessageText');
-        await showOnCopy(this.deps.api, chatId, approval.messageId, approvalHtml(task, approval, this.deps.forgeBase(project), this.deps.locale, project.deploy), `showing the decision on ${task.id}`);
+        await showOnCopy(this.deps.api, chatId, approval.messageId, approvalHtml(task, approval, this.deps.forgeLinks(project.id), this.deps.locale, project.deploy), `showing the decision on ${task.id}`);
         return;
       }
       case 'escalation':
@@ -104,7 +105,7 @@ export class TelegramNotifier implements NotifierPort {
 
   /** The card of `taskId` as it is now, or null when it cannot be built. */
   private async renderCard(taskId: string, project: ProjectConfig): Promise<string | null> {
-    const view = await buildCardView(this.deps.store, this.deps.queue, this.deps.projects, taskId, this.deps.maxRollbacks, this.deps.forgeBase(project));
+    const view = await buildCardView(this.deps.store, this.deps.queue, this.deps.projects, taskId, this.deps.maxRollbacks, this.deps.forgeLinks(project.id));
     if (!view) return null;
     const logLine = runningAgentLine(view.waiting, taskId, this.deps.agentLogLine);
     return renderCard(view, this.deps.locale, this.deps.clock.now(), 'html', { logLine, ...(this.deps.names ? { names: this.deps.names } : {}) });

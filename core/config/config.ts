@@ -6,6 +6,7 @@ import { ConfigError } from '../errors.ts';
 import { deepFreeze } from '../deep-freeze.ts';
 import { ALL_STAGES } from '../domain/stage.ts';
 import { CRASH_EFFECTS, type CrashEffect } from '../fault/crash-point.ts';
+import { planeWebBase } from './plane-web-url.ts';
 
 export type TelegramMode = 'polling' | 'webhook';
 export type TrackerMode = 'edit' | 'bump';
@@ -53,13 +54,18 @@ export interface Config {
   readonly githubWebhookSecret: string | null;
   readonly plane: {
     readonly apiUrl: string;
-    readonly webUrl: string | null;
+    /** Browser base for work item links: PLANE_WEB_URL, else derived from PLANE_API_URL (ADR 0045). */
+    readonly webUrl: string;
     readonly apiKey: string;
     readonly workspace: string;
   } | null;
   readonly planeWebhookSecret: string | null;
   readonly reconcile: {
     readonly enabled: boolean;
+    /**
+     * The reconciler's tracker side (Plane and GitHub Issues): ORCH_RECONCILE_TRACKER_ENABLED, or
+     * its old name ORCH_RECONCILE_PLANE_ENABLED (both set must agree). Default true.
+     */
     readonly planeEnabled: boolean;
     readonly skipBlockedEnabled: boolean;
     readonly intervalS: number;
@@ -134,6 +140,11 @@ export function loadConfig(env: Env, secretFiles: SecretFileReads = {}): Config 
   const githubToken = r.secret('GITHUB_TOKEN');
   const githubWebhookSecret = r.secret('GITHUB_WEBHOOK_SECRET');
   if (githubApiUrl && !githubToken) problems.push('GITHUB_TOKEN: required when GITHUB_API_URL is set');
+  // The tracker side covers Plane and GitHub Issues; ORCH_RECONCILE_PLANE_ENABLED is its old name.
+  const planeSide = r.bool('ORCH_RECONCILE_PLANE_ENABLED', true);
+  const trackerSide = r.bool('ORCH_RECONCILE_TRACKER_ENABLED', planeSide);
+  if (r.string('ORCH_RECONCILE_TRACKER_ENABLED') !== null && r.string('ORCH_RECONCILE_PLANE_ENABLED') !== null && trackerSide !== planeSide)
+    problems.push('ORCH_RECONCILE_TRACKER_ENABLED: disagrees with ORCH_RECONCILE_PLANE_ENABLED, its old name; set only ORCH_RECONCILE_TRACKER_ENABLED');
 
   const planeApiUrl = r.url('PLANE_API_URL');
   const planeKey = r.secret('PLANE_API_KEY');
@@ -186,12 +197,12 @@ export function loadConfig(env: Env, secretFiles: SecretFileReads = {}): Config 
     githubWebhookSecret,
     plane:
       planeApiUrl && planeKey && planeWorkspace
-        ? { apiUrl: stripSlash(planeApiUrl), webUrl: planeWebUrl ? stripSlash(planeWebUrl) : null, apiKey: planeKey, workspace: planeWorkspace }
+        ? { apiUrl: stripSlash(planeApiUrl), webUrl: planeWebBase(planeWebUrl, planeApiUrl), apiKey: planeKey, workspace: planeWorkspace }
         : null,
     planeWebhookSecret,
     reconcile: {
       enabled: r.bool('ORCH_RECONCILE_ENABLED', true),
-      planeEnabled: r.bool('ORCH_RECONCILE_PLANE_ENABLED', true),
+      planeEnabled: trackerSide,
       skipBlockedEnabled: r.bool('ORCH_RECONCILE_SKIP_BLOCKED_ENABLED', true),
       intervalS: r.int('ORCH_RECONCILE_INTERVAL_S', 60, 1, 86_400),
       graceS: r.int('ORCH_RECONCILE_GRACE_S', 300, 0, 86_400 * 7),

@@ -32,6 +32,7 @@ const EXAMPLES: Readonly<Record<string, string>> = {
   authorEmail: '"conveyor@acme.test"',
   signingKey: '"/run/secrets/conveyor_signing_key"',
   mergeMethod: '"squash"',
+  startOn: '"created", { "state": "In Progress" } (Plane) or { "label": "agent:start" } (GitHub Issues)',
 };
 
 /** The message for the chat id: a @username is the most common mistake. */

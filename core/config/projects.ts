@@ -14,6 +14,8 @@ import type { DeployConfig } from '../deploy/deploy-types.ts';
 import { deployBlockSchema, deployConfigOf } from './deploy-block.ts';
 import { CHAT_ID_MESSAGE, describeIssue } from './project-issues.ts';
 import { gitPolicyOf, gitPolicySchema, type GitPolicy } from './git-policy-schema.ts';
+import { startOnProblems, startOnSchema, type StartOn } from './start-on.ts';
+import { trackerOf } from './tracker-of.ts';
 
 const agentsSchema = z
   .object({
@@ -61,6 +63,7 @@ const projectSchema = z
     ciCommand: z.string().min(1).optional(),
     forge: z.enum(['gitea', 'github']).optional(),
     github: z.object({ issues: z.boolean(), label: z.string().min(1).optional() }).strict().optional(),
+    startOn: startOnSchema.optional(),
     requiredChecks: z.array(z.string().min(1)).min(1).optional(),
     ciTimeoutS: z.number().int().positive().optional(),
     promptDir: z.string().min(1).optional(),
@@ -126,6 +129,12 @@ export interface ProjectConfig {
    */
   readonly github?: { readonly issues: boolean; readonly label?: string };
   /**
+   * When an eligible tracker issue becomes a task (ADR 0043): `"created"` (default), or once it is
+   * in a state (Plane, `{ "state": "In Progress" }`) or carries a label (GitHub Issues,
+   * `{ "label": "agent:start" }`).
+   */
+  readonly startOn?: StartOn;
+  /**
    * The CI contexts (status contexts or check-run names) that must succeed for green; when absent
    * every reported context counts.
    */
@@ -174,7 +183,7 @@ export function parseProjects(text: string, origin: string): ProjectsParse {
       ...(deploy ? { deploy: deployConfigOf(deploy, p.approvers) } : {}),
     }),
   );
-  const forgeProblems = projects.flatMap((p, i) => [...mergeMethodProblems(p), ...githubIssuesProblems(p)].map((m) => `${origin}: projects[${i}].${m}`));
+  const forgeProblems = projects.flatMap((p, i) => [...mergeMethodProblems(p), ...githubIssuesProblems(p), ...startOnProblems(p.startOn, trackerOf(p))].map((m) => `${origin}: projects[${i}].${m}`));
   if (forgeProblems.length > 0) return { type: 'invalid', problems: forgeProblems };
   return { type: 'ok', projects: Object.freeze(projects) };
 }

@@ -12,6 +12,8 @@ import type { Store } from '../store/database.ts';
 import { deployImages, jobs } from '../store/schema.ts';
 import { getTask } from '../store/task-repo.ts';
 import { transitionsOf } from '../store/transition-log.ts';
+import { publicLink } from '../links/public-url.ts';
+import type { RepoLinks } from '../ports/forge-links.ts';
 import { rollbacksOf, timelineOf, timePerStage, type RollbackEntry, type TimelineEntry } from './task-timeline.ts';
 
 /** The last lines of an agent run's log, or null when there is none. */
@@ -43,11 +45,12 @@ export interface TaskView {
   readonly deploys: readonly { readonly at: number; readonly ref: string; readonly outcome: string }[];
   /** The pending BRD approval's id (the approve/reject controls act on it), or null. */
   readonly pendingBrd: string | null;
-  readonly links: { readonly tracker: string | null; readonly pr: string | null; readonly brd: string | null; readonly branch: string | null };
+  /** Browser links, each only when it may be shown (core/links/public-url.ts); `head` is the branch head's commit. */
+  readonly links: { readonly tracker: string | null; readonly pr: string | null; readonly brd: string | null; readonly branch: string | null; readonly head: string | null };
 }
 
-/** The page of `taskId`; null when unknown. `forgeBase` is the repository's browser URL, or null. */
-export async function buildTaskView(store: Store, project: ProjectConfig, taskId: string, now: number, forgeBase: string | null, readLog: RunLogReader): Promise<TaskView | null> {
+/** The page of `taskId`; null when unknown. `forge` builds the repository's browser links, or null. */
+export async function buildTaskView(store: Store, project: ProjectConfig, taskId: string, now: number, forge: RepoLinks | null, readLog: RunLogReader): Promise<TaskView | null> {
   const task = await getTask(store.db, taskId);
   if (!task || task.projectId !== project.id) return null;
   const rows = await transitionsOf(store.db, task.id);
@@ -73,10 +76,11 @@ export async function buildTaskView(store: Store, project: ProjectConfig, taskId
       .map((d) => ({ at: d.deployedAt, ref: d.ref, outcome: d.outcome })),
     pendingBrd: (await pendingApproval(store.db, task.id, 'brd'))?.id ?? null,
     links: {
-      tracker: task.externalUrl,
-      pr: forgeBase && task.prNumber !== null ? `${forgeBase}/pulls/${task.prNumber}` : null,
-      brd: forgeBase && brd ? `${forgeBase}/src/branch/${task.branch}/${brd}` : null,
-      branch: forgeBase ? `${forgeBase}/src/branch/${task.branch}` : null,
+      tracker: publicLink(task.externalUrl),
+      pr: forge && task.prNumber !== null ? publicLink(forge.pr(task.prNumber)) : null,
+      brd: forge && brd ? publicLink(forge.file(task.branch, brd)) : null,
+      branch: forge ? publicLink(forge.branch(task.branch)) : null,
+      head: forge && task.headSha ? publicLink(forge.commit(task.headSha)) : null,
     },
   };
 }

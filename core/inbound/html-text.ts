@@ -1,6 +1,6 @@
 /**
- * Plane descriptions arrive as HTML (`description_html`); tasks keep plain text, because the task
- * file agents read is markdown and the card escapes whatever it shows.
+ * Some trackers (Plane) describe issues in HTML; tasks keep plain text, because the task file
+ * agents read is markdown and the card escapes whatever it shows.
  */
 
 const BLOCK_END = /<\/(p|div|h[1-6]|li|ul|ol|blockquote|pre|tr|table)\s*>/gi;

@@ -9,9 +9,6 @@
  */
 export type CommitStatusState = 'pending' | 'success' | 'error' | 'failure' | 'warning' | 'skipped';
 
-/** Plane state groups (`triage` is internal but may appear). */
-export type PlaneStateGroup = 'backlog' | 'unstarted' | 'started' | 'completed' | 'cancelled' | 'triage';
-
 /** A delivery Conveyor does not act on, and why. */
 export interface IgnoredFact {
   readonly type: 'ignored';
@@ -70,68 +67,77 @@ export type ForgeFact =
       readonly headBranch: string;
     };
 
-/** What a Plane delivery says. */
-export type PlaneFact =
-  | {
-      readonly type: 'issue-created';
-      readonly workspaceId: string | null;
-      readonly planeProjectId: string;
-      readonly issueId: string;
-      readonly sequenceId: number | null;
-      readonly name: string;
-      readonly descriptionHtml: string;
-      /** Label names (v1 payloads expand labels; v2 payloads carry ids only). */
-      readonly labels: readonly string[];
-      readonly labelIds: readonly string[];
-      readonly stateId: string | null;
-      readonly stateGroup: PlaneStateGroup | null;
-      /** The Plane user who created the work item (`created_by`): the task's requester (ADR 0035). */
-      readonly createdBy: string | null;
-    }
-  | {
-      readonly type: 'issue-state-changed';
-      readonly planeProjectId: string;
-      readonly issueId: string;
-      readonly sequenceId: number | null;
-      readonly name: string | null;
-      readonly newStateId: string;
-      readonly oldStateId: string | null;
-      /** Name and group of the new state when the payload describes it; null when it does not. */
-      readonly stateName: string | null;
-      readonly stateGroup: PlaneStateGroup | null;
-      /** Who changed it: lets the processor skip Conveyor's own changes. */
-      readonly actorId: string | null;
-    };
+/** Which tracker a delivery came from (a task's `source`). */
+export type TrackerKind = 'plane' | 'github';
 
 /**
- * What a tracker delivery says beyond Plane (GitHub Issues, ADR 0042), in tracker-neutral words:
- * an issue is (or became) eligible to be a task, or a person decided a pending approval.
- * `repo` is the repository (`owner/name`) whose issues are the project's tracker.
+ * A workflow state as a delivery describes it. `group` is the neutral vocabulary the reconciler's
+ * issues use too: `backlog`, `unstarted`, `started`, `completed`, `cancelled` (or `triage`).
+ */
+export interface TrackerState {
+  readonly id: string | null;
+  /** Null when the delivery does not describe the state (core may ask the tracker). */
+  readonly name: string | null;
+  readonly group: string | null;
+}
+
+/** An issue as a tracker delivery shows it, in tracker-neutral words. */
+export interface TrackerIssueFields {
+  readonly tracker: TrackerKind;
+  /** Where the tracker keeps the issue: the Plane project id, or `owner/name` for GitHub Issues. */
+  readonly scope: string;
+  /** The issue's id for the tracker calls (a task's `externalId`). */
+  readonly issueId: string;
+  /** The per-project number the task gets, when the tracker gives one. */
+  readonly number: number | null;
+  readonly title: string;
+  /** Plain text (the adapter turns a tracker's HTML into text). */
+  readonly description: string;
+  /** Label names. */
+  readonly labels: readonly string[];
+  /** The issue's state when the delivery was serialised, if it says. */
+  readonly state: TrackerState | null;
+  /** The tracker user who created the issue: the task's requester (ADR 0035). */
+  readonly createdBy: string | null;
+  /** Browser link, when known. */
+  readonly url: string | null;
+}
+
+/** Who made a change, as far as the delivery says. */
+export interface TrackerActor {
+  readonly id: string | null;
+  /** Display name, for the transition log. */
+  readonly name: string | null;
+  /** True when the change came through the tracker's API (where Conveyor's own changes come from). */
+  readonly throughApi: boolean;
+}
+
+/**
+ * What a tracker delivery says (Plane, GitHub Issues; ADR 0042, 0044), whichever tracker sent it:
+ * an issue was created (or reopened), its labels or its state changed, or a person decided a
+ * pending approval. Each tracker's adapter maps its payloads to these.
  */
 export type TrackerFact =
-  | {
-      readonly type: 'tracker-issue';
-      readonly tracker: 'github';
-      readonly repo: string;
-      /** The issue's id for the tracker calls (a task's `externalId`); GitHub: the issue number. */
-      readonly issueId: string;
-      readonly number: number;
-      readonly title: string;
-      readonly description: string;
-      readonly labels: readonly string[];
-      readonly createdBy: string | null;
-      readonly url: string | null;
-    }
+  | (TrackerIssueFields & { readonly type: 'tracker-issue'; readonly actor: TrackerActor | null })
+  | (TrackerIssueFields & { readonly type: 'tracker-labels-changed'; readonly actor: TrackerActor | null })
+  | (TrackerIssueFields & {
+      readonly type: 'tracker-state-changed';
+      /** The state the issue moved into (name and group only when the delivery describes that very state). */
+      readonly to: TrackerState & { readonly id: string };
+      readonly fromStateId: string | null;
+      /** Lets the processor skip Conveyor's own changes. */
+      readonly actor: TrackerActor;
+    })
   | {
       readonly type: 'tracker-decision';
-      readonly tracker: 'github';
-      readonly repo: string;
+      readonly tracker: TrackerKind;
+      readonly scope: string;
       readonly issueId: string;
       readonly decision: 'approved' | 'rejected';
     };
 
 /** Any normalized fact. */
-export type InboundFact = ForgeFact | PlaneFact | TrackerFact | IgnoredFact;
+export type InboundFact = ForgeFact | TrackerFact | IgnoredFact;
 
 /** Maps one delivery of a source (its event name and parsed body) to a fact. Never throws. */
 export type DeliveryMapper = (event: string, payload: unknown) => InboundFact;

@@ -14,10 +14,10 @@ import type { Store } from '../store/database.ts';
 import { claimPending, markFailed, markProcessed, type InboxRow } from '../store/inbox-repo.ts';
 import type { DeliveryResult, EffectContext } from './delivery-effects.ts';
 import { applyForgeFact, checkFallbackHead } from './gitea-effects.ts';
+import type { InboundFact, TrackerFact } from './inbound-fact.ts';
 import type { InboundLookups } from './inbound-lookups.ts';
-import { readPlaneActivity } from './plane-activity.ts';
+import { checkTrackerFact } from './tracker-check.ts';
 import { applyTrackerFact } from './tracker-effects.ts';
-import { applyPlaneFact, checkStateChange, type PlaneLinks } from './plane-effects.ts';
 import { mapStoredDelivery, type DeliveryMappers } from './stored-delivery.ts';
 
 /** What the processor works with. */
@@ -28,8 +28,7 @@ export interface InboxProcessorDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly lookups?: InboundLookups;
-  readonly planeLinks?: PlaneLinks;
-  /** Payload mappers the adapters register by source (e.g. `github`); Gitea and Plane are built in. */
+  /** Payload mappers the adapters register by source (`gitea`, `github`, `plane`): core speaks no vendor payload. */
   readonly mappers?: DeliveryMappers;
   /** Told what each delivery came to, after its transaction committed (the demo's log, diagnostics). */
   readonly onProcessed?: (row: InboxRow, result: DeliveryResult) => void;
@@ -43,7 +42,6 @@ export interface InboxPass {
 
 const BATCH = 100;
 const NO_CHECK = { type: 'none' } as const;
-const NO_LINKS: PlaneLinks = { webUrl: null, workspace: null };
 
 /** Drains the inbox: `start` polls (and `wake` hurries it), `processOnce` runs one pass. */
 export class InboxProcessor {
@@ -166,16 +164,14 @@ export class InboxProcessor {
     const onLookupError = (error: unknown) =>
       log.warn({ error: describeError(error) }, 'lookup failed; deciding without it');
     const fact = mapStoredDelivery(row, this.deps.mappers);
-    const activity =
-      row.source === 'plane' ? readPlaneActivity(row.payload) : { field: null, actorName: null };
     const headCheck =
       fact.type === 'status'
         ? await checkFallbackHead(store.db, projects, fact, lookups, onLookupError)
         : NO_CHECK;
-    const stateCheck =
-      fact.type === 'issue-state-changed'
-        ? await checkStateChange(fact, activity, lookups, onLookupError)
-        : NO_CHECK;
+    const trackerCheck = isTrackerFact(fact)
+      ? await checkTrackerFact(fact, projects, lookups, onLookupError)
+      : NO_CHECK;
+    const actorName = 'actor' in fact && fact.actor ? fact.actor.name : null;
     return await store.transaction(async (tx): Promise<DeliveryResult> => {
       const now = clock.now();
       const ctx: EffectContext = {
@@ -184,22 +180,23 @@ export class InboxProcessor {
         projects,
         now,
         key: `inbox:${row.source}:${row.deliveryId}`,
-        actor:
-          row.source === 'plane' ? `plane${activity.actorName ? `:${activity.actorName}` : ''}` : row.source,
+        actor: actorName ? `${row.source}:${actorName}` : row.source,
       };
       const result: DeliveryResult =
         fact.type === 'ignored'
           ? { type: 'ignored', reason: fact.reason }
-          : fact.type === 'issue-created' || fact.type === 'issue-state-changed'
-            ? await applyPlaneFact(ctx, fact, stateCheck, this.deps.planeLinks ?? NO_LINKS)
-            : fact.type === 'tracker-issue' || fact.type === 'tracker-decision'
-              ? await applyTrackerFact(ctx, fact)
-              : await applyForgeFact(ctx, fact, headCheck);
+          : isTrackerFact(fact)
+            ? await applyTrackerFact(ctx, fact, trackerCheck)
+            : await applyForgeFact(ctx, fact, headCheck);
       // Same transaction as the engine's writes: processed exactly when the effects are committed.
       await markProcessed(tx, row.id, now);
       return result;
     });
   }
+}
+
+function isTrackerFact(fact: InboundFact): fact is TrackerFact {
+  return fact.type.startsWith('tracker-');
 }
 
 function logResult(log: Logger, result: DeliveryResult): void {

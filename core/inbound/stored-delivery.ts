@@ -3,7 +3,6 @@
  * the one place that parses it again for processing.
  */
 import { ignored, type DeliveryMapper, type InboundFact } from './inbound-fact.ts';
-import { mapPlaneDelivery } from './plane-delivery.ts';
 
 /** The parts of an inbox row the mapping needs. */
 export interface StoredDelivery {
@@ -13,10 +12,10 @@ export interface StoredDelivery {
   readonly payload: string;
 }
 
-/** Mappers by source that the composition root registers (a forge's payload format stays in its adapter). */
+/** Mappers by source that the composition root registers (a vendor's payload format stays in its adapter). */
 export type DeliveryMappers = Readonly<Record<string, DeliveryMapper>>;
 
-/** Map a stored delivery to its normalized fact: the source's registered mapper (forges), else Plane's built-in one. Never throws. */
+/** Map a stored delivery to its normalized fact with the source's registered mapper. Never throws. */
 export function mapStoredDelivery(delivery: StoredDelivery, mappers: DeliveryMappers = {}): InboundFact {
   let payload: unknown;
   try {
@@ -26,6 +25,5 @@ export function mapStoredDelivery(delivery: StoredDelivery, mappers: DeliveryMap
   }
   const registered = Object.hasOwn(mappers, delivery.source) ? mappers[delivery.source] : undefined;
   if (registered) return registered(delivery.event, payload);
-  if (delivery.source === 'plane') return mapPlaneDelivery(delivery.event, payload);
   return ignored(`unknown source "${delivery.source}"`);
 }

@@ -1,6 +1,6 @@
 /**
  * Finding the projects and tasks a delivery is about: by repository, branch head, `task/<ID>`
- * branch, or Plane project and issue. Gitea treats repository names case-insensitively, so do we.
+ * branch, or tracker project and issue. Gitea treats repository names case-insensitively, so do we.
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import type { ProjectConfig } from '../config/projects.ts';
@@ -19,9 +19,16 @@ export function projectsOfRepo(projects: Projects, repo: string): ProjectConfig[
   return [...projects.values()].filter((p) => p.repo.toLowerCase() === wanted);
 }
 
-/** The project whose Plane project is `planeProjectId`, if one is configured. */
-export function projectOfPlane(projects: Projects, planeProjectId: string): ProjectConfig | null {
-  return [...projects.values()].find((p) => p.plane?.projectId === planeProjectId) ?? null;
+/**
+ * The project whose tracker keeps `scope`: its Plane project id, or its repository (`owner/name`)
+ * when the project uses GitHub Issues.
+ */
+export function projectOfTracker(projects: Projects, tracker: 'plane' | 'github', scope: string): ProjectConfig | null {
+  const wanted = scope.toLowerCase();
+  const found = [...projects.values()].find((p) =>
+    tracker === 'plane' ? p.plane?.projectId === scope : p.github?.issues === true && p.repo.toLowerCase() === wanted,
+  );
+  return found ?? null;
 }
 
 /** Open tasks of these projects whose recorded head is `sha`. */
@@ -75,6 +82,6 @@ export async function taskOfBranch(db: Reader, projects: Projects, repo: string,
 }
 
 async function loadOpen(reader: Reader, ids: readonly string[]): Promise<Task[]> {
-  const found = await Promise.all(ids.map((id) => getTask(reader, id)));
+  const found = await Promise.all(ids.map(async (id) => await getTask(reader, id)));
   return found.filter((t): t is Task => t !== null && t.stage !== 'done' && t.stage !== 'cancelled');
 }

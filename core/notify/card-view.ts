@@ -14,6 +14,8 @@ import { mergeLeaseHolder, mergeQueuePosition } from '../store/merge-lease.ts';
 import { getTask } from '../store/task-repo.ts';
 import { rollbackInProgress, rollbackOf, type RollbackRecord } from '../store/rollback-repo.ts';
 import { loadDeployState } from '../store/deploy-state-repo.ts';
+import { publicLink } from '../links/public-url.ts';
+import type { RepoLinks } from '../ports/forge-links.ts';
 
 /** One step of the progress line. `approval` sits between analysis and development. */
 export type ProgressStep = WorkStage | 'approval';
@@ -45,7 +47,9 @@ export interface CardView {
   readonly attempt: number;
   readonly maxRollbacks: number;
   readonly waiting: Waiting;
-  readonly links: { tracker: string | null; branch: string; pr: number | null; brd: string | null; forgeBase: string | null };
+  readonly links: { tracker: string | null; branch: string; pr: number | null; brd: string | null };
+  /** Browser links, each present only when it may be shown (core/links/public-url.ts). */
+  readonly urls: { readonly tracker: string | null; readonly pr: string | null; readonly branch: string | null; readonly brd: string | null };
   /** A delivered task's one-tap roll-back, once confirmed (ADR 0034); absent otherwise. */
   readonly rollback?: RollbackRecord | null;
 }
@@ -57,11 +61,13 @@ export async function buildCardView(
   projects: ReadonlyMap<string, ProjectConfig>,
   taskId: string,
   maxRollbacks: number,
-  forgeBase: string | null,
+  forge: RepoLinks | null,
 ): Promise<CardView | null> {
   const task = await getTask(store.db, taskId);
   const project = task ? projects.get(task.projectId) : undefined;
   if (!task || !project) return null;
+  // Only a BRD that exists: the analyst may have run and failed without writing one.
+  const brd = await hasApproval(store.db, task.id, 'brd') ? `${artifactsDirOf(task.id)}/01-brd.md` : null;
   const role = task.stage in STAGE_SPECS ? STAGE_SPECS[task.stage as WorkStage].role : null;
   return {
     task,
@@ -73,9 +79,13 @@ export async function buildCardView(
       tracker: task.externalUrl,
       branch: task.branch,
       pr: task.prNumber,
-      // Only a BRD that exists: the analyst may have run and failed without writing one.
-      brd: await hasApproval(store.db, task.id, 'brd') ? `${artifactsDirOf(task.id)}/01-brd.md` : null,
-      forgeBase,
+      brd,
+    },
+    urls: {
+      tracker: publicLink(task.externalUrl),
+      pr: forge && task.prNumber !== null ? publicLink(forge.pr(task.prNumber)) : null,
+      branch: forge ? publicLink(forge.branch(task.branch)) : null,
+      brd: forge && brd ? publicLink(forge.file(task.branch, brd)) : null,
     },
     rollback: task.stage === 'done' && project.deploy ? await rollbackOf(store.db, task.id) : null,
   };

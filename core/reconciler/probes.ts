@@ -1,6 +1,6 @@
 /**
  * The reconciler's probes in the order they are asked (the first answer other than `nothing` wins):
- * 1. tracker (when ORCH_RECONCILE_PLANE_ENABLED, a tracker reader and a tracked project exist):
+ * 1. tracker (when ORCH_RECONCILE_TRACKER_ENABLED (old name ORCH_RECONCILE_PLANE_ENABLED), a tracker reader and a tracked project exist):
  *    tracker errors, blocked or needs-input states and unread issues skip the task for every later
  *    probe; replays approvals, rejections and unblocks; finds issues with no task;
  * 2. blocked guard: a task flagged blocked is never advanced;

@@ -1,16 +1,19 @@
 /**
  * Tracker issues that should be tasks but are not (their creation webhook was lost): in a tracked
- * project, carrying the project's label when one is set, neither finished nor blocked, older than
- * the grace (a creation still in flight is the webhook's to make). The event is the webhook path's
- * TaskRequested (same number, text and link), so creation stays atomic and idempotent per project
- * and issue in the engine.
+ * project, carrying the project's label when one is set, meeting its start rule (`startOn`, ADR
+ * 0043: in the start state, or carrying the start label), neither finished nor blocked, and left
+ * alone for the grace (a creation or a start still in flight is the webhook's to make). The event is
+ * the webhook path's TaskRequested (same number, text and link), so creation stays atomic and
+ * idempotent per project and issue in the engine.
  */
 import { trackerOf } from '../config/tracker-of.ts';
 import type { ProjectConfig } from '../config/projects.ts';
+import { startsNow } from '../config/start-on.ts';
 import { htmlToText } from '../inbound/html-text.ts';
 import { isBlockingState } from '../inbound/tracker-state-meaning.ts';
 import type { Store } from '../store/database.ts';
 import { findTaskByExternal } from '../store/task-repo.ts';
+import type { TrackerIssue } from '../ports/tracker-reader.ts';
 import type { Discovery } from './probe.ts';
 import type { ProjectView } from './tracker-walk.ts';
 
@@ -24,16 +27,21 @@ export async function discoverIssues(store: Store, projects: ReadonlyMap<string,
     const tracker = project ? trackerOf(project) : null;
     if (view.type !== 'read' || !tracker) continue;
     const label = tracker.label?.toLowerCase();
+    const startOn = project?.startOn;
+    const onCreation = startOn === undefined || startOn === 'created';
+    // A start rule is met by a later change (a move, a label), so the grace runs from the last one.
+    const since = (i: TrackerIssue) => (onCreation ? i.createdAt : Math.max(i.createdAt, i.updatedAt));
     for (const issue of view.issues.values()) {
       if (label && !issue.labels.some((name) => name.toLowerCase() === label)) continue;
-      if (!issue.state || FINISHED.has(issue.state.group) || isBlockingState(issue.state.name) || issue.createdAt > createdBefore) continue;
+      if (!issue.state || FINISHED.has(issue.state.group) || isBlockingState(issue.state.name) || since(issue) > createdBefore) continue;
+      if (!startsNow(startOn, { labels: issue.labels, stateName: issue.state.name })) continue;
       if (await findTaskByExternal(store.db, projectId, issue.id)) continue;
       const taskId = `${projectId}-${issue.sequenceId}`;
       found.push({
         taskId,
         result: {
           type: 'unblock',
-          reason: `tracker issue ${taskId} had no task (creation event lost)`,
+          reason: `tracker issue ${taskId} had no task (${onCreation ? 'creation' : 'start'} event lost)`,
           events: [
             {
               type: 'TaskRequested',

@@ -18,6 +18,7 @@ import { createMetrics } from '../../adapters/http/metrics.ts';
 import { serveListener } from '../../adapters/http/serve.ts';
 import { buildBoardView } from '../../core/dashboard/board-view.ts';
 import { signInitData } from '../../core/dashboard/init-data.ts';
+import { giteaRepoLinks } from '../../adapters/gitea/gitea-links.ts';
 import { buildTaskView } from '../../core/dashboard/task-view.ts';
 import { Engine, randomId } from '../../core/engine/engine.ts';
 import { systemClock } from '../../core/ports/clock.ts';
@@ -117,8 +118,8 @@ async function main(): Promise<void> {
     const queue = new JobQueue(store);
     const engine = new Engine(store, { queue, projects, maxDeveloperRetries: 3, trackerEnabled: false, forgeEnabled: false, newId: randomId, logger: silentLogger }, systemClock);
     const readLog = () => null;
-    const forgeBase = () => 'https://git.example.com/acme/shop';
-    const dashboard = buildDashboard({ store, queue, engine, projects, adminIds: [], botToken: TOKEN, initDataMaxAgeS: 3600, publicUrl: null, capacity: 2, forgeBase, readLog, logger: silentLogger });
+    const forgeLinks = () => giteaRepoLinks('https://git.example.com', 'acme/shop');
+    const dashboard = buildDashboard({ store, queue, engine, projects, adminIds: [], botToken: TOKEN, initDataMaxAgeS: 3600, publicUrl: null, capacity: 2, forgeLinks, readLog, logger: silentLogger });
     const app = createListener({ store, giteaSecret: null, planeSecret: null, metrics: createMetrics(), logger: silentLogger, health: async () => ({ ok: true, checks: {} }), dashboard: dashboard.app });
     const initData = signInitData(TOKEN, { auth_date: String(Math.floor(Date.now() / 1000)), user: JSON.stringify({ id: 111, first_name: 'Bench' }) });
     const session = await app.request('/app/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ initData }) });
@@ -135,7 +136,7 @@ async function main(): Promise<void> {
     const board = await time(() => page('/app/board'));
     const boardBare = await time(async () => await buildBoardView(store, project));
     const task = await time(() => page(`/app/task/${taskId()}`));
-    const taskBare = await time(async () => await buildTaskView(store, project, taskId(), Date.now(), forgeBase(), readLog));
+    const taskBare = await time(async () => await buildTaskView(store, project, taskId(), Date.now(), forgeLinks(), readLog));
     console.log(`board: page p50 ${board.p50} ms, p99 ${board.p99} ms; bare p50 ${boardBare.p50} ms, p99 ${boardBare.p99} ms`);
     console.log(`task page: page p50 ${task.p50} ms, p99 ${task.p99} ms; bare p50 ${taskBare.p50} ms, p99 ${taskBare.p99} ms`);
     const slower = board.p99 >= task.p99 ? { page: board, bare: boardBare } : { page: task, bare: taskBare };

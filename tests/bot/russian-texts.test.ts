@@ -14,6 +14,7 @@ import { renderCard } from '../../bot/render/render-card.ts';
 import { renderQueue } from '../../bot/render/render-queue.ts';
 import type { Locale } from '../../core/config/config.ts';
 import type { Role } from '../../core/domain/stage.ts';
+import { giteaRepoLinks } from '../../adapters/gitea/gitea-links.ts';
 import { buildCardView } from '../../core/notify/card-view.ts';
 import { buildQueueView } from '../../core/notify/queue-view.ts';
 import { getApproval, pendingApproval } from '../../core/store/approval-repo.ts';
@@ -48,7 +49,7 @@ function reader(locale: Locale) {
         new Map([[h.project.id, h.project]]),
         taskId,
         3,
-        'https://git.example.com/acme/shop',
+        giteaRepoLinks('https://git.example.com', 'acme/shop'),
       ))!;
       for (const format of ['html', 'text'] as const)
         seen.push(renderCard(view, locale, h.clock.now(), format, { names, logLine: 'шаг 1' }));

@@ -27,28 +27,31 @@ function fixture(): { text: string; headers: Record<string, string>; body: Recor
 }
 
 describe('the issues webhook', () => {
-  it('the fixture carries the exact signature of its bytes and maps to a tracker issue', () => {
+  it('the fixture carries the exact signature of its bytes and maps to a tracker-neutral labels change', () => {
     const { text, headers, body } = fixture();
     expect(headers['X-Hub-Signature-256']).toBe(`sha256=${sign(text, SECRET)}`);
     expect(headers['X-GitHub-Event']).toBe('issues');
     expect(mapGithubDelivery('issues', body)).toEqual({
-      type: 'tracker-issue',
+      type: 'tracker-labels-changed',
       tracker: 'github',
-      repo: 'acme/shop',
+      scope: 'acme/shop',
       issueId: '42',
       number: 42,
       title: 'Add a wishlist button',
       description: 'Customers want to save items for later.\n\n- a heart on each product\n- a **Wishlist** page',
       labels: ['agent'],
+      state: null,
       createdBy: 'priya-nair',
       url: 'https://github.com/acme/shop/issues/42',
+      actor: null,
     });
+    expect(mapGithubDelivery('issues', { ...body, action: 'opened' })).toMatchObject({ type: 'tracker-issue', issueId: '42', labels: ['agent'] });
   });
 
   it('approved / rejected labels decide; Conveyor’s own label, closed issues, unlabeled and pull requests are ignored', () => {
     const { body } = fixture();
     const labeled = (name: string) => ({ ...body, label: { name } });
-    expect(mapGithubDelivery('issues', labeled('Approved'))).toEqual({ type: 'tracker-decision', tracker: 'github', repo: 'acme/shop', issueId: '42', decision: 'approved' });
+    expect(mapGithubDelivery('issues', labeled('Approved'))).toEqual({ type: 'tracker-decision', tracker: 'github', scope: 'acme/shop', issueId: '42', decision: 'approved' });
     expect(mapGithubDelivery('issues', labeled('rejected'))).toMatchObject({ type: 'tracker-decision', decision: 'rejected' });
     expect(mapGithubDelivery('issues', labeled('in-progress'))).toMatchObject({ type: 'ignored' });
     expect(mapGithubDelivery('issues', { ...body, action: 'unlabeled' })).toMatchObject({ type: 'ignored' });

@@ -210,7 +210,7 @@ export interface WebhookApp {
  * (`processor: false` leaves it stopped); workers stay off so queued jobs stay visible.
  */
 export async function startWebhookApp(
-  options: { processor?: boolean; lookups?: InboundLookups; env?: Record<string, string> } = {},
+  options: { processor?: boolean; lookups?: InboundLookups; env?: Record<string, string>; project?: Record<string, unknown> } = {},
 ): Promise<WebhookApp> {
   const root = mkdtempSync(join(tmpdir(), 'conveyor-webhooks-'));
   const config = loadConfig({
@@ -224,7 +224,7 @@ export async function startWebhookApp(
   });
   const app = await createApp({
     config,
-    projects: [fixtureProject()],
+    projects: [fixtureProject(options.project)],
     logger: silentLogger,
     env: {},
     notifier: () => ({ deliver: async () => undefined }),

@@ -4,6 +4,7 @@
  * "processed" mark; a failure is recorded on the row and retried with backoff; a replay is a no-op.
  */
 import { mapGiteaDelivery } from '../../adapters/gitea/gitea-facts.ts';
+import { planeDeliveryMapper } from '../../adapters/plane/plane-delivery.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../core/domain/events.ts';
 import { deployDecisionRight } from '../../core/deploy/deploy-approvers.ts';
@@ -16,7 +17,6 @@ import { silentLogger } from '../../core/ports/logger.ts';
 import { getApproval, pendingApproval } from '../../core/store/approval-repo.ts';
 import { statusesFor } from '../../core/store/ci-status-repo.ts';
 import type { Tx } from '../../core/store/database.ts';
-import { inbox } from '../../core/store/schema.ts';
 import { transitionsOf } from '../../core/store/transition-log.ts';
 import { engineHarness, type EngineHarness } from '../support/engine-harness.ts';
 import {
@@ -61,8 +61,7 @@ function setup(
     clock: h.clock,
     logger: silentLogger,
     lookups: options.lookups ?? {},
-    planeLinks: WEB,
-    mappers: { gitea: mapGiteaDelivery },
+    mappers: { gitea: mapGiteaDelivery, plane: planeDeliveryMapper(WEB) },
   });
 }
 

@@ -26,6 +26,7 @@ import {
 import { createApp, type App } from '../../app/compose.ts';
 import { countTelegramCalls } from '../../app/integrations.ts';
 import { buildTelegram, type TelegramSide } from '../../app/telegram.ts';
+import { linksFor } from '../../app/links.ts';
 import { lastLogLine } from '../../adapters/agents/log-file-tail.ts';
 import { renderCard } from '../../bot/render/render-card.ts';
 import { TELEGRAM_WEBHOOK_PATH } from '../../bot/telegram/run-bot.ts';
@@ -250,7 +251,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
         app.projects,
         taskId,
         config.maxDeveloperRetries,
-        null,
+        linksFor(config, app.projects).forge((await getTask(app.store.db, taskId))?.projectId ?? ''),
       );
       if (!view) throw new Error(`no card view for ${taskId}`);
       const w = view.waiting;

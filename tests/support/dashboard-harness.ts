@@ -11,6 +11,8 @@ import { signInitData } from '../../core/dashboard/init-data.ts';
 import type { Role } from '../../core/domain/stage.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
 import { pendingApproval } from '../../core/store/approval-repo.ts';
+import { giteaRepoLinks } from '../../adapters/gitea/gitea-links.ts';
+import type { ForgeLinksOf } from '../../core/ports/forge-links.ts';
 import { engineHarness, type EngineHarness } from './engine-harness.ts';
 
 export const BOT_TOKEN = '123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
@@ -36,7 +38,8 @@ export interface DashboardWorld {
   cleanup(): void;
 }
 
-export function dashboardWorld(): DashboardWorld {
+/** `forgeLinks`: the repository links the pages show (default: Gitea at git.example.com). */
+export function dashboardWorld(forgeLinks: ForgeLinksOf = () => giteaRepoLinks('https://git.example.com', 'acme/shop')): DashboardWorld {
   const h = engineHarness({ project: { ciCommand: 'npm test', viewers: [VIEWER] } });
   // The engine's clock starts three hours ago, so ages and durations on the pages read like real ones.
   h.clock.advance(Date.now() - 3 * 3_600_000 - h.clock.now());
@@ -50,7 +53,7 @@ export function dashboardWorld(): DashboardWorld {
     initDataMaxAgeS: 3600,
     publicUrl: null,
     capacity: 2,
-    forgeBase: () => 'https://git.example.com/acme/shop',
+    forgeLinks,
     readLog: (taskId, role, attempt) => `${role} ${attempt} of ${taskId}: last words`,
     logger: silentLogger,
   });

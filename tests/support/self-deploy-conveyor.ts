@@ -33,16 +33,17 @@ if (mode === 'deploy') {
   const pass = beginDeployPass(await loadDeployState(store.db, TASK), TASK, 'r');
   const started = recordHookStarted(pass, pass.attempt, Date.now());
   if (started.type !== 'ok') throw new Error('stale');
-  await store.transaction(async (tx) => await saveDeployState(tx, started.state, Date.now()));
-  await hooks.startDetached(
-    { hook, cwd, env, timeoutMs: 60_000 },
-    { taskId: TASK, attempt: pass.attempt, purpose: 'deploy' },
-  );
+  await store.transaction((tx) => saveDeployState(tx, started.state, Date.now()));
+  // Listening before the hook starts: the hook's SIGTERM may come before startDetached resolves.
   process.on('SIGTERM', () => {
     appendFileSync(completions, `# ${process.pid} stopped by SIGTERM\n`);
     store.close();
     process.exit(0);
   });
+  await hooks.startDetached(
+    { hook, cwd, env, timeoutMs: 60_000 },
+    { taskId: TASK, attempt: pass.attempt, purpose: 'deploy' },
+  );
   setInterval(() => undefined, 60_000);
 } else {
   for (;;) {
@@ -56,7 +57,7 @@ if (mode === 'deploy') {
         const verdict = classifySelfDeploy(run.state, Date.now(), 60_000);
         if (verdict.type === 'still-running') continue;
         const recorded = recordHookResult(state, run.attempt, verdict.type, Date.now());
-        if (recorded.type === 'ok') await store.transaction(async (tx) => await saveDeployState(tx, recorded.state, Date.now()));
+        if (recorded.type === 'ok') await store.transaction((tx) => saveDeployState(tx, recorded.state, Date.now()));
         appendFileSync(
           completions,
           `${run.taskId} attempt ${run.attempt}: ${verdict.type} (by ${process.pid})\n`,

@@ -158,7 +158,7 @@ export class GithubStandinState {
     const completed = input.conclusion ? 'completed' : (input.status ?? 'queued');
     const at = githubTime(this.now());
     if (existing) {
-      Object.assign(existing, { status: completed, conclusion: input.conclusion ?? existing.conclusion, title: input.title ?? existing.title, summary: input.summary ?? existing.summary, completedAt: completed === 'completed' ? at : null });
+      Object.assign(existing, { status: completed, conclusion: input.conclusion ?? existing.conclusion, title: input.title ?? existing.title, summary: input.summary ?? existing.summary, detailsUrl: input.detailsUrl ?? existing.detailsUrl, completedAt: completed === 'completed' ? at : null });
       return existing;
     }
     const id = this.next.check++;

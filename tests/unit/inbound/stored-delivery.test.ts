@@ -2,14 +2,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mapStoredDelivery } from '../../../core/inbound/stored-delivery.ts';
-import { isHandledEvent, normalizePlaneEvent } from '../../../core/inbound/webhook-events.ts';
-import { resolveGiteaEvent } from '../../../adapters/gitea/gitea-events.ts';
+import { isGiteaEvent, resolveGiteaEvent } from '../../../adapters/gitea/gitea-events.ts';
+import { isGithubEvent } from '../../../adapters/github/github-events.ts';
+import { isPlaneEvent, normalizePlaneEvent } from '../../../adapters/plane/plane-events.ts';
+import { mapPlaneDelivery } from '../../../adapters/plane/plane-delivery.ts';
 import { mapGiteaDelivery } from '../../../adapters/gitea/gitea-facts.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
 const text = (name: string) => readFileSync(join(FIXTURES, `${name}.json`), 'utf8');
-// The composition root registers the forge mappers; Plane's is still built in.
-const MAPPERS = { gitea: mapGiteaDelivery };
+// The composition root registers every source's mapper; core has none built in.
+const MAPPERS = { gitea: mapGiteaDelivery, plane: (event: string, payload: unknown) => mapPlaneDelivery(event, payload) };
 
 describe('mapStoredDelivery', () => {
   it.each([
@@ -18,8 +20,8 @@ describe('mapStoredDelivery', () => {
     ['gitea', 'status', 'gitea-status-success', 'status'],
     ['gitea', 'pull_request', 'gitea-pull_request-opened', 'pr-opened'],
     ['gitea', 'pull_request', 'gitea-pull_request-merged', 'pr-merged'],
-    ['plane', 'issue', 'plane-issue-created', 'issue-created'],
-    ['plane', 'issue', 'plane-issue-updated-state', 'issue-state-changed'],
+    ['plane', 'issue', 'plane-issue-created', 'tracker-issue'],
+    ['plane', 'issue', 'plane-issue-updated-state', 'tracker-state-changed'],
   ])('%s %s (%s) → %s', (source, event, name, type) => {
     expect(mapStoredDelivery({ source, event, payload: text(name) }, MAPPERS).type).toBe(type);
   });
@@ -33,6 +35,8 @@ describe('mapStoredDelivery', () => {
     expect(mapStoredDelivery({ source: 'github', event: 'push', payload: text('gitea-push') }, MAPPERS)).toMatchObject({ type: 'ignored', reason: expect.stringContaining('github') });
     // Core has no Gitea mapping of its own: without the registered mapper a Gitea row is unknown.
     expect(mapStoredDelivery({ source: 'gitea', event: 'push', payload: text('gitea-push') })).toMatchObject({ type: 'ignored', reason: expect.stringContaining('gitea') });
+    // Nor a Plane one (ADR 0044): the Plane adapter's mapper is registered like the forges'.
+    expect(mapStoredDelivery({ source: 'plane', event: 'issue', payload: text('plane-issue-created') })).toMatchObject({ type: 'ignored', reason: expect.stringContaining('plane') });
   });
 });
 
@@ -48,10 +52,12 @@ describe('webhook events', () => {
   });
 
   it('knows which events are acted on', () => {
-    for (const event of ['push', 'status', 'pull_request']) expect(isHandledEvent('gitea', event)).toBe(true);
-    for (const event of ['issues', 'delete', 'create', 'workflow_run', 'Push']) expect(isHandledEvent('gitea', event)).toBe(false);
-    for (const event of ['issue', 'workitem.created', 'workitem.updated', 'WebhookScope.ScopeChoices.WORK_ITEM_UPDATED']) expect(isHandledEvent('plane', event)).toBe(true);
-    for (const event of ['project', 'cycle', 'issue_comment', 'workitem.deleted', 'push']) expect(isHandledEvent('plane', event)).toBe(false);
+    for (const event of ['push', 'status', 'pull_request']) expect(isGiteaEvent(event)).toBe(true);
+    for (const event of ['issues', 'delete', 'create', 'workflow_run', 'Push']) expect(isGiteaEvent(event)).toBe(false);
+    for (const event of ['issue', 'workitem.created', 'workitem.updated', 'WebhookScope.ScopeChoices.WORK_ITEM_UPDATED']) expect(isPlaneEvent(event)).toBe(true);
+    for (const event of ['project', 'cycle', 'issue_comment', 'workitem.deleted', 'push']) expect(isPlaneEvent(event)).toBe(false);
+    for (const event of ['push', 'status', 'check_run', 'check_suite', 'pull_request', 'issues']) expect(isGithubEvent(event)).toBe(true);
+    for (const event of ['ping', 'issue_comment', 'workflow_run', 'Push']) expect(isGithubEvent(event)).toBe(false);
   });
 
   it('normalizes Plane event spellings', () => {

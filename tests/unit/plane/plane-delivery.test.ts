@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mapPlaneDelivery } from '../../../core/inbound/plane-delivery.ts';
+import { mapPlaneDelivery, planeDeliveryMapper } from '../../../adapters/plane/plane-delivery.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
 type Json = Record<string, unknown>;
@@ -28,36 +28,40 @@ function withActivity(base: Json, activity: Json): Json {
 }
 
 describe('mapPlaneDelivery: v1 fixtures', () => {
-  it('issue created → issue-created with label names and the expanded state', () => {
+  it('issue created → a tracker-neutral tracker-issue: label names, the expanded state, text description', () => {
     expect(mapPlaneDelivery('issue', load('plane-issue-created'))).toEqual({
-      type: 'issue-created',
-      workspaceId: IDS.workspace_id,
-      planeProjectId: PROJECT,
+      type: 'tracker-issue',
+      tracker: 'plane',
+      scope: PROJECT,
       issueId: ISSUE,
-      sequenceId: 42,
-      name: 'Validate coupon codes at checkout',
-      descriptionHtml:
-        '<p>Apply coupon validation rules (expiry, usage limit, minimum basket) before payment is captured. Reject invalid coupons with a clear error.</p>',
+      number: 42,
+      title: 'Validate coupon codes at checkout',
+      description:
+        'Apply coupon validation rules (expiry, usage limit, minimum basket) before payment is captured. Reject invalid coupons with a clear error.',
       labels: ['backend'],
-      labelIds: [IDS.labels.backend],
-      stateId: IDS.states.todo,
-      stateGroup: 'unstarted',
+      state: { id: IDS.states.todo, name: 'Todo', group: 'unstarted' },
       createdBy: '781b9a43-d04c-450b-8620-f0877e5fe381',
+      url: null,
+      actor: { id: PRIYA, name: 'priya.nair', throughApi: false },
     });
   });
 
-  it('issue updated with field state_id (UI) → issue-state-changed', () => {
-    expect(mapPlaneDelivery('issue', load('plane-issue-updated-state'))).toEqual({
-      type: 'issue-state-changed',
-      planeProjectId: PROJECT,
+  it('the registered mapper links the work item under PLANE_WEB_URL', () => {
+    const mapper = planeDeliveryMapper({ webUrl: 'https://plane.acme.test', workspace: 'acme' });
+    expect(mapper('issue', load('plane-issue-created'))).toMatchObject({ url: `https://plane.acme.test/acme/projects/${PROJECT}/issues/${ISSUE}` });
+  });
+
+  it('issue updated with field state_id (UI) → tracker-state-changed', () => {
+    expect(mapPlaneDelivery('issue', load('plane-issue-updated-state'))).toMatchObject({
+      type: 'tracker-state-changed',
+      tracker: 'plane',
+      scope: PROJECT,
       issueId: ISSUE,
-      sequenceId: 42,
-      name: 'Validate coupon codes at checkout',
-      newStateId: IDS.states.inprog,
-      oldStateId: IDS.states.todo,
-      stateName: 'In Progress',
-      stateGroup: 'started',
-      actorId: PRIYA,
+      number: 42,
+      title: 'Validate coupon codes at checkout',
+      to: { id: IDS.states.inprog, name: 'In Progress', group: 'started' },
+      fromStateId: IDS.states.todo,
+      actor: { id: PRIYA, throughApi: false },
     });
   });
 });
@@ -66,7 +70,7 @@ describe('mapPlaneDelivery: v1 variants', () => {
   const updated = load('plane-issue-updated-state');
 
   it('field state (API v1 PATCH) counts as a state change too', () => {
-    expect(mapPlaneDelivery('issue', withActivity(updated, { field: 'state' }))).toMatchObject({ type: 'issue-state-changed', newStateId: IDS.states.inprog });
+    expect(mapPlaneDelivery('issue', withActivity(updated, { field: 'state' }))).toMatchObject({ type: 'tracker-state-changed', to: { id: IDS.states.inprog }, actor: { throughApi: true } });
   });
 
   it('a change of any other field is ignored (one webhook per changed field)', () => {
@@ -76,21 +80,21 @@ describe('mapPlaneDelivery: v1 variants', () => {
 
   it('data serialised later than the change does not lend its state name to the new state', () => {
     const fact = mapPlaneDelivery('issue', withActivity(updated, { new_value: IDS.states.review }));
-    expect(fact).toMatchObject({ type: 'issue-state-changed', newStateId: IDS.states.review, stateName: null, stateGroup: null });
+    expect(fact).toMatchObject({ type: 'tracker-state-changed', to: { id: IDS.states.review, name: null, group: null } });
   });
 
   it('a state change without new_value takes the state from data', () => {
-    expect(mapPlaneDelivery('issue', withActivity(updated, { new_value: null }))).toMatchObject({ newStateId: IDS.states.inprog, stateGroup: 'started' });
+    expect(mapPlaneDelivery('issue', withActivity(updated, { new_value: null }))).toMatchObject({ to: { id: IDS.states.inprog, group: 'started' } });
   });
 
   it('an unknown state group is reported as null, not passed through', () => {
     const data = { ...dataOf(updated), state: { ...(dataOf(updated)['state'] as Json), group: 'weird' } };
-    expect(mapPlaneDelivery('issue', { ...updated, data })).toMatchObject({ stateGroup: null, stateName: 'In Progress' });
+    expect(mapPlaneDelivery('issue', { ...updated, data })).toMatchObject({ to: { group: null, name: 'In Progress' } });
   });
 
   it('the old documented action spellings (create/update) are accepted', () => {
-    expect(mapPlaneDelivery('issue', { ...load('plane-issue-created'), action: 'create' })).toMatchObject({ type: 'issue-created' });
-    expect(mapPlaneDelivery('issue', { ...updated, action: 'update' })).toMatchObject({ type: 'issue-state-changed' });
+    expect(mapPlaneDelivery('issue', { ...load('plane-issue-created'), action: 'create' })).toMatchObject({ type: 'tracker-issue' });
+    expect(mapPlaneDelivery('issue', { ...updated, action: 'update' })).toMatchObject({ type: 'tracker-state-changed' });
   });
 
   it.each([
@@ -132,35 +136,33 @@ describe('mapPlaneDelivery: v2 payloads', () => {
     previous_attributes: previous,
   });
 
-  it('workitem.created → issue-created with label ids (v2 carries no names)', () => {
+  it('workitem.created → tracker-issue without label names (v2 carries ids only) or a state name', () => {
     expect(mapPlaneDelivery('workitem.created', v2('workitem.created'))).toEqual({
-      type: 'issue-created',
-      workspaceId: IDS.workspace_id,
-      planeProjectId: PROJECT,
+      type: 'tracker-issue',
+      tracker: 'plane',
+      scope: PROJECT,
       issueId: ISSUE,
-      sequenceId: 42,
-      name: 'Validate coupon codes at checkout',
-      descriptionHtml: '<p>x</p>',
+      number: 42,
+      title: 'Validate coupon codes at checkout',
+      description: 'x',
       labels: [],
-      labelIds: [IDS.labels.backend, IDS.labels.bug],
-      stateId: IDS.states.inprog,
-      stateGroup: null,
+      state: { id: IDS.states.inprog, name: null, group: null },
       createdBy: null,
+      url: null,
+      actor: null,
     });
   });
 
-  it('workitem.updated with state_id in previous_attributes → issue-state-changed', () => {
-    expect(mapPlaneDelivery('workitem.updated', v2('workitem.updated', { state_id: IDS.states.todo }))).toEqual({
-      type: 'issue-state-changed',
-      planeProjectId: PROJECT,
+  it('workitem.updated with state_id in previous_attributes → tracker-state-changed', () => {
+    expect(mapPlaneDelivery('workitem.updated', v2('workitem.updated', { state_id: IDS.states.todo }))).toMatchObject({
+      type: 'tracker-state-changed',
+      scope: PROJECT,
       issueId: ISSUE,
-      sequenceId: 42,
-      name: 'Validate coupon codes at checkout',
-      newStateId: IDS.states.inprog,
-      oldStateId: IDS.states.todo,
-      stateName: null,
-      stateGroup: null,
-      actorId: PRIYA,
+      number: 42,
+      title: 'Validate coupon codes at checkout',
+      to: { id: IDS.states.inprog, name: null, group: null },
+      fromStateId: IDS.states.todo,
+      actor: { id: PRIYA, name: null, throughApi: false },
     });
   });
 
@@ -170,16 +172,16 @@ describe('mapPlaneDelivery: v2 payloads', () => {
 
   it('the enum spelling WebhookScope.ScopeChoices.WORK_ITEM_UPDATED is understood', () => {
     const payload = v2('WebhookScope.ScopeChoices.WORK_ITEM_UPDATED', { state_id: IDS.states.todo });
-    expect(mapPlaneDelivery('WebhookScope.ScopeChoices.WORK_ITEM_UPDATED', payload)).toMatchObject({ type: 'issue-state-changed' });
+    expect(mapPlaneDelivery('WebhookScope.ScopeChoices.WORK_ITEM_UPDATED', payload)).toMatchObject({ type: 'tracker-state-changed' });
   });
 
   it('an empty event header falls back to the body event', () => {
-    expect(mapPlaneDelivery('', v2('workitem.created'))).toMatchObject({ type: 'issue-created' });
+    expect(mapPlaneDelivery('', v2('workitem.created'))).toMatchObject({ type: 'tracker-issue' });
   });
 
   it('"None" strings are treated as missing values', () => {
     const payload = v2('workitem.updated', { state_id: 'None' });
-    expect(mapPlaneDelivery('workitem.updated', { ...payload, data: { ...v2Data, updated_by_id: 'None' } })).toMatchObject({ oldStateId: null, actorId: null });
+    expect(mapPlaneDelivery('workitem.updated', { ...payload, data: { ...v2Data, updated_by_id: 'None' } })).toMatchObject({ fromStateId: null, actor: { id: null } });
   });
 
   it.each(['workitem.deleted', 'workitem.comment.created', 'workitem.archived'])('%s is ignored', (event) => {
@@ -205,9 +207,9 @@ describe('mapPlaneDelivery: robustness', () => {
         ),
         (event, payload) => {
           const fact = mapPlaneDelivery(event, payload);
-          expect(['issue-created', 'issue-state-changed', 'ignored']).toContain(fact.type);
-          if (fact.type === 'issue-created') expect(fact.labels.every((l) => typeof l === 'string')).toBe(true);
-          if (fact.type === 'issue-state-changed') expect(typeof fact.newStateId).toBe('string');
+          expect(['tracker-issue', 'tracker-state-changed', 'ignored']).toContain(fact.type);
+          if (fact.type === 'tracker-issue') expect(fact.labels.every((l) => typeof l === 'string')).toBe(true);
+          if (fact.type === 'tracker-state-changed') expect(typeof fact.to.id).toBe('string');
         },
       ),
       { numRuns: 500 },

@@ -1,17 +1,26 @@
 /**
- * Plane webhook payloads → facts. Two shapes are accepted: v1 (CE: `event: "issue"`, `action`,
- * `data` with expanded state and labels, `activity` naming the one changed field) and v2
- * (`event: "workitem.updated"`, flat `*_id` fields, `previous_attributes` holding old values).
+ * Plane webhook payloads → tracker facts (ADR 0044). Two shapes are accepted: v1 (CE: `event:
+ * "issue"`, `action`, `data` with expanded state and labels, `activity` naming the one changed field)
+ * and v2 (`event: "workitem.updated"`, flat `*_id` fields, `previous_attributes` holding old values).
+ * Descriptions arrive as HTML and leave as plain text; the work item's link is built from PLANE_WEB_URL.
  */
-import { ignored, type IgnoredFact, type PlaneFact, type PlaneStateGroup } from './inbound-fact.ts';
-import { arrayField, asObject, numberField, objectField, stringField, textField, type JsonObject } from './payload-fields.ts';
-import { normalizePlaneEvent } from './webhook-events.ts';
+import { htmlToText } from '../../core/inbound/html-text.ts';
+import { ignored, type DeliveryMapper, type IgnoredFact, type TrackerActor, type TrackerFact, type TrackerIssueFields, type TrackerState } from '../../core/inbound/inbound-fact.ts';
+import { arrayField, asObject, numberField, objectField, stringField, textField, type JsonObject } from '../../core/inbound/payload-fields.ts';
+import { planeActivityActor } from './plane-activity.ts';
+import { normalizePlaneEvent } from './plane-events.ts';
+import { NO_PLANE_LINKS, planeIssueUrl, type PlaneLinks } from './plane-links.ts';
 
 const STATE_GROUPS: ReadonlySet<string> = new Set(['backlog', 'unstarted', 'started', 'completed', 'cancelled', 'triage']);
 const STATE_FIELDS = ['state_id', 'state'] as const;
 
+/** The Plane mapper the composition root registers, building links with `links`. */
+export function planeDeliveryMapper(links: PlaneLinks): DeliveryMapper {
+  return (event, payload) => mapPlaneDelivery(event, payload, links);
+}
+
 /** Map one Plane delivery (event header value and parsed body) to a fact. Never throws. */
-export function mapPlaneDelivery(event: string, payload: unknown): PlaneFact | IgnoredFact {
+export function mapPlaneDelivery(event: string, payload: unknown, links: PlaneLinks = NO_PLANE_LINKS): TrackerFact | IgnoredFact {
   const body = asObject(payload);
   if (!body) return ignored('payload is not a JSON object');
   const name = normalizePlaneEvent(event.trim() || (stringField(body, 'event') ?? ''));
@@ -21,7 +30,9 @@ export function mapPlaneDelivery(event: string, payload: unknown): PlaneFact | I
   const issueId = planeText(data, 'id');
   const planeProjectId = idOf(data, 'project') ?? planeText(data, 'project_id');
   if (!issueId || !planeProjectId) return ignored('work item without id or project');
-  return action === 'created' ? issueCreated(body, data, issueId, planeProjectId) : stateChanged(body, data, issueId, planeProjectId);
+  const issue = issueFields(data, issueId, planeProjectId, links);
+  if (action === 'created') return { type: 'tracker-issue', ...issue, actor: planeActivityActor(body) };
+  return stateChanged(body, data, issue);
 }
 
 function v1Action(action: string | null): 'created' | 'updated' | null {
@@ -36,59 +47,42 @@ function v2Action(name: string): 'created' | 'updated' | null {
   return null;
 }
 
-function issueCreated(body: JsonObject, data: JsonObject | null, issueId: string, planeProjectId: string): PlaneFact {
-  const labelObjects = arrayField(data, 'labels').map(asObject);
+/** The work item as the payload serialised it (label names only where v1 expands them). */
+function issueFields(data: JsonObject | null, issueId: string, planeProjectId: string, links: PlaneLinks): TrackerIssueFields {
   const state = describeState(data, null);
   return {
-    type: 'issue-created',
-    workspaceId: planeText(body, 'workspace_id') ?? idOf(data, 'workspace') ?? planeText(data, 'workspace_id'),
-    planeProjectId,
+    tracker: 'plane',
+    scope: planeProjectId,
     issueId,
-    sequenceId: numberField(data, 'sequence_id'),
-    name: stringField(data, 'name') ?? '',
-    descriptionHtml: stringField(data, 'description_html') ?? '',
-    labels: labelObjects.map((label) => textField(label, 'name')).filter(isString),
-    labelIds: [...labelObjects.map((label) => textField(label, 'id')), ...arrayField(data, 'label_ids')].filter(isString),
-    stateId: state.id,
-    stateGroup: state.group,
+    number: numberField(data, 'sequence_id'),
+    title: stringField(data, 'name') ?? '',
+    description: htmlToText(stringField(data, 'description_html') ?? ''),
+    labels: arrayField(data, 'labels').map((label) => textField(asObject(label), 'name')).filter(isString),
+    state: state.id ? state : null,
     createdBy: planeText(data, 'created_by'),
+    url: planeIssueUrl(links, planeProjectId, issueId),
   };
 }
 
-function stateChanged(body: JsonObject, data: JsonObject | null, issueId: string, planeProjectId: string): PlaneFact | IgnoredFact {
+function stateChanged(body: JsonObject, data: JsonObject | null, issue: TrackerIssueFields): TrackerFact | IgnoredFact {
   const change = v1StateChange(body) ?? v2StateChange(body, data);
   if (change.type === 'ignored') return change;
-  const state = describeState(data, change.newStateId);
-  return {
-    type: 'issue-state-changed',
-    planeProjectId,
-    issueId,
-    sequenceId: numberField(data, 'sequence_id'),
-    name: stringField(data, 'name'),
-    newStateId: change.newStateId,
-    oldStateId: change.oldStateId,
-    stateName: state.name,
-    stateGroup: state.group,
-    actorId: change.actorId,
-  };
+  const to = describeState(data, change.newStateId);
+  return { type: 'tracker-state-changed', ...issue, to: { ...to, id: change.newStateId }, fromStateId: change.oldStateId, actor: change.actor };
 }
 
-type StateChange = { type: 'changed'; newStateId: string; oldStateId: string | null; actorId: string | null } | IgnoredFact;
+type StateChange = { type: 'changed'; newStateId: string; oldStateId: string | null; actor: TrackerActor } | IgnoredFact;
 
 /** v1 sends one webhook per changed field; only `state_id` (UI) and `state` (API) count. */
 function v1StateChange(body: JsonObject): StateChange | null {
   const activity = objectField(body, 'activity');
-  if (!activity) return null;
+  const actor = planeActivityActor(body);
+  if (!activity || !actor) return null;
   const field = stringField(activity, 'field');
   if (!STATE_FIELDS.some((f) => f === field)) return ignored(`update of "${String(field)}" is not a state change`);
   const newStateId = planeText(activity, 'new_value') ?? describeState(objectField(body, 'data'), null).id;
   if (!newStateId) return ignored('state change without a new state');
-  return {
-    type: 'changed',
-    newStateId,
-    oldStateId: planeText(activity, 'old_value'),
-    actorId: planeText(objectField(activity, 'actor'), 'id'),
-  };
+  return { type: 'changed', newStateId, oldStateId: planeText(activity, 'old_value'), actor };
 }
 
 /** v2 lists the previous values of the changed fields. */
@@ -98,17 +92,18 @@ function v2StateChange(body: JsonObject, data: JsonObject | null): StateChange {
   if (!previous || !field) return ignored('update without a state change');
   const newStateId = describeState(data, null).id;
   if (!newStateId) return ignored('state change without a new state');
-  return { type: 'changed', newStateId, oldStateId: planeText(previous, field) ?? idOf(previous, field), actorId: planeText(data, 'updated_by_id') ?? planeText(data, 'updated_by') };
+  const actorId = planeText(data, 'updated_by_id') ?? planeText(data, 'updated_by');
+  return { type: 'changed', newStateId, oldStateId: planeText(previous, field) ?? idOf(previous, field), actor: { id: actorId, name: null, throughApi: false } };
 }
 
 /** The work item's state as the payload describes it; name and group only if it is `expectedId`. */
-function describeState(data: JsonObject | null, expectedId: string | null): { id: string | null; name: string | null; group: PlaneStateGroup | null } {
+function describeState(data: JsonObject | null, expectedId: string | null): TrackerState {
   const expanded = objectField(data, 'state');
   const id = planeText(expanded, 'id') ?? planeText(data, 'state') ?? planeText(data, 'state_id');
   // Plane serialises data at send time, so it may already describe a later state.
   if (!expanded || (expectedId !== null && id !== expectedId)) return { id, name: null, group: null };
   const group = stringField(expanded, 'group');
-  return { id, name: textField(expanded, 'name'), group: group && STATE_GROUPS.has(group) ? (group as PlaneStateGroup) : null };
+  return { id, name: textField(expanded, 'name'), group: group && STATE_GROUPS.has(group) ? group : null };
 }
 
 /** The id at `key` whether the payload gives it bare or as an expanded `{ id }` object. */
