@@ -39,6 +39,8 @@ export class NestedTransactionError extends Error {
 
 class SqliteTx {
   private callbacks: (() => void)[] | null = null;
+  /** False once committed or rolled back (a timer set inside it may outlive it). */
+  open = true;
   constructor(readonly db: Db) {}
 
   afterCommit(fn: () => void): void {
@@ -107,7 +109,7 @@ export function sqliteUnitOfWork(
 
   return {
     async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-      if (context.getStore())
+      if (context.getStore()?.open)
         throw new NestedTransactionError(
           'store.transaction called inside another transaction: pass its tx instead',
         );
@@ -124,9 +126,11 @@ export function sqliteUnitOfWork(
           if (run.inTransaction()) run.rollback();
           throw error;
         }
+        tx.open = false;
         tx.committed();
         return result;
       } finally {
+        tx.open = false;
         release();
       }
     },

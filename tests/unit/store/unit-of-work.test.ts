@@ -75,6 +75,21 @@ describe('Store.transaction', () => {
     expect(await store.transaction(async () => 2)).toBe(2);
   });
 
+  it('a timer set inside a transaction may start its own once that one has ended', async () => {
+    temp = createTempStore();
+    const { store } = temp;
+    const later: { run: Promise<number> | null } = { run: null };
+    await store.transaction(async (tx) => {
+      await addOutbox(tx, 'card', 'SHOP-1', {}, T0);
+      later.run = new Promise<number>((resolve, reject) => {
+        setTimeout(() => {
+          store.transaction(async () => 7).then(resolve, reject);
+        }, 10);
+      });
+    });
+    expect(await later.run).toBe(7);
+  });
+
   it('reads outside the transaction see committed data only, never an open transaction', async () => {
     temp = createTempStore();
     const { store } = temp;
