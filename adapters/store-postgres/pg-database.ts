@@ -39,15 +39,17 @@ export async function migratePostgres(pool: pg.Pool): Promise<void> {
  */
 export async function pgTransaction<T>(pool: pg.Pool, doing: string, fn: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pgCall(`connecting for ${doing}`, () => pool.connect());
+  // A connection whose ROLLBACK failed is broken: the pool must drop it, not hand it out again.
+  let broken = false;
   try {
     await client.query('BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    await client.query('ROLLBACK').catch(() => void (broken = true));
     throw translatePgError(error, doing);
   } finally {
-    client.release();
+    client.release(broken);
   }
 }
