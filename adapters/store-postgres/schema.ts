@@ -101,7 +101,10 @@ export const jobs = pgTable(
   },
   (t) => [
     uniqueIndex('jobs_idempotency').on(t.idempotencyKey),
-    index('jobs_due').on(t.kind, t.availableAt).where(sql`${t.state} = 'queued'`),
+    // In claim order (SQLite's (kind, available_at) carries the rowid implicitly): PostgreSQL then
+    // walks the index from the front and stops at the first due job of a wanted kind, where
+    // `kind = ANY(…)` over (kind, available_at) made it scan and sort every queued job.
+    index('jobs_due').on(t.availableAt, t.id).where(sql`${t.state} = 'queued'`),
     index('jobs_leases').on(t.leaseExpiresAt).where(sql`${t.state} = 'running'`),
     index('jobs_active_task').on(t.taskId).where(sql`${t.state} IN ('queued', 'running')`),
   ],

@@ -176,7 +176,7 @@ CREATE INDEX "deploy_images_project" ON "deploy_images" USING btree ("project_id
 CREATE UNIQUE INDEX "inbox_source_delivery" ON "inbox" USING btree ("source","delivery_id");--> statement-breakpoint
 CREATE INDEX "inbox_pending" ON "inbox" USING btree ("processed_at","available_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "jobs_idempotency" ON "jobs" USING btree ("idempotency_key");--> statement-breakpoint
-CREATE INDEX "jobs_due" ON "jobs" USING btree ("kind","available_at") WHERE "jobs"."state" = 'queued';--> statement-breakpoint
+CREATE INDEX "jobs_due" ON "jobs" USING btree ("available_at","id") WHERE "jobs"."state" = 'queued';--> statement-breakpoint
 CREATE INDEX "jobs_leases" ON "jobs" USING btree ("lease_expires_at") WHERE "jobs"."state" = 'running';--> statement-breakpoint
 CREATE INDEX "jobs_active_task" ON "jobs" USING btree ("task_id") WHERE "jobs"."state" IN ('queued', 'running');--> statement-breakpoint
 CREATE INDEX "outbox_pending" ON "outbox" USING btree ("state","available_at");--> statement-breakpoint
