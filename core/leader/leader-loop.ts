@@ -38,7 +38,7 @@ export class LeaderLoop {
   private running = false;
   private tickTimer: unknown = null;
   private deadlineTimer: unknown = null;
-  private ticking: Promise<void> | null = null;
+  private attempts = 0;
   private lastHolder: string | null = null;
   private readonly gained = new Set<Listener>();
   private readonly lost = new Set<Listener>();
@@ -81,7 +81,7 @@ export class LeaderLoop {
   async stop(): Promise<void> {
     this.running = false;
     this.clearTimers();
-    await this.ticking;
+    // An attempt still in flight sees `running` false when it answers and changes nothing.
     if (!this.leading) return;
     await this.lose('stopping');
     await this.deps.lease.release(this.deps.holder).catch((error: unknown) => {
@@ -92,24 +92,29 @@ export class LeaderLoop {
   /** One acquire-or-renew attempt (the timer calls it; tests may too). */
   async tick(): Promise<void> {
     if (!this.running) return;
-    this.ticking = this.attempt();
-    await this.ticking;
-    this.ticking = null;
-    if (this.running) this.tickTimer = this.timers.set(() => void this.tick(), Math.max(1, Math.floor(this.deps.ttlMs / 3)));
+    const every = Math.max(1, Math.floor(this.deps.ttlMs / 3));
+    // A call that hangs must not stop the loop: the next attempt goes out on time regardless, and
+    // the hung one's answer is ignored when it comes (the deadline timer covers the lease meanwhile).
+    const started = this.deps.clock.now();
+    let waited: unknown = null;
+    await Promise.race([this.attempt(++this.attempts), new Promise<void>((resolve) => (waited = this.timers.set(resolve, every)))]);
+    this.timers.clear(waited);
+    if (this.running) this.tickTimer = this.timers.set(() => void this.tick(), Math.max(0, started + every - this.deps.clock.now()));
   }
 
-  private async attempt(): Promise<void> {
+  private async attempt(seq: number): Promise<void> {
     const { lease, holder, ttlMs, clock, logger } = this.deps;
     const sentAt = clock.now();
     let outcome;
     try {
       outcome = await lease.acquireOrRenew(holder, ttlMs);
     } catch (error) {
+      if (!this.running || seq !== this.attempts) return;
       logger.warn({ error: describeError(error) }, 'renewing the leader lease failed');
       if (this.leading) await this.lose('renewal failed');
       return;
     }
-    if (!this.running) return;
+    if (!this.running || seq !== this.attempts) return;
     this.lastHolder = outcome.holder;
     if (outcome.type === 'follower') {
       if (this.leading) await this.lose(`taken by ${outcome.holder}`);
