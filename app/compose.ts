@@ -53,6 +53,9 @@ import { alertSources, countTransitions, databaseReachable, observeStageDuration
 import { protectDatabase } from './private-files.ts';
 import type { ProcessProbe } from '../core/ports/process-probe.ts';
 import { takeInstance } from './instance.ts';
+import { describeError } from '../core/errors.ts';
+import { LeaderLoop } from '../core/leader/leader-loop.ts';
+import { forgetLeader, SqliteLeaderLease } from '../core/store/sqlite-leader-lease.ts';
 
 export interface AppOptions {
   readonly config: Config;
@@ -115,6 +118,11 @@ export interface App {
   readonly inbox: InboxProcessor;
   /** Prometheus metrics: jobs and inbox by state (read at scrape), transitions, reconciler unblocks. */
   readonly metrics: Metrics;
+  /**
+   * The leader lease (ADR 0052): the outbox drain and the reconciler run only while this process
+   * leads; `conveyor start` hangs Telegram on it too. On SQLite the single `start` leads.
+   */
+  readonly leader: LeaderLoop;
   /** Database reachable, workers and inbox processor running. */
   health(): HealthReport;
   start(): void;
@@ -129,10 +137,18 @@ export async function createApp(options: AppOptions): Promise<App> {
   protectDatabase(config.dbPath, config.workdir);
   // Before anything else writes: a second live instance of this database is refused here.
   const { id: instanceId, heartbeat } = await takeInstance(store, { config, logger, clock, ...(options.processProbe ? { probe: options.processProbe } : {}) });
+  // The instance lock makes this the only live `start` on the file: a leader row left is a dead one's.
+  await forgetLeader(store);
   await syncProjects(store, options.projects, clock.now());
   const projects = new Map(options.projects.map((p) => [p.id, p]));
   const queue = new JobQueue(store);
-  const metrics = createMetrics({ jobsByState: async () => await queue.countByState(), inboxByState: async () => ({ ...(await countInbox(store)) }), ...alertSources(store, () => clock.now()) });
+  const leader = new LeaderLoop({ lease: new SqliteLeaderLease(store, clock), holder: instanceId, ttlMs: config.leaderTtlS * 1000, clock, logger: logger.child({ part: 'leader' }) });
+  const metrics = createMetrics({
+    jobsByState: async () => await queue.countByState(),
+    inboxByState: async () => ({ ...(await countInbox(store)) }),
+    leader: () => ({ leading: leader.isLeading(), holder: leader.holder() }),
+    ...alertSources(store, () => clock.now()),
+  });
   const tracker = options.tracker ?? null;
   const forge = options.forge ?? null;
   const engine = new Engine(
@@ -234,6 +250,15 @@ export async function createApp(options: AppOptions): Promise<App> {
     Math.min(500, pollMs),
   );
   engine.onHandled(() => drain.wake());
+  // The singletons: only the leader delivers the outbox and reconciles (nothing doubled across `start`s).
+  leader.onGained(() => {
+    drain.start();
+    loop?.start();
+  });
+  leader.onLost(async () => {
+    await loop?.stop();
+    await drain.stop();
+  });
   // A released merge lease makes waiting merge-phase jobs due now (an update, not an enqueue): wake the pools.
   engine.onHandled(() => pools.forEach((pool) => pool.wake()));
   countTransitions(engine, store, metrics);
@@ -267,17 +292,18 @@ export async function createApp(options: AppOptions): Promise<App> {
     reconciler,
     inbox: inboxProcessor,
     metrics,
+    leader,
     health() {
       const checks: Record<string, boolean | string> = { database: databaseReachable(store), workers: running, inbox: inboxProcessor.alive(clock.now()) };
-      return { ok: Object.values(checks).every((v) => v === true), checks };
+      return { ok: Object.values(checks).every((v) => v === true), checks, details: { leader: leader.isLeading(), leaderHolder: leader.holder() } };
     },
     start() {
       running = true;
       heartbeat.start();
       for (const pool of pools) pool.start();
-      drain.start();
       inboxProcessor.start();
-      loop?.start();
+      // The outbox drain and the reconciler start when this process leads (onGained above).
+      leader.start().catch((error: unknown) => logger.error({ error: describeError(error) }, 'taking the leader lease failed'));
       logger.info({ instance: instanceId, db: store.path, workdir: join(workdir), projects: [...projects.keys()] }, 'conveyor started');
     },
     async stop(graceMs) {
@@ -285,7 +311,9 @@ export async function createApp(options: AppOptions): Promise<App> {
       await loop?.stop();
       await inboxProcessor.stop();
       await Promise.all(pools.map((p) => p.stop(graceMs)));
-      await drain.drainOnce().catch(() => 0);
+      // Flush only while leading: a follower's flush could deliver what the leader is delivering.
+      if (leader.isLeading()) await drain.drainOnce().catch(() => 0);
+      await leader.stop();
       await drain.stop();
       await heartbeat.stop();
       store.close();

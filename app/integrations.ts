@@ -155,8 +155,11 @@ export interface ListenerParts {
   readonly logger: Logger;
   /** Webhook mode: the bot runtime whose update handler is mounted at its path. */
   readonly telegram?: BotRuntime | null;
-  /** The connection to Telegram, reported by /healthz (`checks.telegram`). */
-  readonly telegramHealth?: () => TelegramHealth;
+  /**
+   * The connection to Telegram, reported by /healthz (`checks.telegram`); null while this process
+   * does not lead (it does not connect then, ADR 0052).
+   */
+  readonly telegramHealth?: () => TelegramHealth | null;
   /** The Mini App dashboard, mounted at `/app` (app/dashboard.ts). */
   readonly dashboard?: Dashboard | null;
 }
@@ -174,7 +177,10 @@ export function buildListener(parts: ListenerParts): Hono {
     metrics: app.metrics,
     logger: parts.logger.child({ part: 'http' }),
     onStored: () => app.inbox.wake(),
-    health: async () => (parts.telegramHealth ? withTelegramHealth(app.health(), parts.telegramHealth()) : app.health()),
+    health: async () => {
+      const telegram = parts.telegramHealth?.() ?? null;
+      return telegram ? withTelegramHealth(app.health(), telegram) : app.health();
+    },
     serveMetrics: config.metrics === null,
     ...(handler ? { telegram: { path: TELEGRAM_WEBHOOK_PATH, handler } } : {}),
     ...(parts.dashboard ? { dashboard: parts.dashboard.app } : {}),

@@ -69,7 +69,7 @@ export async function runStart(env: Readonly<Record<string, string | undefined>>
   if (!side) throw new Error('the Telegram side was not built');
   const dashboard = dashboardFor(app, config, logger);
   // Listening first: in webhook mode Telegram must reach the route it is told about at bot start.
-  const listener = await serveListener(buildListener({ app, config, logger, telegram: side.runtime, telegramHealth: () => side.connection.health(), dashboard }), config.http).catch(async (error: unknown) => {
+  const listener = await serveListener(buildListener({ app, config, logger, telegram: side.runtime, telegramHealth: () => (app.leader.isLeading() ? side.connection.health() : null), dashboard }), config.http).catch(async (error: unknown) => {
     await app.stop(REFUSED_GRACE_MS);
     throw listenFailure('ORCH_HTTP_PORT', config.http, error);
   });
@@ -88,9 +88,20 @@ export async function runStart(env: Readonly<Record<string, string | undefined>>
     await sweepOrphanedSelfDeploys({ hooks: new ProcessDeployHook({ workDir: config.workdir, baseEnv: env }), queue: app.queue, logger }).catch((error: unknown) =>
       logger.warn({ error: describeError(error) }, 'looking for self-deploy results failed'),
     );
+  // Telegram (polling, or setting the webhook) is a singleton: it runs while this process leads.
+  let refused: (outcome: { type: 'refused'; reason: string }) => void = () => undefined;
+  const refusal = new Promise<{ type: 'refused'; reason: string }>((resolve) => (refused = resolve));
+  app.leader.onGained(() => {
+    side.runtime.start().then(
+      (outcome) => {
+        if (outcome.type === 'refused') refused(outcome);
+      },
+      (error: unknown) => logger.error({ error: describeError(error) }, 'connecting to Telegram failed unexpectedly'),
+    );
+  });
+  app.leader.onLost(() => side.runtime.stop());
   app.start();
   side.connection.onUp(() => app.drain.resume());
-  const connecting = side.runtime.start();
   const ended = await new Promise<{ type: 'signal' } | { type: 'refused'; reason: string }>((resolve) => {
     const stop = (signal: string) => {
       logger.info({ signal }, 'stopping');
@@ -98,12 +109,7 @@ export async function runStart(env: Readonly<Record<string, string | undefined>>
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
-    connecting.then(
-      (outcome) => {
-        if (outcome.type === 'refused') resolve(outcome);
-      },
-      (error: unknown) => logger.error({ error: describeError(error) }, 'connecting to Telegram failed unexpectedly'),
-    );
+    void refusal.then(resolve);
   });
   await side.runtime.stop();
   dashboard?.close(); // open dashboard pages hold event streams the listener would wait for

@@ -22,12 +22,16 @@ export interface Metrics extends MetricHistograms {
   readonly telegramSends: Counter<'method'>;
   readonly telegram429: Counter;
   readonly reconcilerUnblocked: Counter;
+  /** 1 when this process leads, else 0; `holder` is the leader it last saw (ADR 0052). */
+  readonly leader: Gauge<'holder'>;
 }
 
 /** Read-at-scrape sources the composition root provides (store queries). */
 export interface MetricsSources extends AlertSources {
   readonly jobsByState?: () => Promise<Readonly<Record<string, number>>>;
   readonly inboxByState?: () => Promise<Readonly<Record<string, number>>>;
+  /** Whether this process leads and who does, read at scrape time. */
+  readonly leader?: () => { readonly leading: boolean; readonly holder: string | null };
   /** Node's process metrics (CPU, memory, event loop, GC); on unless false. */
   readonly processMetrics?: boolean;
 }
@@ -70,6 +74,18 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
       name: 'conveyor_reconciler_unblocked_total',
       help: 'Tasks the reconciler moved on after a lost event.',
       registers,
+    }),
+    leader: new Gauge({
+      name: 'conveyor_leader',
+      help: 'Whether this process holds the leader lease (1) or not (0); holder: the leader it last saw.',
+      labelNames: ['holder'] as const,
+      registers,
+      collect() {
+        if (!sources.leader) return;
+        const { leading, holder } = sources.leader();
+        this.reset();
+        this.set({ holder: holder ?? '' }, leading ? 1 : 0);
+      },
     }),
   };
 }

@@ -60,6 +60,11 @@ export interface Config {
     readonly workspace: string;
   } | null;
   readonly planeWebhookSecret: string | null;
+  /**
+   * ORCH_LEADER_TTL_S (default 15): the leader lease's lifetime without renewal (ADR 0052). The
+   * leader renews it every TTL/3; when the leader dies another `start` takes over within about a TTL.
+   */
+  readonly leaderTtlS: number;
   readonly reconcile: {
     readonly enabled: boolean;
     /**
@@ -200,6 +205,7 @@ export function loadConfig(env: Env, secretFiles: SecretFileReads = {}): Config 
         ? { apiUrl: stripSlash(planeApiUrl), webUrl: planeWebBase(planeWebUrl, planeApiUrl), apiKey: planeKey, workspace: planeWorkspace }
         : null,
     planeWebhookSecret,
+    leaderTtlS: r.int('ORCH_LEADER_TTL_S', 15, 3, 600),
     reconcile: {
       enabled: r.bool('ORCH_RECONCILE_ENABLED', true),
       planeEnabled: trackerSide,

@@ -10,6 +10,15 @@ import { LEADER_LEASE_NAME, type LeaderHold, type LeaderLease, type LeaderOutcom
 import type { Store } from './database.ts';
 import { leases } from './schema.ts';
 
+/**
+ * Drop the leader row whoever holds it. Only for a process that holds the instance lock of this
+ * file (app/instance.ts): no other `start` lives on it, so a row left by a killed one is stale and
+ * the restarted `start` leads at once instead of after the TTL.
+ */
+export async function forgetLeader(store: Store): Promise<void> {
+  await store.transaction(async (tx) => void tx.db.delete(leases).where(eq(leases.name, LEADER_LEASE_NAME)).run());
+}
+
 export class SqliteLeaderLease implements LeaderLease {
   constructor(
     private readonly store: Store,

@@ -82,7 +82,13 @@ describe('conveyor start', () => {
       expect(accepted.status).toBe(200);
       const forged = await fetch(`http://127.0.0.1:${port}/webhooks/gitea`, { method: 'POST', body: push.body, headers: giteaHeaders(push.body, 'delivery-start-2', 'push', 'wrong-secret') });
       expect(forged.status).toBe(401);
-      expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toContain('conveyor_webhook_deliveries_total{source="gitea",outcome="accepted"} 1');
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(metrics).toContain('conveyor_webhook_deliveries_total{source="gitea",outcome="accepted"} 1');
+      // The single `start` on SQLite leads (ADR 0052): /healthz and /metrics say so and name it.
+      const report = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { leader: boolean; leaderHolder: string | null };
+      expect(report.leader).toBe(true);
+      expect(report.leaderHolder).toMatch(/\S/);
+      expect(metrics).toContain(`conveyor_leader{holder="${report.leaderHolder}"} 1`);
 
       await new Promise((r) => setTimeout(r, 500));
       expect(await botReplies()).toHaveLength(1);

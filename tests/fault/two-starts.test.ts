@@ -93,6 +93,9 @@ describe('two conveyor start on one database', () => {
       const third = await start();
       await waitFor(() => healthy(third), 30_000, () => `the start after the kill never became healthy:\n${third.output()}`);
       expect(third.output()).toContain(`is gone; its running jobs are claimed again now`);
+      // The killed start's leader row is a dead one's: the restarted start leads at once, not after the TTL (ADR 0052).
+      const leads = await fetch(`http://127.0.0.1:${third.port}/healthz`).then(async (r) => ((await r.json()) as { leader?: boolean }).leader);
+      expect(leads).toBe(true);
       third.child.kill('SIGTERM');
       expect(await third.exited, third.output()).toBe(0);
     } finally {

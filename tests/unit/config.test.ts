@@ -29,6 +29,7 @@ describe('configuration', () => {
       reconcile: { enabled: true, planeEnabled: true, skipBlockedEnabled: true, intervalS: 60, graceS: 300 },
       logLevel: 'info',
       staging: { infraToleranceEnabled: true },
+      leaderTtlS: 15,
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.reconcile)).toBe(true);
@@ -49,6 +50,8 @@ describe('configuration', () => {
     [{ PLANE_API_URL: 'https://plane.example.test' }, 'PLANE_API_KEY: required when PLANE_API_URL is set'],
     [{ ORCH_RECONCILE_GRACE_REVIEW_S: '-1' }, 'ORCH_RECONCILE_GRACE_REVIEW_S: must be between 0 and 604800'],
     [{ TELEGRAM_BOT_TOKEN: 'nonsense' }, 'TELEGRAM_BOT_TOKEN: does not look like a bot token'],
+    [{ ORCH_LEADER_TTL_S: '1' }, 'ORCH_LEADER_TTL_S: must be between 3 and 600'],
+    [{ ORCH_LEADER_TTL_S: 'soon' }, 'ORCH_LEADER_TTL_S: must be a whole number'],
   ])('names the variable and what is wrong: %o', (env, expected) => {
     expect(problems(env).join('\n')).toContain(expected);
   });
@@ -59,6 +62,10 @@ describe('configuration', () => {
     expect(problems({ ORCH_TEST_CRASH_AFTER: 'everything' })).toEqual([
       'ORCH_TEST_CRASH_AFTER: must be one of push, pr, tracker-comment, approval-message, card, card-post, got "everything"',
     ]);
+  });
+
+  it('reads the leader lease TTL', () => {
+    expect(loadConfig({ ORCH_LEADER_TTL_S: '30' }).leaderTtlS).toBe(30);
   });
 
   it('reports every problem at once', () => {
