@@ -6,7 +6,9 @@
  * private cluster with default durability (fsync on, synchronous_commit on).
  * Run: `npm run bench:scale` (BENCH_SCALE_JOBS lowers the 10,000 jobs for a quick run,
  * BENCH_SCALE_ROUNDS repeats and reports medians). Figures: docs/benchmarks.md.
- * The last line is one JSON object. Leader failover is not built yet: `failover_s_p50` is null.
+ * Leader failover (`failover_s_p50`): SIGKILL the leader of two leader processes, time to the new
+ * leader's first action, p50 over BENCH_FAILOVER_KILLS (5) kills with BENCH_FAILOVER_TTL_S (15, the
+ * default ORCH_LEADER_TTL_S). The last line is one JSON object.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,11 +19,14 @@ import pg from 'pg';
 import { migratePostgres, openPgPool } from '../../adapters/store-postgres/pg-database.ts';
 import { JobQueue } from '../../core/queue/job-queue.ts';
 import { openStore } from '../../core/store/database.ts';
+import { leaderFailovers } from './leader-failover.ts';
 import { findPgBinaries, startPgCluster, type PgCluster } from '../support/pg-cluster.ts';
 
 const JOBS = Number(process.env.BENCH_SCALE_JOBS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_SCALE_ROUNDS ?? 1);
 const WORKERS = [1, 2, 4] as const;
+const FAILOVER_KILLS = Number(process.env.BENCH_FAILOVER_KILLS ?? 5);
+const FAILOVER_TTL_S = Number(process.env.BENCH_FAILOVER_TTL_S ?? 15);
 const ROOT = resolve(import.meta.dirname, '../..');
 const WORKER = join(ROOT, 'tests/support/pg-queue-worker.ts');
 let databases = 0;
@@ -160,8 +165,10 @@ async function main(): Promise<void> {
     const sqlite = whole(median(runs.sqlite));
     const sqliteRaw = whole(median(runs.sqliteRaw));
     console.log(`SQLite claim+complete, one process: ${sqlite} claims/s (ratio to raw ${(sqlite / sqliteRaw).toFixed(3)}); raw ${sqliteRaw} updates/s`);
-    console.log('leader failover: not measured (no leader lease yet; issue 12, next slice)');
-    console.log(JSON.stringify({ pg_claims_per_s: pgClaimsPerS, pg_raw_updates_per_s: pgRaw, sqlite_claims_per_s: sqlite, sqlite_raw_updates_per_s: sqliteRaw, failover_s_p50: null }));
+    const failovers = await leaderFailovers(cluster, FAILOVER_KILLS, FAILOVER_TTL_S * 1000);
+    const failover = Number(median(failovers).toFixed(2));
+    console.log(`leader failover, TTL ${FAILOVER_TTL_S} s: p50 ${failover} s over ${failovers.length} kills (max ${Math.max(...failovers).toFixed(2)} s; target ≤ ${2 * FAILOVER_TTL_S} s)`);
+    console.log(JSON.stringify({ pg_claims_per_s: pgClaimsPerS, pg_raw_updates_per_s: pgRaw, sqlite_claims_per_s: sqlite, sqlite_raw_updates_per_s: sqliteRaw, failover_s_p50: failover, failover_ttl_s: FAILOVER_TTL_S }));
   } finally {
     cluster.stop();
     rmSync(dir, { recursive: true, force: true });
