@@ -9,6 +9,9 @@
  * the bot connects in the background (see bot/telegram/run-bot.ts). A token that Telegram refuses
  * before the bot ever connected is a configuration error: one line on stderr, exit
  * {@link EXIT_TELEGRAM_TOKEN_REFUSED}. A token refused later only makes /healthz unhealthy.
+ *
+ * Telegram, the outbox drain and the reconciler are singletons: they run while this process holds
+ * the leader lease and stop the moment it is lost (ADR 0052); on SQLite the single start leads.
  */
 import { metricsApp } from '../adapters/http/metrics-route.ts';
 import { serveListener } from '../adapters/http/serve.ts';
