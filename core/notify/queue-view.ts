@@ -5,6 +5,7 @@ import { ALL_STAGES, type WorkStage } from '../domain/stage.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
 import type { Store } from '../store/database.ts';
 import { listLeases } from '../store/lease-repo.ts';
+import { LEADER_LEASE_NAME } from '../ports/leader-lease.ts';
 import { mergeLeaseHolder, mergeWaiters } from '../store/merge-lease.ts';
 import { kv, tasks } from '../store/schema.ts';
 
@@ -63,7 +64,8 @@ export async function buildQueueView(store: Store, queue: JobQueue, capacity: nu
     perStage,
     escalated,
     awaitingApproval,
-    leases: (await listLeases(store.db)).map((l) => ({ name: l.name, holder: l.holder, since: l.acquiredAt })),
+    // The leader lease (ADR 0052) shares the table but is not a task's lease.
+    leases: (await listLeases(store.db)).filter((l) => l.name !== LEADER_LEASE_NAME).map((l) => ({ name: l.name, holder: l.holder, since: l.acquiredAt })),
     mergeQueues: await mergeQueuesOf(store),
     reconciler: stats ? (JSON.parse(stats.value) as ReconcilerStats) : null,
   };

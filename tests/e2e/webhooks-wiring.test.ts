@@ -32,7 +32,8 @@ describe('listener wiring in the composed app', () => {
     w.app.start();
     await new Promise((r) => setTimeout(r, 100));
     const healthy = await fetch(`${w.url}/healthz`);
-    expect([healthy.status, await healthy.json()]).toEqual([200, { ok: true, checks: { database: true, workers: true, inbox: true } }]);
+    // The single app leads (ADR 0052): /healthz says so and names the holder (its instance id).
+    expect([healthy.status, await healthy.json()]).toEqual([200, { ok: true, checks: { database: true, workers: true, inbox: true }, leader: true, leaderHolder: expect.any(String) }]);
 
     w.app.store.sqlite.close();
     const broken = await fetch(`${w.url}/healthz`);
