@@ -2,8 +2,10 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const PG_DRIVER = ['pg', 'pg-*', 'drizzle-orm/pg-core', 'drizzle-orm/node-postgres', 'drizzle-orm/node-postgres/*'];
+
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'core/store/migrations/**', 'bin/**', 'coverage/**', 'app/demo/seed/**', 'adapters/dashboard/public/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'core/store/migrations/**', 'adapters/store-postgres/migrations/**', 'bin/**', 'coverage/**', 'app/demo/seed/**', 'adapters/dashboard/public/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -29,9 +31,18 @@ export default tseslint.config(
           patterns: [
             { group: ['**/adapters/**', '**/bot/**', '**/app/**'], message: 'core imports no adapter, bot or app module.' },
             { group: ['grammy', '@grammyjs/*', 'hono', '@hono/*', 'simple-git', 'dockerode', 'pino', 'node:child_process', 'node:http', 'node:fs', 'node:fs/promises'], message: 'core performs no IO: use a port.' },
+            { group: PG_DRIVER, message: 'PostgreSQL is reached only through adapters/store-postgres.' },
           ],
         },
       ],
+    },
+  },
+  {
+    // The PostgreSQL driver and drizzle's pg dialect live in adapters/store-postgres (and tests) only.
+    files: ['adapters/**/*.ts', 'app/**/*.ts', 'bot/**/*.ts', 'main.ts'],
+    ignores: ['adapters/store-postgres/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: PG_DRIVER, message: 'PostgreSQL is reached only through adapters/store-postgres.' }] }],
     },
   },
   {

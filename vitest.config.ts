@@ -7,7 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // PostgreSQL suites start a private cluster each, and skip with one line without the server binaries.
     // One Docker engine per run (found, or a private dockerd); Docker suites skip with one line without it.
-    globalSetup: ['tests/support/docker-global-setup.ts'],
+    globalSetup: ['tests/support/docker-global-setup.ts', 'tests/support/pg-global-setup.ts'],
   },
 });

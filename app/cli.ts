@@ -79,9 +79,16 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     },
   },
   sandbox: {
-    usage: `usage: conveyor sandbox [--listener <url>]\n\nRuns the Telegram, Gitea and Plane stand-ins on loopback with the demo's shop repository and\nprints the .env lines for \`conveyor start\` and how to post in the chat as a user. Ctrl-C stops.\n\n  --listener <url>   where \`conveyor start\` will listen, for Gitea and Plane webhooks\n                     (default http://127.0.0.1:8080)\n`,
-    options: { ...HELP_OPTION, listener: { type: 'string' } },
-    run: (values, env, out) => runSandboxCommand(typeof values.listener === 'string' ? values.listener : 'http://127.0.0.1:8080', env, out),
+    usage: `usage: conveyor sandbox [--listener <url>] [--forge gitea|github]\n\nRuns the Telegram, Gitea and Plane stand-ins on loopback with the demo's shop repository and\nprints the .env lines for \`conveyor start\` and how to post in the chat as a user. Ctrl-C stops.\n\n  --listener <url>   where \`conveyor start\` will listen, for Gitea and Plane webhooks\n                     (default http://127.0.0.1:8080)\n  --forge <name>     gitea (default) or github (Telegram and GitHub alone; GitHub Issues)\n`,
+    options: { ...HELP_OPTION, listener: { type: 'string' }, forge: { type: 'string' } },
+    async run(values, env, out) {
+      const forge = values.forge ?? 'gitea';
+      if (!isDemoForge(forge)) {
+        process.stderr.write(`conveyor sandbox: --forge must be one of ${DEMO_FORGES.join(', ')} (got "${String(forge)}")\n`);
+        return USAGE_EXIT;
+      }
+      return runSandboxCommand(typeof values.listener === 'string' ? values.listener : 'http://127.0.0.1:8080', env, out, forge);
+    },
   },
   doctor: {
     usage: `usage: conveyor doctor\n\nChecks what \`conveyor start\` needs and names every problem: ✗ errors (exit code 1) and\n! warnings. Changes nothing.\n`,

@@ -54,3 +54,18 @@ export function describeError(error: unknown): string {
 export class AlreadyRunningError extends Error {
   override readonly name = 'AlreadyRunningError';
 }
+
+/**
+ * A uniqueness rule refused a write (a second row with the same key): another writer got there
+ * first. Adapters raise it for a store's unique violation; `constraint` names the rule.
+ */
+export class ConflictError extends Error {
+  override readonly name = 'ConflictError';
+  constructor(
+    message: string,
+    readonly constraint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Driver errors become core's typed errors here, so core never sees a PostgreSQL SQLSTATE:
+ * serialization failure and deadlock (40001, 40P01) → RetryableError (run the unit of work again),
+ * unique violation (23505) → ConflictError, connection failures (08xxx, 57P0x, refused) →
+ * UnavailableError. Other driver errors are rethrown with what was happening added; errors that
+ * are not the driver's pass through unchanged.
+ */
+import { ConflictError, RetryableError, UnavailableError } from '../../core/errors.ts';
+
+interface PgErrorFields {
+  readonly code?: string;
+  readonly constraint?: string;
+}
+
+const fields = (error: unknown): PgErrorFields => (typeof error === 'object' && error !== null ? error : {});
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03']);
+
+/** A core error for `error`, raised while `doing` (e.g. "claiming a job"). */
+export function translatePgError(error: unknown, doing: string): Error {
+  const { code, constraint } = fields(error);
+  // Not from the driver (a core error from inside a unit of work, a bug): unchanged.
+  if (code === undefined && error instanceof Error) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === '40001' || code === '40P01')
+    return new RetryableError(`PostgreSQL ${code === '40001' ? 'serialization failure' : 'deadlock'} while ${doing}: ${message}`, undefined, { cause: error });
+  if (code === '23505') return new ConflictError(`unique constraint ${constraint ?? '?'} violated while ${doing}`, constraint, { cause: error });
+  if (code !== undefined && (code.startsWith('08') || CONNECTION_CODES.has(code)))
+    return new UnavailableError(`PostgreSQL unreachable while ${doing}: ${message}`, undefined, { cause: error });
+  return new Error(`PostgreSQL error while ${doing}: ${message}`, { cause: error });
+}
+
+/** Run `fn`; a driver error thrown by it is translated (see {@link translatePgError}). */
+export async function pgCall<T>(doing: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw translatePgError(error, doing);
+  }
+}
