@@ -83,26 +83,26 @@ async function pgRawUpdates(cluster: PgCluster, count: number): Promise<number> 
 }
 
 /** claims/s on SQLite, one process, one worker completing and claiming in one commit (as bench:queue at concurrency 1). */
-function sqliteClaims(dir: string, count: number): number {
+async function sqliteClaims(dir: string, count: number): Promise<number> {
   const store = openStore(join(dir, `claims-${++databases}.db`));
   try {
     const queue = new JobQueue(store);
     const now = Date.now();
-    store.write((tx) => {
+    await store.transaction(async (tx) => {
       for (let i = 0; i < count; i++)
-        queue.enqueueInTx(tx, { kind: 'ci', taskId: `BENCH-${i}`, payload: { role: 'developer' }, idempotencyKey: `bench:${i}` }, now);
+        await queue.enqueueInTx(tx, { kind: 'ci', taskId: `BENCH-${i}`, payload: { role: 'developer' }, idempotencyKey: `bench:${i}` }, now);
     });
     const started = process.hrtime.bigint();
-    let job = queue.claim(['ci'], 'bench', Date.now(), 60_000);
+    let job = await queue.claim(['ci'], 'bench', Date.now(), 60_000);
     while (job) {
       const current = job;
-      job = store.write((tx) => {
-        if (!queue.completeInTx(tx, current.id, 'bench', Date.now())) throw new Error(`job ${current.id} lost its lease`);
-        return queue.claimInTx(tx, ['ci'], 'bench', Date.now(), 60_000);
+      job = await store.transaction(async (tx) => {
+        if (!await queue.completeInTx(tx, current.id, 'bench', Date.now())) throw new Error(`job ${current.id} lost its lease`);
+        return await queue.claimInTx(tx, ['ci'], 'bench', Date.now(), 60_000);
       });
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (queue.countByState().succeeded !== count) throw new Error('not every SQLite job succeeded');
+    if ((await queue.countByState()).succeeded !== count) throw new Error('not every SQLite job succeeded');
     return count / seconds;
   } finally {
     store.close();
@@ -148,7 +148,7 @@ async function main(): Promise<void> {
       runs.pgRaw.push(await pgRawUpdates(cluster, JOBS));
       for (const [i, workers] of WORKERS.entries()) runs.pg[i]!.push(await pgClaims(cluster, JOBS, workers));
       runs.sqliteRaw.push(sqliteRawUpdates(dir, JOBS));
-      runs.sqlite.push(sqliteClaims(dir, JOBS));
+      runs.sqlite.push(await sqliteClaims(dir, JOBS));
       const pgLine = WORKERS.map((w, i) => `${w}w ${whole(runs.pg[i]!.at(-1)!)}`).join(', ');
       console.log(`round ${round}: PostgreSQL raw ${whole(runs.pgRaw.at(-1)!)} updates/s, claims/s ${pgLine}; SQLite raw ${whole(runs.sqliteRaw.at(-1)!)} updates/s, claims/s ${whole(runs.sqlite.at(-1)!)}`);
     }

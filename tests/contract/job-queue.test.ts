@@ -13,25 +13,11 @@ import { startPgCluster, type PgCluster } from '../support/pg-cluster.ts';
 import { createTempStore } from '../support/temp-store.ts';
 import { CONTRACT_MAX_ATTEMPTS, CONTRACT_POLICY, describeJobQueueContract, type QueueSide } from './job-queue.contract.ts';
 
-/**
- * SQLite's unit of work for the contract: BEGIN IMMEDIATE, then COMMIT at once when `fn` is
- * synchronous (as `Store.write`), or after it settles when it returns a promise.
- */
+/** SQLite's unit of work for the contract: the store's own `transaction` (ADR 0050). */
 function sqliteSide(store: Store): QueueSide<Tx> {
   return {
     queue: new JobQueue(store, CONTRACT_POLICY, CONTRACT_MAX_ATTEMPTS),
-    async write(fn) {
-      store.sqlite.exec('BEGIN IMMEDIATE');
-      try {
-        const result = fn(store.db);
-        const value = result instanceof Promise ? await result : result;
-        store.sqlite.exec('COMMIT');
-        return value;
-      } catch (error) {
-        store.sqlite.exec('ROLLBACK');
-        throw error;
-      }
-    },
+    write: (fn) => store.transaction(async (tx) => fn(tx)),
   };
 }
 
