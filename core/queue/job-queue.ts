@@ -197,8 +197,9 @@ export class JobQueue {
   }
 
   /** Jobs of a task that are queued or running. */
-  async activeForTask(taskId: string): Promise<JobRow[]> {
-    const rows = this.store.readSqlite
+  async activeForTask(taskId: string, tx?: Tx): Promise<JobRow[]> {
+    // Inside a transaction, its own connection (its own enqueues count); else committed data.
+    const rows = (tx ? this.store.sqlite : this.store.readSqlite)
       .prepare(`SELECT ${COLUMNS} FROM jobs WHERE task_id = ? AND state IN ('queued', 'running') ORDER BY id`)
       .all(taskId) as RawJob[];
     return rows.map((raw) => ({ ...raw, payload: JSON.parse(raw.payload) as Record<string, unknown> }));

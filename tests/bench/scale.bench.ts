@@ -102,8 +102,8 @@ async function sqliteClaims(dir: string, count: number): Promise<number> {
     while (job) {
       const current = job;
       job = await store.transaction(async (tx) => {
-        if (!(await queue.completeInTx(tx, current.id, 'bench', Date.now()))) throw new Error(`job ${current.id} lost its lease`);
-        return queue.claimInTx(tx, ['ci'], 'bench', Date.now(), 60_000);
+        if (!await queue.completeInTx(tx, current.id, 'bench', Date.now())) throw new Error(`job ${current.id} lost its lease`);
+        return await queue.claimInTx(tx, ['ci'], 'bench', Date.now(), 60_000);
       });
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;

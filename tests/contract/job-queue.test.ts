@@ -13,7 +13,7 @@ import { startPgCluster, type PgCluster } from '../support/pg-cluster.ts';
 import { createTempStore } from '../support/temp-store.ts';
 import { CONTRACT_MAX_ATTEMPTS, CONTRACT_POLICY, describeJobQueueContract, type QueueSide } from './job-queue.contract.ts';
 
-/** SQLite's unit of work for the contract: the store's own asynchronous transaction (ADR 0050). */
+/** SQLite's unit of work for the contract: the store's own `transaction` (ADR 0050). */
 function sqliteSide(store: Store): QueueSide<Tx> {
   return {
     queue: new JobQueue(store, CONTRACT_POLICY, CONTRACT_MAX_ATTEMPTS),

@@ -19,7 +19,7 @@ export async function onRetryRequested(ctx: EngineContext, event: RetryRequested
   const task = await getTask(ctx.tx, event.taskId);
   if (!task) return { type: 'rejected', reason: `unknown task ${event.taskId}` };
   if (task.stage === 'done' || task.stage === 'cancelled') return { type: 'rejected', reason: `${task.id} is ${task.stage}` };
-  if (!task.escalated && (await ctx.deps.queue.activeForTask(task.id)).length > 0) return noop(`${task.id} is already being worked on`);
+  if (!task.escalated && (await ctx.deps.queue.activeForTask(task.id, ctx.tx)).length > 0) return noop(`${task.id} is already being worked on`);
   const reset = { rollbacks: 0, escalated: false, escalationReason: null, lastEvent: `retry by ${event.actor}` };
   const reason = `retry requested by ${event.actor}`;
   if (task.phase === 'merging' || task.stage === 'deploy-staging' || (task.phase === 'awaiting-ci' && task.stage !== 'development')) {
