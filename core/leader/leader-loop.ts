@@ -33,6 +33,9 @@ export interface LeaderLoopDeps {
 
 type Listener = () => void | Promise<void>;
 
+/** The reason when the process itself stops: expected, so not a warning. */
+const STOPPING = 'stopping';
+
 export class LeaderLoop {
   private leading = false;
   private running = false;
@@ -83,7 +86,7 @@ export class LeaderLoop {
     this.clearTimers();
     // An attempt still in flight sees `running` false when it answers and changes nothing.
     if (!this.leading) return;
-    await this.lose('stopping');
+    await this.lose(STOPPING);
     await this.deps.lease.release(this.deps.holder).catch((error: unknown) => {
       this.deps.logger.warn({ error: describeError(error) }, 'releasing the leader lease failed; it expires by itself');
     });
@@ -141,7 +144,8 @@ export class LeaderLoop {
     this.leading = false;
     if (this.deadlineTimer !== null) this.timers.clear(this.deadlineTimer);
     this.deadlineTimer = null;
-    this.deps.logger.warn({ holder: this.deps.holder, reason }, 'leadership lost: stopping the singletons');
+    if (reason === STOPPING) this.deps.logger.info({ holder: this.deps.holder }, 'leadership released: stopping the singletons');
+    else this.deps.logger.warn({ holder: this.deps.holder, reason }, 'leadership lost: stopping the singletons');
     await this.notify(this.lost);
   }
 
