@@ -17,6 +17,7 @@ import { ACTIONS_CONTEXT, runActionsJob } from './demo-actions.ts';
 import { pullRequestPayload, pushPayload, statusPayload } from './gitea-payloads.ts';
 import { startPushRelay, type RefUpdate } from './push-relay.ts';
 import type { WebhookSent } from './webhook-log.ts';
+import { backgroundWork } from './background-work.ts';
 
 /** Where the demo's Gitea lives and whom it tells. */
 export interface DemoGiteaOptions {
@@ -60,15 +61,8 @@ export async function startDemoGitea(options: DemoGiteaOptions): Promise<DemoGit
   standin.state.setBranchHead(repo, DEFAULT_BRANCH, (await branchHead(bare, DEFAULT_BRANCH)) ?? undefined);
   const problems: string[] = [];
   const hooks: { url: string; secret: string }[] = [];
-  let chain: Promise<void> = Promise.resolve();
-  const later = (what: string, work: () => Promise<void>) => {
-    chain = chain
-      .then(work)
-      .catch(
-        (error: unknown) =>
-          void problems.push(`${what}: ${error instanceof Error ? error.message : String(error)}`),
-      );
-  };
+  const work = backgroundWork(problems);
+  const later = work.later;
   const deliver = async (eventType: string, payload: object, what: string) => {
     for (const hook of hooks) {
       const sent = await standin.deliverWebhook(hook.url, hook.secret, eventType, payload);
@@ -83,7 +77,6 @@ export async function startDemoGitea(options: DemoGiteaOptions): Promise<DemoGit
   };
 
   // CI runs beside the webhook queue (a runner picks the job up a moment later, as act_runner polls).
-  const runs = new Set<Promise<void>>();
   const ci = (sha: string) => {
     const targetUrl = `${standin.url}/${repo}/actions/runs/${sha.slice(0, 7)}/jobs/0`;
     const post = (state: string, description: string) => {
@@ -103,19 +96,11 @@ export async function startDemoGitea(options: DemoGiteaOptions): Promise<DemoGit
       });
     };
     post('pending', 'Waiting to run');
-    const run: Promise<void> = (async () => {
+    work.beside(`CI on ${sha.slice(0, 7)}`, async () => {
       await new Promise((resolve) => setTimeout(resolve, RUNNER_PICKUP_MS));
       const outcome = await runActionsJob(bare, sha, options.ciCommand, options.env);
       post(outcome.passed ? 'success' : 'failure', outcome.description);
-    })()
-      .catch(
-        (error: unknown) =>
-          void problems.push(
-            `CI on ${sha.slice(0, 7)}: ${error instanceof Error ? error.message : String(error)}`,
-          ),
-      )
-      .finally(() => runs.delete(run));
-    runs.add(run);
+    });
   };
 
   const onPush = (update: RefUpdate) => {
@@ -183,10 +168,7 @@ export async function startDemoGitea(options: DemoGiteaOptions): Promise<DemoGit
 
   const settle = async () => {
     watchPulls();
-    for (let current = chain; ; current = chain) {
-      await Promise.all([current, ...runs]);
-      if (current === chain && runs.size === 0) return;
-    }
+    await work.settle();
   };
   return {
     url: standin.url,

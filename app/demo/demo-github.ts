@@ -20,6 +20,7 @@ import { ZERO_SHA } from './bare-repo.ts';
 import { runActionsJob } from './demo-actions.ts';
 import { startPushRelay, type RefUpdate } from './push-relay.ts';
 import type { WebhookSent } from './webhook-log.ts';
+import { backgroundWork } from './background-work.ts';
 
 /** The check run GitHub Actions reports for the workflow's job `test`. */
 export const GITHUB_CHECK = 'test';
@@ -69,10 +70,8 @@ export async function startDemoGithub(options: DemoGithubOptions): Promise<DemoG
   const problems: string[] = [];
   const dropped: string[] = [];
   const hooks: { url: string; secret: string }[] = [];
-  let chain: Promise<void> = Promise.resolve();
-  const later = (what: string, work: () => Promise<void>) => {
-    chain = chain.then(work).catch((error: unknown) => void problems.push(`${what}: ${error instanceof Error ? error.message : String(error)}`));
-  };
+  const work = backgroundWork(problems);
+  const later = work.later;
   const deliver = async (event: string, payload: object, what: string) => {
     if (options.drop?.includes(event)) return void dropped.push(what);
     for (const hook of hooks) {
@@ -83,21 +82,17 @@ export async function startDemoGithub(options: DemoGithubOptions): Promise<DemoG
   };
   const send = (event: string, payload: () => object, what: string) => later(what, () => deliver(event, payload(), what));
 
-  const runs = new Set<Promise<void>>();
   const ci = (sha: string, branch: string) => {
     const queued = standin.state.checkRun(repo, sha, { name: GITHUB_CHECK, status: 'queued' });
     send('check_run', () => checkRunPayload(standin.url, repo, queued, 'created'), `check_run "${GITHUB_CHECK}" queued on ${sha.slice(0, 7)}`);
-    const run: Promise<void> = (async () => {
+    work.beside(`CI on ${sha.slice(0, 7)}`, async () => {
       await new Promise((resolve) => setTimeout(resolve, RUNNER_PICKUP_MS));
       const outcome = await runActionsJob(bare, sha, options.ciCommand, options.env);
       const conclusion = outcome.passed ? 'success' : 'failure';
       const done = standin.state.checkRun(repo, sha, { id: queued.id, name: GITHUB_CHECK, conclusion, title: outcome.passed ? 'Tests passed' : 'Tests failed', summary: outcome.description, detailsUrl: `https://github.com/${repo.fullName}/actions/runs/${queued.id}` });
       send('check_run', () => checkRunPayload(standin.url, repo, done, 'completed'), `check_run "${GITHUB_CHECK}" ${conclusion} on ${sha.slice(0, 7)}`);
       send('check_suite', () => checkSuitePayload(standin.url, repo, sha, branch, conclusion), `check_suite ${conclusion} on ${sha.slice(0, 7)}`);
-    })()
-      .catch((error: unknown) => void problems.push(`CI on ${sha.slice(0, 7)}: ${error instanceof Error ? error.message : String(error)}`))
-      .finally(() => runs.delete(run));
-    runs.add(run);
+    });
   };
 
   const onPush = (update: RefUpdate) => {
@@ -135,10 +130,7 @@ export async function startDemoGithub(options: DemoGithubOptions): Promise<DemoG
 
   const settle = async () => {
     watchPulls();
-    for (let current = chain; ; current = chain) {
-      await Promise.all([current, ...runs]);
-      if (current === chain && runs.size === 0) return;
-    }
+    await work.settle();
   };
   return {
     url: standin.url,
