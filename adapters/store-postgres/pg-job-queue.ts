@@ -10,7 +10,7 @@
  * statement, its own implicit transaction). Driver errors become core errors (pg-errors.ts).
  */
 import type pg from 'pg';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../../core/queue/backoff.ts';
+import { DEFAULT_BACKOFF, failureFate, type BackoffPolicy } from '../../core/queue/backoff.ts';
 import type { FailOutcome } from '../../core/queue/job-queue.ts';
 import type { JobKind, JobRow, NewJob } from '../../core/queue/job.ts';
 import { pgCall } from './pg-errors.ts';
@@ -101,15 +101,15 @@ export class PgJobQueue {
     );
     const job = found.rows[0];
     if (!job) return { type: 'stale' };
-    if (options.permanent || job.attempts >= job.maxAttempts) {
+    const fate = failureFate(this.policy, job, now, options);
+    if (fate.type === 'dead') {
       const sql = `UPDATE jobs SET state = 'dead', last_error = $2, lease_owner = NULL, lease_expires_at = NULL, finished_at = $3, updated_at = $3 WHERE id = $1`;
       await this.run(tx, 'recording a dead job', sql, [id, error, now]);
-      return { type: 'dead' };
+      return fate;
     }
-    const availableAt = now + Math.max(options.retryAfterMs ?? 0, backoffDelay(this.policy, job.attempts));
     const sql = `UPDATE jobs SET state = 'queued', last_error = $2, available_at = $3, lease_owner = NULL, lease_expires_at = NULL, updated_at = $4 WHERE id = $1`;
-    await this.run(tx, 'requeueing a failed job', sql, [id, error, availableAt, now]);
-    return { type: 'retry', availableAt };
+    await this.run(tx, 'requeueing a failed job', sql, [id, error, fate.availableAt, now]);
+    return fate;
   }
 
   /** Give a claimed job back without counting the attempt (defer, graceful shutdown); runnable again at `availableAt`. */

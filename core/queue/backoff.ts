@@ -11,3 +11,14 @@ export function backoffDelay(policy: BackoffPolicy, attempts: number): number {
   const exponent = Math.max(0, Math.min(attempts - 1, 30));
   return Math.min(policy.capMs, policy.baseMs * 2 ** exponent);
 }
+
+/** What a failed try leads to: dead once permanent or out of attempts, else queued again after the backoff (or the asked delay, if longer). */
+export function failureFate(
+  policy: BackoffPolicy,
+  job: { readonly attempts: number; readonly maxAttempts: number },
+  now: number,
+  options: { readonly retryAfterMs?: number; readonly permanent?: boolean },
+): { type: 'dead' } | { type: 'retry'; availableAt: number } {
+  if (options.permanent || job.attempts >= job.maxAttempts) return { type: 'dead' };
+  return { type: 'retry', availableAt: now + Math.max(options.retryAfterMs ?? 0, backoffDelay(policy, job.attempts)) };
+}

@@ -11,7 +11,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { Store, Tx } from '../store/database.ts';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
+import { DEFAULT_BACKOFF, failureFate, type BackoffPolicy } from './backoff.ts';
 import type { JobKind, JobRow, NewJob } from './job.ts';
 
 /** Outcome of recording a failure. */
@@ -144,17 +144,17 @@ export class JobQueue {
     const job = await this.getInTx(tx, id);
     if (!job || job.state !== 'running' || job.leaseOwner !== owner) return { type: 'stale' };
     const db = this.store.sqlite;
-    if (options.permanent || job.attempts >= job.maxAttempts) {
+    const fate = failureFate(this.policy, job, now, options);
+    if (fate.type === 'dead') {
       db.prepare(
         `UPDATE jobs SET state = 'dead', last_error = ?, lease_owner = NULL, lease_expires_at = NULL, finished_at = ?, updated_at = ? WHERE id = ?`,
       ).run(error, now, now, id);
-      return { type: 'dead' };
+      return fate;
     }
-    const availableAt = now + Math.max(options.retryAfterMs ?? 0, backoffDelay(this.policy, job.attempts));
     db.prepare(
       `UPDATE jobs SET state = 'queued', last_error = ?, available_at = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?`,
-    ).run(error, availableAt, now, id);
-    return { type: 'retry', availableAt };
+    ).run(error, fate.availableAt, now, id);
+    return fate;
   }
 
   /**
