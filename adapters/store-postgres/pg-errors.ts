@@ -14,10 +14,21 @@ interface PgErrorFields {
 
 const fields = (error: unknown): PgErrorFields => (typeof error === 'object' && error !== null ? error : {});
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03']);
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', '57P01', '57P02', '57P03']);
+
+/**
+ * The driver's error inside `error`: drizzle wraps a failed query in a `DrizzleQueryError` (whose
+ * message carries the query's parameters) with the driver's error as its `cause`.
+ */
+function driverError(error: unknown): unknown {
+  if (fields(error).code !== undefined || !(error instanceof Error)) return error;
+  const cause: unknown = error.cause;
+  return typeof cause === 'object' && cause !== null && fields(cause).code !== undefined ? cause : error;
+}
 
 /** A core error for `error`, raised while `doing` (e.g. "claiming a job"). */
-export function translatePgError(error: unknown, doing: string): Error {
+export function translatePgError(thrown: unknown, doing: string): Error {
+  const error = driverError(thrown);
   const { code, constraint } = fields(error);
   // Not from the driver (a core error from inside a unit of work, a bug): unchanged.
   if (code === undefined && error instanceof Error) return error;
