@@ -49,3 +49,13 @@ export async function pgCall<T>(doing: string, fn: () => Promise<T>): Promise<T>
     throw translatePgError(error, doing);
   }
 }
+
+/**
+ * True when `error` is a serialization failure or deadlock reported by PostgreSQL (translated or
+ * not): the transaction did nothing and may run again. A RetryableError that core code raised for
+ * its own reasons is not one.
+ */
+export function isPgRetryable(error: unknown): boolean {
+  const code = fields(driverError(error)).code ?? (error instanceof Error ? fields(error.cause).code : undefined);
+  return code === '40001' || code === '40P01';
+}
