@@ -3,7 +3,24 @@ import { and, desc, eq } from 'drizzle-orm';
 import { readerDb, type Reader, type Tx } from './database.ts';
 import { approvals } from './schema.ts';
 
-export type ApprovalRow = typeof approvals.$inferSelect;
+export interface ApprovalRow {
+  id: string;
+  taskId: string;
+  gate: string;
+  round: number;
+  state: string;
+  decidedBy: string | null;
+  decidedByName: string | null;
+  decidedAt: number | null;
+  reason: string | null;
+  summary: string;
+  chatId: string | null;
+  messageId: number | null;
+  createdAt: number;
+}
+
+/** A new approval request (undecided, not yet posted). */
+export type NewApproval = Omit<ApprovalRow, 'decidedBy' | 'decidedByName' | 'decidedAt' | 'reason' | 'chatId' | 'messageId'>;
 
 export async function insertApproval(
   tx: Tx,
@@ -72,4 +89,21 @@ export async function setApprovalMessage(
   messageId: number,
 ): Promise<void> {
   tx.db.update(approvals).set({ chatId, messageId }).where(eq(approvals.id, id)).run();
+}
+
+/** Approval reads of the store port. */
+export interface ApprovalReads {
+  get(id: string): Promise<ApprovalRow | null>;
+  /** The newest pending approval of a task for a gate. */
+  pending(taskId: string, gate: string): Promise<ApprovalRow | null>;
+  has(taskId: string, gate: string): Promise<boolean>;
+}
+
+/** Approval writes of the store port (roll-backs, kept as approvals, are in rollback-repo.ts). */
+export interface ApprovalWrites {
+  /** Insert unless (task, gate, round) or the id exists; true when inserted. */
+  insert(row: NewApproval): Promise<boolean>;
+  /** Record the decision if still pending; false when someone decided first. */
+  decide(id: string, state: 'approved' | 'rejected', by: string, byName: string, reason: string | null, now: number): Promise<boolean>;
+  setMessage(id: string, chatId: string, messageId: number): Promise<void>;
 }

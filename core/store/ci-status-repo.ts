@@ -3,7 +3,16 @@ import { and, eq, sql } from 'drizzle-orm';
 import { readerDb, type Reader, type Tx } from './database.ts';
 import { ciStatuses } from './schema.ts';
 
-export type CiStatusRow = typeof ciStatuses.$inferSelect;
+export interface CiStatusRow {
+  repo: string;
+  sha: string;
+  context: string;
+  state: string;
+  description: string;
+  targetUrl: string | null;
+  statusId: number | null;
+  updatedAt: number;
+}
 
 /** Record a status; an older status id than the stored one is ignored (latest wins). */
 export async function recordStatus(tx: Tx, row: CiStatusRow): Promise<void> {
@@ -31,4 +40,15 @@ export async function statusesFor(reader: Reader, repo: string, sha: string): Pr
     .from(ciStatuses)
     .where(and(eq(ciStatuses.repo, repo), eq(ciStatuses.sha, sha)))
     .all();
+}
+
+/** CI status reads of the store port. */
+export interface CiStatusReads {
+  of(repo: string, sha: string): Promise<CiStatusRow[]>;
+}
+
+/** CI status writes of the store port. */
+export interface CiStatusWrites {
+  /** Upsert per (repo, sha, context); an older status id than the stored one is ignored. */
+  record(row: CiStatusRow): Promise<void>;
 }

@@ -81,3 +81,14 @@ function toRecord(row: typeof deployImages.$inferSelect): DeployImageRecord {
     outcome: row.outcome as DeployImageOutcome,
   };
 }
+
+/** Deploy image reads of the store port. */
+export interface DeployImageReads {
+  /** The project's history, newest first; all of it when `limit` is undefined. */
+  history(projectId: string, limit?: number): Promise<DeployImageRecord[]>;
+}
+
+/** Deploy image writes of the store port. */
+export interface DeployImageWrites {
+  record(record: DeployImageRecord): Promise<void>;
+}

@@ -10,7 +10,18 @@ import type { WebhookSource } from '../inbound/webhook-events.ts';
 import { PermanentError } from '../errors.ts';
 
 /** A stored delivery. */
-export type InboxRow = typeof inbox.$inferSelect;
+export interface InboxRow {
+  id: number;
+  source: string;
+  deliveryId: string;
+  event: string;
+  payload: string;
+  receivedAt: number;
+  processedAt: number | null;
+  attempts: number;
+  availableAt: number;
+  error: string | null;
+}
 
 /** A verified delivery to store. */
 export interface NewDelivery {
@@ -163,4 +174,22 @@ export async function countByState(store: Store): Promise<InboxCounts> {
     .from(inbox)
     .get();
   return { pending: row?.pending ?? 0, retrying: row?.retrying ?? 0, processed: row?.processed ?? 0 };
+}
+
+/** Inbox reads of the store port. */
+export interface InboxReads {
+  /** Unprocessed rows available by `now`, oldest first. */
+  pending(now: number, limit: number): Promise<InboxRow[]>;
+  /** The failed-attempt count of row `id`, or null when there is no such row. */
+  attempts(id: number): Promise<number | null>;
+  counts(): Promise<InboxCounts>;
+}
+
+/** Inbox writes of the store port. */
+export interface InboxWrites {
+  /** Insert unless (source, delivery id) exists; either way the row's id. */
+  insert(delivery: NewDelivery): Promise<InsertOutcome>;
+  markProcessed(id: number, now: number): Promise<void>;
+  /** Record a failed attempt: the new count, when to try next, the error (already cut to length). */
+  retryLater(id: number, attempts: number, availableAt: number, error: string): Promise<void>;
 }

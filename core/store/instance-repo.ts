@@ -3,7 +3,16 @@ import { and, eq, inArray, isNull, like, lt } from 'drizzle-orm';
 import { readerDb, type Reader, type Tx } from './database.ts';
 import { instances, jobs, leases } from './schema.ts';
 
-export type InstanceRow = typeof instances.$inferSelect;
+export interface InstanceRow {
+  id: string;
+  host: string;
+  pid: number;
+  processStart: string | null;
+  bootId: string | null;
+  startedAt: number;
+  heartbeatAt: number;
+  stoppedAt: number | null;
+}
 
 /** Rows not known to have stopped. */
 export async function openInstances(reader: Reader): Promise<InstanceRow[]> {
@@ -57,4 +66,22 @@ export async function expireLeasesOf(tx: Tx, owner: string): Promise<number> {
     .set({ leaseExpiresAt: 0 })
     .where(and(eq(jobs.state, 'running'), eq(jobs.leaseOwner, owner)))
     .run().changes;
+}
+
+/** Instance reads of the store port. */
+export interface InstanceReads {
+  /** Rows not known to have stopped. */
+  open(): Promise<InstanceRow[]>;
+}
+
+/** Instance writes of the store port. */
+export interface InstanceWrites {
+  insert(row: Omit<InstanceRow, 'stoppedAt'>): Promise<void>;
+  pruneStopped(before: number): Promise<void>;
+  heartbeat(id: string, now: number): Promise<void>;
+  markStopped(id: string, now: number): Promise<void>;
+  /** Delete the `merge:*` leases held by the tasks whose merge job `owner` runs; how many. */
+  releaseMergeLeasesOf(owner: string): Promise<number>;
+  /** Expire the leases of the running jobs of `owner`; how many. */
+  expireJobLeasesOf(owner: string): Promise<number>;
 }

@@ -42,3 +42,29 @@ export async function listLeases(reader: Reader): Promise<(typeof leases.$inferS
   const db = readerDb(reader);
   return db.select().from(leases).all();
 }
+
+/** A named lease row. */
+export interface LeaseRow {
+  name: string;
+  holder: string;
+  expiresAt: number;
+  acquiredAt: number;
+}
+
+/** Lease reads of the store port. */
+export interface LeaseReads {
+  get(name: string): Promise<LeaseRow | null>;
+  list(): Promise<LeaseRow[]>;
+}
+
+/** Lease writes of the store port. */
+export interface LeaseWrites {
+  /** Insert or replace the row of `row.name`. */
+  put(row: LeaseRow): Promise<void>;
+  /** Set the expiry if `holder` holds `name`; false when it does not. */
+  renew(name: string, holder: string, expiresAt: number): Promise<boolean>;
+  /** Delete `name` if `holder` holds it; false when it does not. */
+  release(name: string, holder: string): Promise<boolean>;
+  /** Delete `name` whoever holds it. */
+  drop(name: string): Promise<void>;
+}

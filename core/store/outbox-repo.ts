@@ -4,7 +4,20 @@ import type { OutboxKind, OutboxMessage } from '../notify/outbox-message.ts';
 import { readerDb, type Reader, type Tx } from './database.ts';
 import { outbox } from './schema.ts';
 
-export type OutboxRow = typeof outbox.$inferSelect;
+/** One outbox row. */
+export interface OutboxRow {
+  id: number;
+  kind: string;
+  taskId: string | null;
+  payload: Record<string, unknown>;
+  state: string;
+  attempts: number;
+  availableAt: number;
+  error: string | null;
+  createdAt: number;
+  doneAt: number | null;
+  sendStartedAt: number | null;
+}
 
 export async function addOutbox(
   tx: Tx,
@@ -102,4 +115,23 @@ export function toOutboxMessage(row: OutboxRow): OutboxMessage | null {
     default:
       return null;
   }
+}
+
+/** Outbox reads of the store port. */
+export interface OutboxReads {
+  /** Pending rows that are due, oldest first. */
+  pending(now: number, limit: number): Promise<OutboxRow[]>;
+}
+
+/** Outbox writes of the store port. */
+export interface OutboxWrites {
+  add(kind: OutboxKind, taskId: string, payload: Record<string, unknown>, now: number): Promise<void>;
+  markDone(id: number, now: number): Promise<void>;
+  /** Mark done every pending card row of `taskId` up to and including row `upToId`. */
+  markCardsDone(taskId: string, upToId: number, now: number): Promise<void>;
+  markSending(id: number, now: number): Promise<void>;
+  /** Count the attempt, keep the error, clear the send mark, wait until `availableAt`. */
+  markRetry(id: number, error: string, availableAt: number): Promise<void>;
+  noteError(id: number, error: string): Promise<void>;
+  markDead(id: number, error: string, now: number): Promise<void>;
 }

@@ -14,3 +14,8 @@ export async function syncProjects(store: Store, list: readonly ProjectConfig[],
     }
   });
 }
+
+/** Project writes of the store port. */
+export interface ProjectWrites {
+  upsert(project: ProjectConfig, now: number): Promise<void>;
+}

@@ -148,3 +148,29 @@ function toRecord(row: typeof approvals.$inferSelect): RollbackRecord {
     outcome: row.reason,
   };
 }
+
+/** Roll-back reads of the store port (rows of the approvals table, gate `rollback`). */
+export interface RollbackReads {
+  ofTask(taskId: string): Promise<RollbackRecord | null>;
+  byId(id: string): Promise<RollbackRecord | null>;
+  /** The project's roll-back in state `requested` or `hook-started`, if any. */
+  inProgress(projectId: string): Promise<{ readonly taskId: string; readonly state: RollbackState } | null>;
+}
+
+/** A roll-back claim. */
+export interface RollbackClaim {
+  readonly id: string;
+  readonly taskId: string;
+  readonly by: string;
+  readonly byName: string;
+  readonly targetRef: string;
+  readonly now: number;
+}
+
+/** Roll-back writes of the store port. */
+export interface RollbackWrites {
+  /** Claim the task's roll-back; false when it was claimed before. */
+  claim(claim: RollbackClaim): Promise<boolean>;
+  /** Move from `from` to `to` (recording `outcome` when not null); false when not in `from`. */
+  advance(id: string, from: RollbackState, to: RollbackState, outcome: string | null): Promise<boolean>;
+}

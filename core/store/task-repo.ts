@@ -75,3 +75,24 @@ export async function activeTaskIds(reader: Reader, projectId: string): Promise<
     .all();
   return new Set(rows.map((r) => r.id));
 }
+
+/** Task reads of the store port. */
+export interface TaskReads {
+  get(id: string): Promise<Task | null>;
+  findByExternal(projectId: string, externalId: string): Promise<Task | null>;
+  /** The highest task number of a project (the number after `<project>-`), or 0. */
+  maxNumber(projectId: string): Promise<number>;
+  /** Ids of a project's tasks that are neither done nor cancelled. */
+  activeIds(projectId: string): Promise<string[]>;
+  /** Ids of a project's merge waiters candidates: merge-queued, not escalated, first come first. */
+  mergeQueued(projectId: string): Promise<string[]>;
+  /** Ids of a project's non-escalated tasks in `stage`, phase `phase`. */
+  idsIn(projectId: string, stage: Stage, phase: Phase): Promise<string[]>;
+}
+
+/** Task writes of the store port. */
+export interface TaskWrites {
+  insert(task: Task): Promise<void>;
+  /** Set the given columns of task `id` (the caller bumps `version` and `updatedAt`). */
+  update(id: string, set: TaskPatch & { readonly updatedAt: number; readonly version: number }): Promise<void>;
+}

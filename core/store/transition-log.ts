@@ -3,7 +3,19 @@ import { desc, eq } from 'drizzle-orm';
 import { readerDb, type Reader, type Tx } from './database.ts';
 import { transitions } from './schema.ts';
 
-export type TransitionRow = typeof transitions.$inferSelect;
+/** One logged transition. */
+export interface TransitionRow {
+  id: number;
+  taskId: string;
+  fromStage: string | null;
+  fromPhase: string | null;
+  toStage: string;
+  toPhase: string;
+  reason: string;
+  actor: string;
+  eventKey: string | null;
+  at: number;
+}
 export type NewTransition = Omit<TransitionRow, 'id'>;
 
 export async function appendTransition(tx: Tx, row: NewTransition): Promise<void> {
@@ -34,4 +46,17 @@ export async function lastTransition(reader: Reader, taskId: string): Promise<Tr
       .limit(1)
       .get() ?? null
   );
+}
+
+/** Transition-log reads of the store port. */
+export interface TransitionReads {
+  hasEventKey(key: string): Promise<boolean>;
+  /** A task's transitions, oldest first. */
+  ofTask(taskId: string): Promise<TransitionRow[]>;
+  last(taskId: string): Promise<TransitionRow | null>;
+}
+
+/** Transition-log writes of the store port. */
+export interface TransitionWrites {
+  append(row: NewTransition): Promise<void>;
 }
