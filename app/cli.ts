@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig } from '../core/config/config.ts';
 import { AlreadyRunningError, ConfigError } from '../core/errors.ts';
-import { openStore } from '../core/store/database.ts';
+import { openConfiguredStore } from './open-store.ts';
 import { runDemo } from './demo/run-demo.ts';
 import { DEMO_FORGES, type DemoForge } from './demo/demo-scene.ts';
 import { printDoctor, runDoctor } from './doctor.ts';
@@ -11,7 +11,7 @@ import { engineDoctorChecks } from './doctor-docker.ts';
 import { runSandboxCommand } from './sandbox-command.ts';
 import { runStart } from './start.ts';
 import { loadConfigFromEnv } from './secret-files.ts';
-import { StartupFailure, databaseFailure } from './startup-failure.ts';
+import { StartupFailure } from './startup-failure.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -65,16 +65,13 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     },
   },
   migrate: {
-    usage: `usage: conveyor migrate\n\nApplies the database migrations to ORCH_DB_PATH (creating the file) and exits.\n`,
+    usage: `usage: conveyor migrate\n\nApplies the database migrations and exits: to PostgreSQL when ORCH_DATABASE_URL is set\n(the URL is printed without its password), else to the SQLite file ORCH_DB_PATH (creating it).\n`,
     options: HELP_OPTION,
     async run(_values, env, out) {
       const config = loadConfigFromEnv(env);
-      try {
-        openStore(config.dbPath).close();
-      } catch (error) {
-        throw databaseFailure(config.dbPath, error) ?? error;
-      }
-      out(`migrations applied to ${config.dbPath}\n`);
+      const opened = await openConfiguredStore(config);
+      await opened.store.close();
+      out(`migrations applied to ${opened.where}\n`);
       return 0;
     },
   },
