@@ -43,10 +43,11 @@ import type { TrackerPort } from '../core/ports/tracker.ts';
 import type { StagingRunnerPort } from '../core/staging/staging-types.ts';
 import { createStagingRunner } from '../core/staging/staging-run.ts';
 import type { DockerPort } from '../core/ports/docker.ts';
-import { JobQueue } from '../core/queue/job-queue.ts';
+import type { JobQueue } from '../core/queue/job-queue.ts';
 import { HEAVY_KINDS, LIGHT_KINDS, STAGING_KINDS } from '../core/queue/job.ts';
 import { WorkerPool } from '../core/queue/worker-pool.ts';
-import { openStore, type Store } from '../core/store/database.ts';
+import type { PgStore } from '../adapters/store-postgres/pg-store.ts';
+import type { SqliteStore } from '../adapters/store-sqlite/sqlite-store.ts';
 import { countByState as countInbox } from '../core/store/inbox-repo.ts';
 import { syncProjects } from '../core/store/project-repo.ts';
 import { alertSources, countTransitions, databaseReachable, observeStageDurations } from './observability.ts';
@@ -55,7 +56,7 @@ import type { ProcessProbe } from '../core/ports/process-probe.ts';
 import { takeInstance } from './instance.ts';
 import { describeError } from '../core/errors.ts';
 import { LeaderLoop } from '../core/leader/leader-loop.ts';
-import { forgetLeader, SqliteLeaderLease } from '../core/store/sqlite-leader-lease.ts';
+import { forgetStaleLeader, leaderLeaseOf, openConfiguredStore } from './open-store.ts';
 
 export interface AppOptions {
   readonly config: Config;
@@ -94,8 +95,11 @@ export interface AppOptions {
 }
 
 /** What the notifier (and the bot behind it) is built from. */
+/** The open store: SQLite (ORCH_DB_PATH) or PostgreSQL (ORCH_DATABASE_URL), ADR 0054. */
+export type AppStore = SqliteStore | PgStore;
+
 export interface CoreParts {
-  readonly store: Store;
+  readonly store: AppStore;
   readonly queue: JobQueue;
   readonly engine: Engine;
   readonly projects: ReadonlyMap<string, ProjectConfig>;
@@ -107,7 +111,7 @@ export interface CoreParts {
 }
 
 export interface App {
-  readonly store: Store;
+  readonly store: AppStore;
   readonly engine: Engine;
   readonly queue: JobQueue;
   readonly projects: ReadonlyMap<string, ProjectConfig>;
@@ -124,7 +128,7 @@ export interface App {
    */
   readonly leader: LeaderLoop;
   /** Database reachable, workers and inbox processor running. */
-  health(): HealthReport;
+  health(): Promise<HealthReport>;
   start(): void;
   /** Stop claiming, let running jobs finish (or release them after `graceMs`), flush, close. */
   stop(graceMs: number): Promise<void>;
@@ -133,16 +137,18 @@ export interface App {
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
-  const store = openStore(config.dbPath);
-  protectDatabase(config.dbPath, config.workdir);
+  const opened = await openConfiguredStore(config, logger);
+  const store: AppStore = opened.store;
+  if (opened.dialect === 'sqlite') protectDatabase(config.dbPath, config.workdir);
   // Before anything else writes: a second live instance of this database is refused here.
   const { id: instanceId, heartbeat } = await takeInstance(store, { config, logger, clock, ...(options.processProbe ? { probe: options.processProbe } : {}) });
-  // The instance lock makes this the only live `start` on the file: a leader row left is a dead one's.
-  await forgetLeader(store);
+  // SQLite: the instance lock makes this the only live `start` on the file, so a leader row left is
+  // a dead one's. PostgreSQL: several `start`s share the database; the row may be a live leader's.
+  await forgetStaleLeader(opened);
   await syncProjects(store, options.projects, clock.now());
   const projects = new Map(options.projects.map((p) => [p.id, p]));
-  const queue = new JobQueue(store);
-  const leader = new LeaderLoop({ lease: new SqliteLeaderLease(store, clock), holder: instanceId, ttlMs: config.leaderTtlS * 1000, clock, logger: logger.child({ part: 'leader' }) });
+  const queue = store.queue;
+  const leader = new LeaderLoop({ lease: leaderLeaseOf(opened, clock), holder: instanceId, ttlMs: config.leaderTtlS * 1000, clock, logger: logger.child({ part: 'leader' }) });
   const metrics = createMetrics({
     jobsByState: async () => await queue.countByState(),
     inboxByState: async () => ({ ...(await countInbox(store)) }),
@@ -262,7 +268,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   // A released merge lease makes waiting merge-phase jobs due now (an update, not an enqueue): wake the pools.
   engine.onHandled(() => pools.forEach((pool) => pool.wake()));
   countTransitions(engine, store, metrics);
-  observeStageDurations(engine, store, metrics);
+  await observeStageDurations(engine, store, metrics);
   const inboxProcessor = new InboxProcessor(
     {
       store,
@@ -293,8 +299,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     inbox: inboxProcessor,
     metrics,
     leader,
-    health() {
-      const checks: Record<string, boolean | string> = { database: databaseReachable(store), workers: running, inbox: inboxProcessor.alive(clock.now()) };
+    async health() {
+      const checks: Record<string, boolean | string> = { database: await databaseReachable(store), workers: running, inbox: inboxProcessor.alive(clock.now()) };
       return { ok: Object.values(checks).every((v) => v === true), checks, details: { leader: leader.isLeading(), leaderHolder: leader.holder() } };
     },
     start() {
@@ -304,7 +310,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       inboxProcessor.start();
       // The outbox drain and the reconciler start when this process leads (onGained above).
       leader.start().catch((error: unknown) => logger.error({ error: describeError(error) }, 'taking the leader lease failed'));
-      logger.info({ instance: instanceId, db: store.path, workdir: join(workdir), projects: [...projects.keys()] }, 'conveyor started');
+      logger.info({ instance: instanceId, db: opened.where, workdir: join(workdir), projects: [...projects.keys()] }, 'conveyor started');
     },
     async stop(graceMs) {
       running = false;
@@ -316,7 +322,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await leader.stop();
       await drain.stop();
       await heartbeat.stop();
-      store.close();
+      await store.close();
       logger.info({}, 'conveyor stopped');
     },
   };
