@@ -46,8 +46,6 @@ import type { DockerPort } from '../core/ports/docker.ts';
 import type { JobQueue } from '../core/queue/job-queue.ts';
 import { HEAVY_KINDS, LIGHT_KINDS, STAGING_KINDS } from '../core/queue/job.ts';
 import { WorkerPool } from '../core/queue/worker-pool.ts';
-import type { PgStore } from '../adapters/store-postgres/pg-store.ts';
-import type { SqliteStore } from '../adapters/store-sqlite/sqlite-store.ts';
 import { countByState as countInbox } from '../core/store/inbox-repo.ts';
 import { syncProjects } from '../core/store/project-repo.ts';
 import { alertSources, countTransitions, databaseReachable, observeStageDurations } from './observability.ts';
@@ -56,7 +54,7 @@ import type { ProcessProbe } from '../core/ports/process-probe.ts';
 import { takeInstance } from './instance.ts';
 import { describeError } from '../core/errors.ts';
 import { LeaderLoop } from '../core/leader/leader-loop.ts';
-import { forgetStaleLeader, leaderLeaseOf, openConfiguredStore } from './open-store.ts';
+import { forgetStaleLeader, leaderLeaseOf, openConfiguredStore, type AppStore } from './open-store.ts';
 
 export interface AppOptions {
   readonly config: Config;
@@ -95,9 +93,6 @@ export interface AppOptions {
 }
 
 /** What the notifier (and the bot behind it) is built from. */
-/** The open store: SQLite (ORCH_DB_PATH) or PostgreSQL (ORCH_DATABASE_URL), ADR 0054. */
-export type AppStore = SqliteStore | PgStore;
-
 export interface CoreParts {
   readonly store: AppStore;
   readonly queue: JobQueue;

@@ -18,6 +18,18 @@ import type { Logger } from '../core/ports/logger.ts';
 import type { Store } from '../core/store/store.ts';
 import { databaseFailure, EXIT_DATABASE_UNAVAILABLE, StartupFailure } from './startup-failure.ts';
 
+/** An open store of either dialect (what createApp holds). */
+export type AppStore = SqliteStore | PgStore;
+
+/**
+ * `store` as the SQLite store, for what only runs on SQLite (the offline demo, tests that read
+ * the file); throws on PostgreSQL.
+ */
+export function sqliteOnly(store: AppStore): SqliteStore {
+  if (store.dialect !== 'sqlite') throw new Error('this needs the SQLite store (ORCH_DB_PATH), not PostgreSQL');
+  return store;
+}
+
 /** The open store and what differs between the dialects for the composition root. */
 export type OpenedStore =
   | { readonly dialect: 'sqlite'; readonly store: SqliteStore; readonly where: string }

@@ -93,7 +93,7 @@ describe('SQLite file store', () => {
     });
 
     it('runs in WAL mode with a busy timeout, NORMAL sync and foreign keys, on every connection', () => {
-      const check = (s: Store) => {
+      const check = (s: SqliteStore) => {
         expect(s.sqlite.pragma('busy_timeout', { simple: true })).toBeGreaterThanOrEqual(1000);
         expect(s.sqlite.pragma('synchronous', { simple: true })).toBe(1);
         expect(s.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);

@@ -232,8 +232,8 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         expect(await getTask(store.db, 'SHOP-1')).toEqual(task);
         expect(await findTaskByExternal(store.db, 'SHOP', 'issue-7')).toEqual(task);
         expect(await findTaskByExternal(store.db, 'OTHER', 'issue-7')).toBeNull();
-        const updated = await write(async (tx) => await updateTask(tx, task, { stage: 'design', phase: 'working', blocked: true, headSha: 'abc' }, T0 + 10));
-        expect(updated).toMatchObject({ version: 2, updatedAt: T0 + 10, stage: 'design', blocked: true, headSha: 'abc' });
+        const updated = await write(async (tx) => await updateTask(tx, task, { stage: 'development', phase: 'working', blocked: true, headSha: 'abc' }, T0 + 10));
+        expect(updated).toMatchObject({ version: 2, updatedAt: T0 + 10, stage: 'development', blocked: true, headSha: 'abc' });
         expect(await getTask(store.db, 'SHOP-1')).toEqual(updated);
         expect(await getTask(store.db, 'SHOP-404')).toBeNull();
       });

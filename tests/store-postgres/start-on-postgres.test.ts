@@ -24,6 +24,7 @@ const PASSWORD = 'not-in-any-output-7f3a';
 const TOKEN = '424242:pg-start-test-token-abcdefghijklm';
 const CHAT = -1001234509876;
 const dir = mkdtempSync(join(tmpdir(), 'conveyor-pg-start-'));
+const PROJECTS = JSON.stringify({ projects: [{ id: 'SHOP', repo: 'acme/shop', cloneUrl: join(dir, 'none.git'), chatId: CHAT, approvers: [1], agents: { default: 'true' } }] });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function conveyor(args: string[], env: Record<string, string>) {
@@ -56,7 +57,7 @@ describe('an unreachable PostgreSQL', () => {
       TELEGRAM_API_ROOT: 'http://127.0.0.1:1',
       ORCH_DATABASE_URL: url,
       ORCH_WORKDIR: join(dir, 'unreachable'),
-      ORCH_PROJECTS_JSON: JSON.stringify({ projects: [] }),
+      ORCH_PROJECTS_JSON: PROJECTS,
       ORCH_HTTP_PORT: '0',
     });
     expect(result.code, result.stderr).toBe(74);
@@ -103,8 +104,8 @@ describePostgres('conveyor on PostgreSQL', (binDir) => {
     } finally {
       await client.end();
     }
-    const doctor = await conveyor(['doctor'], { ORCH_DATABASE_URL: url, ORCH_PROJECTS_JSON: JSON.stringify({ projects: [] }) });
-    expect(doctor.stdout).toMatch(/✓ database\n\s+· PostgreSQL \d+[.\d]* at postgres:\/\/postgres:\*\*\*@/);
+    const doctor = await conveyor(['doctor'], { ORCH_DATABASE_URL: url, ORCH_PROJECTS_JSON: PROJECTS });
+    expect(doctor.stdout).toMatch(/✓ database\n\s+· PostgreSQL \d[^\n]* at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/conveyor\n/);
     expect(doctor.stdout).toContain('migration(s) applied');
     for (const out of [migrated.stdout, migrated.stderr, doctor.stdout, doctor.stderr]) expect(out).not.toContain(PASSWORD);
   });
@@ -116,7 +117,7 @@ describePostgres('conveyor on PostgreSQL', (binDir) => {
       TELEGRAM_API_ROOT: sandbox.apiRoot,
       ORCH_DATABASE_URL: url,
       ORCH_WORKDIR: join(dir, `work-${name}`),
-      ORCH_PROJECTS_JSON: JSON.stringify({ projects: [{ id: 'SHOP', repo: 'acme/shop', cloneUrl: join(dir, 'none.git'), chatId: CHAT, approvers: [1], agents: { default: 'true' } }] }),
+      ORCH_PROJECTS_JSON: PROJECTS,
       ORCH_LEADER_TTL_S: '3',
     });
     const first = await spawnConveyorStart(env('a'));
