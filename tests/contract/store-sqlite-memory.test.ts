@@ -6,8 +6,6 @@ describeStoreContract('SQLite :memory:', async () => {
   const store = openSqliteStore(':memory:');
   return {
     store,
-    cleanup: async () => {
-      await store.close();
-    },
+    cleanup: async () => store.close(),
   };
 });

@@ -398,7 +398,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
       it('keeps one row when two inserts of one delivery run at the same time; the other is told duplicate', async () => {
         const outcomes = await Promise.all([insertDelivery(store, delivery('race')), insertDelivery(store, delivery('race'))]);
         expect(outcomes.map((o) => o.type).sort()).toEqual(['duplicate', 'stored']);
-        expect(outcomes[0]!.id).toBe(outcomes[1]!.id);
+        expect(outcomes[0].id).toBe(outcomes[1].id);
         expect(await countInbox(store)).toEqual({ pending: 1, retrying: 0, processed: 0 });
       });
 
@@ -408,7 +408,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         for (let round = 0; round < 20; round++) {
           const outcomes = await Promise.all([insertDelivery(store, delivery(`both-${round}`)), insertDelivery(other, delivery(`both-${round}`))]);
           expect(outcomes.map((o) => o.type).sort()).toEqual(['duplicate', 'stored']);
-          expect(outcomes[0]!.id).toBe(outcomes[1]!.id);
+          expect(outcomes[0].id).toBe(outcomes[1].id);
         }
         expect(await countInbox(store)).toEqual({ pending: 20, retrying: 0, processed: 0 });
       });
