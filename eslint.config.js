@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const PG_DRIVER = ['pg', 'pg-*', 'drizzle-orm/pg-core', 'drizzle-orm/node-postgres', 'drizzle-orm/node-postgres/*'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'core/store/migrations/**', 'adapters/store-postgres/migrations/**', 'bin/**', 'coverage/**', 'app/demo/seed/**', 'adapters/dashboard/public/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'adapters/store-sqlite/migrations/**', 'adapters/store-postgres/migrations/**', 'bin/**', 'coverage/**', 'app/demo/seed/**', 'adapters/dashboard/public/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

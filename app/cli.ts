@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig } from '../core/config/config.ts';
 import { AlreadyRunningError, ConfigError } from '../core/errors.ts';
-import { openStore } from '../core/store/database.ts';
+import { openStore } from '../adapters/store-sqlite/sqlite-store.ts';
 import { runDemo } from './demo/run-demo.ts';
 import { DEMO_FORGES, type DemoForge } from './demo/demo-scene.ts';
 import { printDoctor, runDoctor } from './doctor.ts';

@@ -43,10 +43,10 @@ import type { TrackerPort } from '../core/ports/tracker.ts';
 import type { StagingRunnerPort } from '../core/staging/staging-types.ts';
 import { createStagingRunner } from '../core/staging/staging-run.ts';
 import type { DockerPort } from '../core/ports/docker.ts';
-import { JobQueue } from '../core/queue/job-queue.ts';
+import type { JobQueue } from '../core/queue/job-queue.ts';
 import { HEAVY_KINDS, LIGHT_KINDS, STAGING_KINDS } from '../core/queue/job.ts';
 import { WorkerPool } from '../core/queue/worker-pool.ts';
-import { openStore, type Store } from '../core/store/database.ts';
+import { openStore, type SqliteStore as Store } from '../adapters/store-sqlite/sqlite-store.ts';
 import { countByState as countInbox } from '../core/store/inbox-repo.ts';
 import { syncProjects } from '../core/store/project-repo.ts';
 import { alertSources, countTransitions, databaseReachable, observeStageDurations } from './observability.ts';
@@ -55,7 +55,7 @@ import type { ProcessProbe } from '../core/ports/process-probe.ts';
 import { takeInstance } from './instance.ts';
 import { describeError } from '../core/errors.ts';
 import { LeaderLoop } from '../core/leader/leader-loop.ts';
-import { forgetLeader, SqliteLeaderLease } from '../core/store/sqlite-leader-lease.ts';
+import { forgetLeader, SqliteLeaderLease } from '../adapters/store-sqlite/sqlite-leader-lease.ts';
 
 export interface AppOptions {
   readonly config: Config;
@@ -141,7 +141,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   await forgetLeader(store);
   await syncProjects(store, options.projects, clock.now());
   const projects = new Map(options.projects.map((p) => [p.id, p]));
-  const queue = new JobQueue(store);
+  const queue = store.queue;
   const leader = new LeaderLoop({ lease: new SqliteLeaderLease(store, clock), holder: instanceId, ttlMs: config.leaderTtlS * 1000, clock, logger: logger.child({ part: 'leader' }) });
   const metrics = createMetrics({
     jobsByState: async () => await queue.countByState(),

@@ -13,7 +13,7 @@ import { InstanceHeartbeat, lockedMessage, registerInstance } from '../core/inst
 import type { Clock } from '../core/ports/clock.ts';
 import type { Logger } from '../core/ports/logger.ts';
 import type { ProcessProbe } from '../core/ports/process-probe.ts';
-import type { Store } from '../core/store/database.ts';
+import type { Store } from '../core/store/store.ts';
 
 /** The instance id (the lease owner of this process's jobs) and its heartbeat. */
 export interface Instance {

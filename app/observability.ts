@@ -5,7 +5,7 @@
 import type { Metrics } from '../adapters/http/metrics.ts';
 import type { Engine } from '../core/engine/engine.ts';
 import { describeError } from '../core/errors.ts';
-import type { Store } from '../core/store/database.ts';
+import type { SqliteStore as Store } from '../adapters/store-sqlite/sqlite-store.ts';
 import { getTask } from '../core/store/task-repo.ts';
 
 /** Count applied transitions in `conveyor_transitions_total`, labelled with the stage the task is in now. */

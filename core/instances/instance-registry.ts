@@ -9,7 +9,7 @@
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { ProcessProbe } from '../ports/process-probe.ts';
-import type { Store } from '../store/database.ts';
+import type { Store } from '../store/store.ts';
 import {
   expireLeasesOf,
   heartbeatInstance,

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { JobQueue } from '../../core/queue/job-queue.ts';
+import { SqliteJobQueue as JobQueue } from '../../adapters/store-sqlite/sqlite-job-queue.ts';
 import type { NewJob } from '../../core/queue/job.ts';
 import {
   decideApproval,
@@ -19,7 +19,7 @@ import {
   insertApproval,
   pendingApproval,
 } from '../../core/store/approval-repo.ts';
-import { MIGRATIONS_DIR, type Store } from '../../core/store/database.ts';
+import { MIGRATIONS_DIR, type SqliteStore as Store } from '../../adapters/store-sqlite/sqlite-store.ts';
 import { acquireLease, listLeases, releaseLease } from '../../core/store/lease-repo.ts';
 import { addOutbox, markOutboxDone, pendingOutbox } from '../../core/store/outbox-repo.ts';
 import {
@@ -496,8 +496,8 @@ async function startClaimer(
   const url = (file: string) => pathToFileURL(join(ROOT, file)).href;
   writeFileSync(
     script,
-    `import { openStore } from ${JSON.stringify(url('core/store/database.ts'))};
-import { JobQueue } from ${JSON.stringify(url('core/queue/job-queue.ts'))};
+    `import { openStore } from ${JSON.stringify(url('adapters/store-sqlite/sqlite-store.ts'))};
+import { SqliteJobQueue as JobQueue } from ${JSON.stringify(url('adapters/store-sqlite/sqlite-job-queue.ts'))};
 const store = openStore(process.argv[2]);
 const queue = new JobQueue(store);
 const claimed = [];

@@ -17,9 +17,9 @@ import type { InboundLookups } from '../../core/inbound/inbound-lookups.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
 import type { JobQueue } from '../../core/queue/job-queue.ts';
 import { pendingApproval } from '../../core/store/approval-repo.ts';
-import type { Store } from '../../core/store/database.ts';
+import type { SqliteStore as Store } from '../../adapters/store-sqlite/sqlite-store.ts';
 import { countByState, insertDelivery } from '../../core/store/inbox-repo.ts';
-import { inbox } from '../../core/store/schema.ts';
+import { inbox } from '../../adapters/store-sqlite/schema.ts';
 import type { WebhookSource } from '../../core/inbound/webhook-events.ts';
 import { FIXTURES_DIR, SECRET, type FixtureName } from '../http/webhook-harness.ts';
 
@@ -89,7 +89,7 @@ export async function storeDelivery(
 
 /** The inbox row of a delivery. */
 export function inboxRow(store: Store, id: number) {
-  return store.db
+  return store.readDb
     .select()
     .from(inbox)
     .all()
