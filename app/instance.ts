@@ -27,7 +27,7 @@ export async function takeInstance(store: Store, deps: { config: Config; logger:
   const id = `${hostname()}:${process.pid}:${randomId()}`;
   const registered = await registerInstance(store, deps.probe ?? procProcessProbe, clock, id);
   if (registered.type === 'locked') {
-    store.close();
+    await store.close();
     throw new AlreadyRunningError(lockedMessage(registered.holder, config.dbPath));
   }
   for (const { instance, jobs } of registered.reclaimed)

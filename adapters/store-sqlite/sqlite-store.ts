@@ -10,7 +10,6 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-// eslint-disable-next-line no-restricted-imports -- the store owns its database file's directory
 import { mkdirSync } from 'node:fs';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from '../../core/queue/backoff.ts';
 import type { Reader, Store, Tx } from '../../core/store/store.ts';
