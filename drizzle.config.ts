@@ -2,6 +2,6 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'sqlite',
-  schema: './core/store/schema.ts',
-  out: './core/store/migrations',
+  schema: './adapters/store-sqlite/schema.ts',
+  out: './adapters/store-sqlite/migrations',
 });

@@ -2,10 +2,16 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const PG_DRIVER = ['pg', 'pg-*', 'drizzle-orm/pg-core', 'drizzle-orm/node-postgres', 'drizzle-orm/node-postgres/*'];
+const PG_DRIVER = ['pg', 'drizzle-orm/pg-core', 'drizzle-orm/node-postgres', 'drizzle-orm/node-postgres/*'];
+// ADR 0053: drizzle and the database drivers live in adapters/store-* only; everyone else uses the store port.
+const STORE_DRIVERS = ['drizzle-orm', 'drizzle-orm/*', 'better-sqlite3', 'pg', '**/adapters/store-sqlite/schema.ts', '**/adapters/store-postgres/schema.ts'];
+// The pg-* packages by their bare names (a gitignore-style 'pg-*' would also match this repository's
+// own adapters/store-postgres/pg-*.ts modules, which app/ may import).
+const PG_PACKAGES = '^pg-';
+const STORE_MESSAGE = 'only adapters/store-* use drizzle or a database driver: read and write through the store port (core/store).';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'core/store/migrations/**', 'adapters/store-postgres/migrations/**', 'bin/**', 'coverage/**', 'app/demo/seed/**', 'adapters/dashboard/public/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'adapters/store-sqlite/migrations/**', 'adapters/store-postgres/migrations/**', 'bin/**', 'coverage/**', 'app/demo/seed/**', 'adapters/dashboard/public/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -31,18 +37,39 @@ export default tseslint.config(
           patterns: [
             { group: ['**/adapters/**', '**/bot/**', '**/app/**'], message: 'core imports no adapter, bot or app module.' },
             { group: ['grammy', '@grammyjs/*', 'hono', '@hono/*', 'simple-git', 'dockerode', 'pino', 'node:child_process', 'node:http', 'node:fs', 'node:fs/promises'], message: 'core performs no IO: use a port.' },
-            { group: PG_DRIVER, message: 'PostgreSQL is reached only through adapters/store-postgres.' },
+            { group: STORE_DRIVERS, message: STORE_MESSAGE },
+            { regex: PG_PACKAGES, message: STORE_MESSAGE },
           ],
         },
       ],
     },
   },
   {
-    // The PostgreSQL driver and drizzle's pg dialect live in adapters/store-postgres (and tests) only.
+    // Drizzle and the drivers live in adapters/store-* only (tests may use them).
     files: ['adapters/**/*.ts', 'app/**/*.ts', 'bot/**/*.ts', 'main.ts'],
-    ignores: ['adapters/store-postgres/**'],
+    ignores: ['adapters/store-sqlite/**', 'adapters/store-postgres/**', 'adapters/store-sql/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: PG_DRIVER, message: 'PostgreSQL is reached only through adapters/store-postgres.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: STORE_DRIVERS, message: STORE_MESSAGE }, { regex: PG_PACKAGES, message: STORE_MESSAGE }] }],
+    },
+  },
+  {
+    // The SQLite adapter does not reach for the PostgreSQL driver.
+    files: ['adapters/store-sqlite/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: PG_DRIVER, message: 'PostgreSQL is reached only through adapters/store-postgres.' }, { regex: PG_PACKAGES, message: 'PostgreSQL is reached only through adapters/store-postgres.' }] }],
+    },
+  },
+  {
+    // The shared repositories run on SQLite's and PostgreSQL's drizzle alike: await the builders,
+    // never the better-sqlite3-only synchronous executors (ADR 0053, adapters/store-sql/portable-db.ts).
+    files: ['adapters/store-sql/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['better-sqlite3', 'pg', 'drizzle-orm/better-sqlite3', 'drizzle-orm/better-sqlite3/*', 'drizzle-orm/node-postgres', 'drizzle-orm/node-postgres/*'], allowTypeImports: true, message: 'adapters/store-sql is dialect-neutral: no driver (types only).' }] }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression > MemberExpression.callee[property.name=/^(get|all|run|prepare)$/][object.type='CallExpression']", message: 'not portable: await the query builder (ADR 0053).' },
+        { selector: "MemberExpression[property.name='changes']", message: 'not portable: count affected rows with .returning() (ADR 0053).' },
+      ],
     },
   },
   {

@@ -7,7 +7,7 @@ import { forgeProblems } from './forge-check.ts';
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import { sqliteJournalMode } from '../adapters/store-sqlite/sqlite-journal-mode.ts';
 import type { Config } from '../core/config/config.ts';
 import { unknownOrchVariables } from '../core/config/env-names.ts';
 import type { ProjectConfig } from '../core/config/projects.ts';
@@ -124,13 +124,8 @@ function checkDatabase(config: Config): DoctorCheck {
     }
   }
   try {
-    const sqlite = new Database(path, { readonly: true, fileMustExist: true });
-    try {
-      const journal = sqlite.pragma('journal_mode', { simple: true }) as string;
-      return { name: 'database', problems: [], notes: [`${path} (journal ${journal})`] };
-    } finally {
-      sqlite.close();
-    }
+    const journal = sqliteJournalMode(path);
+    return { name: 'database', problems: [], notes: [`${path} (journal ${journal})`] };
   } catch (error) {
     return { name: 'database', problems: [`ORCH_DB_PATH: cannot open ${path}: ${describeError(error)}`] };
   }

@@ -4,7 +4,6 @@
  * token is configured.
  */
 import { createHash } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import type { Locale } from '../core/config/config.ts';
 import type { ProjectConfig } from '../core/config/projects.ts';
 import type { OutboxMessage } from '../core/notify/outbox-message.ts';
@@ -13,8 +12,8 @@ import type { Clock } from '../core/ports/clock.ts';
 import type { NotifierPort } from '../core/ports/notifier.ts';
 import type { JobQueue } from '../core/queue/job-queue.ts';
 import { getApproval } from '../core/store/approval-repo.ts';
-import type { Store } from '../core/store/database.ts';
-import { cards } from '../core/store/schema.ts';
+import type { Store } from '../core/store/store.ts';
+import { cardOf, saveCardHash } from '../core/store/card-repo.ts';
 import { getTask } from '../core/store/task-repo.ts';
 import { localizeEvent } from './render/event-text.ts';
 import { labelsFor } from './render/labels.ts';
@@ -46,15 +45,9 @@ export class ConsoleNotifier implements NotifierPort {
         // The age fields change every second; hash the render without them to skip no-op edits.
         const text = renderCard(view, locale, clock.now(), 'text');
         const hash = createHash('sha256').update(renderCard(view, locale, view.task.updatedAt, 'text')).digest('hex');
-        const card = store.db.select().from(cards).where(eq(cards.taskId, task.id)).get();
+        const card = await cardOf(store.db, task.id);
         if (card?.lastRenderHash === hash) return;
-        await store.transaction(async (tx) => {
-          tx.db
-            .insert(cards)
-            .values({ taskId: task.id, chatId: chat, messageId: null, lastRenderHash: hash, updatedAt: clock.now() })
-            .onConflictDoUpdate({ target: cards.taskId, set: { lastRenderHash: hash, updatedAt: clock.now() } })
-            .run();
-        });
+        await store.transaction(async (tx) => await saveCardHash(tx, task.id, chat, hash, clock.now()));
         write(frame(`card ${task.id} · chat ${chat} · silent`, text));
         return;
       }

@@ -7,7 +7,7 @@ import type { RunLogReader } from '../../core/dashboard/task-view.ts';
 import type { Engine } from '../../core/engine/engine.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import type { JobQueue } from '../../core/queue/job-queue.ts';
-import type { Store } from '../../core/store/database.ts';
+import type { Store } from '../../core/store/store.ts';
 import { dashboardApp } from './dashboard-app.ts';
 import type { DashboardEnv } from './dashboard-session.ts';
 import { LiveUpdates } from './live-updates.ts';

@@ -80,18 +80,18 @@ export function dashboardApp(deps: DashboardDeps): Hono<DashboardEnv> {
     const body = queueBody(view, (taskId) => ids.has(taskId.slice(0, taskId.lastIndexOf('-'))), deps.now());
     return render(c, { title: 'Queue', project: null, tab: 'queue', body });
   });
-  app.get('/charts', (c) => {
+  app.get('/charts', async (c) => {
     const project = chosen(c);
     if (!project) return c.html(h`<p>No such project.</p>`.text, 404);
-    return render(c, { title: `${project.id} charts`, project: project.id, tab: 'charts', head: CHARTS_HEAD, body: chartsBody(project.id, buildChartData(deps.actions.store, project)) });
+    return render(c, { title: `${project.id} charts`, project: project.id, tab: 'charts', head: CHARTS_HEAD, body: chartsBody(project.id, await buildChartData(deps.actions.store, project)) });
   });
   app.get('/api/board', async (c) => {
     const project = chosen(c);
     return project ? c.json(await buildBoardView(deps.actions.store, project)) : c.json({ error: 'not found' }, 404);
   });
-  app.get('/api/charts', (c) => {
+  app.get('/api/charts', async (c) => {
     const project = chosen(c);
-    return project ? c.json(buildChartData(deps.actions.store, project)) : c.json({ error: 'not found' }, 404);
+    return project ? c.json(await buildChartData(deps.actions.store, project)) : c.json({ error: 'not found' }, 404);
   });
   return app;
 }

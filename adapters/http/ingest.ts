@@ -5,7 +5,7 @@
  */
 import { Hono, type Context } from 'hono';
 import type { Logger } from '../../core/ports/logger.ts';
-import type { Store } from '../../core/store/database.ts';
+import type { Store } from '../../core/store/store.ts';
 import { insertDelivery, type InsertOutcome } from '../../core/store/inbox-repo.ts';
 import type { WebhookSource } from '../../core/inbound/webhook-events.ts';
 import { asObject, type JsonObject } from '../../core/inbound/payload-fields.ts';

@@ -5,7 +5,7 @@
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from '../../core/ports/logger.ts';
-import type { Store } from '../../core/store/database.ts';
+import type { Store } from '../../core/store/store.ts';
 import { describeError } from '../../core/errors.ts';
 import type { WebhookSource } from '../../core/inbound/webhook-events.ts';
 import { giteaRoute } from '../gitea/gitea-route.ts';

@@ -1,6 +1,6 @@
 /** The demo's small moves: waiting, Alice's presses, letting side jobs settle, a metrics excerpt. */
 import type { TelegramSandbox } from '../../adapters/sandbox/telegram/telegram-sandbox.ts';
-import type { Store } from '../../core/store/database.ts';
+import type { SqliteStore as Store } from '../../adapters/store-sqlite/sqlite-store.ts';
 import { countByState as countInbox } from '../../core/store/inbox-repo.ts';
 import type { App } from '../compose.ts';
 import { ALICE } from './demo-project.ts';

@@ -1,7 +1,7 @@
 /** The demo's closing summary: time per stage, runs per role, rollbacks, from the transition log. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Store } from '../../core/store/database.ts';
+import type { Store } from '../../core/store/store.ts';
 import { getTask } from '../../core/store/task-repo.ts';
 import { transitionsOf } from '../../core/store/transition-log.ts';
 

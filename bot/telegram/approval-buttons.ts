@@ -14,7 +14,7 @@ import type { Engine } from '../../core/engine/engine.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import { describeError } from '../../core/errors.ts';
 import { getApproval } from '../../core/store/approval-repo.ts';
-import type { Store } from '../../core/store/database.ts';
+import type { Store } from '../../core/store/store.ts';
 import { getTask } from '../../core/store/task-repo.ts';
 import { approvalRight, decideApproval, type ActionResult, type TaskActionDeps } from '../../core/actions/task-actions.ts';
 import type { Access } from './access.ts';

@@ -6,12 +6,11 @@
  * is rendered once more when the slot is granted, so a card that waited sends its latest state.
  */
 import { createHash } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import type { Api } from 'grammy';
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { TrackerMode } from '../../core/config/config.ts';
-import type { Store } from '../../core/store/database.ts';
-import { cards } from '../../core/store/schema.ts';
+import type { Store } from '../../core/store/store.ts';
+import { cardOf, saveCard, type CardRow } from '../../core/store/card-repo.ts';
 import { crashPoint } from '../../core/fault/crash-point.ts';
 import type { SendPacer } from './send-pacer.ts';
 import { isMessageGone, isNotModified, translateTelegramError } from './telegram-errors.ts';
@@ -23,7 +22,6 @@ export type CardRender = () => Promise<string | null>;
 /** The card's buttons now (the delivered task's `↩️ Roll back`, ADR 0034); undefined: none. */
 export type CardMarkup = () => Promise<InlineKeyboardMarkup | undefined>;
 
-type CardRow = typeof cards.$inferSelect;
 
 export class CardPublisher {
   constructor(
@@ -41,20 +39,20 @@ export class CardPublisher {
 
   async publish(taskId: string, chatId: string, render: CardRender, taskMarkup: CardMarkup = async () => undefined): Promise<PublishOutcome> {
     const markup = async () => joinKeyboards(await taskMarkup(), this.deps.keyboard?.(taskId, chatId));
-    if (this.pending(taskId, chatId, await render(), await markup()) === null) return 'unchanged';
+    if ((await this.pending(taskId, chatId, await render(), await markup())) === null) return 'unchanged';
     await this.deps.pacer.acquire(chatId);
     // The state may have moved on while we waited: show the newest.
     const html = await render();
     const keyboard = await markup();
-    const card = this.pending(taskId, chatId, html, keyboard);
+    const card = await this.pending(taskId, chatId, html, keyboard);
     if (card === null || html === null) return 'unchanged';
     return this.deps.pacer.withSlot(chatId, () => this.put(taskId, chatId, html, card.previous, keyboard));
   }
 
   /** The card row when `html` differs from what the chat shows; null when nothing needs sending. */
-  private pending(taskId: string, chatId: string, html: string | null, keyboard: InlineKeyboardMarkup | undefined): { previous: number | null } | null {
+  private async pending(taskId: string, chatId: string, html: string | null, keyboard: InlineKeyboardMarkup | undefined): Promise<{ previous: number | null } | null> {
     if (html === null) return null;
-    const card = this.row(taskId);
+    const card = await this.row(taskId);
     if (card?.lastRenderHash === hashOf(html, keyboard) && card.messageId !== null && card.chatId === chatId)
       return null;
     return { previous: card && card.chatId === chatId ? card.messageId : null };
@@ -118,22 +116,13 @@ export class CardPublisher {
     }
   }
 
-  private row(taskId: string): CardRow | undefined {
-    return this.deps.store.db.select().from(cards).where(eq(cards.taskId, taskId)).get();
+  private async row(taskId: string): Promise<CardRow | null> {
+    return await cardOf(this.deps.store.db, taskId);
   }
 
   private async save(taskId: string, chatId: string, messageId: number, hash: string): Promise<void> {
     const now = this.deps.now();
-    await this.deps.store.transaction(async (tx) => {
-      tx.db
-        .insert(cards)
-        .values({ taskId, chatId, messageId, lastRenderHash: hash, updatedAt: now })
-        .onConflictDoUpdate({
-          target: cards.taskId,
-          set: { chatId, messageId, lastRenderHash: hash, updatedAt: now },
-        })
-        .run();
-    });
+    await this.deps.store.transaction(async (tx) => await saveCard(tx, { taskId, chatId, messageId, lastRenderHash: hash, updatedAt: now }));
   }
 }
 

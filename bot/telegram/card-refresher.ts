@@ -4,14 +4,12 @@
  * task with a running agent job or an active deploy job; the drain and the card publisher do the rest, and skip the edit
  * when the render did not change. A task that already has a card row waiting gets no second one.
  */
-import { and, eq } from 'drizzle-orm';
 import { describeError } from '../../core/errors.ts';
 import type { Clock } from '../../core/ports/clock.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import type { JobQueue } from '../../core/queue/job-queue.ts';
-import type { Store } from '../../core/store/database.ts';
+import type { Store } from '../../core/store/store.ts';
 import { addOutbox } from '../../core/store/outbox-repo.ts';
-import { outbox } from '../../core/store/schema.ts';
 
 export const CARD_REFRESH_MS = 60_000;
 
@@ -66,12 +64,7 @@ export class CardRefresher {
     return await store.transaction(async (tx) => {
       let queued = 0;
       for (const taskId of running) {
-        const waiting = tx.db
-          .select({ id: outbox.id })
-          .from(outbox)
-          .where(and(eq(outbox.kind, 'card'), eq(outbox.taskId, taskId), eq(outbox.state, 'pending')))
-          .get();
-        if (waiting) continue;
+        if (await tx.read.outbox.hasPendingCard(taskId)) continue;
         await addOutbox(tx, 'card', taskId, { reason: 'refresh' }, now);
         queued += 1;
       }

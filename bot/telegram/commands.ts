@@ -17,7 +17,7 @@ import type { ReconcilerPort } from '../../core/ports/reconciler.ts';
 import type { TrackerPort } from '../../core/ports/tracker.ts';
 import { errorSentence } from '../../core/errors.ts';
 import type { JobQueue } from '../../core/queue/job-queue.ts';
-import type { Store } from '../../core/store/database.ts';
+import type { Store } from '../../core/store/store.ts';
 import { getTask } from '../../core/store/task-repo.ts';
 import { hasEventKey } from '../../core/store/transition-log.ts';
 import { escapeHtml as esc } from '../render/escape-html.ts';

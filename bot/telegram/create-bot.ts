@@ -17,7 +17,7 @@ import type { Logger } from '../../core/ports/logger.ts';
 import type { ReconcilerPort } from '../../core/ports/reconciler.ts';
 import type { TrackerPort } from '../../core/ports/tracker.ts';
 import type { JobQueue } from '../../core/queue/job-queue.ts';
-import type { Store } from '../../core/store/database.ts';
+import type { Store } from '../../core/store/store.ts';
 import type { Access } from './access.ts';
 import type { AgentLogReader } from './agent-log-line.ts';
 import { onApprovalPress, REJECT_CONVERSATION, rejectReasonConversation } from './approval-buttons.ts';

@@ -4,9 +4,8 @@
  * table (`person:<id>`), so cards say "Alice or Bob" after a restart too. Cached in memory; a
  * store write only when a name changes. Names are shown escaped by the renderers.
  */
-import { eq, like } from 'drizzle-orm';
-import type { Store } from '../../core/store/database.ts';
-import { kv } from '../../core/store/schema.ts';
+import { kvGet, kvPut, kvWithPrefix } from '../../core/store/kv-repo.ts';
+import type { Store } from '../../core/store/store.ts';
 import type { NameOf } from '../render/person-name.ts';
 
 /** The parts of a Telegram user a name is made of. */
@@ -24,6 +23,8 @@ const MAX_NAME = 64;
 
 export class PeopleDirectory {
   private readonly names = new Map<number, string>();
+  /** The names stored before start-up, loaded (the store reads asynchronously). */
+  readonly ready: Promise<void>;
 
   constructor(
     private readonly store: Store,
@@ -31,14 +32,14 @@ export class PeopleDirectory {
     /** Only these people are remembered (the ones cards name); others pass by unrecorded. */
     private readonly isKnown: (userId: number) => boolean,
   ) {
-    for (const row of store.db
-      .select()
-      .from(kv)
-      .where(like(kv.key, `${PREFIX}%`))
-      .all()) {
+    this.ready = this.load().catch(() => undefined);
+  }
+
+  private async load(): Promise<void> {
+    for (const row of await kvWithPrefix(this.store.db, PREFIX)) {
       const id = Number(row.key.slice(PREFIX.length));
       const name = (JSON.parse(row.value) as { name?: unknown }).name;
-      if (Number.isSafeInteger(id) && typeof name === 'string') this.names.set(id, name);
+      if (Number.isSafeInteger(id) && typeof name === 'string' && !this.names.has(id)) this.names.set(id, name);
     }
   }
 
@@ -51,26 +52,22 @@ export class PeopleDirectory {
     const key = `${PREFIX}${user.id}`;
     const value = JSON.stringify({ name });
     const at = this.now();
-    await this.store.transaction(async (tx) => {
-      tx.db
-        .insert(kv)
-        .values({ key, value, updatedAt: at })
-        .onConflictDoUpdate({ target: kv.key, set: { value, updatedAt: at } })
-        .run();
-    });
+    await this.store.transaction(async (tx) => await kvPut(tx, key, value, at));
   }
 
   /** The name last seen for `userId`, or null. */
-  readonly nameOf: NameOf = (userId) => this.names.get(userId) ?? this.storedName(userId);
+  readonly nameOf: NameOf = (userId) => {
+    const known = this.names.get(userId);
+    if (known !== undefined) return known;
+    // Another process (or a test) may have learnt the name since start-up: look it up for next time.
+    void this.storedName(userId).catch(() => undefined);
+    return null;
+  };
 
-  private storedName(userId: number): string | null {
-    // Another process (or a test) may have learnt the name since start-up.
-    const row = this.store.db
-      .select()
-      .from(kv)
-      .where(eq(kv.key, `${PREFIX}${userId}`))
-      .get();
-    const name = row ? (JSON.parse(row.value) as { name?: unknown }).name : undefined;
+  /** The stored name of `userId` (remembered when found), or null. */
+  async storedName(userId: number): Promise<string | null> {
+    const value = await kvGet(this.store.db, `${PREFIX}${userId}`);
+    const name = value !== null ? (JSON.parse(value) as { name?: unknown }).name : undefined;
     if (typeof name !== 'string') return null;
     this.names.set(userId, name);
     return name;

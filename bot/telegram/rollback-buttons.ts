@@ -15,7 +15,7 @@ import { actorName } from '../../core/engine/actor-name.ts';
 import { randomId, type Engine } from '../../core/engine/engine.ts';
 import { describeError } from '../../core/errors.ts';
 import type { Logger } from '../../core/ports/logger.ts';
-import type { Store } from '../../core/store/database.ts';
+import type { Store } from '../../core/store/store.ts';
 import { addOutbox } from '../../core/store/outbox-repo.ts';
 import { rollbackOf } from '../../core/store/rollback-repo.ts';
 import { getTask } from '../../core/store/task-repo.ts';

@@ -8,7 +8,7 @@ import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { Locale } from '../../core/config/config.ts';
 import type { ProjectConfig } from '../../core/config/projects.ts';
 import { rollbackOffer } from '../../core/deploy/rollback-offer.ts';
-import type { Store } from '../../core/store/database.ts';
+import type { Store } from '../../core/store/store.ts';
 import { getTask } from '../../core/store/task-repo.ts';
 import { deployLabelsFor } from '../render/deploy-labels.ts';
 import type { CallbackSigner } from './callback-data.ts';

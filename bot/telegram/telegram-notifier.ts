@@ -16,7 +16,7 @@ import type { NotifierPort } from '../../core/ports/notifier.ts';
 import type { JobQueue } from '../../core/queue/job-queue.ts';
 import { crashPoint } from '../../core/fault/crash-point.ts';
 import { getApproval, setApprovalMessage } from '../../core/store/approval-repo.ts';
-import type { Store } from '../../core/store/database.ts';
+import type { Store } from '../../core/store/store.ts';
 import { getTask } from '../../core/store/task-repo.ts';
 import { escapeHtml } from '../render/escape-html.ts';
 import { labelsFor } from '../render/labels.ts';

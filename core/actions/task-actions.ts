@@ -11,7 +11,7 @@ import type { Engine } from '../engine/engine.ts';
 import { requesterIdOf } from '../engine/handlers/on-deploy-approval.ts';
 import type { EngineOutcome } from '../engine/outcome.ts';
 import { getApproval, type ApprovalRow } from '../store/approval-repo.ts';
-import type { Store } from '../store/database.ts';
+import type { Store } from '../store/store.ts';
 import { getTask } from '../store/task-repo.ts';
 
 export interface TaskActionDeps {

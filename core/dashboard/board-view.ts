@@ -3,13 +3,12 @@
  * stage order), with what each card shows and why it may be standing still. Recently finished
  * tasks close the board in a `done` column.
  */
-import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { ProjectConfig } from '../config/projects.ts';
 import { inMergePhase } from '../domain/merge-phase.ts';
+import type { Task } from '../domain/task.ts';
 import { STAGE_SPECS, type WorkStage } from '../domain/stage.ts';
-import type { Store } from '../store/database.ts';
+import type { Store } from '../store/store.ts';
 import { mergeLeaseHolder } from '../store/merge-lease.ts';
-import { tasks } from '../store/schema.ts';
 
 /** Why a card is not moving on its own. */
 export type BoardBadge = 'escalated' | 'approval' | 'merge-lease' | 'blocked';
@@ -39,27 +38,16 @@ export const DONE_SHOWN = 20;
 export async function buildBoardView(store: Store, project: ProjectConfig): Promise<BoardView> {
   // Both queries follow the tasks_stage index (stage, escalated, updated_at): the open stages by
   // name rather than "not done", and the done column newest first without sorting every done task.
-  const open = store.db
-    .select()
-    .from(tasks)
-    .where(and(inArray(tasks.stage, [...project.stages]), eq(tasks.projectId, project.id)))
-    .orderBy(tasks.stageEnteredAt, tasks.id)
-    .all();
-  const done = store.db
-    .select()
-    .from(tasks)
-    .where(and(eq(tasks.stage, 'done'), eq(tasks.escalated, false), eq(tasks.projectId, project.id)))
-    .orderBy(desc(tasks.updatedAt))
-    .limit(DONE_SHOWN)
-    .all();
+  const open = await store.db.read.taskQueries.inStages(project.id, project.stages);
+  const done = await store.db.read.taskQueries.recentlyDone(project.id, DONE_SHOWN);
   const holder = (await mergeLeaseHolder(store.db, project.id))?.holder ?? null;
-  const card = (row: typeof tasks.$inferSelect): BoardCard => {
+  const card = (row: Task): BoardCard => {
     const role = row.stage in STAGE_SPECS ? STAGE_SPECS[row.stage as WorkStage].role : null;
     const badges: BoardBadge[] = [];
     if (row.escalated) badges.push('escalated');
     if (row.blocked) badges.push('blocked');
     if (row.stage === 'analysis' && row.phase === 'awaiting-approval') badges.push('approval');
-    const waitsForLease = row.mergeQueuedAt !== null && holder !== null && holder !== row.id && inMergePhase({ ...row, stage: row.stage, phase: row.phase } as Parameters<typeof inMergePhase>[0]);
+    const waitsForLease = row.mergeQueuedAt !== null && holder !== null && holder !== row.id && inMergePhase(row);
     if (waitsForLease && row.phase !== 'awaiting-ci') badges.push('merge-lease');
     return {
       id: row.id,

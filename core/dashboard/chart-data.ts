@@ -3,10 +3,8 @@
  * mean time per stage per week (stacked by the page); rollbacks per stage; agent time per role;
  * escalations per week. Weeks start on Monday, UTC; times are hours.
  */
-import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { ProjectConfig } from '../config/projects.ts';
-import type { Store } from '../store/database.ts';
-import { jobs, tasks, transitions } from '../store/schema.ts';
+import type { Store } from '../store/store.ts';
 
 export interface ChartData {
   /** Week starts (epoch seconds), oldest first; shared by the weekly series. */
@@ -39,14 +37,8 @@ function nearestRank(sorted: readonly number[], q: number): number | null {
 }
 
 /** The charts of `project` over its whole history. */
-export function buildChartData(store: Store, project: ProjectConfig): ChartData {
-  const rows = store.db
-    .select({ taskId: transitions.taskId, fromStage: transitions.fromStage, toStage: transitions.toStage, reason: transitions.reason, at: transitions.at, createdAt: tasks.createdAt })
-    .from(transitions)
-    .innerJoin(tasks, eq(tasks.id, transitions.taskId))
-    .where(eq(tasks.projectId, project.id))
-    .orderBy(asc(transitions.taskId), asc(transitions.id))
-    .all();
+export async function buildChartData(store: Store, project: ProjectConfig): Promise<ChartData> {
+  const rows = await store.db.read.dashboard.projectTransitions(project.id);
   const doneAt = new Map<string, { createdAt: number; at: number }>();
   const stageMs = new Map<string, Map<string, number>>();
   const rollbacks = new Map<string, number>();
@@ -92,17 +84,12 @@ export function buildChartData(store: Store, project: ProjectConfig): ChartData 
     })),
     escalations: weeks.map((w) => escalations.get(w) ?? 0),
     rollbacksByStage: project.stages.map((stage) => ({ stage, count: rollbacks.get(stage) ?? 0 })),
-    agentHoursByRole: agentHours(store, project),
+    agentHoursByRole: await agentHours(store, project),
   };
 }
 
-function agentHours(store: Store, project: ProjectConfig): { role: string; hours: number }[] {
-  const runs = store.db
-    .select({ payload: jobs.payload, startedAt: jobs.startedAt, finishedAt: jobs.finishedAt, updatedAt: jobs.updatedAt })
-    .from(jobs)
-    .innerJoin(tasks, eq(tasks.id, jobs.taskId))
-    .where(and(eq(tasks.projectId, project.id), eq(jobs.kind, 'agent'), inArray(jobs.state, ['succeeded', 'dead'])))
-    .all();
+async function agentHours(store: Store, project: ProjectConfig): Promise<{ role: string; hours: number }[]> {
+  const runs = await store.db.read.dashboard.finishedAgentRuns(project.id);
   const totals = new Map<string, number>();
   for (const run of runs) {
     if (run.startedAt === null || typeof run.payload.role !== 'string') continue;

@@ -3,13 +3,11 @@
  * staging, merge, deploy), rollbacks with the must-fix text, CI statuses of the head, the staging
  * verdict, deploy history and links. Log tails come through a reader the adapter supplies.
  */
-import { and, desc, eq } from 'drizzle-orm';
 import type { ProjectConfig } from '../config/projects.ts';
 import { artifactsDirOf, type Task } from '../domain/task.ts';
 import { hasApproval, pendingApproval } from '../store/approval-repo.ts';
 import { statusesFor, type CiStatusRow } from '../store/ci-status-repo.ts';
-import type { Store } from '../store/database.ts';
-import { deployImages, jobs } from '../store/schema.ts';
+import type { Store } from '../store/store.ts';
 import { getTask } from '../store/task-repo.ts';
 import { transitionsOf } from '../store/transition-log.ts';
 import { publicLink } from '../links/public-url.ts';
@@ -60,20 +58,14 @@ export async function buildTaskView(store: Store, project: ProjectConfig, taskId
     task,
     timeline,
     perStage: timePerStage(timeline),
-    runs: runsOf(store, task.id, now, readLog),
+    runs: await runsOf(store, task.id, now, readLog),
     rollbacks: rollbacksOf(rows),
     mustFix: task.mustFix,
     ci: task.headSha ? await statusesFor(store.db, project.repo, task.headSha) : [],
     staging: task.stagingVerdict
       ? { verdict: task.stagingVerdict, waived: task.stagingWaived ?? [], imageRef: task.stagingImageRef, revision: task.stagingRevision }
       : null,
-    deploys: store.db
-      .select()
-      .from(deployImages)
-      .where(and(eq(deployImages.projectId, project.id), eq(deployImages.taskId, task.id)))
-      .orderBy(desc(deployImages.id))
-      .all()
-      .map((d) => ({ at: d.deployedAt, ref: d.ref, outcome: d.outcome })),
+    deploys: (await store.db.read.dashboard.deploysOfTask(project.id, task.id)).map((d) => ({ at: d.deployedAt, ref: d.ref, outcome: d.outcome })),
     pendingBrd: (await pendingApproval(store.db, task.id, 'brd'))?.id ?? null,
     links: {
       tracker: publicLink(task.externalUrl),
@@ -87,13 +79,8 @@ export async function buildTaskView(store: Store, project: ProjectConfig, taskId
 
 const RUN_KINDS = new Set(['agent', 'ci', 'staging', 'merge', 'deploy']);
 
-function runsOf(store: Store, taskId: string, now: number, readLog: RunLogReader): RunEntry[] {
-  return store.db
-    .select()
-    .from(jobs)
-    .where(eq(jobs.taskId, taskId))
-    .orderBy(jobs.id)
-    .all()
+async function runsOf(store: Store, taskId: string, now: number, readLog: RunLogReader): Promise<RunEntry[]> {
+  return (await store.db.read.dashboard.jobsOfTask(taskId))
     .filter((j) => RUN_KINDS.has(j.kind) && j.state !== 'cancelled')
     .map((j) => {
       const role = typeof j.payload.role === 'string' ? j.payload.role : null;

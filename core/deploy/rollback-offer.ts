@@ -4,7 +4,7 @@
  * exists to go back to. Once a roll-back was confirmed, the card shows it instead, for good.
  */
 import type { Task } from '../domain/task.ts';
-import type { Reader, Tx } from '../store/database.ts';
+import type { Reader, Tx } from '../store/store.ts';
 import { addOutbox } from '../store/outbox-repo.ts';
 import {
   currentProductionImage,

@@ -9,7 +9,7 @@ import type { Stage } from '../domain/stage.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
 import type { NewJob } from '../queue/job.ts';
-import type { Tx } from '../store/database.ts';
+import type { Tx } from '../store/store.ts';
 import { addOutbox } from '../store/outbox-repo.ts';
 import { updateTask, type TaskPatch } from '../store/task-repo.ts';
 import { appendTransition } from '../store/transition-log.ts';

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DomainEvent } from '../domain/events.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { Store, Tx } from '../store/database.ts';
+import type { Store, Tx } from '../store/store.ts';
 import { hasEventKey } from '../store/transition-log.ts';
 import { EngineContext, type EngineDeps } from './engine-context.ts';
 import { onAgentRunFinished } from './handlers/on-agent-finished.ts';

@@ -4,10 +4,9 @@
  * every way out (done, rollback, cancel, escalation) releases it in the same transaction and wakes
  * the next waiter.
  */
-import { inArray, and, eq } from 'drizzle-orm';
 import type { Task } from '../domain/task.ts';
 import { mergeWaiters, releaseMergeLease, takeMergeLease } from '../store/merge-lease.ts';
-import { jobs } from '../store/schema.ts';
+import { makeJobsDue } from '../store/job-repo.ts';
 import type { TaskPatch } from '../store/task-repo.ts';
 import type { EngineContext } from './engine-context.ts';
 
@@ -60,15 +59,7 @@ export async function leaveMergePhase(ctx: EngineContext, task: Task): Promise<T
     const waiting = (await mergeWaiters(ctx.tx, task.projectId))
       .filter((t) => t.id !== task.id)
       .map((t) => t.id);
-    if (waiting.length > 0) {
-      ctx.tx.db
-        .update(jobs)
-        .set({ availableAt: ctx.now, updatedAt: ctx.now })
-        .where(
-          and(eq(jobs.state, 'queued'), inArray(jobs.kind, MERGE_PHASE_KINDS), inArray(jobs.taskId, waiting)),
-        )
-        .run();
-    }
+    await makeJobsDue(ctx.tx, MERGE_PHASE_KINDS, waiting, ctx.now);
   }
   return { mergeQueuedAt: null };
 }

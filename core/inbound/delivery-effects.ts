@@ -7,7 +7,7 @@ import type { ProjectConfig } from '../config/projects.ts';
 import type { DomainEvent } from '../domain/events.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { EngineOutcome } from '../engine/outcome.ts';
-import type { Tx } from '../store/database.ts';
+import type { Tx } from '../store/store.ts';
 
 /** Everything an effect needs, bound to the delivery's transaction. */
 export interface EffectContext {

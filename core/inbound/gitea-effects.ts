@@ -13,7 +13,7 @@ import { mapInOrder } from '../map-in-order.ts';
 import type { ProjectConfig } from '../config/projects.ts';
 import { ciVerdict } from '../gates/ci-verdict.ts';
 import { recordStatus, statusesFor } from '../store/ci-status-repo.ts';
-import type { Reader } from '../store/database.ts';
+import type { Reader } from '../store/store.ts';
 import {
   emit,
   handled,

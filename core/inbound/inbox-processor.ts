@@ -10,7 +10,7 @@ import type { Engine } from '../engine/engine.ts';
 import { describeError } from '../errors.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
-import type { Store } from '../store/database.ts';
+import type { Store } from '../store/store.ts';
 import { claimPending, markFailed, markProcessed, type InboxRow } from '../store/inbox-repo.ts';
 import type { DeliveryResult, EffectContext } from './delivery-effects.ts';
 import { applyForgeFact, checkFallbackHead } from './gitea-effects.ts';

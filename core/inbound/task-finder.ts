@@ -2,11 +2,9 @@
  * Finding the projects and tasks a delivery is about: by repository, branch head, `task/<ID>`
  * branch, or tracker project and issue. Gitea treats repository names case-insensitively, so do we.
  */
-import { and, eq, inArray } from 'drizzle-orm';
 import type { ProjectConfig } from '../config/projects.ts';
 import { TASK_ID_PATTERN, type Task } from '../domain/task.ts';
-import { readerDb, type Reader } from '../store/database.ts';
-import { tasks } from '../store/schema.ts';
+import type { Reader } from '../store/store.ts';
 import { getTask } from '../store/task-repo.ts';
 
 type Projects = ReadonlyMap<string, ProjectConfig>;
@@ -34,36 +32,13 @@ export function projectOfTracker(projects: Projects, tracker: 'plane' | 'github'
 /** Open tasks of these projects whose recorded head is `sha`. */
 export async function tasksAtHead(reader: Reader, projectIds: readonly string[], sha: string): Promise<Task[]> {
   if (projectIds.length === 0) return [];
-  const rows = readerDb(reader)
-    .select({ id: tasks.id, stage: tasks.stage })
-    .from(tasks)
-    .where(and(inArray(tasks.projectId, [...projectIds]), eq(tasks.headSha, sha)))
-    .all();
-  return loadOpen(
-    reader,
-    rows.map((r) => r.id),
-  );
+  return loadOpen(reader, await reader.read.taskQueries.idsAtHead(projectIds, sha));
 }
 
 /** Tasks of these projects in development waiting for a CI verdict (the unknown-sha fallback's candidates). */
 export async function tasksAwaitingCi(reader: Reader, projectIds: readonly string[]): Promise<Task[]> {
   if (projectIds.length === 0) return [];
-  const rows = readerDb(reader)
-    .select({ id: tasks.id })
-    .from(tasks)
-    .where(
-      and(
-        inArray(tasks.projectId, [...projectIds]),
-        eq(tasks.stage, 'development'),
-        eq(tasks.phase, 'awaiting-ci'),
-        eq(tasks.escalated, false),
-      ),
-    )
-    .all();
-  return loadOpen(
-    reader,
-    rows.map((r) => r.id),
-  );
+  return loadOpen(reader, await reader.read.taskQueries.idsAwaitingCi(projectIds));
 }
 
 /** The task id a `task/<ID>` branch names, or null for any other branch. */

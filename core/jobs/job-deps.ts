@@ -12,7 +12,7 @@ import type { TrackerPort } from '../ports/tracker.ts';
 import type { WorkspacePort } from '../ports/workspace.ts';
 import type { StagingRunnerPort } from '../staging/staging-types.ts';
 import type { JobRow } from '../queue/job.ts';
-import type { Store } from '../store/database.ts';
+import type { Store } from '../store/store.ts';
 import { getTask } from '../store/task-repo.ts';
 
 /** What job handlers reach the world through. */

@@ -7,7 +7,7 @@ import { ALL_STAGES, STAGE_SPECS, type Role, type WorkStage } from '../domain/st
 import { artifactsDirOf, type Task } from '../domain/task.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
 import { hasApproval, pendingApproval } from '../store/approval-repo.ts';
-import type { Store } from '../store/database.ts';
+import type { Store } from '../store/store.ts';
 import { inMergePhase } from '../domain/merge-phase.ts';
 import { listLeases } from '../store/lease-repo.ts';
 import { mergeLeaseHolder, mergeQueuePosition } from '../store/merge-lease.ts';

@@ -13,12 +13,11 @@
  * (the try is not counted, so an outage never kills a message), and one probe goes out after 1 s,
  * 2 s, 4 s… at most `outageCapMs`; `resume` (the bot reconnected) probes at once.
  */
-import { and, eq, gt, min } from 'drizzle-orm';
 import { describeError, PermanentError, RetryableError, UnavailableError } from '../errors.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { NotifierPort } from '../ports/notifier.ts';
-import type { Store } from '../store/database.ts';
+import type { Store } from '../store/store.ts';
 import { backoffDelay } from '../queue/backoff.ts';
 import {
   markOutboxDead,
@@ -29,7 +28,6 @@ import {
   toOutboxMessage,
   type OutboxRow,
 } from '../store/outbox-repo.ts';
-import { outbox } from '../store/schema.ts';
 import { OUTAGE_CAP_MS, OutagePause } from './outage-pause.ts';
 import { recordSendAttempt } from './send-attempt.ts';
 
@@ -165,15 +163,7 @@ export class OutboxDrain {
     const rows = await pendingOutbox(store.db, now, BATCH);
     const latestCard = new Map<string, number>();
     for (const row of rows) if (row.kind === 'card' && row.taskId) latestCard.set(row.taskId, row.id);
-    const retrying = new Map(
-      store.db
-        .select({ taskId: outbox.taskId, first: min(outbox.id) })
-        .from(outbox)
-        .where(and(eq(outbox.state, 'pending'), gt(outbox.availableAt, now)))
-        .groupBy(outbox.taskId)
-        .all()
-        .map((r) => [r.taskId ?? '', r.first ?? Infinity]),
-    );
+    const retrying = new Map((await store.db.read.outbox.firstWaiting(now)).map((r) => [r.taskId ?? '', r.first]));
     const lanes = new Map<string, OutboxRow[]>();
     const held = new Set<string>();
     for (const row of rows) {

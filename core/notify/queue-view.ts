@@ -1,13 +1,12 @@
 /** What `/queue` shows, as data: agents running and queued, tasks per stage, escalations, leases, the reconciler. */
 import { mapInOrder } from '../map-in-order.ts';
-import { and, eq, isNotNull, notInArray, sql } from 'drizzle-orm';
 import { ALL_STAGES, type WorkStage } from '../domain/stage.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
-import type { Store } from '../store/database.ts';
+import type { Store } from '../store/store.ts';
 import { listLeases } from '../store/lease-repo.ts';
 import { LEADER_LEASE_NAME } from '../ports/leader-lease.ts';
 import { mergeLeaseHolder, mergeWaiters } from '../store/merge-lease.ts';
-import { kv, tasks } from '../store/schema.ts';
+import { kvGet } from '../store/kv-repo.ts';
 
 export interface ReconcilerStats {
   readonly lastPassAt: number | null;
@@ -36,27 +35,12 @@ export interface QueueView {
 export async function buildQueueView(store: Store, queue: JobQueue, capacity: number, approversOf: (projectId: string) => readonly number[] = () => []): Promise<QueueView> {
   const active = (await queue.active()).filter((j) => j.kind === 'agent' || j.kind === 'ci');
   const roleOf = (payload: Record<string, unknown>, kind: string): string => (kind === 'ci' ? 'ci' : typeof payload.role === 'string' ? payload.role : kind);
-  const counts = store.db
-    .select({ stage: tasks.stage, n: sql<number>`COUNT(*)` })
-    .from(tasks)
-    .where(and(notInArray(tasks.stage, ['done', 'cancelled']), eq(tasks.escalated, false)))
-    .groupBy(tasks.stage)
-    .all();
+  const queries = store.db.read.taskQueries;
+  const counts = await queries.stageCounts();
   const perStage = Object.fromEntries(ALL_STAGES.map((s) => [s, counts.find((c) => c.stage === s)?.n ?? 0])) as Record<WorkStage, number>;
-  const escalated = store.db
-    .select({ taskId: tasks.id, reason: tasks.escalationReason })
-    .from(tasks)
-    .where(and(eq(tasks.escalated, true), notInArray(tasks.stage, ['done', 'cancelled'])))
-    .all()
-    .map((t) => ({ taskId: t.taskId, reason: t.reason ?? '' }));
-  const awaitingApproval = store.db
-    .select({ taskId: tasks.id, projectId: tasks.projectId })
-    .from(tasks)
-    .where(and(eq(tasks.stage, 'analysis'), eq(tasks.phase, 'awaiting-approval'), eq(tasks.escalated, false)))
-    .orderBy(tasks.createdAt)
-    .all()
-    .map((t) => ({ taskId: t.taskId, approvers: approversOf(t.projectId) }));
-  const stats = store.db.select().from(kv).where(eq(kv.key, RECONCILER_STATS_KEY)).get();
+  const escalated = (await queries.escalatedOpen()).map((t) => ({ taskId: t.taskId, reason: t.reason ?? '' }));
+  const awaitingApproval = (await queries.awaitingApproval()).map((t) => ({ taskId: t.taskId, approvers: approversOf(t.projectId) }));
+  const stats = await kvGet(store.db, RECONCILER_STATS_KEY);
   return {
     capacity,
     running: active.filter((j) => j.state === 'running').map((j) => ({ taskId: j.taskId ?? '?', role: roleOf(j.payload, j.kind), since: j.startedAt ?? j.updatedAt })),
@@ -67,17 +51,12 @@ export async function buildQueueView(store: Store, queue: JobQueue, capacity: nu
     // The leader lease (ADR 0052) shares the table but is not a task's lease.
     leases: (await listLeases(store.db)).filter((l) => l.name !== LEADER_LEASE_NAME).map((l) => ({ name: l.name, holder: l.holder, since: l.acquiredAt })),
     mergeQueues: await mergeQueuesOf(store),
-    reconciler: stats ? (JSON.parse(stats.value) as ReconcilerStats) : null,
+    reconciler: stats !== null ? (JSON.parse(stats) as ReconcilerStats) : null,
   };
 }
 
 async function mergeQueuesOf(store: Store): Promise<QueueView['mergeQueues']> {
-  const projectIds = store.db
-    .selectDistinct({ projectId: tasks.projectId })
-    .from(tasks)
-    .where(and(isNotNull(tasks.mergeQueuedAt), eq(tasks.escalated, false)))
-    .all()
-    .map((r) => r.projectId);
+  const projectIds = await store.db.read.taskQueries.mergeQueuedProjects();
   const queues = await mapInOrder(projectIds, async (projectId) => ({
     projectId,
     holder: (await mergeLeaseHolder(store.db, projectId))?.holder ?? null,

@@ -6,12 +6,11 @@
  * unconfirmed attempt logs that a duplicate may exist. Edits (later cards, decisions) repeat
  * harmlessly and are not recorded.
  */
-import { and, eq, isNotNull } from 'drizzle-orm';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
-import type { Db, Store } from '../store/database.ts';
+import type { Reader, Store } from '../store/store.ts';
 import { markOutboxSending, type OutboxRow } from '../store/outbox-repo.ts';
-import { cards, outbox } from '../store/schema.ts';
+import { cardOf } from '../store/card-repo.ts';
 
 /** Kinds that always post a new message, and how the log names them. */
 const POSTING: Readonly<Record<string, string>> = { 'approval-request': 'approval', escalation: 'escalation', notice: 'notice' };
@@ -21,9 +20,9 @@ export async function recordSendAttempt(deps: { store: Store; clock: Clock; logg
   const { store, clock, logger } = deps;
   const taskId = row.taskId ?? '';
   // A card posts a message only while the task has none recorded; later it is edited.
-  const posting = POSTING[row.kind] ?? (row.kind === 'card' && taskId && !hasCardMessage(store.db, taskId) ? 'card' : undefined);
+  const posting = POSTING[row.kind] ?? (row.kind === 'card' && taskId && !(await hasCardMessage(store.db, taskId)) ? 'card' : undefined);
   if (!posting) return;
-  if (row.sendStartedAt !== null || (posting === 'card' && cardPostStarted(store.db, taskId)))
+  if (row.sendStartedAt !== null || (posting === 'card' && (await store.db.read.outbox.cardSendStarted(taskId))))
     logger.warn(
       { outbox: row.id, kind: row.kind, task: row.taskId },
       `a duplicate ${posting} message may exist for ${taskId || '?'}: an earlier send was not confirmed (the process died?)`,
@@ -32,17 +31,6 @@ export async function recordSendAttempt(deps: { store: Store; clock: Clock; logg
 }
 
 /** Whether the task's card was posted and recorded. */
-function hasCardMessage(db: Db, taskId: string): boolean {
-  const row = db.select({ messageId: cards.messageId }).from(cards).where(eq(cards.taskId, taskId)).get();
-  return row !== undefined && row.messageId !== null;
-}
-
-/** Whether a post of the task's card started earlier (on any pending card row: cards coalesce). */
-function cardPostStarted(db: Db, taskId: string): boolean {
-  const found = db
-    .select({ id: outbox.id })
-    .from(outbox)
-    .where(and(eq(outbox.taskId, taskId), eq(outbox.kind, 'card'), eq(outbox.state, 'pending'), isNotNull(outbox.sendStartedAt)))
-    .get();
-  return found !== undefined;
+async function hasCardMessage(reader: Reader, taskId: string): Promise<boolean> {
+  return ((await cardOf(reader, taskId))?.messageId ?? null) !== null;
 }

@@ -1,5 +1,3 @@
-import type { jobs } from '../store/schema.ts';
-
 /**
  * Job kinds the workers know. `agent` and `ci` are heavy (bounded by ORCH_MAX_CONCURRENCY);
  * `staging` (Docker build, container, checks) has its own pool so it never holds an agent slot.
@@ -12,7 +10,24 @@ export const LIGHT_KINDS: readonly JobKind[] = ['merge', 'cleanup', 'tracker', '
 export const STAGING_KINDS: readonly JobKind[] = ['staging', 'deploy', 'rollback'];
 
 /** A job row as stored. */
-export type JobRow = typeof jobs.$inferSelect;
+export interface JobRow {
+  id: number;
+  kind: string;
+  taskId: string | null;
+  payload: Record<string, unknown>;
+  state: string;
+  attempts: number;
+  maxAttempts: number;
+  availableAt: number;
+  leaseOwner: string | null;
+  leaseExpiresAt: number | null;
+  idempotencyKey: string;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+}
 
 /** Job states: queued → running → succeeded | queued (retry) | dead | cancelled. */
 export type JobState = 'queued' | 'running' | 'succeeded' | 'dead' | 'cancelled';

@@ -8,7 +8,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { DomainEvent } from '../domain/events.ts';
 import type { Engine } from '../engine/engine.ts';
-import type { Store } from '../store/database.ts';
+import type { Store } from '../store/store.ts';
 import { describeError, errorSentence, PermanentError, RetryableError } from '../errors.ts';
 import type { JobQueue } from './job-queue.ts';
 import type { JobKind, JobRow } from './job.ts';

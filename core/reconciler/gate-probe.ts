@@ -8,13 +8,11 @@
  * task's head is known at: one that resolves to this task as the single task in development for
  * the repo (status-owner.ts) and is green is adopted as its head; an ambiguous one is not resolved.
  */
-import { and, desc, eq, gte, max, ne, sql } from 'drizzle-orm';
 import type { ProjectConfig } from '../config/projects.ts';
 import type { Task } from '../domain/task.ts';
 import { ciVerdict } from '../gates/ci-verdict.ts';
-import type { Store } from '../store/database.ts';
+import type { Store } from '../store/store.ts';
 import { statusesFor } from '../store/ci-status-repo.ts';
-import { ciStatuses } from '../store/schema.ts';
 import { NOTHING, skip, type ProbeResult, type TaskProbe } from './probe.ts';
 import { resolveStatusOwner } from './status-owner.ts';
 
@@ -48,9 +46,9 @@ export function gateProbe(store: Store, projects: ReadonlyMap<string, ProjectCon
 
 /** The newest stored statuses for commits nobody's head, as seen from `task`. */
 async function unclaimedStatus(store: Store, projects: ReadonlyMap<string, ProjectConfig>, project: ProjectConfig, task: Task): Promise<ProbeResult> {
-  const shas = recentShas(store).all({ repo: project.repo, since: task.stageEnteredAt, head: task.headSha ?? '' });
-  for (const { sha } of shas) {
-    const owner = resolveStatusOwner(store.db, projects, project.repo, sha);
+  const shas = await store.db.read.ciStatuses.recentShas(project.repo, task.stageEnteredAt, task.headSha ?? '', 5);
+  for (const sha of shas) {
+    const owner = await resolveStatusOwner(store.db, projects, project.repo, sha);
     if (owner.type === 'head') continue;
     if (owner.type === 'unresolved') return skip(`CI status for unknown commit ${sha.slice(0, 7)} not resolved (${owner.reason})`);
     if (owner.task.id !== task.id) continue;
@@ -63,25 +61,4 @@ async function unclaimedStatus(store: Store, projects: ReadonlyMap<string, Proje
     };
   }
   return NOTHING;
-}
-
-/** Commits of a repo with statuses stored since a time, newest first, other than the task's head. */
-function prepareRecentShas(store: Store) {
-  return store.db
-    .select({ sha: ciStatuses.sha })
-    .from(ciStatuses)
-    .where(and(eq(ciStatuses.repo, sql.placeholder('repo')), gte(ciStatuses.updatedAt, sql.placeholder('since')), ne(ciStatuses.sha, sql.placeholder('head'))))
-    .groupBy(ciStatuses.sha)
-    .orderBy(desc(max(ciStatuses.updatedAt)))
-    .limit(5)
-    .prepare();
-}
-
-// Prepared once per store: every task waiting for CI asks, every pass.
-const RECENT_SHAS = new WeakMap<Store, ReturnType<typeof prepareRecentShas>>();
-
-function recentShas(store: Store): ReturnType<typeof prepareRecentShas> {
-  let prepared = RECENT_SHAS.get(store);
-  if (!prepared) RECENT_SHAS.set(store, (prepared = prepareRecentShas(store)));
-  return prepared;
 }

@@ -13,7 +13,7 @@ import type { Config } from '../config/config.ts';
 import type { ProjectConfig } from '../config/projects.ts';
 import type { ForgeReader } from '../ports/forge-reader.ts';
 import type { TrackerReader } from '../ports/tracker-reader.ts';
-import type { Store } from '../store/database.ts';
+import type { Store } from '../store/store.ts';
 import { blockedGuard } from './blocked-guard.ts';
 import { ciProbe } from './ci-probe.ts';
 import { gateProbe } from './gate-probe.ts';

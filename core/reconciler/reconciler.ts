@@ -6,7 +6,6 @@
  * counted, written to the stats shown by /queue and posted once to the chat, in the transition's
  * transaction.
  */
-import { eq } from 'drizzle-orm';
 import type { Task } from '../domain/task.ts';
 import type { Engine } from '../engine/engine.ts';
 import { describeError } from '../errors.ts';
@@ -14,9 +13,9 @@ import { RECONCILER_STATS_KEY, type ReconcilerStats } from '../notify/queue-view
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { ReconcilerPort, ReconcileReport } from '../ports/reconciler.ts';
-import type { Db, Store, Tx } from '../store/database.ts';
+import type { Reader, Store, Tx } from '../store/store.ts';
 import { addOutbox } from '../store/outbox-repo.ts';
-import { kv } from '../store/schema.ts';
+import { kvGet, kvPut } from '../store/kv-repo.ts';
 import { NOTHING, sessionOf, type Probe, type ProbeResult, type ProbeSession } from './probe.ts';
 import { candidatePage, type CandidateCursor, type CandidateQuery } from './reconcile-candidates.ts';
 
@@ -68,7 +67,7 @@ export class Reconciler implements ReconcilerPort {
     const tally: Tally = { examined: 0, unblocked: [], skipped: [] };
     let cursor: CandidateCursor | null = null;
     do {
-      const page = candidatePage(store, { ...this.options.query, now: startedAt }, cursor);
+      const page = await candidatePage(store, { ...this.options.query, now: startedAt }, cursor);
       for (const [index, task] of page.tasks.entries()) {
         tally.examined += 1;
         await this.settle(task.id, () => firstFinding(sessions, task), dryRun, tally);
@@ -123,8 +122,8 @@ export class Reconciler implements ReconcilerPort {
       if (!applied) return { type: 'none' as const, refusal };
       const now = clock.now();
       await addOutbox(tx, 'notice', applied, { text: `🔁 ${applied}: ${found.reason} — replayed by the reconciler` }, now);
-      const stats = statsIn(tx.db);
-      writeStats(tx, { ...stats, unblockedTotal: stats.unblockedTotal + 1, lastUnblocked: { taskId: applied, reason: found.reason, at: now } }, now);
+      const stats = await statsIn(tx);
+      await writeStats(tx, { ...stats, unblockedTotal: stats.unblockedTotal + 1, lastUnblocked: { taskId: applied, reason: found.reason, at: now } }, now);
       return { type: 'applied' as const, taskId: applied };
     });
     if (result.type === 'applied') {
@@ -136,7 +135,7 @@ export class Reconciler implements ReconcilerPort {
 
   private async recordPass(startedAt: number, durationMs: number): Promise<void> {
     const { store, clock } = this.options;
-    await store.transaction(async (tx) => writeStats(tx, { ...statsIn(tx.db), lastPassAt: startedAt, lastPassMs: durationMs }, clock.now()));
+    await store.transaction(async (tx) => await writeStats(tx, { ...(await statsIn(tx)), lastPassAt: startedAt, lastPassMs: durationMs }, clock.now()));
   }
 }
 
@@ -149,16 +148,15 @@ async function firstFinding(sessions: readonly ProbeSession[], task: Task): Prom
 }
 
 /** The figures `/queue` shows (persisted, so they survive a restart). */
-export function readStats(store: Store): ReconcilerStats {
-  return statsIn(store.db);
+export async function readStats(store: Store): Promise<ReconcilerStats> {
+  return await statsIn(store.db);
 }
 
-function statsIn(db: Db): ReconcilerStats {
-  const row = db.select().from(kv).where(eq(kv.key, RECONCILER_STATS_KEY)).get();
-  return row ? (JSON.parse(row.value) as ReconcilerStats) : { lastPassAt: null, lastPassMs: null, unblockedTotal: 0, lastUnblocked: null };
+async function statsIn(reader: Reader): Promise<ReconcilerStats> {
+  const value = await kvGet(reader, RECONCILER_STATS_KEY);
+  return value !== null ? (JSON.parse(value) as ReconcilerStats) : { lastPassAt: null, lastPassMs: null, unblockedTotal: 0, lastUnblocked: null };
 }
 
-function writeStats(tx: Tx, stats: ReconcilerStats, now: number): void {
-  const value = JSON.stringify(stats);
-  tx.db.insert(kv).values({ key: RECONCILER_STATS_KEY, value, updatedAt: now }).onConflictDoUpdate({ target: kv.key, set: { value, updatedAt: now } }).run();
+async function writeStats(tx: Tx, stats: ReconcilerStats, now: number): Promise<void> {
+  await kvPut(tx, RECONCILER_STATS_KEY, JSON.stringify(stats), now);
 }

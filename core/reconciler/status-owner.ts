@@ -7,13 +7,10 @@
  * (which confirms against the forge when it can) counts only those waiting for CI, but here
  * nothing confirms the guess, so any doubt leaves the status unresolved.
  */
-import { and, eq, inArray, notInArray } from 'drizzle-orm';
 import type { ProjectConfig } from '../config/projects.ts';
 import type { Task } from '../domain/task.ts';
 import { projectsOfRepo } from '../inbound/task-finder.ts';
-import type { Db } from '../store/database.ts';
-import { tasks } from '../store/schema.ts';
-import { taskFromRow } from './task-row.ts';
+import type { Reader } from '../store/store.ts';
 
 /** The task a status is for, and how it was found; or why there is none. */
 export type StatusOwner =
@@ -22,25 +19,15 @@ export type StatusOwner =
   | { readonly type: 'unresolved'; readonly reason: string };
 
 /** Resolve the owner of a status for `sha` in `repo` (`owner/name`). */
-export function resolveStatusOwner(db: Db, projects: ReadonlyMap<string, ProjectConfig>, repo: string, sha: string): StatusOwner {
+export async function resolveStatusOwner(reader: Reader, projects: ReadonlyMap<string, ProjectConfig>, repo: string, sha: string): Promise<StatusOwner> {
   const projectIds = projectsOfRepo(projects, repo).map((p) => p.id);
   if (projectIds.length === 0) return { type: 'unresolved', reason: `no project for ${repo}` };
-  const heads = db
-    .select()
-    .from(tasks)
-    .where(and(inArray(tasks.projectId, projectIds), eq(tasks.headSha, sha), notInArray(tasks.stage, ['done', 'cancelled'])))
-    .limit(2)
-    .all();
-  if (heads.length === 1 && heads[0]) return { type: 'head', task: taskFromRow(heads[0]) };
+  const heads = await reader.read.taskQueries.openAtHead(projectIds, sha, 2);
+  if (heads.length === 1 && heads[0]) return { type: 'head', task: heads[0] };
   if (heads.length > 1) return { type: 'unresolved', reason: `ambiguous: ${sha.slice(0, 7)} is the head of several tasks` };
   // Escalated tasks count: one of them may have pushed the commit, so they make the match ambiguous too.
-  const developing = db
-    .select()
-    .from(tasks)
-    .where(and(inArray(tasks.projectId, projectIds), eq(tasks.stage, 'development')))
-    .limit(2)
-    .all();
-  if (developing.length === 1 && developing[0]) return { type: 'fallback', task: taskFromRow(developing[0]) };
+  const developing = await reader.read.taskQueries.inDevelopment(projectIds, 2);
+  if (developing.length === 1 && developing[0]) return { type: 'fallback', task: developing[0] };
   if (developing.length === 0) return { type: 'unresolved', reason: `no task in development for ${repo}` };
   return { type: 'unresolved', reason: `ambiguous: several tasks in development for ${repo}` };
 }

@@ -11,7 +11,7 @@ import type { ProjectConfig } from '../config/projects.ts';
 import { startsNow } from '../config/start-on.ts';
 import { htmlToText } from '../inbound/html-text.ts';
 import { isBlockingState } from '../inbound/tracker-state-meaning.ts';
-import type { Store } from '../store/database.ts';
+import type { Store } from '../store/store.ts';
 import { findTaskByExternal } from '../store/task-repo.ts';
 import type { TrackerIssue } from '../ports/tracker-reader.ts';
 import type { Discovery } from './probe.ts';

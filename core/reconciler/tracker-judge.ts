@@ -14,7 +14,7 @@
 import type { Task } from '../domain/task.ts';
 import { isBlockingState, meaningOf } from '../inbound/tracker-state-meaning.ts';
 import { pendingApproval } from '../store/approval-repo.ts';
-import type { Store } from '../store/database.ts';
+import type { Store } from '../store/store.ts';
 import { NOTHING, skip, type ProbeResult } from './probe.ts';
 import type { ProjectView } from './tracker-walk.ts';
 

@@ -6,7 +6,7 @@
 import { trackerOf } from '../config/tracker-of.ts';
 import type { ProjectConfig } from '../config/projects.ts';
 import type { TrackerReader } from '../ports/tracker-reader.ts';
-import type { Store } from '../store/database.ts';
+import type { Store } from '../store/store.ts';
 import { NOTHING, type PassProbe } from './probe.ts';
 import { discoverIssues } from './tracker-discovery.ts';
 import { judgeTrackedTask } from './tracker-judge.ts';

@@ -1,7 +1,5 @@
 /** Approval requests and their single decision. */
-import { and, desc, eq } from 'drizzle-orm';
-import { readerDb, type Reader, type Tx } from './database.ts';
-import { approvals } from './schema.ts';
+import type { Reader, Tx } from './store.ts';
 
 export interface ApprovalRow {
   id: string;
@@ -22,45 +20,22 @@ export interface ApprovalRow {
 /** A new approval request (undecided, not yet posted). */
 export type NewApproval = Omit<ApprovalRow, 'decidedBy' | 'decidedByName' | 'decidedAt' | 'reason' | 'chatId' | 'messageId'>;
 
-export async function insertApproval(
-  tx: Tx,
-  row: Omit<ApprovalRow, 'decidedBy' | 'decidedByName' | 'decidedAt' | 'reason' | 'chatId' | 'messageId'>,
-): Promise<void> {
-  tx.db.insert(approvals).values(row).onConflictDoNothing().run();
+export async function insertApproval(tx: Tx, row: NewApproval): Promise<void> {
+  await tx.write.approvals.insert(row);
 }
 
 export async function getApproval(reader: Reader, id: string): Promise<ApprovalRow | null> {
-  const db = readerDb(reader);
-  return db.select().from(approvals).where(eq(approvals.id, id)).get() ?? null;
+  return await reader.read.approvals.get(id);
 }
 
 /** The newest pending approval of a task for a gate. */
-export async function pendingApproval(
-  reader: Reader,
-  taskId: string,
-  gate: string,
-): Promise<ApprovalRow | null> {
-  const db = readerDb(reader);
-  return (
-    db
-      .select()
-      .from(approvals)
-      .where(and(eq(approvals.taskId, taskId), eq(approvals.gate, gate), eq(approvals.state, 'pending')))
-      .orderBy(desc(approvals.round))
-      .get() ?? null
-  );
+export async function pendingApproval(reader: Reader, taskId: string, gate: string): Promise<ApprovalRow | null> {
+  return await reader.read.approvals.pending(taskId, gate);
 }
 
 /** Whether the task ever had an approval for `gate` (a BRD approval means 01-brd.md passed its gate). */
 export async function hasApproval(reader: Reader, taskId: string, gate: string): Promise<boolean> {
-  const db = readerDb(reader);
-  return (
-    db
-      .select({ id: approvals.id })
-      .from(approvals)
-      .where(and(eq(approvals.taskId, taskId), eq(approvals.gate, gate)))
-      .get() !== undefined
-  );
+  return await reader.read.approvals.has(taskId, gate);
 }
 
 /** Record the decision if still pending; false when someone decided first. */
@@ -73,22 +48,12 @@ export async function decideApproval(
   reason: string | null,
   now: number,
 ): Promise<boolean> {
-  const result = tx.db
-    .update(approvals)
-    .set({ state, decidedBy: by, decidedByName: byName, decidedAt: now, reason })
-    .where(and(eq(approvals.id, id), eq(approvals.state, 'pending')))
-    .run();
-  return result.changes === 1;
+  return await tx.write.approvals.decide(id, state, by, byName, reason, now);
 }
 
 /** Remember where the approval message was posted. */
-export async function setApprovalMessage(
-  tx: Tx,
-  id: string,
-  chatId: string,
-  messageId: number,
-): Promise<void> {
-  tx.db.update(approvals).set({ chatId, messageId }).where(eq(approvals.id, id)).run();
+export async function setApprovalMessage(tx: Tx, id: string, chatId: string, messageId: number): Promise<void> {
+  await tx.write.approvals.setMessage(id, chatId, messageId);
 }
 
 /** Approval reads of the store port. */

@@ -1,7 +1,5 @@
 /** Each project's production image history (design §10): what was deployed, when, by which task, how it ended. */
-import { desc, eq } from 'drizzle-orm';
-import { readerDb, type Reader, type Tx } from './database.ts';
-import { deployImages } from './schema.ts';
+import type { Reader, Tx } from './store.ts';
 
 /** How a deploy of an image ended. */
 export type DeployImageOutcome = 'deployed' | 'failed' | 'restored' | 'rolled-back';
@@ -17,69 +15,30 @@ export interface DeployImageRecord {
 }
 
 export async function recordDeployImage(tx: Tx, record: DeployImageRecord): Promise<void> {
-  tx.db.insert(deployImages).values(record).run();
+  await tx.write.deployImages.record(record);
 }
 
 /** The project's history, newest first. */
-export async function deployImageHistory(
-  reader: Reader,
-  projectId: string,
-  limit = 20,
-): Promise<DeployImageRecord[]> {
-  const db = readerDb(reader);
-  return db
-    .select()
-    .from(deployImages)
-    .where(eq(deployImages.projectId, projectId))
-    .orderBy(desc(deployImages.id))
-    .limit(limit)
-    .all()
-    .map(toRecord);
+export async function deployImageHistory(reader: Reader, projectId: string, limit = 20): Promise<DeployImageRecord[]> {
+  return await reader.read.deployImages.history(projectId, limit);
 }
+
+const live = (r: DeployImageRecord): boolean => r.outcome === 'deployed' || r.outcome === 'rolled-back';
 
 /**
  * What production runs now: the newest image that went live (`deployed`, or brought back by a
  * roll-back), or null before the first deploy. Its ref is the next deploy's PREVIOUS_IMAGE.
  */
-export async function currentProductionImage(
-  reader: Reader,
-  projectId: string,
-): Promise<DeployImageRecord | null> {
-  const db = readerDb(reader);
-  const row = db
-    .select()
-    .from(deployImages)
-    .where(eq(deployImages.projectId, projectId))
-    .orderBy(desc(deployImages.id))
-    .all()
-    .find((r) => r.outcome === 'deployed' || r.outcome === 'rolled-back');
-  return row ? toRecord(row) : null;
+export async function currentProductionImage(reader: Reader, projectId: string): Promise<DeployImageRecord | null> {
+  return (await reader.read.deployImages.history(projectId)).find(live) ?? null;
 }
 
 /** The image a one-tap roll-back returns to: the live image before the current one, or null. */
-export async function imageBeforeCurrent(
-  reader: Reader,
-  projectId: string,
-): Promise<DeployImageRecord | null> {
-  const db = readerDb(reader);
-  const current = await currentProductionImage(db, projectId);
+export async function imageBeforeCurrent(reader: Reader, projectId: string): Promise<DeployImageRecord | null> {
+  const current = await currentProductionImage(reader, projectId);
   if (!current) return null;
-  const live = (await deployImageHistory(db, projectId, 200)).filter(
-    (r) => (r.outcome === 'deployed' || r.outcome === 'rolled-back') && r.imageId !== current.imageId,
-  );
-  return live[0] ?? null;
-}
-
-function toRecord(row: typeof deployImages.$inferSelect): DeployImageRecord {
-  return {
-    projectId: row.projectId,
-    imageId: row.imageId,
-    ref: row.ref,
-    sha: row.sha,
-    taskId: row.taskId,
-    deployedAt: row.deployedAt,
-    outcome: row.outcome as DeployImageOutcome,
-  };
+  const before = (await deployImageHistory(reader, projectId, 200)).filter((r) => live(r) && r.imageId !== current.imageId);
+  return before[0] ?? null;
 }
 
 /** Deploy image reads of the store port. */

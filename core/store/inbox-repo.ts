@@ -3,11 +3,8 @@
  * sender gets its 2xx. One processor drains it in arrival order; a failed row waits with an
  * exponential backoff and is never dropped.
  */
-import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
-import { inbox } from './schema.ts';
-import type { Db, Store, Tx } from './database.ts';
+import type { Store, Tx } from './store.ts';
 import type { WebhookSource } from '../inbound/webhook-events.ts';
-import { PermanentError } from '../errors.ts';
 
 /** A stored delivery. */
 export interface InboxRow {
@@ -59,62 +56,7 @@ export async function insertDelivery(store: Store, delivery: NewDelivery): Promi
 
 /** {@link insertDelivery} inside the caller's transaction. */
 export async function insertDeliveryInTx(tx: Tx, delivery: NewDelivery): Promise<InsertOutcome> {
-  const statements = statementsFor(tx.db);
-  const key = { source: delivery.source, deliveryId: delivery.deliveryId };
-  const inserted = statements.insert.get({
-    ...key,
-    event: delivery.event,
-    payload: delivery.payload,
-    now: delivery.now,
-    processedAt: delivery.processed ? delivery.now : null,
-  });
-  if (inserted) return { type: 'stored', id: inserted.id };
-  const existing = statements.lookup.get(key);
-  // The conflicting row is committed (SQLite serialises writers), so it is always found.
-  if (!existing)
-    throw new PermanentError(
-      `storing delivery ${delivery.source}/${delivery.deliveryId}: conflict without a row`,
-    );
-  return { type: 'duplicate', id: existing.id };
-}
-
-// Ingest is the hot path: prepare its two statements once per store, not per delivery.
-const prepared = new WeakMap<Db, ReturnType<typeof prepareStatements>>();
-
-function statementsFor(db: Db): ReturnType<typeof prepareStatements> {
-  let statements = prepared.get(db);
-  if (!statements) {
-    statements = prepareStatements(db);
-    prepared.set(db, statements);
-  }
-  return statements;
-}
-
-function prepareStatements(db: Db) {
-  const source = sql.placeholder('source');
-  const deliveryId = sql.placeholder('deliveryId');
-  const now = sql.placeholder('now');
-  return {
-    insert: db
-      .insert(inbox)
-      .values({
-        source,
-        deliveryId,
-        event: sql.placeholder('event'),
-        payload: sql.placeholder('payload'),
-        receivedAt: now,
-        availableAt: now,
-        processedAt: sql.placeholder('processedAt'),
-      })
-      .onConflictDoNothing({ target: [inbox.source, inbox.deliveryId] })
-      .returning({ id: inbox.id })
-      .prepare(),
-    lookup: db
-      .select({ id: inbox.id })
-      .from(inbox)
-      .where(and(eq(inbox.source, source), eq(inbox.deliveryId, deliveryId)))
-      .prepare(),
-  };
+  return await tx.write.inbox.insert(delivery);
 }
 
 /**
@@ -122,18 +64,12 @@ function prepareStatements(db: Db) {
  * leased: the single inbox processor owns every row it reads until it marks it.
  */
 export async function claimPending(store: Store, now: number, limit: number): Promise<InboxRow[]> {
-  return store.db
-    .select()
-    .from(inbox)
-    .where(and(isNull(inbox.processedAt), lte(inbox.availableAt, now)))
-    .orderBy(asc(inbox.id))
-    .limit(limit)
-    .all();
+  return await store.db.read.inbox.pending(now, limit);
 }
 
 /** The delivery took effect (or was deliberately ignored). */
 export async function markProcessed(tx: Tx, id: number, now: number): Promise<void> {
-  tx.db.update(inbox).set({ processedAt: now, error: null }).where(eq(inbox.id, id)).run();
+  await tx.write.inbox.markProcessed(id, now);
 }
 
 /** Processing failed: count the attempt, keep the error, and try again after a backoff. */
@@ -144,15 +80,11 @@ export async function markFailed(
   now: number,
 ): Promise<{ attempts: number; availableAt: number } | null> {
   return await store.transaction(async (tx) => {
-    const row = tx.db.select({ attempts: inbox.attempts }).from(inbox).where(eq(inbox.id, id)).get();
-    if (!row) return null;
-    const attempts = row.attempts + 1;
+    const before = await tx.read.inbox.attempts(id);
+    if (before === null) return null;
+    const attempts = before + 1;
     const availableAt = now + inboxRetryDelayMs(attempts);
-    tx.db
-      .update(inbox)
-      .set({ attempts, availableAt, error: error.slice(0, MAX_ERROR_LENGTH) })
-      .where(eq(inbox.id, id))
-      .run();
+    await tx.write.inbox.retryLater(id, attempts, availableAt, error.slice(0, MAX_ERROR_LENGTH));
     return { attempts, availableAt };
   });
 }
@@ -165,15 +97,7 @@ export function inboxRetryDelayMs(attempts: number): number {
 
 /** How many rows are pending, retrying and processed. */
 export async function countByState(store: Store): Promise<InboxCounts> {
-  const row = store.db
-    .select({
-      pending: sql<number>`coalesce(sum(case when ${inbox.processedAt} is null and ${inbox.attempts} = 0 then 1 else 0 end), 0)`,
-      retrying: sql<number>`coalesce(sum(case when ${inbox.processedAt} is null and ${inbox.attempts} > 0 then 1 else 0 end), 0)`,
-      processed: sql<number>`coalesce(sum(case when ${inbox.processedAt} is not null then 1 else 0 end), 0)`,
-    })
-    .from(inbox)
-    .get();
-  return { pending: row?.pending ?? 0, retrying: row?.retrying ?? 0, processed: row?.processed ?? 0 };
+  return await store.db.read.inbox.counts();
 }
 
 /** Inbox reads of the store port. */

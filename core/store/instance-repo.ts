@@ -1,7 +1,5 @@
 /** Instance rows: one per Conveyor process that opened the database (ADR 0021). */
-import { and, eq, inArray, isNull, like, lt } from 'drizzle-orm';
-import { readerDb, type Reader, type Tx } from './database.ts';
-import { instances, jobs, leases } from './schema.ts';
+import type { Reader, Tx } from './store.ts';
 
 export interface InstanceRow {
   id: string;
@@ -16,25 +14,24 @@ export interface InstanceRow {
 
 /** Rows not known to have stopped. */
 export async function openInstances(reader: Reader): Promise<InstanceRow[]> {
-  const db = readerDb(reader);
-  return db.select().from(instances).where(isNull(instances.stoppedAt)).all();
+  return await reader.read.instances.open();
 }
 
 export async function insertInstance(tx: Tx, row: Omit<InstanceRow, 'stoppedAt'>): Promise<void> {
-  tx.db.insert(instances).values(row).run();
+  await tx.write.instances.insert(row);
 }
 
 /** Forget instances that stopped before `before` (one row per start would otherwise pile up). */
 export async function pruneStoppedInstances(tx: Tx, before: number): Promise<void> {
-  tx.db.delete(instances).where(lt(instances.stoppedAt, before)).run();
+  await tx.write.instances.pruneStopped(before);
 }
 
 export async function heartbeatInstance(tx: Tx, id: string, now: number): Promise<void> {
-  tx.db.update(instances).set({ heartbeatAt: now }).where(eq(instances.id, id)).run();
+  await tx.write.instances.heartbeat(id, now);
 }
 
 export async function markInstanceStopped(tx: Tx, id: string, now: number): Promise<void> {
-  tx.db.update(instances).set({ stoppedAt: now }).where(eq(instances.id, id)).run();
+  await tx.write.instances.markStopped(id, now);
 }
 
 /**
@@ -43,17 +40,7 @@ export async function markInstanceStopped(tx: Tx, id: string, now: number): Prom
  * it expires, even when the reclaimed job does not run again (its attempts used up).
  */
 export async function releaseMergeLeasesOf(tx: Tx, owner: string): Promise<number> {
-  const holders = tx.db
-    .select({ taskId: jobs.taskId })
-    .from(jobs)
-    .where(and(eq(jobs.state, 'running'), eq(jobs.kind, 'merge'), eq(jobs.leaseOwner, owner)))
-    .all()
-    .flatMap((j) => (j.taskId ? [j.taskId] : []));
-  if (holders.length === 0) return 0;
-  return tx.db
-    .delete(leases)
-    .where(and(like(leases.name, 'merge:%'), inArray(leases.holder, holders)))
-    .run().changes;
+  return await tx.write.instances.releaseMergeLeasesOf(owner);
 }
 
 /**
@@ -61,11 +48,7 @@ export async function releaseMergeLeasesOf(tx: Tx, owner: string): Promise<numbe
  * claim counts the attempt, and the agent runner stops the dead run's orphaned group first.
  */
 export async function expireLeasesOf(tx: Tx, owner: string): Promise<number> {
-  return tx.db
-    .update(jobs)
-    .set({ leaseExpiresAt: 0 })
-    .where(and(eq(jobs.state, 'running'), eq(jobs.leaseOwner, owner)))
-    .run().changes;
+  return await tx.write.instances.expireJobLeasesOf(owner);
 }
 
 /** Instance reads of the store port. */

@@ -1,46 +1,26 @@
 /** Named leases (the per-project merge lease): one holder at a time; an expired one is reclaimed. */
-import { eq } from 'drizzle-orm';
-import { readerDb, type Reader, type Tx } from './database.ts';
-import { leases } from './schema.ts';
+import type { Reader, Tx } from './store.ts';
 
 export type LeaseOutcome = { type: 'acquired' } | { type: 'busy'; holder: string; expiresAt: number };
 
-/** Take or renew `name` for `holder`. Run inside an immediate transaction. */
-export async function acquireLease(
-  tx: Tx,
-  name: string,
-  holder: string,
-  ttlMs: number,
-  now: number,
-): Promise<LeaseOutcome> {
-  const current = tx.db.select().from(leases).where(eq(leases.name, name)).get();
+/** Take or renew `name` for `holder`. */
+export async function acquireLease(tx: Tx, name: string, holder: string, ttlMs: number, now: number): Promise<LeaseOutcome> {
+  const current = await tx.read.leases.get(name);
   if (current && current.holder !== holder && current.expiresAt > now) {
     return { type: 'busy', holder: current.holder, expiresAt: current.expiresAt };
   }
-  tx.db
-    .insert(leases)
-    .values({ name, holder, expiresAt: now + ttlMs, acquiredAt: now })
-    .onConflictDoUpdate({
-      target: leases.name,
-      set: {
-        holder,
-        expiresAt: now + ttlMs,
-        acquiredAt: current?.holder === holder ? current.acquiredAt : now,
-      },
-    })
-    .run();
+  const acquiredAt = current?.holder === holder ? current.acquiredAt : now;
+  await tx.write.leases.put({ name, holder, expiresAt: now + ttlMs, acquiredAt });
   return { type: 'acquired' };
 }
 
 /** Release `name` if `holder` holds it. */
 export async function releaseLease(tx: Tx, name: string, holder: string): Promise<void> {
-  const current = tx.db.select().from(leases).where(eq(leases.name, name)).get();
-  if (current?.holder === holder) tx.db.delete(leases).where(eq(leases.name, name)).run();
+  await tx.write.leases.release(name, holder);
 }
 
-export async function listLeases(reader: Reader): Promise<(typeof leases.$inferSelect)[]> {
-  const db = readerDb(reader);
-  return db.select().from(leases).all();
+export async function listLeases(reader: Reader): Promise<LeaseRow[]> {
+  return await reader.read.leases.list();
 }
 
 /** A named lease row. */

@@ -4,11 +4,9 @@
  * loses it to the next taker. Reading it may throw (a broken store): callers let that propagate,
  * so nothing merges on a lease nobody could read.
  */
-import { and, asc, eq, isNotNull } from 'drizzle-orm';
 import { inMergePhase, mergeLeaseName } from '../domain/merge-phase.ts';
 import type { Task } from '../domain/task.ts';
-import { readerDb, type Reader, type Tx } from './database.ts';
-import { leases, tasks } from './schema.ts';
+import type { Reader, Tx } from './store.ts';
 import { getTask } from './task-repo.ts';
 
 /** How long a lease lives without renewal; the holder renews it well within this while it works. */
@@ -26,18 +24,14 @@ export async function takeMergeLease(
   ttlMs = MERGE_LEASE_TTL_MS,
 ): Promise<MergeLeaseOutcome> {
   const name = mergeLeaseName(task.projectId);
-  const current = tx.db.select().from(leases).where(eq(leases.name, name)).get();
+  const current = await tx.read.leases.get(name);
   if (current && current.holder !== task.id && current.expiresAt > now) {
     const holder = await getTask(tx, current.holder);
     if (holder && inMergePhase(holder))
       return { type: 'busy', holder: current.holder, expiresAt: current.expiresAt };
   }
   const acquiredAt = current?.holder === task.id ? current.acquiredAt : now;
-  tx.db
-    .insert(leases)
-    .values({ name, holder: task.id, expiresAt: now + ttlMs, acquiredAt })
-    .onConflictDoUpdate({ target: leases.name, set: { holder: task.id, expiresAt: now + ttlMs, acquiredAt } })
-    .run();
+  await tx.write.leases.put({ name, holder: task.id, expiresAt: now + ttlMs, acquiredAt });
   return { type: 'acquired' };
 }
 
@@ -48,25 +42,12 @@ export async function renewMergeLease(
   now: number,
   ttlMs = MERGE_LEASE_TTL_MS,
 ): Promise<boolean> {
-  const name = mergeLeaseName(task.projectId);
-  return (
-    tx.db
-      .update(leases)
-      .set({ expiresAt: now + ttlMs })
-      .where(and(eq(leases.name, name), eq(leases.holder, task.id)))
-      .run().changes === 1
-  );
+  return await tx.write.leases.renew(mergeLeaseName(task.projectId), task.id, now + ttlMs);
 }
 
 /** Give the lease up if `task` holds it. */
 export async function releaseMergeLease(tx: Tx, task: Pick<Task, 'id' | 'projectId'>): Promise<boolean> {
-  const name = mergeLeaseName(task.projectId);
-  return (
-    tx.db
-      .delete(leases)
-      .where(and(eq(leases.name, name), eq(leases.holder, task.id)))
-      .run().changes === 1
-  );
+  return await tx.write.leases.release(mergeLeaseName(task.projectId), task.id);
 }
 
 /** The current holder of a project's merge lease, or null. */
@@ -74,32 +55,20 @@ export async function mergeLeaseHolder(
   reader: Reader,
   projectId: string,
 ): Promise<{ holder: string; acquiredAt: number; expiresAt: number } | null> {
-  const db = readerDb(reader);
-  const row = db
-    .select()
-    .from(leases)
-    .where(eq(leases.name, mergeLeaseName(projectId)))
-    .get();
+  const row = await reader.read.leases.get(mergeLeaseName(projectId));
   return row ? { holder: row.holder, acquiredAt: row.acquiredAt, expiresAt: row.expiresAt } : null;
 }
 
 /** Tasks of a project in the merge phase that do not hold the lease, first come first. */
 export async function mergeWaiters(reader: Reader, projectId: string): Promise<Task[]> {
-  const db = readerDb(reader);
-  const holder = (await mergeLeaseHolder(db, projectId))?.holder ?? null;
-  const rows = db
-    .select({ id: tasks.id })
-    .from(tasks)
-    .where(and(eq(tasks.projectId, projectId), isNotNull(tasks.mergeQueuedAt), eq(tasks.escalated, false)))
-    .orderBy(asc(tasks.mergeQueuedAt), asc(tasks.id))
-    .all();
-  const found = await Promise.all(rows.map((r) => getTask(db, r.id)));
+  const holder = (await mergeLeaseHolder(reader, projectId))?.holder ?? null;
+  const ids = await reader.read.tasks.mergeQueued(projectId);
+  const found = await Promise.all(ids.map((id) => getTask(reader, id)));
   return found.filter((t): t is Task => t !== null && t.id !== holder && inMergePhase(t));
 }
 
 /** 1-based place of `task` among its project's merge waiters; null when it is not waiting. */
 export async function mergeQueuePosition(reader: Reader, task: Task): Promise<number | null> {
-  const db = readerDb(reader);
-  const index = (await mergeWaiters(db, task.projectId)).findIndex((t) => t.id === task.id);
+  const index = (await mergeWaiters(reader, task.projectId)).findIndex((t) => t.id === task.id);
   return index < 0 ? null : index + 1;
 }

@@ -1,8 +1,6 @@
 /** The outbox: messages for people, written with the state change, delivered afterwards. */
-import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import type { OutboxKind, OutboxMessage } from '../notify/outbox-message.ts';
-import { readerDb, type Reader, type Tx } from './database.ts';
-import { outbox } from './schema.ts';
+import type { Reader, Tx } from './store.ts';
 
 /** One outbox row. */
 export interface OutboxRow {
@@ -26,65 +24,37 @@ export async function addOutbox(
   payload: Record<string, unknown>,
   now: number,
 ): Promise<void> {
-  tx.db
-    .insert(outbox)
-    .values({ kind, taskId, payload, state: 'pending', availableAt: now, createdAt: now })
-    .run();
+  await tx.write.outbox.add(kind, taskId, payload, now);
 }
 
 /** Pending rows that are due, oldest first. */
 export async function pendingOutbox(reader: Reader, now: number, limit: number): Promise<OutboxRow[]> {
-  const db = readerDb(reader);
-  return db
-    .select()
-    .from(outbox)
-    .where(and(eq(outbox.state, 'pending'), lte(outbox.availableAt, now)))
-    .orderBy(asc(outbox.id))
-    .limit(limit)
-    .all();
+  return await reader.read.outbox.pending(now, limit);
 }
 
 /** Mark done; for cards, also every earlier pending card row of the task (the latest state was shown). */
-export async function markOutboxDone(tx: Tx, row: OutboxRow, now: number): Promise<void> {
-  if (row.kind === 'card' && row.taskId) {
-    tx.db
-      .update(outbox)
-      .set({ state: 'done', doneAt: now })
-      .where(
-        and(
-          eq(outbox.kind, 'card'),
-          eq(outbox.taskId, row.taskId),
-          eq(outbox.state, 'pending'),
-          lte(outbox.id, row.id),
-        ),
-      )
-      .run();
-    return;
-  }
-  tx.db.update(outbox).set({ state: 'done', doneAt: now }).where(eq(outbox.id, row.id)).run();
+export async function markOutboxDone(tx: Tx, row: Pick<OutboxRow, 'id' | 'kind' | 'taskId'>, now: number): Promise<void> {
+  if (row.kind === 'card' && row.taskId) await tx.write.outbox.markCardsDone(row.taskId, row.id, now);
+  else await tx.write.outbox.markDone(row.id, now);
 }
 
 /** Record that a send of row `id` starts now (committed before the send: ADR 0022). */
 export async function markOutboxSending(tx: Tx, id: number, now: number): Promise<void> {
-  tx.db.update(outbox).set({ sendStartedAt: now }).where(eq(outbox.id, id)).run();
+  await tx.write.outbox.markSending(id, now);
 }
 
 /** A failed send was answered (no message went out as far as we know): the attempt is settled. */
 export async function markOutboxRetry(tx: Tx, id: number, error: string, availableAt: number): Promise<void> {
-  tx.db
-    .update(outbox)
-    .set({ attempts: sql`${outbox.attempts} + 1`, error, availableAt, sendStartedAt: null })
-    .where(eq(outbox.id, id))
-    .run();
+  await tx.write.outbox.markRetry(id, error, availableAt);
 }
 
 /** Records why the last try failed without counting it (the service was unreachable). */
 export async function noteOutboxError(tx: Tx, id: number, error: string): Promise<void> {
-  tx.db.update(outbox).set({ error }).where(eq(outbox.id, id)).run();
+  await tx.write.outbox.noteError(id, error);
 }
 
 export async function markOutboxDead(tx: Tx, id: number, error: string, now: number): Promise<void> {
-  tx.db.update(outbox).set({ state: 'dead', error, doneAt: now }).where(eq(outbox.id, id)).run();
+  await tx.write.outbox.markDead(id, error, now);
 }
 
 /** A row as the notifier's message. */
@@ -121,6 +91,12 @@ export function toOutboxMessage(row: OutboxRow): OutboxMessage | null {
 export interface OutboxReads {
   /** Pending rows that are due, oldest first. */
   pending(now: number, limit: number): Promise<OutboxRow[]>;
+  /** Whether the task has a pending card row. */
+  hasPendingCard(taskId: string): Promise<boolean>;
+  /** Whether a pending card row of the task has a send started (cards coalesce). */
+  cardSendStarted(taskId: string): Promise<boolean>;
+  /** Per task, the lowest id of its pending rows that are not yet due (waiting for a retry). */
+  firstWaiting(now: number): Promise<{ taskId: string | null; first: number }[]>;
 }
 
 /** Outbox writes of the store port. */

@@ -1,17 +1,10 @@
 /** Mirror the projects file into the store (for audit and for tools reading the database). */
 import type { ProjectConfig } from '../config/projects.ts';
-import type { Store } from './database.ts';
-import { projects } from './schema.ts';
+import type { Store } from './store.ts';
 
 export async function syncProjects(store: Store, list: readonly ProjectConfig[], now: number): Promise<void> {
   await store.transaction(async (tx) => {
-    for (const p of list) {
-      tx.db
-        .insert(projects)
-        .values({ id: p.id, repo: p.repo, config: p, updatedAt: now })
-        .onConflictDoUpdate({ target: projects.id, set: { repo: p.repo, config: p, updatedAt: now } })
-        .run();
-    }
+    for (const p of list) await tx.write.projects.upsert(p, now);
   });
 }
 

@@ -3,6 +3,10 @@
  * `write`. Each entry is declared next to core's free functions that delegate to it
  * (core/store/<x>-repo.ts); adapters implement them all (adapters/store-sql). ADR 0053.
  */
+import type { CardReads, CardWrites } from './card-repo.ts';
+import type { DashboardQueries } from './dashboard-queries.ts';
+import type { JobWrites } from './job-repo.ts';
+import type { TaskBulkWrites, TaskQueries } from './task-queries.ts';
 import type { ApprovalReads, ApprovalWrites } from './approval-repo.ts';
 import type { CiStatusReads, CiStatusWrites } from './ci-status-repo.ts';
 import type { DeployImageReads, DeployImageWrites } from './deploy-image-repo.ts';
@@ -30,6 +34,9 @@ export interface Reads {
   readonly instances: InstanceReads;
   readonly leases: LeaseReads;
   readonly kv: KvReads;
+  readonly cards: CardReads;
+  readonly taskQueries: TaskQueries;
+  readonly dashboard: DashboardQueries;
   readonly metrics: MetricsQueries;
 }
 
@@ -47,4 +54,7 @@ export interface Writes {
   readonly leases: LeaseWrites;
   readonly kv: KvWrites;
   readonly projects: ProjectWrites;
+  readonly cards: CardWrites;
+  readonly taskBulk: TaskBulkWrites;
+  readonly jobs: JobWrites;
 }

@@ -4,14 +4,10 @@
  * confirm finds the row and changes nothing. `state` walks `requested` → `hook-started` → an
  * outcome; `decided_*` name who confirmed and when, `reason` says how it ended, `summary` the image.
  */
-import { and, eq, inArray } from 'drizzle-orm';
-import { readerDb, type Reader, type Tx } from './database.ts';
 import { loadDeployState } from './deploy-state-repo.ts';
-import { approvals, tasks } from './schema.ts';
+import type { Reader, Tx } from './store.ts';
 
 export const ROLLBACK_GATE = 'rollback';
-/** A task is delivered once, so it is rolled back at most once. */
-const ROUND = 1;
 
 export type RollbackState = 'requested' | 'hook-started' | 'rolled-back' | 'failed' | 'unknown';
 
@@ -30,47 +26,16 @@ export interface RollbackRecord {
 }
 
 /** Claim the task's roll-back; false when it was claimed before (by anyone). */
-export async function claimRollback(
-  tx: Tx,
-  claim: { id: string; taskId: string; by: string; byName: string; targetRef: string; now: number },
-): Promise<boolean> {
-  const result = tx.db
-    .insert(approvals)
-    .values({
-      id: claim.id,
-      taskId: claim.taskId,
-      gate: ROLLBACK_GATE,
-      round: ROUND,
-      state: 'requested',
-      decidedBy: claim.by,
-      decidedByName: claim.byName,
-      decidedAt: claim.now,
-      summary: claim.targetRef,
-      createdAt: claim.now,
-    })
-    .onConflictDoNothing()
-    .run();
-  return result.changes === 1;
+export async function claimRollback(tx: Tx, claim: RollbackClaim): Promise<boolean> {
+  return await tx.write.rollbacks.claim(claim);
 }
 
 export async function rollbackOf(reader: Reader, taskId: string): Promise<RollbackRecord | null> {
-  const db = readerDb(reader);
-  const row = db
-    .select()
-    .from(approvals)
-    .where(and(eq(approvals.taskId, taskId), eq(approvals.gate, ROLLBACK_GATE)))
-    .get();
-  return row ? toRecord(row) : null;
+  return await reader.read.rollbacks.ofTask(taskId);
 }
 
 export async function rollbackById(reader: Reader, id: string): Promise<RollbackRecord | null> {
-  const db = readerDb(reader);
-  const row = db
-    .select()
-    .from(approvals)
-    .where(and(eq(approvals.id, id), eq(approvals.gate, ROLLBACK_GATE)))
-    .get();
-  return row ? toRecord(row) : null;
+  return await reader.read.rollbacks.byId(id);
 }
 
 /** Move the roll-back from `from` to `to`; false when it is no longer in `from` (decided once). */
@@ -81,12 +46,7 @@ export async function advanceRollback(
   to: RollbackState,
   outcome: string | null = null,
 ): Promise<boolean> {
-  const result = tx.db
-    .update(approvals)
-    .set({ state: to, ...(outcome !== null ? { reason: outcome } : {}) })
-    .where(and(eq(approvals.id, id), eq(approvals.gate, ROLLBACK_GATE), eq(approvals.state, from)))
-    .run();
-  return result.changes === 1;
+  return await tx.write.rollbacks.advance(id, from, to, outcome);
 }
 
 /**
@@ -95,22 +55,9 @@ export async function advanceRollback(
  * instead ({@link rollbackInProgress}), so the two never wait for each other.
  */
 export async function deployInProgress(reader: Reader, projectId: string): Promise<string | null> {
-  const db = readerDb(reader);
-  const rows = db
-    .select({ id: tasks.id })
-    .from(tasks)
-    .where(
-      and(
-        eq(tasks.projectId, projectId),
-        eq(tasks.stage, 'deploy'),
-        eq(tasks.phase, 'working'),
-        eq(tasks.escalated, false),
-      ),
-    )
-    .all();
-  for (const row of rows) {
-    const state = await loadDeployState(db, row.id);
-    if (state !== null && state.hookStartedAt !== null && state.hookResult === null) return row.id;
+  for (const id of await reader.read.tasks.idsIn(projectId, 'deploy', 'working')) {
+    const state = await loadDeployState(reader, id);
+    if (state !== null && state.hookStartedAt !== null && state.hookResult === null) return id;
   }
   return null;
 }
@@ -120,33 +67,7 @@ export async function rollbackInProgress(
   reader: Reader,
   projectId: string,
 ): Promise<{ readonly taskId: string; readonly state: RollbackState } | null> {
-  const db = readerDb(reader);
-  const row = db
-    .select({ taskId: approvals.taskId, state: approvals.state })
-    .from(approvals)
-    .innerJoin(tasks, eq(tasks.id, approvals.taskId))
-    .where(
-      and(
-        eq(tasks.projectId, projectId),
-        eq(approvals.gate, ROLLBACK_GATE),
-        inArray(approvals.state, ['requested', 'hook-started']),
-      ),
-    )
-    .get();
-  return row ? { taskId: row.taskId, state: row.state as RollbackState } : null;
-}
-
-function toRecord(row: typeof approvals.$inferSelect): RollbackRecord {
-  return {
-    id: row.id,
-    taskId: row.taskId,
-    state: row.state as RollbackState,
-    by: row.decidedBy ?? '',
-    byName: row.decidedByName ?? '',
-    at: row.decidedAt ?? row.createdAt,
-    targetRef: row.summary,
-    outcome: row.reason,
-  };
+  return await reader.read.rollbacks.inProgress(projectId);
 }
 
 /** Roll-back reads of the store port (rows of the approvals table, gate `rollback`). */

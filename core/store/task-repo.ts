@@ -1,79 +1,37 @@
 /** Reading and writing task rows. Every update bumps `version` and `updatedAt`. */
-import { and, eq, notInArray, sql } from 'drizzle-orm';
 import type { Phase, Task } from '../domain/task.ts';
 import type { Stage } from '../domain/stage.ts';
-import { readerDb, type Reader, type Tx } from './database.ts';
-import { tasks } from './schema.ts';
+import type { Reader, Tx } from './store.ts';
 
 export type TaskPatch = Partial<Omit<Task, 'id' | 'projectId' | 'createdAt' | 'version' | 'updatedAt'>>;
 
-function toTask(row: typeof tasks.$inferSelect): Task {
-  return {
-    ...row,
-    source: row.source as Task['source'],
-    stage: row.stage as Stage,
-    phase: row.phase as Phase,
-    stagingVerdict: row.stagingVerdict as Task['stagingVerdict'],
-  };
-}
-
 export async function getTask(reader: Reader, id: string): Promise<Task | null> {
-  const db = readerDb(reader);
-  const row = db.select().from(tasks).where(eq(tasks.id, id)).get();
-  return row ? toTask(row) : null;
+  return await reader.read.tasks.get(id);
 }
 
-export async function findTaskByExternal(
-  reader: Reader,
-  projectId: string,
-  externalId: string,
-): Promise<Task | null> {
-  const db = readerDb(reader);
-  const row = db
-    .select()
-    .from(tasks)
-    .where(and(eq(tasks.projectId, projectId), eq(tasks.externalId, externalId)))
-    .get();
-  return row ? toTask(row) : null;
+export async function findTaskByExternal(reader: Reader, projectId: string, externalId: string): Promise<Task | null> {
+  return await reader.read.tasks.findByExternal(projectId, externalId);
 }
 
 /** The next free task number of a project (max + 1). */
 export async function nextTaskNumber(reader: Reader, projectId: string): Promise<number> {
-  const db = readerDb(reader);
-  const row = db
-    .select({
-      n: sql<number | null>`MAX(CAST(SUBSTR(${tasks.id}, LENGTH(${tasks.projectId}) + 2) AS INTEGER))`,
-    })
-    .from(tasks)
-    .where(eq(tasks.projectId, projectId))
-    .get();
-  return (row?.n ?? 0) + 1;
+  return (await reader.read.tasks.maxNumber(projectId)) + 1;
 }
 
 export async function insertTask(tx: Tx, task: Task): Promise<void> {
-  tx.db.insert(tasks).values(task).run();
+  await tx.write.tasks.insert(task);
 }
 
 /** Apply `patch` and return the new task. */
 export async function updateTask(tx: Tx, task: Task, patch: TaskPatch, now: number): Promise<Task> {
   const next: Task = { ...task, ...patch, updatedAt: now, version: task.version + 1 };
-  tx.db
-    .update(tasks)
-    .set({ ...patch, updatedAt: now, version: next.version })
-    .where(eq(tasks.id, task.id))
-    .run();
+  await tx.write.tasks.update(task.id, { ...patch, updatedAt: now, version: next.version });
   return next;
 }
 
 /** Ids of a project's tasks that are neither done nor cancelled. */
 export async function activeTaskIds(reader: Reader, projectId: string): Promise<Set<string>> {
-  const db = readerDb(reader);
-  const rows = db
-    .select({ id: tasks.id })
-    .from(tasks)
-    .where(and(eq(tasks.projectId, projectId), notInArray(tasks.stage, ['done', 'cancelled'])))
-    .all();
-  return new Set(rows.map((r) => r.id));
+  return new Set(await reader.read.tasks.activeIds(projectId));
 }
 
 /** Task reads of the store port. */

@@ -1,7 +1,5 @@
 /** The append-only transition log. A non-null event key appears at most once (replays are no-ops). */
-import { desc, eq } from 'drizzle-orm';
-import { readerDb, type Reader, type Tx } from './database.ts';
-import { transitions } from './schema.ts';
+import type { Reader, Tx } from './store.ts';
 
 /** One logged transition. */
 export interface TransitionRow {
@@ -19,33 +17,19 @@ export interface TransitionRow {
 export type NewTransition = Omit<TransitionRow, 'id'>;
 
 export async function appendTransition(tx: Tx, row: NewTransition): Promise<void> {
-  tx.db.insert(transitions).values(row).run();
+  await tx.write.transitions.append(row);
 }
 
 export async function hasEventKey(reader: Reader, key: string): Promise<boolean> {
-  const db = readerDb(reader);
-  return (
-    db.select({ id: transitions.id }).from(transitions).where(eq(transitions.eventKey, key)).get() !==
-    undefined
-  );
+  return await reader.read.transitions.hasEventKey(key);
 }
 
 export async function transitionsOf(reader: Reader, taskId: string): Promise<TransitionRow[]> {
-  const db = readerDb(reader);
-  return db.select().from(transitions).where(eq(transitions.taskId, taskId)).orderBy(transitions.id).all();
+  return await reader.read.transitions.ofTask(taskId);
 }
 
 export async function lastTransition(reader: Reader, taskId: string): Promise<TransitionRow | null> {
-  const db = readerDb(reader);
-  return (
-    db
-      .select()
-      .from(transitions)
-      .where(eq(transitions.taskId, taskId))
-      .orderBy(desc(transitions.id))
-      .limit(1)
-      .get() ?? null
-  );
+  return await reader.read.transitions.last(taskId);
 }
 
 /** Transition-log reads of the store port. */

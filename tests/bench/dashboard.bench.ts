@@ -23,8 +23,8 @@ import { buildTaskView } from '../../core/dashboard/task-view.ts';
 import { Engine, randomId } from '../../core/engine/engine.ts';
 import { systemClock } from '../../core/ports/clock.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
-import { JobQueue } from '../../core/queue/job-queue.ts';
-import { openStore, type Store } from '../../core/store/database.ts';
+import { SqliteJobQueue as JobQueue } from '../../adapters/store-sqlite/sqlite-job-queue.ts';
+import { openStore, type SqliteStore as Store } from '../../adapters/store-sqlite/sqlite-store.ts';
 import { makeProject } from '../support/engine-harness.ts';
 
 const TASKS = 10_000;

@@ -17,8 +17,8 @@ import { createListener } from '../../adapters/http/listener.ts';
 import { createMetrics } from '../../adapters/http/metrics.ts';
 import { serveListener } from '../../adapters/http/serve.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
-import { openStore } from '../../core/store/database.ts';
-import { inbox } from '../../core/store/schema.ts';
+import { openStore } from '../../adapters/store-sqlite/sqlite-store.ts';
+import { inbox } from '../../adapters/store-sqlite/schema.ts';
 
 const SECRET = 'bench-secret';
 const COUNT = 5_000;
@@ -132,7 +132,7 @@ async function main(): Promise<void> {
     // Tail latency is queueing at this concurrency; a long loop delay means the server itself stalled.
     console.log(`listener event-loop delay: p50 ${(loop.percentile(50) / 1e6).toFixed(2)} ms, p99 ${(loop.percentile(99) / 1e6).toFixed(2)} ms, max ${(loop.max / 1e6).toFixed(2)} ms`);
     const baseline = await measure('bare hono', bare.port, '/bare', 'bare');
-    const stored = new Set(store.db.select({ id: inbox.deliveryId }).from(inbox).all().map((r) => r.id));
+    const stored = new Set(store.readDb.select({ id: inbox.deliveryId }).from(inbox).all().map((r) => r.id));
     const lost = ingest.okIds.filter((id) => !stored.has(id)).length;
     const ratio = ingest.perS / baseline.perS;
     console.log(`stored rows ${stored.size}, lost ${lost}, ratio ${ratio.toFixed(3)}`);

@@ -16,9 +16,9 @@ import { parseProjects } from '../../core/config/projects.ts';
 import { Engine, randomId } from '../../core/engine/engine.ts';
 import { systemClock } from '../../core/ports/clock.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
-import { JobQueue } from '../../core/queue/job-queue.ts';
+import { SqliteJobQueue as JobQueue } from '../../adapters/store-sqlite/sqlite-job-queue.ts';
 import { pendingApproval } from '../../core/store/approval-repo.ts';
-import { openStore } from '../../core/store/database.ts';
+import { openStore } from '../../adapters/store-sqlite/sqlite-store.ts';
 
 const JOBS = 10_000;
 const WARMUP = 1_000;

@@ -18,10 +18,10 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Engine, randomId } from '../../core/engine/engine.ts';
 import { systemClock } from '../../core/ports/clock.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
-import { JobQueue } from '../../core/queue/job-queue.ts';
+import { SqliteJobQueue as JobQueue } from '../../adapters/store-sqlite/sqlite-job-queue.ts';
 import { reconcilerProbes } from '../../core/reconciler/probes.ts';
 import { Reconciler } from '../../core/reconciler/reconciler.ts';
-import { openStore } from '../../core/store/database.ts';
+import { openStore } from '../../adapters/store-sqlite/sqlite-store.ts';
 import { insertTasks, makeProjects, type SeedTask } from '../support/reconciler-harness.ts';
 
 const SIZES = [10_000, 100_000] as const;

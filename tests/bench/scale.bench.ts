@@ -17,8 +17,8 @@ import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { migratePostgres, openPgPool } from '../../adapters/store-postgres/pg-database.ts';
-import { JobQueue } from '../../core/queue/job-queue.ts';
-import { openStore } from '../../core/store/database.ts';
+import { SqliteJobQueue as JobQueue } from '../../adapters/store-sqlite/sqlite-job-queue.ts';
+import { openStore } from '../../adapters/store-sqlite/sqlite-store.ts';
 import { leaderFailovers } from './leader-failover.ts';
 import { findPgBinaries, startPgCluster, type PgCluster } from '../support/pg-cluster.ts';
 

@@ -33,7 +33,9 @@ import { buildCardView } from '../../core/notify/card-view.ts';
 import { systemClock } from '../../core/ports/clock.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
 import { addOutbox } from '../../core/store/outbox-repo.ts';
-import { cards, tasks as taskTable } from '../../core/store/schema.ts';
+import { cards, tasks as taskTable } from '../../adapters/store-sqlite/schema.ts';
+import { sqliteTxDb } from '../../adapters/store-sqlite/sqlite-store.ts';
+import { sqliteApp } from '../support/sqlite-app.ts';
 
 const TASKS = 50;
 const UPDATES = 1000;
@@ -75,7 +77,7 @@ async function main(): Promise<void> {
   );
   if (parsed.type !== 'ok') throw new Error(parsed.problems.join('; '));
   let side: TelegramSide | null = null;
-  const app = await createApp({
+  const app = sqliteApp(await createApp({
     config,
     projects: parsed.projects,
     logger: silentLogger,
@@ -85,7 +87,7 @@ async function main(): Promise<void> {
       return side.notifier;
     },
     pollMs: 100,
-  });
+  }));
   if (!side) throw new Error('the Telegram side was not built');
   const { store } = app;
 
@@ -122,7 +124,7 @@ async function main(): Promise<void> {
       const n = Math.floor(k / TASKS) + 1;
       const now = Date.now();
       await store.transaction(async (tx) => {
-        tx.db
+        sqliteTxDb(tx)
           .update(taskTable)
           .set({ lastEvent: `stage update ${n} of ${UPDATES / TASKS}`, lastEventAt: now, updatedAt: now })
           .where(eq(taskTable.id, id))
@@ -153,7 +155,7 @@ async function main(): Promise<void> {
     let correct = pending() === 0;
     for (const id of ids) {
       const mine = messages.filter((m) => m.plain.startsWith(`🧩 ${id} ·`));
-      const pointed = store.db.select().from(cards).where(eq(cards.taskId, id)).get();
+      const pointed = store.readDb.select().from(cards).where(eq(cards.taskId, id)).get();
       const live = mine.find((m) => m.messageId === pointed?.messageId && !m.deleted);
       if (mine.length !== 1 || !live) {
         correct = false;

@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { getApproval } from '../../core/store/approval-repo.ts';
 import { addOutbox } from '../../core/store/outbox-repo.ts';
-import { approvals } from '../../core/store/schema.ts';
+import { approvals } from '../../adapters/store-sqlite/schema.ts';
 import { ALICE, approvalMessage, pressButton, startBotHarness, type BotHarness } from '../support/bot-harness.ts';
 
 let h: BotHarness | null = null;
@@ -25,7 +25,7 @@ describe('duplicate approval messages', () => {
     await harness.say(ALICE, '/new SHOP Add wishlist button');
     const stray = await approvalMessage(harness, 'SHOP-1');
     const { store } = harness.app;
-    const approval = store.db.select().from(approvals).all()[0]!;
+    const approval = store.readDb.select().from(approvals).all()[0]!;
     expect(await harness.waitFor(async () => (await getApproval(store.db, approval.id))?.messageId, 'the first copy recorded')).toBe(stray.messageId);
 
     store.sqlite.prepare('UPDATE approvals SET message_id = NULL WHERE id = ?').run(approval.id);

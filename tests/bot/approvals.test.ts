@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getApproval } from '../../core/store/approval-repo.ts';
-import { approvals } from '../../core/store/schema.ts';
+import { approvals } from '../../adapters/store-sqlite/schema.ts';
 import { transitionsOf } from '../../core/store/transition-log.ts';
 import {
   ALICE,
@@ -30,7 +30,7 @@ async function taskAwaitingApproval(harness: BotHarness) {
   await harness.start();
   await harness.say(ALICE, '/new SHOP Add wishlist button');
   const message = await approvalMessage(harness, 'SHOP-1');
-  const approval = harness.app.store.db.select().from(approvals).all()[0]!;
+  const approval = harness.app.store.readDb.select().from(approvals).all()[0]!;
   return { message, approval };
 }
 
@@ -146,7 +146,7 @@ describe('approval buttons', () => {
     );
     // The new BRD gets its own approval request; one notifying message per request, nothing else notifies.
     await harness.waitFor(async () => (await notifying(harness)).length === 2, 'the second approval request');
-    expect(harness.app.store.db.select().from(approvals).all()).toHaveLength(2);
+    expect(harness.app.store.readDb.select().from(approvals).all()).toHaveLength(2);
     // The first request's message now says it was rejected; the second waits.
     expect((await notifying(harness)).map((m) => m.plain.split(' · ')[0])).toEqual([
       '📝 BRD rejected — SHOP-1',

@@ -5,8 +5,8 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openStore } from '../../core/store/database.ts';
-import { cards, outbox } from '../../core/store/schema.ts';
+import { openStore } from '../../adapters/store-sqlite/sqlite-store.ts';
+import { cards, outbox } from '../../adapters/store-sqlite/schema.ts';
 import {
   ALICE,
   approvalMessage,
@@ -59,10 +59,10 @@ describe('card in bump mode', () => {
     // The card row points at the live message; at most one new message per card update.
     const store = openStore(harness.config.dbPath);
     try {
-      expect(store.db.select().from(cards).where(eq(cards.taskId, 'SHOP-1')).get()?.messageId).toBe(
+      expect(store.readDb.select().from(cards).where(eq(cards.taskId, 'SHOP-1')).get()?.messageId).toBe(
         last.messageId,
       );
-      const updates = store.db
+      const updates = store.readDb
         .select()
         .from(outbox)
         .where(and(eq(outbox.kind, 'card'), eq(outbox.taskId, 'SHOP-1')))

@@ -5,7 +5,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cards } from '../../core/store/schema.ts';
+import { cards } from '../../adapters/store-sqlite/schema.ts';
 import {
   ALICE,
   approvalMessage,
@@ -23,7 +23,7 @@ afterEach(async () => {
 });
 
 const cardRow = (harness: BotHarness, taskId: string) =>
-  harness.app.store.db.select().from(cards).where(eq(cards.taskId, taskId)).get();
+  harness.app.store.readDb.select().from(cards).where(eq(cards.taskId, taskId)).get();
 
 describe('card in edit mode', () => {
   it('is one silent message edited in place from creation to 📦 Delivered, showing the running agent’s last log line', async () => {

@@ -9,7 +9,7 @@ import { CARD_REFRESH_MS, CardRefresher } from '../../bot/telegram/card-refreshe
 import { renderCard } from '../../bot/render/render-card.ts';
 import { buildCardView } from '../../core/notify/card-view.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
-import { outbox } from '../../core/store/schema.ts';
+import { outbox } from '../../adapters/store-sqlite/schema.ts';
 import { engineHarness, type EngineHarness } from '../support/engine-harness.ts';
 
 let h: EngineHarness;
@@ -29,7 +29,7 @@ async function create(n: number): Promise<string> {
 }
 
 const refreshRows = (taskId: string, state = 'pending') =>
-  h.store.db
+  h.store.readDb
     .select()
     .from(outbox)
     .where(and(eq(outbox.kind, 'card'), eq(outbox.taskId, taskId), eq(outbox.state, state)))

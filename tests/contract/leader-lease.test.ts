@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { migratePostgres, openPgPool } from '../../adapters/store-postgres/pg-database.ts';
 import { PgLeaderLease } from '../../adapters/store-postgres/pg-leader-lease.ts';
-import { SqliteLeaderLease } from '../../core/store/sqlite-leader-lease.ts';
+import { SqliteLeaderLease } from '../../adapters/store-sqlite/sqlite-leader-lease.ts';
 import { describePostgres } from '../support/describe-postgres.ts';
 import { startPgCluster, type PgCluster } from '../support/pg-cluster.ts';
 import { createTempStore } from '../support/temp-store.ts';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../../app/demo/run-demo.ts';
-import { openStore } from '../../core/store/database.ts';
+import { openStore } from '../../adapters/store-sqlite/sqlite-store.ts';
 import { getTask } from '../../core/store/task-repo.ts';
 import { git } from '../support/git-fixtures.ts';
 

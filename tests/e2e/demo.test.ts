@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../../app/demo/run-demo.ts';
-import { openStore } from '../../core/store/database.ts';
+import { openStore } from '../../adapters/store-sqlite/sqlite-store.ts';
 import { transitionsOf } from '../../core/store/transition-log.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'conveyor-demo-test-'));

@@ -4,7 +4,7 @@
  * And Plane's way of resending (a new X-Plane-Delivery each time) still makes one task.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { inbox } from '../../core/store/schema.ts';
+import { inbox } from '../../adapters/store-sqlite/schema.ts';
 import { transitionsOf } from '../../core/store/transition-log.ts';
 import { fixture, planeHeaders } from '../http/webhook-harness.ts';
 import { A1, A3, TASK, startWebhookApp, toAwaitingCi, type WebhookApp } from '../inbound/inbound-harness.ts';
@@ -37,7 +37,7 @@ describe('one delivery, 50 concurrent sends', () => {
     ]);
     await w.drained();
 
-    const rows = w.app.store.db.select().from(inbox).all().length;
+    const rows = w.app.store.readDb.select().from(inbox).all().length;
     const log = await transitionsOf(w.app.store.db, TASK);
     const ok = answers.filter((a) => a.status >= 200 && a.status < 300).length;
     console.log(`[figure] one delivery id sent ${answers.length}× concurrently: answered 2xx ${ok}, inbox rows ${rows}, transitions ${log.length}`);
@@ -56,7 +56,7 @@ describe('one delivery, 50 concurrent sends', () => {
     expect(answers.every((a) => a.status === 200)).toBe(true);
     await w.drained();
 
-    expect(w.app.store.db.select().from(inbox).all()).toHaveLength(1);
+    expect(w.app.store.readDb.select().from(inbox).all()).toHaveLength(1);
     const added = (await transitionsOf(w.app.store.db, TASK)).slice(before);
     expect(added.map((t) => [t.reason, t.eventKey])).toEqual([
       ['branch pushed', `inbox:gitea:${headers['X-Gitea-Delivery']}`],
@@ -78,7 +78,7 @@ describe('one delivery, 50 concurrent sends', () => {
     expect(answers.every((a) => a.status === 200 && a.body.status === 'accepted')).toBe(true);
     await w.drained();
 
-    expect(w.app.store.db.select().from(inbox).all()).toHaveLength(TIMES);
+    expect(w.app.store.readDb.select().from(inbox).all()).toHaveLength(TIMES);
     expect(await transitionsOf(w.app.store.db, TASK)).toHaveLength(1);
     expect(w.app.store.sqlite.prepare('SELECT count(*) AS n FROM tasks').get()).toEqual({ n: 1 });
   });

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../../app/demo/run-demo.ts';
-import { openStore } from '../../core/store/database.ts';
-import { inbox } from '../../core/store/schema.ts';
+import { openStore } from '../../adapters/store-sqlite/sqlite-store.ts';
+import { inbox } from '../../adapters/store-sqlite/schema.ts';
 import { getTask } from '../../core/store/task-repo.ts';
 import { transitionsOf } from '../../core/store/transition-log.ts';
 
@@ -47,7 +47,7 @@ describe('offline demo through Gitea and Plane', () => {
 
     const store = openStore(result.dbPath);
     try {
-      const rows = store.db.select().from(inbox).all();
+      const rows = store.readDb.select().from(inbox).all();
       expect(rows.every((r) => r.processedAt !== null && r.error === null)).toBe(true);
       expect(new Set(rows.map((r) => `${r.source}:${r.event}`))).toEqual(
         new Set(['plane:issue', 'gitea:push', 'gitea:status', 'gitea:pull_request']),

@@ -2,8 +2,8 @@ import { request, Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { serveListener, type RunningListener } from '../../adapters/http/serve.ts';
-import { openStore } from '../../core/store/database.ts';
-import { inbox } from '../../core/store/schema.ts';
+import { openStore } from '../../adapters/store-sqlite/sqlite-store.ts';
+import { inbox } from '../../adapters/store-sqlite/schema.ts';
 import { fixture, giteaHeaders, makeListener, planeHeaders } from './webhook-harness.ts';
 
 interface Answer {
@@ -59,7 +59,7 @@ describe('listener on a real socket', () => {
     // Read through a second connection: the row is committed, not just visible to the writer.
     const reader = openStore(harness.store.path);
     try {
-      const row = reader.db.select().from(inbox).where(eq(inbox.deliveryId, headers['X-Gitea-Delivery']!)).get();
+      const row = reader.readDb.select().from(inbox).where(eq(inbox.deliveryId, headers['X-Gitea-Delivery']!)).get();
       expect(Buffer.from(row!.payload, 'utf8').equals(body)).toBe(true);
     } finally {
       reader.close();

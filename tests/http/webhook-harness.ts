@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openStore, type Store } from '../../core/store/database.ts';
-import { inbox } from '../../core/store/schema.ts';
+import { openStore, type SqliteStore as Store } from '../../adapters/store-sqlite/sqlite-store.ts';
+import { inbox } from '../../adapters/store-sqlite/schema.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import { createListener, type ListenerDeps } from '../../adapters/http/listener.ts';
 import { createMetrics, type Metrics } from '../../adapters/http/metrics.ts';
@@ -83,7 +83,7 @@ export function makeListener(overrides: Partial<ListenerDeps> = {}) {
     store,
     metrics,
     logger,
-    rows: () => store.db.select().from(inbox).orderBy(inbox.id).all(),
+    rows: () => store.readDb.select().from(inbox).orderBy(inbox.id).all(),
     cleanup: () => {
       store.close();
       rmSync(dir, { recursive: true, force: true });

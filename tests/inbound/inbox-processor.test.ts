@@ -16,7 +16,7 @@ import type { InboundLookups } from '../../core/inbound/inbound-lookups.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
 import { getApproval, pendingApproval } from '../../core/store/approval-repo.ts';
 import { statusesFor } from '../../core/store/ci-status-repo.ts';
-import type { Tx } from '../../core/store/database.ts';
+import type { Tx } from '../../core/store/store.ts';
 import { transitionsOf } from '../../core/store/transition-log.ts';
 import { engineHarness, type EngineHarness } from '../support/engine-harness.ts';
 import {

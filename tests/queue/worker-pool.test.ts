@@ -10,7 +10,7 @@ import { Engine, randomId } from '../../core/engine/engine.ts';
 import { PermanentError, RetryableError } from '../../core/errors.ts';
 import { systemClock } from '../../core/ports/clock.ts';
 import { silentLogger, type Logger } from '../../core/ports/logger.ts';
-import { JobQueue } from '../../core/queue/job-queue.ts';
+import { SqliteJobQueue as JobQueue } from '../../adapters/store-sqlite/sqlite-job-queue.ts';
 import type { JobKind, JobRow } from '../../core/queue/job.ts';
 import { WorkerPool, type JobHandler, type JobOutcome } from '../../core/queue/worker-pool.ts';
 import { pendingOutbox } from '../../core/store/outbox-repo.ts';

@@ -52,7 +52,7 @@ describe('incident 8: /reconcile dry changes nothing', () => {
     expect((await world.task(ciTask)).stage).toBe('review');
     expect((await world.task(approvalTask)).stage).toBe('development');
     expect(await world.task(`SHOP-${orphan.sequenceId}`)).toMatchObject({ stage: 'analysis', externalId: orphan.id, title: 'No task yet' });
-    expect(readStats(world.store).unblockedTotal).toBe(3);
+    expect((await readStats(world.store)).unblockedTotal).toBe(3);
   });
 
   it('a dry run never joins or blocks a real pass', async () => {

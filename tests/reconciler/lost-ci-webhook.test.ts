@@ -35,7 +35,7 @@ describe('incident 1: CI webhook lost during a restart', () => {
     expect(world.count('outbox', `kind = 'notice'`)).toBe(outboxBefore + 1);
     expect(world.count('transitions', `actor = 'reconciler' AND to_stage = 'review'`)).toBe(1);
     expect(unblocked).toEqual([id]);
-    expect(readStats(world.store)).toMatchObject({ unblockedTotal: 1, lastUnblocked: { taskId: id } });
+    expect(await readStats(world.store)).toMatchObject({ unblockedTotal: 1, lastUnblocked: { taskId: id } });
   });
 
   it('the status reached the store but was never applied: the gate side advances it', async () => {
@@ -71,7 +71,7 @@ describe('incident 1: CI webhook lost during a restart', () => {
     world.gitea!.state.postStatus('acme/shop', SHA, { state: 'success' });
     world.advance(GRACE_MS);
     await world.reconciler().runPass({ dryRun: false, actor: 'reconciler' });
-    expect(readStats(world.store).unblockedTotal).toBe(1);
+    expect((await readStats(world.store)).unblockedTotal).toBe(1);
 
     world.restart();
     const second = await world.awaitingCi('d00d'.padEnd(40, '3'));
@@ -82,6 +82,6 @@ describe('incident 1: CI webhook lost during a restart', () => {
     expect(pass.unblocked.map((u) => u.taskId)).toEqual([second]);
     expect((await world.task(first)).stage).toBe('review');
     expect(world.count('outbox', `kind = 'notice'`)).toBe(2);
-    expect(readStats(world.store)).toMatchObject({ unblockedTotal: 2, lastUnblocked: { taskId: second }, lastPassAt: world.clock.now() });
+    expect(await readStats(world.store)).toMatchObject({ unblockedTotal: 2, lastUnblocked: { taskId: second }, lastPassAt: world.clock.now() });
   });
 });

@@ -8,8 +8,8 @@ import { createInterface } from 'node:readline';
 import { parseProjects } from '../../core/config/projects.ts';
 import { Engine } from '../../core/engine/engine.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
-import { JobQueue } from '../../core/queue/job-queue.ts';
-import { openStore } from '../../core/store/database.ts';
+import { SqliteJobQueue as JobQueue } from '../../adapters/store-sqlite/sqlite-job-queue.ts';
+import { openStore } from '../../adapters/store-sqlite/sqlite-store.ts';
 
 const [dbPath = '', projectsJson = '', issuesJson = ''] = process.argv.slice(2);
 const parsed = parseProjects(projectsJson, 'argv');

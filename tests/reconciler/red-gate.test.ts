@@ -22,7 +22,7 @@ async function quietOver(passes: number, id: string): Promise<void> {
   expect(world.count('outbox')).toBe(before.outbox);
   expect(world.count('transitions')).toBe(before.transitions);
   expect(await world.task(id)).toEqual(before.task);
-  expect(readStats(world.store)).toMatchObject({ unblockedTotal: 0, lastUnblocked: null });
+  expect(await readStats(world.store)).toMatchObject({ unblockedTotal: 0, lastUnblocked: null });
 }
 
 describe('incident 7: a red gate stays silent', () => {

@@ -6,8 +6,8 @@ import { parseProjects, type ProjectConfig } from '../../core/config/projects.ts
 import { Engine } from '../../core/engine/engine.ts';
 import type { DomainEvent } from '../../core/domain/events.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
-import { JobQueue } from '../../core/queue/job-queue.ts';
-import { openStore, type Store } from '../../core/store/database.ts';
+import { SqliteJobQueue as JobQueue } from '../../adapters/store-sqlite/sqlite-job-queue.ts';
+import { openStore, type SqliteStore as Store } from '../../adapters/store-sqlite/sqlite-store.ts';
 import { getTask } from '../../core/store/task-repo.ts';
 import type { Task } from '../../core/domain/task.ts';
 

@@ -27,7 +27,7 @@ import { ProcessDeployHook } from '../../adapters/deploy/process-deploy-hook.ts'
 import type { DockerPort } from '../../core/ports/docker.ts';
 import { stagingJob } from '../../core/jobs/staging-job.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
-import { JobQueue } from '../../core/queue/job-queue.ts';
+import { SqliteJobQueue as JobQueue } from '../../adapters/store-sqlite/sqlite-job-queue.ts';
 import type { JobKind } from '../../core/queue/job.ts';
 import type { JobOutcome } from '../../core/queue/worker-pool.ts';
 import type {
@@ -36,7 +36,7 @@ import type {
   StagingResult,
   StagingRunnerPort,
 } from '../../core/staging/staging-types.ts';
-import { openStore, type Store } from '../../core/store/database.ts';
+import { openStore, type SqliteStore as Store } from '../../adapters/store-sqlite/sqlite-store.ts';
 import { getTask } from '../../core/store/task-repo.ts';
 import { makeProject } from './engine-harness.ts';
 import { createGitRemote, pushCommit, type GitRemote } from './git-fixtures.ts';

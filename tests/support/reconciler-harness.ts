@@ -23,13 +23,13 @@ import type { ForgeReader } from '../../core/ports/forge-reader.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
 import type { TrackerReader } from '../../core/ports/tracker-reader.ts';
-import { JobQueue } from '../../core/queue/job-queue.ts';
+import { SqliteJobQueue as JobQueue } from '../../adapters/store-sqlite/sqlite-job-queue.ts';
 import type { Probe } from '../../core/reconciler/probe.ts';
 import { reconcilerProbes } from '../../core/reconciler/probes.ts';
 import { Reconciler } from '../../core/reconciler/reconciler.ts';
 import { pendingApproval } from '../../core/store/approval-repo.ts';
 import { recordStatus } from '../../core/store/ci-status-repo.ts';
-import { openStore, type Store } from '../../core/store/database.ts';
+import { openStore, type SqliteStore as Store } from '../../adapters/store-sqlite/sqlite-store.ts';
 import { getTask } from '../../core/store/task-repo.ts';
 
 export const GRACE_MS = 300_000;
@@ -204,7 +204,7 @@ export class ReconcilerWorld {
   }
 
   count(table: 'jobs' | 'outbox' | 'transitions' | 'tasks', where = '1 = 1'): number {
-    return this.store.db.get<{ n: number }>(sql.raw(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`)).n;
+    return this.store.readDb.get<{ n: number }>(sql.raw(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`)).n;
   }
 
   async cleanup(): Promise<void> {

@@ -12,7 +12,7 @@ import { ProcessDeployHook } from '../../adapters/deploy/process-deploy-hook.ts'
 import { beginDeployPass, recordHookResult, recordHookStarted } from '../../core/deploy/deploy-state.ts';
 import { classifySelfDeploy } from '../../core/deploy/hook-outcome.ts';
 import { resumeSelfDeploy } from '../../core/deploy/self-deploy-resume.ts';
-import { openStore } from '../../core/store/database.ts';
+import { openStore } from '../../adapters/store-sqlite/sqlite-store.ts';
 import { loadDeployState, saveDeployState } from '../../core/store/deploy-state-repo.ts';
 
 const [mode = '', db = '', workDir = '', cwd = '', completions = '', hook = ''] = process.argv.slice(2);

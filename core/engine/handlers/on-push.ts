@@ -1,6 +1,4 @@
-import { and, eq, notInArray } from 'drizzle-orm';
 import type { DomainEvent } from '../../domain/events.ts';
-import { tasks } from '../../store/schema.ts';
 import { getTask } from '../../store/task-repo.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { noop, type EngineOutcome } from '../outcome.ts';
@@ -21,11 +19,7 @@ export async function onBranchPushed(ctx: EngineContext, event: BranchPushed): P
 }
 
 /** The default branch moved: open tasks are now behind it (the merge will rebase). */
-export function onDefaultBranchMoved(ctx: EngineContext, event: DefaultBranchMoved): EngineOutcome {
-  const changed = ctx.tx.db
-    .update(tasks)
-    .set({ behindDefault: true, updatedAt: ctx.now })
-    .where(and(eq(tasks.projectId, event.projectId), eq(tasks.behindDefault, false), notInArray(tasks.stage, ['done', 'cancelled'])))
-    .run().changes;
+export async function onDefaultBranchMoved(ctx: EngineContext, event: DefaultBranchMoved): Promise<EngineOutcome> {
+  const changed = await ctx.tx.write.taskBulk.markBehindDefault(event.projectId, ctx.now);
   return changed > 0 ? { type: 'applied', taskId: '', transitions: 0 } : noop('no open task');
 }

@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, readdir, readFile, realpath, rm, writeFile } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore } from '../../../core/store/database.ts';
+import { openStore } from '../../../adapters/store-sqlite/sqlite-store.ts';
 import { loadDeployState } from '../../../core/store/deploy-state-repo.ts';
 
 const repo = process.cwd();

@@ -12,8 +12,8 @@ import { ProcessDeployHook } from '../../../adapters/deploy/process-deploy-hook.
 import { sweepOrphanedSelfDeploys } from '../../../app/self-deploy-sweep.ts';
 import type { DeployHookEnv, DeployRunRef } from '../../../core/ports/deploy-hook.ts';
 import { silentLogger, type Logger } from '../../../core/ports/logger.ts';
-import { JobQueue } from '../../../core/queue/job-queue.ts';
-import { openStore, type Store } from '../../../core/store/database.ts';
+import { SqliteJobQueue as JobQueue } from '../../../adapters/store-sqlite/sqlite-job-queue.ts';
+import { openStore, type SqliteStore as Store } from '../../../adapters/store-sqlite/sqlite-store.ts';
 import { waitFor } from '../../support/conveyor-harness.ts';
 
 let dir = '';

@@ -3,7 +3,7 @@ import { mapInOrder } from '../../../core/map-in-order.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../../core/store/database.ts';
+import { openStore, type SqliteStore as Store } from '../../../adapters/store-sqlite/sqlite-store.ts';
 import { claimPending, countByState, inboxRetryDelayMs, insertDelivery, markFailed, markProcessed } from '../../../core/store/inbox-repo.ts';
 
 const T0 = 1_772_000_000_000;

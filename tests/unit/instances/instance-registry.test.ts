@@ -11,7 +11,7 @@ import { procProcessProbe } from '../../../adapters/process/proc-process-probe.t
 import { readProcessStat } from '../../../adapters/agents/process-table.ts';
 import { InstanceHeartbeat, registerInstance } from '../../../core/instances/instance-registry.ts';
 import { silentLogger } from '../../../core/ports/logger.ts';
-import { JobQueue } from '../../../core/queue/job-queue.ts';
+import { SqliteJobQueue as JobQueue } from '../../../adapters/store-sqlite/sqlite-job-queue.ts';
 import { insertInstance, openInstances } from '../../../core/store/instance-repo.ts';
 import { acquireLease, listLeases } from '../../../core/store/lease-repo.ts';
 import { createTempStore, type TempStore } from '../../support/temp-store.ts';

@@ -9,7 +9,7 @@ import { getTableConfig as pgConfig, PgTable } from 'drizzle-orm/pg-core';
 import { getTableConfig as sqliteConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { describe, expect, it } from 'vitest';
 import * as pgSchema from '../../../adapters/store-postgres/schema.ts';
-import * as sqliteSchema from '../../../core/store/schema.ts';
+import * as sqliteSchema from '../../../adapters/store-sqlite/schema.ts';
 
 /** A dialect-free description of one table. */
 interface Shape {

@@ -4,7 +4,8 @@
  * nested call refused, reads outside a transaction never see an open one, after-commit hooks.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { NestedTransactionError, openStore } from '../../../core/store/database.ts';
+import { openStore } from '../../../adapters/store-sqlite/sqlite-store.ts';
+import { NestedTransactionError } from '../../../core/store/store.ts';
 import { addOutbox, pendingOutbox } from '../../../core/store/outbox-repo.ts';
 import { createTempStore, type TempStore } from '../../support/temp-store.ts';
 

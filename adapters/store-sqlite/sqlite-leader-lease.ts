@@ -4,11 +4,9 @@
  * clock skew to guard against). A second `start` on one file is refused by the instance lock
  * anyway; here the single `start` simply leads.
  */
-import { and, eq } from 'drizzle-orm';
-import type { Clock } from '../ports/clock.ts';
-import { LEADER_LEASE_NAME, type LeaderHold, type LeaderLease, type LeaderOutcome } from '../ports/leader-lease.ts';
-import type { Store } from './database.ts';
-import { leases } from './schema.ts';
+import type { Clock } from '../../core/ports/clock.ts';
+import { LEADER_LEASE_NAME, type LeaderHold, type LeaderLease, type LeaderOutcome } from '../../core/ports/leader-lease.ts';
+import type { Store } from '../../core/store/store.ts';
 
 /**
  * Drop the leader row whoever holds it. Only for a process that holds the instance lock of this
@@ -16,7 +14,7 @@ import { leases } from './schema.ts';
  * the restarted `start` leads at once instead of after the TTL.
  */
 export async function forgetLeader(store: Store): Promise<void> {
-  await store.transaction(async (tx) => void tx.db.delete(leases).where(eq(leases.name, LEADER_LEASE_NAME)).run());
+  await store.transaction(async (tx) => await tx.write.leases.drop(LEADER_LEASE_NAME));
 }
 
 export class SqliteLeaderLease implements LeaderLease {
@@ -28,28 +26,22 @@ export class SqliteLeaderLease implements LeaderLease {
   async acquireOrRenew(holder: string, ttlMs: number): Promise<LeaderOutcome> {
     return this.store.transaction(async (tx) => {
       const now = this.clock.now();
-      const current = tx.db.select().from(leases).where(eq(leases.name, LEADER_LEASE_NAME)).get();
+      const current = await tx.read.leases.get(LEADER_LEASE_NAME);
       if (current && current.holder !== holder && current.expiresAt > now)
         return { type: 'follower', holder: current.holder, expiresAt: current.expiresAt };
       const expiresAt = now + ttlMs;
       const acquiredAt = current?.holder === holder && current.expiresAt > now ? current.acquiredAt : now;
-      tx.db
-        .insert(leases)
-        .values({ name: LEADER_LEASE_NAME, holder, expiresAt, acquiredAt })
-        .onConflictDoUpdate({ target: leases.name, set: { holder, expiresAt, acquiredAt } })
-        .run();
+      await tx.write.leases.put({ name: LEADER_LEASE_NAME, holder, expiresAt, acquiredAt });
       return { type: 'leading', holder, expiresAt };
     });
   }
 
   async release(holder: string): Promise<boolean> {
-    return this.store.transaction(
-      async (tx) => tx.db.delete(leases).where(and(eq(leases.name, LEADER_LEASE_NAME), eq(leases.holder, holder))).run().changes === 1,
-    );
+    return this.store.transaction(async (tx) => await tx.write.leases.release(LEADER_LEASE_NAME, holder));
   }
 
   async leader(): Promise<LeaderHold | null> {
-    const row = this.store.db.select().from(leases).where(eq(leases.name, LEADER_LEASE_NAME)).get();
+    const row = await this.store.db.read.leases.get(LEADER_LEASE_NAME);
     return row && row.expiresAt > this.clock.now() ? { holder: row.holder, expiresAt: row.expiresAt } : null;
   }
 }
