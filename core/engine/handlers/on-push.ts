@@ -1,8 +1,9 @@
-import { and, eq, notInArray } from 'drizzle-orm';
+import { and, eq, inArray, notInArray } from 'drizzle-orm';
 import type { DomainEvent } from '../../domain/events.ts';
+import { readerDb, type Reader, type Tx } from '../../store/database.ts';
 import { tasks } from '../../store/schema.ts';
-import { getTask } from '../../store/task-repo.ts';
-import type { EngineContext } from '../engine-context.ts';
+import type { Draft } from '../draft.ts';
+import { need } from '../facts/event-facts.ts';
 import { noop, type EngineOutcome } from '../outcome.ts';
 import { evaluateCi } from './on-ci-status.ts';
 
@@ -10,22 +11,39 @@ type BranchPushed = Extract<DomainEvent, { type: 'BranchPushed' }>;
 type DefaultBranchMoved = Extract<DomainEvent, { type: 'DefaultBranchMoved' }>;
 
 /** The forge saw a push to `task/<ID>`: record the head; CI verdicts already stored for it count. */
-export async function onBranchPushed(ctx: EngineContext, event: BranchPushed): Promise<EngineOutcome> {
-  const task = await getTask(ctx.tx, event.taskId);
+export function decideBranchPushed(d: Draft, event: BranchPushed): EngineOutcome {
+  const task = d.facts.task;
   if (!task) return noop(`unknown task ${event.taskId}`);
   if (task.stage === 'done' || task.stage === 'cancelled') return noop(`${task.id} is ${task.stage}`);
   if (task.headSha === event.sha) return noop('head already known');
-  const next = await ctx.move(task, { headSha: event.sha, lastEvent: `pushed ${event.sha.slice(0, 7)}` }, 'branch pushed', event.actor);
-  if (next.phase === 'awaiting-ci') await evaluateCi(ctx, next);
-  return { type: 'applied', taskId: task.id, transitions: ctx.transitions };
+  const next = d.move(task, { headSha: event.sha, lastEvent: `pushed ${event.sha.slice(0, 7)}` }, 'branch pushed', event.actor);
+  if (next.phase === 'awaiting-ci') evaluateCi(d, next);
+  return d.applied(task.id);
 }
 
 /** The default branch moved: open tasks are now behind it (the merge will rebase). */
-export function onDefaultBranchMoved(ctx: EngineContext, event: DefaultBranchMoved): EngineOutcome {
-  const changed = ctx.tx.db
+export function decideDefaultBranchMoved(d: Draft, event: DefaultBranchMoved): EngineOutcome {
+  const taskIds = need(d.facts.notBehind, 'notBehind');
+  if (taskIds.length === 0) return noop('no open task');
+  d.add({ type: 'mark-behind-default', projectId: event.projectId, taskIds });
+  return { type: 'applied', taskId: '', transitions: 0 };
+}
+
+/** The project's open tasks not yet marked behind its default branch (a fact). */
+export async function openTasksNotBehind(reader: Reader, projectId: string): Promise<string[]> {
+  return readerDb(reader)
+    .select({ id: tasks.id })
+    .from(tasks)
+    .where(and(eq(tasks.projectId, projectId), eq(tasks.behindDefault, false), notInArray(tasks.stage, ['done', 'cancelled'])))
+    .all()
+    .map((row) => row.id);
+}
+
+/** Mark these tasks behind (each still open and not behind); returns how many changed. */
+export async function markBehindDefault(tx: Tx, projectId: string, taskIds: readonly string[], now: number): Promise<number> {
+  return tx.db
     .update(tasks)
-    .set({ behindDefault: true, updatedAt: ctx.now })
-    .where(and(eq(tasks.projectId, event.projectId), eq(tasks.behindDefault, false), notInArray(tasks.stage, ['done', 'cancelled'])))
+    .set({ behindDefault: true, updatedAt: now })
+    .where(and(eq(tasks.projectId, projectId), eq(tasks.behindDefault, false), notInArray(tasks.stage, ['done', 'cancelled']), inArray(tasks.id, [...taskIds])))
     .run().changes;
-  return changed > 0 ? { type: 'applied', taskId: '', transitions: 0 } : noop('no open task');
 }
