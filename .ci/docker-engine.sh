@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# A private Docker engine for CI (docs/adr/0017): sourced by .ci/run. Installs Debian's docker.io
-# and busybox-static when missing, starts dockerd under a temporary root with no bridge and no
+# A private Docker engine for CI (docs/adr/0017): sourced by .ci/run. Installs Debian's docker.io,
+# busybox-static and docker-compose when missing, starts dockerd under a temporary root with no bridge and no
 # iptables (measured in docs: ready in < 1 s), exports DOCKER_HOST, and stops and removes it all
 # on exit. A DOCKER_HOST that already answers is used as it is.
 
@@ -13,6 +13,8 @@ docker_install_missing() {
   command -v dockerd >/dev/null 2>&1 || [ -x /usr/sbin/dockerd ] || missing+=(docker.io)
   dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' || missing+=(busybox-static)
   command -v curl >/dev/null 2>&1 || missing+=(curl)
+  # The compose-file suites validate docker-compose*.yml with Debian's docker-compose 1.29.
+  [ -x /usr/bin/docker-compose ] || missing+=(docker-compose)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "ci: installing ${missing[*]}"
     apt-get update -qq

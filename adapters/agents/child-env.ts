@@ -3,8 +3,12 @@
  * Conveyor's own settings and secrets, plus what the child is meant to see.
  */
 
-/** Prefixes of variables that belong to Conveyor (bot token, forge and tracker keys, ORCH_* settings). */
-export const WITHHELD_PREFIXES = ['TELEGRAM_', 'GITEA_', 'GITHUB_', 'PLANE_', 'ORCH_'] as const;
+/**
+ * Prefixes of variables that belong to Conveyor: the bot token, forge and tracker keys, ORCH_*
+ * settings (ORCH_DATABASE_URL carries the database password), and CONVEYOR_* deployment values
+ * (Compose's `.env` passes CONVEYOR_PG_PASSWORD and the staging bot token to the container).
+ */
+export const WITHHELD_PREFIXES = ['TELEGRAM_', 'GITEA_', 'GITHUB_', 'PLANE_', 'ORCH_', 'CONVEYOR_'] as const;
 
 /** True when `key` must never reach a child process. */
 export function isWithheld(key: string): boolean {

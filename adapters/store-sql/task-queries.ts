@@ -36,6 +36,13 @@ export function sqlTaskQueries(db: PortableDb, { tasks }: Tables): TaskQueries {
         .where(and(eq(tasks.stage, 'analysis'), eq(tasks.phase, 'awaiting-approval'), eq(tasks.escalated, false)))
         .orderBy(tasks.createdAt);
     },
+    async openNotBehind(projectId) {
+      const rows = await db
+        .select({ id: tasks.id })
+        .from(tasks)
+        .where(and(eq(tasks.projectId, projectId), eq(tasks.behindDefault, false), notInArray(tasks.stage, CLOSED)));
+      return rows.map((r) => r.id);
+    },
     async mergeQueuedProjects() {
       const rows = await db
         .selectDistinct({ projectId: tasks.projectId })
@@ -130,13 +137,24 @@ export function sqlTaskQueries(db: PortableDb, { tasks }: Tables): TaskQueries {
 
 export function sqlTaskBulkWrites(db: PortableDb, { tasks }: Tables): TaskBulkWrites {
   return {
-    async markBehindDefault(projectId, now) {
-      const rows = await db
-        .update(tasks)
-        .set({ behindDefault: true, updatedAt: now })
-        .where(and(eq(tasks.projectId, projectId), eq(tasks.behindDefault, false), notInArray(tasks.stage, CLOSED)))
-        .returning({ id: tasks.id });
-      return rows.length;
+    async markBehindDefault(projectId, taskIds, now) {
+      let changed = 0;
+      for (let i = 0; i < taskIds.length; i += CHUNK) {
+        const rows = await db
+          .update(tasks)
+          .set({ behindDefault: true, updatedAt: now })
+          .where(
+            and(
+              eq(tasks.projectId, projectId),
+              eq(tasks.behindDefault, false),
+              notInArray(tasks.stage, CLOSED),
+              inArray(tasks.id, taskIds.slice(i, i + CHUNK)),
+            ),
+          )
+          .returning({ id: tasks.id });
+        changed += rows.length;
+      }
+      return changed;
     },
   };
 }

@@ -19,6 +19,7 @@ import { RetryBackoff, sleep, whenUp } from './retry-backoff.ts';
 import type { TelegramConnection } from './telegram-connection.ts';
 import { classifyTelegramFault } from './telegram-fault.ts';
 import { setDashboardMenuButton } from './dashboard-menu.ts';
+import { HandledUpdates, OffsetKeeper, type UpdateOffsetStore } from './update-offset.ts';
 
 export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram';
 
@@ -50,6 +51,8 @@ export interface BotRuntimeOptions {
   readonly logger: Logger;
   /** First retry delay and cap (ms); default 1 s → 30 s. */
   readonly retry?: { readonly baseMs: number; readonly capMs: number };
+  /** Where the polling offset is kept, so the next leader resumes from it (update-offset.ts). */
+  readonly offsets?: UpdateOffsetStore;
 }
 
 export function botRuntime(bot: Bot<BotContext>, config: Config, options: BotRuntimeOptions): BotRuntime {
@@ -59,6 +62,7 @@ export function botRuntime(bot: Bot<BotContext>, config: Config, options: BotRun
   let runner: RunnerHandle | null = null;
   let stopping: AbortController | null = null;
   let connecting: Promise<ConnectOutcome> | null = null;
+  let keeper: OffsetKeeper | null = null;
 
   const connectOnce = async (abort: AbortSignal): Promise<void> => {
     const signal = abort as unknown as GrammySignal; // grammY types its own AbortSignal shim
@@ -97,8 +101,27 @@ export function botRuntime(bot: Bot<BotContext>, config: Config, options: BotRun
   };
 
   const startPolling = (): void => {
-    const supplier = pollingSupplier(bot, { allowedUpdates: ALLOWED_UPDATES, backoff: newBackoff(), connection: options.connection });
-    const sink = createConcurrentSink<Parameters<typeof bot.handleUpdate>[0]>({ consume: (update) => bot.handleUpdate(update) }, async (error) => {
+    const offsets = options.offsets;
+    const onOffsetError = (error: unknown): void =>
+      options.logger.warn({ error: describeError(error) }, 'the Telegram polling offset could not be read or stored');
+    const handled = new HandledUpdates();
+    const kept = offsets ? new OffsetKeeper(offsets, onOffsetError) : null;
+    keeper = kept;
+    const supplier = pollingSupplier(bot, {
+      allowedUpdates: ALLOWED_UPDATES,
+      backoff: newBackoff(),
+      connection: options.connection,
+      ...(offsets ? { resume: { load: () => offsets.load(), handled, onError: onOffsetError } } : {}),
+    });
+    const consume = async (update: Parameters<typeof bot.handleUpdate>[0]): Promise<void> => {
+      try {
+        await bot.handleUpdate(update);
+      } finally {
+        handled.handled(update.update_id);
+        kept?.keep(handled.point());
+      }
+    };
+    const sink = createConcurrentSink<Parameters<typeof bot.handleUpdate>[0]>({ consume }, async (error) => {
       try {
         await bot.errorHandler(error as Parameters<typeof bot.errorHandler>[0]);
       } catch (thrown) {
@@ -123,6 +146,7 @@ export function botRuntime(bot: Bot<BotContext>, config: Config, options: BotRun
       await connecting;
       if (runner?.isRunning()) await runner.stop();
       runner = null;
+      await keeper?.flushed();
     },
   };
 }

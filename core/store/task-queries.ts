@@ -23,6 +23,8 @@ export interface TaskQueries {
   escalatedOpen(): Promise<{ taskId: string; reason: string | null }[]>;
   /** Non-escalated tasks whose BRD awaits approval, oldest first. */
   awaitingApproval(): Promise<{ taskId: string; projectId: string }[]>;
+  /** Ids of a project's open tasks not marked behind its default branch. */
+  openNotBehind(projectId: string): Promise<string[]>;
   /** Projects with a non-escalated merge-queued task. */
   mergeQueuedProjects(): Promise<string[]>;
   /** Ids of the tasks of these projects whose recorded head is `sha`. */
@@ -46,6 +48,6 @@ export interface TaskQueries {
 
 /** Set-based task changes. */
 export interface TaskBulkWrites {
-  /** Mark a project's open tasks behind its default branch; how many changed. */
-  markBehindDefault(projectId: string, now: number): Promise<number>;
+  /** Mark these tasks of a project (each still open and not behind) behind its default branch; how many changed. */
+  markBehindDefault(projectId: string, taskIds: readonly string[], now: number): Promise<number>;
 }

@@ -78,6 +78,16 @@ describe('secrets from files', () => {
     const env = Object.fromEntries(FILE_SECRETS.map((name) => [`${name}_FILE`, '/run/secrets/x']));
     expect(childEnv({ ...env, PATH: '/bin' })).toEqual({ PATH: '/bin' });
   });
+
+  it('keeps the database URL and Compose deployment secrets out of an agent environment', () => {
+    const env = {
+      ORCH_DATABASE_URL: 'postgres://conveyor:s3cret@db:5432/conveyor',
+      CONVEYOR_PG_PASSWORD: 's3cret',
+      CONVEYOR_STAGING_TELEGRAM_BOT_TOKEN: '456:def',
+      PATH: '/bin',
+    };
+    expect(childEnv(env, { CONVEYOR_RUN_ID: 'run-1' })).toEqual({ PATH: '/bin', CONVEYOR_RUN_ID: 'run-1' });
+  });
 });
 
 describe('configuration errors never echo a URL', () => {

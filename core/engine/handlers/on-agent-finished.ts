@@ -5,9 +5,7 @@ import { brdGate } from '../../gates/brd-gate.ts';
 import type { GateResult } from '../../gates/gate-result.ts';
 import { reviewGate } from '../../gates/review-gate.ts';
 import { testsGate } from '../../gates/tests-gate.ts';
-import { insertApproval } from '../../store/approval-repo.ts';
-import { getTask } from '../../store/task-repo.ts';
-import type { EngineContext } from '../engine-context.ts';
+import type { Draft } from '../draft.ts';
 import { noop, type EngineOutcome } from '../outcome.ts';
 import { advance, onRed } from '../task-moves.ts';
 import { STAGE_RULES } from '../transition-table.ts';
@@ -16,8 +14,8 @@ import { evaluateCi } from './on-ci-status.ts';
 type AgentRunFinished = Extract<DomainEvent, { type: 'AgentRunFinished' }>;
 
 /** An agent exited 0: judge its artefacts with the stage's gate. */
-export async function onAgentRunFinished(ctx: EngineContext, event: AgentRunFinished): Promise<EngineOutcome> {
-  const task = await getTask(ctx.tx, event.taskId);
+export function decideAgentRunFinished(d: Draft, event: AgentRunFinished): EngineOutcome {
+  const task = d.facts.task;
   if (!task) return noop(`unknown task ${event.taskId}`);
   const { role, attempt } = event.facts;
   const stage = stageOfRole(role);
@@ -32,41 +30,41 @@ export async function onAgentRunFinished(ctx: EngineContext, event: AgentRunFini
   switch (STAGE_RULES[stage]?.afterRun) {
     case 'gate-then-approval': {
       const gate = brdGate(content);
-      if (gate.type !== 'green') return await red(ctx, { ...task, ...pushed }, gate, `analyst: ${reasonOf(gate)}`);
+      if (gate.type !== 'green') return red(d, { ...task, ...pushed }, gate, `analyst: ${reasonOf(gate)}`);
       const round = attempt;
-      const approvalId = ctx.deps.newId();
-      await insertApproval(ctx.tx, { id: approvalId, taskId: task.id, gate: 'brd', round, state: 'pending', summary: summarize(content ?? ''), createdAt: ctx.now });
-      await ctx.outbox('approval-request', task.id, { approvalId });
-      const next = await ctx.move(task, { ...pushed, phase: 'awaiting-approval', lastEvent: 'BRD ready for approval' }, 'BRD written; approval requested', `agent:${role}`);
-      return applied(ctx, next);
+      const approvalId = d.newId();
+      d.add({ type: 'insert-approval', approval: { id: approvalId, taskId: task.id, gate: 'brd', round, summary: summarize(content ?? '') } });
+      d.outbox('approval-request', task.id, { approvalId });
+      const next = d.move(task, { ...pushed, phase: 'awaiting-approval', lastEvent: 'BRD ready for approval' }, 'BRD written; approval requested', `agent:${role}`);
+      return d.applied(next.id);
     }
     case 'await-ci': {
-      const next = await ctx.move(task, { ...pushed, phase: 'awaiting-ci', lastEvent: `developer pushed ${short(event.facts.headSha)}` }, 'developer finished; waiting for CI', `agent:${role}`);
-      const project = ctx.project(task);
+      const next = d.move(task, { ...pushed, phase: 'awaiting-ci', lastEvent: `developer pushed ${short(event.facts.headSha)}` }, 'developer finished; waiting for CI', `agent:${role}`);
+      const project = d.project(task);
       if (project.ciCommand && next.headSha) {
-        await ctx.enqueue({
+        d.enqueue({
           kind: 'ci',
           taskId: task.id,
           payload: { sha: next.headSha, attempt },
           idempotencyKey: `${task.id}:ci:developer-${attempt}`,
         });
-      } else if (ctx.deps.forgeEnabled) {
+      } else if (d.rules.forgeEnabled) {
         // A status may have arrived before this push was recorded (out of order): judge it now.
-        await evaluateCi(ctx, next);
+        evaluateCi(d, next);
       }
-      if (ctx.deps.forgeEnabled && next.prNumber === null) {
-        await ctx.enqueue({ kind: 'forge', taskId: task.id, payload: { action: 'open-pr' }, idempotencyKey: `${task.id}:forge:open-pr`, maxAttempts: 8 });
+      if (d.rules.forgeEnabled && next.prNumber === null) {
+        d.enqueue({ kind: 'forge', taskId: task.id, payload: { action: 'open-pr' }, idempotencyKey: `${task.id}:forge:open-pr`, maxAttempts: 8 });
       }
-      return applied(ctx, await getTask(ctx.tx, task.id) ?? next);
+      return d.applied(task.id);
     }
     case 'gate': {
       const gate = stage === 'review' ? reviewGate(content, artifactPath) : testsGate(content, artifactPath);
       const withHead = { ...task, ...pushed };
       if (gate.type === 'green') {
         const label = stage === 'review' ? 'review approved' : 'tests passed';
-        return applied(ctx, await advance(ctx, withHead, `${stage} gate green`, `agent:${role}`, label));
+        return d.applied(advance(d, withHead, `${stage} gate green`, `agent:${role}`, label).id);
       }
-      return await red(ctx, withHead, gate, stage === 'review' ? `review: ${reasonOf(gate)}` : `testing: ${reasonOf(gate)}`);
+      return red(d, withHead, gate, stage === 'review' ? `review: ${reasonOf(gate)}` : `testing: ${reasonOf(gate)}`);
     }
     case 'staging-verdict':
     case 'deploy-verdict':
@@ -75,18 +73,14 @@ export async function onAgentRunFinished(ctx: EngineContext, event: AgentRunFini
   }
 }
 
-async function red(ctx: EngineContext, task: Task, gate: GateResult, label: string): Promise<EngineOutcome> {
+function red(d: Draft, task: Task, gate: GateResult, label: string): EngineOutcome {
   const reason = reasonOf(gate);
   const mustFix = gate.type === 'red' ? gate.mustFix : undefined;
-  return applied(ctx, await onRed(ctx, task, reason, mustFix, 'gate', label));
+  return d.applied(onRed(d, task, reason, mustFix, 'gate', label).id);
 }
 
 function reasonOf(gate: GateResult): string {
   return gate.type === 'green' ? 'green' : gate.reason;
-}
-
-function applied(ctx: EngineContext, task: Task): EngineOutcome {
-  return { type: 'applied', taskId: task.id, transitions: ctx.transitions };
 }
 
 function short(sha: string | null): string {

@@ -10,22 +10,21 @@ import type { DomainEvent } from '../../domain/events.ts';
 import type { ProjectConfig } from '../../config/projects.ts';
 import type { Task } from '../../domain/task.ts';
 import { escapeHtml } from '../../escape-html.ts';
-import { decideApproval, type ApprovalRow } from '../../store/approval-repo.ts';
-import { loadDeployState, saveDeployState } from '../../store/deploy-state-repo.ts';
+import type { ApprovalRow } from '../../store/approval-repo.ts';
 import { actorName } from '../actor-name.ts';
 import { clearDeployMarkers, startDeployJob } from '../deploy-moves.ts';
-import type { EngineContext } from '../engine-context.ts';
+import type { Draft } from '../draft.ts';
 import { noop, type EngineOutcome } from '../outcome.ts';
 import { onRed, trackerComment } from '../task-moves.ts';
 
 type ApprovalDecided = Extract<DomainEvent, { type: 'ApprovalDecided' }>;
 
 /** May `actor` (`telegram:<id>:…`) decide `task`'s deploy? Anyone not a Telegram user may not. */
-export function deployRightOf(ctx: EngineContext, task: Task, actor: string): DeployDecisionRight {
-  const deploy = ctx.project(task).deploy;
+export function deployRightOf(project: ProjectConfig, task: Task, actor: string): DeployDecisionRight {
+  const deploy = project.deploy;
   const match = /^telegram:(\d+)/.exec(actor);
   if (!deploy || !match) return { type: 'not-approver' };
-  return deployDecisionRight(deploy, Number(match[1]), requesterIdOf(task, ctx.project(task)));
+  return deployDecisionRight(deploy, Number(match[1]), requesterIdOf(task, project));
 }
 
 /**
@@ -40,8 +39,8 @@ export function requesterIdOf(task: Pick<Task, 'requestedBy'>, project: Pick<Pro
   return plane?.[1] && people && Object.hasOwn(people, plane[1]) ? (people[plane[1]] ?? null) : null;
 }
 
-export async function onDeployDecided(ctx: EngineContext, task: Task, approval: ApprovalRow, event: ApprovalDecided): Promise<EngineOutcome> {
-  const right = deployRightOf(ctx, task, event.actor);
+export function decideDeployDecided(d: Draft, task: Task, approval: ApprovalRow, event: ApprovalDecided): EngineOutcome {
+  const right = deployRightOf(d.project(task), task, event.actor);
   if (right.type !== 'allowed')
     return { type: 'rejected', reason: right.type === 'requester' ? `${event.actor} requested ${task.id}: four-eyes` : `${event.actor} may not deploy ${task.projectId}` };
   if (approval.state !== 'pending')
@@ -50,19 +49,19 @@ export async function onDeployDecided(ctx: EngineContext, task: Task, approval: 
   const name = actorName(event.actor);
   const reason = event.reason ?? null;
   const state = event.decision === 'approve' ? 'approved' : 'rejected';
-  if (!await decideApproval(ctx.tx, approval.id, state, event.actor, name, reason, ctx.now)) return noop('decided concurrently');
-  await ctx.outbox('approval-decided', task.id, { approvalId: approval.id });
-  await trackerComment(ctx, task, `conveyor-deploy-${approval.id}`, `<p>Production deploy ${state} by ${escapeHtml(name)}${reason ? `: ${escapeHtml(reason)}` : ''}</p>`);
+  d.add({ type: 'decide-approval', approvalId: approval.id, state, by: event.actor, byName: name, reason });
+  d.outbox('approval-decided', task.id, { approvalId: approval.id });
+  trackerComment(d, task, `conveyor-deploy-${approval.id}`, `<p>Production deploy ${state} by ${escapeHtml(name)}${reason ? `: ${escapeHtml(reason)}` : ''}</p>`);
   if (event.decision === 'approve') {
-    const current = await loadDeployState(ctx.tx, task.id);
+    const current = d.deployState();
     const marked = current ? recordApproved(current, approval.round, approval.id, event.actor) : null;
     if (!marked || marked.type !== 'ok') return noop(`deploy approval ${approval.id} belongs to an earlier deploy pass`);
-    await saveDeployState(ctx.tx, marked.state, ctx.now);
+    d.saveDeployState(marked.state);
     const lastEvent = `deploy approved by ${name}`;
-    return { type: 'applied', taskId: (await startDeployJob(ctx, task, approval.round, lastEvent, event.actor, lastEvent)).id, transitions: ctx.transitions };
+    return d.applied(startDeployJob(d, task, approval.round, lastEvent, event.actor, lastEvent).id);
   }
-  await clearDeployMarkers(ctx, task.id);
+  clearDeployMarkers(d);
   const why = reason ?? 'rejected without a reason';
-  const next = await onRed(ctx, task, `deploy rejected by ${name}`, `Production deploy rejected by ${name}: ${why}`, event.actor, `deploy rejected by ${name}`);
-  return { type: 'applied', taskId: next.id, transitions: ctx.transitions };
+  const next = onRed(d, task, `deploy rejected by ${name}`, `Production deploy rejected by ${name}: ${why}`, event.actor, `deploy rejected by ${name}`);
+  return d.applied(next.id);
 }

@@ -8,53 +8,50 @@ import { MUST_FIX_LIMIT, truncateWithPointer } from '../../artifacts/truncate.ts
 import type { DomainEvent } from '../../domain/events.ts';
 import { artifactsDirOf } from '../../domain/task.ts';
 import { escapeHtml } from '../../escape-html.ts';
-import { loadDeployState } from '../../store/deploy-state-repo.ts';
-import { getTask } from '../../store/task-repo.ts';
 import { clearDeployMarkers } from '../deploy-moves.ts';
-import type { EngineContext } from '../engine-context.ts';
+import type { Draft } from '../draft.ts';
 import { startMerge, startStaging } from '../merge-moves.ts';
 import { noop, type EngineOutcome } from '../outcome.ts';
 import { escalate, onRed, trackerComment } from '../task-moves.ts';
 
 type DeployFinished = Extract<DomainEvent, { type: 'DeployFinished' }>;
 
-export async function onDeployFinished(ctx: EngineContext, event: DeployFinished): Promise<EngineOutcome> {
-  const found = await getTask(ctx.tx, event.taskId);
+export function decideDeployFinished(d: Draft, event: DeployFinished): EngineOutcome {
+  const found = d.facts.task;
   if (!found) return noop(`unknown task ${event.taskId}`);
   if (found.stage !== 'deploy' || found.phase !== 'working' || found.escalated)
     return noop(`stale deploy result for ${found.id} (${found.stage}/${found.phase})`);
-  if ((await loadDeployState(ctx.tx, found.id))?.attempt !== event.attempt) return noop(`deploy attempt ${event.attempt} of ${found.id} is not the current pass`);
+  if (d.deployState()?.attempt !== event.attempt) return noop(`deploy attempt ${event.attempt} of ${found.id} is not the current pass`);
   const f = event.facts;
   const task = f.headSha ? { ...found, headSha: f.headSha } : found;
   const head = f.headSha ? { headSha: f.headSha } : {};
   const tail = lastLine(f.logTail);
-  const comment = async (text: string) => await trackerComment(ctx, task, `conveyor-deploy-${event.attempt}-${f.outcome}`, `<p>${escapeHtml(text)}</p>`);
-  const applied = (id: string): EngineOutcome => ({ type: 'applied', taskId: id, transitions: ctx.transitions });
+  const comment = (text: string): void => trackerComment(d, task, `conveyor-deploy-${event.attempt}-${f.outcome}`, `<p>${escapeHtml(text)}</p>`);
   switch (f.outcome) {
     case 'delivered': {
-      await comment(`Deployed to production: ${f.targetImage ?? '?'} (${f.imageId ?? '?'})`);
+      comment(`Deployed to production: ${f.targetImage ?? '?'} (${f.imageId ?? '?'})`);
       const lastEvent = withTail(`deployed ${f.targetImage ?? ''}; merging`, tail);
-      return applied((await startMerge(ctx, task, 'deployed to production', 'deploy', { ...head, lastEvent })).id);
+      return d.applied(startMerge(d, task, 'deployed to production', 'deploy', { ...head, lastEvent }).id);
     }
     case 'rollback': {
-      await clearDeployMarkers(ctx, task.id);
+      clearDeployMarkers(d);
       const reason = f.reason ?? 'the deploy hook failed';
-      await comment(`Production deploy failed, back to development: ${reason}`);
+      comment(`Production deploy failed, back to development: ${reason}`);
       const pointer = `${artifactsDirOf(task.id)}/15-deploy-report.md`;
       const mustFix = truncateWithPointer(`Production deploy failed: ${reason}${f.logTail ? `\n\nHook output (tail):\n${f.logTail}` : ''}`, MUST_FIX_LIMIT, pointer);
-      return applied((await onRed(ctx, task, `deploy failed: ${firstLine(reason)}`, mustFix, 'deploy', withTail('deploy failed', tail))).id);
+      return d.applied(onRed(d, task, `deploy failed: ${firstLine(reason)}`, mustFix, 'deploy', withTail('deploy failed', tail)).id);
     }
     case 'escalate': {
-      await clearDeployMarkers(ctx, task.id);
+      clearDeployMarkers(d);
       const reason = f.reason ?? 'production state unknown';
-      await comment(`Production deploy needs a person: ${reason}`);
-      return applied((await escalate(ctx, task, `deploy: ${reason}`, 'deploy', withTail('deploy state unknown', tail))).id);
+      comment(`Production deploy needs a person: ${reason}`);
+      return d.applied(escalate(d, task, `deploy: ${reason}`, 'deploy', withTail('deploy state unknown', tail)).id);
     }
     case 'restage': {
-      await clearDeployMarkers(ctx, task.id);
+      clearDeployMarkers(d);
       const lastEvent = `validated image not deployable (${f.reason ?? 'stale'}); staging again`;
-      await comment(`Production deploy not started, staging again: ${f.reason ?? 'the validated image is stale'}`);
-      return applied((await startStaging(ctx, task, lastEvent, 'deploy', { ...head, lastEvent })).id);
+      comment(`Production deploy not started, staging again: ${f.reason ?? 'the validated image is stale'}`);
+      return d.applied(startStaging(d, task, lastEvent, 'deploy', { ...head, lastEvent }).id);
     }
   }
 }

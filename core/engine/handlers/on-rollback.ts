@@ -7,80 +7,75 @@
  * commented on the tracker. The task stays done.
  */
 import { mayRollBack } from '../../deploy/deploy-approvers.ts';
-import { rollbackOffer } from '../../deploy/rollback-offer.ts';
 import type { DomainEvent } from '../../domain/events.ts';
 import { escapeHtml } from '../../escape-html.ts';
-import { recordDeployImage } from '../../store/deploy-image-repo.ts';
-import { advanceRollback, claimRollback, rollbackById, rollbackOf } from '../../store/rollback-repo.ts';
-import { getTask } from '../../store/task-repo.ts';
 import { actorName } from '../actor-name.ts';
-import type { EngineContext } from '../engine-context.ts';
+import type { Draft } from '../draft.ts';
+import { need } from '../facts/event-facts.ts';
 import { noop, type EngineOutcome } from '../outcome.ts';
 import { trackerComment } from '../task-moves.ts';
 
 type RollbackRequested = Extract<DomainEvent, { type: 'RollbackRequested' }>;
 type RollbackFinished = Extract<DomainEvent, { type: 'RollbackFinished' }>;
 
-export async function onRollbackRequested(ctx: EngineContext, event: RollbackRequested): Promise<EngineOutcome> {
-  const task = await getTask(ctx.tx, event.taskId);
+export function decideRollbackRequested(d: Draft, event: RollbackRequested): EngineOutcome {
+  const task = d.facts.task;
   if (!task) return noop(`unknown task ${event.taskId}`);
-  const deploy = ctx.project(task).deploy;
+  const deploy = d.project(task).deploy;
   const user = /^telegram:(\d+)/.exec(event.actor);
   if (!deploy || !user || !mayRollBack(deploy, Number(user[1])))
     return { type: 'rejected', reason: `${event.actor} may not roll back ${task.projectId}` };
   if (deploy.self)
     return { type: 'rejected', reason: `${task.projectId} deploys Conveyor itself: roll back with its hook by hand (ADR 0034)` };
-  const earlier = await rollbackOf(ctx.tx, task.id);
-  if (earlier) return { type: 'already-decided', by: earlier.byName, at: earlier.at, state: earlier.state };
-  const offer = await rollbackOffer(ctx.tx, deploy, task);
+  // The offer names an earlier roll-back first (decided once).
+  const offer = need(d.facts.rollbackOffer, 'rollbackOffer');
   if (offer.type === 'ran') return { type: 'already-decided', by: offer.rollback.byName, at: offer.rollback.at, state: offer.rollback.state };
   if (offer.type === 'none') return { type: 'rejected', reason: offer.reason };
   const name = actorName(event.actor);
-  if (!await claimRollback(ctx.tx, { id: event.rollbackId, taskId: task.id, by: event.actor, byName: name, targetRef: offer.target.ref, now: ctx.now }))
-    return noop(`the roll-back of ${task.id} was claimed meanwhile`);
-  await ctx.enqueue({
+  d.add({ type: 'claim-rollback', claim: { id: event.rollbackId, taskId: task.id, by: event.actor, byName: name, targetRef: offer.target.ref } });
+  d.enqueue({
     kind: 'rollback',
     taskId: task.id,
     payload: { rollbackId: event.rollbackId },
     idempotencyKey: `${task.id}:rollback`,
     maxAttempts: 3,
   });
-  const moved = await ctx.move(
+  const moved = d.move(
     task,
     { lastEvent: `roll-back to ${offer.target.ref} requested by ${name}` },
     `roll-back of production from ${offer.current.ref} to ${offer.target.ref} confirmed by ${name}`,
     event.actor,
   );
-  return { type: 'applied', taskId: moved.id, transitions: ctx.transitions };
+  return d.applied(moved.id);
 }
 
-export async function onRollbackFinished(ctx: EngineContext, event: RollbackFinished): Promise<EngineOutcome> {
-  const task = await getTask(ctx.tx, event.taskId);
-  const rollback = await rollbackById(ctx.tx, event.rollbackId);
+export function decideRollbackFinished(d: Draft, event: RollbackFinished): EngineOutcome {
+  const task = d.facts.task;
+  const rollback = need(d.facts.rollback, 'rollback');
   if (!task || !rollback) return noop(`unknown roll-back ${event.rollbackId} of ${event.taskId}`);
   const f = event.facts;
   const reason = f.reason ?? '';
   const outcome = f.outcome === 'rolled-back' ? f.targetRef : reason;
   // From `requested` too: a roll-back that failed before its hook started (no checkout) ends here as well.
-  const ended = await advanceRollback(ctx.tx, rollback.id, 'hook-started', f.outcome, outcome) || await advanceRollback(ctx.tx, rollback.id, 'requested', f.outcome, outcome);
-  if (!ended)
+  if (rollback.state !== 'hook-started' && rollback.state !== 'requested')
     return noop(`the roll-back of ${task.id} has ended already (${rollback.state})`);
+  d.add({ type: 'end-rollback', rollbackId: rollback.id, from: rollback.state, to: f.outcome, outcome });
   if (f.outcome === 'rolled-back')
-    await recordDeployImage(ctx.tx, {
+    d.add({ type: 'record-deploy-image', record: {
       projectId: task.projectId,
       imageId: f.imageId,
       ref: f.targetRef,
       sha: f.sha,
       taskId: task.id,
-      deployedAt: ctx.now,
+      deployedAt: d.now,
       outcome: 'rolled-back',
-    });
+    } });
   const who = rollback.byName;
   const text = outcomeText(task.id, who, f);
-  await ctx.outbox('notice', task.id, { text, notify: true });
-  await trackerComment(ctx, task, `conveyor-rollback-${f.outcome}`, `<p>${escapeHtml(text)}</p>`);
-  const moved = await ctx.move(task, { lastEvent: lastEventOf(f) }, `roll-back ${f.outcome}: ${f.outcome === 'rolled-back' ? `production runs ${f.targetRef}` : reason}`, 'rollback');
-  return { type: 'applied', taskId: moved.id, transitions: ctx.transitions };
+  d.outbox('notice', task.id, { text, notify: true });
+  trackerComment(d, task, `conveyor-rollback-${f.outcome}`, `<p>${escapeHtml(text)}</p>`);
+  const moved = d.move(task, { lastEvent: lastEventOf(f) }, `roll-back ${f.outcome}: ${f.outcome === 'rolled-back' ? `production runs ${f.targetRef}` : reason}`, 'rollback');
+  return d.applied(moved.id);
 }
 
 function outcomeText(taskId: string, who: string, f: RollbackFinished['facts']): string {

@@ -1,8 +1,8 @@
 import { wellFormed } from '../../display-text.ts';
 import type { DomainEvent } from '../../domain/events.ts';
 import { artifactsDirOf, branchOf, type Task } from '../../domain/task.ts';
-import { findTaskByExternal, getTask, insertTask, nextTaskNumber } from '../../store/task-repo.ts';
-import type { EngineContext } from '../engine-context.ts';
+import type { Draft } from '../draft.ts';
+import { need } from '../facts/event-facts.ts';
 import type { EngineOutcome } from '../outcome.ts';
 
 type TaskRequested = Extract<DomainEvent, { type: 'TaskRequested' }>;
@@ -11,18 +11,18 @@ type TaskRequested = Extract<DomainEvent, { type: 'TaskRequested' }>;
  * Create a task at analysis and enqueue the analyst. Atomic and idempotent: the same tracker
  * issue (project + external id) or the same explicit number never makes a second task.
  */
-export async function onTaskRequested(ctx: EngineContext, event: TaskRequested): Promise<EngineOutcome> {
-  const project = ctx.deps.projects.get(event.projectId);
+export function decideTaskRequested(d: Draft, event: TaskRequested): EngineOutcome {
+  const project = d.rules.projects.get(event.projectId);
   if (!project) return { type: 'rejected', reason: `unknown project ${event.projectId}` };
   const title = event.title.trim();
   if (!title) return { type: 'rejected', reason: 'a task needs a title' };
   if (event.externalId) {
-    const existing = await findTaskByExternal(ctx.tx, project.id, event.externalId);
+    const existing = need(d.facts.sameExternal, 'sameExternal');
     if (existing) return { type: 'duplicate', taskId: existing.id };
   }
-  const number = event.number ?? await nextTaskNumber(ctx.tx, project.id);
+  const number = need(d.facts.number, 'number');
   const id = `${project.id}-${number}`;
-  const clash = await getTask(ctx.tx, id);
+  const clash = need(d.facts.clash, 'clash');
   if (clash) {
     return clash.externalId === (event.externalId ?? null) ? { type: 'duplicate', taskId: id } : { type: 'rejected', reason: `task id ${id} is taken` };
   }
@@ -56,15 +56,14 @@ export async function onTaskRequested(ctx: EngineContext, event: TaskRequested):
     stagingWaived: null,
     requestedBy: event.requester ?? requesterOf(event.actor),
     lastEvent: event.source !== 'chat' ? 'created from the tracker' : 'created from the chat',
-    lastEventAt: ctx.now,
-    stageEnteredAt: ctx.now,
-    createdAt: ctx.now,
-    updatedAt: ctx.now,
+    lastEventAt: d.now,
+    stageEnteredAt: d.now,
+    createdAt: d.now,
+    updatedAt: d.now,
     version: 1,
   };
-  await insertTask(ctx.tx, task);
-  await ctx.created(task, event.actor);
-  await ctx.enqueue({
+  d.created(task, event.actor);
+  d.enqueue({
     kind: 'agent',
     taskId: id,
     payload: { role: 'analyst', attempt: 1, stage: 'analysis', artifactsDir: artifactsDirOf(id) },
