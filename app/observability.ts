@@ -7,6 +7,7 @@ import type { Engine } from '../core/engine/engine.ts';
 import { describeError } from '../core/errors.ts';
 import { escalatedOpenTasks, latestTransitionId, oldestPendingOutboxAt, stageChangesAfter, stageEnteredAt } from '../core/store/metrics-queries.ts';
 import type { Store } from '../core/store/store.ts';
+import type { AppStore } from './open-store.ts';
 import { getTask } from '../core/store/task-repo.ts';
 
 /** Count applied transitions in `conveyor_transitions_total`, labelled with the stage the task is in now. */
@@ -28,10 +29,14 @@ export function countTransitions(engine: Engine, store: Store, metrics: Metrics)
   });
 }
 
-/** A trivial read: the database answers (SQLite: the file is open and not locked beyond the busy timeout; PostgreSQL: reachable). */
-export async function databaseReachable(store: Store): Promise<boolean | string> {
+/**
+ * A trivial round trip: on SQLite the write connection answers (the file is open and not locked
+ * beyond the busy timeout), on PostgreSQL the server answers through the pool.
+ */
+export async function databaseReachable(store: AppStore): Promise<boolean | string> {
   try {
-    await latestTransitionId(store.db);
+    if (store.dialect === 'sqlite') return store.sqlite.prepare('SELECT 1 AS ok').get() !== undefined;
+    await store.ping();
     return true;
   } catch (error) {
     return describeError(error).slice(0, 200);

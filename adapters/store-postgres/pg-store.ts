@@ -46,6 +46,8 @@ export interface PgStoreOptions {
 export interface PgStore extends Store {
   readonly dialect: 'postgres';
   readonly pool: pg.Pool;
+  /** One round trip (`SELECT 1`) through the pool; throws a core error when the server does not answer. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -115,6 +117,9 @@ export async function openPgStore(url: string, options: PgStoreOptions = {}): Pr
     queue,
     pool,
     transaction,
+    async ping() {
+      await pgCall('checking the database', () => pool.query('SELECT 1'));
+    },
     async close() {
       if (closed) return;
       closed = true;

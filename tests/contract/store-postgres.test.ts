@@ -4,7 +4,7 @@
  * repositories, PgJobQueue), a second store with its own pool standing in for another process.
  * One database, migrated once; every test starts from empty tables.
  */
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openPgStore, type PgStore } from '../../adapters/store-postgres/pg-store.ts';
 import { describePostgres } from '../support/describe-postgres.ts';
 import { startPgCluster, type PgCluster } from '../support/pg-cluster.ts';
@@ -19,6 +19,13 @@ describePostgres('PostgreSQL store', (binDir) => {
     await (await openPgStore(url)).close();
   });
   afterAll(() => cluster?.stop());
+
+  it('answers a ping (the /healthz database check) while open, and refuses one once closed', async () => {
+    const store = await openPgStore(url);
+    await store.ping();
+    await store.close();
+    await expect(store.ping()).rejects.toThrow();
+  });
 
   describeStoreContract('PostgreSQL', async () => {
     const opened: PgStore[] = [];
