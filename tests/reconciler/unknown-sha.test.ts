@@ -17,12 +17,12 @@ describe('incident 6: a status for an unknown sha', () => {
     const id = await world.awaitingCi(null);
     await world.create(); // another task of the repo, still in analysis: not a candidate owner
     await world.storeStatus(UNKNOWN, 'success');
-    expect(resolveStatusOwner(world.store.db, world.projects, 'acme/shop', UNKNOWN)).toMatchObject({ type: 'fallback', task: { id } });
+    expect(await resolveStatusOwner(world.store.db, world.projects, 'acme/shop', UNKNOWN)).toMatchObject({ type: 'fallback', task: { id } });
     world.advance(GRACE_MS);
     const report = await world.reconciler().runPass({ dryRun: false, actor: 'reconciler' });
     expect(report.unblocked).toEqual([{ taskId: id, reason: `CI green on ${UNKNOWN.slice(0, 7)}, a commit no branch head was known at (the only task in development)` }]);
     expect(await world.task(id)).toMatchObject({ stage: 'review', headSha: UNKNOWN });
-    expect(resolveStatusOwner(world.store.db, world.projects, 'acme/shop', UNKNOWN)).toMatchObject({ type: 'head', task: { id } });
+    expect(await resolveStatusOwner(world.store.db, world.projects, 'acme/shop', UNKNOWN)).toMatchObject({ type: 'head', task: { id } });
   });
 
   it('two tasks in development for the repo: ambiguous, not resolved, nothing moves or is said', async () => {
@@ -30,7 +30,7 @@ describe('incident 6: a status for an unknown sha', () => {
     const first = await world.awaitingCi(null);
     const second = await world.awaitingCi(null);
     await world.storeStatus(UNKNOWN, 'success');
-    expect(resolveStatusOwner(world.store.db, world.projects, 'acme/shop', UNKNOWN)).toEqual({ type: 'unresolved', reason: 'ambiguous: several tasks in development for acme/shop' });
+    expect(await resolveStatusOwner(world.store.db, world.projects, 'acme/shop', UNKNOWN)).toEqual({ type: 'unresolved', reason: 'ambiguous: several tasks in development for acme/shop' });
     const outbox = world.count('outbox');
     const transitions = world.count('transitions');
     const reconciler = world.reconciler();
@@ -78,7 +78,7 @@ describe('incident 6: a status for an unknown sha', () => {
     const head = 'abc'.padEnd(40, '0');
     const owner = await world.awaitingCi(head);
     await world.awaitingCi(null);
-    expect(resolveStatusOwner(world.store.db, world.projects, 'acme/shop', head)).toMatchObject({ type: 'head', task: { id: owner } });
-    expect(resolveStatusOwner(world.store.db, world.projects, 'other/repo', head)).toEqual({ type: 'unresolved', reason: 'no project for other/repo' });
+    expect(await resolveStatusOwner(world.store.db, world.projects, 'acme/shop', head)).toMatchObject({ type: 'head', task: { id: owner } });
+    expect(await resolveStatusOwner(world.store.db, world.projects, 'other/repo', head)).toEqual({ type: 'unresolved', reason: 'no project for other/repo' });
   });
 });
