@@ -30,6 +30,7 @@ import type { StagingRunnerPort } from '../core/staging/staging-types.ts';
 import { JobQueue } from '../core/queue/job-queue.ts';
 import type { WorkerPool } from '../core/queue/worker-pool.ts';
 import { buildWorkerPools } from './worker-pools.ts';
+import { processSamples } from './process-samples.ts';
 import { openStore, type Store } from '../core/store/database.ts';
 import { countByState as countInbox } from '../core/store/inbox-repo.ts';
 import { syncProjects } from '../core/store/project-repo.ts';
@@ -131,6 +132,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     jobsByState: async () => await queue.countByState(),
     inboxByState: async () => ({ ...(await countInbox(store)) }),
     leader: () => ({ leading: leader.isLeading(), holder: leader.holder() }),
+    processes: () => processSamples(store, clock.now()),
     ...alertSources(store, () => clock.now()),
   });
   const tracker = options.tracker ?? null;
