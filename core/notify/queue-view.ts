@@ -1,4 +1,4 @@
-/** What `/queue` shows, as data: agents running and queued, tasks per stage, escalations, leases, the reconciler. */
+/** What `/queue` shows, as data: agents running and queued, tasks per stage, escalations, leases, the reconciler, the processes. */
 import { mapInOrder } from '../map-in-order.ts';
 import { and, eq, isNotNull, notInArray, sql } from 'drizzle-orm';
 import { ALL_STAGES, type WorkStage } from '../domain/stage.ts';
@@ -8,6 +8,7 @@ import { listLeases } from '../store/lease-repo.ts';
 import { LEADER_LEASE_NAME } from '../ports/leader-lease.ts';
 import { mergeLeaseHolder, mergeWaiters } from '../store/merge-lease.ts';
 import { kv, tasks } from '../store/schema.ts';
+import { buildWorkersView, type WorkersView } from './workers-view.ts';
 
 export interface ReconcilerStats {
   readonly lastPassAt: number | null;
@@ -30,6 +31,8 @@ export interface QueueView {
   /** Per project with a merge lease or waiters: the holder and the waiting tasks in order (position = index + 1). */
   readonly mergeQueues: readonly { projectId: string; holder: string | null; waiting: readonly string[] }[];
   readonly reconciler: ReconcilerStats | null;
+  /** The processes on this database and the leader (ADR 0055). */
+  readonly workers: WorkersView;
 }
 
 /** `approversOf` names who decides a project's BRDs (empty when unknown). */
@@ -68,6 +71,7 @@ export async function buildQueueView(store: Store, queue: JobQueue, capacity: nu
     leases: (await listLeases(store.db)).filter((l) => l.name !== LEADER_LEASE_NAME).map((l) => ({ name: l.name, holder: l.holder, since: l.acquiredAt })),
     mergeQueues: await mergeQueuesOf(store),
     reconciler: stats ? (JSON.parse(stats.value) as ReconcilerStats) : null,
+    workers: await buildWorkersView(store.db),
   };
 }
 

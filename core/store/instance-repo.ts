@@ -11,7 +11,8 @@ export async function openInstances(reader: Reader): Promise<InstanceRow[]> {
   return db.select().from(instances).where(isNull(instances.stoppedAt)).all();
 }
 
-export async function insertInstance(tx: Tx, row: Omit<InstanceRow, 'stoppedAt'>): Promise<void> {
+/** A new row; `role` defaults to `start`, `kinds` to none (ADR 0055). */
+export async function insertInstance(tx: Tx, row: Omit<InstanceRow, 'stoppedAt' | 'role' | 'kinds'> & Partial<Pick<InstanceRow, 'role' | 'kinds'>>): Promise<void> {
   tx.db.insert(instances).values(row).run();
 }
 
