@@ -1,4 +1,4 @@
-/** The `conveyor` command line (Node's util.parseArgs): start, demo, migrate, doctor. */
+/** The `conveyor` command line (Node's util.parseArgs): start, worker, demo, migrate, doctor. */
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig } from '../core/config/config.ts';
@@ -10,6 +10,7 @@ import { printDoctor, runDoctor } from './doctor.ts';
 import { engineDoctorChecks } from './doctor-docker.ts';
 import { runSandboxCommand } from './sandbox-command.ts';
 import { runStart } from './start.ts';
+import { runWorker } from './worker.ts';
 import { loadConfigFromEnv } from './secret-files.ts';
 import { StartupFailure } from './startup-failure.ts';
 
@@ -21,8 +22,9 @@ usage: conveyor <command> [options]
        conveyor <command> --help
 
   start     run the bot, webhook listener, workers and notifier (needs TELEGRAM_BOT_TOKEN)
+  worker    only claim and run jobs (agents, CI, git, Docker) beside a \`start\` on one database
   demo      offline demo: deliver one task on a local repository with scripted agents
-  migrate   apply database migrations to ORCH_DB_PATH and exit
+  migrate   apply database migrations (ORCH_DATABASE_URL, else ORCH_DB_PATH) and exit
   doctor    check configuration, projects, database, git, agent commands, Telegram and Docker
   sandbox   run the Telegram, Gitea and Plane stand-ins to try \`start\` against (prints the .env)
   help      this text
@@ -30,7 +32,7 @@ usage: conveyor <command> [options]
   --version   print the version
   --help, -h  this text
 
-start, doctor and migrate read ./.env when present (variables already set win).
+start, worker, doctor and migrate read ./.env when present (variables already set win).
 Exit codes: 0 ok, 1 unexpected (or doctor errors), 2 usage, 69 port unavailable,
 74 database unavailable, 75 already running, 77 token refused, 78 invalid configuration.
 `;
@@ -48,6 +50,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     usage: `usage: conveyor start\n\nRuns the bot, the webhook listener (ORCH_HTTP_HOST:ORCH_HTTP_PORT), the workers, the notifier\nand the reconciler until SIGTERM/SIGINT. Configuration comes from the environment and ./.env.\n`,
     options: HELP_OPTION,
     run: (_values, env) => runStart(env),
+  },
+  worker: {
+    usage: `usage: conveyor worker\n\nClaims and runs jobs only (agents, CI, git, Docker, merge, staging, deploy) on the database of\nORCH_DATABASE_URL (else ORCH_DB_PATH) with its own ORCH_WORKDIR, until SIGTERM/SIGINT; ORCH_WORKER_KINDS limits the job\nkinds it takes (default all). No listener, no Telegram, no outbox, no reconciler: a \`conveyor\nstart\` on the same database does those. Configuration comes from the environment and ./.env.\n`,
+    options: HELP_OPTION,
+    run: (_values, env) => runWorker(env),
   },
   demo: {
     usage: `usage: conveyor demo [--keep] [--forge gitea|github]\n\nDelivers one task end to end offline (Telegram, Gitea and Plane stand-ins, scripted agents).\nThe chat follows ORCH_LOCALE (en or ru).\n\n  --keep           keep the temp folder (database, work tree), print its path, and keep the\n                   dashboard (its URL is printed at the start) open until Ctrl-C\n  --forge <name>   gitea (default: Gitea and Plane) or github (GitHub alone: the repository,\n                   Actions check runs and GitHub Issues as the tracker)\n`,

@@ -5,11 +5,6 @@
 import { join, resolve } from 'node:path';
 import type { HealthReport } from '../adapters/http/health-route.ts';
 import { createMetrics, type Metrics } from '../adapters/http/metrics.ts';
-import { GitWorkspace } from '../adapters/git/git-workspace.ts';
-import { FileRunFiles } from '../adapters/agents/file-run-files.ts';
-import { ProjectAgentRunners, runnerUser } from '../adapters/agents/agent-runner-selector.ts';
-import { DockerodeDocker } from '../adapters/docker/dockerode-docker.ts';
-import { LocalCiRunner } from '../adapters/ci/local-ci-runner.ts';
 import type { Config } from '../core/config/config.ts';
 import type { ProjectConfig } from '../core/config/projects.ts';
 import { Engine, randomId } from '../core/engine/engine.ts';
@@ -20,15 +15,6 @@ import { mapGiteaDelivery } from '../adapters/gitea/gitea-facts.ts';
 import { mapGithubDelivery } from '../adapters/github/github-facts.ts';
 import { NO_PLANE_LINKS, type PlaneLinks } from '../adapters/plane/plane-links.ts';
 import { planeDeliveryMapper } from '../adapters/plane/plane-delivery.ts';
-import { agentJob } from '../core/jobs/agent-job.ts';
-import { ciJob } from '../core/jobs/ci-job.ts';
-import type { JobDeps } from '../core/jobs/job-deps.ts';
-import { mergeJob } from '../core/jobs/merge-job.ts';
-import { stagingJob } from '../core/jobs/staging-job.ts';
-import { rollbackJob } from '../core/jobs/rollback-job.ts';
-import { deployJob } from '../core/jobs/deploy-job.ts';
-import { ProcessDeployHook } from '../adapters/deploy/process-deploy-hook.ts';
-import { cleanupJob, forgeJob, trackerJob } from '../core/jobs/side-jobs.ts';
 import { OutboxDrain } from '../core/notify/outbox-drain.ts';
 import { reconcilerProbes } from '../core/reconciler/probes.ts';
 import type { ForgeReader } from '../core/ports/forge-reader.ts';
@@ -41,11 +27,10 @@ import type { Logger } from '../core/ports/logger.ts';
 import type { NotifierPort } from '../core/ports/notifier.ts';
 import type { TrackerPort } from '../core/ports/tracker.ts';
 import type { StagingRunnerPort } from '../core/staging/staging-types.ts';
-import { createStagingRunner } from '../core/staging/staging-run.ts';
-import type { DockerPort } from '../core/ports/docker.ts';
 import type { JobQueue } from '../core/queue/job-queue.ts';
-import { HEAVY_KINDS, LIGHT_KINDS, STAGING_KINDS } from '../core/queue/job.ts';
-import { WorkerPool } from '../core/queue/worker-pool.ts';
+import type { WorkerPool } from '../core/queue/worker-pool.ts';
+import { buildWorkerPools } from './worker-pools.ts';
+import { processSamples } from './process-samples.ts';
 import { countByState as countInbox } from '../core/store/inbox-repo.ts';
 import { syncProjects } from '../core/store/project-repo.ts';
 import { alertSources, countTransitions, databaseReachable, observeStageDurations } from './observability.ts';
@@ -148,6 +133,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     jobsByState: async () => await queue.countByState(),
     inboxByState: async () => ({ ...(await countInbox(store)) }),
     leader: () => ({ leading: leader.isLeading(), holder: leader.holder() }),
+    processes: () => processSamples(store, clock.now()),
     ...alertSources(store, () => clock.now()),
   });
   const tracker = options.tracker ?? null;
@@ -166,64 +152,28 @@ export async function createApp(options: AppOptions): Promise<App> {
     clock,
   );
   const workdir = resolve(config.workdir);
-  // One Engine API client for container agents and staging, built only when a project needs it.
-  let dockerClient: DockerPort | undefined;
-  const docker = (): DockerPort => (dockerClient ??= new DockerodeDocker({ dockerHost: options.env.DOCKER_HOST }));
-  const deploys = options.projects.some((p) => p.stages.includes('deploy'));
-  const jobDeps: JobDeps = {
-    store,
-    projects,
-    workspace: new GitWorkspace({ workdir, logger: logger.child({ part: 'git' }) }),
-    agents: new ProjectAgentRunners(options.projects, { baseEnv: options.env, docker }),
-    runFiles: new FileRunFiles({ workdir }),
-    ci: new LocalCiRunner({ baseEnv: options.env, userOf: (id) => runnerUser(projects.get(id)) }),
-    tracker,
-    forge,
-    agentTimeoutMs: config.agentTimeoutS * 1000,
-    staging: options.staging !== undefined ? options.staging : options.projects.some((p) => p.stages.includes('deploy-staging')) ? createStagingRunner({ docker: docker(), clock }) : null,
-    stagingInfraToleranceEnabled: config.staging.infraToleranceEnabled,
-    // Image cleanup talks to the same engine staging builds on (not when a test supplies the runner).
-    docker:
-      (options.staging === undefined && options.projects.some((p) => p.stages.includes('deploy-staging'))) || deploys ? docker() : null,
-    // Production deploys (ADR 0032): hooks on this host, logs under the work dir.
-    deployHooks: deploys ? new ProcessDeployHook({ workDir: workdir, baseEnv: options.env }) : null,
-    dockerHost: options.env.DOCKER_HOST ?? '',
-    ...(options.deployHealthIntervalMs !== undefined ? { deployHealthIntervalMs: options.deployHealthIntervalMs } : {}),
-    mergeMaxWaitMs: config.mergeMaxWaitS * 1000,
-    clock,
-    logger: logger.child({ part: 'jobs' }),
-  };
-  const handlers = {
-    agent: agentJob(jobDeps),
-    ci: ciJob(jobDeps),
-    merge: mergeJob(jobDeps),
-    staging: stagingJob(jobDeps),
-    deploy: deployJob(jobDeps),
-    rollback: rollbackJob(jobDeps),
-    cleanup: cleanupJob(jobDeps),
-    tracker: trackerJob(jobDeps),
-    forge: forgeJob(jobDeps),
-  };
-  const owner = instanceId;
-  const poolDeps = {
+  const pollMs = options.pollMs ?? 1000;
+  // The same handlers `conveyor worker` runs, cut to ORCH_WORKER_KINDS (ADR 0055; `none`: no pools).
+  const pools = buildWorkerPools({
+    config,
+    projects: options.projects,
     store,
     queue,
     engine,
+    owner: instanceId,
+    env: options.env,
+    tracker,
+    forge,
+    ...(options.staging !== undefined ? { staging: options.staging } : {}),
+    ...(options.deployHealthIntervalMs !== undefined ? { deployHealthIntervalMs: options.deployHealthIntervalMs } : {}),
+    pollMs,
+    leaseMs: options.leaseMs ?? 60_000,
     clock,
-    logger: logger.child({ part: 'worker' }),
-    onRun: (job: { kind: string; payload: Record<string, unknown> }, outcome: 'succeeded' | 'failed', ms: number) => {
+    logger,
+    onRun: (job, outcome, ms) => {
       if (job.kind === 'agent') metrics.agentRunDuration.observe({ role: String(job.payload.role), outcome }, ms / 1000);
     },
-  };
-  const pollMs = options.pollMs ?? 1000;
-  const leaseMs = options.leaseMs ?? 60_000;
-  const pools = [
-    new WorkerPool({ name: 'agents', kinds: HEAVY_KINDS, concurrency: config.maxConcurrency, handlers, owner, pollMs, leaseMs }, poolDeps),
-    new WorkerPool({ name: 'side', kinds: LIGHT_KINDS, concurrency: 2, handlers, owner, pollMs, leaseMs }, poolDeps),
-    // Staging holds its project's merge lease, so at most one run per project; its own pool keeps
-    // a long Docker build from taking an agent or merge slot.
-    new WorkerPool({ name: 'staging', kinds: STAGING_KINDS, concurrency: 2, handlers, owner, pollMs, leaseMs }, poolDeps),
-  ];
+  });
   const reconciler = new Reconciler({
     store,
     engine,

@@ -6,6 +6,7 @@
 import { hostname } from 'node:os';
 import { procProcessProbe } from '../adapters/process/proc-process-probe.ts';
 import type { Config } from '../core/config/config.ts';
+import { kindsText } from '../core/config/worker-kinds.ts';
 import { randomId } from '../core/engine/engine.ts';
 import { AlreadyRunningError } from '../core/errors.ts';
 import { armCrashPoint } from '../core/fault/crash-point.ts';
@@ -22,10 +23,14 @@ export interface Instance {
 }
 
 /** Register; on a live holder, close the store and throw AlreadyRunningError (one line for the CLI). */
-export async function takeInstance(store: Store, deps: { config: Config; logger: Logger; clock: Clock; probe?: ProcessProbe }): Promise<Instance> {
+export async function takeInstance(
+  store: Store,
+  deps: { config: Config; logger: Logger; clock: Clock; probe?: ProcessProbe; role?: 'start' | 'worker' },
+): Promise<Instance> {
   const { config, logger, clock } = deps;
   const id = `${hostname()}:${process.pid}:${randomId()}`;
-  const registered = await registerInstance(store, deps.probe ?? procProcessProbe, clock, id);
+  const role = { role: deps.role ?? 'start', kinds: kindsText(config.workerKinds) };
+  const registered = await registerInstance(store, deps.probe ?? procProcessProbe, clock, id, role);
   if (registered.type === 'locked') {
     await store.close();
     throw new AlreadyRunningError(lockedMessage(registered.holder, config.dbPath));

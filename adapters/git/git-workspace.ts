@@ -3,6 +3,10 @@
  * `<workdir>/mirrors/<id>.git`, one worktree per task under `<workdir>/worktrees/<id>/<taskId>` on
  * `task/<taskId>`. Operations that touch a mirror's refs run one at a time per project (a
  * per-project mutex); different projects run in parallel.
+ *
+ * Any job may run on any worker (ADR 0055): an operation that needs the task's worktree and finds
+ * none on this machine recreates it first from the pushed task branch (fetched from the project's
+ * remote); `prepare` starts a branch never pushed from the default branch, as on one machine.
  */
 import { chmod, mkdir, readdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -20,7 +24,7 @@ import { catchUp, mergeToDefault } from './merge-to-default.ts';
 import { isBareRepository, syncMirror } from './mirror-sync.ts';
 import { fastForwardDefault, pushTaskBranch } from './push-branch.ts';
 import { worktreeGitDir } from './worktree-git-dir.ts';
-import { ensureWorktree, removeWorktree, requireWorktree, type TaskCheckout } from './task-worktree.ts';
+import { ensureWorktree, hasWorktree, removeWorktree, requireWorktree, type TaskCheckout } from './task-worktree.ts';
 
 /** Options of {@link GitWorkspace}. */
 export interface GitWorkspaceOptions {
@@ -66,6 +70,7 @@ export class GitWorkspace implements WorkspacePort {
     return this.mutex.run(project.id, () =>
       describingFailure(doing, async () => {
         const git = this.gitOf(project);
+        await this.recreateWhenMissing(project, task);
         await requireWorktree(git, task, doing);
         await git.run(task.worktree, ['add', '-A']);
         const staged = await git.run(task.worktree, ['diff', '--cached', '--name-only']);
@@ -82,6 +87,8 @@ export class GitWorkspace implements WorkspacePort {
     const task = await this.checkout(project, taskId);
     const doing = `writing ${relPath} in worktree ${taskId} of ${project.id}`;
     const target = joinInside(task.worktree, relPath, doing);
+    // Written into a missing worktree, the file would make a plain directory where git's belongs.
+    await this.mutex.run(project.id, () => describingFailure(doing, () => this.recreateWhenMissing(project, task)));
     await resolvesInside(task.worktree, target, doing);
     await mkdir(path.dirname(target), { recursive: true });
     await writeFile(target, content, 'utf8');
@@ -104,7 +111,10 @@ export class GitWorkspace implements WorkspacePort {
     const task = await this.checkout(project, taskId);
     const doing = `merging ${task.branch} into ${project.defaultBranch} in ${project.id}`;
     return this.mutex.run(project.id, async () => {
-      await describingFailure(doing, () => requireWorktree(this.git, task, doing));
+      await describingFailure(doing, async () => {
+        await this.recreateWhenMissing(project, task);
+        await requireWorktree(this.git, task, doing);
+      });
       // No fetch first: a default branch that moved since the last fetch rejects the fast-forward
       // push, and the rejection fetches and rebases (one fetch less on every merge).
       const outcome = await describingFailure(doing, () => mergeToDefault(this.gitOf(project), task, { title: landingTitle(taskId, title), method: project.git.mergeMethod }, () => this.sync(project, task)));
@@ -176,6 +186,19 @@ export class GitWorkspace implements WorkspacePort {
   private gitOf(project: ProjectConfig): GitCommand {
     const { authorName: name, authorEmail: email, signingKey } = project.git;
     return this.git.as(signingKey === undefined ? { name, email } : { name, email, signingKey });
+  }
+
+  /**
+   * The worktree of a task whose earlier jobs ran on another machine: rebuilt at the pushed head.
+   * A branch never pushed is left alone (nothing of the task exists anywhere: the caller's "prepare
+   * it first" stands). Under the project's mutex.
+   */
+  private async recreateWhenMissing(project: ProjectConfig, task: TaskCheckout): Promise<void> {
+    if (await hasWorktree(task)) return;
+    await this.sync(project, task);
+    if (!(await this.git.resolveRef(task.mirror, `refs/remotes/origin/${task.branch}`))) return;
+    await ensureWorktree(this.git, task, this.logger);
+    this.logger.info({ project: project.id, taskId: task.taskId }, 'worktree missing on this machine; recreated from the remote');
   }
 
   private sync(project: ProjectConfig, task: TaskCheckout): Promise<void> {

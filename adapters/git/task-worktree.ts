@@ -37,6 +37,11 @@ export async function ensureWorktree(git: GitCommand, task: TaskCheckout, logger
   return git.run(task.worktree, ['rev-parse', 'HEAD']);
 }
 
+/** True when the task's worktree is checked out on this machine (its `.git` file is there). */
+export async function hasWorktree(task: TaskCheckout): Promise<boolean> {
+  return exists(path.join(task.worktree, '.git'));
+}
+
 /** Throw PermanentError unless the worktree exists and HEAD is on the task branch. */
 export async function requireWorktree(git: GitCommand, task: TaskCheckout, doing: string): Promise<void> {
   if (!(await exists(path.join(task.worktree, '.git')))) {

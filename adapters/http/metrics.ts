@@ -24,6 +24,19 @@ export interface Metrics extends MetricHistograms {
   readonly reconcilerUnblocked: Counter;
   /** 1 when this process leads, else 0; `holder` is the leader it last saw (ADR 0052). */
   readonly leader: Gauge<'holder'>;
+  /** Live processes on the database by `role` (start | worker), read at scrape time (ADR 0055). */
+  readonly workers: Gauge<'role'>;
+  /** Running jobs per live process (`instance`: its id); only live processes have a series. */
+  readonly workerRunningJobs: Gauge<'instance'>;
+}
+
+/** One process on the database as `/metrics` reads it. */
+export interface ProcessSample {
+  readonly id: string;
+  readonly role: string;
+  readonly runningJobs: number;
+  /** Heartbeating now; a silent one (killed, not swept yet) is not counted. */
+  readonly live: boolean;
 }
 
 /** Read-at-scrape sources the composition root provides (store queries). */
@@ -32,6 +45,8 @@ export interface MetricsSources extends AlertSources {
   readonly inboxByState?: () => Promise<Readonly<Record<string, number>>>;
   /** Whether this process leads and who does, read at scrape time. */
   readonly leader?: () => { readonly leading: boolean; readonly holder: string | null };
+  /** The processes on the database (instance rows), read at scrape time. */
+  readonly processes?: () => Promise<readonly ProcessSample[]>;
   /** Node's process metrics (CPU, memory, event loop, GC); on unless false. */
   readonly processMetrics?: boolean;
 }
@@ -85,6 +100,48 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
         const { leading, holder } = sources.leader();
         this.reset();
         this.set({ holder: holder ?? '' }, leading ? 1 : 0);
+      },
+    }),
+    ...processGauges(sources.processes, registers),
+  };
+}
+
+/** `conveyor_workers{role}` and `conveyor_worker_running_jobs{instance}`; series of gone processes are dropped. */
+function processGauges(read: MetricsSources['processes'], registers: Registry[]): Pick<Metrics, 'workers' | 'workerRunningJobs'> {
+  const sample = async (): Promise<readonly ProcessSample[] | null> => {
+    if (!read) return null;
+    try {
+      return await read();
+    } catch {
+      // A failing source must not break the whole scrape; the gauges keep their last values.
+      return null;
+    }
+  };
+  return {
+    workers: new Gauge({
+      name: 'conveyor_workers',
+      help: 'Live Conveyor processes on the database by role (start, worker).',
+      labelNames: ['role'] as const,
+      registers,
+      async collect() {
+        const processes = await sample();
+        if (!processes) return;
+        this.reset();
+        const counts: Record<string, number> = { start: 0, worker: 0 };
+        for (const p of processes) if (p.live) counts[p.role] = (counts[p.role] ?? 0) + 1;
+        for (const [role, n] of Object.entries(counts)) this.set({ role }, n);
+      },
+    }),
+    workerRunningJobs: new Gauge({
+      name: 'conveyor_worker_running_jobs',
+      help: 'Jobs each live Conveyor process is running (instance: its id).',
+      labelNames: ['instance'] as const,
+      registers,
+      async collect() {
+        const processes = await sample();
+        if (!processes) return;
+        this.reset();
+        for (const p of processes) if (p.live) this.set({ instance: p.id }, p.runningJobs);
       },
     }),
   };

@@ -230,4 +230,8 @@ export const instances = pgTable('instances', {
   startedAt: ms('started_at').notNull(),
   heartbeatAt: ms('heartbeat_at').notNull(),
   stoppedAt: ms('stopped_at'),
+  /** `start` or `worker` (ADR 0055). */
+  role: text('role').notNull().default('start'),
+  /** The job kinds it claims, comma-separated (ORCH_WORKER_KINDS); empty: none. */
+  kinds: text('kinds').notNull().default(''),
 });

@@ -1,12 +1,20 @@
 /** Instance rows on the portable drizzle subset (see portable-db.ts). */
-import { and, eq, inArray, isNull, like, lt } from 'drizzle-orm';
+import { and, count, eq, inArray, isNotNull, isNull, like, lt } from 'drizzle-orm';
 import type { InstanceReads, InstanceWrites } from '../../core/store/instance-repo.ts';
 import type { PortableDb, Tables } from './portable-db.ts';
 
-export function sqlInstanceReads(db: PortableDb, { instances }: Tables): InstanceReads {
+export function sqlInstanceReads(db: PortableDb, { instances, jobs }: Tables): InstanceReads {
   return {
     async open() {
       return await db.select().from(instances).where(isNull(instances.stoppedAt));
+    },
+    async runningJobsByOwner() {
+      const rows = await db
+        .select({ owner: jobs.leaseOwner, n: count() })
+        .from(jobs)
+        .where(and(eq(jobs.state, 'running'), isNotNull(jobs.leaseOwner)))
+        .groupBy(jobs.leaseOwner);
+      return rows.flatMap((r) => (r.owner === null ? [] : [{ owner: r.owner, n: r.n }]));
     },
   };
 }

@@ -253,4 +253,8 @@ export const instances = sqliteTable('instances', {
   heartbeatAt: integer('heartbeat_at').notNull(),
   /** When it stopped (gracefully) or was found dead; null while it may be running. */
   stoppedAt: integer('stopped_at'),
+  /** `start` (listener, singletons, its own workers) or `worker` (claims jobs only; ADR 0055). */
+  role: text('role').notNull().default('start'),
+  /** The job kinds it claims, comma-separated (ORCH_WORKER_KINDS); empty: none. */
+  kinds: text('kinds').notNull().default(''),
 });

@@ -15,7 +15,7 @@ import { DEFAULT_BACKOFF, type BackoffPolicy } from '../../core/queue/backoff.ts
 import type { Reader, Store, Tx } from '../../core/store/store.ts';
 import type { PortableDb } from '../store-sql/portable-db.ts';
 import { sqlReads, sqlRepositories } from '../store-sql/sql-repositories.ts';
-import { refuseNestedTransaction, runInTransaction, SqlTx } from '../store-sql/sql-tx.ts';
+import { refuseNestedTransaction, runInTransaction, SqlTx, sqlTxHandle } from '../store-sql/sql-tx.ts';
 import * as schema from './schema.ts';
 import { translateSqliteError } from './sqlite-errors.ts';
 import { SqliteJobQueue } from './sqlite-job-queue.ts';
@@ -57,8 +57,7 @@ export interface StoreOptions {
 
 /** The drizzle handle inside a transaction of a SQLite store (adapters and tests). */
 export function sqliteTxDb(tx: Tx): SqliteDb {
-  if (!(tx instanceof SqlTx)) throw new TypeError('not a transaction of a SQL store');
-  return (tx as SqlTx<SqliteDb>).handle;
+  return sqlTxHandle<SqliteDb>(tx);
 }
 
 /** Open (creating if needed) and migrate the database at `path` (`:memory:` allowed). */

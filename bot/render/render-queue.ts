@@ -5,6 +5,7 @@ import { escapeHtml as esc } from './escape-html.ts';
 import { localizeEvent } from './event-text.ts';
 import { formatAge, labelsFor } from './labels.ts';
 import { approverNames, type NameOf } from './person-name.ts';
+import { renderWorkers } from './render-workers.ts';
 
 export function renderQueue(view: QueueView, locale: Locale, now: number, names?: NameOf): string {
   const L = labelsFor(locale);
@@ -41,5 +42,6 @@ export function renderQueue(view: QueueView, locale: Locale, now: number, names?
   } else {
     lines.push(`🔁 ${ru ? 'Сверка: ещё не запускалась' : 'Reconciler: no pass yet'}`);
   }
+  lines.push(...renderWorkers(view.workers, locale, now));
   return lines.join('\n');
 }

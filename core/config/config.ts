@@ -8,6 +8,8 @@ import { ALL_STAGES } from '../domain/stage.ts';
 import { CRASH_EFFECTS, type CrashEffect } from '../fault/crash-point.ts';
 import { checkDatabaseUrl, databaseUrlPassword } from './database-url.ts';
 import { planeWebBase } from './plane-web-url.ts';
+import type { JobKind } from '../queue/job.ts';
+import { parseWorkerKinds } from './worker-kinds.ts';
 
 export type TelegramMode = 'polling' | 'webhook';
 export type TrackerMode = 'edit' | 'bump';
@@ -72,6 +74,8 @@ export interface Config {
    * leader renews it every TTL/3; when the leader dies another `start` takes over within about a TTL.
    */
   readonly leaderTtlS: number;
+  /** ORCH_WORKER_KINDS (ADR 0055): the job kinds this process's workers claim; default all, empty with `none`. */
+  readonly workerKinds: readonly JobKind[];
   readonly reconcile: {
     readonly enabled: boolean;
     /**
@@ -187,6 +191,9 @@ export function loadConfig(env: Env, secretFiles: SecretFileReads = {}): Config 
     if (value !== null) graceByStage[stage] = value;
   }
 
+  const workerKinds = parseWorkerKinds(r.string('ORCH_WORKER_KINDS'));
+  if (workerKinds.type === 'invalid') problems.push(workerKinds.problem);
+
   const config: Config = {
     telegram: {
       botToken,
@@ -219,6 +226,7 @@ export function loadConfig(env: Env, secretFiles: SecretFileReads = {}): Config 
         : null,
     planeWebhookSecret,
     leaderTtlS: r.int('ORCH_LEADER_TTL_S', 15, 3, 600),
+    workerKinds: workerKinds.type === 'kinds' ? workerKinds.kinds : [],
     reconcile: {
       enabled: r.bool('ORCH_RECONCILE_ENABLED', true),
       planeEnabled: trackerSide,

@@ -35,6 +35,7 @@ export const KNOWN_ORCH_VARIABLES: readonly string[] = Object.freeze([
   'ORCH_RECONCILE_GRACE_S',
   ...ALL_STAGES.map((stage) => `ORCH_RECONCILE_GRACE_${stage.toUpperCase().replace('-', '_')}_S`),
   'ORCH_LEADER_TTL_S',
+  'ORCH_WORKER_KINDS',
   'ORCH_LOG_LEVEL',
   'ORCH_TEST_CRASH_AFTER',
   'ORCH_STAGING_INFRA_TOLERANCE_ENABLED',

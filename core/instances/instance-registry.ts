@@ -30,17 +30,29 @@ const HEARTBEAT_MS = 10_000;
 /** Stopped instances are kept this long (for an operator's look), then forgotten. */
 const KEEP_STOPPED_MS = 30 * 24 * 3600_000;
 
+/**
+ * What this process is (ADR 0055): a `start` is refused by another live `start` of this host; a
+ * `worker` is never refused and never refuses (many share one database); both sweep dead rows.
+ */
+export interface InstanceRole {
+  readonly role: 'start' | 'worker';
+  /** The job kinds it claims, comma-separated (empty: none). */
+  readonly kinds: string;
+}
+
+const START_ROLE: InstanceRole = { role: 'start', kinds: '' };
+
 /** Take an instance row for this process in one immediate transaction (two starts serialise). */
-export async function registerInstance(store: Store, probe: ProcessProbe, clock: Clock, id: string): Promise<RegisterOutcome> {
+export async function registerInstance(store: Store, probe: ProcessProbe, clock: Clock, id: string, as: InstanceRole = START_ROLE): Promise<RegisterOutcome> {
   const self = probe.self();
   return await store.transaction(async (tx): Promise<RegisterOutcome> => {
     const now = clock.now();
     const reclaimed: { instance: InstanceRow; jobs: number }[] = [];
     for (const row of await openInstances(tx)) {
       const liveness = probe.liveness(row);
-      // One live instance per SQLite file (ADR 0021); on PostgreSQL several `start`s share the
-      // database and one leads (ADR 0052, 0054): a live one is simply left alone.
-      if (liveness === 'alive' && store.dialect === 'sqlite') return { type: 'locked', holder: row };
+      // One live `start` per SQLite file (ADR 0021); workers never refuse or are refused (ADR 0055);
+      // on PostgreSQL several `start`s share the database and one leads (ADR 0052, 0054).
+      if (liveness === 'alive' && as.role === 'start' && row.role === 'start' && store.dialect === 'sqlite') return { type: 'locked', holder: row };
       if (liveness === 'gone') reclaimed.push({ instance: row, jobs: 0 });
     }
     for (const entry of reclaimed) {
@@ -49,7 +61,7 @@ export async function registerInstance(store: Store, probe: ProcessProbe, clock:
       entry.jobs = await expireLeasesOf(tx, entry.instance.id);
     }
     await pruneStoppedInstances(tx, now - KEEP_STOPPED_MS);
-    await insertInstance(tx, { id, host: self.host, pid: self.pid, processStart: self.processStart, bootId: self.bootId, startedAt: now, heartbeatAt: now });
+    await insertInstance(tx, { id, host: self.host, pid: self.pid, processStart: self.processStart, bootId: self.bootId, startedAt: now, heartbeatAt: now, role: as.role, kinds: as.kinds });
     return { type: 'registered', id, reclaimed };
   });
 }

@@ -1,4 +1,4 @@
-/** What `/queue` shows, as data: agents running and queued, tasks per stage, escalations, leases, the reconciler. */
+/** What `/queue` shows, as data: agents running and queued, tasks per stage, escalations, leases, the reconciler, the processes. */
 import { mapInOrder } from '../map-in-order.ts';
 import { ALL_STAGES, type WorkStage } from '../domain/stage.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
@@ -7,6 +7,7 @@ import { listLeases } from '../store/lease-repo.ts';
 import { LEADER_LEASE_NAME } from '../ports/leader-lease.ts';
 import { mergeLeaseHolder, mergeWaiters } from '../store/merge-lease.ts';
 import { kvGet } from '../store/kv-repo.ts';
+import { buildWorkersView, type WorkersView } from './workers-view.ts';
 
 export interface ReconcilerStats {
   readonly lastPassAt: number | null;
@@ -29,6 +30,8 @@ export interface QueueView {
   /** Per project with a merge lease or waiters: the holder and the waiting tasks in order (position = index + 1). */
   readonly mergeQueues: readonly { projectId: string; holder: string | null; waiting: readonly string[] }[];
   readonly reconciler: ReconcilerStats | null;
+  /** The processes on this database and the leader (ADR 0055). */
+  readonly workers: WorkersView;
 }
 
 /** `approversOf` names who decides a project's BRDs (empty when unknown). */
@@ -52,6 +55,7 @@ export async function buildQueueView(store: Store, queue: JobQueue, capacity: nu
     leases: (await listLeases(store.db)).filter((l) => l.name !== LEADER_LEASE_NAME).map((l) => ({ name: l.name, holder: l.holder, since: l.acquiredAt })),
     mergeQueues: await mergeQueuesOf(store),
     reconciler: stats !== null ? (JSON.parse(stats) as ReconcilerStats) : null,
+    workers: await buildWorkersView(store.db),
   };
 }
 

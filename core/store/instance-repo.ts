@@ -10,14 +10,22 @@ export interface InstanceRow {
   startedAt: number;
   heartbeatAt: number;
   stoppedAt: number | null;
+  /** `start` or `worker` (ADR 0055). */
+  role: string;
+  /** The job kinds it claims, comma-separated; empty: none. */
+  kinds: string;
 }
+
+/** A new instance row (`role` defaults to `start`, `kinds` to none). */
+export type NewInstance = Omit<InstanceRow, 'stoppedAt' | 'role' | 'kinds'> & Partial<Pick<InstanceRow, 'role' | 'kinds'>>;
 
 /** Rows not known to have stopped. */
 export async function openInstances(reader: Reader): Promise<InstanceRow[]> {
   return await reader.read.instances.open();
 }
 
-export async function insertInstance(tx: Tx, row: Omit<InstanceRow, 'stoppedAt'>): Promise<void> {
+/** A new row; `role` defaults to `start`, `kinds` to none (ADR 0055). */
+export async function insertInstance(tx: Tx, row: NewInstance): Promise<void> {
   await tx.write.instances.insert(row);
 }
 
@@ -55,11 +63,13 @@ export async function expireLeasesOf(tx: Tx, owner: string): Promise<number> {
 export interface InstanceReads {
   /** Rows not known to have stopped. */
   open(): Promise<InstanceRow[]>;
+  /** Running jobs per lease owner (an instance id). */
+  runningJobsByOwner(): Promise<{ owner: string; n: number }[]>;
 }
 
 /** Instance writes of the store port. */
 export interface InstanceWrites {
-  insert(row: Omit<InstanceRow, 'stoppedAt'>): Promise<void>;
+  insert(row: NewInstance): Promise<void>;
   pruneStopped(before: number): Promise<void>;
   heartbeat(id: string, now: number): Promise<void>;
   markStopped(id: string, now: number): Promise<void>;

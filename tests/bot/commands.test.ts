@@ -115,11 +115,17 @@ describe('commands', () => {
 
   it('/queue shows agents, approvals waiting (by name), stages and the reconciler', async () => {
     const queue = await ask(BOB, '/queue');
-    expect(queue.plain.split('\n')).toEqual([
+    const lines = queue.plain.split('\n');
+    expect(lines.slice(0, 4)).toEqual([
       '🚦 Queue — 0/2 agents busy',
       '📝 SHOP-1 · waiting for: BRD approval by Alice or Bob',
       'Stages: analysis 1 · development 0 · review 0 · testing 0 · staging 0 · deploy 0',
       '🔁 Reconciler: no pass yet',
+    ]);
+    // This process (ADR 0055): the one start, leading, running every kind of job.
+    expect(lines.slice(4)).toEqual([
+      expect.stringMatching(/^🖥 Processes: 1 live · 👑 leader \S+:\d+:\S+$/),
+      expect.stringMatching(/^• \S+:\d+:\S+ · start · all jobs · ♥ \d+ s ago · running 0$/),
     ]);
   });
 

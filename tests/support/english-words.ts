@@ -21,11 +21,13 @@ const ALLOWED = new Set([
 
 /**
  * Latin words in `text` that are not names. Tags, hrefs, entities and path-like tokens are not
- * read, nor shas, nor the console notifier's frame titles (`┌─ card SHOP-1 · chat …`, for the operator's terminal).
+ * read, nor shas, nor the console notifier's frame titles (`┌─ card SHOP-1 · chat …`, for the operator's terminal),
+ * nor process ids (`host:pid:random`, `/queue`'s processes).
  */
 export function englishWords(text: string): string[] {
   const visible = text
     .replace(/^┌─.*$/gm, ' ')
+    .replace(/[^\s:<>]+:\d+:[\w-]+/g, ' ')
     .replace(/<[^>]*>/g, ' ')
     .replace(/&(lt|gt|amp|quot);/g, ' ')
     .replace(/\S*[/.]\S*\w/g, ' ')

@@ -48,6 +48,22 @@ describe('instance registry', () => {
     expect((await openInstances(temp.store.db)).map((r) => r.id)).toEqual(['first']);
   });
 
+  it('never refuses a worker, and a live worker never refuses a start; a second live start is still refused (ADR 0055)', async () => {
+    temp = createTempStore();
+    expect((await registerInstance(temp.store, procProcessProbe, clock, 'worker-1', { role: 'worker', kinds: 'ci' })).type).toBe('registered');
+    expect((await registerInstance(temp.store, procProcessProbe, clock, 'worker-2', { role: 'worker', kinds: 'agent,ci' })).type).toBe('registered');
+    expect((await registerInstance(temp.store, procProcessProbe, clock, 'start-1')).type).toBe('registered');
+    expect((await registerInstance(temp.store, procProcessProbe, clock, 'worker-3', { role: 'worker', kinds: '' })).type).toBe('registered');
+    expect(await registerInstance(temp.store, procProcessProbe, clock, 'start-2')).toMatchObject({ type: 'locked', holder: { id: 'start-1', role: 'start' } });
+    const rows = await openInstances(temp.store.db);
+    expect(rows.map((r) => [r.id, r.role, r.kinds]).sort()).toEqual([
+      ['start-1', 'start', ''],
+      ['worker-1', 'worker', 'ci'],
+      ['worker-2', 'worker', 'agent,ci'],
+      ['worker-3', 'worker', ''],
+    ]);
+  });
+
   it('lets a new instance start once the first stopped gracefully, and forgets instances stopped a month ago', async () => {
     temp = createTempStore();
     const monthAgo = { now: () => Date.now() - 31 * 24 * 3600_000 };
