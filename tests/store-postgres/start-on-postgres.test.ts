@@ -2,7 +2,8 @@
  * The product on PostgreSQL as an operator runs it (ADR 0054): the real bin as child processes,
  * configured only through their environment, on a private cluster. `migrate` and `doctor` name the
  * database without its password; two `start`s share the database (the second is not refused as
- * on SQLite), exactly one leads, and when the leader stops the other takes over. An unreachable
+ * on SQLite), exactly one leads, and when the leader stops the other takes over; a `conveyor
+ * worker` runs on it too. An unreachable
  * database exits 74 naming ORCH_DATABASE_URL.
  */
 import { execFile } from 'node:child_process';
@@ -17,6 +18,7 @@ import { waitFor } from '../support/conveyor-harness.ts';
 import { describePostgres } from '../support/describe-postgres.ts';
 import { freePort, startPgCluster, type PgCluster } from '../support/pg-cluster.ts';
 import { spawnConveyorStart, type StartedConveyor } from '../support/start-process.ts';
+import { spawnWorker, type WorkerChild } from '../support/worker-process.ts';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '../..');
@@ -80,6 +82,7 @@ describePostgres('conveyor on PostgreSQL', (binDir) => {
   let url: string;
   let sandbox: TelegramSandbox;
   const started: StartedConveyor[] = [];
+  const workers: WorkerChild[] = [];
   beforeAll(async () => {
     cluster = await startPgCluster(binDir, { fast: true });
     url = withPassword(await cluster.createDatabase('conveyor'));
@@ -87,7 +90,7 @@ describePostgres('conveyor on PostgreSQL', (binDir) => {
     await sandbox.registerChat({ id: CHAT, type: 'supergroup', title: 'Shop' });
   });
   afterAll(async () => {
-    for (const s of started) s.child.kill('SIGKILL');
+    for (const s of [...started, ...workers]) s.child.kill('SIGKILL');
     await sandbox?.close();
     cluster?.stop();
   });
@@ -108,6 +111,32 @@ describePostgres('conveyor on PostgreSQL', (binDir) => {
     expect(doctor.stdout).toMatch(/✓ database\n\s+· PostgreSQL \d[^\n]* at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/conveyor\n/);
     expect(doctor.stdout).toContain('migration(s) applied');
     for (const out of [migrated.stdout, migrated.stderr, doctor.stdout, doctor.stderr]) expect(out).not.toContain(PASSWORD);
+  });
+
+  it('runs a worker on the database: it registers as a worker with its kinds and marks itself stopped on SIGTERM', async () => {
+    const worker = await spawnWorker({
+      HOME: dir,
+      ORCH_DATABASE_URL: url,
+      ORCH_WORKDIR: join(dir, 'work-worker'),
+      ORCH_PROJECTS_JSON: PROJECTS,
+      ORCH_WORKER_KINDS: 'ci',
+    });
+    workers.push(worker);
+    expect(worker.child.exitCode, worker.output()).toBeNull();
+    expect(worker.output()).toContain('postgres://postgres:***@127.0.0.1:');
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const rows = await client.query<{ role: string; kinds: string }>(`SELECT role, kinds FROM instances WHERE stopped_at IS NULL`);
+      expect(rows.rows).toEqual([{ role: 'worker', kinds: 'ci' }]);
+      worker.child.kill('SIGTERM');
+      expect((await worker.exited).code, worker.output()).toBe(0);
+      const open = await client.query(`SELECT id FROM instances WHERE stopped_at IS NULL`);
+      expect(open.rows).toEqual([]);
+    } finally {
+      await client.end();
+    }
+    expect(worker.output()).not.toContain(PASSWORD);
   });
 
   it('runs two starts on one database: both serve, exactly one leads, and the other takes over when it stops', async () => {
