@@ -19,6 +19,7 @@ import { DashboardRights } from '../core/dashboard/dashboard-rights.ts';
 import { DashboardTokens } from '../core/dashboard/signed-token.ts';
 import { PeopleDirectory } from '../bot/telegram/people-directory.ts';
 import { botRuntime, type BotRuntime } from '../bot/telegram/run-bot.ts';
+import { storedUpdateOffset } from '../bot/telegram/stored-update-offset.ts';
 import { TelegramConnection, type TelegramHealth } from '../bot/telegram/telegram-connection.ts';
 import type { HealthReport } from '../adapters/http/health-route.ts';
 import { SendPacer, TELEGRAM_LIMITS, type SendLimits } from '../bot/telegram/send-pacer.ts';
@@ -119,7 +120,7 @@ export function buildTelegram(parts: CoreParts, options: TelegramOptions): Teleg
     logger,
     ...(options.cardRefreshMs !== undefined ? { intervalMs: options.cardRefreshMs } : {}),
   });
-  const base = botRuntime(bot, config, { connection, logger });
+  const base = botRuntime(bot, config, { connection, logger, offsets: storedUpdateOffset(parts.store, () => clock.now()) });
   const runtime: BotRuntime = {
     webhookHandler: base.webhookHandler,
     start() {

@@ -6,13 +6,19 @@
  * but not yet confirmed to Telegram is not.
  */
 import { Bot } from 'grammy';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTelegramSandbox, type TelegramSandbox } from '../../adapters/sandbox/telegram/telegram-sandbox.ts';
 import type { BotContext } from '../../bot/telegram/bot-context.ts';
 import { botRuntime, type BotRuntime } from '../../bot/telegram/run-bot.ts';
 import { TelegramConnection } from '../../bot/telegram/telegram-connection.ts';
 import { HandledUpdates, OffsetKeeper, type ResumePoint, type UpdateOffsetStore } from '../../bot/telegram/update-offset.ts';
+import { POLL_POINT_KEY, storedUpdateOffset } from '../../bot/telegram/stored-update-offset.ts';
+import { openStore } from '../../adapters/store-sqlite/sqlite-store.ts';
 import { loadConfig } from '../../core/config/config.ts';
+import { kvPut } from '../../core/store/kv-repo.ts';
 import { recordingLogger } from '../http/webhook-harness.ts';
 
 const TOKEN = '123456:polling-offset-token-abcdefghij';
@@ -211,5 +217,23 @@ describe('HandledUpdates and OffsetKeeper', () => {
     keeper.keep(at(3));
     await keeper.flushed();
     expect(saved).toEqual([at(3)]);
+  });
+});
+
+describe('the resume point in the store', () => {
+  it('round-trips through the key-value table, and an unreadable value starts afresh', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'conveyor-poll-point-'));
+    const store = openStore(join(dir, 'conveyor.db'));
+    try {
+      const offsets = storedUpdateOffset(store, () => 1_000);
+      expect(await offsets.load()).toEqual({ offset: 0, done: [] });
+      await offsets.save({ offset: 41, done: [43, 44] });
+      expect(await storedUpdateOffset(store, () => 2_000).load()).toEqual({ offset: 41, done: [43, 44] });
+      await store.transaction(async (tx) => await kvPut(tx, POLL_POINT_KEY, '{"offset":"x"}', 3_000));
+      expect(await offsets.load()).toEqual({ offset: 0, done: [] });
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
