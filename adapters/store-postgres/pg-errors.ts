@@ -51,11 +51,14 @@ export async function pgCall<T>(doing: string, fn: () => Promise<T>): Promise<T>
 }
 
 /**
- * True when `error` is a serialization failure or deadlock reported by PostgreSQL (translated or
- * not): the transaction did nothing and may run again. A RetryableError that core code raised for
- * its own reasons is not one.
+ * True when the unit of work may simply run again on a fresh snapshot: a serialization failure or
+ * deadlock reported by PostgreSQL (translated or not), or a {@link RetryableError} raised by core
+ * inside the transaction because a fact it decided on changed meanwhile (the engine's applier,
+ * ADR 0056). Not an {@link UnavailableError}: an unreachable server is not fixed by running again
+ * at once; the caller's backoff handles it.
  */
 export function isPgRetryable(error: unknown): boolean {
   const code = fields(driverError(error)).code ?? (error instanceof Error ? fields(error.cause).code : undefined);
-  return code === '40001' || code === '40P01';
+  if (code === '40001' || code === '40P01') return true;
+  return error instanceof RetryableError && !(error instanceof UnavailableError);
 }

@@ -8,7 +8,8 @@
  * and then write it (a task's version, a lease's holder), which SQLite's single writer serialises;
  * here a concurrent change to a row this transaction then writes fails it with a serialization
  * failure instead of being silently overwritten. On such a failure (or a deadlock), reported by
- * the server, `transaction` runs `fn` again on a fresh snapshot, a few times: that is
+ * the server, or a RetryableError core raised because a fact it decided on changed meanwhile
+ * (ADR 0056), `transaction` runs `fn` again on a fresh snapshot, a few times: that is
  * safe because `fn` does nothing but store I/O (ADR 0050), all of which was rolled back, and its
  * after-commit hints only run for the attempt that committed.
  */

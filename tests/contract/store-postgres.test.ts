@@ -6,6 +6,8 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openPgStore, type PgStore } from '../../adapters/store-postgres/pg-store.ts';
+import { RetryableError, UnavailableError } from '../../core/errors.ts';
+import { kvGet, kvPut } from '../../core/store/kv-repo.ts';
 import { describePostgres } from '../support/describe-postgres.ts';
 import { startPgCluster, type PgCluster } from '../support/pg-cluster.ts';
 import { describeStoreContract } from './store.contract.ts';
@@ -25,6 +27,35 @@ describePostgres('PostgreSQL store', (binDir) => {
     await store.ping();
     await store.close();
     await expect(store.ping()).rejects.toThrow();
+  });
+
+  it('runs the unit of work again on a fresh snapshot when core finds a fact changed meanwhile, and commits once', async () => {
+    const store = await openPgStore(url);
+    try {
+      let runs = 0;
+      let committed = 0;
+      const result = await store.transaction(async (tx) => {
+        runs += 1;
+        await kvPut(tx, 'retry-probe', String(runs), runs);
+        tx.afterCommit(() => (committed += 1));
+        if (runs === 1) throw new RetryableError('task changed while deciding');
+        return runs;
+      });
+      expect(result).toBe(2);
+      expect(committed).toBe(1);
+      expect(await kvGet(store.db, 'retry-probe')).toBe('2');
+      // An unreachable server is the caller's to back off from: thrown at once, not run again.
+      let tries = 0;
+      await expect(
+        store.transaction(async () => {
+          tries += 1;
+          throw new UnavailableError('down');
+        }),
+      ).rejects.toBeInstanceOf(UnavailableError);
+      expect(tries).toBe(1);
+    } finally {
+      await store.close();
+    }
   });
 
   describeStoreContract('PostgreSQL', async () => {
