@@ -2,9 +2,12 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const PG_DRIVER = ['pg', 'pg-*', 'drizzle-orm/pg-core', 'drizzle-orm/node-postgres', 'drizzle-orm/node-postgres/*'];
+const PG_DRIVER = ['pg', 'drizzle-orm/pg-core', 'drizzle-orm/node-postgres', 'drizzle-orm/node-postgres/*'];
 // ADR 0053: drizzle and the database drivers live in adapters/store-* only; everyone else uses the store port.
-const STORE_DRIVERS = ['drizzle-orm', 'drizzle-orm/*', 'better-sqlite3', 'pg', 'pg-*', '**/adapters/store-sqlite/schema.ts', '**/adapters/store-postgres/schema.ts'];
+const STORE_DRIVERS = ['drizzle-orm', 'drizzle-orm/*', 'better-sqlite3', 'pg', '**/adapters/store-sqlite/schema.ts', '**/adapters/store-postgres/schema.ts'];
+// The pg-* packages by their bare names (a gitignore-style 'pg-*' would also match this repository's
+// own adapters/store-postgres/pg-*.ts modules, which app/ may import).
+const PG_PACKAGES = '^pg-';
 const STORE_MESSAGE = 'only adapters/store-* use drizzle or a database driver: read and write through the store port (core/store).';
 
 export default tseslint.config(
@@ -35,6 +38,7 @@ export default tseslint.config(
             { group: ['**/adapters/**', '**/bot/**', '**/app/**'], message: 'core imports no adapter, bot or app module.' },
             { group: ['grammy', '@grammyjs/*', 'hono', '@hono/*', 'simple-git', 'dockerode', 'pino', 'node:child_process', 'node:http', 'node:fs', 'node:fs/promises'], message: 'core performs no IO: use a port.' },
             { group: STORE_DRIVERS, message: STORE_MESSAGE },
+            { regex: PG_PACKAGES, message: STORE_MESSAGE },
           ],
         },
       ],
@@ -45,14 +49,14 @@ export default tseslint.config(
     files: ['adapters/**/*.ts', 'app/**/*.ts', 'bot/**/*.ts', 'main.ts'],
     ignores: ['adapters/store-sqlite/**', 'adapters/store-postgres/**', 'adapters/store-sql/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: STORE_DRIVERS, message: STORE_MESSAGE }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: STORE_DRIVERS, message: STORE_MESSAGE }, { regex: PG_PACKAGES, message: STORE_MESSAGE }] }],
     },
   },
   {
     // The SQLite adapter does not reach for the PostgreSQL driver.
     files: ['adapters/store-sqlite/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: PG_DRIVER, message: 'PostgreSQL is reached only through adapters/store-postgres.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: PG_DRIVER, message: 'PostgreSQL is reached only through adapters/store-postgres.' }, { regex: PG_PACKAGES, message: 'PostgreSQL is reached only through adapters/store-postgres.' }] }],
     },
   },
   {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig } from '../core/config/config.ts';
 import { AlreadyRunningError, ConfigError } from '../core/errors.ts';
-import { openStore } from '../adapters/store-sqlite/sqlite-store.ts';
+import { openConfiguredStore } from './open-store.ts';
 import { runDemo } from './demo/run-demo.ts';
 import { DEMO_FORGES, type DemoForge } from './demo/demo-scene.ts';
 import { printDoctor, runDoctor } from './doctor.ts';
@@ -12,7 +12,7 @@ import { runSandboxCommand } from './sandbox-command.ts';
 import { runStart } from './start.ts';
 import { runWorker } from './worker.ts';
 import { loadConfigFromEnv } from './secret-files.ts';
-import { StartupFailure, databaseFailure } from './startup-failure.ts';
+import { StartupFailure } from './startup-failure.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -24,7 +24,7 @@ usage: conveyor <command> [options]
   start     run the bot, webhook listener, workers and notifier (needs TELEGRAM_BOT_TOKEN)
   worker    only claim and run jobs (agents, CI, git, Docker) beside a \`start\` on one database
   demo      offline demo: deliver one task on a local repository with scripted agents
-  migrate   apply database migrations to ORCH_DB_PATH and exit
+  migrate   apply database migrations (ORCH_DATABASE_URL, else ORCH_DB_PATH) and exit
   doctor    check configuration, projects, database, git, agent commands, Telegram and Docker
   sandbox   run the Telegram, Gitea and Plane stand-ins to try \`start\` against (prints the .env)
   help      this text
@@ -52,7 +52,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     run: (_values, env) => runStart(env),
   },
   worker: {
-    usage: `usage: conveyor worker\n\nClaims and runs jobs only (agents, CI, git, Docker, merge, staging, deploy) on the database of\nORCH_DB_PATH with its own ORCH_WORKDIR, until SIGTERM/SIGINT; ORCH_WORKER_KINDS limits the job\nkinds it takes (default all). No listener, no Telegram, no outbox, no reconciler: a \`conveyor\nstart\` on the same database does those. Configuration comes from the environment and ./.env.\n`,
+    usage: `usage: conveyor worker\n\nClaims and runs jobs only (agents, CI, git, Docker, merge, staging, deploy) on the database of\nORCH_DATABASE_URL (else ORCH_DB_PATH) with its own ORCH_WORKDIR, until SIGTERM/SIGINT; ORCH_WORKER_KINDS limits the job\nkinds it takes (default all). No listener, no Telegram, no outbox, no reconciler: a \`conveyor\nstart\` on the same database does those. Configuration comes from the environment and ./.env.\n`,
     options: HELP_OPTION,
     run: (_values, env) => runWorker(env),
   },
@@ -72,16 +72,13 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     },
   },
   migrate: {
-    usage: `usage: conveyor migrate\n\nApplies the database migrations to ORCH_DB_PATH (creating the file) and exits.\n`,
+    usage: `usage: conveyor migrate\n\nApplies the database migrations and exits: to PostgreSQL when ORCH_DATABASE_URL is set\n(the URL is printed without its password), else to the SQLite file ORCH_DB_PATH (creating it).\n`,
     options: HELP_OPTION,
     async run(_values, env, out) {
       const config = loadConfigFromEnv(env);
-      try {
-        openStore(config.dbPath).close();
-      } catch (error) {
-        throw databaseFailure(config.dbPath, error) ?? error;
-      }
-      out(`migrations applied to ${config.dbPath}\n`);
+      const opened = await openConfiguredStore(config);
+      await opened.store.close();
+      out(`migrations applied to ${opened.where}\n`);
       return 0;
     },
   },

@@ -31,7 +31,6 @@ import type { JobQueue } from '../core/queue/job-queue.ts';
 import type { WorkerPool } from '../core/queue/worker-pool.ts';
 import { buildWorkerPools } from './worker-pools.ts';
 import { processSamples } from './process-samples.ts';
-import { openStore, type SqliteStore as Store } from '../adapters/store-sqlite/sqlite-store.ts';
 import { countByState as countInbox } from '../core/store/inbox-repo.ts';
 import { syncProjects } from '../core/store/project-repo.ts';
 import { alertSources, countTransitions, databaseReachable, observeStageDurations } from './observability.ts';
@@ -40,7 +39,7 @@ import type { ProcessProbe } from '../core/ports/process-probe.ts';
 import { takeInstance } from './instance.ts';
 import { describeError } from '../core/errors.ts';
 import { LeaderLoop } from '../core/leader/leader-loop.ts';
-import { forgetLeader, SqliteLeaderLease } from '../adapters/store-sqlite/sqlite-leader-lease.ts';
+import { forgetStaleLeader, leaderLeaseOf, openConfiguredStore, type AppStore } from './open-store.ts';
 
 export interface AppOptions {
   readonly config: Config;
@@ -80,7 +79,7 @@ export interface AppOptions {
 
 /** What the notifier (and the bot behind it) is built from. */
 export interface CoreParts {
-  readonly store: Store;
+  readonly store: AppStore;
   readonly queue: JobQueue;
   readonly engine: Engine;
   readonly projects: ReadonlyMap<string, ProjectConfig>;
@@ -92,7 +91,7 @@ export interface CoreParts {
 }
 
 export interface App {
-  readonly store: Store;
+  readonly store: AppStore;
   readonly engine: Engine;
   readonly queue: JobQueue;
   readonly projects: ReadonlyMap<string, ProjectConfig>;
@@ -109,7 +108,7 @@ export interface App {
    */
   readonly leader: LeaderLoop;
   /** Database reachable, workers and inbox processor running. */
-  health(): HealthReport;
+  health(): Promise<HealthReport>;
   start(): void;
   /** Stop claiming, let running jobs finish (or release them after `graceMs`), flush, close. */
   stop(graceMs: number): Promise<void>;
@@ -118,16 +117,18 @@ export interface App {
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
-  const store = openStore(config.dbPath);
-  protectDatabase(config.dbPath, config.workdir);
+  const opened = await openConfiguredStore(config, logger);
+  const store: AppStore = opened.store;
+  if (opened.dialect === 'sqlite') protectDatabase(config.dbPath, config.workdir);
   // Before anything else writes: a second live instance of this database is refused here.
   const { id: instanceId, heartbeat } = await takeInstance(store, { config, logger, clock, ...(options.processProbe ? { probe: options.processProbe } : {}) });
-  // The instance lock makes this the only live `start` on the file: a leader row left is a dead one's.
-  await forgetLeader(store);
+  // SQLite: the instance lock makes this the only live `start` on the file, so a leader row left is
+  // a dead one's. PostgreSQL: several `start`s share the database; the row may be a live leader's.
+  await forgetStaleLeader(opened);
   await syncProjects(store, options.projects, clock.now());
   const projects = new Map(options.projects.map((p) => [p.id, p]));
   const queue = store.queue;
-  const leader = new LeaderLoop({ lease: new SqliteLeaderLease(store, clock), holder: instanceId, ttlMs: config.leaderTtlS * 1000, clock, logger: logger.child({ part: 'leader' }) });
+  const leader = new LeaderLoop({ lease: leaderLeaseOf(opened, clock), holder: instanceId, ttlMs: config.leaderTtlS * 1000, clock, logger: logger.child({ part: 'leader' }) });
   const metrics = createMetrics({
     jobsByState: async () => await queue.countByState(),
     inboxByState: async () => ({ ...(await countInbox(store)) }),
@@ -212,7 +213,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   // A released merge lease makes waiting merge-phase jobs due now (an update, not an enqueue): wake the pools.
   engine.onHandled(() => pools.forEach((pool) => pool.wake()));
   countTransitions(engine, store, metrics);
-  observeStageDurations(engine, store, metrics);
+  await observeStageDurations(engine, store, metrics);
   const inboxProcessor = new InboxProcessor(
     {
       store,
@@ -243,8 +244,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     inbox: inboxProcessor,
     metrics,
     leader,
-    health() {
-      const checks: Record<string, boolean | string> = { database: databaseReachable(store), workers: running, inbox: inboxProcessor.alive(clock.now()) };
+    async health() {
+      const checks: Record<string, boolean | string> = { database: await databaseReachable(store), workers: running, inbox: inboxProcessor.alive(clock.now()) };
       return { ok: Object.values(checks).every((v) => v === true), checks, details: { leader: leader.isLeading(), leaderHolder: leader.holder() } };
     },
     start() {
@@ -254,7 +255,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       inboxProcessor.start();
       // The outbox drain and the reconciler start when this process leads (onGained above).
       leader.start().catch((error: unknown) => logger.error({ error: describeError(error) }, 'taking the leader lease failed'));
-      logger.info({ instance: instanceId, db: store.path, workdir: join(workdir), projects: [...projects.keys()] }, 'conveyor started');
+      logger.info({ instance: instanceId, db: opened.where, workdir: join(workdir), projects: [...projects.keys()] }, 'conveyor started');
     },
     async stop(graceMs) {
       running = false;
@@ -266,7 +267,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await leader.stop();
       await drain.stop();
       await heartbeat.stop();
-      store.close();
+      await store.close();
       logger.info({}, 'conveyor stopped');
     },
   };

@@ -15,6 +15,7 @@ import { describeError } from '../core/errors.ts';
 import { describeMissing, missingAgentPrograms } from './agent-programs.ts';
 import { canSwitchUser, isolationProblems, isolationWarnings } from './agent-isolation.ts';
 import { doctorConfig } from './doctor-config.ts';
+import { checkPostgres } from './doctor-postgres.ts';
 import { signingKeyProblems } from './doctor-git-policy.ts';
 import { checkDashboard } from './doctor-dashboard.ts';
 import { checkTelegram } from './doctor-telegram.ts';
@@ -67,7 +68,7 @@ export async function runDoctor(env: Env, options: { forStart?: boolean } = {}):
     warnings: fourEyesPeopleWarnings(projects),
     notes: projects.map((p) => `${p.id}: ${p.repo}, stages ${p.stages.join(' → ')}`),
   });
-  checks.push(checkDatabase(config));
+  checks.push(config.databaseUrl === null ? checkDatabase(config) : await checkPostgres(config.databaseUrl));
   checks.push(checkGit(env));
   if (parsed.type === 'ok') {
     const missing = missingAgentPrograms(projects, env.PATH ?? '');

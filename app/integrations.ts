@@ -179,7 +179,7 @@ export function buildListener(parts: ListenerParts): Hono {
     onStored: () => app.inbox.wake(),
     health: async () => {
       const telegram = parts.telegramHealth?.() ?? null;
-      return telegram ? withTelegramHealth(app.health(), telegram) : app.health();
+      return telegram ? withTelegramHealth(await app.health(), telegram) : await app.health();
     },
     serveMetrics: config.metrics === null,
     ...(handler ? { telegram: { path: TELEGRAM_WEBHOOK_PATH, handler } } : {}),

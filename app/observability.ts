@@ -5,7 +5,9 @@
 import type { Metrics } from '../adapters/http/metrics.ts';
 import type { Engine } from '../core/engine/engine.ts';
 import { describeError } from '../core/errors.ts';
-import type { SqliteStore as Store } from '../adapters/store-sqlite/sqlite-store.ts';
+import { escalatedOpenTasks, latestTransitionId, oldestPendingOutboxAt, stageChangesAfter, stageEnteredAt } from '../core/store/metrics-queries.ts';
+import type { Store } from '../core/store/store.ts';
+import type { AppStore } from './open-store.ts';
 import { getTask } from '../core/store/task-repo.ts';
 
 /** Count applied transitions in `conveyor_transitions_total`, labelled with the stage the task is in now. */
@@ -27,10 +29,15 @@ export function countTransitions(engine: Engine, store: Store, metrics: Metrics)
   });
 }
 
-/** A trivial query: the file is open, readable and not locked beyond the busy timeout. */
-export function databaseReachable(store: Store): boolean | string {
+/**
+ * A trivial round trip: on SQLite the write connection answers (the file is open and not locked
+ * beyond the busy timeout), on PostgreSQL the server answers through the pool.
+ */
+export async function databaseReachable(store: AppStore): Promise<boolean | string> {
   try {
-    return store.sqlite.prepare('SELECT 1 AS ok').get() !== undefined;
+    if (store.dialect === 'sqlite') return store.sqlite.prepare('SELECT 1 AS ok').get() !== undefined;
+    await store.ping();
+    return true;
   } catch (error) {
     return describeError(error).slice(0, 200);
   }
@@ -38,42 +45,34 @@ export function databaseReachable(store: Store): boolean | string {
 
 /**
  * Observe `conveyor_stage_duration_seconds` when a task leaves a stage: from the transition log,
- * the stage-changing transition just written and the one that entered the stage it left. The log
- * is the source (not memory), so a stage entered before a restart is measured too.
+ * the stage-changing transitions written since the last look and the one that entered the stage
+ * each left. The log is the source (not memory), so a stage entered before a restart is measured
+ * too. Reads run one after another (a look waits for the previous one).
  */
-export function observeStageDurations(engine: Engine, store: Store, metrics: Metrics): void {
-  const latestId = store.sqlite.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM transitions').get() as { id: number };
-  let seen = latestId.id;
-  const changes = store.sqlite.prepare(
-    `SELECT id, task_id AS taskId, from_stage AS fromStage, at FROM transitions
-     WHERE id > ? AND from_stage IS NOT NULL AND from_stage != to_stage ORDER BY id`,
-  );
-  const entered = store.sqlite.prepare(
-    `SELECT at FROM transitions WHERE task_id = ? AND id < ? AND to_stage = ? AND (from_stage IS NULL OR from_stage != to_stage) ORDER BY id DESC LIMIT 1`,
-  );
+export async function observeStageDurations(engine: Engine, store: Store, metrics: Metrics): Promise<void> {
+  let seen = await latestTransitionId(store.db);
+  let looking: Promise<void> = Promise.resolve();
+  const look = async (): Promise<void> => {
+    for (const change of await stageChangesAfter(store.db, seen)) {
+      seen = Math.max(seen, change.id);
+      const start = await stageEnteredAt(store.db, change.taskId, change.fromStage, change.id);
+      if (start !== null) metrics.stageDuration.observe({ stage: change.fromStage }, Math.max(0, change.at - start) / 1000);
+    }
+  };
   engine.onHandled((_event, outcome) => {
     if (outcome.type !== 'applied') return;
-    try {
-      for (const row of changes.all(seen) as { id: number; taskId: string; fromStage: string; at: number }[]) {
-        seen = row.id;
-        const start = entered.get(row.taskId, row.id, row.fromStage) as { at: number } | undefined;
-        if (start) metrics.stageDuration.observe({ stage: row.fromStage }, Math.max(0, row.at - start.at) / 1000);
-      }
-    } catch {
-      // Metrics never fail the engine's caller; the next handled event catches up.
-    }
+    // Metrics never fail the engine's caller; the next handled event catches up.
+    looking = looking.then(look).catch(() => undefined);
   });
 }
 
-/** The alerting gauges' sources: the oldest undelivered chat message, escalated tasks. */
-export function alertSources(store: Store, now: () => number): { oldestOutboxAgeMs: () => number | null; escalatedTasks: () => number } {
-  const oldest = store.sqlite.prepare(`SELECT MIN(created_at) AS at FROM outbox WHERE state = 'pending'`);
-  const escalated = store.sqlite.prepare(`SELECT COUNT(*) AS n FROM tasks WHERE escalated = 1 AND stage NOT IN ('done', 'cancelled')`);
+/** The alerting gauges' sources: the oldest undelivered chat message, escalated tasks (read at scrape). */
+export function alertSources(store: Store, now: () => number): { oldestOutboxAgeMs: () => Promise<number | null>; escalatedTasks: () => Promise<number> } {
   return {
-    oldestOutboxAgeMs: () => {
-      const row = oldest.get() as { at: number | null };
-      return row.at === null ? null : Math.max(0, now() - row.at);
+    oldestOutboxAgeMs: async () => {
+      const at = await oldestPendingOutboxAt(store.db);
+      return at === null ? null : Math.max(0, now() - at);
     },
-    escalatedTasks: () => (escalated.get() as { n: number }).n,
+    escalatedTasks: async () => await escalatedOpenTasks(store.db),
   };
 }

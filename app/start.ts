@@ -17,14 +17,15 @@ import { metricsApp } from '../adapters/http/metrics-route.ts';
 import { serveListener } from '../adapters/http/serve.ts';
 import { createLogger } from '../adapters/log/pino-logger.ts';
 import { secretsOf } from '../core/config/config.ts';
-import { ConfigError, describeError } from '../core/errors.ts';
+import { ConfigError, describeError, UnavailableError } from '../core/errors.ts';
 import { systemClock } from '../core/ports/clock.ts';
 import { createApp } from './compose.ts';
 import { buildIntegrations, buildListener, countTelegramCalls } from './integrations.ts';
 import { loadProjects } from './load-projects.ts';
 import { loadConfigFromEnv } from './secret-files.ts';
 import { describeMissing, missingAgentPrograms } from './agent-programs.ts';
-import { databaseFailure, listenFailure } from './startup-failure.ts';
+import { databaseFailure, EXIT_DATABASE_UNAVAILABLE, listenFailure, StartupFailure } from './startup-failure.ts';
+import { databaseWhere } from './open-store.ts';
 import { canSwitchUser, isolationProblems, isolationWarnings } from './agent-isolation.ts';
 import { protectOwnFile } from './private-files.ts';
 import { buildTelegram, type TelegramSide } from './telegram.ts';
@@ -126,11 +127,19 @@ export async function runStart(env: Readonly<Record<string, string | undefined>>
   return 0;
 }
 
-/** createApp, with a database that cannot be opened said as one line (ORCH_DB_PATH). */
+/**
+ * createApp, with a database that cannot be opened said as one line naming its variable:
+ * ORCH_DB_PATH (SQLite), or ORCH_DATABASE_URL (PostgreSQL, redacted) when it became unreachable
+ * after opening (open-store.ts says so for the open itself).
+ */
 async function openApp(options: Parameters<typeof createApp>[0]): Promise<ReturnType<typeof createApp>> {
   try {
     return await createApp(options);
   } catch (error) {
-    throw databaseFailure(options.config.dbPath, error) ?? error;
+    const { config } = options;
+    if (config.databaseUrl === null) throw databaseFailure(config.dbPath, error) ?? error;
+    if (error instanceof UnavailableError)
+      throw new StartupFailure(EXIT_DATABASE_UNAVAILABLE, `ORCH_DATABASE_URL: cannot reach the database ${databaseWhere(config)} (${error.message.split('\n')[0] ?? ''})`);
+    throw error;
   }
 }

@@ -8,7 +8,7 @@ import { describeError } from '../core/errors.ts';
 
 /** ORCH_HTTP_PORT / ORCH_METRICS_PORT in use or not allowed (EX_UNAVAILABLE). */
 export const EXIT_PORT_UNAVAILABLE = 69;
-/** ORCH_DB_PATH cannot be created, opened, migrated, or is locked (EX_IOERR). */
+/** ORCH_DB_PATH cannot be created, opened, migrated, or is locked; ORCH_DATABASE_URL cannot be reached (EX_IOERR). */
 export const EXIT_DATABASE_UNAVAILABLE = 74;
 
 /** A start-up failure with its exit code and one-line message. */

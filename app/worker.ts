@@ -10,20 +10,19 @@
  * jobs finish (or release them after the grace), mark the row stopped, exit 0.
  */
 import { createLogger } from '../adapters/log/pino-logger.ts';
-import { secretsOf, type Config } from '../core/config/config.ts';
+import { secretsOf } from '../core/config/config.ts';
 import { kindsText } from '../core/config/worker-kinds.ts';
 import { Engine, randomId } from '../core/engine/engine.ts';
 import { ConfigError } from '../core/errors.ts';
 import { systemClock } from '../core/ports/clock.ts';
-import { openStore, type SqliteStore as Store } from '../adapters/store-sqlite/sqlite-store.ts';
 import { canSwitchUser, isolationProblems, isolationWarnings } from './agent-isolation.ts';
 import { describeMissing, missingAgentPrograms } from './agent-programs.ts';
 import { takeInstance } from './instance.ts';
 import { buildIntegrations } from './integrations.ts';
 import { loadProjects } from './load-projects.ts';
 import { protectDatabase } from './private-files.ts';
+import { openConfiguredStore } from './open-store.ts';
 import { loadConfigFromEnv } from './secret-files.ts';
-import { databaseFailure } from './startup-failure.ts';
 import { buildWorkerPools } from './worker-pools.ts';
 
 const SHUTDOWN_GRACE_MS = 30_000;
@@ -40,8 +39,10 @@ export async function runWorker(env: Env): Promise<number> {
   if (isolation.length > 0) throw new ConfigError(isolation);
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const clock = systemClock;
-  const store = openDatabase(config);
-  protectDatabase(config.dbPath, config.workdir);
+  // PostgreSQL (ORCH_DATABASE_URL) or the SQLite file (ORCH_DB_PATH); cannot open → exit 74 naming it.
+  const opened = await openConfiguredStore(config, logger);
+  const store = opened.store;
+  if (opened.dialect === 'sqlite') protectDatabase(config.dbPath, config.workdir);
   const { id, heartbeat } = await takeInstance(store, { config, logger, clock, role: 'worker' });
   for (const warning of isolationWarnings(projects.projects)) logger.warn({}, warning);
   for (const missing of missingAgentPrograms(projects.projects, env.PATH ?? '')) logger.warn({ program: missing.program, usedBy: missing.usedBy }, `agent command not found: ${describeMissing(missing)}`);
@@ -79,7 +80,7 @@ export async function runWorker(env: Env): Promise<number> {
   engine.onHandled(() => pools.forEach((pool) => pool.wake()));
   heartbeat.start();
   for (const pool of pools) pool.start();
-  logger.info({ instance: id, db: store.path, workdir: config.workdir, kinds: kindsText(config.workerKinds) }, 'conveyor worker started');
+  logger.info({ instance: id, db: opened.where, workdir: config.workdir, kinds: kindsText(config.workerKinds) }, 'conveyor worker started');
   const signal = await new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
@@ -87,16 +88,7 @@ export async function runWorker(env: Env): Promise<number> {
   logger.info({ signal }, 'stopping');
   await Promise.all(pools.map((pool) => pool.stop(SHUTDOWN_GRACE_MS)));
   await heartbeat.stop();
-  store.close();
+  await store.close();
   logger.info({ instance: id }, 'conveyor worker stopped');
   return 0;
-}
-
-/** The configured database, a failure to open it said as one line (ORCH_DB_PATH, exit 74). */
-function openDatabase(config: Config): Store {
-  try {
-    return openStore(config.dbPath);
-  } catch (error) {
-    throw databaseFailure(config.dbPath, error) ?? error;
-  }
 }

@@ -18,12 +18,12 @@ export interface MetricHistograms {
   readonly outboxLag: Histogram<'kind'>;
 }
 
-/** Read-at-scrape sources for the alerting gauges (synchronous store queries). */
+/** Read-at-scrape sources for the alerting gauges (store queries). */
 export interface AlertSources {
   /** Age in milliseconds of the oldest undelivered outbox row, or null when none. */
-  readonly oldestOutboxAgeMs?: () => number | null;
+  readonly oldestOutboxAgeMs?: () => Promise<number | null>;
   /** Tasks escalated and not finished. */
-  readonly escalatedTasks?: () => number;
+  readonly escalatedTasks?: () => Promise<number>;
 }
 
 export function createHistograms(
@@ -37,13 +37,13 @@ export function createHistograms(
     registry,
     'conveyor_outbox_oldest_pending_seconds',
     'Age of the oldest undelivered chat message (0 when none).',
-    () => (sources.oldestOutboxAgeMs?.() ?? 0) / 1000,
+    async () => ((await sources.oldestOutboxAgeMs?.()) ?? 0) / 1000,
   );
   scrapeGauge(
     registry,
     'conveyor_tasks_escalated',
     'Tasks escalated to a person and not finished.',
-    () => sources.escalatedTasks?.() ?? 0,
+    async () => (await sources.escalatedTasks?.()) ?? 0,
   );
   return {
     stageDuration: new Histogram({
@@ -84,14 +84,14 @@ export function createHistograms(
   };
 }
 
-function scrapeGauge(registry: Registry, name: string, help: string, read: () => number): void {
+function scrapeGauge(registry: Registry, name: string, help: string, read: () => Promise<number>): void {
   new Gauge({
     name,
     help,
     registers: [registry],
-    collect() {
+    async collect() {
       try {
-        this.set(read());
+        this.set(await read());
       } catch {
         // A failing source must not break the whole scrape; the gauge keeps its last value.
       }

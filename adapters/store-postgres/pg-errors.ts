@@ -14,10 +14,21 @@ interface PgErrorFields {
 
 const fields = (error: unknown): PgErrorFields => (typeof error === 'object' && error !== null ? error : {});
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03']);
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', '57P01', '57P02', '57P03']);
+
+/**
+ * The driver's error inside `error`: drizzle wraps a failed query in a `DrizzleQueryError` (whose
+ * message carries the query's parameters) with the driver's error as its `cause`.
+ */
+function driverError(error: unknown): unknown {
+  if (fields(error).code !== undefined || !(error instanceof Error)) return error;
+  const cause: unknown = error.cause;
+  return typeof cause === 'object' && cause !== null && fields(cause).code !== undefined ? cause : error;
+}
 
 /** A core error for `error`, raised while `doing` (e.g. "claiming a job"). */
-export function translatePgError(error: unknown, doing: string): Error {
+export function translatePgError(thrown: unknown, doing: string): Error {
+  const error = driverError(thrown);
   const { code, constraint } = fields(error);
   // Not from the driver (a core error from inside a unit of work, a bug): unchanged.
   if (code === undefined && error instanceof Error) return error;
@@ -37,4 +48,14 @@ export async function pgCall<T>(doing: string, fn: () => Promise<T>): Promise<T>
   } catch (error) {
     throw translatePgError(error, doing);
   }
+}
+
+/**
+ * True when `error` is a serialization failure or deadlock reported by PostgreSQL (translated or
+ * not): the transaction did nothing and may run again. A RetryableError that core code raised for
+ * its own reasons is not one.
+ */
+export function isPgRetryable(error: unknown): boolean {
+  const code = fields(driverError(error)).code ?? (error instanceof Error ? fields(error.cause).code : undefined);
+  return code === '40001' || code === '40P01';
 }

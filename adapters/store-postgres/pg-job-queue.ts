@@ -130,9 +130,9 @@ export class PgJobQueue {
     return (await this.select(tx ?? this.pool, `SELECT ${COLUMNS} FROM jobs WHERE id = $1`, [id]))[0] ?? null;
   }
 
-  /** Jobs of a task that are queued or running. */
-  async activeForTask(taskId: string): Promise<JobRow[]> {
-    return this.select(this.pool, `SELECT ${COLUMNS} FROM jobs WHERE task_id = $1 AND state IN ('queued', 'running') ORDER BY id`, [taskId]);
+  /** Jobs of a task that are queued or running, on `tx` (its own writes) or the pool. */
+  async activeForTask(taskId: string, tx?: pg.PoolClient): Promise<JobRow[]> {
+    return this.select(tx ?? this.pool, `SELECT ${COLUMNS} FROM jobs WHERE task_id = $1 AND state IN ('queued', 'running') ORDER BY id`, [taskId]);
   }
 
   /** Queued and running jobs, for /queue. */

@@ -16,6 +16,7 @@ import { sqlInboxReads, sqlInboxWrites } from './inbox-repo.ts';
 import { sqlInstanceReads, sqlInstanceWrites } from './instance-repo.ts';
 import { sqlKvReads, sqlKvWrites } from './kv-repo.ts';
 import { sqlLeaseReads, sqlLeaseWrites } from './lease-repo.ts';
+import { sqlMetricsQueries } from './metrics-queries.ts';
 import { sqlOutboxReads, sqlOutboxWrites } from './outbox-repo.ts';
 import type { PortableDb, Tables } from './portable-db.ts';
 import { sqlProjectWrites } from './project-repo.ts';
@@ -39,6 +40,7 @@ export function sqlReads(db: PortableDb, tables: Tables): Reads {
     instances: sqlInstanceReads(db, tables),
     leases: sqlLeaseReads(db, tables),
     kv: sqlKvReads(db, tables),
+    metrics: sqlMetricsQueries(db, tables),
     cards: sqlCardReads(db, tables),
     taskQueries: sqlTaskQueries(db, tables),
     dashboard: sqlDashboardQueries(db, tables),

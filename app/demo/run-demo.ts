@@ -23,6 +23,7 @@ import { loadConfig } from '../../core/config/config.ts';
 import { systemClock } from '../../core/ports/clock.ts';
 import { getTask } from '../../core/store/task-repo.ts';
 import { createApp } from '../compose.ts';
+import { sqliteOnly } from '../open-store.ts';
 import { buildIntegrations, buildListener, countTelegramCalls } from '../integrations.ts';
 import { buildTelegram, type TelegramSide } from '../telegram.ts';
 import { dashboardFor } from '../dashboard.ts';
@@ -137,7 +138,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     await side.runtime.start();
     app.start();
     write(`${world.fileRequest(TITLE, { html: '<p>Shoppers want to see how many cart items they <strong>wished</strong> for.</p>', markdown: 'Shoppers want to see how many cart items they **wished** for.' })}\n`);
-    const id = await waitFor(() => latestTaskId(app.store), 30_000, 'the tracker\'s webhook did not create the task in time');
+    const id = await waitFor(() => latestTaskId(sqliteOnly(app.store)), 30_000, 'the tracker\'s webhook did not create the task in time');
     seen.taskId = id;
     write(`Conveyor: task ${id} created from the webhook; card posted in "${CHAT.title}"\n`);
     const deadline = Date.now() + (options.timeoutMs ?? 180_000);

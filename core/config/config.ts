@@ -6,6 +6,7 @@ import { ConfigError } from '../errors.ts';
 import { deepFreeze } from '../deep-freeze.ts';
 import { ALL_STAGES } from '../domain/stage.ts';
 import { CRASH_EFFECTS, type CrashEffect } from '../fault/crash-point.ts';
+import { checkDatabaseUrl, databaseUrlPassword } from './database-url.ts';
 import { planeWebBase } from './plane-web-url.ts';
 import type { JobKind } from '../queue/job.ts';
 import { parseWorkerKinds } from './worker-kinds.ts';
@@ -31,7 +32,13 @@ export interface Config {
    * not share the webhooks' exposure; null: `/metrics` is served on the webhook listener.
    */
   readonly metrics: { readonly host: string; readonly port: number } | null;
+  /** ORCH_DB_PATH: the SQLite file, used when {@link Config.databaseUrl} is null. */
   readonly dbPath: string;
+  /**
+   * ORCH_DATABASE_URL (`postgres://…`): set → the store is PostgreSQL (ADR 0054); null → SQLite
+   * at {@link Config.dbPath}. A secret (it carries the password): print only `redactDatabaseUrl`.
+   */
+  readonly databaseUrl: string | null;
   readonly workdir: string;
   readonly projectsFile: string;
   /** Inline projects JSON; wins over the file. */
@@ -117,6 +124,7 @@ export const FILE_SECRETS = [
   'GITHUB_WEBHOOK_SECRET',
   'PLANE_API_KEY',
   'PLANE_WEBHOOK_SECRET',
+  'ORCH_DATABASE_URL',
 ] as const;
 
 /** What reading one `<NAME>_FILE` gave (app/secret-files.ts reads them; this module does no IO). */
@@ -164,6 +172,10 @@ export function loadConfig(env: Env, secretFiles: SecretFileReads = {}): Config 
   if (!planeApiUrl && (planeKey || planeWorkspace)) problems.push('PLANE_API_URL: required when PLANE_API_KEY or PLANE_WORKSPACE is set');
   if (planeApiUrl && /\/api\/v1\/?$/.test(planeApiUrl)) problems.push('PLANE_API_URL: give the base URL without /api/v1');
 
+  const databaseUrlValue = r.secret('ORCH_DATABASE_URL');
+  const databaseUrlCheck = databaseUrlValue === null ? null : checkDatabaseUrl(databaseUrlValue);
+  if (databaseUrlCheck?.type === 'invalid') problems.push(`ORCH_DATABASE_URL: ${databaseUrlCheck.reason}`);
+
   const http = { host: r.string('ORCH_HTTP_HOST') ?? '127.0.0.1', port: r.int('ORCH_HTTP_PORT', 8080, 0, 65_535) };
   const metricsHost = r.string('ORCH_METRICS_HOST');
   const metricsPort = r.int('ORCH_METRICS_PORT', null, 0, 65_535);
@@ -193,6 +205,7 @@ export function loadConfig(env: Env, secretFiles: SecretFileReads = {}): Config 
     http,
     metrics: metricsPort === null ? null : { host: metricsHost ?? '127.0.0.1', port: metricsPort },
     dbPath: r.string('ORCH_DB_PATH') ?? './data/conveyor.db',
+    databaseUrl: databaseUrlCheck?.type === 'ok' ? databaseUrlCheck.url : null,
     workdir: r.string('ORCH_WORKDIR') ?? './data/work',
     projectsFile: r.string('ORCH_PROJECTS_FILE') ?? './projects.json',
     projectsJson: r.string('ORCH_PROJECTS_JSON'),
@@ -245,6 +258,8 @@ export function secretsOf(config: Config): string[] {
     config.githubWebhookSecret,
     config.plane?.apiKey,
     config.planeWebhookSecret,
+    config.databaseUrl,
+    config.databaseUrl === null ? null : databaseUrlPassword(config.databaseUrl),
   ].filter((s): s is string => typeof s === 'string' && s.length > 0);
 }
 

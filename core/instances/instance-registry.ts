@@ -1,6 +1,6 @@
 /**
  * This process's instance row (ADR 0021): taken at start, refused while another live instance of
- * the same database runs on this host (the instance lock), heartbeated while running, marked
+ * the same SQLite database runs on this host (the instance lock; PostgreSQL allows several, ADR 0054), heartbeated while running, marked
  * stopped at a graceful stop. Instances of this host found dead at start (their process gone or
  * its pid reused) are marked stopped and their running jobs' leases expired at once, so a restart
  * after a crash claims them again in seconds instead of after the lease. Instances of other hosts
@@ -50,7 +50,9 @@ export async function registerInstance(store: Store, probe: ProcessProbe, clock:
     const reclaimed: { instance: InstanceRow; jobs: number }[] = [];
     for (const row of await openInstances(tx)) {
       const liveness = probe.liveness(row);
-      if (liveness === 'alive' && as.role === 'start' && row.role === 'start') return { type: 'locked', holder: row };
+      // One live `start` per SQLite file (ADR 0021); workers never refuse or are refused (ADR 0055);
+      // on PostgreSQL several `start`s share the database and one leads (ADR 0052, 0054).
+      if (liveness === 'alive' && as.role === 'start' && row.role === 'start' && store.dialect === 'sqlite') return { type: 'locked', holder: row };
       if (liveness === 'gone') reclaimed.push({ instance: row, jobs: 0 });
     }
     for (const entry of reclaimed) {

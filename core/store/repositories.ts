@@ -14,6 +14,7 @@ import type { InboxReads, InboxWrites } from './inbox-repo.ts';
 import type { InstanceReads, InstanceWrites } from './instance-repo.ts';
 import type { KvReads, KvWrites } from './kv-repo.ts';
 import type { LeaseReads, LeaseWrites } from './lease-repo.ts';
+import type { MetricsQueries } from './metrics-queries.ts';
 import type { OutboxReads, OutboxWrites } from './outbox-repo.ts';
 import type { ProjectWrites } from './project-repo.ts';
 import type { RollbackReads, RollbackWrites } from './rollback-repo.ts';
@@ -36,6 +37,7 @@ export interface Reads {
   readonly cards: CardReads;
   readonly taskQueries: TaskQueries;
   readonly dashboard: DashboardQueries;
+  readonly metrics: MetricsQueries;
 }
 
 /** Everything a transaction can change. */

@@ -35,6 +35,7 @@ import { silentLogger } from '../../core/ports/logger.ts';
 import { addOutbox } from '../../core/store/outbox-repo.ts';
 import { cards, tasks as taskTable } from '../../adapters/store-sqlite/schema.ts';
 import { sqliteTxDb } from '../../adapters/store-sqlite/sqlite-store.ts';
+import { sqliteApp } from '../support/sqlite-app.ts';
 
 const TASKS = 50;
 const UPDATES = 1000;
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
   );
   if (parsed.type !== 'ok') throw new Error(parsed.problems.join('; '));
   let side: TelegramSide | null = null;
-  const app = await createApp({
+  const app = sqliteApp(await createApp({
     config,
     projects: parsed.projects,
     logger: silentLogger,
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
       return side.notifier;
     },
     pollMs: 100,
-  });
+  }));
   if (!side) throw new Error('the Telegram side was not built');
   const { store } = app;
 

@@ -14,6 +14,7 @@ import { loadConfig } from '../../core/config/config.ts';
 import { parseProjects } from '../../core/config/projects.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
 import { getTask } from '../../core/store/task-repo.ts';
+import { sqliteApp } from '../support/sqlite-app.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'conveyor-agent-missing-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -43,7 +44,7 @@ describe('a missing agent program', () => {
     );
     if (parsed.type !== 'ok') throw new Error(parsed.problems.join('\n'));
     let chat = '';
-    const app = await createApp({
+    const app = sqliteApp(await createApp({
       config,
       projects: parsed.projects,
       logger: silentLogger,
@@ -57,7 +58,7 @@ describe('a missing agent program', () => {
           write: (t) => void (chat += t),
         }),
       pollMs: 50,
-    });
+    }));
     app.start();
     try {
       const created = await app.engine.handle({

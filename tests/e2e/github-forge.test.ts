@@ -14,20 +14,21 @@ import { serveListener } from '../../adapters/http/serve.ts';
 import { checkRunPayload, pushPayload } from '../../adapters/sandbox/github/github-payloads.ts';
 import { startGithubStandin, type GithubStandin } from '../../adapters/sandbox/github/github-standin.ts';
 import type { GhRepo } from '../../adapters/sandbox/github/github-standin-model.ts';
-import { createApp, type App } from '../../app/compose.ts';
+import { createApp } from '../../app/compose.ts';
 import { buildIntegrations, buildListener } from '../../app/integrations.ts';
 import { loadConfig } from '../../core/config/config.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
 import { getTask } from '../../core/store/task-repo.ts';
 import { fixtureProject, inboxDrained, TASK, toAwaitingCi } from '../inbound/inbound-harness.ts';
 import { createGitRemote, git, pushCommit, remoteFile, type GitRemote } from '../support/git-fixtures.ts';
+import { sqliteApp, type SqliteApp } from '../support/sqlite-app.ts';
 
 const TOKEN = 'ghp_e2e0123456789abcdefghijklmnopqrstuvwx';
 const SECRET = 'github-e2e-webhook-secret';
 const REPO = 'acme/shop';
 
 interface World {
-  readonly app: App;
+  readonly app: SqliteApp;
   readonly gh: GithubStandin;
   readonly repo: GhRepo;
   readonly remote: GitRemote;
@@ -44,7 +45,7 @@ async function startWorld(): Promise<World> {
   const project = fixtureProject({ forge: 'github', cloneUrl: remote.remote });
   const integrations = buildIntegrations(config, [project], { timeoutMs: 5000 });
   if (!integrations.forge) throw new Error('no forge composed');
-  const app = await createApp({ config, projects: [project], logger: silentLogger, env: {}, notifier: () => ({ deliver: async () => undefined }), forge: integrations.forge, readers: integrations.readers, inbound: integrations.inbound, pollMs: 50 });
+  const app = sqliteApp(await createApp({ config, projects: [project], logger: silentLogger, env: {}, notifier: () => ({ deliver: async () => undefined }), forge: integrations.forge, readers: integrations.readers, inbound: integrations.inbound, pollMs: 50 }));
   const listener = await serveListener(buildListener({ app, config, logger: silentLogger }), { host: '127.0.0.1', port: 0 });
   app.inbox.start();
   const url = `http://127.0.0.1:${listener.port}/webhooks/github`;

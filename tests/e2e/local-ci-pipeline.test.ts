@@ -18,6 +18,7 @@ import { silentLogger } from '../../core/ports/logger.ts';
 import { pendingApproval } from '../../core/store/approval-repo.ts';
 import { getTask } from '../../core/store/task-repo.ts';
 import { transitionsOf } from '../../core/store/transition-log.ts';
+import { sqliteApp } from '../support/sqlite-app.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'conveyor-local-ci-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -51,14 +52,14 @@ describe('local CI pipeline', () => {
     );
     if (parsed.type !== 'ok') throw new Error(parsed.problems.join('\n'));
     let chat = '';
-    const app = await createApp({
+    const app = sqliteApp(await createApp({
       config,
       projects: parsed.projects,
       logger: silentLogger,
       env: { PATH: process.env.PATH },
       notifier: (parts) => new ConsoleNotifier({ ...parts, locale: 'en', maxRollbacks: 3, clock: { now: () => Date.now() }, write: (t) => void (chat += t) }),
       pollMs: 50,
-    });
+    }));
     app.start();
     try {
       const created = await app.engine.handle({ type: 'TaskRequested', key: 'k', projectId: 'SHOP', title: 'Add wishlist count', source: 'chat', actor: 'telegram:111:Alice' });

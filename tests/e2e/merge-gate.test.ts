@@ -18,6 +18,7 @@ import { silentLogger } from '../../core/ports/logger.ts';
 import { pendingApproval } from '../../core/store/approval-repo.ts';
 import { getTask } from '../../core/store/task-repo.ts';
 import { transitionsOf } from '../../core/store/transition-log.ts';
+import { sqliteApp } from '../support/sqlite-app.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'conveyor-merge-gate-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -44,14 +45,14 @@ describe('merge gate', () => {
       'test',
     );
     if (parsed.type !== 'ok') throw new Error(parsed.problems.join('\n'));
-    const app = await createApp({
+    const app = sqliteApp(await createApp({
       config,
       projects: parsed.projects,
       logger: silentLogger,
       env: { PATH: process.env.PATH },
       notifier: (parts) => new ConsoleNotifier({ ...parts, locale: 'en', maxRollbacks: 3, clock: { now: () => Date.now() }, write: () => undefined }),
       pollMs: 50,
-    });
+    }));
     app.start();
     try {
       const ids = await mapInOrder(['one', 'two'], async (n) => {

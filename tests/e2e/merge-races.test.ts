@@ -24,6 +24,7 @@ import { pendingApproval } from '../../core/store/approval-repo.ts';
 import { getTask } from '../../core/store/task-repo.ts';
 import { transitionsOf } from '../../core/store/transition-log.ts';
 import { createGitRemote, git, pushCommit } from '../support/git-fixtures.ts';
+import { sqliteApp } from '../support/sqlite-app.ts';
 
 /** The project's test: at most one file under parts/. */
 export const SEMANTIC_TEST = `n=$(ls parts 2>/dev/null | wc -l); if [ "$n" -gt 1 ]; then echo "semantic clash: $n parts, at most 1 allowed"; exit 1; fi; echo "ok: $n part"`;
@@ -88,7 +89,7 @@ async function race(mode: 'local' | 'forge', n: number) {
     'test',
   );
   if (parsed.type !== 'ok') throw new Error(parsed.problems.join('\n'));
-  const app = await createApp({
+  const app = sqliteApp(await createApp({
     config,
     projects: parsed.projects,
     logger: silentLogger,
@@ -103,7 +104,7 @@ async function race(mode: 'local' | 'forge', n: number) {
         write: () => undefined,
       }),
     pollMs: 50,
-  });
+  }));
   app.start();
   try {
     const ids = await mapInOrder(Array.from({ length: n }, (_, i) => i), async (i) => {

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveListener } from '../../adapters/http/serve.ts';
-import { createApp, type App } from '../../app/compose.ts';
+import { createApp } from '../../app/compose.ts';
 import { buildListener } from '../../app/integrations.ts';
 import { loadConfig } from '../../core/config/config.ts';
 import { parseProjects, type ProjectConfig } from '../../core/config/projects.ts';
@@ -22,6 +22,7 @@ import { countByState, insertDelivery } from '../../core/store/inbox-repo.ts';
 import { inbox } from '../../adapters/store-sqlite/schema.ts';
 import type { WebhookSource } from '../../core/inbound/webhook-events.ts';
 import { FIXTURES_DIR, SECRET, type FixtureName } from '../http/webhook-harness.ts';
+import { sqliteApp, type SqliteApp } from '../support/sqlite-app.ts';
 
 /** Ids and commits the fixtures use (tests/fixtures/_ids.json). */
 export const IDS = JSON.parse(readFileSync(join(FIXTURES_DIR, '_ids.json'), 'utf8')) as {
@@ -190,7 +191,7 @@ export async function inboxDrained(store: Store, timeoutMs = 10_000): Promise<vo
 }
 
 export interface WebhookApp {
-  readonly app: App;
+  readonly app: SqliteApp;
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
   readonly dbPath: string;
@@ -222,7 +223,7 @@ export async function startWebhookApp(
     ORCH_LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const app = await createApp({
+  const app = sqliteApp(await createApp({
     config,
     projects: [fixtureProject(options.project)],
     logger: silentLogger,
@@ -236,7 +237,7 @@ export async function startWebhookApp(
     },
     inbound: { lookups: options.lookups ?? {}, planeLinks: { webUrl: null, workspace: null } },
     pollMs: 50,
-  });
+  }));
   const listener = await serveListener(buildListener({ app, config, logger: silentLogger }), {
     host: '127.0.0.1',
     port: 0,

@@ -6,7 +6,10 @@
  */
 import type pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { drizzle } from 'drizzle-orm/node-postgres';
 import { migratePostgres, openPgPool, pgTransaction } from '../../adapters/store-postgres/pg-database.ts';
+import { pgCall } from '../../adapters/store-postgres/pg-errors.ts';
+import { kv } from '../../adapters/store-postgres/schema.ts';
 import { ConflictError, PermanentError, RetryableError, UnavailableError } from '../../core/errors.ts';
 import { describePostgres } from '../support/describe-postgres.ts';
 import { freePort, startPgCluster, type PgCluster } from '../support/pg-cluster.ts';
@@ -78,6 +81,15 @@ describePostgres('PostgreSQL driver errors', (binDir) => {
     expect(rejected).toHaveLength(1);
     expect(rejected[0]!.reason).toBeInstanceOf(RetryableError);
     expect(String(rejected[0]!.reason)).toContain('serialization failure');
+  });
+
+  it('a driver error wrapped by drizzle (DrizzleQueryError, the parameters in its message) is translated from its cause', async () => {
+    const db = drizzle(pool);
+    const insert = () => db.insert(kv).values({ key: 'a', value: 'secret-parameter', updatedAt: 0 });
+    const error: unknown = await pgCall('storing a setting', insert).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error).toMatchObject({ constraint: 'kv_pkey' });
+    expect(String(error)).not.toContain('secret-parameter');
   });
 
   it('a refused connection is an UnavailableError; a core error inside passes through', async () => {

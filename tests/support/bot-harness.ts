@@ -23,7 +23,7 @@ import {
   startTelegramSandbox,
   type TelegramSandbox,
 } from '../../adapters/sandbox/telegram/telegram-sandbox.ts';
-import { createApp, type App } from '../../app/compose.ts';
+import { createApp } from '../../app/compose.ts';
 import { countTelegramCalls } from '../../app/integrations.ts';
 import { buildTelegram, type TelegramSide } from '../../app/telegram.ts';
 import { linksFor } from '../../app/links.ts';
@@ -40,6 +40,7 @@ import { buildCardView } from '../../core/notify/card-view.ts';
 import { systemClock } from '../../core/ports/clock.ts';
 import { getTask } from '../../core/store/task-repo.ts';
 import { createGitRemote, type GitRemote } from './git-fixtures.ts';
+import { sqliteApp, type SqliteApp } from './sqlite-app.ts';
 
 export const TOKEN = '123456789:TEST-sandbox-token-not-a-secret';
 export const CHAT_ID = -1001200300400;
@@ -88,7 +89,7 @@ export interface BotHarness {
   readonly project: ProjectConfig;
   readonly pacerLimits: SendLimits;
   /** The running instance (replaced by `restart`). */
-  readonly app: App;
+  readonly app: SqliteApp;
   readonly side: TelegramSide;
   /** The listener's base URL in webhook mode. */
   readonly listenerUrl: string | null;
@@ -154,11 +155,11 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
   });
   const logger = createLogger({ level: config.logLevel, secrets: [TOKEN] });
 
-  let instance: { app: App; side: TelegramSide } | null = null;
+  let instance: { app: SqliteApp; side: TelegramSide } | null = null;
   let running = false;
-  const build = async (): Promise<{ app: App; side: TelegramSide }> => {
+  const build = async (): Promise<{ app: SqliteApp; side: TelegramSide }> => {
     let side: TelegramSide | null = null;
-    const app = await createApp({
+    const app = sqliteApp(await createApp({
       config,
       projects: [project],
       logger,
@@ -177,7 +178,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
       pollMs: 100,
       leaseMs: 10_000,
       ...(options.tracker ? { tracker: options.tracker } : {}),
-    });
+    }));
     const built = side as TelegramSide | null;
     if (!built) throw new Error('the Telegram side was not built');
     built.connection.onUp(() => app.drain.resume()); // as `conveyor start` wires it

@@ -30,6 +30,7 @@ import type { StagingInput, StagingResult, StagingRunnerPort } from '../../core/
 import { pendingApproval } from '../../core/store/approval-repo.ts';
 import { getTask } from '../../core/store/task-repo.ts';
 import { STAGING } from './merge-phase-harness.ts';
+import { sqliteApp } from './sqlite-app.ts';
 
 /** The fixed key of the one task request: replays on restart are duplicates. */
 const TASK_EVENT_KEY = 'fault:new:1';
@@ -122,7 +123,7 @@ async function main(): Promise<void> {
     ORCH_LOG_LEVEL: 'info',
   });
   const notifyFile = settings.notifyFile;
-  const app = await createApp({
+  const app = sqliteApp(await createApp({
     config,
     projects: [project()],
     logger: createLogger({ level: config.logLevel, secrets: [] }),
@@ -142,7 +143,7 @@ async function main(): Promise<void> {
     pollMs: 100,
     leaseMs: settings.leaseMs,
     staging: settings.stagingMarker ? new MarkerStaging(settings.stagingMarker) : null,
-  });
+  }));
   if (settings.autoApprove) {
     const autoApprove = async (): Promise<void> => {
       const task = await getTask(app.store.db, `${PROJECT_ID}-1`);

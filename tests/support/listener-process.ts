@@ -15,6 +15,7 @@ import { buildListener } from '../../app/integrations.ts';
 import { loadConfig } from '../../core/config/config.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
 import { fixtureProject } from '../inbound/inbound-harness.ts';
+import { sqliteApp } from './sqlite-app.ts';
 
 const env = process.env;
 const required = (name: string): string => {
@@ -32,14 +33,14 @@ async function main(): Promise<void> {
     PLANE_WEBHOOK_SECRET: 'test-secret',
     ORCH_LOG_LEVEL: 'silent',
   });
-  const app = await createApp({
+  const app = sqliteApp(await createApp({
     config,
     projects: [fixtureProject()],
     logger: silentLogger,
     env: {},
     notifier: () => ({ deliver: async () => undefined }),
     pollMs: 50,
-  });
+  }));
   const listener = await serveListener(buildListener({ app, config, logger: silentLogger }), {
     host: '127.0.0.1',
     port: 0,
