@@ -611,11 +611,14 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         const row = { id: 'host:1:x', host: 'host', pid: 1, processStart: '123', bootId: 'boot', startedAt: T0, heartbeatAt: T0 };
         await write(async (tx) => {
           await insertInstance(tx, row);
-          await insertInstance(tx, { ...row, id: 'host:2:y', pid: 2, processStart: null, bootId: null });
+          await insertInstance(tx, { ...row, id: 'host:2:y', pid: 2, processStart: null, bootId: null, role: 'worker', kinds: 'ci,merge' });
         });
-        expect((await openInstances(store.db)).map((r) => r.id).sort()).toEqual(['host:1:x', 'host:2:y']);
+        expect((await openInstances(store.db)).map((r) => [r.id, r.role, r.kinds]).sort()).toEqual([
+          ['host:1:x', 'start', ''],
+          ['host:2:y', 'worker', 'ci,merge'],
+        ]);
         await write(async (tx) => await heartbeatInstance(tx, 'host:1:x', T0 + 10));
-        expect((await openInstances(store.db)).find((r) => r.id === 'host:1:x')).toEqual({ ...row, heartbeatAt: T0 + 10, stoppedAt: null });
+        expect((await openInstances(store.db)).find((r) => r.id === 'host:1:x')).toEqual({ ...row, heartbeatAt: T0 + 10, stoppedAt: null, role: 'start', kinds: '' });
         // host:1:x runs a merge job holding its project's merge lease, and a CI job.
         const merge = (await store.queue.enqueue(job('merge-1', { kind: 'merge' }), T0))!;
         await store.queue.claim(['merge'], 'host:1:x', T0, 60_000);
