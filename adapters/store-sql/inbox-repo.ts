@@ -70,7 +70,12 @@ export function sqlInboxWrites(db: PortableDb, { inbox }: Tables): InboxWrites {
       return marked.length > 0;
     },
     async retryLater(id, attempts, availableAt, error) {
-      await db.update(inbox).set({ attempts, availableAt, error }).where(and(eq(inbox.id, id), isNull(inbox.processedAt)));
+      const updated = await db
+        .update(inbox)
+        .set({ attempts, availableAt, error })
+        .where(and(eq(inbox.id, id), isNull(inbox.processedAt)))
+        .returning({ id: inbox.id });
+      return updated.length > 0;
     },
   };
 }

@@ -76,7 +76,10 @@ export async function markProcessed(tx: Tx, id: number, now: number): Promise<bo
   return await tx.write.inbox.markProcessed(id, now);
 }
 
-/** Processing failed: count the attempt, keep the error, and try again after a backoff. */
+/**
+ * Processing failed: count the attempt, keep the error, and try again after a backoff. Null when
+ * there is no such row, or when it was processed meanwhile (by another process): nothing to retry.
+ */
 export async function markFailed(
   store: Store,
   id: number,
@@ -88,7 +91,7 @@ export async function markFailed(
     if (before === null) return null;
     const attempts = before + 1;
     const availableAt = now + inboxRetryDelayMs(attempts);
-    await tx.write.inbox.retryLater(id, attempts, availableAt, error.slice(0, MAX_ERROR_LENGTH));
+    if (!(await tx.write.inbox.retryLater(id, attempts, availableAt, error.slice(0, MAX_ERROR_LENGTH)))) return null;
     return { attempts, availableAt };
   });
 }
@@ -119,6 +122,6 @@ export interface InboxWrites {
   insert(delivery: NewDelivery): Promise<InsertOutcome>;
   /** Mark an unprocessed row processed; false (nothing changed) when it was processed already. */
   markProcessed(id: number, now: number): Promise<boolean>;
-  /** Record a failed attempt on an unprocessed row: the new count, when to try next, the error (already cut to length). */
-  retryLater(id: number, attempts: number, availableAt: number, error: string): Promise<void>;
+  /** Record a failed attempt on an unprocessed row (false when it was processed): the new count, when to try next, the error (cut to length). */
+  retryLater(id: number, attempts: number, availableAt: number, error: string): Promise<boolean>;
 }

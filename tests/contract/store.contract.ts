@@ -418,7 +418,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         expect(await write(async (tx) => await markProcessed(tx, row.id, T0 + 1))).toBe(true);
         expect(await write(async (tx) => await markProcessed(tx, row.id, T0 + 2))).toBe(false);
         // A processor that failed after another took the row records no error on it.
-        await markFailed(store, row.id, 'lost the race', T0 + 3);
+        expect(await markFailed(store, row.id, 'lost the race', T0 + 3)).toBeNull();
         expect((await claimPending(store, T0 + 60_000, 10)).map((r) => r.id)).not.toContain(row.id);
         expect(await countInbox(store)).toEqual({ pending: 0, retrying: 0, processed: 1 });
         if (!f.connect) return ctx.skip('needs a second store on the same database');
