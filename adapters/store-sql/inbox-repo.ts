@@ -60,10 +60,22 @@ export function sqlInboxWrites(db: PortableDb, { inbox }: Tables): InboxWrites {
       return { type: 'duplicate', id: existing.id };
     },
     async markProcessed(id, now) {
-      await db.update(inbox).set({ processedAt: now, error: null }).where(eq(inbox.id, id));
+      // Only an unprocessed row: on PostgreSQL the update waits for a concurrent processor's
+      // transaction on the row, and fails to serialize (and is run again) once that one committed.
+      const marked = await db
+        .update(inbox)
+        .set({ processedAt: now, error: null })
+        .where(and(eq(inbox.id, id), isNull(inbox.processedAt)))
+        .returning({ id: inbox.id });
+      return marked.length > 0;
     },
     async retryLater(id, attempts, availableAt, error) {
-      await db.update(inbox).set({ attempts, availableAt, error }).where(eq(inbox.id, id));
+      const updated = await db
+        .update(inbox)
+        .set({ attempts, availableAt, error })
+        .where(and(eq(inbox.id, id), isNull(inbox.processedAt)))
+        .returning({ id: inbox.id });
+      return updated.length > 0;
     },
   };
 }

@@ -15,27 +15,29 @@ export function demoAgents(): Record<'analyst' | 'developer' | 'reviewer' | 'tes
   return { analyst: sh('analyst'), developer: sh('developer'), reviewer: sh('reviewer'), tester: sh('tester') };
 }
 
-/** `deploy`: the production block when staging runs (demo-deploy.ts). */
+/** The demo's projects file (`ORCH_PROJECTS_JSON`); `deploy`: the production block when staging runs (demo-deploy.ts). */
+export function demoProjectsJson(remote: string, staging: DemoStaging, deploy?: Record<string, unknown>): string {
+  return JSON.stringify({
+    projects: [
+      {
+        id: 'SHOP',
+        repo: REPO,
+        cloneUrl: remote,
+        defaultBranch: 'main',
+        chatId: CHAT.id,
+        approvers: [ALICE.id],
+        // CI comes from Gitea (its Actions report `status` webhooks), so no local ciCommand.
+        plane: { projectId: PLANE_PROJECT },
+        agents: demoAgents(),
+        ...demoStagingFields(staging, deploy),
+      },
+    ],
+  });
+}
+
+/** The demo's project, parsed by the real parser. */
 export function demoProject(remote: string, staging: DemoStaging, deploy?: Record<string, unknown>): ProjectConfig {
-  const parsed = parseProjects(
-    JSON.stringify({
-      projects: [
-        {
-          id: 'SHOP',
-          repo: REPO,
-          cloneUrl: remote,
-          defaultBranch: 'main',
-          chatId: CHAT.id,
-          approvers: [ALICE.id],
-          // CI comes from Gitea (its Actions report `status` webhooks), so no local ciCommand.
-          plane: { projectId: PLANE_PROJECT },
-          agents: demoAgents(),
-          ...demoStagingFields(staging, deploy),
-        },
-      ],
-    }),
-    'demo project',
-  );
+  const parsed = parseProjects(demoProjectsJson(remote, staging, deploy), 'demo project');
   if (parsed.type !== 'ok') throw new Error(parsed.problems.join('\n'));
   const project = parsed.projects[0];
   if (!project) throw new Error('demo project missing');

@@ -1,7 +1,8 @@
 /** The demo's small moves: waiting, Alice's presses, letting side jobs settle, a metrics excerpt. */
 import type { TelegramSandbox } from '../../adapters/sandbox/telegram/telegram-sandbox.ts';
-import type { SqliteStore as Store } from '../../adapters/store-sqlite/sqlite-store.ts';
 import { countByState as countInbox } from '../../core/store/inbox-repo.ts';
+import type { Reader } from '../../core/store/store.ts';
+import { activeTaskIds } from '../../core/store/task-repo.ts';
 import type { App } from '../compose.ts';
 import { ALICE } from './demo-project.ts';
 import { CHAT } from './demo-world.ts';
@@ -35,15 +36,15 @@ export async function metricsExcerpt(listenerUrl: string): Promise<string> {
   return `${text.split('\n').filter((line) => wanted.test(line)).map((line) => `  ${line}`).join('\n')}\n`;
 }
 
-export function latestTaskId(store: Store): string | null {
-  const row = store.sqlite.prepare('SELECT id FROM tasks ORDER BY created_at DESC LIMIT 1').get() as { id: string } | undefined;
-  return row?.id ?? null;
+/** The demo project's task, once the tracker's webhook created it (on either database). */
+export async function latestTaskId(reader: Reader, projectId: string): Promise<string | null> {
+  return [...(await activeTaskIds(reader, projectId))].at(-1) ?? null;
 }
 
-export async function waitFor<T>(probe: () => T | null, timeoutMs: number, failure: string): Promise<T> {
+export async function waitFor<T>(probe: () => T | null | Promise<T | null>, timeoutMs: number, failure: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const value = probe();
+    const value = await probe();
     if (value !== null) return value;
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -23,14 +23,14 @@ import { loadConfig } from '../../core/config/config.ts';
 import { systemClock } from '../../core/ports/clock.ts';
 import { getTask } from '../../core/store/task-repo.ts';
 import { createApp } from '../compose.ts';
-import { sqliteOnly } from '../open-store.ts';
+import { databaseWhere } from '../open-store.ts';
 import { buildIntegrations, buildListener, countTelegramCalls } from '../integrations.ts';
 import { buildTelegram, type TelegramSide } from '../telegram.ts';
 import { dashboardFor } from '../dashboard.ts';
 import { DashboardTokens } from '../../core/dashboard/signed-token.ts';
 import { branchHead } from './bare-repo.ts';
 import { demoDeployBlock, demoProdContainer, imageTrail, removeDemoProduction } from './demo-deploy.ts';
-import { ALICE } from './demo-project.ts';
+import { ALICE, demoProjectsJson } from './demo-project.ts';
 import { nextSteps, printFindings } from './demo-report.ts';
 import { addStagingFiles, detectDemoStaging, removeDemoStaging, stagingVerdictLines } from './demo-staging.ts';
 import { latestTaskId, metricsExcerpt, pressApprove, settle, waitFor } from './demo-steps.ts';
@@ -71,6 +71,20 @@ export interface DemoOptions {
   readonly holdOpen?: () => Promise<void>;
   /** Where the demo plays: Gitea and Plane (default), or GitHub alone with GitHub Issues (ADR 0046). */
   readonly forge?: DemoForge;
+  /** `ORCH_DATABASE_URL`: play on this PostgreSQL database instead of a SQLite file (ADR 0054). */
+  readonly databaseUrl?: string;
+  /** `ORCH_WORKER_KINDS` of the demo's own process (`none`: separate workers run every job). */
+  readonly workerKinds?: string;
+  /**
+   * Started once the demo runs (Gitea scene): e.g. `conveyor worker` processes with this
+   * environment (the scene's integrations, the database, the projects file). Resolves to their stop.
+   */
+  readonly workers?: (setup: DemoWorkerSetup) => Promise<() => Promise<void>>;
+}
+
+/** What a separate worker process needs to run the demo's jobs (give it its own ORCH_WORKDIR). */
+export interface DemoWorkerSetup {
+  readonly env: Readonly<Record<string, string>>;
 }
 
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
@@ -90,6 +104,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const config = loadConfig({
     ...world.env,
     ORCH_DB_PATH: join(root, 'conveyor.db'),
+    ...(options.databaseUrl ? { ORCH_DATABASE_URL: options.databaseUrl } : {}),
+    ...(options.workerKinds ? { ORCH_WORKER_KINDS: options.workerKinds } : {}),
     ORCH_WORKDIR: join(root, 'work'),
     ORCH_AGENT_TIMEOUT_S: '60',
     ORCH_MAX_DEVELOPER_RETRIES: '3',
@@ -98,7 +114,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     ORCH_LOG_LEVEL: 'warn',
     ...(options.locale ? { ORCH_LOCALE: options.locale } : {}),
   });
-  const project = world.project(remote, staging, staging.type === 'enabled' ? demoDeployBlock(production, agentEnv.DOCKER_HOST ?? '') : undefined);
+  const deploy = staging.type === 'enabled' ? demoDeployBlock(production, agentEnv.DOCKER_HOST ?? '') : undefined;
+  const project = world.project(remote, staging, deploy);
   const logger = createLogger({ level: config.logLevel, secrets: world.secrets });
   const integrations = buildIntegrations(config, [project]);
   let telegram: TelegramSide | null = null;
@@ -127,18 +144,25 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const dashboardLink = demoDashboardLink(config.telegram.botToken, listenerUrl);
   world.connect(listenerUrl);
   write(
-    `Conveyor offline demo\n${world.intro(remote, listenerUrl)}  database:     ${config.dbPath}\n` +
+    `Conveyor offline demo\n${world.intro(remote, listenerUrl)}  database:     ${databaseWhere(config)}\n` +
       `  Telegram API: ${world.telegram.apiRoot} (local Bot API sandbox, Telegram's rate limits)\n` +
       (staging.type === 'enabled' ? `  Docker:       ${agentEnv.DOCKER_HOST ?? 'the local socket'} (staging, then production as container ${production})\n` : '') +
       `  dashboard:    ${dashboardLink ?? '(no bot token)'} (as Alice, valid 1 h; outside Telegram, like a /dash link)\n\n`,
   );
 
+  let stopWorkers: (() => Promise<void>) | null = null;
   const seen = { taskId: null as string | null, finalStage: null as string | null, summary: '', world: '', metrics: '', staging: null as string[] | null, images: null as string[] | null, sameImage: null as { staging: string | null; production: string | null } | null };
   try {
     await side.runtime.start();
     app.start();
+    if (options.workers) {
+      if (options.forge === 'github') throw new Error('demo: separate workers run in the Gitea scene only');
+      const env = Object.fromEntries(Object.entries({ ...agentEnv, ...world.env }).filter((e): e is [string, string] => e[1] !== undefined));
+      const workerEnv = { ...env, ORCH_AGENT_TIMEOUT_S: '60', ORCH_PROJECTS_JSON: demoProjectsJson(remote, staging, deploy), ...(options.databaseUrl ? { ORCH_DATABASE_URL: options.databaseUrl } : { ORCH_DB_PATH: config.dbPath }) };
+      stopWorkers = await options.workers({ env: workerEnv });
+    }
     write(`${world.fileRequest(TITLE, { html: '<p>Shoppers want to see how many cart items they <strong>wished</strong> for.</p>', markdown: 'Shoppers want to see how many cart items they **wished** for.' })}\n`);
-    const id = await waitFor(() => latestTaskId(sqliteOnly(app.store)), 30_000, 'the tracker\'s webhook did not create the task in time');
+    const id = await waitFor(() => latestTaskId(app.store.db, project.id), 30_000, 'the tracker\'s webhook did not create the task in time');
     seen.taskId = id;
     write(`Conveyor: task ${id} created from the webhook; card posted in "${CHAT.title}"\n`);
     const deadline = Date.now() + (options.timeoutMs ?? 180_000);
@@ -168,6 +192,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       await options.holdOpen();
     }
   } finally {
+    await stopWorkers?.();
     await side.runtime.stop();
     dashboard?.close();
     await listener.close();
@@ -181,7 +206,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const webhookFile = kept ? join(root, 'webhooks.txt') : null;
   if (webhookFile) writeFileSync(webhookFile, log.render());
   printFindings({ chatTitle: CHAT.title, systems: world.systems, transcript, summary: seen.summary, taskId: seen.taskId, staging: seen.staging, images: seen.images, webhooks: log.summary(), webhookFile, world: seen.world, metricsUrl: listenerUrl, metrics: seen.metrics, problems, ok, finalStage: seen.finalStage }, write);
-  if (kept) write(`Kept in ${root}; inspect the database: sqlite3 ${config.dbPath} 'select * from transitions'\n`);
+  if (kept) write(`Kept in ${root}; inspect the database: ${config.databaseUrl === null ? `sqlite3 ${config.dbPath}` : `psql ${databaseWhere(config)}`} 'select * from transitions'\n`);
   else rmSync(root, { recursive: true, force: true });
   write(`Took ${((Date.now() - started) / 1000).toFixed(1)} s.\n${nextSteps(kept)}`);
   return { ok, taskId: seen.taskId, dbPath: config.dbPath, root, transcript, remote, images: seen.sameImage };

@@ -174,6 +174,9 @@ export class InboxProcessor {
     const actorName = 'actor' in fact && fact.actor ? fact.actor.name : null;
     return await store.transaction(async (tx): Promise<DeliveryResult> => {
       const now = clock.now();
+      // Taken first, in the same transaction as the engine's writes: processed exactly when the
+      // effects are committed, and by one process only when several read the row at once.
+      if (!(await markProcessed(tx, row.id, now))) return { type: 'ignored', reason: 'processed by another process' };
       const ctx: EffectContext = {
         tx,
         engine,
@@ -188,8 +191,6 @@ export class InboxProcessor {
           : isTrackerFact(fact)
             ? await applyTrackerFact(ctx, fact, trackerCheck)
             : await applyForgeFact(ctx, fact, headCheck);
-      // Same transaction as the engine's writes: processed exactly when the effects are committed.
-      await markProcessed(tx, row.id, now);
       return result;
     });
   }

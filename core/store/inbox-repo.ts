@@ -61,18 +61,25 @@ export async function insertDeliveryInTx(tx: Tx, delivery: NewDelivery): Promise
 
 /**
  * Deliveries due for processing (not processed, available by `now`), oldest first. Nothing is
- * leased: the single inbox processor owns every row it reads until it marks it.
+ * leased: several processes may read the same row; the one whose transaction marks it processed
+ * first applies it, the others find it processed and change nothing (markProcessed).
  */
 export async function claimPending(store: Store, now: number, limit: number): Promise<InboxRow[]> {
   return await store.db.read.inbox.pending(now, limit);
 }
 
-/** The delivery took effect (or was deliberately ignored). */
-export async function markProcessed(tx: Tx, id: number, now: number): Promise<void> {
-  await tx.write.inbox.markProcessed(id, now);
+/**
+ * The delivery took effect (or was deliberately ignored). False when the row was processed
+ * already: another process's inbox processor took it first (several `start`s on one database).
+ */
+export async function markProcessed(tx: Tx, id: number, now: number): Promise<boolean> {
+  return await tx.write.inbox.markProcessed(id, now);
 }
 
-/** Processing failed: count the attempt, keep the error, and try again after a backoff. */
+/**
+ * Processing failed: count the attempt, keep the error, and try again after a backoff. Null when
+ * there is no such row, or when it was processed meanwhile (by another process): nothing to retry.
+ */
 export async function markFailed(
   store: Store,
   id: number,
@@ -84,7 +91,7 @@ export async function markFailed(
     if (before === null) return null;
     const attempts = before + 1;
     const availableAt = now + inboxRetryDelayMs(attempts);
-    await tx.write.inbox.retryLater(id, attempts, availableAt, error.slice(0, MAX_ERROR_LENGTH));
+    if (!(await tx.write.inbox.retryLater(id, attempts, availableAt, error.slice(0, MAX_ERROR_LENGTH)))) return null;
     return { attempts, availableAt };
   });
 }
@@ -113,7 +120,8 @@ export interface InboxReads {
 export interface InboxWrites {
   /** Insert unless (source, delivery id) exists; either way the row's id. */
   insert(delivery: NewDelivery): Promise<InsertOutcome>;
-  markProcessed(id: number, now: number): Promise<void>;
-  /** Record a failed attempt: the new count, when to try next, the error (already cut to length). */
-  retryLater(id: number, attempts: number, availableAt: number, error: string): Promise<void>;
+  /** Mark an unprocessed row processed; false (nothing changed) when it was processed already. */
+  markProcessed(id: number, now: number): Promise<boolean>;
+  /** Record a failed attempt on an unprocessed row (false when it was processed): the new count, when to try next, the error (cut to length). */
+  retryLater(id: number, attempts: number, availableAt: number, error: string): Promise<boolean>;
 }

@@ -413,6 +413,23 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         expect(await countInbox(store)).toEqual({ pending: 20, retrying: 0, processed: 0 });
       });
 
+      it('marks a row processed once: a second mark, a late failure or another store finds it processed', async (ctx) => {
+        const row = await insertDelivery(store, delivery('once'));
+        expect(await write(async (tx) => await markProcessed(tx, row.id, T0 + 1))).toBe(true);
+        expect(await write(async (tx) => await markProcessed(tx, row.id, T0 + 2))).toBe(false);
+        // A processor that failed after another took the row records no error on it.
+        expect(await markFailed(store, row.id, 'lost the race', T0 + 3)).toBeNull();
+        expect((await claimPending(store, T0 + 60_000, 10)).map((r) => r.id)).not.toContain(row.id);
+        expect(await countInbox(store)).toEqual({ pending: 0, retrying: 0, processed: 1 });
+        if (!f.connect) return ctx.skip('needs a second store on the same database');
+        const other = await f.connect();
+        for (let round = 0; round < 20; round++) {
+          const { id } = await insertDelivery(store, delivery(`race-${round}`));
+          const marked = await Promise.all([store, other].map(async (s) => await s.transaction(async (tx) => await markProcessed(tx, id, T0 + 5))));
+          expect(marked.sort()).toEqual([false, true]);
+        }
+      });
+
       it('claims due rows in arrival order, backs off a failure, and forgets a processed row', async () => {
         const a = await insertDelivery(store, delivery('a'));
         const b = await insertDelivery(store, delivery('b'));
