@@ -10,7 +10,7 @@
  * statement, its own implicit transaction). Driver errors become core errors (pg-errors.ts).
  */
 import type pg from 'pg';
-import { DEFAULT_BACKOFF, failureFate, type BackoffPolicy } from '../../core/queue/backoff.ts';
+import { DEFAULT_BACKOFF, failureFate, type BackoffPolicy, type FailOptions } from '../../core/queue/backoff.ts';
 import type { FailOutcome } from '../../core/queue/job-queue.ts';
 import type { JobKind, JobRow, NewJob } from '../../core/queue/job.ts';
 import { pgCall } from './pg-errors.ts';
@@ -91,7 +91,7 @@ export class PgJobQueue {
     owner: string,
     error: string,
     now: number,
-    options: { retryAfterMs?: number; permanent?: boolean } = {},
+    options: FailOptions = {},
   ): Promise<FailOutcome> {
     const found = await pgCall('reading a failed job', () =>
       tx.query<{ attempts: number; maxAttempts: number }>({

@@ -4,6 +4,7 @@
  * job change commits with the caller's state change. Enqueue wake-ups go out after the commit.
  */
 import type pg from 'pg';
+import type { FailOptions } from '../../core/queue/backoff.ts';
 import type { FailOutcome, JobQueue } from '../../core/queue/job-queue.ts';
 import type { JobKind, JobRow, NewJob } from '../../core/queue/job.ts';
 import type { Tx } from '../../core/store/store.ts';
@@ -56,7 +57,7 @@ export class PgStoreQueue implements JobQueue {
     owner: string,
     error: string,
     now: number,
-    options: { retryAfterMs?: number; permanent?: boolean } = {},
+    options: FailOptions = {},
   ): Promise<FailOutcome> {
     return await this.queue.failInTx(client(tx), id, owner, error, now, options);
   }

@@ -10,7 +10,7 @@
  * (reads: committed data only). Every method is asynchronous, as the store's port is (ADR 0050).
  */
 import type { Statement } from 'better-sqlite3';
-import { DEFAULT_BACKOFF, failureFate, type BackoffPolicy } from '../../core/queue/backoff.ts';
+import { DEFAULT_BACKOFF, failureFate, type BackoffPolicy, type FailOptions } from '../../core/queue/backoff.ts';
 import type { JobKind, JobRow, NewJob } from '../../core/queue/job.ts';
 import type { FailOutcome, JobQueue } from '../../core/queue/job-queue.ts';
 import type { Tx } from '../../core/store/store.ts';
@@ -141,7 +141,7 @@ export class SqliteJobQueue implements JobQueue {
     owner: string,
     error: string,
     now: number,
-    options: { retryAfterMs?: number; permanent?: boolean } = {},
+    options: FailOptions = {},
   ): Promise<FailOutcome> {
     const job = await this.getInTx(tx, id);
     if (!job || job.state !== 'running' || job.leaseOwner !== owner) return { type: 'stale' };

@@ -13,11 +13,17 @@ export function backoffDelay(policy: BackoffPolicy, attempts: number): number {
 }
 
 /** What a failed try leads to: dead once permanent or out of attempts, else queued again after the backoff (or the asked delay, if longer). */
+/** How a failed try asks to be treated: not before `retryAfterMs`, or never again (`permanent`). */
+export interface FailOptions {
+  readonly retryAfterMs?: number;
+  readonly permanent?: boolean;
+}
+
 export function failureFate(
   policy: BackoffPolicy,
   job: { readonly attempts: number; readonly maxAttempts: number },
   now: number,
-  options: { readonly retryAfterMs?: number; readonly permanent?: boolean },
+  options: FailOptions,
 ): { type: 'dead' } | { type: 'retry'; availableAt: number } {
   if (options.permanent || job.attempts >= job.maxAttempts) return { type: 'dead' };
   return { type: 'retry', availableAt: now + Math.max(options.retryAfterMs ?? 0, backoffDelay(policy, job.attempts)) };

@@ -8,6 +8,7 @@
  * their own (writes) or on committed data (reads). Implementations: adapters/store-sqlite
  * (SqliteJobQueue), adapters/store-postgres.
  */
+import type { FailOptions } from './backoff.ts';
 import type { Tx } from '../store/store.ts';
 import type { JobKind, JobRow, NewJob } from './job.ts';
 
@@ -39,7 +40,7 @@ export interface JobQueue {
     owner: string,
     error: string,
     now: number,
-    options?: { retryAfterMs?: number; permanent?: boolean },
+    options?: FailOptions,
   ): Promise<FailOutcome>;
   /**
    * Give a claimed job back without counting the attempt: a busy lease (defer) or a graceful

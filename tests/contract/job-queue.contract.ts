@@ -4,7 +4,7 @@
  * pass the same suite; `write` is each store's unit of work (one transaction).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { BackoffPolicy } from '../../core/queue/backoff.ts';
+import type { BackoffPolicy, FailOptions } from '../../core/queue/backoff.ts';
 import type { FailOutcome } from '../../core/queue/job-queue.ts';
 import type { JobKind, JobRow, NewJob } from '../../core/queue/job.ts';
 
@@ -18,7 +18,7 @@ export interface ContractQueue<Tx> {
   claimInTx(tx: Tx, kinds: readonly JobKind[], owner: string, now: number, leaseMs: number): Awaitable<JobRow | null>;
   heartbeat(id: number, owner: string, now: number, leaseMs: number): Awaitable<boolean>;
   completeInTx(tx: Tx, id: number, owner: string, now: number): Awaitable<boolean>;
-  failInTx(tx: Tx, id: number, owner: string, error: string, now: number, options?: { retryAfterMs?: number; permanent?: boolean }): Awaitable<FailOutcome>;
+  failInTx(tx: Tx, id: number, owner: string, error: string, now: number, options?: FailOptions): Awaitable<FailOutcome>;
   release(id: number, owner: string, availableAt: number, now: number, note?: string): Awaitable<boolean>;
   cancelQueuedForTaskInTx(tx: Tx, taskId: string, now: number): Awaitable<number>;
   getInTx(tx: Tx | null, id: number): Awaitable<JobRow | null>;
