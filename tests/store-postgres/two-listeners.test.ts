@@ -111,6 +111,9 @@ describePostgres('two listeners on PostgreSQL', (binDir) => {
     } finally {
       await db.end();
     }
-    for (const l of listeners) expect(await l.stop()).toBe(0);
+    for (const l of listeners) {
+      const code = await l.stop();
+      expect(code, l.output()).toBe(0);
+    }
   }, 120_000);
 });
