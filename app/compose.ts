@@ -77,6 +77,9 @@ export interface AppOptions {
   readonly processProbe?: ProcessProbe;
 }
 
+/** How long a stopping leader keeps delivering the outbox (ADR 0057). */
+export const SHUTDOWN_FLUSH_MS = 5_000;
+
 /** What the notifier (and the bot behind it) is built from. */
 export interface CoreParts {
   readonly store: AppStore;
@@ -263,7 +266,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       await inboxProcessor.stop();
       await Promise.all(pools.map((p) => p.stop(graceMs)));
       // Flush only while leading: a follower's flush could deliver what the leader is delivering.
-      if (leader.isLeading()) await drain.drainOnce().catch(() => 0);
+      // Bounded: what still waits for Telegram's rate limit goes out after the next start (ADR 0057).
+      if (leader.isLeading()) await drain.flush(SHUTDOWN_FLUSH_MS).catch(() => 0);
       await leader.stop();
       await drain.stop();
       await heartbeat.stop();

@@ -108,6 +108,7 @@ export function buildTelegram(parts: CoreParts, options: TelegramOptions): Teleg
     maxRollbacks: config.maxDeveloperRetries,
     clock,
     cards,
+    pacer,
     signer,
     forgeLinks: links.forge,
     agentLogLine,

@@ -4,7 +4,8 @@
  * group's minute budget is also spent evenly (a small burst, then one send per 60/N s), so a busy
  * group never spends a minute's budget in seconds and leaves every card stale for the rest of the
  * minute (docs/adr/0010). Callers wait for a slot instead of provoking 429s; a 429 that happens
- * anyway pauses the chat for its `retry_after`.
+ * anyway pauses the chat for its `retry_after`. A wait started inside `until(signal, …)` ends when
+ * the signal aborts, so a stopping outbox does not sit out a group's minute budget (ADR 0057).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 
@@ -90,6 +91,7 @@ export class SendPacer {
   private readonly groups = new Map<string, Group>();
   private readonly pausedUntil = new Map<string, number>();
   private readonly prepaid = new AsyncLocalStorage<{ chatId: string; spent: boolean }>();
+  private readonly cancel = new AsyncLocalStorage<AbortSignal>();
   private tail: Promise<void> = Promise.resolve();
 
   constructor(
@@ -100,12 +102,25 @@ export class SendPacer {
     this.global = new Window(limits.globalPerSecond, 1000 * margin);
   }
 
-  /** Wait until `chatId` may receive one more send or edit, and take the slot. Grants are first come, first served. */
+  /**
+   * Wait until `chatId` may receive one more send or edit, and take the slot. Grants are first come,
+   * first served. Inside `until(signal, …)` an aborted signal ends the wait with its reason (an
+   * AbortError) and takes no slot.
+   */
   acquire(chatId: string): Promise<void> {
+    const signal = this.cancel.getStore();
     // Grants are serialised so two waiters never take the same slot.
-    const grant = this.tail.then(() => this.waitFor(chatId));
+    const grant = this.tail.then(() => this.waitFor(chatId, signal));
     this.tail = grant.catch(() => undefined);
     return grant;
+  }
+
+  /**
+   * Run `fn` so that every wait for a slot inside it ends when `signal` aborts. A call that already
+   * has its slot is not interrupted: what Telegram may have received is never cut off mid-request.
+   */
+  until<T>(signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+    return signal ? this.cancel.run(signal, fn) : fn();
   }
 
   /**
@@ -131,8 +146,9 @@ export class SendPacer {
     this.pausedUntil.set(chatId, Math.max(this.pausedUntil.get(chatId) ?? 0, this.now() + retryAfterMs));
   }
 
-  private async waitFor(chatId: string): Promise<void> {
+  private async waitFor(chatId: string, signal: AbortSignal | undefined): Promise<void> {
     for (;;) {
+      signal?.throwIfAborted();
       const now = this.now();
       const group = isGroup(chatId) ? this.group(chatId, now) : null;
       const ready = Math.max(
@@ -148,7 +164,7 @@ export class SendPacer {
         group?.steady.record(now);
         return;
       }
-      await new Promise((resolve) => setTimeout(resolve, ready - now));
+      await pause(ready - now, signal);
     }
   }
 
@@ -178,4 +194,20 @@ export class SendPacer {
 
 function isGroup(chatId: string): boolean {
   return chatId.startsWith('-');
+}
+
+/** Wait `ms` (the global timer, which tests fake); rejects with the signal's reason when it aborts. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (): void => {
+      signal?.removeEventListener('abort', aborted);
+      resolve();
+    };
+    const aborted = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason as Error);
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', aborted, { once: true });
+  });
 }

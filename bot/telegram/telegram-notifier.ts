@@ -26,6 +26,7 @@ import type { NameOf } from '../render/person-name.ts';
 import { runningAgentLine, type AgentLogReader } from './agent-log-line.ts';
 import type { CallbackSigner } from './callback-data.ts';
 import type { CardPublisher } from './card-publisher.ts';
+import type { SendPacer } from './send-pacer.ts';
 import { approvalHtml, showOnCopy } from './approval-copy.ts';
 import { deployLabelsFor } from '../render/deploy-labels.ts';
 import { translateTelegramError } from './telegram-errors.ts';
@@ -41,6 +42,8 @@ export interface TelegramNotifierDeps {
   readonly maxRollbacks: number;
   readonly clock: Clock;
   readonly cards: CardPublisher;
+  /** The pacer every send waits on (the API's pacing transformer and the card publisher share it). */
+  readonly pacer: SendPacer;
   readonly signer: CallbackSigner;
   /** The forge repository's browser links of a project (per its `forge`), or null. */
   readonly forgeLinks: ForgeLinksOf;
@@ -54,7 +57,12 @@ export interface TelegramNotifierDeps {
 export class TelegramNotifier implements NotifierPort {
   constructor(private readonly deps: TelegramNotifierDeps) {}
 
-  async deliver(message: OutboxMessage): Promise<void> {
+  async deliver(message: OutboxMessage, signal?: AbortSignal): Promise<void> {
+    // Waits for a rate-limit slot end when the drain stops; sends under way finish (send-pacer.ts).
+    await this.deps.pacer.until(signal, async () => await this.send(message));
+  }
+
+  private async send(message: OutboxMessage): Promise<void> {
     const { store } = this.deps;
     const task = await getTask(store.db, message.taskId);
     const project = task ? this.deps.projects.get(task.projectId) : undefined;

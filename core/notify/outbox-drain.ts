@@ -12,6 +12,10 @@
  * drain pauses as a whole instead of failing each row: the row keeps its error and stays pending
  * (the try is not counted, so an outage never kills a message), and one probe goes out after 1 s,
  * 2 s, 4 s… at most `outageCapMs`; `resume` (the bot reconnected) probes at once.
+ *
+ * Stopping ends every delivery still waiting for a rate-limit slot (the notifier's `signal`): such a
+ * row stays pending exactly as it was, for the next leader or start. A send under way finishes. At
+ * shutdown `flush` delivers what is due for a bounded time only (ADR 0057).
  */
 import { describeError, PermanentError, RetryableError, UnavailableError } from '../errors.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -26,6 +30,7 @@ import {
   noteOutboxError,
   pendingOutbox,
   toOutboxMessage,
+  unmarkOutboxSending,
   type OutboxRow,
 } from '../store/outbox-repo.ts';
 import { OUTAGE_CAP_MS, OutagePause } from './outage-pause.ts';
@@ -36,7 +41,8 @@ const BATCH = 500;
 /** Lanes delivered at once; the notifier's pacer is what really bounds the sending rate. */
 export const DEFAULT_LANES = 8;
 
-type Delivery = 'delivered' | 'failed' | 'dropped' | 'unavailable';
+/** halted: the drain stopped while the delivery waited to send; nothing was sent or recorded. */
+type Delivery = 'delivered' | 'failed' | 'dropped' | 'unavailable' | 'halted';
 
 export class OutboxDrain {
   private timer: NodeJS.Timeout | null = null;
@@ -46,6 +52,8 @@ export class OutboxDrain {
   private running = false;
   /** stop() was called: a pass in progress ends after its current rows. */
   private halted = false;
+  /** Aborted by stop(): deliveries waiting for a slot end (NotifierPort's `signal`). */
+  private halting = new AbortController();
   private readonly outage: OutagePause;
 
   constructor(
@@ -67,6 +75,7 @@ export class OutboxDrain {
   start(): void {
     this.running = true;
     this.halted = false;
+    if (this.halting.signal.aborted) this.halting = new AbortController();
     this.schedule(0);
   }
 
@@ -88,9 +97,33 @@ export class OutboxDrain {
 
   async stop(): Promise<void> {
     this.running = false;
-    this.halted = true;
+    this.halt();
     if (this.timer) clearTimeout(this.timer);
     await this.draining;
+  }
+
+  /**
+   * At shutdown: deliver what is due, for at most `budgetMs`, then halt as `stop` does. What still
+   * waits for Telegram's rate limit by then stays pending for the next leader or start (a group's
+   * budget of 20 a minute would otherwise hold a stop for minutes). Resolves with the number delivered.
+   */
+  async flush(budgetMs: number): Promise<number> {
+    this.running = false; // no pass is scheduled after this one
+    if (this.timer) clearTimeout(this.timer);
+    const timer = setTimeout(() => {
+      this.deps.logger.info({ budgetMs }, 'outbox flush at stop reached its time limit: messages still pending go out after the next start');
+      this.halt();
+    }, budgetMs);
+    try {
+      return await this.drainOnce();
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private halt(): void {
+    this.halted = true;
+    this.halting.abort();
   }
 
   /** Deliver everything due now; resolves with the number delivered. Concurrent calls share one pass. */
@@ -125,12 +158,13 @@ export class OutboxDrain {
   private async pass(): Promise<number> {
     if (this.outage.waiting(this.deps.clock.now())) return 0;
     const queue = [...(await this.lanesDue()).values()];
+    const signal = this.halting.signal;
     let delivered = 0;
     const worker = async (): Promise<void> => {
       for (let lane = queue.shift(); lane; lane = queue.shift()) {
         for (const row of lane) {
           if (this.halted || this.outage.waiting(this.deps.clock.now())) return;
-          const outcome = await this.deliver(row);
+          const outcome = await this.deliver(row, signal);
           if (outcome === 'delivered') delivered += 1;
           if (outcome !== 'delivered' && outcome !== 'dropped') break; // the rest of this task waits
         }
@@ -176,7 +210,7 @@ export class OutboxDrain {
     return lanes;
   }
 
-  private async deliver(row: OutboxRow): Promise<Delivery> {
+  private async deliver(row: OutboxRow, signal: AbortSignal): Promise<Delivery> {
     const { store, notifier, clock, logger } = this.deps;
     const message = toOutboxMessage(row);
     if (!message) {
@@ -185,13 +219,18 @@ export class OutboxDrain {
     }
     await recordSendAttempt({ store, clock, logger }, row);
     try {
-      await notifier.deliver(message);
+      await notifier.deliver(message, signal);
       const doneAt = clock.now();
       await store.transaction(async (tx) => await markOutboxDone(tx, row, doneAt));
       this.deps.onDelivered?.(row.kind, doneAt - row.createdAt);
       this.recovered();
       return 'delivered';
     } catch (error) {
+      // Stopped while waiting for a slot: nothing went out, so the row stays as it was (no try counted).
+      if (signal.aborted && isAbortError(error)) {
+        await store.transaction(async (tx) => await unmarkOutboxSending(tx, row.id));
+        return 'halted';
+      }
       const text = describeError(error);
       if (error instanceof UnavailableError) return await this.unavailable(row, text);
       this.recovered(); // the service answered, if only to refuse this message
@@ -215,3 +254,7 @@ export class OutboxDrain {
   }
 }
 
+/** The platform's error for an operation ended by an AbortSignal. */
+function isAbortError(error: unknown): boolean {
+  return error instanceof Error && error.name === 'AbortError';
+}

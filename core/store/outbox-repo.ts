@@ -43,6 +43,11 @@ export async function markOutboxSending(tx: Tx, id: number, now: number): Promis
   await tx.write.outbox.markSending(id, now);
 }
 
+/** The send recorded by `markOutboxSending` never started (stopped while waiting for a slot). */
+export async function unmarkOutboxSending(tx: Tx, id: number): Promise<void> {
+  await tx.write.outbox.markSending(id, null);
+}
+
 /** A failed send was answered (no message went out as far as we know): the attempt is settled. */
 export async function markOutboxRetry(tx: Tx, id: number, error: string, availableAt: number): Promise<void> {
   await tx.write.outbox.markRetry(id, error, availableAt);
@@ -105,7 +110,8 @@ export interface OutboxWrites {
   markDone(id: number, now: number): Promise<void>;
   /** Mark done every pending card row of `taskId` up to and including row `upToId`. */
   markCardsDone(taskId: string, upToId: number, now: number): Promise<void>;
-  markSending(id: number, now: number): Promise<void>;
+  /** Record the send of row `id` as started at `now`; null: it did not start after all. */
+  markSending(id: number, now: number | null): Promise<void>;
   /** Count the attempt, keep the error, clear the send mark, wait until `availableAt`. */
   markRetry(id: number, error: string, availableAt: number): Promise<void>;
   noteError(id: number, error: string): Promise<void>;

@@ -1,7 +1,7 @@
 /**
  * The pacer on a fake clock: per-chat and global sliding windows, a group's minute budget spent
- * evenly after a small burst, a 429's retry_after honoured, and a slot taken before rendering
- * used by the call that follows (not taken twice).
+ * evenly after a small burst, a 429's retry_after honoured, a slot taken before rendering
+ * used by the call that follows (not taken twice), and waits ended by an aborted signal.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GROUP_BURST, SendPacer, TELEGRAM_LIMITS } from '../../bot/telegram/send-pacer.ts';
@@ -67,5 +67,29 @@ describe('send pacer', () => {
     await vi.advanceTimersByTimeAsync(5_000);
     await run;
     expect(taken).toEqual([0, 1100]);
+  });
+
+  it('ends a wait inside until(signal) when the signal aborts, without taking a slot', async () => {
+    const pacer = new SendPacer(TELEGRAM_LIMITS);
+    const t0 = Date.now();
+    await grants(pacer, '-100123', GROUP_BURST, 2_200); // the burst is spent at 2.2 s: the next slot is at 3.3 s
+    const stopping = new AbortController();
+    const waiting = pacer.until(stopping.signal, () => pacer.acquire('-100123'));
+    const outcome = waiting.then(
+      () => 'granted',
+      (error: unknown) => (error instanceof Error ? error.name : String(error)),
+    );
+    await vi.advanceTimersByTimeAsync(500);
+    stopping.abort();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await outcome).toBe('AbortError');
+    // The aborted wait took nothing: the next caller gets the slot it would have had.
+    const start = Date.now();
+    const [next] = await grants(pacer, '-100123', 1, 5_000);
+    expect(start + (next ?? NaN) - t0).toBe(3_300);
+    // Already aborted: refused at once, and a wait outside until() is not affected.
+    await expect(pacer.until(stopping.signal, () => pacer.acquire('4242'))).rejects.toMatchObject({ name: 'AbortError' });
+    const [free] = await grants(pacer, '4242', 1, 0);
+    expect(free).toBe(0);
   });
 });
