@@ -10,28 +10,22 @@
  * twice, as ADR 0022 allows (one stale, silent copy, and the new leader logs that a duplicate card
  * may exist); the test allows that for that one task only and checks the warning.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTelegramSandbox, type TelegramSandbox } from '../../adapters/sandbox/telegram/telegram-sandbox.ts';
+import { afterAll, expect, it } from 'vitest';
 import type { SandboxMessage } from '../../adapters/sandbox/telegram/sandbox-types.ts';
+import type { StartedConveyor } from '../support/start-process.ts';
 import { planeHeaders, SECRET } from '../http/webhook-harness.ts';
 import { fixtureText, IDS } from '../inbound/inbound-harness.ts';
 import { waitFor } from '../support/conveyor-harness.ts';
 import { describePostgres } from '../support/describe-postgres.ts';
-import { startPgCluster, type PgCluster } from '../support/pg-cluster.ts';
-import { spawnConveyorStart, type StartedConveyor } from '../support/start-process.ts';
+import { pgStarts } from '../support/pg-starts.ts';
 
-const TOKEN = '424242:pg-failover-token-abcdefghijklmn';
 const ALICE = { id: 111, first_name: 'Alice' };
 /** Alice's private chat with the bot is the project's chat: one send per second, no group budget. */
 const CHAT = ALICE.id;
 const TTL_S = 3;
-const dir = mkdtempSync(join(tmpdir(), 'conveyor-pg-failover-'));
-const PROJECTS = JSON.stringify({ projects: [{ id: 'SHOP', repo: 'acme/shop', cloneUrl: join(dir, 'none.git'), chatId: CHAT, approvers: [ALICE.id], plane: { projectId: IDS.project_id }, agents: { default: 'true' } }] });
 
 interface Leadership {
   leader?: boolean;
@@ -39,47 +33,22 @@ interface Leadership {
 }
 
 describePostgres('leader failover with real starts on PostgreSQL', (binDir) => {
-  let cluster: PgCluster;
-  let url: string;
+  const processes = pgStarts(binDir, {
+    name: 'failover',
+    token: '424242:pg-failover-token-abcdefghijklmn',
+    chat: { id: CHAT, type: 'private', title: 'Alice' },
+    projects: (dir) => ({ projects: [{ id: 'SHOP', repo: 'acme/shop', cloneUrl: join(dir, 'none.git'), chatId: CHAT, approvers: [ALICE.id], plane: { projectId: IDS.project_id }, agents: { default: 'true' } }] }),
+    env: { ORCH_LEADER_TTL_S: String(TTL_S), ORCH_WORKER_KINDS: 'none', PLANE_WEBHOOK_SECRET: SECRET },
+  });
   let db: pg.Client;
-  let sandbox: TelegramSandbox;
-  const starts: StartedConveyor[] = [];
-
-  beforeAll(async () => {
-    cluster = await startPgCluster(binDir, { fast: true });
-    url = await cluster.createDatabase('failover');
-    sandbox = await startTelegramSandbox({ token: TOKEN });
-    await sandbox.registerChat({ id: CHAT, type: 'private', title: 'Alice' });
-  });
   afterAll(async () => {
-    for (const s of starts) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
     await db?.end();
-    await sandbox?.close();
-    cluster?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
-
-  const start = async (name: string): Promise<StartedConveyor> => {
-    const s = await spawnConveyorStart({
-      HOME: dir,
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_API_ROOT: sandbox.apiRoot,
-      ORCH_DATABASE_URL: url,
-      ORCH_WORKDIR: join(dir, `work-${name}`),
-      ORCH_PROJECTS_JSON: PROJECTS,
-      ORCH_LEADER_TTL_S: String(TTL_S),
-      ORCH_WORKER_KINDS: 'none',
-      PLANE_WEBHOOK_SECRET: SECRET,
-    });
-    starts.push(s);
-    await waitFor(() => /conveyor started/.test(s.output()) || s.child.exitCode !== null, 60_000, () => s.output());
-    expect(s.child.exitCode, s.output()).toBeNull();
-    return s;
-  };
+  const start = (name: string): Promise<StartedConveyor> => processes.start(name);
   const leadership = async (s: StartedConveyor): Promise<Leadership | null> => (await s.health()).body as Leadership | null;
-  const botMessages = async (): Promise<SandboxMessage[]> => ((await sandbox.chat(CHAT))?.messages ?? []).filter((m) => m.from.is_bot);
+  const botMessages = async (): Promise<SandboxMessage[]> => ((await processes.sandbox().chat(CHAT))?.messages ?? []).filter((m) => m.from.is_bot);
   const count = (messages: SandboxMessage[], text: string) => messages.filter((m) => m.plain.includes(text)).length;
-  const post = async (text: string) => await sandbox.postMessage({ chatId: CHAT, chatType: 'private', from: ALICE, text });
+  const post = async (text: string) => await processes.sandbox().postMessage({ chatId: CHAT, chatType: 'private', from: ALICE, text });
   /** The resume point the leader keeps (bot/telegram/stored-update-offset.ts). */
   const storedOffset = async (): Promise<number> => {
     const row = await db.query<{ value: string }>(`SELECT value FROM kv WHERE key = 'telegram:poll'`);
@@ -89,7 +58,7 @@ describePostgres('leader failover with real starts on PostgreSQL', (binDir) => {
   it('SIGKILL the leader mid-outbox: the other leads within the TTL, the outbox delivers everything, each update is answered once', async () => {
     const a = await start('a');
     const b = await start('b');
-    db = new pg.Client({ connectionString: url });
+    db = new pg.Client({ connectionString: processes.url() });
     await db.connect();
     let views: (Leadership | null)[] = [];
     await waitFor(

@@ -6,64 +6,31 @@
  * each work item became one task with one transition and one analyst job.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTelegramSandbox, type TelegramSandbox } from '../../adapters/sandbox/telegram/telegram-sandbox.ts';
+import { expect, it } from 'vitest';
 import { planeHeaders, SECRET } from '../http/webhook-harness.ts';
 import { fixtureText, IDS } from '../inbound/inbound-harness.ts';
 import { waitFor } from '../support/conveyor-harness.ts';
 import { describePostgres } from '../support/describe-postgres.ts';
-import { startPgCluster, type PgCluster } from '../support/pg-cluster.ts';
-import { spawnConveyorStart, type StartedConveyor } from '../support/start-process.ts';
+import { pgStarts } from '../support/pg-starts.ts';
 
-const TOKEN = '424242:pg-listeners-token-abcdefghijklm';
 const CHAT = -1001234509877;
 const ROUNDS = 12;
 /** Sends of one delivery to each listener per round. */
 const EACH = 3;
-const dir = mkdtempSync(join(tmpdir(), 'conveyor-pg-listeners-'));
-const PROJECTS = JSON.stringify({
-  projects: [{ id: 'SHOP', repo: 'acme/shop', cloneUrl: join(dir, 'none.git'), chatId: CHAT, approvers: [111], plane: { projectId: IDS.project_id }, agents: { default: 'true' } }],
-});
 
 describePostgres('two listeners on PostgreSQL', (binDir) => {
-  let cluster: PgCluster;
-  let url: string;
-  let sandbox: TelegramSandbox;
-  const starts: StartedConveyor[] = [];
-
-  beforeAll(async () => {
-    cluster = await startPgCluster(binDir, { fast: true });
-    url = await cluster.createDatabase('listeners');
-    sandbox = await startTelegramSandbox({ token: TOKEN });
-    await sandbox.registerChat({ id: CHAT, type: 'supergroup', title: 'Shop' });
+  const processes = pgStarts(binDir, {
+    name: 'listeners',
+    token: '424242:pg-listeners-token-abcdefghijklm',
+    chat: { id: CHAT, type: 'supergroup', title: 'Shop' },
+    projects: (dir) => ({
+      projects: [{ id: 'SHOP', repo: 'acme/shop', cloneUrl: join(dir, 'none.git'), chatId: CHAT, approvers: [111], plane: { projectId: IDS.project_id }, agents: { default: 'true' } }],
+    }),
+    env: { ORCH_WORKER_KINDS: 'none', PLANE_WEBHOOK_SECRET: SECRET },
   });
-  afterAll(async () => {
-    for (const s of starts) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
-    await sandbox?.close();
-    cluster?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const start = async (name: string): Promise<StartedConveyor> => {
-    const s = await spawnConveyorStart({
-      HOME: dir,
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_API_ROOT: sandbox.apiRoot,
-      ORCH_DATABASE_URL: url,
-      ORCH_WORKDIR: join(dir, `work-${name}`),
-      ORCH_PROJECTS_JSON: PROJECTS,
-      ORCH_WORKER_KINDS: 'none',
-      PLANE_WEBHOOK_SECRET: SECRET,
-    });
-    starts.push(s);
-    await waitFor(() => /conveyor started/.test(s.output()) || s.child.exitCode !== null, 60_000, () => s.output());
-    expect(s.child.exitCode, s.output()).toBeNull();
-    return s;
-  };
+  const start = (name: string) => processes.start(name);
 
   it('the same delivery posted concurrently to both listeners: one inbox row, one task, one transition, one job', async () => {
     const listeners = [await start('a'), await start('b')];
@@ -92,7 +59,7 @@ describePostgres('two listeners on PostgreSQL', (binDir) => {
     }
     expect(statuses.every((s) => s >= 200 && s < 300), JSON.stringify(statuses)).toBe(true);
 
-    const db = new pg.Client({ connectionString: url });
+    const db = new pg.Client({ connectionString: processes.url() });
     await db.connect();
     try {
       const number = async (sql: string, values: unknown[] = []) => Number((await db.query<{ n: string }>(sql, values)).rows[0]?.n);
