@@ -8,6 +8,7 @@
  * the signal aborts, so a stopping outbox does not sit out a group's minute budget (ADR 0057).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { sleep } from './retry-backoff.ts';
 
 export interface SendLimits {
   readonly perChatPerSecond: number;
@@ -164,7 +165,8 @@ export class SendPacer {
         group?.steady.record(now);
         return;
       }
-      await pause(ready - now, signal);
+      // An abort ends the sleep early; the check at the top of the loop then throws its reason.
+      await sleep(ready - now, ...(signal ? [signal] : []));
     }
   }
 
@@ -196,18 +198,3 @@ function isGroup(chatId: string): boolean {
   return chatId.startsWith('-');
 }
 
-/** Wait `ms` (the global timer, which tests fake); rejects with the signal's reason when it aborts. */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const done = (): void => {
-      signal?.removeEventListener('abort', aborted);
-      resolve();
-    };
-    const aborted = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason as Error);
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', aborted, { once: true });
-  });
-}

@@ -50,9 +50,10 @@ export class OutboxDrain {
   private again = false;
   /** Polling (between start and stop). */
   private running = false;
-  /** stop() was called: a pass in progress ends after its current rows. */
-  private halted = false;
-  /** Aborted by stop(): deliveries waiting for a slot end (NotifierPort's `signal`). */
+  /**
+   * Aborted by stop() (or flush's time limit): a pass in progress ends after its current rows, and
+   * deliveries waiting for a slot end (NotifierPort's `signal`).
+   */
   private halting = new AbortController();
   private readonly outage: OutagePause;
 
@@ -74,7 +75,6 @@ export class OutboxDrain {
 
   start(): void {
     this.running = true;
-    this.halted = false;
     if (this.halting.signal.aborted) this.halting = new AbortController();
     this.schedule(0);
   }
@@ -122,7 +122,6 @@ export class OutboxDrain {
   }
 
   private halt(): void {
-    this.halted = true;
     this.halting.abort();
   }
 
@@ -163,7 +162,7 @@ export class OutboxDrain {
     const worker = async (): Promise<void> => {
       for (let lane = queue.shift(); lane; lane = queue.shift()) {
         for (const row of lane) {
-          if (this.halted || this.outage.waiting(this.deps.clock.now())) return;
+          if (signal.aborted || this.outage.waiting(this.deps.clock.now())) return;
           const outcome = await this.deliver(row, signal);
           if (outcome === 'delivered') delivered += 1;
           if (outcome !== 'delivered' && outcome !== 'dropped') break; // the rest of this task waits

@@ -12,13 +12,13 @@ export function backoffDelay(policy: BackoffPolicy, attempts: number): number {
   return Math.min(policy.capMs, policy.baseMs * 2 ** exponent);
 }
 
-/** What a failed try leads to: dead once permanent or out of attempts, else queued again after the backoff (or the asked delay, if longer). */
 /** How a failed try asks to be treated: not before `retryAfterMs`, or never again (`permanent`). */
 export interface FailOptions {
   readonly retryAfterMs?: number;
   readonly permanent?: boolean;
 }
 
+/** What a failed try leads to: dead once permanent or out of attempts, else queued again after the backoff (or the asked delay, if longer). */
 export function failureFate(
   policy: BackoffPolicy,
   job: { readonly attempts: number; readonly maxAttempts: number },

@@ -44,7 +44,6 @@ describePostgres('leader failover with real starts on PostgreSQL', (binDir) => {
   afterAll(async () => {
     await db?.end();
   });
-  const start = (name: string): Promise<StartedConveyor> => processes.start(name);
   const leadership = async (s: StartedConveyor): Promise<Leadership | null> => (await s.health()).body as Leadership | null;
   const botMessages = async (): Promise<SandboxMessage[]> => ((await processes.sandbox().chat(CHAT))?.messages ?? []).filter((m) => m.from.is_bot);
   const count = (messages: SandboxMessage[], text: string) => messages.filter((m) => m.plain.includes(text)).length;
@@ -56,8 +55,8 @@ describePostgres('leader failover with real starts on PostgreSQL', (binDir) => {
   };
 
   it('SIGKILL the leader mid-outbox: the other leads within the TTL, the outbox delivers everything, each update is answered once', async () => {
-    const a = await start('a');
-    const b = await start('b');
+    const a = await processes.start('a');
+    const b = await processes.start('b');
     db = new pg.Client({ connectionString: processes.url() });
     await db.connect();
     let views: (Leadership | null)[] = [];

@@ -30,10 +30,9 @@ describePostgres('two listeners on PostgreSQL', (binDir) => {
     }),
     env: { ORCH_WORKER_KINDS: 'none', PLANE_WEBHOOK_SECRET: SECRET },
   });
-  const start = (name: string) => processes.start(name);
 
   it('the same delivery posted concurrently to both listeners: one inbox row, one task, one transition, one job', async () => {
-    const listeners = [await start('a'), await start('b')];
+    const listeners = [await processes.start('a'), await processes.start('b')];
     const deliveries: { id: string; task: string }[] = [];
     const statuses: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
