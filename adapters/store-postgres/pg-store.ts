@@ -38,7 +38,7 @@ export interface PgStoreOptions {
   /**
    * Told about an error of an idle pooled connection (the server restarted, the network dropped):
    * the pool drops that connection and opens another when needed. Without a listener such an
-   * error would end the process.
+   * error would end the process. Not called for connections closing after `close()`.
    */
   readonly onIdleError?: (error: Error) => void;
 }
@@ -66,7 +66,11 @@ function repositories(handle: pg.Pool | pg.PoolClient): { read: Reads; write: Wr
 /** Open the pool on `url`, apply the migrations and return the store. Throws a core error (UnavailableError when unreachable). */
 export async function openPgStore(url: string, options: PgStoreOptions = {}): Promise<PgStore> {
   const pool = openPgPool(url, options.poolMax);
-  pool.on('error', (error) => options.onIdleError?.(error));
+  pool.on('error', (error) => {
+    // After close(): a connection the pool already let go of (pool.end() resolves before its
+    // sockets close) met a server stopping; nothing uses it, and "opens another" would be false.
+    if (!pool.ending) options.onIdleError?.(error);
+  });
   try {
     await migratePostgres(pool);
   } catch (error) {
