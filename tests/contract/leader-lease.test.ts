@@ -44,7 +44,9 @@ describePostgres('PostgreSQL PgLeaderLease', (binDir) => {
     return {
       a: new PgLeaderLease(pools[0]!),
       b: new PgLeaderLease(pools[1]!),
-      ttlMs: 1200,
+      // Real time: the renewal case checks 0.3 × TTL before the renewed expiry (900 ms of margin for
+      // a loaded machine's query and timer delays).
+      ttlMs: 3000,
       pass: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       cleanup: async () => void (await Promise.all(pools.map((p) => p.end()))),
     };
