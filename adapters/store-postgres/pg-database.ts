@@ -16,9 +16,22 @@ export const PG_MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '
 /** Any key: the lock only orders Conveyor's own migrators against each other. */
 const MIGRATION_LOCK_KEY = 0x436f6e76; // "Conv"
 
-/** A pool on `url` (`postgres://…`); `max` connections (default 10). */
-export function openPgPool(url: string, max = 10): pg.Pool {
-  return new pg.Pool({ connectionString: url, max });
+/**
+ * A pool on `url` (`postgres://…`); `max` connections (default 10). An error of an idle pooled
+ * connection (the server restarted, the network dropped) goes to `onIdleError`; the pool drops
+ * that connection and opens another when needed. Without `onIdleError` it is thrown, as `pg` does
+ * for a pool nobody listens to. Once `end()` was called nothing is reported: `end()` resolves
+ * before its sockets close, and a server stopping then sends FATAL 57P01 on connections the pool
+ * already let go of.
+ */
+export function openPgPool(url: string, max = 10, onIdleError?: (error: Error) => void): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max });
+  pool.on('error', (error) => {
+    if (pool.ending) return;
+    if (!onIdleError) throw error;
+    onIdleError(error);
+  });
+  return pool;
 }
 
 /** Apply every committed migration not yet applied; idempotent, safe from several processes. */

@@ -65,12 +65,7 @@ function repositories(handle: pg.Pool | pg.PoolClient): { read: Reads; write: Wr
 
 /** Open the pool on `url`, apply the migrations and return the store. Throws a core error (UnavailableError when unreachable). */
 export async function openPgStore(url: string, options: PgStoreOptions = {}): Promise<PgStore> {
-  const pool = openPgPool(url, options.poolMax);
-  pool.on('error', (error) => {
-    // After close(): a connection the pool already let go of (pool.end() resolves before its
-    // sockets close) met a server stopping; nothing uses it, and "opens another" would be false.
-    if (!pool.ending) options.onIdleError?.(error);
-  });
+  const pool = openPgPool(url, options.poolMax, (error) => options.onIdleError?.(error));
   try {
     await migratePostgres(pool);
   } catch (error) {

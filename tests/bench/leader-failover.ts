@@ -6,16 +6,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { migratePostgres } from '../../adapters/store-postgres/pg-database.ts';
+import { migratePostgres, openPgPool } from '../../adapters/store-postgres/pg-database.ts';
 import type { PgCluster } from '../support/pg-cluster.ts';
-import { openTestPool } from '../support/test-pg-pool.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const LEADER = join(ROOT, 'tests/support/pg-leader-process.ts');
 
 export async function leaderFailovers(cluster: PgCluster, kills: number, ttlMs: number): Promise<number[]> {
   const url = await cluster.createDatabase('failover');
-  const pool = openTestPool(url, 2);
+  const pool = openPgPool(url, 2);
   const children = new Map<string, ChildProcess>();
   let next = 0;
   const start = async (): Promise<void> => {

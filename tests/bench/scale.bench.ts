@@ -16,12 +16,11 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { migratePostgres } from '../../adapters/store-postgres/pg-database.ts';
+import { migratePostgres, openPgPool } from '../../adapters/store-postgres/pg-database.ts';
 import { SqliteJobQueue as JobQueue } from '../../adapters/store-sqlite/sqlite-job-queue.ts';
 import { openStore } from '../../adapters/store-sqlite/sqlite-store.ts';
 import { leaderFailovers } from './leader-failover.ts';
 import { findPgBinaries, startPgCluster, type PgCluster } from '../support/pg-cluster.ts';
-import { openTestPool } from '../support/test-pg-pool.ts';
 
 const JOBS = Number(process.env.BENCH_SCALE_JOBS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_SCALE_ROUNDS ?? 1);
@@ -35,7 +34,7 @@ let databases = 0;
 /** claims/s with `workers` processes draining `count` jobs from a fresh database. */
 async function pgClaims(cluster: PgCluster, count: number, workers: number): Promise<number> {
   const url = await cluster.createDatabase(`scale_${++databases}`);
-  const pool = openTestPool(url, 2);
+  const pool = openPgPool(url, 2);
   try {
     await migratePostgres(pool);
     await pool.query(

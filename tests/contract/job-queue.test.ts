@@ -4,7 +4,7 @@
  */
 import type pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
-import { migratePostgres, pgTransaction } from '../../adapters/store-postgres/pg-database.ts';
+import { migratePostgres, openPgPool, pgTransaction } from '../../adapters/store-postgres/pg-database.ts';
 import { PgJobQueue } from '../../adapters/store-postgres/pg-job-queue.ts';
 import { SqliteJobQueue as JobQueue } from '../../adapters/store-sqlite/sqlite-job-queue.ts';
 import type { SqliteStore as Store } from '../../adapters/store-sqlite/sqlite-store.ts';
@@ -13,7 +13,6 @@ import { describePostgres } from '../support/describe-postgres.ts';
 import { startPgCluster, type PgCluster } from '../support/pg-cluster.ts';
 import { createTempStore } from '../support/temp-store.ts';
 import { CONTRACT_MAX_ATTEMPTS, CONTRACT_POLICY, describeJobQueueContract, type QueueSide } from './job-queue.contract.ts';
-import { openTestPool } from '../support/test-pg-pool.ts';
 
 /** SQLite's unit of work for the contract: the store's own `transaction` (ADR 0050). */
 function sqliteSide(store: Store): QueueSide<Tx> {
@@ -43,20 +42,20 @@ describePostgres('PostgreSQL PgJobQueue', (binDir) => {
   beforeAll(async () => {
     cluster = await startPgCluster(binDir, { fast: true });
     url = await cluster.createDatabase('queue_contract');
-    const pool = openTestPool(url);
+    const pool = openPgPool(url);
     await migratePostgres(pool);
     await pool.end();
   });
   afterAll(() => cluster?.stop());
 
   describeJobQueueContract<pg.PoolClient>('PostgreSQL PgJobQueue', async () => {
-    const pool = openTestPool(url);
+    const pool = openPgPool(url);
     pools.push(pool);
     await pool.query('TRUNCATE jobs RESTART IDENTITY');
     return {
       ...side(pool),
       connect: async () => {
-        const other = openTestPool(url);
+        const other = openPgPool(url);
         pools.push(other);
         return side(other);
       },

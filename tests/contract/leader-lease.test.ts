@@ -4,14 +4,13 @@
  */
 import type pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
-import { migratePostgres } from '../../adapters/store-postgres/pg-database.ts';
+import { migratePostgres, openPgPool } from '../../adapters/store-postgres/pg-database.ts';
 import { PgLeaderLease } from '../../adapters/store-postgres/pg-leader-lease.ts';
 import { SqliteLeaderLease } from '../../adapters/store-sqlite/sqlite-leader-lease.ts';
 import { describePostgres } from '../support/describe-postgres.ts';
 import { startPgCluster, type PgCluster } from '../support/pg-cluster.ts';
 import { createTempStore } from '../support/temp-store.ts';
 import { describeLeaderLeaseContract } from './leader-lease.contract.ts';
-import { openTestPool } from '../support/test-pg-pool.ts';
 
 describeLeaderLeaseContract('SQLite (file, two connections)', async () => {
   const temp = createTempStore('conveyor-leader-contract-');
@@ -32,14 +31,14 @@ describePostgres('PostgreSQL PgLeaderLease', (binDir) => {
   beforeAll(async () => {
     cluster = await startPgCluster(binDir, { fast: true });
     url = await cluster.createDatabase('leader_contract');
-    const pool = openTestPool(url);
+    const pool = openPgPool(url);
     await migratePostgres(pool);
     await pool.end();
   });
   afterAll(() => cluster?.stop());
 
   describeLeaderLeaseContract('PostgreSQL (two pools, the database clock)', async () => {
-    const pools: pg.Pool[] = [openTestPool(url), openTestPool(url)];
+    const pools: pg.Pool[] = [openPgPool(url), openPgPool(url)];
     await pools[0]!.query('TRUNCATE leases');
     return {
       a: new PgLeaderLease(pools[0]!),

@@ -8,10 +8,9 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { migratePostgres } from '../../adapters/store-postgres/pg-database.ts';
+import { migratePostgres, openPgPool } from '../../adapters/store-postgres/pg-database.ts';
 import { describePostgres } from '../support/describe-postgres.ts';
 import { startPgCluster, type PgCluster } from '../support/pg-cluster.ts';
-import { openTestPool } from '../support/test-pg-pool.ts';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 const LEADER = path.join(REPO_ROOT, 'tests/support/pg-leader-process.ts');
@@ -34,7 +33,7 @@ describePostgres('leader processes on PostgreSQL', (binDir) => {
   beforeAll(async () => {
     cluster = await startPgCluster(binDir, { fast: true });
     url = await cluster.createDatabase('leaders');
-    pool = openTestPool(url);
+    pool = openPgPool(url);
     await migratePostgres(pool);
     await pool.query('CREATE TABLE lp_terms (id serial PRIMARY KEY, holder text NOT NULL, started_at bigint NOT NULL, last_action_at bigint NOT NULL, ended_at bigint)');
   });

@@ -8,11 +8,10 @@ import { is } from 'drizzle-orm';
 import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { migratePostgres, PG_MIGRATIONS_DIR } from '../../adapters/store-postgres/pg-database.ts';
+import { migratePostgres, openPgPool, PG_MIGRATIONS_DIR } from '../../adapters/store-postgres/pg-database.ts';
 import * as schema from '../../adapters/store-postgres/schema.ts';
 import { describePostgres } from '../support/describe-postgres.ts';
 import { startPgCluster, type PgCluster } from '../support/pg-cluster.ts';
-import { openTestPool } from '../support/test-pg-pool.ts';
 
 const tables = Object.values(schema).filter((v) => is(v, PgTable)).map((t) => getTableConfig(t));
 
@@ -20,7 +19,7 @@ describePostgres('PostgreSQL migrations', (binDir) => {
   let cluster: PgCluster;
   const pools: pg.Pool[] = [];
   const pool = async (database: string) => {
-    const p = openTestPool(await cluster.createDatabase(database).catch(() => cluster.url(database)));
+    const p = openPgPool(await cluster.createDatabase(database).catch(() => cluster.url(database)));
     pools.push(p);
     return p;
   };
@@ -64,7 +63,7 @@ describePostgres('PostgreSQL migrations', (binDir) => {
 
   it('two processes migrating the same database at once both succeed, and apply each migration once', async () => {
     const one = await pool('racing');
-    const two = openTestPool(cluster.url('racing'));
+    const two = openPgPool(cluster.url('racing'));
     pools.push(two);
     await Promise.all([migratePostgres(one), migratePostgres(two)]);
     const files = readdirSync(PG_MIGRATIONS_DIR).filter((f) => f.endsWith('.sql'));

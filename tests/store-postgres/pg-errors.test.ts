@@ -7,20 +7,19 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { drizzle } from 'drizzle-orm/node-postgres';
-import { migratePostgres, pgTransaction } from '../../adapters/store-postgres/pg-database.ts';
+import { migratePostgres, openPgPool, pgTransaction } from '../../adapters/store-postgres/pg-database.ts';
 import { pgCall } from '../../adapters/store-postgres/pg-errors.ts';
 import { kv } from '../../adapters/store-postgres/schema.ts';
 import { ConflictError, PermanentError, RetryableError, UnavailableError } from '../../core/errors.ts';
 import { describePostgres } from '../support/describe-postgres.ts';
 import { freePort, startPgCluster, type PgCluster } from '../support/pg-cluster.ts';
-import { openTestPool } from '../support/test-pg-pool.ts';
 
 describePostgres('PostgreSQL driver errors', (binDir) => {
   let cluster: PgCluster;
   let pool: pg.Pool;
   beforeAll(async () => {
     cluster = await startPgCluster(binDir, { fast: true });
-    pool = openTestPool(await cluster.createDatabase('errors'));
+    pool = openPgPool(await cluster.createDatabase('errors'));
     await migratePostgres(pool);
     await pool.query(`INSERT INTO kv (key, value, updated_at) VALUES ('a', '0', 0), ('b', '0', 0)`);
   });
@@ -94,7 +93,7 @@ describePostgres('PostgreSQL driver errors', (binDir) => {
   });
 
   it('a refused connection is an UnavailableError; a core error inside passes through', async () => {
-    const nowhere = openTestPool(`postgres://postgres@127.0.0.1:${await freePort()}/none`);
+    const nowhere = openPgPool(`postgres://postgres@127.0.0.1:${await freePort()}/none`);
     try {
       await expect(pgTransaction(nowhere, 'claiming', async () => 1)).rejects.toBeInstanceOf(UnavailableError);
     } finally {

@@ -1,15 +1,16 @@
 /**
- * Errors of pooled connections nobody is using: an idle connection the server ends while the
- * store is open is reported (and the store goes on); one that was closing after `close()` when the
- * server stopped is not, and neither ends the process. The second case is made deterministic by
- * freezing the backend (SIGSTOP) so it reads the pool's Terminate only after a fast shutdown's
- * SIGTERM: the server then sends FATAL 57P01 on a connection the pool already dropped.
+ * Errors of pooled connections nobody is using (openPgPool): an idle connection the server ends
+ * while the store is open is reported (and the store goes on); one that was closing after
+ * `close()` or `end()` when the server stopped is not, and neither ends the process. The closing
+ * cases are made deterministic by freezing the backend (SIGSTOP) so it reads the pool's Terminate
+ * only after a fast shutdown's SIGTERM: the server then sends FATAL 57P01 on a connection the pool
+ * already dropped.
  */
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { openPgPool } from '../../adapters/store-postgres/pg-database.ts';
 import { openPgStore } from '../../adapters/store-postgres/pg-store.ts';
 import { describePostgres } from '../support/describe-postgres.ts';
 import { startPgCluster, type PgCluster } from '../support/pg-cluster.ts';
-import { openTestPool } from '../support/test-pg-pool.ts';
 
 describePostgres('PostgreSQL pooled connection errors', (binDir) => {
   let cluster: PgCluster;
@@ -44,7 +45,7 @@ describePostgres('PostgreSQL pooled connection errors', (binDir) => {
     const store = await openPgStore(url, { onIdleError: (error) => reported.push(error) });
     try {
       const pid = (await store.pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-      const killer = openTestPool(url, 1);
+      const killer = openPgPool(url, 1);
       await killer.query('SELECT pg_terminate_backend($1)', [pid]);
       await killer.end();
       await expect.poll(() => reported.length).toBe(1);
@@ -65,8 +66,8 @@ describePostgres('PostgreSQL pooled connection errors', (binDir) => {
     expect(uncaught).toEqual([]);
   });
 
-  it("a test pool ended just before its cluster's fast shutdown throws nothing", async () => {
-    const pool = openTestPool(url);
+  it('a pool without onIdleError (tests, benchmarks) ended just before a fast shutdown throws nothing', async () => {
+    const pool = openPgPool(url);
     const pid = (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
     await terminateAfterClose(pid, () => pool.end());
     expect(uncaught).toEqual([]);

@@ -7,11 +7,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { migratePostgres, pgTransaction } from '../../adapters/store-postgres/pg-database.ts';
+import { migratePostgres, openPgPool, pgTransaction } from '../../adapters/store-postgres/pg-database.ts';
 import { PgJobQueue } from '../../adapters/store-postgres/pg-job-queue.ts';
 import { describePostgres } from '../support/describe-postgres.ts';
 import { startPgCluster, type PgCluster } from '../support/pg-cluster.ts';
-import { openTestPool } from '../support/test-pg-pool.ts';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 const WORKER = path.join(REPO_ROOT, 'tests/support/pg-queue-worker.ts');
@@ -48,7 +47,7 @@ describePostgres('worker processes on PostgreSQL', (binDir) => {
 
   async function freshDatabase(): Promise<void> {
     url = await cluster.createDatabase(`workers_${++database}`);
-    pool = openTestPool(url);
+    pool = openPgPool(url);
     queue = new PgJobQueue(pool);
     await migratePostgres(pool);
     await pool.query(`CREATE TABLE qw_live (job_id bigint PRIMARY KEY, owner text NOT NULL)`);

@@ -13,29 +13,29 @@ export default class FailureSummaryReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>): void {
     const lines: string[] = [];
     for (const module of testModules) {
-      for (const error of module.errors()) lines.push(`file error in ${module.relativeModuleId}`, ...describe(error));
+      for (const error of module.errors()) lines.push(`file error in ${module.relativeModuleId}`, ...summarise(error));
       for (const test of module.children.allTests('failed')) {
         lines.push(`failed: ${module.relativeModuleId} > ${test.fullName}`);
-        for (const error of test.result().errors ?? []) lines.push(...describe(error));
+        for (const error of test.result().errors ?? []) lines.push(...summarise(error));
       }
     }
     for (const error of unhandledErrors) {
       const where = typeof error.VITEST_TEST_PATH === 'string' ? ` while ${error.VITEST_TEST_PATH} ran` : '';
       const test = typeof error.VITEST_TEST_NAME === 'string' ? `, last test "${error.VITEST_TEST_NAME}"` : '';
-      lines.push(`unhandled error${where}${test}`, ...describe(error));
+      lines.push(`unhandled error${where}${test}`, ...summarise(error));
     }
     if (lines.length === 0) return;
     process.stdout.write(['', '── what failed (repeated from above) ──', ...lines, ''].join('\n') + '\n');
   }
 }
 
-function describe(error: SerializedError): string[] {
+function summarise(error: SerializedError): string[] {
   const head = `  ${error.name ?? 'Error'}: ${error.message}`;
   const stack = (error.stack ?? '')
     .split('\n')
     .filter((line) => line.trimStart().startsWith('at '))
     .slice(0, STACK_LINES)
     .map((line) => `    ${line.trim()}`);
-  const cause = error.cause ? [`  caused by:`, ...describe(error.cause).map((line) => `  ${line}`)] : [];
+  const cause = error.cause ? [`  caused by:`, ...summarise(error.cause).map((line) => `  ${line}`)] : [];
   return [head, ...stack, ...cause];
 }

@@ -10,18 +10,18 @@
  * on this machine's clock, so a test can check that no two terms overlap and time a takeover.
  * Prints `started` once connected.
  */
+import { openPgPool } from '../../adapters/store-postgres/pg-database.ts';
 import { PgLeaderLease } from '../../adapters/store-postgres/pg-leader-lease.ts';
 import { LeaderLoop } from '../../core/leader/leader-loop.ts';
 import { systemClock } from '../../core/ports/clock.ts';
 import { silentLogger } from '../../core/ports/logger.ts';
-import { openTestPool } from './test-pg-pool.ts';
 
 const url = process.env.LP_URL ?? '';
 const holder = process.env.LP_HOLDER ?? `leader-${process.pid}`;
 const ttlMs = Number(process.env.LP_TTL_MS ?? 15_000);
 const actMs = Number(process.env.LP_ACT_MS ?? 100);
 
-const pool = openTestPool(url, 4);
+const pool = openPgPool(url, 4);
 const loop = new LeaderLoop({ lease: new PgLeaderLease(pool), holder, ttlMs, clock: systemClock, logger: silentLogger });
 let term: number | null = null;
 let acting: NodeJS.Timeout | null = null;

@@ -14,10 +14,9 @@
  * `{"owner","ran","errors","ms"}` at the end.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { pgTransaction } from '../../adapters/store-postgres/pg-database.ts';
+import { openPgPool, pgTransaction } from '../../adapters/store-postgres/pg-database.ts';
 import { PgJobQueue } from '../../adapters/store-postgres/pg-job-queue.ts';
 import type { JobRow } from '../../core/queue/job.ts';
-import { openTestPool } from './test-pg-pool.ts';
 
 const url = process.env.QW_URL ?? '';
 const owner = process.env.QW_OWNER ?? `worker-${process.pid}`;
@@ -27,7 +26,7 @@ const record = process.env.QW_RECORD === '1';
 const slots = Number(process.env.QW_SLOTS ?? 1);
 const waitForGo = process.env.QW_WAIT_GO === '1';
 
-const pool = openTestPool(url, slots + 1);
+const pool = openPgPool(url, slots + 1);
 const queue = new PgJobQueue(pool);
 const errors: string[] = [];
 let ran = 0;
